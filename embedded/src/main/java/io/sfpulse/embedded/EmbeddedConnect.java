@@ -1,0 +1,125 @@
+package io.sfpulse.embedded;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.connect.cli.ConnectDistributed;
+import org.apache.kafka.connect.runtime.Connect;
+import org.apache.kafka.connect.runtime.Herder;
+import org.apache.kafka.connect.runtime.distributed.DistributedHerder;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.FutureCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kafka Connect worker in distributed mode, in this JVM, on a given Kafka cluster. Offsets,
+ * configs and status live in Kafka topics exactly as on a user's Connect cluster, so connectors
+ * resume from their committed source offsets after a restart. Plugins are found on the classpath
+ * through their ServiceLoader manifests.
+ */
+public final class EmbeddedConnect implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedConnect.class);
+
+    /** Internal topics, shared by every worker of the group. */
+    public static final String OFFSETS_TOPIC = "sfpulse.connect.offsets";
+    public static final String CONFIGS_TOPIC = "sfpulse.connect.configs";
+    public static final String STATUS_TOPIC = "sfpulse.connect.status";
+
+    private final Connect<DistributedHerder> connect;
+
+    private EmbeddedConnect(final Connect<DistributedHerder> connect) {
+        this.connect = connect;
+    }
+
+    /**
+     * Starts a worker.
+     * @param bootstrapServers Kafka cluster
+     * @param overrides        extra worker properties (converters, registry URL, ...)
+     */
+    public static EmbeddedConnect start(final String bootstrapServers, final Map<String, String> overrides) {
+        final Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "sfpulse-connect");
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("offset.storage.topic", OFFSETS_TOPIC);
+        props.put("config.storage.topic", CONFIGS_TOPIC);
+        props.put("status.storage.topic", STATUS_TOPIC);
+        props.put("offset.storage.replication.factor", "1");
+        props.put("config.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("offset.storage.partitions", "5");
+        props.put("status.storage.partitions", "1");
+        props.put("offset.flush.interval.ms", "1000");
+        props.put("listeners", "http://127.0.0.1:" + FreePorts.next());
+        props.put("plugin.discovery", "service_load");
+        props.put("scheduled.rebalance.max.delay.ms", "0");
+        props.put("task.shutdown.graceful.timeout.ms", "10000");
+        props.putAll(overrides);
+        final Connect<DistributedHerder> connect = new ConnectDistributed().startConnect(props);
+        LOG.info("Embedded Kafka Connect worker REST at {}", connect.rest().advertisedUrl());
+        return new EmbeddedConnect(connect);
+    }
+
+    public URI restUrl() {
+        return connect.rest().advertisedUrl();
+    }
+
+    public Herder herder() {
+        return connect.herder();
+    }
+
+    /** Creates or updates a connector and waits until the herder accepted it. */
+    public void putConnector(final String name, final Map<String, String> config) {
+        final FutureCallback<Herder.Created<ConnectorInfo>> cb = new FutureCallback<>();
+        connect.herder().putConnectorConfig(name, config, true, cb);
+        await(cb, "create connector '" + name + "'");
+        LOG.info("Connector '{}' configured", name);
+    }
+
+    public void deleteConnector(final String name) {
+        final FutureCallback<Herder.Created<ConnectorInfo>> cb = new FutureCallback<>();
+        connect.herder().deleteConnectorConfig(name, cb);
+        await(cb, "delete connector '" + name + "'");
+    }
+
+    /** Current status, or null while the connector is unknown to this worker. */
+    public ConnectorStateInfo status(final String name) {
+        try {
+            return connect.herder().connectorStatus(name);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** True when the connector and all its tasks report RUNNING. */
+    public boolean isRunning(final String name) {
+        final ConnectorStateInfo info = status(name);
+        return info != null && "RUNNING".equals(info.connector().state()) && !info.tasks().isEmpty()
+            && info.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
+    }
+
+    private static <T> T await(final FutureCallback<T> cb, final String what) {
+        try {
+            return cb.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot " + what, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connect.stop();
+        connect.awaitStop();
+        LOG.info("Embedded Kafka Connect worker stopped");
+    }
+}

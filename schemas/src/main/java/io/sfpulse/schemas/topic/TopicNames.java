@@ -1,0 +1,30 @@
+package io.sfpulse.schemas.topic;
+
+/** Topic names, the only place they are spelled. Pattern: {@code sfpulse.<module>.<dataset>.v<major>}. */
+public final class TopicNames {
+
+    /** Prefix of per-channel ingest topics: {@code sfpulse.ingest.<channel-slug>.v1}. */
+    public static final String INGEST_PREFIX = "sfpulse.ingest.";
+    public static final String DEPLOYMENT_MARKERS = "sfpulse.ingest.deployment-markers.v1";
+    public static final String INGEST_DLQ = "sfpulse.ingest.dlq.v1";
+    public static final String ALERTS = "sfpulse.streams.alerts.v1";
+    public static final String SIGNALS_ENRICHED = "sfpulse.streams.signals-enriched.v1";
+    public static final String STREAMS_DLQ = "sfpulse.streams.dlq.v1";
+    public static final String DELIVERIES = "sfpulse.sink.deliveries.v1";
+    public static final String SINK_DLQ = "sfpulse.sink.alerts-dlq.v1";
+    public static final String SCHEMA_REGISTRY = "sfpulse.schemas.registry.v1";
+
+    private TopicNames() {
+    }
+
+    /**
+     * Topic for a Salesforce channel: {@code /event/LogEntryEvent__e} becomes
+     * {@code sfpulse.ingest.event-logentryevent-e.v1}. Underscores are never used (Kafka warns that
+     * '.' and '_' collide in metric names).
+     */
+    public static String forChannel(final String channel) {
+        final String slug = channel.replaceAll("^/+", "").toLowerCase(java.util.Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return INGEST_PREFIX + slug + ".v1";
+    }
+}

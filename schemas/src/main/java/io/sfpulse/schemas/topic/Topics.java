@@ -1,0 +1,47 @@
+package io.sfpulse.schemas.topic;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.serde.SfpulseSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topic catalogue: every topic with its serdes. Built per application (or test) from its
+ * {@link SfpulseSerdes}; no global state.
+ */
+public final class Topics {
+
+    private final SfpulseSerdes serdes;
+    private final Topic<String, DeploymentMarker> deploymentMarkers;
+    private final Topic<String, Alert> alerts;
+
+    private Topics(final SfpulseSerdes serdes) {
+        this.serdes = serdes;
+        this.deploymentMarkers = new Topic<>(TopicNames.DEPLOYMENT_MARKERS, Serdes.String(), serdes.valueSerde(DeploymentMarker.class));
+        this.alerts = new Topic<>(TopicNames.ALERTS, Serdes.String(), serdes.valueSerde(Alert.class));
+    }
+
+    public static Topics create(final SfpulseSerdes serdes) {
+        return new Topics(serdes);
+    }
+
+    public SfpulseSerdes serdes() {
+        return serdes;
+    }
+
+    /** Raw events of one Salesforce channel, keyed by org id. */
+    public Topic<String, SalesforceEvent> channel(final String channel) {
+        return new Topic<>(TopicNames.forChannel(channel), Serdes.String(), serdes.valueSerde(SalesforceEvent.class));
+    }
+
+    /** Deployment markers keyed by org id. */
+    public Topic<String, DeploymentMarker> deploymentMarkers() {
+        return deploymentMarkers;
+    }
+
+    /** Alerts keyed by dedup key. */
+    public Topic<String, Alert> alerts() {
+        return alerts;
+    }
+}
