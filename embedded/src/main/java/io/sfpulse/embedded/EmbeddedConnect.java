@@ -78,7 +78,9 @@ public final class EmbeddedConnect implements AutoCloseable {
     /** Creates or updates a connector and waits until the herder accepted it. */
     public void putConnector(final String name, final Map<String, String> config) {
         final FutureCallback<Herder.Created<ConnectorInfo>> cb = new FutureCallback<>();
-        connect.herder().putConnectorConfig(name, config, true, cb);
+        final Map<String, String> withName = new HashMap<>(config);
+        withName.put("name", name);
+        connect.herder().putConnectorConfig(name, withName, true, cb);
         await(cb, "create connector '" + name + "'");
         LOG.info("Connector '{}' configured", name);
     }

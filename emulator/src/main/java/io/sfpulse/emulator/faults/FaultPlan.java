@@ -1,0 +1,96 @@
+package io.sfpulse.emulator.faults;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Faults to inject into the emulated org, armed by tests and consumed once when they fire.
+ * Thread-safe.
+ */
+public final class FaultPlan {
+
+    private final AtomicBoolean rejectNextHandshake = new AtomicBoolean();
+    private final AtomicBoolean unknownClientOnNextConnect = new AtomicBoolean();
+    private final AtomicBoolean invalidReplayIdOnNextSubscribe = new AtomicBoolean();
+    private final AtomicInteger busyConnects = new AtomicInteger();
+    private final AtomicInteger tokenEndpointFailures = new AtomicInteger();
+    private final AtomicInteger dropAfterEvents = new AtomicInteger(-1);
+    private volatile long connectDelayMillis;
+
+    /** The next handshake is denied as for an invalid session: {@code 403::Handshake denied} / {@code 401::Authentication invalid}. */
+    public FaultPlan rejectNextHandshake() {
+        rejectNextHandshake.set(true);
+        return this;
+    }
+
+    /** The server forgets the client before its next {@code /meta/connect}: {@code 403::Unknown client}, advice handshake. */
+    public FaultPlan unknownClientOnNextConnect() {
+        unknownClientOnNextConnect.set(true);
+        return this;
+    }
+
+    /** The next subscribe is refused with the invalid-replayId error whatever id it carries. */
+    public FaultPlan invalidReplayIdOnNextSubscribe() {
+        invalidReplayIdOnNextSubscribe.set(true);
+        return this;
+    }
+
+    /** The next {@code n} connects fail with {@code 503::Server is too busy}. */
+    public FaultPlan serverBusyOnNextConnects(final int n) {
+        busyConnects.set(n);
+        return this;
+    }
+
+    /** The next {@code n} token requests fail with HTTP 503. */
+    public FaultPlan failTokenRequests(final int n) {
+        tokenEndpointFailures.set(n);
+        return this;
+    }
+
+    /** After {@code n} more delivered events the server drops the client (next connect: unknown client). */
+    public FaultPlan dropConnectionAfterEvents(final int n) {
+        dropAfterEvents.set(n);
+        return this;
+    }
+
+    /** Delays every {@code /meta/connect} reply by this many milliseconds. */
+    public FaultPlan delayConnects(final long millis) {
+        this.connectDelayMillis = millis;
+        return this;
+    }
+
+    public boolean takeRejectHandshake() {
+        return rejectNextHandshake.getAndSet(false);
+    }
+
+    public boolean takeUnknownClient() {
+        return unknownClientOnNextConnect.getAndSet(false);
+    }
+
+    public boolean takeInvalidReplayId() {
+        return invalidReplayIdOnNextSubscribe.getAndSet(false);
+    }
+
+    public boolean takeBusy() {
+        return busyConnects.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    public boolean takeTokenEndpointFailure() {
+        return tokenEndpointFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    /** Counts one delivered event; true when the drop threshold is reached (and disarms it). */
+    public boolean countDeliveredAndCheckDrop() {
+        final int left = dropAfterEvents.getAndUpdate(n -> n > 0 ? n - 1 : n);
+        if (left == 1) {
+            dropAfterEvents.set(-1);
+            unknownClientOnNextConnect.set(true);
+            return true;
+        }
+        return false;
+    }
+
+    public long connectDelayMillis() {
+        return connectDelayMillis;
+    }
+}

@@ -1,0 +1,149 @@
+package io.sfpulse.emulator.rest;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.sfpulse.emulator.auth.TokenStore;
+import io.sfpulse.emulator.org.DeployRequestRecord;
+import io.sfpulse.emulator.org.EmulatedOrg;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /services/data/vXX.X/...}: platform-event publish, Tooling API query of DeployRequest,
+ * Metadata REST deploy details and limits, with Salesforce's REST error body shape.
+ */
+public final class RestServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Pattern PATH = Pattern.compile("^/v(\\d+\\.\\d+)(/.*)$");
+    private static final Pattern PUBLISH = Pattern.compile("^/sobjects/(\\w+__e)/?$");
+    private static final Pattern DEPLOY_DETAILS = Pattern.compile("^/metadata/deployRequest/(\\w+)$");
+    private static final Pattern COMPLETED_AFTER = Pattern.compile("CompletedDate\\s*(>=?)\\s*(\\S+?Z)", Pattern.CASE_INSENSITIVE);
+
+    private final transient EmulatedOrg org;
+    private final transient TokenStore tokens;
+    private final transient Supplier<String> instanceUrl;
+
+    public RestServlet(final EmulatedOrg org, final TokenStore tokens, final Supplier<String> instanceUrl) {
+        this.org = org;
+        this.tokens = tokens;
+        this.instanceUrl = instanceUrl;
+    }
+
+    @Override
+    protected void service(final HttpServletRequest req, final HttpServletResponse resp) throws IOException {
+        if (!tokens.isValid(req.getHeader("Authorization"))) {
+            Json.write(resp, 401, List.of(Map.of("message", "Session expired or invalid", "errorCode", "INVALID_SESSION_ID")));
+            return;
+        }
+        final Matcher path = PATH.matcher(req.getPathInfo() == null ? "" : req.getPathInfo());
+        if (!path.matches()) {
+            notFound(resp);
+            return;
+        }
+        final String version = path.group(1);
+        final String rest = path.group(2);
+        final Matcher publish = PUBLISH.matcher(rest);
+        final Matcher details = DEPLOY_DETAILS.matcher(rest);
+        if (publish.matches() && "POST".equals(req.getMethod())) {
+            publish(req, resp, publish.group(1));
+        } else if (rest.equals("/tooling/query") && "GET".equals(req.getMethod())) {
+            toolingQuery(req.getParameter("q"), version, resp);
+        } else if (details.matches() && "GET".equals(req.getMethod())) {
+            deployDetails(details.group(1), version, resp);
+        } else if (rest.equals("/limits") && "GET".equals(req.getMethod())) {
+            Json.write(resp, 200, Map.of("DailyDeliveredPlatformEvents", Map.of("Max", 50000, "Remaining", 50000 - org.publishedCount())));
+        } else {
+            notFound(resp);
+        }
+    }
+
+    private void publish(final HttpServletRequest req, final HttpServletResponse resp, final String eventName) throws IOException {
+        final Map<String, Object> fields = Json.MAPPER.readValue(req.getInputStream(), new TypeReference<Map<String, Object>>() { });
+        final String uuid = UUID.randomUUID().toString();
+        org.publishPlatformEvent("/event/" + eventName, fields, uuid);
+        Json.write(resp, 201, Map.of("id", "e00xx0000000001AAA", "success", true,
+            "errors", List.of(Map.of("statusCode", "OPERATION_ENQUEUED", "message", uuid, "fields", List.of()))));
+    }
+
+    private void toolingQuery(final String soql, final String version, final HttpServletResponse resp) throws IOException {
+        if (soql == null || !soql.matches("(?is).*\\bFROM\\s+DeployRequest\\b.*")) {
+            Json.write(resp, 400, List.of(Map.of("message", "sObject type is not supported by the emulator: " + soql,
+                "errorCode", "INVALID_TYPE")));
+            return;
+        }
+        final Matcher after = COMPLETED_AFTER.matcher(soql);
+        final boolean found = after.find();
+        final Instant since = found ? Instant.parse(after.group(2)) : Instant.EPOCH;
+        final boolean inclusive = found && after.group(1).equals(">=");
+        final boolean excludeCheckOnly = soql.matches("(?is).*CheckOnly\\s*=\\s*false.*");
+        final List<Map<String, Object>> records = org.completedDeployRequests().stream()
+            .filter(d -> d.completedDate().isAfter(since) || (inclusive && d.completedDate().equals(since)))
+            .filter(d -> !excludeCheckOnly || !d.checkOnly())
+            .map(d -> deployRecord(d, version)).toList();
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("size", records.size());
+        body.put("totalSize", records.size());
+        body.put("done", true);
+        body.put("queryLocator", null);
+        body.put("entityTypeName", "DeployRequest");
+        body.put("records", records);
+        Json.write(resp, 200, body);
+    }
+
+    private Map<String, Object> deployRecord(final DeployRequestRecord d, final String version) {
+        final Map<String, Object> r = new LinkedHashMap<>();
+        r.put("attributes", Map.of("type", "DeployRequest", "url", "/services/data/v" + version + "/tooling/sobjects/DeployRequest/" + d.id()));
+        r.put("Id", d.id());
+        r.put("Status", d.status());
+        r.put("CheckOnly", d.checkOnly());
+        r.put("StartDate", d.startDate() == null ? null : d.startDate().toString());
+        r.put("CompletedDate", d.completedDate().toString());
+        r.put("CreatedBy", Map.of("attributes", Map.of("type", "User"), "Name", d.createdByName()));
+        r.put("NumberComponentsTotal", d.components().size());
+        r.put("NumberComponentsDeployed", d.components().size() - d.componentErrors());
+        r.put("NumberComponentErrors", d.componentErrors());
+        return r;
+    }
+
+    private void deployDetails(final String id, final String version, final HttpServletResponse resp) throws IOException {
+        final var deploy = org.deployRequest(id);
+        if (deploy.isEmpty()) {
+            notFound(resp);
+            return;
+        }
+        final DeployRequestRecord d = deploy.get();
+        final List<Map<String, Object>> successes = d.components().stream().map(c -> {
+            final String[] parts = c.split(":", 2);
+            return Map.<String, Object>of("componentType", parts.length == 2 ? parts[0] : "", "fullName", parts[parts.length - 1],
+                "success", true);
+        }).toList();
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("id", d.id());
+        result.put("checkOnly", d.checkOnly());
+        result.put("status", d.status());
+        result.put("done", true);
+        result.put("success", d.status().startsWith("Succeeded"));
+        result.put("createdByName", d.createdByName());
+        result.put("startDate", d.startDate() == null ? null : d.startDate().toString());
+        result.put("completedDate", d.completedDate().toString());
+        result.put("numberComponentsDeployed", d.components().size() - d.componentErrors());
+        result.put("numberComponentsTotal", d.components().size());
+        result.put("details", Map.of("componentSuccesses", successes, "componentFailures", List.of()));
+        Json.write(resp, 200, Map.of("id", d.id(), "url", instanceUrl.get() + "/services/data/v" + version
+            + "/metadata/deployRequest/" + d.id(), "deployResult", result));
+    }
+
+    private static void notFound(final HttpServletResponse resp) throws IOException {
+        Json.write(resp, 404, List.of(Map.of("errorCode", "NOT_FOUND", "message", "The requested resource does not exist")));
+    }
+}

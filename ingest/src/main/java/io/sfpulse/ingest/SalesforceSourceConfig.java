@@ -1,0 +1,168 @@
+package io.sfpulse.ingest;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/** Configuration of one Salesforce org's source connector (and of its tasks). */
+public final class SalesforceSourceConfig extends AbstractConfig {
+
+    public static final String ORG_ID_CONFIG = "salesforce.org.id";
+    private static final String ORG_ID_DOC = "The org's 18-character id; used as record key. Empty: taken from the OAuth identity URL.";
+    public static final String LOGIN_URL_CONFIG = "salesforce.login.url";
+    private static final String LOGIN_URL_DOC = "OAuth host: https://login.salesforce.com, https://test.salesforce.com or the My Domain URL.";
+    public static final String GRANT_TYPE_CONFIG = "salesforce.auth.grant.type";
+    private static final String GRANT_TYPE_DOC = "client_credentials (recommended) or password (deprecated by Salesforce).";
+    public static final String CLIENT_ID_CONFIG = "salesforce.auth.client.id";
+    private static final String CLIENT_ID_DOC = "Connected app consumer key.";
+    public static final String CLIENT_SECRET_CONFIG = "salesforce.auth.client.secret";
+    private static final String CLIENT_SECRET_DOC = "Connected app consumer secret.";
+    public static final String USERNAME_CONFIG = "salesforce.auth.username";
+    private static final String USERNAME_DOC = "Username (password grant only).";
+    public static final String PASSWORD_CONFIG = "salesforce.auth.password";
+    private static final String PASSWORD_DOC = "Password with the security token appended (password grant only).";
+    public static final String API_VERSION_CONFIG = "salesforce.api.version";
+    private static final String API_VERSION_DOC = "API version for /cometd/<v> and REST (37.0 or later).";
+    public static final String CHANNELS_CONFIG = "salesforce.channels";
+    private static final String CHANNELS_DOC = "Streaming channels, e.g. /event/LogEntryEvent__e,/data/AccountChangeEvent.";
+    public static final String REPLAY_INITIAL_CONFIG = "salesforce.replay.initial";
+    private static final String REPLAY_INITIAL_DOC = "Where to start a channel with no committed offset: latest (-1) or earliest (-2, all retained events).";
+    public static final String REPLAY_INVALID_POLICY_CONFIG = "salesforce.replay.invalid.policy";
+    private static final String REPLAY_INVALID_POLICY_DOC =
+        "When Salesforce rejects the committed replay id (outside retention): fail the task, or restart from earliest or latest. Always logged.";
+    public static final String DEPLOY_POLL_INTERVAL_MS_CONFIG = "salesforce.deploy.poll.interval.ms";
+    private static final String DEPLOY_POLL_INTERVAL_MS_DOC = "How often to poll Tooling API DeployRequest for completed deploys; 0 disables.";
+    public static final String QUEUE_CAPACITY_CONFIG = "salesforce.queue.capacity";
+    private static final String QUEUE_CAPACITY_DOC = "Events buffered between the CometD client and Connect; full buffer applies back-pressure.";
+    public static final String RETRY_MAX_ELAPSED_MS_CONFIG = "salesforce.retry.max.elapsed.ms";
+    private static final String RETRY_MAX_ELAPSED_MS_DOC = "Give up (fail the task) after retrying a connection for this long.";
+    public static final String RETRY_MAX_BACKOFF_MS_CONFIG = "salesforce.retry.max.backoff.ms";
+    private static final String RETRY_MAX_BACKOFF_MS_DOC = "Upper bound of the exponential back-off between attempts.";
+
+    /** Task-level keys set by the connector. */
+    public static final String TASK_CHANNELS_CONFIG = "task.channels";
+    public static final String TASK_DEPLOY_POLLER_CONFIG = "task.deploy.poller";
+
+    /** Replay start when nothing is committed. */
+    public enum InitialReplay { LATEST, EARLIEST }
+
+    /** What to do when Salesforce rejects a replay id. */
+    public enum InvalidReplayPolicy { FAIL, EARLIEST, LATEST }
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+        .define(ORG_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, ORG_ID_DOC)
+        .define(LOGIN_URL_CONFIG, Type.STRING, "https://login.salesforce.com", new ConfigDef.NonEmptyString(), Importance.HIGH, LOGIN_URL_DOC)
+        .define(GRANT_TYPE_CONFIG, Type.STRING, "client_credentials", ConfigDef.CaseInsensitiveValidString.in("client_credentials", "password"),
+            Importance.HIGH, GRANT_TYPE_DOC)
+        .define(CLIENT_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, CLIENT_ID_DOC)
+        .define(CLIENT_SECRET_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, CLIENT_SECRET_DOC)
+        .define(USERNAME_CONFIG, Type.STRING, "", Importance.MEDIUM, USERNAME_DOC)
+        .define(PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, PASSWORD_DOC)
+        .define(API_VERSION_CONFIG, Type.STRING, "66.0", Importance.LOW, API_VERSION_DOC)
+        .define(CHANNELS_CONFIG, Type.LIST, List.of(), Importance.HIGH, CHANNELS_DOC)
+        .define(REPLAY_INITIAL_CONFIG, Type.STRING, "latest", ConfigDef.CaseInsensitiveValidString.in("latest", "earliest"),
+            Importance.MEDIUM, REPLAY_INITIAL_DOC)
+        .define(REPLAY_INVALID_POLICY_CONFIG, Type.STRING, "fail", ConfigDef.CaseInsensitiveValidString.in("fail", "earliest", "latest"),
+            Importance.MEDIUM, REPLAY_INVALID_POLICY_DOC)
+        .define(DEPLOY_POLL_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, DEPLOY_POLL_INTERVAL_MS_DOC)
+        .define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, QUEUE_CAPACITY_DOC)
+        .define(RETRY_MAX_ELAPSED_MS_CONFIG, Type.LONG, 15 * 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_MAX_ELAPSED_MS_DOC)
+        .define(RETRY_MAX_BACKOFF_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_BACKOFF_MS_DOC)
+        .define(TASK_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.LOW, "Channels of this task (set by the connector).")
+        .define(TASK_DEPLOY_POLLER_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Whether this task polls DeployRequest (set by the connector).");
+
+    public SalesforceSourceConfig(final Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        validate();
+    }
+
+    private void validate() {
+        final String version = getString(API_VERSION_CONFIG);
+        if (!version.matches("\\d+\\.\\d") || Double.parseDouble(version) < 37.0) {
+            throw new ConfigException(API_VERSION_CONFIG, version, "must be like 66.0 and at least 37.0 (durable streaming)");
+        }
+        if (grantType().equals("password") && getString(USERNAME_CONFIG).isBlank()) {
+            throw new ConfigException(USERNAME_CONFIG, "", "required for the password grant");
+        }
+        for (final String channel : getList(CHANNELS_CONFIG)) {
+            if (!channel.matches("^/(event|data|topic|u)/[A-Za-z0-9_]+$")) {
+                throw new ConfigException(CHANNELS_CONFIG, channel, "channels look like /event/Name__e or /data/AccountChangeEvent");
+            }
+        }
+    }
+
+    public String orgId() {
+        return getString(ORG_ID_CONFIG);
+    }
+
+    public String loginUrl() {
+        return getString(LOGIN_URL_CONFIG).replaceAll("/+$", "");
+    }
+
+    public String grantType() {
+        return getString(GRANT_TYPE_CONFIG).toLowerCase(Locale.ROOT);
+    }
+
+    public String clientId() {
+        return getString(CLIENT_ID_CONFIG);
+    }
+
+    public Password clientSecret() {
+        return getPassword(CLIENT_SECRET_CONFIG);
+    }
+
+    public String username() {
+        return getString(USERNAME_CONFIG);
+    }
+
+    public Password password() {
+        return getPassword(PASSWORD_CONFIG);
+    }
+
+    public String apiVersion() {
+        return getString(API_VERSION_CONFIG);
+    }
+
+    public List<String> channels() {
+        return getList(CHANNELS_CONFIG);
+    }
+
+    public List<String> taskChannels() {
+        return getList(TASK_CHANNELS_CONFIG);
+    }
+
+    public boolean taskPollsDeploys() {
+        return getBoolean(TASK_DEPLOY_POLLER_CONFIG);
+    }
+
+    public InitialReplay initialReplay() {
+        return InitialReplay.valueOf(getString(REPLAY_INITIAL_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    public InvalidReplayPolicy invalidReplayPolicy() {
+        return InvalidReplayPolicy.valueOf(getString(REPLAY_INVALID_POLICY_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    public Duration deployPollInterval() {
+        return Duration.ofMillis(getLong(DEPLOY_POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public int queueCapacity() {
+        return getInt(QUEUE_CAPACITY_CONFIG);
+    }
+
+    public Duration retryMaxElapsed() {
+        return Duration.ofMillis(getLong(RETRY_MAX_ELAPSED_MS_CONFIG));
+    }
+
+    public Duration retryMaxBackoff() {
+        return Duration.ofMillis(getLong(RETRY_MAX_BACKOFF_MS_CONFIG));
+    }
+}

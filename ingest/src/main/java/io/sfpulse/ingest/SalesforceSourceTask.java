@@ -1,0 +1,214 @@
+package io.sfpulse.ingest;
+
+import io.sfpulse.ingest.auth.AuthenticationException;
+import io.sfpulse.ingest.auth.OAuthClient;
+import io.sfpulse.ingest.cometd.ReplayPositions;
+import io.sfpulse.ingest.cometd.StreamingSession;
+import io.sfpulse.ingest.deploy.DeployRequestPoller;
+import io.sfpulse.ingest.deploy.SalesforceRestClient;
+import io.sfpulse.ingest.mapping.MappingException;
+import io.sfpulse.ingest.mapping.SalesforceEventMapper;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.event.DeadLetter;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.topic.TopicNames;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams one group of channels of one org into Kafka (and, on task 0, polls DeployRequest).
+ * Each record carries its source partition {@code (org, channel)} and offset {@code replayId};
+ * Connect stores offsets only for records the producer has acknowledged, and this task resubscribes
+ * after failures from the last acknowledged replay id. Malformed events become dead letters that
+ * advance the position, so the pipeline never stalls on them.
+ */
+public final class SalesforceSourceTask extends SourceTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceSourceTask.class);
+    static final String ORG_KEY = "org";
+    static final String CHANNEL_KEY = "channel";
+    static final String REPLAY_KEY = "replayId";
+    static final String SOURCE_KEY = "source";
+    static final String DEPLOY_CURSOR_KEY = "completedAfter";
+    static final String DEPLOY_IDS_KEY = "idsAtCursor";
+    private static final int MAX_BATCH = 2_000;
+    private static final int MAX_RAW = 256 * 1024;
+
+    private final SalesforceEventMapper mapper = new SalesforceEventMapper();
+    private final ReplayPositions positions = new ReplayPositions();
+    private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
+    private final AtomicLong malformed = new AtomicLong();
+    private BlockingQueue<SourceRecord> queue;
+    private ScheduledExecutorService scheduler;
+    private StreamingSession session;
+    private String orgId;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(final Map<String, String> props) {
+        final SalesforceSourceConfig config = new SalesforceSourceConfig(props);
+        queue = new LinkedBlockingQueue<>(config.queueCapacity());
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sfpulse-ingest-" + config.orgId()));
+        final OAuthClient oauth = new OAuthClient(config);
+        try {
+            orgId = oauth.token().orgId();
+        } catch (AuthenticationException e) {
+            throw new ConnectException("Cannot log in to Salesforce: " + e.getMessage(), e);
+        }
+        final List<String> channels = config.taskChannels();
+        final long initial = config.initialReplay() == SalesforceSourceConfig.InitialReplay.EARLIEST ? -2 : -1;
+        for (final String channel : channels) {
+            final Map<String, Object> offset = context.offsetStorageReader().offset(channelPartition(channel));
+            final Object stored = offset == null ? null : offset.get(REPLAY_KEY);
+            positions.setStart(channel, stored instanceof Number n ? n.longValue() : initial);
+            LOG.info("Channel '{}' of org '{}' starts from {}", channel, orgId,
+                stored != null ? "committed replayId " + stored : "initial " + config.initialReplay() + " (" + initial + ")");
+        }
+        if (!channels.isEmpty()) {
+            session = new StreamingSession(config, oauth, channels, positions, new Listener(), scheduler);
+            session.start();
+        }
+        if (config.taskPollsDeploys()) {
+            startDeployPolling(config, oauth);
+        }
+    }
+
+    private void startDeployPolling(final SalesforceSourceConfig config, final OAuthClient oauth) {
+        final DeployRequestPoller poller = new DeployRequestPoller(new SalesforceRestClient(oauth, config.apiVersion()), orgId);
+        final Map<String, Object> offset = context.offsetStorageReader().offset(deployPartition());
+        final AtomicReference<DeployRequestPoller.Cursor> cursor = new AtomicReference<>(offset == null
+            ? DeployRequestPoller.Cursor.START
+            : new DeployRequestPoller.Cursor(Instant.parse((String) offset.get(DEPLOY_CURSOR_KEY)),
+                new HashSet<>(Arrays.asList(((String) offset.get(DEPLOY_IDS_KEY)).split(",")))));
+        final long interval = config.deployPollInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                final DeployRequestPoller.Result result = poller.poll(cursor.get());
+                for (final DeploymentMarker marker : result.markers()) {
+                    LOG.info("Deploy '{}' of org '{}' completed at {} ({} components, status {})", marker.getDeployId(), orgId,
+                        marker.getCompletedTime(), marker.getComponentCount(), marker.getStatus());
+                    queue.put(new SourceRecord(deployPartition(), deployOffset(result.next()), TopicNames.DEPLOYMENT_MARKERS, null,
+                        Schema.STRING_SCHEMA, orgId, null, marker, marker.getCompletedTime().toEpochMilli()));
+                }
+                cursor.set(result.next());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // Bounded: the next scheduled poll is the retry; the cursor has not moved.
+                LOG.warn("DeployRequest poll for org '{}' failed, retrying in {} ms: {}", orgId, interval, e.getMessage());
+            }
+        }, 0, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        final ConnectException failure = fatal.get();
+        if (failure != null) {
+            throw failure;
+        }
+        final SourceRecord first = queue.poll(500, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return null;
+        }
+        final List<SourceRecord> batch = new ArrayList<>();
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        return batch;
+    }
+
+    @Override
+    public void commitRecord(final SourceRecord record, final RecordMetadata metadata) {
+        // Called after Kafka acknowledged the record: only now may a resubscribe skip past it.
+        if (metadata != null && record.sourceOffset() != null && record.sourceOffset().get(REPLAY_KEY) instanceof Number id) {
+            positions.acked((String) record.sourcePartition().get(CHANNEL_KEY), id.longValue());
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (session != null) {
+            session.close();
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        LOG.info("Task for org '{}' stopped ({} malformed events dead-lettered)", orgId, malformed.get());
+    }
+
+    private Map<String, Object> channelPartition(final String channel) {
+        return Map.of(ORG_KEY, orgId, CHANNEL_KEY, channel);
+    }
+
+    private Map<String, Object> deployPartition() {
+        return Map.of(ORG_KEY, orgId, SOURCE_KEY, "DeployRequest");
+    }
+
+    private static Map<String, Object> deployOffset(final DeployRequestPoller.Cursor cursor) {
+        return Map.of(DEPLOY_CURSOR_KEY, cursor.completedAfter().toString(), DEPLOY_IDS_KEY, String.join(",", cursor.idsAtCursor()));
+    }
+
+    private final class Listener implements StreamingSession.Listener {
+        @Override
+        public void onEvent(final String channel, final Map<String, Object> data) {
+            final Instant now = Instant.now();
+            final Object replay = data != null && data.get("event") instanceof Map<?, ?> e ? e.get("replayId") : null;
+            final Map<String, Object> offset = replay instanceof Number n ? Map.of(REPLAY_KEY, n.longValue()) : null;
+            if (replay instanceof Number n) {
+                positions.received(channel, n.longValue());
+            }
+            SourceRecord record;
+            try {
+                final SalesforceEvent event = mapper.map(orgId, channel, data, now);
+                record = new SourceRecord(channelPartition(channel), offset, TopicNames.forChannel(channel), null, Schema.STRING_SCHEMA, orgId, null, event,
+                    event.getEventTime().toEpochMilli());
+            } catch (MappingException e) {
+                malformed.incrementAndGet();
+                LOG.error("Malformed event on '{}' of org '{}' sent to '{}': {}", channel, orgId, TopicNames.INGEST_DLQ, e.getMessage());
+                final String raw = String.valueOf(data);
+                final DeadLetter letter = DeadLetter.newBuilder().setStage("ingest").setOrgId(orgId).setChannel(channel)
+                    .setError(e.getMessage()).setRaw(raw.length() > MAX_RAW ? raw.substring(0, MAX_RAW) : raw).setTime(now).build();
+                record = new SourceRecord(channelPartition(channel), offset, TopicNames.INGEST_DLQ, null, Schema.STRING_SCHEMA, orgId, null, letter, now.toEpochMilli());
+            }
+            try {
+                queue.put(record); // blocks when full: back-pressure onto the long poll
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void onFatal(final String reason, final Throwable cause) {
+            LOG.error("Streaming for org '{}' failed: {}", orgId, reason);
+            fatal.compareAndSet(null, new ConnectException(reason, cause));
+        }
+    }
+
+    /** Malformed events seen by this task. */
+    public long malformedCount() {
+        return malformed.get();
+    }
+
+}

@@ -1,0 +1,272 @@
+package io.sfpulse.ingest.cometd;
+
+import io.sfpulse.ingest.SalesforceSourceConfig;
+import io.sfpulse.ingest.SalesforceSourceConfig.InvalidReplayPolicy;
+import io.sfpulse.ingest.auth.AccessToken;
+import io.sfpulse.ingest.auth.AuthenticationException;
+import io.sfpulse.ingest.auth.OAuthClient;
+import io.sfpulse.ingest.error.Backoff;
+import io.sfpulse.ingest.error.StreamingAction;
+import io.sfpulse.ingest.error.StreamingErrorClassifier;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cometd.bayeux.Channel;
+import org.cometd.bayeux.Message;
+import org.cometd.bayeux.client.ClientSessionChannel;
+import org.cometd.client.BayeuxClient;
+import org.cometd.client.http.jetty.JettyHttpClientTransport;
+import org.cometd.client.transport.ClientTransport;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One long-polling Streaming API session for a set of channels of one org. Subscribes (again) in
+ * the handshake listener from {@link ReplayPositions}, classifies every failure, and recovers with
+ * bounded, jittered back-off: re-handshake, re-login, or a new client. Unrecoverable errors go to
+ * {@link Listener#onFatal}. Events are handed to {@link Listener#onEvent} on CometD's thread.
+ */
+public final class StreamingSession implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingSession.class);
+
+    /** Receives events and terminal failures. */
+    public interface Listener {
+        /** One event's Bayeux {@code data}; may block to apply back-pressure. */
+        void onEvent(String channel, Map<String, Object> data);
+
+        /** The session gave up; the task must fail with this reason. */
+        void onFatal(String reason, Throwable cause);
+    }
+
+    private final SalesforceSourceConfig config;
+    private final OAuthClient oauth;
+    private final List<String> channels;
+    private final ReplayPositions positions;
+    private final Listener listener;
+    private final ScheduledExecutorService scheduler;
+    private final Backoff backoff;
+    private final HttpClient httpClient = new HttpClient();
+    private final AtomicBoolean restarting = new AtomicBoolean();
+    private final AtomicLong handshakes = new AtomicLong();
+    private final ClientSessionChannel.MessageListener eventListener = this::onEvent;
+    private volatile BayeuxClient client;
+    private volatile AccessToken token;
+    private volatile boolean closed;
+
+    public StreamingSession(final SalesforceSourceConfig config, final OAuthClient oauth, final List<String> channels,
+                            final ReplayPositions positions, final Listener listener, final ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.oauth = oauth;
+        this.channels = List.copyOf(channels);
+        this.positions = positions;
+        this.listener = listener;
+        this.scheduler = scheduler;
+        this.backoff = new Backoff(Duration.ofMillis(500), config.retryMaxBackoff(), config.retryMaxElapsed());
+        // Salesforce batches events in one long-poll reply; clients must buffer 10 MB.
+        httpClient.setMaxResponseHeadersSize(64 * 1024);
+    }
+
+    public void start() {
+        try {
+            httpClient.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start HTTP client", e);
+        }
+        connect(false);
+    }
+
+    /** Number of successful handshakes so far (1 + re-handshakes). */
+    public long handshakes() {
+        return handshakes.get();
+    }
+
+    private void connect(final boolean relogin) {
+        token = relogin ? oauth.refresh(token) : oauth.token();
+        final BayeuxClient fresh = newClient(token);
+        client = fresh;
+        fresh.handshake();
+    }
+
+    private BayeuxClient newClient(final AccessToken accessToken) {
+        final Map<String, Object> options = new HashMap<>();
+        options.put(ClientTransport.MAX_NETWORK_DELAY_OPTION, 120_000L + 15_000L); // 110 s server hold + margin
+        options.put(ClientTransport.MAX_MESSAGE_SIZE_OPTION, 10 * 1024 * 1024);
+        final JettyHttpClientTransport transport = new JettyHttpClientTransport(options, httpClient) {
+            @Override
+            protected void customize(final Request request) {
+                super.customize(request);
+                request.headers(h -> h.put("Authorization", "Bearer " + token.value()));
+            }
+        };
+        final String url = accessToken.instanceUrl() + "/cometd/" + config.apiVersion();
+        final BayeuxClient c = new BayeuxClient(url, transport);
+        c.addExtension(new ReplayExtension(positions, channels));
+        c.getChannel(Channel.META_HANDSHAKE).addListener((ClientSessionChannel.MessageListener) (ch, m) -> onHandshake(c, m));
+        c.getChannel(Channel.META_CONNECT).addListener((ClientSessionChannel.MessageListener) (ch, m) -> onConnect(c, m));
+        c.getChannel(Channel.META_SUBSCRIBE).addListener((ClientSessionChannel.MessageListener) (ch, m) -> onSubscribe(c, m));
+        return c;
+    }
+
+    private void onHandshake(final BayeuxClient c, final Message message) {
+        if (closed || c != client) {
+            return;
+        }
+        if (message.isSuccessful()) {
+            handshakes.incrementAndGet();
+            LOG.info("Handshake with org '{}' succeeded (client '{}'); subscribing to {}", token.orgId(), c.getId(), channels);
+            // CometD drops subscriptions on re-handshake: subscribe again, from the latest positions.
+            channels.forEach(channel -> subscribe(c, channel));
+        } else {
+            handleFailure(c, "handshake", message);
+        }
+    }
+
+    private void subscribe(final BayeuxClient c, final String channel) {
+        final ClientSessionChannel ch = c.getChannel(channel);
+        ch.unsubscribe(eventListener); // local listener only; the server session is new
+        ch.subscribe(eventListener);
+        LOG.info("Subscribing to '{}' of org '{}' from replayId {}", channel, token.orgId(), positions.forSubscribe(channel));
+    }
+
+    private void onConnect(final BayeuxClient c, final Message message) {
+        if (closed || c != client) {
+            return;
+        }
+        if (message.isSuccessful()) {
+            backoff.reset();
+        } else {
+            handleFailure(c, "connect", message);
+        }
+    }
+
+    private void onSubscribe(final BayeuxClient c, final Message message) {
+        if (closed || c != client || message.isSuccessful()) {
+            return;
+        }
+        final String channel = String.valueOf(message.get(Message.SUBSCRIPTION_FIELD));
+        final String error = String.valueOf(message.get(Message.ERROR_FIELD));
+        final StreamingAction action = StreamingErrorClassifier.classify(error, failureReason(message), message.getAdvice());
+        if (action == StreamingAction.INVALID_REPLAY) {
+            onInvalidReplay(c, channel, error);
+        } else if (action == StreamingAction.FATAL) {
+            listener.onFatal("Subscribe to '" + channel + "' refused: " + error, null);
+        } else {
+            handleFailure(c, "subscribe", message);
+        }
+    }
+
+    private void onInvalidReplay(final BayeuxClient c, final String channel, final String error) {
+        final InvalidReplayPolicy policy = config.invalidReplayPolicy();
+        final long rejected = positions.forSubscribe(channel);
+        if (policy == InvalidReplayPolicy.FAIL) {
+            LOG.error("Salesforce refused replayId {} for '{}' ({}); policy 'fail' stops the task. Set salesforce.replay.invalid.policy "
+                + "to earliest or latest to resume with a possible gap.", rejected, channel, error);
+            listener.onFatal("Replay id " + rejected + " for '" + channel + "' is no longer retained by Salesforce", null);
+            return;
+        }
+        final long restart = policy == InvalidReplayPolicy.EARLIEST ? -2 : -1;
+        LOG.warn("Salesforce refused replayId {} for '{}' ({}); policy '{}' resubscribes from {} - events between may be missing",
+            rejected, channel, error, policy, restart);
+        positions.setStart(channel, restart);
+        subscribe(c, channel);
+    }
+
+    private void handleFailure(final BayeuxClient c, final String what, final Message message) {
+        final String error = String.valueOf(message.get(Message.ERROR_FIELD));
+        final String reason = failureReason(message);
+        final StreamingAction action = StreamingErrorClassifier.classify(error, reason, message.getAdvice());
+        final Object reconnect = message.getAdvice() == null ? null : message.getAdvice().get("reconnect");
+        LOG.warn("Streaming {} failed for org '{}': error '{}', failureReason '{}', advice reconnect '{}' -> {}",
+            what, token.orgId(), error, reason, reconnect, action);
+        switch (action) {
+            case FATAL -> listener.onFatal("Streaming " + what + " failed permanently: " + error + " " + reason, null);
+            case DAILY_LIMIT -> {
+                LOG.error("Org '{}' exceeded its daily event delivery allocation; events are not delivered until it resets", token.orgId());
+                restart(c, false);
+            }
+            // The client re-handshakes by itself when advised to and when the transport failed.
+            case REHANDSHAKE -> {
+                if (!"handshake".equals(reconnect) && !"retry".equals(reconnect)) {
+                    restart(c, false);
+                }
+            }
+            case REAUTHENTICATE -> restart(c, true);
+            default -> {
+                if ("none".equals(reconnect) || "handshake".equals(what)) {
+                    restart(c, false);
+                }
+            }
+        }
+    }
+
+    /** Abandons {@code c} and, after back-off, builds a new client (logging in again if asked). */
+    private void restart(final BayeuxClient c, final boolean relogin) {
+        if (closed || !restarting.compareAndSet(false, true)) {
+            return;
+        }
+        final Duration delay = backoff.next();
+        if (delay == null) {
+            restarting.set(false);
+            listener.onFatal("Gave up reconnecting to org '" + token.orgId() + "' after " + backoff.attempt() + " attempts over "
+                + config.retryMaxElapsed(), null);
+            return;
+        }
+        LOG.warn("Reconnecting to org '{}' in {} ms (attempt {}{})", token.orgId(), delay.toMillis(), backoff.attempt(),
+            relogin ? ", with a new login" : "");
+        c.abort();
+        scheduler.schedule(() -> {
+            restarting.set(false);
+            if (closed) {
+                return;
+            }
+            try {
+                connect(relogin);
+            } catch (AuthenticationException e) {
+                if (e.permanent()) {
+                    listener.onFatal(e.getMessage(), e);
+                } else {
+                    LOG.warn("Login failed, will retry: {}", e.getMessage());
+                    restart(client, true);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Reconnect failed, will retry", e);
+                restart(client, relogin);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onEvent(final ClientSessionChannel channel, final Message message) {
+        listener.onEvent(channel.getId(), message.getDataAsMap());
+    }
+
+    private static String failureReason(final Message message) {
+        final Map<String, Object> ext = message.getExt();
+        if (ext != null && ext.get("sfdc") instanceof Map<?, ?> sfdc && sfdc.get("failureReason") != null) {
+            return String.valueOf(sfdc.get("failureReason"));
+        }
+        return "";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        final BayeuxClient c = client;
+        if (c != null) {
+            c.disconnect(2_000);
+            c.abort();
+        }
+        try {
+            httpClient.stop();
+        } catch (Exception e) {
+            LOG.debug("Error stopping HTTP client", e);
+        }
+    }
+}

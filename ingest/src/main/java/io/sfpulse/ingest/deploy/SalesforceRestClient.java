@@ -1,0 +1,54 @@
+package io.sfpulse.ingest.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.ingest.auth.AccessToken;
+import io.sfpulse.ingest.auth.OAuthClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Authenticated GETs against the org's REST API; logs in again once on 401. Thread-safe. */
+public final class SalesforceRestClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final OAuthClient oauth;
+    private final String apiVersion;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+
+    public SalesforceRestClient(final OAuthClient oauth, final String apiVersion) {
+        this.oauth = oauth;
+        this.apiVersion = apiVersion;
+    }
+
+    /** GET {@code /services/data/v<version><pathAndQuery>} and parse the JSON answer. */
+    public JsonNode get(final String pathAndQuery) throws IOException {
+        AccessToken token = oauth.token();
+        HttpResponse<String> response = send(token, pathAndQuery);
+        if (response.statusCode() == 401) {
+            token = oauth.refresh(token);
+            response = send(token, pathAndQuery);
+        }
+        if (response.statusCode() / 100 != 2) {
+            final String body = response.body();
+            throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode() + ": "
+                + (body.length() > 512 ? body.substring(0, 512) + "..." : body));
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> send(final AccessToken token, final String pathAndQuery) throws IOException {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(token.instanceUrl() + "/services/data/v" + apiVersion + pathAndQuery))
+            .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token.value()).header("Accept", "application/json")
+            .GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.sfpulse.ingest;
+
+import io.sfpulse.emulator.SalesforceEmulator;
+import io.sfpulse.embedded.EmbeddedConnect;
+import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.schemas.connect.AvroWireConverter;
+import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.serde.AvroWireDeserializer;
+import io.sfpulse.schemas.topic.TopicNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Emulator + real broker + registry + Connect worker for ingest ITs. */
+final class IngestHarness implements AutoCloseable {
+
+    final EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
+    final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
+    final SalesforceEmulator emulator = SalesforceEmulator.builder()
+        .longPollTimeout(Duration.ofSeconds(3)).reconnectWindow(Duration.ofSeconds(5)).build().start();
+    EmbeddedConnect connect;
+
+    IngestHarness() {
+        kafka.createTopics(1, List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.INGEST_DLQ));
+    }
+
+    EmbeddedConnect startConnect() {
+        connect = EmbeddedConnect.start(kafka.bootstrapServers(), Map.of(
+            "value.converter", AvroWireConverter.class.getName(),
+            "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()));
+        return connect;
+    }
+
+    void stopConnect() {
+        if (connect != null) {
+            connect.close();
+            connect = null;
+        }
+    }
+
+    Map<String, String> connectorConfig(final String... channels) {
+        final Map<String, String> c = new HashMap<>();
+        c.put("connector.class", SalesforceSourceConnector.class.getName());
+        c.put("tasks.max", "2");
+        c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
+        c.put(SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
+        c.put(SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
+        c.put(SalesforceSourceConfig.CHANNELS_CONFIG, String.join(",", channels));
+        c.put(SalesforceSourceConfig.REPLAY_INITIAL_CONFIG, "earliest");
+        c.put(SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "0");
+        c.put(SalesforceSourceConfig.RETRY_MAX_BACKOFF_MS_CONFIG, "2000");
+        c.put("topic.creation.default.replication.factor", "-1");
+        c.put("topic.creation.default.partitions", "-1");
+        return c;
+    }
+
+    <T extends SpecificRecord> KafkaConsumer<String, T> consumer(final Class<T> type, final String topic) {
+        final AvroWireDeserializer<T> values = new AvroWireDeserializer<>(type);
+        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()), false);
+        final KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), values);
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    static <T> List<T> drain(final KafkaConsumer<String, T> consumer) {
+        final List<T> out = new ArrayList<>();
+        for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(300))) {
+            out.add(r.value());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        stopConnect();
+        emulator.close();
+        registry.close();
+        kafka.close();
+    }
+}

@@ -1,0 +1,147 @@
+package io.sfpulse.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sfpulse.emulator.org.DeployRequestRecord;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.topic.TopicNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SalesforceSourceConnectorIT {
+
+    private static IngestHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = new IngestHarness();
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    @AfterEach
+    void stopConnect() {
+        h.stopConnect();
+    }
+
+    private static List<String> publish(final String channel, final int n, final String prefix) {
+        final List<String> uuids = new ArrayList<>();
+        IntStream.range(0, n).forEach(i -> {
+            final String uuid = prefix + "-" + i;
+            h.emulator.org().publishPlatformEvent(channel, Map.of("LoggingLevel__c", "ERROR", "Message__c", "boom " + i), uuid);
+            uuids.add(uuid);
+        });
+        return uuids;
+    }
+
+    private static void awaitAll(final KafkaConsumer<String, SalesforceEvent> consumer, final Set<String> seen, final List<String> expected) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            h.drain(consumer).forEach(e -> seen.add(e.getEventUuid()));
+            assertThat(seen).containsAll(expected);
+        });
+    }
+
+    @Test
+    void shouldDeliverRetainedAndNewEventsKeyedByOrgWithReplayIds() {
+        final String channel = "/event/Deliver_Test__e";
+        h.emulator.org().defineChannel(channel);
+        final List<String> before = publish(channel, 20, "before");
+        h.startConnect().putConnector("deliver", h.connectorConfig(channel));
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            awaitAll(consumer, seen, before);
+            final List<String> after = publish(channel, 20, "after");
+            awaitAll(consumer, seen, after);
+        }
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                final List<SalesforceEvent> events = h.drain(consumer);
+                assertThat(events).isNotEmpty().allSatisfy(e -> {
+                    assertThat(e.getOrgId()).isEqualTo(h.emulator.org().orgId());
+                    assertThat(e.getChannel()).isEqualTo(channel);
+                    assertThat(e.getReplayId()).isPositive();
+                    assertThat(e.getPayload()).contains("\"LoggingLevel__c\":\"ERROR\"");
+                });
+            });
+        }
+    }
+
+    @Test
+    void shouldLoseNoEventWhenTheWorkerRestartsMidStream() {
+        final String channel = "/event/Restart_Test__e";
+        h.emulator.org().defineChannel(channel);
+        h.startConnect().putConnector("restart", h.connectorConfig(channel));
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.connect.isRunning("restart"));
+        final List<String> expected = new ArrayList<>(publish(channel, 30, "first"));
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                h.drain(consumer).forEach(e -> seen.add(e.getEventUuid()));
+                return !seen.isEmpty();
+            });
+            h.stopConnect();
+            // Published while no worker runs: must be replayed from the committed position.
+            expected.addAll(publish(channel, 30, "while-down"));
+            h.startConnect();
+            await().atMost(Duration.ofSeconds(60)).until(() -> h.connect.isRunning("restart"));
+            expected.addAll(publish(channel, 30, "after-restart"));
+            awaitAll(consumer, seen, expected);
+        }
+    }
+
+    @Test
+    void shouldResubscribeFromAckedPositionAfterUnknownClient() {
+        final String channel = "/event/Unknown_Client_Test__e";
+        h.emulator.org().defineChannel(channel);
+        h.startConnect().putConnector("unknown-client", h.connectorConfig(channel));
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.connect.isRunning("unknown-client"));
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            final List<String> expected = new ArrayList<>(publish(channel, 10, "pre"));
+            awaitAll(consumer, seen, expected);
+            h.emulator.faults().unknownClientOnNextConnect();
+            expected.addAll(publish(channel, 10, "post"));
+            awaitAll(consumer, seen, expected);
+        }
+    }
+
+    @Test
+    void shouldPublishCompletedDeploysAsMarkersWithComponents() {
+        final Instant completed = Instant.now().minusSeconds(60);
+        h.emulator.org().addDeployRequest(new DeployRequestRecord("0Af000000000001AAA", "Succeeded", false, completed.minusSeconds(30),
+            completed, "Release Bot", List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow"), 0));
+        h.emulator.org().addDeployRequest(new DeployRequestRecord("0Af000000000002AAA", "Succeeded", true, completed.minusSeconds(30),
+            completed, "Release Bot", List.of("ApexClass:Validation"), 0));
+        final Map<String, String> config = h.connectorConfig();
+        config.put(SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "300");
+        h.startConnect().putConnector("deploys", config);
+        try (KafkaConsumer<String, DeploymentMarker> consumer = h.consumer(DeploymentMarker.class, TopicNames.DEPLOYMENT_MARKERS)) {
+            final List<DeploymentMarker> markers = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                markers.addAll(h.drain(consumer));
+                assertThat(markers).extracting(DeploymentMarker::getDeployId).contains("0Af000000000001AAA");
+            });
+            assertThat(markers).extracting(DeploymentMarker::getDeployId).doesNotContain("0Af000000000002AAA");
+            final DeploymentMarker marker = markers.get(0);
+            assertThat(marker.getComponents()).containsExactly("ApexClass:InvoiceService", "Flow:Invoice_Flow");
+            assertThat(marker.getCompletedTime().toEpochMilli()).isEqualTo(completed.toEpochMilli());
+            assertThat(marker.getCreatedBy()).isEqualTo("Release Bot");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.sfpulse.streams.detector;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.AlertStatus;
+import io.sfpulse.schemas.alert.Severity;
+import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.schemas.signal.SignalKind;
+import io.sfpulse.streams.stats.RateComparison;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each org's {@link FailureHistory} in a state store, asks the
+ * {@link PostDeployFailureEvaluator} after every failure whether the live release raised the
+ * failure rate, and drives the alert lifecycle: TRIGGERED once, UPDATED when the count doubled
+ * (after a cooldown), RESOLVED when a stream-time punctuation finds the recent rate back to
+ * baseline. Event time only: the punctuation runs on stream time.
+ */
+public final class PostDeployFailureProcessor implements Processor<String, Signal, String, Alert> {
+
+    public static final String NAME = "post-deploy-failures";
+    public static final String STORE = NAME + "-store";
+    private static final Logger LOG = LoggerFactory.getLogger(PostDeployFailureProcessor.class);
+
+    private final PostDeployFailureEvaluator evaluator;
+    private ProcessorContext<String, Alert> context;
+    private KeyValueStore<String, FailureHistory> store;
+
+    public PostDeployFailureProcessor(final PostDeployFailureEvaluator evaluator) {
+        this.evaluator = evaluator;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Alert> ctx) {
+        this.context = ctx;
+        this.store = ctx.getStateStore(STORE);
+        ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::resolveRecovered);
+    }
+
+    @Override
+    public void process(final Record<String, Signal> record) {
+        final Signal s = record.value();
+        if (s == null || record.key() == null) {
+            return;
+        }
+        final FailureHistory h = load(record.key());
+        final long t = s.getEventTime().toEpochMilli();
+        if (s.getKind() == SignalKind.FAILURE) {
+            h.addFailure(t, s.getReleaseId(), s.getSignature(), s.getLocation());
+            if (s.getReleaseId() != null && s.getReleaseCompletedTime() != null) {
+                final FailureHistory.AlertState alert = h.alerts.computeIfAbsent(s.getReleaseId(), id -> newAlert(s));
+                onFailure(record.key(), h, alert, t);
+            }
+        } else {
+            h.observe(t);
+        }
+        final PostDeployFailureSettings cfg = evaluator.settings();
+        h.prune(t - cfg.baseline().toMillis() - cfg.window().toMillis() - Duration.ofHours(1).toMillis());
+        h.alerts.values().removeIf(a -> a.status == null && t - a.releaseCompletedMs > cfg.window().toMillis());
+        store.put(record.key(), h);
+    }
+
+    private FailureHistory load(final String org) {
+        final FailureHistory h = store.get(org);
+        return h != null ? h : new FailureHistory();
+    }
+
+    private static FailureHistory.AlertState newAlert(final Signal s) {
+        final FailureHistory.AlertState a = new FailureHistory.AlertState();
+        a.releaseId = s.getReleaseId();
+        a.releaseCompletedMs = s.getReleaseCompletedTime().toEpochMilli();
+        a.components = new java.util.ArrayList<>(s.getReleaseComponents());
+        return a;
+    }
+
+    private void onFailure(final String org, final FailureHistory h, final FailureHistory.AlertState a, final long now) {
+        final PostDeployFailureSettings cfg = evaluator.settings();
+        final boolean open = "TRIGGERED".equals(a.status) || "UPDATED".equals(a.status);
+        if (!open && now - a.releaseCompletedMs > cfg.window().toMillis()) {
+            return;
+        }
+        final PostDeployFailureEvaluator.Evaluation e = evaluator.sinceDeploy(h, a.releaseCompletedMs, now);
+        if (a.status == null && e.result().verdict() == RateComparison.Verdict.INCREASE) {
+            emit(org, h, a, e, AlertStatus.TRIGGERED, now);
+        } else if (open && e.result().current() >= 2 * a.lastReportedCount && now - a.lastEmittedMs >= cfg.cooldown().toMillis()) {
+            emit(org, h, a, e, AlertStatus.UPDATED, now);
+        }
+    }
+
+    private void resolveRecovered(final long streamTime) {
+        try (KeyValueIterator<String, FailureHistory> all = store.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, FailureHistory> entry = all.next();
+                final FailureHistory h = entry.value;
+                boolean changed = false;
+                for (final FailureHistory.AlertState a : h.alerts.values()) {
+                    final boolean open = "TRIGGERED".equals(a.status) || "UPDATED".equals(a.status);
+                    if (open && streamTime - a.lastEmittedMs >= evaluator.settings().resolveWindow().toMillis()) {
+                        final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(h, a.releaseCompletedMs, streamTime);
+                        if (recent.result().verdict() != RateComparison.Verdict.INCREASE) {
+                            emit(entry.key, h, a, recent, AlertStatus.RESOLVED, streamTime);
+                            changed = true;
+                        }
+                    }
+                }
+                if (changed) {
+                    store.put(entry.key, h);
+                }
+            }
+        }
+    }
+
+    private void emit(final String org, final FailureHistory h, final FailureHistory.AlertState a,
+                      final PostDeployFailureEvaluator.Evaluation e, final AlertStatus status, final long now) {
+        if (status != AlertStatus.TRIGGERED) {
+            a.sequence++;
+        }
+        a.status = status.name();
+        a.lastReportedCount = e.result().current();
+        a.lastEmittedMs = now;
+        final String dedupKey = org + "|" + a.releaseId + "|" + NAME + "|failures";
+        final Map<String, String> evidence = evaluator.evidence(e, h, a);
+        final RateComparison.Result r = e.result();
+        final String summary = switch (status) {
+            case RESOLVED -> String.format(Locale.ROOT, "Failures back to baseline after deploy %s (%d in the last %d min)",
+                a.releaseId, r.current(), Duration.ofMillis(e.currentToMs() - e.currentFromMs()).toMinutes());
+            default -> String.format(Locale.ROOT, "Failures up %.1fx after deploy %s: %d in %d min vs %.2f/h before (p=%.2g)",
+                r.rateRatio(), a.releaseId, r.current(), Duration.ofMillis(e.currentToMs() - e.currentFromMs()).toMinutes(),
+                r.baselineRate(), r.pValue());
+        };
+        final Alert alert = Alert.newBuilder()
+            .setAlertId(dedupKey + "#" + a.sequence)
+            .setDedupKey(dedupKey)
+            .setStatus(status)
+            .setSeverity(r.rateRatio() >= 10 ? Severity.CRITICAL : Severity.ERROR)
+            .setOrgId(org)
+            .setReleaseId(a.releaseId)
+            .setDetector(NAME)
+            .setSubject("failures")
+            .setSummary(summary)
+            .setEvidence(evidence)
+            .setWindowStart(Instant.ofEpochMilli(e.currentFromMs()))
+            .setWindowEnd(Instant.ofEpochMilli(e.currentToMs()))
+            .setSequence(a.sequence)
+            .setEventTime(Instant.ofEpochMilli(now))
+            .build();
+        LOG.info("Alert {} '{}': {}", status, dedupKey, summary);
+        context.forward(new Record<>(dedupKey, alert, now));
+    }
+}

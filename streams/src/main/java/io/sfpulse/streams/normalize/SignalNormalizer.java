@@ -1,0 +1,96 @@
+package io.sfpulse.streams.normalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.schemas.signal.SignalKind;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns raw Salesforce events into signals: Nebula Logger ERROR/FATAL entries and
+ * BatchApexErrorEvents become FAILURE signals with a normalised signature and top stack frame;
+ * every other event is an OBSERVATION (it proves the org was watched at that time, which rate
+ * baselines need when errors are rare). Pure, thread-safe.
+ */
+public final class SignalNormalizer {
+
+    public static final String FAILURES = "failures";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SF_ID = Pattern.compile("\\b(?=[a-zA-Z0-9]*\\d)[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?\\b");
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
+    private static final int MAX_SIGNATURE = 200;
+
+    /** Thrown for payloads that are not JSON objects. */
+    public static final class MalformedEventException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedEventException(final String message, final Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public List<Signal> normalize(final SalesforceEvent event) {
+        final JsonNode payload;
+        try {
+            payload = JSON.readTree(event.getPayload());
+        } catch (IOException e) {
+            throw new MalformedEventException("Payload of " + event.getEventUuid() + " on '" + event.getChannel() + "' is not JSON", e);
+        }
+        final String channel = event.getChannel();
+        if (channel.endsWith("LogEntryEvent__e")) {
+            final String level = text(payload, "LoggingLevel__c", "Nebula__LoggingLevel__c").toUpperCase(Locale.ROOT);
+            if (level.equals("ERROR") || level.equals("FATAL")) {
+                final String type = text(payload, "ExceptionType__c", "Nebula__ExceptionType__c");
+                final String message = text(payload, "ExceptionMessage__c", "Nebula__ExceptionMessage__c");
+                final String fallback = text(payload, "Message__c", "Nebula__Message__c");
+                final String trace = text(payload, "ExceptionStackTrace__c", "StackTrace__c", "Nebula__ExceptionStackTrace__c");
+                return List.of(failure(event, signature(type, message.isEmpty() ? fallback : message), topFrame(trace)));
+            }
+        } else if (channel.equals("/event/BatchApexErrorEvent")) {
+            return List.of(failure(event, signature(text(payload, "ExceptionType"), text(payload, "Message")),
+                topFrame(text(payload, "StackTrace"))));
+        }
+        return List.of(base(event, SignalKind.OBSERVATION, "observation").build());
+    }
+
+    private static Signal failure(final SalesforceEvent event, final String signature, final String location) {
+        return base(event, SignalKind.FAILURE, FAILURES).setSignature(signature).setLocation(location).build();
+    }
+
+    private static Signal.Builder base(final SalesforceEvent event, final SignalKind kind, final String subject) {
+        return Signal.newBuilder().setOrgId(event.getOrgId()).setKind(kind).setSubject(subject).setValue(1.0)
+            .setEventTime(event.getEventTime()).setChannel(event.getChannel()).setEventUuid(event.getEventUuid());
+    }
+
+    /** "System.NullPointerException: Attempt to de-reference a null object on 001xx00000ABCDE" -> ids and numbers masked. */
+    static String signature(final String type, final String message) {
+        final String firstLine = message.lines().findFirst().orElse("");
+        String s = (type.isEmpty() ? "" : type + ": ") + firstLine;
+        s = SF_ID.matcher(s).replaceAll("<id>");
+        s = NUMBER.matcher(s).replaceAll("<n>");
+        s = s.isBlank() ? "unknown error" : s.trim();
+        return s.length() > MAX_SIGNATURE ? s.substring(0, MAX_SIGNATURE) : s;
+    }
+
+    /** "Class.InvoiceService.calculate: line 42, column 1\n..." -> "Class.InvoiceService.calculate". */
+    static String topFrame(final String trace) {
+        final String first = trace.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        final int colon = first.indexOf(':');
+        final String frame = colon > 0 ? first.substring(0, colon) : first;
+        return frame.isEmpty() ? null : frame;
+    }
+
+    private static String text(final JsonNode node, final String... fields) {
+        for (final String f : fields) {
+            final JsonNode v = node.get(f);
+            if (v != null && !v.isNull()) {
+                return v.asText();
+            }
+        }
+        return "";
+    }
+}
