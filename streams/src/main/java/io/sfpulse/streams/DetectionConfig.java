@@ -1,0 +1,109 @@
+package io.sfpulse.streams;
+
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.streams.detector.PostDeployFailureSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/** Settings of the detection application: Kafka Streams, inputs and each detector. */
+public final class DetectionConfig extends AbstractConfig {
+
+    public static final String APPLICATION_ID_CONFIG = "streams.application.id";
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "kafka.bootstrap.servers";
+    public static final String STATE_DIR_CONFIG = "streams.state.dir";
+    public static final String PROCESSING_GUARANTEE_CONFIG = "streams.processing.guarantee";
+    public static final String COMMIT_INTERVAL_MS_CONFIG = "streams.commit.interval.ms";
+    public static final String FAILURE_CHANNELS_CONFIG = "streams.failure.channels";
+    public static final String JOIN_GRACE_MS_CONFIG = "streams.join.grace.ms";
+    public static final String MARKER_HISTORY_MS_CONFIG = "streams.marker.history.ms";
+    public static final String PD_WINDOW_MS_CONFIG = "detector.post-deploy-failures.window.ms";
+    public static final String PD_BASELINE_MS_CONFIG = "detector.post-deploy-failures.baseline.ms";
+    public static final String PD_RESOLVE_WINDOW_MS_CONFIG = "detector.post-deploy-failures.resolve.window.ms";
+    public static final String PD_ALPHA_CONFIG = "detector.post-deploy-failures.alpha";
+    public static final String PD_MIN_COUNT_CONFIG = "detector.post-deploy-failures.min.count";
+    public static final String PD_MIN_RATIO_CONFIG = "detector.post-deploy-failures.min.ratio";
+    public static final String PD_MIN_BASELINE_MS_CONFIG = "detector.post-deploy-failures.min.baseline.ms";
+    public static final String PD_COOLDOWN_MS_CONFIG = "detector.post-deploy-failures.cooldown.ms";
+
+    private static final PostDeployFailureSettings D = PostDeployFailureSettings.defaults();
+
+    public static final ConfigDef CONFIG_DEF = AvroSerdeConfig.configDef()
+        .define(APPLICATION_ID_CONFIG, Type.STRING, "sfpulse-streams", Importance.HIGH, "Kafka Streams application.id; instances sharing it split the work.")
+        .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "Kafka bootstrap servers.")
+        .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/sfpulse-streams", Importance.MEDIUM, "Local state directory.")
+        .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.AT_LEAST_ONCE,
+            ConfigDef.ValidString.in(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2), Importance.MEDIUM,
+            "at_least_once or exactly_once_v2 (needs 3 brokers by default, or transaction.state.log settings for one).")
+        .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Importance.LOW, "How often progress is committed; low keeps alerts prompt.")
+        .define(FAILURE_CHANNELS_CONFIG, Type.LIST, List.of("/event/LogEntryEvent__e", "/event/BatchApexErrorEvent"), Importance.HIGH,
+            "Salesforce channels whose ingest topics carry failures (and observations).")
+        .define(JOIN_GRACE_MS_CONFIG, Type.LONG, 60_000L, Importance.MEDIUM,
+            "How long (event time) signals wait for a late deployment marker before being attributed to a release.")
+        .define(MARKER_HISTORY_MS_CONFIG, Type.LONG, Duration.ofDays(30).toMillis(), Importance.LOW,
+            "How far back the versioned marker store answers 'which release was live at t'.")
+        .define(PD_WINDOW_MS_CONFIG, Type.LONG, D.window().toMillis(), Importance.MEDIUM, "Detection window after a deploy.")
+        .define(PD_BASELINE_MS_CONFIG, Type.LONG, D.baseline().toMillis(), Importance.MEDIUM, "Baseline span before a deploy.")
+        .define(PD_RESOLVE_WINDOW_MS_CONFIG, Type.LONG, D.resolveWindow().toMillis(), Importance.MEDIUM, "Recent span checked for auto-resolve.")
+        .define(PD_ALPHA_CONFIG, Type.DOUBLE, D.alpha(), ConfigDef.Range.between(1e-12, 0.5), Importance.MEDIUM, "Significance level.")
+        .define(PD_MIN_COUNT_CONFIG, Type.LONG, D.minCount(), ConfigDef.Range.atLeast(1), Importance.MEDIUM, "Fewest failures that can trigger.")
+        .define(PD_MIN_RATIO_CONFIG, Type.DOUBLE, D.minRatio(), ConfigDef.Range.atLeast(1.0), Importance.MEDIUM, "Smallest rate ratio that triggers.")
+        .define(PD_MIN_BASELINE_MS_CONFIG, Type.LONG, D.minBaseline().toMillis(), Importance.LOW, "Shortest observed baseline for a conclusive test.")
+        .define(PD_COOLDOWN_MS_CONFIG, Type.LONG, D.cooldown().toMillis(), Importance.LOW, "Least event time between UPDATED states.");
+
+    public DetectionConfig(final Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    public List<String> failureChannels() {
+        return getList(FAILURE_CHANNELS_CONFIG);
+    }
+
+    public Duration joinGrace() {
+        return Duration.ofMillis(getLong(JOIN_GRACE_MS_CONFIG));
+    }
+
+    public Duration markerHistory() {
+        return Duration.ofMillis(getLong(MARKER_HISTORY_MS_CONFIG));
+    }
+
+    public PostDeployFailureSettings postDeployFailures() {
+        return new PostDeployFailureSettings(ms(PD_WINDOW_MS_CONFIG), ms(PD_BASELINE_MS_CONFIG), ms(PD_RESOLVE_WINDOW_MS_CONFIG),
+            getDouble(PD_ALPHA_CONFIG), getLong(PD_MIN_COUNT_CONFIG), getDouble(PD_MIN_RATIO_CONFIG), ms(PD_MIN_BASELINE_MS_CONFIG),
+            ms(PD_COOLDOWN_MS_CONFIG));
+    }
+
+    /** Serde settings (registry URL and credentials) for the topic catalogue. */
+    public Map<String, Object> serdeConfig() {
+        return originalsWithPrefix("", true).entrySet().stream()
+            .filter(e -> AvroSerdeConfig.configDef().names().contains(e.getKey()))
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Kafka Streams properties. */
+    public Properties streamsProperties() {
+        final Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID_CONFIG));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS_CONFIG));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // Wait briefly for data on all co-partitioned inputs so markers and signals interleave by event time.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 2_000L);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        return p;
+    }
+
+    private Duration ms(final String key) {
+        return Duration.ofMillis(getLong(key));
+    }
+}

@@ -1,0 +1,92 @@
+package io.sfpulse.streams;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.streams.detector.FailureHistory;
+import io.sfpulse.streams.detector.PostDeployFailureEvaluator;
+import io.sfpulse.streams.detector.PostDeployFailureProcessor;
+import io.sfpulse.streams.detector.ReleaseAttribution;
+import io.sfpulse.streams.normalize.SignalNormalizer;
+import io.sfpulse.streams.time.SalesforceEventTimestampExtractor;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detection topology: raw events become signals, each signal is attributed to the release
+ * live in its org at its event time (stream-table join against a versioned marker table, with a
+ * grace period for late markers), enriched signals are written for analytics, and detectors turn
+ * them into alerts. The one place that reads and writes topics.
+ */
+public final class DetectionTopology {
+
+    public static final String MARKERS_STORE = "deploy-markers-store";
+
+    private DetectionTopology() {
+    }
+
+    /** Ingest topics the topology reads (one per failure channel). */
+    public static List<String> inputTopics(final DetectionConfig config) {
+        return config.failureChannels().stream().map(TopicNames::forChannel).toList();
+    }
+
+    public static Topology build(final DetectionConfig config, final Topics topics) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        final Serde<SalesforceEvent> eventSerde = topics.serdes().valueSerde(SalesforceEvent.class);
+        final Serde<Signal> signalSerde = topics.serdes().valueSerde(Signal.class);
+        final Serde<DeploymentMarker> markerSerde = topics.deploymentMarkers().valueSerde();
+
+        final KTable<String, DeploymentMarker> markers = builder.table(TopicNames.DEPLOYMENT_MARKERS,
+            Consumed.with(Serdes.String(), markerSerde).withName("deploy-markers-source"),
+            Materialized.<String, DeploymentMarker>as(Stores.persistentVersionedKeyValueStore(MARKERS_STORE, config.markerHistory()))
+                .withKeySerde(Serdes.String()).withValueSerde(markerSerde));
+
+        final KStream<String, Signal> signals = builder.stream(inputTopics(config),
+                Consumed.with(Serdes.String(), eventSerde).withTimestampExtractor(new SalesforceEventTimestampExtractor())
+                    .withName("salesforce-events-source"))
+            .flatMapValues(new SignalNormalizer()::normalize, Named.as("normalize-signals"));
+
+        final KStream<String, Signal> enriched = signals.leftJoin(markers, ReleaseAttribution::attribute,
+            Joined.<String, Signal, DeploymentMarker>with(Serdes.String(), signalSerde, markerSerde, "attribute-release")
+                .withGracePeriod(config.joinGrace()));
+
+        enriched.to(TopicNames.SIGNALS_ENRICHED, Produced.with(Serdes.String(), signalSerde).withName("signals-enriched-sink"));
+
+        final PostDeployFailureEvaluator evaluator = new PostDeployFailureEvaluator(config.postDeployFailures());
+        final KStream<String, Alert> alerts = enriched.process(new ProcessorSupplier<String, Signal, String, Alert>() {
+            @Override
+            public PostDeployFailureProcessor get() {
+                return new PostDeployFailureProcessor(evaluator);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                final StoreBuilder<KeyValueStore<String, FailureHistory>> store = Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(PostDeployFailureProcessor.STORE), Serdes.String(), JsonSerde.of(FailureHistory.class));
+                return Set.of(store);
+            }
+        }, Named.as(PostDeployFailureProcessor.NAME));
+
+        alerts.to(TopicNames.ALERTS, Produced.with(Serdes.String(), topics.alerts().valueSerde()).withName("alerts-sink"));
+        return builder.build();
+    }
+
+}

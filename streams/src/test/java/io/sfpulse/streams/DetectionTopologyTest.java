@@ -1,0 +1,162 @@
+package io.sfpulse.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.AlertStatus;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.registry.MockSchemaRegistryClient;
+import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.schemas.topic.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DetectionTopologyTest {
+
+    private static final String SCOPE = DetectionTopologyTest.class.getName();
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, SalesforceEvent> events;
+    private TestInputTopic<String, DeploymentMarker> markers;
+    private TestOutputTopic<String, Alert> alerts;
+    private TestOutputTopic<String, Signal> enriched;
+    private Topology topology;
+    @org.junit.jupiter.api.io.TempDir
+    Path stateDir;
+
+    @BeforeEach
+    void setUp() {
+        final DetectionConfig config = new DetectionConfig(Map.of(
+            DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+            "schema.registry.url", "mock://" + SCOPE,
+            DetectionConfig.JOIN_GRACE_MS_CONFIG, "0"));
+        final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
+        topology = DetectionTopology.build(config, topics);
+        final java.util.Properties props = config.streamsProperties();
+        // The driver is synchronous: no partition ever "fills up", so don't idle-wait for empty inputs.
+        props.put(org.apache.kafka.streams.StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
+        props.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(topology, props);
+        events = driver.createInputTopic(TopicNames.forChannel(Fixtures.LOG_CHANNEL), new StringSerializer(),
+            topics.channel(Fixtures.LOG_CHANNEL).valueSerde().serializer());
+        markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
+        alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
+        enriched = driver.createOutputTopic(TopicNames.SIGNALS_ENRICHED, new StringDeserializer(),
+            topics.serdes().valueSerde(Signal.class).deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+        MockSchemaRegistryClient.dropScope(SCOPE);
+    }
+
+    /** Quiet baseline: an INFO entry every minute and an error every 40 minutes for two hours. */
+    private void baseline() {
+        for (int m = 0; m < 120; m++) {
+            final Instant at = T0.plus(Duration.ofMinutes(m));
+            pipe(m % 40 == 5 ? Fixtures.error(at) : Fixtures.info(at));
+        }
+    }
+
+    private void pipe(final SalesforceEvent e) {
+        events.pipeInput(e.getOrgId(), e, e.getEventTime());
+    }
+
+    private void deploy(final String id) {
+        markers.pipeInput(Fixtures.ORG, Fixtures.deploy(id, DEPLOY, "ApexClass:InvoiceService", "Flow:Invoice_Flow"), DEPLOY);
+    }
+
+    @Test
+    void shouldTriggerWithEvidenceWhenErrorsBurstAfterDeploy() {
+        baseline();
+        deploy("0Af000000000001AAA");
+        for (int i = 0; i < 20; i++) {
+            pipe(Fixtures.error(DEPLOY.plus(Duration.ofSeconds(30L * i + 60))));
+        }
+        final List<Alert> out = alerts.readValuesToList();
+        assertThat(out).isNotEmpty();
+        final Alert first = out.get(0);
+        assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
+        assertThat(first.getDedupKey()).isEqualTo(Fixtures.ORG + "|0Af000000000001AAA|post-deploy-failures|failures");
+        assertThat(first.getReleaseId()).isEqualTo("0Af000000000001AAA");
+        assertThat(first.getEvidence()).containsKeys("pValue", "baselineCount", "currentCount", "rateRatio", "baselineWindow", "currentWindow")
+            .containsEntry("baselineCount", "3")
+            .containsEntry("suspectComponents", "ApexClass:InvoiceService")
+            .containsEntry("deployId", "0Af000000000001AAA");
+        assertThat(Double.parseDouble(first.getEvidence().get("pValue"))).isLessThan(0.01);
+        assertThat(first.getEvidence().get("topSignatures")).startsWith("System.NullPointerException: Attempt to de-reference a null object on <id>");
+        assertThat(out).extracting(Alert::getStatus).doesNotContain(AlertStatus.RESOLVED);
+        assertThat(out.stream().filter(a -> a.getStatus() == AlertStatus.TRIGGERED)).hasSize(1);
+    }
+
+    @Test
+    void shouldStayQuietOnCleanDeploy() {
+        baseline();
+        deploy("0Af000000000002AAA");
+        for (int m = 0; m < 60; m++) {
+            final Instant at = DEPLOY.plus(Duration.ofMinutes(m));
+            pipe(m % 40 == 5 ? Fixtures.error(at) : Fixtures.info(at));
+        }
+        assertThat(alerts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldResolveWhenErrorsStop() {
+        baseline();
+        deploy("0Af000000000003AAA");
+        for (int i = 0; i < 20; i++) {
+            pipe(Fixtures.error(DEPLOY.plus(Duration.ofSeconds(30L * i + 60))));
+        }
+        // Errors stop; the org keeps logging INFO, so stream time moves on.
+        for (int m = 12; m < 40; m++) {
+            pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m))));
+        }
+        final List<Alert> out = alerts.readValuesToList();
+        assertThat(out).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
+        assertThat(out).extracting(Alert::getDedupKey).containsOnly(out.get(0).getDedupKey());
+        assertThat(out.get(out.size() - 1).getSequence()).isGreaterThan(0);
+    }
+
+    @Test
+    void shouldAttributeSignalsToReleaseLiveAtEventTime() {
+        baseline();
+        deploy("0Af000000000004AAA");
+        pipe(Fixtures.error(DEPLOY.plus(Duration.ofMinutes(3))));
+        final List<Signal> signals = enriched.readValuesToList();
+        final Signal before = signals.get(0);
+        final Signal after = signals.get(signals.size() - 1);
+        assertThat(before.getReleaseId()).isNull();
+        assertThat(after.getReleaseId()).isEqualTo("0Af000000000004AAA");
+        assertThat(after.getMinutesSinceDeploy()).isEqualTo(3.0);
+        assertThat(after.getReleaseComponents()).contains("ApexClass:InvoiceService");
+    }
+
+    @Test
+    void topologyDescriptionMatchesGoldenFile() throws Exception {
+        final Path golden = Path.of("src/test/resources/topology-description.txt");
+        final String actual = topology.describe().toString();
+        if (!Files.exists(golden) || Boolean.getBoolean("updateGolden")) {
+            Files.writeString(golden, actual);
+        }
+        assertThat(actual).isEqualTo(Files.readString(golden));
+    }
+}

@@ -1,0 +1,42 @@
+package io.sfpulse.streams;
+
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.deploy.MarkerSource;
+import io.sfpulse.schemas.event.EventSource;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Builders for test events, so tests never assemble Avro objects field by field. */
+final class Fixtures {
+
+    static final String ORG = "00D000000000001AAA";
+    static final String LOG_CHANNEL = "/event/LogEntryEvent__e";
+
+    private Fixtures() {
+    }
+
+    static SalesforceEvent logEntry(final Instant at, final String level, final String exceptionType, final String message, final String trace) {
+        final String payload = String.format(
+            "{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"%s\",\"ExceptionMessage__c\":\"%s\",\"ExceptionStackTrace__c\":\"%s\","
+                + "\"CreatedDate\":\"%s\"}", level, exceptionType, message, trace, at);
+        return SalesforceEvent.newBuilder().setOrgId(ORG).setChannel(LOG_CHANNEL).setSource(EventSource.COMETD)
+            .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
+    }
+
+    static SalesforceEvent error(final Instant at) {
+        return logEntry(at, "ERROR", "System.NullPointerException", "Attempt to de-reference a null object on 001000000000123AAA",
+            "Class.InvoiceService.calculate: line 42, column 1");
+    }
+
+    static SalesforceEvent info(final Instant at) {
+        return logEntry(at, "INFO", "", "heartbeat", "");
+    }
+
+    static DeploymentMarker deploy(final String id, final Instant completed, final String... components) {
+        return DeploymentMarker.newBuilder().setOrgId(ORG).setDeployId(id).setSource(MarkerSource.DEPLOY_REQUEST).setStatus("Succeeded")
+            .setCompletedTime(completed).setCreatedBy("Release Bot").setComponents(List.of(components))
+            .setComponentCount(components.length).setCheckOnly(false).build();
+    }
+}
