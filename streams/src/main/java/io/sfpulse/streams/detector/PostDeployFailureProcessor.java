@@ -108,7 +108,8 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
                     final boolean open = "TRIGGERED".equals(a.status) || "UPDATED".equals(a.status);
                     if (open && streamTime - a.lastEmittedMs >= evaluator.settings().resolveWindow().toMillis()) {
                         final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(h, a.releaseCompletedMs, streamTime);
-                        if (recent.result().verdict() != RateComparison.Verdict.INCREASE) {
+                        // Back to baseline: the recent rate is no longer significantly above it (not merely too few to call).
+                        if (recent.result().pValue() >= evaluator.settings().alpha()) {
                             emit(entry.key, h, a, recent, AlertStatus.RESOLVED, streamTime);
                             changed = true;
                         }

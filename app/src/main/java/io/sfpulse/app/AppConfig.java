@@ -1,0 +1,137 @@
+package io.sfpulse.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * Launcher settings: a properties file overlaid with environment variables
+ * ({@code SFPULSE_KAFKA_BOOTSTRAP_SERVERS=h:9092} sets {@code kafka.bootstrap.servers}). Keys
+ * of the services (ingest connector, streams, sink) pass through unchanged. What is not configured
+ * is embedded: no {@code kafka.bootstrap.servers} starts a KRaft broker, no
+ * {@code schema.registry.url} an in-process registry, no {@code salesforce.orgs} the emulator.
+ */
+public final class AppConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_CONFIG = "kafka.bootstrap.servers";
+    public static final String REGISTRY_URL_CONFIG = "schema.registry.url";
+    public static final String DATA_DIR_CONFIG = "sfpulse.data.dir";
+    public static final String SERVICES_CONFIG = "sfpulse.services";
+    public static final String PARTITIONS_CONFIG = "sfpulse.topic.partitions";
+    public static final String ORGS_CONFIG = "salesforce.orgs";
+    public static final String EMULATOR_PORT_CONFIG = "sfpulse.emulator.port";
+    public static final String KAFKA_PORT_CONFIG = "sfpulse.kafka.port";
+    /** Prefix of per-org connector settings: {@code org.<name>.salesforce.login.url=...}. */
+    public static final String ORG_PREFIX = "org.";
+    private static final String ENV_PREFIX = "SFPULSE_";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+        .define(BOOTSTRAP_CONFIG, Type.STRING, "", Importance.HIGH, "Kafka bootstrap servers; empty starts an embedded KRaft broker.")
+        .define(REGISTRY_URL_CONFIG, Type.STRING, "", Importance.HIGH, "Confluent-compatible Schema Registry; empty starts an embedded one.")
+        .define(DATA_DIR_CONFIG, Type.STRING, ".sfpulse/data", Importance.MEDIUM, "Where embedded Kafka, Streams state and the alert file live.")
+        .define(SERVICES_CONFIG, Type.LIST, List.of("ingest", "streams", "sink"), ConfigDef.ValidList.in("ingest", "streams", "sink"),
+            Importance.MEDIUM, "Which services this process runs.")
+        .define(PARTITIONS_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            "Partitions of the topics sfpulse creates (inputs must be co-partitioned).")
+        .define(ORGS_CONFIG, Type.LIST, List.of(), Importance.HIGH,
+            "Names of the Salesforce orgs to watch; each is configured under org.<name>.salesforce.*. Empty: the emulated org.")
+        .define(EMULATOR_PORT_CONFIG, Type.INT, 0, Importance.LOW, "Port of the embedded Salesforce emulator (0: free port).")
+        .define(KAFKA_PORT_CONFIG, Type.INT, 0, Importance.LOW, "Client port of the embedded broker (0: free port).");
+
+    private final Map<String, String> all;
+
+    public AppConfig(final Map<String, String> props) {
+        super(CONFIG_DEF, props, false);
+        this.all = Map.copyOf(props);
+    }
+
+    /** Loads {@code file} (may be null) and overlays {@code env}. */
+    public static AppConfig load(final Path file, final Map<String, String> env) throws IOException {
+        final Map<String, String> props = new HashMap<>();
+        if (file != null) {
+            final Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+            p.stringPropertyNames().forEach(k -> props.put(k, p.getProperty(k).trim()));
+        }
+        props.putAll(fromEnv(env));
+        return new AppConfig(props);
+    }
+
+    /** {@code SFPULSE_SINK_WEBHOOK_URL} -> {@code sink.webhook.url}; {@code __} stands for {@code -}. */
+    static Map<String, String> fromEnv(final Map<String, String> env) {
+        final Map<String, String> out = new HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith(ENV_PREFIX) && !k.equals("SFPULSE_JAVA_OPTS") && !k.equals("SFPULSE_REBUILD")) {
+                out.put(k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", "-").replace('_', '.'), v);
+            }
+        });
+        return out;
+    }
+
+    public boolean embeddedKafka() {
+        return getString(BOOTSTRAP_CONFIG).isBlank();
+    }
+
+    public boolean embeddedRegistry() {
+        return getString(REGISTRY_URL_CONFIG).isBlank();
+    }
+
+    public boolean emulatedOrg() {
+        return getList(ORGS_CONFIG).isEmpty();
+    }
+
+    public Path dataDir() {
+        return Path.of(getString(DATA_DIR_CONFIG));
+    }
+
+    public Set<String> services() {
+        return Set.copyOf(getList(SERVICES_CONFIG));
+    }
+
+    public int partitions() {
+        return getInt(PARTITIONS_CONFIG);
+    }
+
+    public List<String> orgs() {
+        return getList(ORGS_CONFIG);
+    }
+
+    /** The connector settings of org {@code name}: {@code org.<name>.x} becomes {@code x}. */
+    public Map<String, String> orgSettings(final String name) {
+        final String prefix = ORG_PREFIX + name + ".";
+        final Map<String, String> out = new TreeMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    /** Every setting, for the services to pick theirs from. */
+    public Map<String, String> all() {
+        return all;
+    }
+
+    public int emulatorPort() {
+        return getInt(EMULATOR_PORT_CONFIG);
+    }
+
+    public int kafkaPort() {
+        return getInt(KAFKA_PORT_CONFIG);
+    }
+}

@@ -1,0 +1,94 @@
+package io.sfpulse.app;
+
+import io.sfpulse.emulator.scenario.ScenarioRunner;
+import io.sfpulse.emulator.scenario.Scenarios;
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.AlertStatus;
+import io.sfpulse.sink.SinkConfig;
+import io.sfpulse.streams.DetectionConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** {@code sfpulse demo}: a scripted release on embedded parts, end to end, with the alerts printed. */
+final class DemoCommand {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(4);
+    private final PrintStream out;
+
+    DemoCommand(final PrintStream out) {
+        this.out = out;
+    }
+
+    int run() throws Exception {
+        final long started = System.nanoTime();
+        final Path dataDir = Files.createTempDirectory("sfpulse-demo-");
+        try (WebhookReceiver webhook = new WebhookReceiver(r -> out.println("[webhook] received " + status(r.body())
+                 + " (Standard Webhooks signature " + (r.signatureValid() ? "valid" : "INVALID") + ", idempotency key " + r.idempotencyKey() + ")"))) {
+            final Map<String, String> props = new HashMap<>(demoSettings(dataDir, webhook));
+            final Pipeline pipeline = new Pipeline(new AppConfig(props), m -> out.println("[sfpulse] " + m));
+            try (pipeline) {
+                pipeline.start();
+                out.println("[sfpulse] local webhook receiver: " + webhook.url());
+                try (AlertWatcher watcher = new AlertWatcher(pipeline.bootstrapServers(), pipeline.registryUrl(), this::print)) {
+                    new ScenarioRunner(Duration.ofMillis(120), m -> out.println("[emulator] " + m))
+                        .run(pipeline.emulator().org(), Scenarios.deployErrorBurst(42));
+                    final boolean done = awaitLifecycle(watcher, webhook);
+                    out.printf("[sfpulse] %s in %d s; alert states also in %s%n", done ? "demo complete" : "demo FAILED: no resolved alert",
+                        Duration.ofNanos(System.nanoTime() - started).toSeconds(), dataDir.resolve("alerts.jsonl"));
+                    return done ? 0 : 1;
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> demoSettings(final Path dataDir, final WebhookReceiver webhook) {
+        final Map<String, String> p = new HashMap<>();
+        p.put(AppConfig.DATA_DIR_CONFIG, dataDir.toString());
+        p.put(SinkConfig.WEBHOOK_URL_CONFIG, webhook.url());
+        p.put(SinkConfig.WEBHOOK_SECRET_CONFIG, webhook.secret());
+        p.put(SinkConfig.LOG_ENABLED_CONFIG, "false");
+        // Compressed time: markers may reach the topology a few virtual minutes after the deploy.
+        p.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(Duration.ofMinutes(5).toMillis()));
+        p.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        return p;
+    }
+
+    private boolean awaitLifecycle(final AlertWatcher watcher, final WebhookReceiver webhook) throws InterruptedException {
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            final Set<AlertStatus> states = Set.copyOf(watcher.seen().stream().map(Alert::getStatus).toList());
+            final boolean webhookGotBoth = webhook.received().stream().filter(WebhookReceiver.Received::signatureValid).count() >= 2;
+            if (states.contains(AlertStatus.TRIGGERED) && states.contains(AlertStatus.RESOLVED) && webhookGotBoth) {
+                return true;
+            }
+            Thread.sleep(250); // waiting on external progress of the pipeline, checked by polling
+        }
+        return false;
+    }
+
+    private void print(final Alert a) {
+        out.println();
+        out.printf("=== ALERT %s [%s] %s%n", a.getStatus(), a.getSeverity(), a.getSummary());
+        out.printf("    dedupKey : %s%n    org      : %s%n    release  : %s%n    detector : %s%n    window   : %s .. %s%n",
+            a.getDedupKey(), a.getOrgId(), a.getReleaseId(), a.getDetector(), a.getWindowStart(), a.getWindowEnd());
+        out.println("    evidence :");
+        new TreeMap<>(a.getEvidence()).forEach((k, v) -> out.printf("      %-20s %s%n", k, v));
+        out.println();
+    }
+
+    private static String status(final String body) {
+        for (final String s : List.of("TRIGGERED", "UPDATED", "RESOLVED")) {
+            if (body.contains("\"status\":\"" + s + "\"")) {
+                return s;
+            }
+        }
+        return "?";
+    }
+}

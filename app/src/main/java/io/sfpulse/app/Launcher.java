@@ -1,0 +1,72 @@
+package io.sfpulse.app;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code sfpulse} command line. The only class that prints to the console or exits.
+ */
+public final class Launcher {
+
+    static final String HELP = """
+        sfpulse - watches Salesforce orgs after every release
+
+        Usage: ./sfpulse <command> [options]
+
+        Commands:
+          demo                 Run a scripted release end to end on embedded parts (KRaft broker,
+                               schema registry, Salesforce emulator, Connect worker, Kafka Streams,
+                               sink with a local signed webhook) and print the alerts with their
+                               evidence. Exits 0 when the deploy's alert fired and resolved.
+          run --config FILE    Run ingest, detection and sink until stopped (Ctrl-C). Anything not
+                               configured is embedded: no kafka.bootstrap.servers -> embedded broker
+                               (data in sfpulse.data.dir), no salesforce.orgs -> the emulated org.
+                               Environment variables SFPULSE_<KEY> override keys (dots as '_').
+
+        Options:
+          --verbose            Log at INFO (default: warnings and errors only)
+          -h, --help           Show this help
+        """;
+
+    private Launcher() {
+    }
+
+    public static void main(final String[] args) {
+        final List<String> list = Arrays.asList(args);
+        final boolean verbose = list.contains("--verbose");
+        System.setProperty("org.slf4j.simpleLogger.log.io.sfpulse", verbose ? "info" : "warn");
+        if (list.isEmpty() || list.contains("-h") || list.contains("--help")) {
+            System.out.println(HELP);
+            System.exit(list.isEmpty() ? 2 : 0);
+        }
+        final int code;
+        try {
+            code = switch (args[0]) {
+                case "demo" -> new DemoCommand(System.out).run();
+                case "run" -> new RunCommand(System.out).run(configPath(list));
+                default -> {
+                    System.err.println("Unknown command '" + args[0] + "'.\n\n" + HELP);
+                    yield 2;
+                }
+            };
+        } catch (Exception e) {
+            System.err.println("sfpulse failed: " + e);
+            e.printStackTrace(System.err);
+            System.exit(1);
+            return;
+        }
+        System.exit(code);
+    }
+
+    private static Path configPath(final List<String> args) {
+        final int i = args.indexOf("--config");
+        if (i < 0) {
+            return null;
+        }
+        if (i + 1 >= args.size()) {
+            throw new IllegalArgumentException("--config needs a file");
+        }
+        return Path.of(args.get(i + 1));
+    }
+}

@@ -1,0 +1,209 @@
+package io.sfpulse.app;
+
+import io.sfpulse.embedded.EmbeddedConnect;
+import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.emulator.SalesforceEmulator;
+import io.sfpulse.emulator.scenario.Scenarios;
+import io.sfpulse.ingest.SalesforceSourceConfig;
+import io.sfpulse.ingest.SalesforceSourceConnector;
+import io.sfpulse.schemas.connect.AvroWireConverter;
+import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.sink.AlertSinkService;
+import io.sfpulse.sink.SinkConfig;
+import io.sfpulse.streams.DetectionConfig;
+import io.sfpulse.streams.DetectionService;
+import io.sfpulse.streams.DetectionTopology;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Composes sfpulse in one process: embedded Kafka and registry when none is configured, the
+ * emulated org when no org is, then the ingest connectors on an embedded Connect worker, the
+ * detection streams and the alert sink. Modules meet only through topics. Stops in reverse order.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    /** The org name used for the emulator when no org is configured. */
+    public static final String EMULATED_ORG = "emulated";
+
+    private final AppConfig config;
+    private final Consumer<String> progress;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private String bootstrap;
+    private String registryUrl;
+    private SalesforceEmulator emulator;
+    private EmbeddedConnect connect;
+    private DetectionService detection;
+    private AlertSinkService sink;
+
+    public Pipeline(final AppConfig config, final Consumer<String> progress) {
+        this.config = config;
+        this.progress = progress;
+    }
+
+    /** Uses an emulator the caller owns (tests) instead of starting one. */
+    public Pipeline withEmulator(final SalesforceEmulator external) {
+        this.emulator = external;
+        return this;
+    }
+
+    public Pipeline start() throws InterruptedException {
+        startKafka();
+        startRegistry();
+        if (config.emulatedOrg() && emulator == null) {
+            emulator = SalesforceEmulator.builder().port(config.emulatorPort()).build().start();
+            emulator.org().defineChannel(Scenarios.LOG_CHANNEL);
+            started.push(emulator);
+            progress.accept("Salesforce emulator: org " + emulator.org().orgId() + " at " + emulator.baseUrl());
+        }
+        final Map<String, Map<String, String>> orgs = orgConnectors();
+        provisionTopics(orgs);
+        if (config.services().contains("ingest")) {
+            startIngest(orgs);
+        }
+        if (config.services().contains("streams")) {
+            startStreams();
+        }
+        if (config.services().contains("sink")) {
+            sink = new AlertSinkService(new SinkConfig(serviceProps())).start();
+            started.push(sink);
+            progress.accept("alert sink: delivering from " + TopicNames.ALERTS);
+        }
+        return this;
+    }
+
+    private void startKafka() {
+        if (config.embeddedKafka()) {
+            final EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort());
+            started.push(kafka);
+            bootstrap = kafka.bootstrapServers();
+            progress.accept("embedded Kafka (KRaft): " + bootstrap + ", data in " + config.dataDir().resolve("kafka"));
+        } else {
+            bootstrap = config.getString(AppConfig.BOOTSTRAP_CONFIG);
+            progress.accept("Kafka: " + bootstrap);
+        }
+    }
+
+    private void startRegistry() {
+        if (config.embeddedRegistry()) {
+            final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap, TopicNames.SCHEMA_REGISTRY, 0, null).start();
+            started.push(registry);
+            registryUrl = registry.url();
+            progress.accept("embedded schema registry: " + registryUrl + " (schemas in " + TopicNames.SCHEMA_REGISTRY + ")");
+        } else {
+            registryUrl = config.getString(AppConfig.REGISTRY_URL_CONFIG);
+        }
+    }
+
+    /** Connector config per org name. */
+    private Map<String, Map<String, String>> orgConnectors() {
+        final Map<String, Map<String, String>> orgs = new HashMap<>();
+        if (config.emulatedOrg()) {
+            final Map<String, String> c = new HashMap<>();
+            c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
+            c.put(SalesforceSourceConfig.ORG_ID_CONFIG, emulator.org().orgId());
+            c.put(SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
+            c.put(SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
+            c.put(SalesforceSourceConfig.CHANNELS_CONFIG, Scenarios.LOG_CHANNEL);
+            c.put(SalesforceSourceConfig.REPLAY_INITIAL_CONFIG, "earliest");
+            c.put(SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "250");
+            c.putAll(config.orgSettings(EMULATED_ORG));
+            orgs.put(EMULATED_ORG, c);
+        }
+        for (final String org : config.orgs()) {
+            orgs.put(org, config.orgSettings(org));
+        }
+        return orgs;
+    }
+
+    private void provisionTopics(final Map<String, Map<String, String>> orgs) {
+        final Set<String> topics = new LinkedHashSet<>(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.INGEST_DLQ, TopicNames.ALERTS,
+            TopicNames.SIGNALS_ENRICHED, TopicNames.STREAMS_DLQ, TopicNames.SINK_DLQ));
+        topics.addAll(DetectionTopology.inputTopics(new DetectionConfig(serviceProps())));
+        orgs.values().forEach(c -> new SalesforceSourceConfig(c).channels().forEach(ch -> topics.add(TopicNames.forChannel(ch))));
+        EmbeddedKafka.createTopics(bootstrap, config.partitions(), topics);
+    }
+
+    private void startIngest(final Map<String, Map<String, String>> orgs) throws InterruptedException {
+        connect = EmbeddedConnect.start(bootstrap, Map.of(
+            "value.converter", AvroWireConverter.class.getName(),
+            "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl));
+        started.push(connect);
+        for (final Map.Entry<String, Map<String, String>> org : orgs.entrySet()) {
+            final Map<String, String> c = new HashMap<>(org.getValue());
+            c.put("connector.class", SalesforceSourceConnector.class.getName());
+            c.putIfAbsent("tasks.max", "1");
+            c.putIfAbsent("topic.creation.default.replication.factor", "-1");
+            c.putIfAbsent("topic.creation.default.partitions", String.valueOf(config.partitions()));
+            final String name = "sfpulse-salesforce-" + org.getKey();
+            connect.putConnector(name, c);
+            awaitConnector(name);
+            progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl() + ")");
+        }
+    }
+
+    private void awaitConnector(final String name) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!connect.isRunning(name)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Connector '" + name + "' did not start: " + connect.status(name));
+            }
+            Thread.sleep(200); // polling the herder's status; no event to wait on
+        }
+    }
+
+    private void startStreams() throws InterruptedException {
+        detection = new DetectionService(new DetectionConfig(serviceProps())).start();
+        started.push(detection);
+        if (!detection.awaitRunning(Duration.ofSeconds(120))) {
+            throw new IllegalStateException("Detection streams did not reach RUNNING");
+        }
+        progress.accept("detection streams: RUNNING");
+    }
+
+    /** Settings for streams and sink: everything configured, with the resolved Kafka, registry and state locations. */
+    Map<String, Object> serviceProps() {
+        final Map<String, Object> p = new HashMap<>(config.all());
+        p.put(AppConfig.BOOTSTRAP_CONFIG, bootstrap);
+        p.put(AppConfig.REGISTRY_URL_CONFIG, registryUrl);
+        p.putIfAbsent(DetectionConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
+        p.putIfAbsent(SinkConfig.FILE_PATH_CONFIG, config.dataDir().resolve("alerts.jsonl").toString());
+        return p;
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public String registryUrl() {
+        return registryUrl;
+    }
+
+    public SalesforceEmulator emulator() {
+        return emulator;
+    }
+
+    public AlertSinkService sink() {
+        return sink;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                progress.accept("error while stopping: " + e.getMessage());
+            }
+        }
+    }
+}
