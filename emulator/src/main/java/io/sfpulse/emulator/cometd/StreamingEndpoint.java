@@ -218,8 +218,9 @@ public final class StreamingEndpoint {
             if (Channel.META_HANDSHAKE.equals(channel)) {
                 onHandshakeReply(to, reply);
             } else if (Channel.META_SUBSCRIBE.equals(channel) && !reply.isSuccessful()) {
-                final Object sub = reply.get(Message.SUBSCRIPTION_FIELD);
-                final Subscribe decision = pendingSubscribes.remove(reply.getClientId() + "|" + sub);
+                final ServerMessage request = reply.getAssociated();
+                final Object sub = request != null ? request.get(Message.SUBSCRIPTION_FIELD) : reply.get(Message.SUBSCRIPTION_FIELD);
+                final Subscribe decision = pendingSubscribes.remove(clientIdOf(to, reply) + "|" + sub);
                 if (decision != null && decision.error() != null) {
                     reply.put(Message.ERROR_FIELD, decision.error());
                 }
@@ -229,6 +230,15 @@ public final class StreamingEndpoint {
                 rewriteUnknownClient(reply);
             }
             return true;
+        }
+
+        /** The client id of the request a reply answers (replies do not always carry it). */
+        private String clientIdOf(final ServerSession to, final ServerMessage.Mutable reply) {
+            if (to != null) {
+                return to.getId();
+            }
+            final ServerMessage request = reply.getAssociated();
+            return request != null && request.getClientId() != null ? request.getClientId() : reply.getClientId();
         }
 
         private void onHandshakeReply(final ServerSession to, final ServerMessage.Mutable reply) {
@@ -243,7 +253,8 @@ public final class StreamingEndpoint {
         }
 
         private void rewriteUnknownClient(final ServerMessage.Mutable reply) {
-            final String forced = reply.getClientId() == null ? null : forcedConnectErrors.remove(reply.getClientId());
+            final String clientId = clientIdOf(null, reply);
+            final String forced = clientId == null ? null : forcedConnectErrors.remove(clientId);
             if (SalesforceErrors.AUTHENTICATION_INVALID.equals(forced)) {
                 reply.put(Message.ERROR_FIELD, SalesforceErrors.AUTHENTICATION_INVALID);
                 reply.put(Message.ADVICE_FIELD, Map.of("reconnect", "none", "interval", 0));

@@ -12,6 +12,14 @@ public final class Json {
     private Json() {
     }
 
+    /** Salesforce's REST error body: {@code [{"message": ..., "errorCode": ...}]}, in that order. */
+    public static java.util.List<java.util.Map<String, Object>> error(final String message, final String errorCode) {
+        final java.util.Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("message", message);
+        e.put("errorCode", errorCode);
+        return java.util.List.of(e);
+    }
+
     public static void write(final HttpServletResponse resp, final int status, final Object body) throws IOException {
         resp.setStatus(status);
         resp.setContentType("application/json;charset=UTF-8");

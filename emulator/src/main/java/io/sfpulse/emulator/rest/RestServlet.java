@@ -42,7 +42,7 @@ public final class RestServlet extends HttpServlet {
     @Override
     protected void service(final HttpServletRequest req, final HttpServletResponse resp) throws IOException {
         if (!tokens.isValid(req.getHeader("Authorization"))) {
-            Json.write(resp, 401, List.of(Map.of("message", "Session expired or invalid", "errorCode", "INVALID_SESSION_ID")));
+            Json.write(resp, 401, Json.error("Session expired or invalid", "INVALID_SESSION_ID"));
             return;
         }
         final Matcher path = PATH.matcher(req.getPathInfo() == null ? "" : req.getPathInfo());
@@ -77,8 +77,7 @@ public final class RestServlet extends HttpServlet {
 
     private void toolingQuery(final String soql, final String version, final HttpServletResponse resp) throws IOException {
         if (soql == null || !soql.matches("(?is).*\\bFROM\\s+DeployRequest\\b.*")) {
-            Json.write(resp, 400, List.of(Map.of("message", "sObject type is not supported by the emulator: " + soql,
-                "errorCode", "INVALID_TYPE")));
+            Json.write(resp, 400, Json.error("sObject type is not supported by the emulator: " + soql, "INVALID_TYPE"));
             return;
         }
         final Matcher after = COMPLETED_AFTER.matcher(soql);
@@ -144,6 +143,6 @@ public final class RestServlet extends HttpServlet {
     }
 
     private static void notFound(final HttpServletResponse resp) throws IOException {
-        Json.write(resp, 404, List.of(Map.of("errorCode", "NOT_FOUND", "message", "The requested resource does not exist")));
+        Json.write(resp, 404, Json.error("The requested resource does not exist", "NOT_FOUND"));
     }
 }
