@@ -1,5 +1,6 @@
 package io.sfpulse.embedded;
 
+import io.sfpulse.schemas.topic.TopicNames;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,11 +27,6 @@ public final class EmbeddedConnect implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedConnect.class);
 
-    /** Internal topics, shared by every worker of the group. */
-    public static final String OFFSETS_TOPIC = "sfpulse.connect.offsets";
-    public static final String CONFIGS_TOPIC = "sfpulse.connect.configs";
-    public static final String STATUS_TOPIC = "sfpulse.connect.status";
-
     private final Connect<DistributedHerder> connect;
 
     private EmbeddedConnect(final Connect<DistributedHerder> connect) {
@@ -48,9 +44,9 @@ public final class EmbeddedConnect implements AutoCloseable {
         props.put("group.id", "sfpulse-connect");
         props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("offset.storage.topic", OFFSETS_TOPIC);
-        props.put("config.storage.topic", CONFIGS_TOPIC);
-        props.put("status.storage.topic", STATUS_TOPIC);
+        props.put("offset.storage.topic", TopicNames.CONNECT_OFFSETS);
+        props.put("config.storage.topic", TopicNames.CONNECT_CONFIGS);
+        props.put("status.storage.topic", TopicNames.CONNECT_STATUS);
         props.put("offset.storage.replication.factor", "1");
         props.put("config.storage.replication.factor", "1");
         props.put("status.storage.replication.factor", "1");

@@ -13,6 +13,10 @@ public final class TopicNames {
     public static final String DELIVERIES = "sfpulse.sink.deliveries.v1";
     public static final String SINK_DLQ = "sfpulse.sink.alerts-dlq.v1";
     public static final String SCHEMA_REGISTRY = "sfpulse.schemas.registry.v1";
+    /** Kafka Connect worker internals (offsets hold Salesforce replay ids and poll cursors). */
+    public static final String CONNECT_OFFSETS = "sfpulse.connect.offsets";
+    public static final String CONNECT_CONFIGS = "sfpulse.connect.configs";
+    public static final String CONNECT_STATUS = "sfpulse.connect.status";
 
     private TopicNames() {
     }

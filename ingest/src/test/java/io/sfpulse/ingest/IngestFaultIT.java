@@ -1,0 +1,162 @@
+package io.sfpulse.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sfpulse.schemas.event.DeadLetter;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.topic.TopicNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Connection faults injected by the emulator while the connector runs on a real Connect worker and broker. */
+class IngestFaultIT {
+
+    private static IngestHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = new IngestHarness();
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    @AfterEach
+    void stopConnect() {
+        h.stopConnect();
+    }
+
+    private static List<String> publish(final String channel, final int n) {
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            final String id = UUID.randomUUID().toString();
+            h.emulator.org().publishPlatformEvent(channel, Map.of("Message__c", "m" + i), id);
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static void awaitAll(final KafkaConsumer<String, SalesforceEvent> consumer, final Set<String> seen, final List<String> expected) {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            IngestHarness.drain(consumer).forEach(e -> seen.add(e.getEventUuid()));
+            assertThat(seen).containsAll(expected);
+        });
+    }
+
+    private static String startConnector(final String name, final String channel, final Map<String, String> extra) {
+        h.emulator.org().defineChannel(channel);
+        final Map<String, String> config = h.connectorConfig(channel);
+        config.putAll(extra);
+        if (h.connect == null) {
+            h.startConnect();
+        }
+        h.connect.putConnector(name, config);
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.connect.isRunning(name));
+        return name;
+    }
+
+    @Test
+    void shouldLogInAgainWhenTheTokenExpires() {
+        final String channel = "/event/Token_Expiry__e";
+        startConnector("token-expiry", channel, Map.of());
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            final List<String> expected = new ArrayList<>(publish(channel, 5));
+            awaitAll(consumer, seen, expected);
+            final int tokensBefore = h.emulator.tokens().issuedCount();
+            h.emulator.tokens().expireAll();
+            // The next /meta/connect meets 401::Authentication invalid: the task must log in again...
+            await().atMost(Duration.ofSeconds(60)).until(() -> h.emulator.tokens().issuedCount() > tokensBefore);
+            // ...and keep streaming with the new token.
+            expected.addAll(publish(channel, 5));
+            awaitAll(consumer, seen, expected);
+        }
+    }
+
+    @Test
+    void shouldRecoverFromServerBusy() {
+        final String channel = "/event/Busy__e";
+        startConnector("busy", channel, Map.of());
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            final List<String> expected = new ArrayList<>(publish(channel, 3));
+            awaitAll(consumer, seen, expected);
+            h.emulator.faults().serverBusyOnNextConnects(2);
+            expected.addAll(publish(channel, 3));
+            awaitAll(consumer, seen, expected);
+        }
+    }
+
+    @Test
+    void shouldFollowEarliestPolicyWhenCommittedReplayIdAgedOut() {
+        final String channel = "/event/Aged_Out__e";
+        startConnector("aged-out", channel, Map.of(SalesforceSourceConfig.REPLAY_INVALID_POLICY_CONFIG, "earliest"));
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            awaitAll(consumer, seen, publish(channel, 5));
+            h.stopConnect();
+            // Everything the committed id points into ages out of the retention window while the worker is down.
+            h.emulator.org().channel(channel).orElseThrow().purge();
+            final List<String> retained = publish(channel, 5);
+            startConnector("aged-out", channel, Map.of(SalesforceSourceConfig.REPLAY_INVALID_POLICY_CONFIG, "earliest"));
+            awaitAll(consumer, seen, retained);
+        }
+    }
+
+    @Test
+    void shouldFailTheTaskUnderFailPolicyWhenCommittedReplayIdAgedOut() {
+        final String channel = "/event/Aged_Out_Fail__e";
+        startConnector("aged-out-fail", channel, Map.of());
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            awaitAll(consumer, new HashSet<>(), publish(channel, 3));
+        }
+        h.stopConnect();
+        h.emulator.org().channel(channel).orElseThrow().purge();
+        publish(channel, 2);
+        h.startConnect();
+        h.connect.putConnector("aged-out-fail", h.connectorConfig(channel));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            final var status = h.connect.status("aged-out-fail");
+            assertThat(status).isNotNull();
+            assertThat(status.tasks()).anySatisfy(t -> {
+                assertThat(t.state()).isEqualTo("FAILED");
+                assertThat(t.trace()).contains("no longer retained by Salesforce");
+            });
+        });
+    }
+
+    @Test
+    void shouldDeadLetterMalformedEventsAndKeepGoing() {
+        final String channel = "/event/Malformed__e";
+        startConnector("malformed", channel, Map.of());
+        final String good = UUID.randomUUID().toString();
+        h.emulator.org().publishPlatformEvent(channel, Map.of("CreatedDate", "not-a-date"), "bad-" + good);
+        h.emulator.org().publishPlatformEvent(channel, Map.of("Message__c", "fine"), good);
+        try (KafkaConsumer<String, SalesforceEvent> events = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel));
+             KafkaConsumer<String, DeadLetter> dlq = h.consumer(DeadLetter.class, TopicNames.INGEST_DLQ)) {
+            awaitAll(events, new HashSet<>(), List.of(good));
+            final List<DeadLetter> letters = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                letters.addAll(IngestHarness.drain(dlq));
+                assertThat(letters).anySatisfy(l -> {
+                    assertThat(l.getChannel()).isEqualTo(channel);
+                    assertThat(l.getError()).contains("CreatedDate").contains("not-a-date");
+                    assertThat(l.getRaw()).contains("bad-" + good);
+                });
+            });
+        }
+    }
+}
