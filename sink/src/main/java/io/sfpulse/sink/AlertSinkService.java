@@ -1,20 +1,23 @@
 package io.sfpulse.sink;
 
 import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.DeliveryOutcome;
+import io.sfpulse.schemas.alert.DeliveryResultKind;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
-import io.sfpulse.sink.channel.AlertChannel;
 import io.sfpulse.sink.channel.DeliveryResult;
-import io.sfpulse.sink.channel.JsonLinesFileChannel;
-import io.sfpulse.sink.channel.LogChannel;
 import io.sfpulse.sink.channel.WebhookChannel;
+import io.sfpulse.sink.chart.AlertChart;
+import io.sfpulse.sink.chart.ChartServer;
+import io.sfpulse.sink.ledger.DeliveryLedger;
+import io.sfpulse.sink.route.AlertRouter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,18 +38,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes alert states and delivers each to every enabled channel, then commits that record's
- * offset - so a restart never re-delivers an alert state already delivered, and never skips one
- * that was not. Permanent failures and exhausted retries go to the dead-letter topic with headers
- * (channel, attempts, last status, error); an undecodable record goes there too. One thread.
+ * Consumes alert states and delivers each to the channels its route selects, then commits that
+ * record's offset. Each (channel, alert state) outcome goes to the delivery ledger first, so a
+ * restart - even one that interrupted an alert between two channels - delivers nothing twice and
+ * skips nothing. Permanent failures and exhausted retries go to the dead-letter topic with
+ * headers (channel, attempts, last status, error); so does an undecodable record. One thread.
  */
 public final class AlertSinkService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertSinkService.class);
 
-    private final SinkConfig config;
-    private final List<AlertChannel> channels = new ArrayList<>();
+    private final SinkChannels channels;
+    private final AlertRouter router;
     private final ChannelDelivery delivery;
+    private final AlertChart charts;
+    private final ChartServer chartServer;
+    private final DeliveryLedger ledger;
+    private final ChangeEventForwarder changes;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final Deserializer<Alert> alertDeserializer;
@@ -54,22 +62,20 @@ public final class AlertSinkService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
     private volatile boolean running = true;
 
     public AlertSinkService(final SinkConfig config) {
-        this.config = config;
+        LOG.info("Alert sink configuration: {}", config);
+        this.charts = new AlertChart(config.getString(SinkConfig.CHART_PUBLIC_URL_CONFIG));
+        final int chartPort = config.getInt(SinkConfig.CHART_PORT_CONFIG);
+        this.chartServer = chartPort < 0 ? null : new ChartServer(charts, config.getString(SinkConfig.CHART_HOST_CONFIG), chartPort).start();
+        this.channels = new SinkChannels(config, charts);
+        this.router = config.router();
         this.delivery = new ChannelDelivery(config.retryPolicy(), d -> Thread.sleep(d.toMillis()));
-        if (config.logEnabled()) {
-            channels.add(new LogChannel());
-        }
-        if (!config.filePath().isBlank()) {
-            channels.add(new JsonLinesFileChannel(Path.of(config.filePath())));
-        }
-        if (config.webhookUrl() != null && !config.webhookUrl().isBlank()) {
-            channels.add(new WebhookChannel(config.webhookUrl(), config.webhookSecret()));
-        }
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         this.alertDeserializer = topics.alerts().valueSerde().deserializer();
+        this.ledger = new DeliveryLedger(config.bootstrapServers(), topics.deliveries().valueSerde());
         this.consumer = new KafkaConsumer<>(Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
             ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
@@ -80,13 +86,23 @@ public final class AlertSinkService implements AutoCloseable {
         this.deadLetters = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        this.changes = config.getBoolean(SinkConfig.PAGERDUTY_CHANGES_CONFIG) && channels.pagerDuty().isPresent()
+            ? new ChangeEventForwarder(config, topics, channels.pagerDuty().get(), delivery) : null;
         this.thread = new Thread(this::run, "sfpulse-sink");
     }
 
     public AlertSinkService start() {
-        LOG.info("Alert sink delivering to {}", channels.stream().map(AlertChannel::name).toList());
+        LOG.info("Alert sink delivering to {}", channels.all().keySet());
         thread.start();
+        if (changes != null) {
+            changes.start();
+        }
         return this;
+    }
+
+    /** Port of the chart server, or -1 when it is off. */
+    public int chartPort() {
+        return chartServer == null ? -1 : chartServer.port();
     }
 
     private void run() {
@@ -101,7 +117,7 @@ public final class AlertSinkService implements AutoCloseable {
             }
         } catch (WakeupException e) {
             if (running) {
-                throw e;
+                LOG.error("Alert sink woken up unexpectedly", e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -123,25 +139,37 @@ public final class AlertSinkService implements AutoCloseable {
             deadLetter(record, "decode", 0, -1, e.getMessage());
             return;
         }
-        for (final AlertChannel channel : channels) {
-            final ChannelDelivery.Outcome outcome = delivery.deliver(channel, alert);
-            if (outcome.result() instanceof DeliveryResult.Delivered) {
-                delivered.incrementAndGet();
+        final Set<String> routed = router.route(alert, channels.all().keySet());
+        final String key = WebhookChannel.idempotencyKey(alert);
+        for (final String name : routed) {
+            final SinkChannels.Limited channel = channels.all().get(name);
+            if (ledger.isDone(name, key)) {
+                skipped.incrementAndGet();
+                LOG.info("Alert state '{}' already delivered to '{}'; not sending again", key, name);
                 continue;
             }
-            final int status;
-            final String error;
-            if (outcome.result() instanceof DeliveryResult.Permanent p) {
-                status = p.status();
-                error = p.error();
-                LOG.error("Alert '{}' permanently refused by '{}' ({}); sent to '{}'", alert.getAlertId(), channel.name(), error, TopicNames.SINK_DLQ);
-            } else {
-                final DeliveryResult.Retriable r = (DeliveryResult.Retriable) outcome.result();
-                status = r.status();
-                error = r.error();
+            final ChannelDelivery.Outcome outcome = delivery.deliver(alert.getAlertId(), name, channel.limiter(),
+                () -> channel.channel().deliver(alert));
+            if (outcome.result() instanceof DeliveryResult.Delivered d) {
+                delivered.incrementAndGet();
+                ledger.record(outcome(alert, name, key, DeliveryResultKind.DELIVERED, outcome.attempts(), d.status(), null));
+                continue;
             }
-            deadLetter(record, channel.name(), outcome.attempts(), status, error);
+            final int status = outcome.result() instanceof DeliveryResult.Permanent p ? p.status() : ((DeliveryResult.Retriable) outcome.result()).status();
+            final String error = outcome.result() instanceof DeliveryResult.Permanent p ? p.error() : ((DeliveryResult.Retriable) outcome.result()).error();
+            if (outcome.result() instanceof DeliveryResult.Permanent) {
+                LOG.error("Alert '{}' permanently refused by '{}' ({}); sent to '{}'", alert.getAlertId(), name, error, TopicNames.SINK_DLQ);
+            }
+            deadLetter(record, name, outcome.attempts(), status, error);
+            ledger.record(outcome(alert, name, key, DeliveryResultKind.DEAD_LETTERED, outcome.attempts(), status, error));
         }
+    }
+
+    private static DeliveryOutcome outcome(final Alert alert, final String channel, final String key, final DeliveryResultKind kind,
+                                           final int attempts, final int status, final String error) {
+        return DeliveryOutcome.newBuilder().setChannel(channel).setAlertId(alert.getAlertId()).setDedupKey(alert.getDedupKey())
+            .setStatus(alert.getStatus().name()).setIdempotencyKey(key).setOutcome(kind).setAttempts(attempts)
+            .setHttpStatus(Math.max(status, 0)).setError(error).setTime(Instant.now()).build();
     }
 
     private void deadLetter(final ConsumerRecord<String, byte[]> record, final String channel, final int attempts, final int status,
@@ -169,16 +197,27 @@ public final class AlertSinkService implements AutoCloseable {
         return deadLettered.get();
     }
 
+    public long skippedDuplicateCount() {
+        return skipped.get();
+    }
+
     @Override
     public void close() {
         running = false;
         consumer.wakeup();
+        if (changes != null) {
+            changes.close();
+        }
         try {
             stopped.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         deadLetters.close(Duration.ofSeconds(5));
-        channels.forEach(AlertChannel::close);
+        ledger.close();
+        channels.close();
+        if (chartServer != null) {
+            chartServer.close();
+        }
     }
 }

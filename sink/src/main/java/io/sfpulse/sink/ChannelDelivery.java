@@ -1,14 +1,14 @@
 package io.sfpulse.sink;
 
-import io.sfpulse.schemas.alert.Alert;
-import io.sfpulse.sink.channel.AlertChannel;
 import io.sfpulse.sink.channel.DeliveryResult;
+import io.sfpulse.sink.retry.RateLimiter;
 import io.sfpulse.sink.retry.RetryPolicy;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Delivers one alert to one channel: retries retriable failures per the policy, stops on permanent ones. */
+/** Runs delivery attempts: each waits for the channel's rate limit; retriable failures retry per the policy, permanent ones stop. */
 final class ChannelDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelDelivery.class);
@@ -17,33 +17,39 @@ final class ChannelDelivery {
     record Outcome(DeliveryResult result, int attempts) {
     }
 
-    private final RetryPolicy policy;
-    private final Sleeper sleeper;
-
     /** Waits between attempts; replaceable so unit tests need no real waiting. */
     interface Sleeper {
         void sleep(Duration d) throws InterruptedException;
     }
+
+    private final RetryPolicy policy;
+    private final Sleeper sleeper;
 
     ChannelDelivery(final RetryPolicy policy, final Sleeper sleeper) {
         this.policy = policy;
         this.sleeper = sleeper;
     }
 
-    Outcome deliver(final AlertChannel channel, final Alert alert) throws InterruptedException {
+    /**
+     * @param what    what is delivered, for logs (alert id, deploy id)
+     * @param channel channel name, for logs
+     */
+    Outcome deliver(final String what, final String channel, final RateLimiter limiter, final Supplier<DeliveryResult> attempt)
+        throws InterruptedException {
         DeliveryResult result = null;
-        for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
-            result = channel.deliver(alert);
+        for (int n = 1; n <= policy.maxAttempts(); n++) {
+            limiter.acquire();
+            result = attempt.get();
             if (!(result instanceof DeliveryResult.Retriable r)) {
-                return new Outcome(result, attempt);
+                return new Outcome(result, n);
             }
-            if (attempt == policy.maxAttempts()) {
-                LOG.error("Giving up on alert '{}' for channel '{}' after {} attempts: {}", alert.getAlertId(), channel.name(), attempt, r.error());
+            if (n == policy.maxAttempts()) {
+                LOG.error("Giving up on '{}' for channel '{}' after {} attempts: {}", what, channel, n, r.error());
                 break;
             }
-            final Duration delay = policy.delayAfter(attempt, r.retryAfter());
-            LOG.warn("Delivery of alert '{}' to '{}' failed (attempt {} of {}): {}; retrying in {} ms", alert.getAlertId(), channel.name(),
-                attempt, policy.maxAttempts(), r.error(), delay.toMillis());
+            final Duration delay = policy.delayAfter(n, r.retryAfter());
+            LOG.warn("Delivery of '{}' to '{}' failed (attempt {} of {}): {}; retrying in {} ms", what, channel, n, policy.maxAttempts(),
+                r.error(), delay.toMillis());
             sleeper.sleep(delay);
         }
         return new Outcome(result, policy.maxAttempts());

@@ -1,42 +1,101 @@
 package io.sfpulse.sink;
 
+import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.sink.retry.RetryPolicy;
+import io.sfpulse.sink.route.AlertRouter;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
-/** Settings of the alert sink: consumer group, channels and retries. Secrets are PASSWORD-typed (masked). */
+/**
+ * Settings of the alert sink: consumer group, channels (each can be disabled), routing rules,
+ * rate limits and retries. Every secret (routing key, webhook URLs, signing secret) is
+ * PASSWORD-typed, so Kafka's config logging and {@link #toString()} show it as [hidden].
+ */
 public final class SinkConfig extends AbstractConfig {
 
     public static final String BOOTSTRAP_SERVERS_CONFIG = "kafka.bootstrap.servers";
     public static final String GROUP_ID_CONFIG = "sink.group.id";
     public static final String LOG_ENABLED_CONFIG = "sink.log.enabled";
     public static final String FILE_PATH_CONFIG = "sink.file.path";
+    public static final String FILE_ENABLED_CONFIG = "sink.file.enabled";
     public static final String WEBHOOK_URL_CONFIG = "sink.webhook.url";
     public static final String WEBHOOK_SECRET_CONFIG = "sink.webhook.signing.secret";
+    public static final String WEBHOOK_ENABLED_CONFIG = "sink.webhook.enabled";
+    public static final String WEBHOOK_RATE_CONFIG = "sink.webhook.rate.per.minute";
+    public static final String PAGERDUTY_KEY_CONFIG = "sink.pagerduty.routing.key";
+    public static final String PAGERDUTY_URL_CONFIG = "sink.pagerduty.url";
+    public static final String PAGERDUTY_ENABLED_CONFIG = "sink.pagerduty.enabled";
+    public static final String PAGERDUTY_RATE_CONFIG = "sink.pagerduty.rate.per.minute";
+    public static final String PAGERDUTY_CHANGES_CONFIG = "sink.pagerduty.change.events";
+    public static final String SLACK_URL_CONFIG = "sink.slack.webhook.url";
+    public static final String SLACK_ENABLED_CONFIG = "sink.slack.enabled";
+    public static final String SLACK_RATE_CONFIG = "sink.slack.rate.per.minute";
+    public static final String TEAMS_URL_CONFIG = "sink.teams.webhook.url";
+    public static final String TEAMS_ENABLED_CONFIG = "sink.teams.enabled";
+    public static final String TEAMS_RATE_CONFIG = "sink.teams.rate.per.minute";
+    public static final String LINKS_BASE_URL_CONFIG = "sink.links.base.url";
+    public static final String CHART_PUBLIC_URL_CONFIG = "sink.chart.public.url";
+    public static final String CHART_PORT_CONFIG = "sink.chart.server.port";
+    public static final String CHART_HOST_CONFIG = "sink.chart.server.host";
+    public static final String ROUTES_CONFIG = "sink.routes";
+    public static final String ROUTE_PREFIX = "sink.route.";
     public static final String RETRY_MAX_ATTEMPTS_CONFIG = "sink.retry.max.attempts";
     public static final String RETRY_INITIAL_MS_CONFIG = "sink.retry.initial.ms";
     public static final String RETRY_MAX_MS_CONFIG = "sink.retry.max.ms";
 
-    public static final ConfigDef CONFIG_DEF = AvroSerdeConfig.configDef()
-        .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "Kafka bootstrap servers.")
-        .define(GROUP_ID_CONFIG, Type.STRING, "sfpulse-sink", Importance.MEDIUM, "Consumer group; instances sharing it split the alerts.")
-        .define(LOG_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Log every alert state.")
-        .define(FILE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, "Append alert states as JSON lines to this file; empty disables.")
-        .define(WEBHOOK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "POST alert states to this URL (Standard Webhooks); unset disables.")
-        .define(WEBHOOK_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "whsec_<base64> signing secret for the webhook channel.")
-        .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.LOW, "Attempts per alert and channel before dead-lettering.")
-        .define(RETRY_INITIAL_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW, "First back-off delay.")
-        .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, "Largest back-off delay (also caps Retry-After).");
+    /** Channel names, as used in routes and dead-letter headers. */
+    public static final List<String> CHANNELS = List.of("log", "file", "webhook", "pagerduty", "slack", "teams");
+
+    public static final ConfigDef CONFIG_DEF = define(AvroSerdeConfig.configDef());
+
+    private static ConfigDef define(final ConfigDef d) {
+        d.define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "Kafka bootstrap servers.")
+            .define(GROUP_ID_CONFIG, Type.STRING, "sfpulse-sink", Importance.MEDIUM, "Consumer group; instances sharing it split the alerts.")
+            .define(LOG_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Log every alert state.")
+            .define(FILE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, "Append alert states as JSON lines to this file; empty disables.")
+            .define(FILE_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn the file channel off without removing its path.")
+            .define(WEBHOOK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "POST alert states to this URL (Standard Webhooks); unset disables.")
+            .define(WEBHOOK_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "whsec_<base64> signing secret for the webhook channel.")
+            .define(WEBHOOK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn the webhook channel off without removing its URL.")
+            .define(WEBHOOK_RATE_CONFIG, Type.INT, 600, ConfigDef.Range.atLeast(1), Importance.LOW, "Webhook requests per minute at most.")
+            .define(PAGERDUTY_KEY_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "PagerDuty Events API v2 integration (routing) key; unset disables.")
+            .define(PAGERDUTY_URL_CONFIG, Type.STRING, "https://events.pagerduty.com", Importance.LOW, "PagerDuty Events API base URL.")
+            .define(PAGERDUTY_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn PagerDuty off without removing its key.")
+            .define(PAGERDUTY_RATE_CONFIG, Type.INT, 120, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "Events per minute per routing key (PagerDuty's limit is about 120).")
+            .define(PAGERDUTY_CHANGES_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Send deployment markers as PagerDuty change events.")
+            .define(SLACK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Slack incoming webhook URL; unset disables.")
+            .define(SLACK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn Slack off without removing its URL.")
+            .define(SLACK_RATE_CONFIG, Type.INT, 60, ConfigDef.Range.atLeast(1), Importance.LOW, "Slack messages per minute (Slack allows about 1/s).")
+            .define(TEAMS_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Microsoft Teams Workflows webhook URL; unset disables.")
+            .define(TEAMS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn Teams off without removing its URL.")
+            .define(TEAMS_RATE_CONFIG, Type.INT, 30, ConfigDef.Range.atLeast(1), Importance.LOW, "Teams messages per minute.")
+            .define(LINKS_BASE_URL_CONFIG, Type.STRING, "", Importance.LOW, "Base URL of the release-health page, linked from incidents.")
+            .define(CHART_PUBLIC_URL_CONFIG, Type.STRING, "", Importance.LOW,
+                "Public base URL of the chart server, for image links in Slack/PagerDuty/Teams; empty: charts only attached to webhooks.")
+            .define(CHART_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW, "Port of the chart server; -1 disables, 0 picks a free port.")
+            .define(CHART_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the chart server binds.")
+            .define(ROUTES_CONFIG, Type.LIST, List.of(), Importance.MEDIUM,
+                "Routing rule names; each sink.route.<name>.{orgs,detectors,min.severity,channels}. None: every alert to every channel.")
+            .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.LOW, "Attempts per alert and channel before dead-lettering.")
+            .define(RETRY_INITIAL_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW, "First back-off delay.")
+            .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, "Largest back-off delay (also caps Retry-After).");
+        return d;
+    }
 
     public SinkConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props);
+        router(); // validate routes eagerly
     }
 
     public String bootstrapServers() {
@@ -47,22 +106,10 @@ public final class SinkConfig extends AbstractConfig {
         return getString(GROUP_ID_CONFIG);
     }
 
-    public boolean logEnabled() {
-        return getBoolean(LOG_ENABLED_CONFIG);
-    }
-
-    public String filePath() {
-        return getString(FILE_PATH_CONFIG);
-    }
-
-    public String webhookUrl() {
-        final Password p = getPassword(WEBHOOK_URL_CONFIG);
-        return p == null ? null : p.value();
-    }
-
-    public String webhookSecret() {
-        final Password p = getPassword(WEBHOOK_SECRET_CONFIG);
-        return p == null ? null : p.value();
+    /** The secret value of a PASSWORD key, or null. */
+    public String secret(final String key) {
+        final Password p = getPassword(key);
+        return p == null || p.value().isBlank() ? null : p.value();
     }
 
     public RetryPolicy retryPolicy() {
@@ -70,8 +117,46 @@ public final class SinkConfig extends AbstractConfig {
             Duration.ofMillis(getLong(RETRY_MAX_MS_CONFIG)));
     }
 
+    /** Routing rules from {@code sink.routes} and {@code sink.route.<name>.*}. */
+    public AlertRouter router() {
+        final Map<String, Object> all = originals();
+        return new AlertRouter(getList(ROUTES_CONFIG).stream().map(name -> {
+            final String p = ROUTE_PREFIX + name + ".";
+            final List<String> channels = list(all.get(p + "channels"));
+            if (channels.isEmpty() || !CHANNELS.containsAll(channels)) {
+                throw new ConfigException(p + "channels", all.get(p + "channels"), "one or more of " + CHANNELS);
+            }
+            final Object severity = all.getOrDefault(p + "min.severity", "INFO");
+            final Severity min;
+            try {
+                min = Severity.valueOf(severity.toString().trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(p + "min.severity", severity, "CRITICAL, ERROR, WARNING or INFO");
+            }
+            return new AlertRouter.Rule(name, list(all.get(p + "orgs")), list(all.get(p + "detectors")), min, channels);
+        }).toList());
+    }
+
+    private static List<String> list(final Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().map(Object::toString).toList();
+        }
+        return java.util.Arrays.stream(value.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
     public Map<String, Object> serdeConfig() {
         return originals().entrySet().stream().filter(e -> AvroSerdeConfig.configDef().names().contains(e.getKey()))
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** All settings with secrets masked, for logs and config dumps. */
+    @Override
+    public String toString() {
+        return values().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getKey() + "=" + (e.getValue() instanceof Password ? Password.HIDDEN : e.getValue()))
+            .collect(Collectors.joining(", ", "SinkConfig{", "}"));
     }
 }

@@ -54,7 +54,7 @@ class AlertSinkServiceIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.startTemporary();
-        kafka.createTopics(1, List.of(TopicNames.ALERTS, TopicNames.SINK_DLQ));
+        kafka.createTopics(1, List.of(TopicNames.ALERTS, TopicNames.SINK_DLQ, TopicNames.DELIVERIES, TopicNames.DEPLOYMENT_MARKERS));
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", ex -> {
             CALLS.incrementAndGet();

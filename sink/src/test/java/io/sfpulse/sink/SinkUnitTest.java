@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class SinkUnitTest {
 
+    private static final Alert ALERT = Alerts.sample("0Af1", io.sfpulse.schemas.alert.AlertStatus.TRIGGERED, 0);
     private static final RetryPolicy POLICY = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(5));
 
     /** Answers with the scripted results in order. */
@@ -61,7 +62,7 @@ class SinkUnitTest {
         final List<Duration> waits = new ArrayList<>();
         final ScriptedChannel channel = new ScriptedChannel(new DeliveryResult.Retriable(503, "busy", null),
             new DeliveryResult.Retriable(429, "slow down", Duration.ofSeconds(2)), new DeliveryResult.Delivered(200));
-        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, waits::add).deliver(channel, Alerts.sample("0Af1", io.sfpulse.schemas.alert.AlertStatus.TRIGGERED, 0));
+        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, waits::add).deliver("a", "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
         assertThat(outcome.result()).isInstanceOf(DeliveryResult.Delivered.class);
         assertThat(outcome.attempts()).isEqualTo(3);
         assertThat(waits).hasSize(2);
@@ -72,7 +73,7 @@ class SinkUnitTest {
     @Test
     void shouldNotRetryPermanentFailures() throws Exception {
         final ScriptedChannel channel = new ScriptedChannel(new DeliveryResult.Permanent(400, "bad request"));
-        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, d -> { }).deliver(channel, Alerts.sample("0Af1", io.sfpulse.schemas.alert.AlertStatus.TRIGGERED, 0));
+        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, d -> { }).deliver("a", "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
         assertThat(outcome.result()).isInstanceOf(DeliveryResult.Permanent.class);
         assertThat(channel.calls).isEqualTo(1);
     }
@@ -81,7 +82,7 @@ class SinkUnitTest {
     void shouldStopAfterMaxAttemptsWithBoundedDelays() throws Exception {
         final List<Duration> waits = new ArrayList<>();
         final ScriptedChannel channel = new ScriptedChannel(new DeliveryResult.Retriable(500, "down", Duration.ofHours(1)));
-        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, waits::add).deliver(channel, Alerts.sample("0Af1", io.sfpulse.schemas.alert.AlertStatus.TRIGGERED, 0));
+        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, waits::add).deliver("a", "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
         assertThat(outcome.result()).isInstanceOf(DeliveryResult.Retriable.class);
         assertThat(channel.calls).isEqualTo(4);
         assertThat(waits).hasSize(3).allSatisfy(d -> assertThat(d).isEqualTo(Duration.ofSeconds(5)));

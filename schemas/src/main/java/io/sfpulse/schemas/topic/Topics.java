@@ -1,6 +1,7 @@
 package io.sfpulse.schemas.topic;
 
 import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.DeliveryOutcome;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
@@ -15,11 +16,13 @@ public final class Topics {
     private final SfpulseSerdes serdes;
     private final Topic<String, DeploymentMarker> deploymentMarkers;
     private final Topic<String, Alert> alerts;
+    private final Topic<String, DeliveryOutcome> deliveries;
 
     private Topics(final SfpulseSerdes serdes) {
         this.serdes = serdes;
         this.deploymentMarkers = new Topic<>(TopicNames.DEPLOYMENT_MARKERS, Serdes.String(), serdes.valueSerde(DeploymentMarker.class));
         this.alerts = new Topic<>(TopicNames.ALERTS, Serdes.String(), serdes.valueSerde(Alert.class));
+        this.deliveries = new Topic<>(TopicNames.DELIVERIES, Serdes.String(), serdes.valueSerde(DeliveryOutcome.class));
     }
 
     public static Topics create(final SfpulseSerdes serdes) {
@@ -38,6 +41,11 @@ public final class Topics {
     /** Deployment markers keyed by org id. */
     public Topic<String, DeploymentMarker> deploymentMarkers() {
         return deploymentMarkers;
+    }
+
+    /** Delivery outcomes keyed by {@code channel|idempotencyKey}. */
+    public Topic<String, DeliveryOutcome> deliveries() {
+        return deliveries;
     }
 
     /** Alerts keyed by dedup key. */

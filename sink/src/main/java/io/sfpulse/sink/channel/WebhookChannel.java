@@ -1,28 +1,34 @@
 package io.sfpulse.sink.channel;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.alert.Alert;
-import java.io.IOException;
+import io.sfpulse.sink.chart.AlertChart;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * POSTs each alert state as JSON to a URL, signed per Standard Webhooks ({@code webhook-id},
  * {@code webhook-timestamp}, {@code webhook-signature}) with an {@code Idempotency-Key} of
- * dedup key + status + sequence, so receivers can drop repeats. One attempt per call.
+ * dedup key + status + sequence, so receivers can drop repeats. The before/after chart is
+ * attached as {@code chart.png_base64} (and linked when charts are served). One attempt per call.
  */
 public final class WebhookChannel implements AlertChannel {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final URI url;
     private final StandardWebhookSigner signer;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpJsonPoster poster = new HttpJsonPoster();
+    private final AlertChart charts;
 
-    public WebhookChannel(final String url, final String signingSecret) {
+    public WebhookChannel(final String url, final String signingSecret, final AlertChart charts) {
         this.url = URI.create(url);
         this.signer = signingSecret == null || signingSecret.isBlank() ? null : new StandardWebhookSigner(signingSecret);
+        this.charts = charts;
     }
 
     @Override
@@ -37,42 +43,37 @@ public final class WebhookChannel implements AlertChannel {
 
     @Override
     public DeliveryResult deliver(final Alert alert) {
-        final String body = AlertJson.toJson(alert);
+        final String body = body(alert);
         final String id = "msg_" + Integer.toHexString(idempotencyKey(alert).hashCode()) + "_" + alert.getSequence();
         final long timestamp = Instant.now().getEpochSecond();
-        final HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .header("Idempotency-Key", idempotencyKey(alert))
-            .header("webhook-id", id)
-            .header("webhook-timestamp", String.valueOf(timestamp))
-            .POST(HttpRequest.BodyPublishers.ofString(body));
+        final Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Idempotency-Key", idempotencyKey(alert));
+        headers.put("webhook-id", id);
+        headers.put("webhook-timestamp", String.valueOf(timestamp));
         if (signer != null) {
-            request.header("webhook-signature", signer.sign(id, timestamp, body));
+            headers.put("webhook-signature", signer.sign(id, timestamp, body));
+        }
+        return poster.post(url, body, headers);
+    }
+
+    private String body(final Alert alert) {
+        final Map<String, Object> m = AlertJson.toMap(alert);
+        final Optional<byte[]> png = charts.png(alert);
+        if (png.isPresent()) {
+            final Map<String, Object> chart = new LinkedHashMap<>();
+            chart.put("png_base64", Base64.getEncoder().encodeToString(png.get()));
+            charts.url(alert).ifPresent(u -> chart.put("url", u));
+            m.put("chart", chart);
         }
         try {
-            final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return DeliveryResult.ofHttp(response.statusCode(), response.body(), retryAfter(response));
-        } catch (IOException e) {
-            return new DeliveryResult.Retriable(-1, "Network error: " + e.getMessage(), null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new DeliveryResult.Retriable(-1, "Interrupted", null);
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot render alert " + alert.getAlertId(), e);
         }
     }
 
-    private static Duration retryAfter(final HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Duration.ofSeconds(Long.parseLong(v.trim()));
-            } catch (NumberFormatException e) {
-                return null; // HTTP-date form: fall back to our own back-off
-            }
-        }).orElse(null);
-    }
-
-    /** The URL with path and query masked (webhook URLs often embed secrets). */
     @Override
     public String toString() {
-        return "WebhookChannel[" + url.getScheme() + "://" + url.getAuthority() + "/****]";
+        return "WebhookChannel[" + HttpJsonPoster.masked(url) + "]";
     }
 }

@@ -70,9 +70,21 @@ public final class PostDeployFailureEvaluator {
         evidence.put("topSignatures", top(signatures));
         evidence.put("topLocations", top(locations));
         evidence.put("suspectComponents", String.join(", ", suspects(alert.components, locations.keySet())));
+        evidence.put("series", series(h, e.baselineFromMs(), Math.max(e.currentToMs(), alert.releaseCompletedMs + 60_000)));
         evidence.put("deployId", alert.releaseId);
         evidence.put("deployCompletedAt", java.time.Instant.ofEpochMilli(alert.releaseCompletedMs).toString());
         return evidence;
+    }
+
+    /** Failures per minute from {@code fromMs} to {@code toMs} (at most the last 300 minutes): {@code start=<ms>;step=60000;values=a,b,...}. */
+    static String series(final FailureHistory h, final long fromMs, final long toMs) {
+        final long lastMinute = Math.floorDiv(toMs - 1, 60_000);
+        final long firstMinute = Math.max(Math.floorDiv(fromMs, 60_000), lastMinute - 299);
+        final StringBuilder values = new StringBuilder();
+        for (long m = firstMinute; m <= lastMinute; m++) {
+            values.append(m == firstMinute ? "" : ",").append(h.failuresPerMinute.getOrDefault(m, 0));
+        }
+        return "start=" + firstMinute * 60_000 + ";step=60000;values=" + values;
     }
 
     /** Deployed components whose name appears in a failing stack frame, e.g. ApexClass:InvoiceService ~ Class.InvoiceService.calc. */
