@@ -33,6 +33,9 @@ public final class AppConfig extends AbstractConfig {
     public static final String ORGS_CONFIG = "salesforce.orgs";
     public static final String EMULATOR_PORT_CONFIG = "sfpulse.emulator.port";
     public static final String KAFKA_PORT_CONFIG = "sfpulse.kafka.port";
+    public static final String MARKER_PORT_CONFIG = "marker.api.port";
+    public static final String MARKER_HOST_CONFIG = "marker.api.host";
+    public static final String MARKER_TOKEN_CONFIG = "marker.api.token";
     /** Prefix of per-org connector settings: {@code org.<name>.salesforce.login.url=...}. */
     public static final String ORG_PREFIX = "org.";
     private static final String ENV_PREFIX = "SFPULSE_";
@@ -48,7 +51,11 @@ public final class AppConfig extends AbstractConfig {
         .define(ORGS_CONFIG, Type.LIST, List.of(), Importance.HIGH,
             "Names of the Salesforce orgs to watch; each is configured under org.<name>.salesforce.*. Empty: the emulated org.")
         .define(EMULATOR_PORT_CONFIG, Type.INT, 0, Importance.LOW, "Port of the embedded Salesforce emulator (0: free port).")
-        .define(KAFKA_PORT_CONFIG, Type.INT, 0, Importance.LOW, "Client port of the embedded broker (0: free port).");
+        .define(KAFKA_PORT_CONFIG, Type.INT, 0, Importance.LOW, "Client port of the embedded broker (0: free port).")
+        .define(MARKER_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+            "Port of the CI/CD marker API (POST /v1/markers); -1 disables, 0 picks a free port. Runs with the ingest service.")
+        .define(MARKER_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the marker API binds.")
+        .define(MARKER_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token CI/CD must present to the marker API.");
 
     private final Map<String, String> all;
 

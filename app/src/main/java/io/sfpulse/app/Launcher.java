@@ -23,6 +23,13 @@ public final class Launcher {
                                configured is embedded: no kafka.bootstrap.servers -> embedded broker
                                (data in sfpulse.data.dir), no salesforce.orgs -> the emulated org.
                                Environment variables SFPULSE_<KEY> override keys (dots as '_').
+          mark --org ID --label V [--commit SHA] [--components A,B] [--time T] [--url U] [--token T]
+                               Announce a release (CI/CD) to a running sfpulse's marker API
+                               (marker.api.port, marker.api.token).
+
+          bench [ingest] [--events N]
+                               Measure throughput on this machine with a real broker; prints a
+                               Markdown table for BENCHMARKS.md (not part of the tests).
 
         Options:
           --verbose            Log at INFO (default: warnings and errors only)
@@ -45,6 +52,8 @@ public final class Launcher {
             code = switch (args[0]) {
                 case "demo" -> new DemoCommand(System.out).run();
                 case "run" -> new RunCommand(System.out).run(configPath(list));
+                case "mark" -> new MarkCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
+                case "bench" -> new BenchCommand(System.out).run(list.subList(1, list.size()));
                 default -> {
                     System.err.println("Unknown command '" + args[0] + "'.\n\n" + HELP);
                     yield 2;

@@ -6,6 +6,9 @@ import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.emulator.scenario.Scenarios;
 import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.ingest.SalesforceSourceConnector;
+import io.sfpulse.ingest.marker.MarkerApiServer;
+import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.schemas.connect.AvroWireConverter;
 import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
@@ -44,6 +47,7 @@ public final class Pipeline implements AutoCloseable {
     private EmbeddedConnect connect;
     private DetectionService detection;
     private AlertSinkService sink;
+    private MarkerApiServer markerApi;
 
     public Pipeline(final AppConfig config, final Consumer<String> progress) {
         this.config = config;
@@ -69,6 +73,7 @@ public final class Pipeline implements AutoCloseable {
         provisionTopics(orgs);
         if (config.services().contains("ingest")) {
             startIngest(orgs);
+            startMarkerApi();
         }
         if (config.services().contains("streams")) {
             startStreams();
@@ -149,6 +154,23 @@ public final class Pipeline implements AutoCloseable {
             awaitConnector(name);
             progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl() + ")");
         }
+    }
+
+    private void startMarkerApi() {
+        final int port = config.getInt(AppConfig.MARKER_PORT_CONFIG);
+        if (port < 0) {
+            return;
+        }
+        final var token = config.getPassword(AppConfig.MARKER_TOKEN_CONFIG);
+        markerApi = new MarkerApiServer(bootstrap, Topics.create(new SfpulseSerdes(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl))),
+            config.getString(AppConfig.MARKER_HOST_CONFIG), port, token == null ? null : token.value()).start();
+        started.push(markerApi);
+        progress.accept("marker API: POST http://" + config.getString(AppConfig.MARKER_HOST_CONFIG) + ":" + markerApi.port() + "/v1/markers");
+    }
+
+    /** The marker API, when running. */
+    public MarkerApiServer markerApi() {
+        return markerApi;
     }
 
     private void awaitConnector(final String name) throws InterruptedException {

@@ -87,6 +87,13 @@ public final class EmbeddedConnect implements AutoCloseable {
         await(cb, "delete connector '" + name + "'");
     }
 
+    /** Deletes every connector (their offsets stay in the offsets topic). */
+    public void deleteAllConnectors() {
+        for (final String name : connect.herder().connectors()) {
+            deleteConnector(name);
+        }
+    }
+
     /** Current status, or null while the connector is unknown to this worker. */
     public ConnectorStateInfo status(final String name) {
         try {

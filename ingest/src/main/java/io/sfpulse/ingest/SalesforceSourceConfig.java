@@ -19,7 +19,7 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     public static final String LOGIN_URL_CONFIG = "salesforce.login.url";
     private static final String LOGIN_URL_DOC = "OAuth host: https://login.salesforce.com, https://test.salesforce.com or the My Domain URL.";
     public static final String GRANT_TYPE_CONFIG = "salesforce.auth.grant.type";
-    private static final String GRANT_TYPE_DOC = "client_credentials (recommended) or password (deprecated by Salesforce).";
+    private static final String GRANT_TYPE_DOC = "client_credentials (recommended), jwt_bearer, or password (deprecated by Salesforce).";
     public static final String CLIENT_ID_CONFIG = "salesforce.auth.client.id";
     private static final String CLIENT_ID_DOC = "Connected app consumer key.";
     public static final String CLIENT_SECRET_CONFIG = "salesforce.auth.client.secret";
@@ -39,6 +39,27 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         "When Salesforce rejects the committed replay id (outside retention): fail the task, or restart from earliest or latest. Always logged.";
     public static final String DEPLOY_POLL_INTERVAL_MS_CONFIG = "salesforce.deploy.poll.interval.ms";
     private static final String DEPLOY_POLL_INTERVAL_MS_DOC = "How often to poll Tooling API DeployRequest for completed deploys; 0 disables.";
+    public static final String JWT_KEY_FILE_CONFIG = "salesforce.auth.jwt.key.file";
+    private static final String JWT_KEY_FILE_DOC = "PKCS#8 PEM private key of the connected app's certificate (jwt_bearer grant).";
+    public static final String JWT_AUDIENCE_CONFIG = "salesforce.auth.jwt.audience";
+    private static final String JWT_AUDIENCE_DOC = "JWT aud: https://login.salesforce.com, https://test.salesforce.com; empty uses the login URL.";
+    public static final String TOKEN_MAX_AGE_MS_CONFIG = "salesforce.auth.token.max.age.ms";
+    private static final String TOKEN_MAX_AGE_MS_DOC =
+        "Log in again before a token is this old (Salesforce does not say when sessions expire; keep below the org's session timeout).";
+    public static final String SETUP_AUDIT_POLL_INTERVAL_MS_CONFIG = "salesforce.setup.audit.poll.interval.ms";
+    private static final String SETUP_AUDIT_POLL_INTERVAL_MS_DOC = "How often to poll SetupAuditTrail for setup changes; 0 disables.";
+    public static final String SETUP_AUDIT_ACTIONS_CONFIG = "salesforce.setup.audit.actions";
+    private static final String SETUP_AUDIT_ACTIONS_DOC = "Regex of SetupAuditTrail Action values that count as releases (e.g. PermSet.*|changedApex.*).";
+    public static final String ELF_EVENT_TYPES_CONFIG = "salesforce.elf.event.types";
+    private static final String ELF_EVENT_TYPES_DOC = "EventLogFile event types to ingest.";
+    public static final String ELF_INTERVAL_CONFIG = "salesforce.elf.interval";
+    private static final String ELF_INTERVAL_DOC = "Hourly or Daily log files.";
+    public static final String ELF_POLL_INTERVAL_MS_CONFIG = "salesforce.elf.poll.interval.ms";
+    private static final String ELF_POLL_INTERVAL_MS_DOC = "How often to look for new EventLogFiles; 0 disables.";
+    public static final String ELF_MAX_FILES_CONFIG = "salesforce.elf.max.files.per.poll";
+    private static final String ELF_MAX_FILES_DOC = "Log files downloaded per poll at most (API calls per poll are bounded by this + 2).";
+    public static final String API_RESERVE_PERCENT_CONFIG = "salesforce.api.reserve.percent";
+    private static final String API_RESERVE_PERCENT_DOC = "Skip polling while the org's remaining DailyApiRequests are below this share, leaving them to the org.";
     public static final String QUEUE_CAPACITY_CONFIG = "salesforce.queue.capacity";
     private static final String QUEUE_CAPACITY_DOC = "Events buffered between the CometD client and Connect; full buffer applies back-pressure.";
     public static final String RETRY_MAX_ELAPSED_MS_CONFIG = "salesforce.retry.max.elapsed.ms";
@@ -59,10 +80,11 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
         .define(ORG_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, ORG_ID_DOC)
         .define(LOGIN_URL_CONFIG, Type.STRING, "https://login.salesforce.com", new ConfigDef.NonEmptyString(), Importance.HIGH, LOGIN_URL_DOC)
-        .define(GRANT_TYPE_CONFIG, Type.STRING, "client_credentials", ConfigDef.CaseInsensitiveValidString.in("client_credentials", "password"),
+        .define(GRANT_TYPE_CONFIG, Type.STRING, "client_credentials",
+            ConfigDef.CaseInsensitiveValidString.in("client_credentials", "password", "jwt_bearer"),
             Importance.HIGH, GRANT_TYPE_DOC)
         .define(CLIENT_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, CLIENT_ID_DOC)
-        .define(CLIENT_SECRET_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, CLIENT_SECRET_DOC)
+        .define(CLIENT_SECRET_CONFIG, Type.PASSWORD, "", Importance.HIGH, CLIENT_SECRET_DOC)
         .define(USERNAME_CONFIG, Type.STRING, "", Importance.MEDIUM, USERNAME_DOC)
         .define(PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, PASSWORD_DOC)
         .define(API_VERSION_CONFIG, Type.STRING, "66.0", Importance.LOW, API_VERSION_DOC)
@@ -72,11 +94,22 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         .define(REPLAY_INVALID_POLICY_CONFIG, Type.STRING, "fail", ConfigDef.CaseInsensitiveValidString.in("fail", "earliest", "latest"),
             Importance.MEDIUM, REPLAY_INVALID_POLICY_DOC)
         .define(DEPLOY_POLL_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, DEPLOY_POLL_INTERVAL_MS_DOC)
+        .define(JWT_KEY_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, JWT_KEY_FILE_DOC)
+        .define(JWT_AUDIENCE_CONFIG, Type.STRING, "", Importance.LOW, JWT_AUDIENCE_DOC)
+        .define(TOKEN_MAX_AGE_MS_CONFIG, Type.LONG, 90 * 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW, TOKEN_MAX_AGE_MS_DOC)
+        .define(SETUP_AUDIT_POLL_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, SETUP_AUDIT_POLL_INTERVAL_MS_DOC)
+        .define(SETUP_AUDIT_ACTIONS_CONFIG, Type.STRING, ".*", Importance.LOW, SETUP_AUDIT_ACTIONS_DOC)
+        .define(ELF_EVENT_TYPES_CONFIG, Type.LIST, List.of("ApexUnexpectedException", "ApexExecution", "RestApi", "API", "LightningPageView",
+            "URI", "Login"), Importance.MEDIUM, ELF_EVENT_TYPES_DOC)
+        .define(ELF_INTERVAL_CONFIG, Type.STRING, "Hourly", ConfigDef.ValidString.in("Hourly", "Daily"), Importance.LOW, ELF_INTERVAL_DOC)
+        .define(ELF_POLL_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, ELF_POLL_INTERVAL_MS_DOC)
+        .define(ELF_MAX_FILES_CONFIG, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW, ELF_MAX_FILES_DOC)
+        .define(API_RESERVE_PERCENT_CONFIG, Type.INT, 20, ConfigDef.Range.between(0, 100), Importance.LOW, API_RESERVE_PERCENT_DOC)
         .define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, QUEUE_CAPACITY_DOC)
         .define(RETRY_MAX_ELAPSED_MS_CONFIG, Type.LONG, 15 * 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_MAX_ELAPSED_MS_DOC)
         .define(RETRY_MAX_BACKOFF_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_BACKOFF_MS_DOC)
         .define(TASK_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.LOW, "Channels of this task (set by the connector).")
-        .define(TASK_DEPLOY_POLLER_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Whether this task polls DeployRequest (set by the connector).");
+        .define(TASK_DEPLOY_POLLER_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Whether this task runs the REST pollers: DeployRequest, SetupAuditTrail, EventLogFile (set by the connector).");
 
     public SalesforceSourceConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -88,8 +121,16 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         if (!version.matches("\\d+\\.\\d") || Double.parseDouble(version) < 37.0) {
             throw new ConfigException(API_VERSION_CONFIG, version, "must be like 66.0 and at least 37.0 (durable streaming)");
         }
-        if (grantType().equals("password") && getString(USERNAME_CONFIG).isBlank()) {
-            throw new ConfigException(USERNAME_CONFIG, "", "required for the password grant");
+        if (!grantType().equals("client_credentials") && getString(USERNAME_CONFIG).isBlank()) {
+            throw new ConfigException(USERNAME_CONFIG, "", "required for the " + grantType() + " grant");
+        }
+        if (grantType().equals("jwt_bearer") && getString(JWT_KEY_FILE_CONFIG).isBlank()) {
+            throw new ConfigException(JWT_KEY_FILE_CONFIG, "", "required for the jwt_bearer grant");
+        }
+        try {
+            java.util.regex.Pattern.compile(getString(SETUP_AUDIT_ACTIONS_CONFIG));
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new ConfigException(SETUP_AUDIT_ACTIONS_CONFIG, getString(SETUP_AUDIT_ACTIONS_CONFIG), "not a regular expression");
         }
         for (final String channel : getList(CHANNELS_CONFIG)) {
             if (!channel.matches("^/(event|data|topic|u)/[A-Za-z0-9_]+$")) {
@@ -152,6 +193,46 @@ public final class SalesforceSourceConfig extends AbstractConfig {
 
     public Duration deployPollInterval() {
         return Duration.ofMillis(getLong(DEPLOY_POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public java.nio.file.Path jwtKeyFile() {
+        return java.nio.file.Path.of(getString(JWT_KEY_FILE_CONFIG));
+    }
+
+    public String jwtAudience() {
+        return getString(JWT_AUDIENCE_CONFIG).isBlank() ? loginUrl() : getString(JWT_AUDIENCE_CONFIG);
+    }
+
+    public Duration tokenMaxAge() {
+        return Duration.ofMillis(getLong(TOKEN_MAX_AGE_MS_CONFIG));
+    }
+
+    public Duration setupAuditPollInterval() {
+        return Duration.ofMillis(getLong(SETUP_AUDIT_POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public java.util.regex.Pattern setupAuditActions() {
+        return java.util.regex.Pattern.compile(getString(SETUP_AUDIT_ACTIONS_CONFIG));
+    }
+
+    public List<String> elfEventTypes() {
+        return getList(ELF_EVENT_TYPES_CONFIG);
+    }
+
+    public String elfInterval() {
+        return getString(ELF_INTERVAL_CONFIG);
+    }
+
+    public Duration elfPollInterval() {
+        return Duration.ofMillis(getLong(ELF_POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public int elfMaxFiles() {
+        return getInt(ELF_MAX_FILES_CONFIG);
+    }
+
+    public int apiReservePercent() {
+        return getInt(API_RESERVE_PERCENT_CONFIG);
     }
 
     public int queueCapacity() {

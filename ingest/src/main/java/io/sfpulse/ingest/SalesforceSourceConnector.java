@@ -38,7 +38,9 @@ public final class SalesforceSourceConnector extends SourceConnector {
         for (int i = 0; i < grouped.size(); i++) {
             final Map<String, String> task = new HashMap<>(props);
             task.put(SalesforceSourceConfig.TASK_CHANNELS_CONFIG, String.join(",", grouped.get(i)));
-            task.put(SalesforceSourceConfig.TASK_DEPLOY_POLLER_CONFIG, String.valueOf(i == 0 && !config.deployPollInterval().isZero()));
+            final boolean polls = !config.deployPollInterval().isZero() || !config.setupAuditPollInterval().isZero()
+                || !config.elfPollInterval().isZero();
+            task.put(SalesforceSourceConfig.TASK_DEPLOY_POLLER_CONFIG, String.valueOf(i == 0 && polls));
             tasks.add(task);
         }
         return tasks;

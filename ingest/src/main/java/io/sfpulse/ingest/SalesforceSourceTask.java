@@ -5,6 +5,10 @@ import io.sfpulse.ingest.auth.OAuthClient;
 import io.sfpulse.ingest.cometd.ReplayPositions;
 import io.sfpulse.ingest.cometd.StreamingSession;
 import io.sfpulse.ingest.deploy.DeployRequestPoller;
+import io.sfpulse.ingest.deploy.MarkerPoller;
+import io.sfpulse.ingest.deploy.SetupAuditTrailPoller;
+import io.sfpulse.ingest.elf.EventLogFilePoller;
+import io.sfpulse.ingest.poll.PollCursor;
 import io.sfpulse.ingest.deploy.SalesforceRestClient;
 import io.sfpulse.ingest.mapping.MappingException;
 import io.sfpulse.ingest.mapping.SalesforceEventMapper;
@@ -14,11 +18,8 @@ import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.topic.TopicNames;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,8 +49,6 @@ public final class SalesforceSourceTask extends SourceTask {
     static final String CHANNEL_KEY = "channel";
     static final String REPLAY_KEY = "replayId";
     static final String SOURCE_KEY = "source";
-    static final String DEPLOY_CURSOR_KEY = "completedAfter";
-    static final String DEPLOY_IDS_KEY = "idsAtCursor";
     private static final int MAX_BATCH = 2_000;
     private static final int MAX_RAW = 256 * 1024;
 
@@ -59,6 +58,8 @@ public final class SalesforceSourceTask extends SourceTask {
     private final AtomicLong malformed = new AtomicLong();
     private BlockingQueue<SourceRecord> queue;
     private ScheduledExecutorService scheduler;
+    private ScheduledExecutorService pollers;
+    private final AtomicLong gapEvents = new AtomicLong();
     private StreamingSession session;
     private String orgId;
 
@@ -92,25 +93,37 @@ public final class SalesforceSourceTask extends SourceTask {
             session.start();
         }
         if (config.taskPollsDeploys()) {
-            startDeployPolling(config, oauth);
+            startPolling(config, oauth);
         }
     }
 
-    private void startDeployPolling(final SalesforceSourceConfig config, final OAuthClient oauth) {
-        final DeployRequestPoller poller = new DeployRequestPoller(new SalesforceRestClient(oauth, config.apiVersion()), orgId);
-        final Map<String, Object> offset = context.offsetStorageReader().offset(deployPartition());
-        final AtomicReference<DeployRequestPoller.Cursor> cursor = new AtomicReference<>(offset == null
-            ? DeployRequestPoller.Cursor.START
-            : new DeployRequestPoller.Cursor(Instant.parse((String) offset.get(DEPLOY_CURSOR_KEY)),
-                new HashSet<>(Arrays.asList(((String) offset.get(DEPLOY_IDS_KEY)).split(",")))));
-        final long interval = config.deployPollInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> {
+    private void startPolling(final SalesforceSourceConfig config, final OAuthClient oauth) {
+        pollers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "sfpulse-poll-" + orgId));
+        final SalesforceRestClient rest = new SalesforceRestClient(oauth, config.apiVersion());
+        if (!config.deployPollInterval().isZero()) {
+            scheduleMarkers(new DeployRequestPoller(rest, orgId), config.deployPollInterval().toMillis());
+        }
+        if (!config.setupAuditPollInterval().isZero()) {
+            scheduleMarkers(new SetupAuditTrailPoller(rest, orgId, config.setupAuditActions()), config.setupAuditPollInterval().toMillis());
+        }
+        if (!config.elfPollInterval().isZero()) {
+            scheduleEventLogFiles(new EventLogFilePoller(rest, orgId, config.elfEventTypes(), config.elfInterval(), config.elfMaxFiles(),
+                config.apiReservePercent()), config.elfPollInterval().toMillis());
+        }
+    }
+
+    private void scheduleMarkers(final MarkerPoller poller, final long intervalMs) {
+        final Map<String, Object> partition = Map.of(ORG_KEY, orgId, SOURCE_KEY, poller.source());
+        final AtomicReference<PollCursor> cursor = new AtomicReference<>(
+            PollCursor.fromOffset(context.offsetStorageReader().offset(partition)));
+        pollers.scheduleWithFixedDelay(() -> {
             try {
-                final DeployRequestPoller.Result result = poller.poll(cursor.get());
-                for (final DeploymentMarker marker : result.markers()) {
-                    LOG.info("Deploy '{}' of org '{}' completed at {} ({} components, status {})", marker.getDeployId(), orgId,
+                final MarkerPoller.Result result = poller.poll(cursor.get());
+                for (final MarkerPoller.Found found : result.found()) {
+                    final DeploymentMarker marker = found.marker();
+                    LOG.info("{} '{}' of org '{}' at {} ({} components, {})", poller.source(), marker.getDeployId(), orgId,
                         marker.getCompletedTime(), marker.getComponentCount(), marker.getStatus());
-                    queue.put(new SourceRecord(deployPartition(), deployOffset(result.next()), TopicNames.DEPLOYMENT_MARKERS, null,
+                    queue.put(new SourceRecord(partition, found.cursorAfter().toOffset(), TopicNames.DEPLOYMENT_MARKERS, null,
                         Schema.STRING_SCHEMA, orgId, null, marker, marker.getCompletedTime().toEpochMilli()));
                 }
                 cursor.set(result.next());
@@ -118,9 +131,31 @@ public final class SalesforceSourceTask extends SourceTask {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
                 // Bounded: the next scheduled poll is the retry; the cursor has not moved.
-                LOG.warn("DeployRequest poll for org '{}' failed, retrying in {} ms: {}", orgId, interval, e.getMessage());
+                LOG.warn("{} poll for org '{}' failed, retrying in {} ms: {}", poller.source(), orgId, intervalMs, e.getMessage());
             }
-        }, 0, interval, TimeUnit.MILLISECONDS);
+        }, 0, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void scheduleEventLogFiles(final EventLogFilePoller poller, final long intervalMs) {
+        final Map<String, Object> partition = Map.of(ORG_KEY, orgId, SOURCE_KEY, "EventLogFile");
+        final Map<String, Object> stored = context.offsetStorageReader().offset(partition);
+        final AtomicReference<PollCursor> cursor = new AtomicReference<>(PollCursor.fromOffset(stored));
+        final AtomicReference<EventLogFilePoller.Resume> resume = new AtomicReference<>(EventLogFilePoller.Resume.from(stored));
+        pollers.scheduleWithFixedDelay(() -> {
+            try {
+                final EventLogFilePoller.Result result = poller.poll(cursor.get(), resume.get());
+                for (final EventLogFilePoller.Row row : result.rows()) {
+                    queue.put(new SourceRecord(partition, row.offset(), TopicNames.forChannel(row.event().getChannel()), null,
+                        Schema.STRING_SCHEMA, orgId, null, row.event(), row.event().getEventTime().toEpochMilli()));
+                }
+                cursor.set(result.next());
+                resume.set(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("EventLogFile poll for org '{}' failed, retrying in {} ms: {}", orgId, intervalMs, e.getMessage());
+            }
+        }, 0, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -155,19 +190,14 @@ public final class SalesforceSourceTask extends SourceTask {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        if (pollers != null) {
+            pollers.shutdownNow();
+        }
         LOG.info("Task for org '{}' stopped ({} malformed events dead-lettered)", orgId, malformed.get());
     }
 
     private Map<String, Object> channelPartition(final String channel) {
         return Map.of(ORG_KEY, orgId, CHANNEL_KEY, channel);
-    }
-
-    private Map<String, Object> deployPartition() {
-        return Map.of(ORG_KEY, orgId, SOURCE_KEY, "DeployRequest");
-    }
-
-    private static Map<String, Object> deployOffset(final DeployRequestPoller.Cursor cursor) {
-        return Map.of(DEPLOY_CURSOR_KEY, cursor.completedAfter().toString(), DEPLOY_IDS_KEY, String.join(",", cursor.idsAtCursor()));
     }
 
     private final class Listener implements StreamingSession.Listener {
@@ -182,6 +212,11 @@ public final class SalesforceSourceTask extends SourceTask {
             SourceRecord record;
             try {
                 final SalesforceEvent event = mapper.map(orgId, channel, data, now);
+                if (event.getChange() != null && event.getChange().getChangeType().startsWith("GAP")) {
+                    // Kept, never dropped: consumers must re-read these records from Salesforce.
+                    LOG.warn("Gap event {} for {} {} on '{}' of org '{}' ({} so far)", event.getChange().getChangeType(),
+                        event.getChange().getEntityName(), event.getChange().getRecordIds(), channel, orgId, gapEvents.incrementAndGet());
+                }
                 record = new SourceRecord(channelPartition(channel), offset, TopicNames.forChannel(channel), null, Schema.STRING_SCHEMA, orgId, null, event,
                     event.getEventTime().toEpochMilli());
             } catch (MappingException e) {
@@ -204,6 +239,11 @@ public final class SalesforceSourceTask extends SourceTask {
             LOG.error("Streaming for org '{}' failed: {}", orgId, reason);
             fatal.compareAndSet(null, new ConnectException(reason, cause));
         }
+    }
+
+    /** GAP_* / GAP_OVERFLOW change events seen by this task. */
+    public long gapEventCount() {
+        return gapEvents.get();
     }
 
     /** Malformed events seen by this task. */

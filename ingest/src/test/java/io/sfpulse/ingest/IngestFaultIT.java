@@ -36,7 +36,7 @@ class IngestFaultIT {
 
     @AfterEach
     void stopConnect() {
-        h.stopConnect();
+        h.resetConnect();
     }
 
     private static List<String> publish(final String channel, final int n) {
@@ -83,6 +83,54 @@ class IngestFaultIT {
             // ...and keep streaming with the new token.
             expected.addAll(publish(channel, 5));
             awaitAll(consumer, seen, expected);
+        }
+    }
+
+    @Test
+    void shouldLogInAgainWhenTheReHandshakeIsDenied() {
+        final String channel = "/event/Handshake_Denied__e";
+        startConnector("handshake-denied", channel, Map.of());
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            final List<String> expected = new ArrayList<>(publish(channel, 3));
+            awaitAll(consumer, seen, expected);
+            final int tokensBefore = h.emulator.tokens().issuedCount();
+            // The server forgets the client; its re-handshake is then denied (403::Handshake denied / 401).
+            h.emulator.faults().rejectNextHandshake().unknownClientOnNextConnect();
+            await().atMost(Duration.ofSeconds(60)).until(() -> h.emulator.tokens().issuedCount() > tokensBefore);
+            expected.addAll(publish(channel, 3));
+            awaitAll(consumer, seen, expected);
+        }
+    }
+
+    @Test
+    void shouldKeepSeparateSessionsAndPositionsPerOrg() {
+        final String channel = "/event/Multi_Org__e";
+        try (io.sfpulse.emulator.SalesforceEmulator second = io.sfpulse.emulator.SalesforceEmulator.builder().orgId("00D000000000002BBB")
+            .longPollTimeout(Duration.ofSeconds(3)).build().start()) {
+            second.org().defineChannel(channel);
+            startConnector("org-one", channel, Map.of());
+            final Map<String, String> other = h.connectorConfig(channel);
+            other.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, second.baseUrl());
+            h.connect.putConnector("org-two", other);
+            await().atMost(Duration.ofSeconds(60)).until(() -> h.connect.isRunning("org-two"));
+            final List<String> expected = new ArrayList<>(publish(channel, 4));
+            for (int i = 0; i < 4; i++) {
+                final String id = "org2-" + UUID.randomUUID();
+                second.org().publishPlatformEvent(channel, Map.of("Message__c", "second org " + i), id);
+                expected.add(id);
+            }
+            try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+                final List<SalesforceEvent> events = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    events.addAll(IngestHarness.drain(consumer));
+                    assertThat(events).extracting(SalesforceEvent::getEventUuid).containsAll(expected);
+                });
+                assertThat(events).filteredOn(e -> e.getEventUuid().startsWith("org2-"))
+                    .allSatisfy(e -> assertThat(e.getOrgId()).isEqualTo("00D000000000002BBB"));
+                assertThat(events).filteredOn(e -> !e.getEventUuid().startsWith("org2-"))
+                    .allSatisfy(e -> assertThat(e.getOrgId()).isEqualTo(h.emulator.org().orgId()));
+            }
         }
     }
 

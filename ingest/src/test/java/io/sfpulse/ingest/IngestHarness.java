@@ -40,6 +40,14 @@ final class IngestHarness implements AutoCloseable {
         return connect;
     }
 
+    /** Between tests: remove every connector so none restarts in the next test, then stop the worker. */
+    void resetConnect() {
+        if (connect != null) {
+            connect.deleteAllConnectors();
+        }
+        stopConnect();
+    }
+
     void stopConnect() {
         if (connect != null) {
             connect.close();

@@ -37,7 +37,7 @@ class SalesforceSourceConnectorIT {
 
     @AfterEach
     void stopConnect() {
-        h.stopConnect();
+        h.resetConnect();
     }
 
     private static List<String> publish(final String channel, final int n, final String prefix) {

@@ -47,7 +47,7 @@ public final class TokenServlet extends HttpServlet {
             Json.write(resp, 400, error("invalid_request", "grant type not supported"));
             return;
         }
-        if (!org.clientId().equals(req.getParameter("client_id"))) {
+        if (!grant.endsWith("jwt-bearer") && !org.clientId().equals(req.getParameter("client_id"))) {
             Json.write(resp, 400, error("invalid_client_id", "client identifier invalid"));
             return;
         }
@@ -65,6 +65,13 @@ public final class TokenServlet extends HttpServlet {
                 }
                 if (!org.username().equals(req.getParameter("username")) || !org.password().equals(req.getParameter("password"))) {
                     Json.write(resp, 400, error("invalid_grant", "authentication failure"));
+                    return;
+                }
+            }
+            case "urn:ietf:params:oauth:grant-type:jwt-bearer" -> {
+                final String problem = JwtBearerVerifier.verify(req.getParameter("assertion"), org, instanceUrl.get());
+                if (problem != null) {
+                    Json.write(resp, 400, error(problem.startsWith("client") ? "invalid_client_id" : "invalid_grant", problem));
                     return;
                 }
             }

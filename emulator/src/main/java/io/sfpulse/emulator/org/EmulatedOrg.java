@@ -28,7 +28,12 @@ public final class EmulatedOrg {
     private final Duration retention;
     private final Map<String, ChannelLog> channels = new ConcurrentHashMap<>();
     private final List<DeployRequestRecord> deployRequests = new ArrayList<>();
+    private final List<EventLogFileRecord> eventLogFiles = new ArrayList<>();
+    private final List<SetupAuditRecord> setupAudit = new ArrayList<>();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong apiCalls = new AtomicLong();
+    private volatile long dailyApiLimit = 100_000;
+    private volatile java.security.PublicKey jwtPublicKey;
 
     public EmulatedOrg(final String orgId, final String clientId, final String clientSecret, final String username,
                        final String password, final EmulatorClock clock, final Duration retention) {
@@ -107,6 +112,111 @@ public final class EmulatedOrg {
             data.put("event", event);
             return data;
         }).replayId();
+    }
+
+    /**
+     * Publishes a Change Data Capture event the way CometD delivers it: header with commit
+     * timestamp/user, body with only the given fields (nulls for nulled fields), to the entity's
+     * channel when it is defined and to {@code /data/ChangeEvents}. GAP_* and GAP_OVERFLOW are header only.
+     * @return the replay id on {@code /data/ChangeEvents}
+     */
+    public long publishChange(final String entity, final String changeType, final List<String> recordIds,
+                              final Map<String, Object> fields, final String commitUser) {
+        final Instant now = clock.instant();
+        final Map<String, Object> header = new LinkedHashMap<>();
+        header.put("entityName", entity);
+        header.put("recordIds", recordIds);
+        header.put("changeType", changeType);
+        header.put("changeOrigin", changeType.startsWith("GAP") ? "" : "com/salesforce/api/rest/66.0;client=sfpulse-emulator");
+        header.put("transactionKey", UUID.randomUUID().toString());
+        header.put("sequenceNumber", 1);
+        header.put("commitTimestamp", now.toEpochMilli());
+        header.put("commitNumber", published.get() + 10_000_000L);
+        header.put("commitUser", commitUser);
+        header.put("changedFields", changeType.equals("UPDATE") ? new ArrayList<>(fields.keySet()) : List.of());
+        final Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("ChangeEventHeader", header);
+        if (!changeType.startsWith("GAP")) {
+            payload.putAll(fields);
+            if (!changeType.equals("DELETE")) {
+                payload.put("LastModifiedDate", now.toString());
+            }
+        }
+        final String entityChannel = "/data/" + (entity.endsWith("__c") ? entity.substring(0, entity.length() - 1) : entity) + "ChangeEvent";
+        if (channels.containsKey(entityChannel)) {
+            publishChangeEvent(entityChannel, payload);
+        }
+        return publishChangeEvent("/data/ChangeEvents", payload);
+    }
+
+    /** Publishes a Real-Time Event Monitoring event on {@code /event/<name>} with the common fields set. */
+    public long publishMonitoringEvent(final String name, final Map<String, Object> fields) {
+        final Instant now = clock.instant();
+        final String uuid = UUID.randomUUID().toString();
+        final Map<String, Object> payload = new LinkedHashMap<>(fields);
+        payload.putIfAbsent("EventDate", now.toString());
+        payload.putIfAbsent("EventIdentifier", UUID.randomUUID().toString());
+        payload.putIfAbsent("EventUuid", uuid);
+        payload.putIfAbsent("UserId", "005000000000001AAA");
+        payload.putIfAbsent("Username", "integration@acme.example");
+        payload.putIfAbsent("CreatedDate", now.toString());
+        return publish("/event/" + name, payload, uuid);
+    }
+
+    public synchronized void addEventLogFile(final EventLogFileRecord file) {
+        eventLogFiles.add(file);
+    }
+
+    /** Event log files created up to now, ordered by CreatedDate then Id. */
+    public synchronized List<EventLogFileRecord> eventLogFiles() {
+        final Instant now = clock.instant();
+        return eventLogFiles.stream().filter(f -> !f.createdDate().isAfter(now))
+            .sorted(Comparator.comparing(EventLogFileRecord::createdDate).thenComparing(EventLogFileRecord::id)).toList();
+    }
+
+    public synchronized Optional<EventLogFileRecord> eventLogFile(final String id) {
+        return eventLogFiles.stream().filter(f -> f.id().equals(id)).findFirst();
+    }
+
+    public synchronized void addSetupAudit(final SetupAuditRecord row) {
+        setupAudit.add(row);
+    }
+
+    public synchronized List<SetupAuditRecord> setupAudit() {
+        final Instant now = clock.instant();
+        return setupAudit.stream().filter(r -> !r.createdDate().isAfter(now))
+            .sorted(Comparator.comparing(SetupAuditRecord::createdDate).thenComparing(SetupAuditRecord::id)).toList();
+    }
+
+    /** Counts one REST API call against the daily allocation. */
+    public long countApiCall() {
+        return apiCalls.incrementAndGet();
+    }
+
+    /** Sets today's API usage (to put the org near its allocation). */
+    public void setApiCalls(final long used) {
+        apiCalls.set(used);
+    }
+
+    public long apiCalls() {
+        return apiCalls.get();
+    }
+
+    public long dailyApiLimit() {
+        return dailyApiLimit;
+    }
+
+    public void setDailyApiLimit(final long limit) {
+        this.dailyApiLimit = limit;
+    }
+
+    /** The connected app's certificate key for the JWT bearer flow (null: JWT logins refused). */
+    public void setJwtPublicKey(final java.security.PublicKey key) {
+        this.jwtPublicKey = key;
+    }
+
+    public java.security.PublicKey jwtPublicKey() {
+        return jwtPublicKey;
     }
 
     public long publishedCount() {

@@ -12,6 +12,14 @@ public final class Json {
     private Json() {
     }
 
+    private static final java.time.format.DateTimeFormatter SF_TIME =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxx").withZone(java.time.ZoneOffset.UTC);
+
+    /** A date-time as Salesforce's REST API writes it: millisecond precision, {@code +0000}. */
+    public static String sfTime(final java.time.Instant t) {
+        return SF_TIME.format(t);
+    }
+
     /** Salesforce's REST error body: {@code [{"message": ..., "errorCode": ...}]}, in that order. */
     public static java.util.List<java.util.Map<String, Object>> error(final String message, final String errorCode) {
         final java.util.Map<String, Object> e = new java.util.LinkedHashMap<>();

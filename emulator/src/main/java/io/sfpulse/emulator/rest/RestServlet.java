@@ -27,6 +27,10 @@ public final class RestServlet extends HttpServlet {
     private static final Pattern PATH = Pattern.compile("^/v(\\d+\\.\\d+)(/.*)$");
     private static final Pattern PUBLISH = Pattern.compile("^/sobjects/(\\w+__e)/?$");
     private static final Pattern DEPLOY_DETAILS = Pattern.compile("^/metadata/deployRequest/(\\w+)$");
+    private static final Pattern LOG_FILE = Pattern.compile("^/sobjects/EventLogFile/(\\w+)/LogFile$");
+    private static final Pattern CREATED_AFTER = Pattern.compile("CreatedDate\\s*(>=?)\\s*(\\S+?Z)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern EVENT_TYPES = Pattern.compile("EventType\\s+IN\\s*\\(([^)]*)\\)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern INTERVAL = Pattern.compile("Interval\\s*=\\s*'(\\w+)'", Pattern.CASE_INSENSITIVE);
     private static final Pattern COMPLETED_AFTER = Pattern.compile("CompletedDate\\s*(>=?)\\s*(\\S+?Z)", Pattern.CASE_INSENSITIVE);
 
     private final transient EmulatedOrg org;
@@ -52,6 +56,12 @@ public final class RestServlet extends HttpServlet {
         }
         final String version = path.group(1);
         final String rest = path.group(2);
+        org.countApiCall();
+        if (org.apiCalls() > org.dailyApiLimit()) {
+            Json.write(resp, 403, Json.error("TotalRequests Limit exceeded.", "REQUEST_LIMIT_EXCEEDED"));
+            return;
+        }
+        final Matcher logFile = LOG_FILE.matcher(rest);
         final Matcher publish = PUBLISH.matcher(rest);
         final Matcher details = DEPLOY_DETAILS.matcher(rest);
         if (publish.matches() && "POST".equals(req.getMethod())) {
@@ -60,8 +70,21 @@ public final class RestServlet extends HttpServlet {
             toolingQuery(req.getParameter("q"), version, resp);
         } else if (details.matches() && "GET".equals(req.getMethod())) {
             deployDetails(details.group(1), version, resp);
+        } else if (rest.equals("/query") && "GET".equals(req.getMethod())) {
+            query(req.getParameter("q"), version, resp);
+        } else if (logFile.matches() && "GET".equals(req.getMethod())) {
+            final var file = org.eventLogFile(logFile.group(1));
+            if (file.isEmpty()) {
+                notFound(resp);
+            } else {
+                resp.setStatus(200);
+                resp.setContentType("text/csv;charset=UTF-8");
+                resp.getOutputStream().write(file.get().csv().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
         } else if (rest.equals("/limits") && "GET".equals(req.getMethod())) {
-            Json.write(resp, 200, Map.of("DailyDeliveredPlatformEvents", Map.of("Max", 50000, "Remaining", 50000 - org.publishedCount())));
+            Json.write(resp, 200, Map.of(
+                "DailyApiRequests", Map.of("Max", org.dailyApiLimit(), "Remaining", Math.max(0, org.dailyApiLimit() - org.apiCalls())),
+                "DailyDeliveredPlatformEvents", Map.of("Max", 50000, "Remaining", Math.max(0, 50000 - org.publishedCount()))));
         } else {
             notFound(resp);
         }
@@ -73,6 +96,67 @@ public final class RestServlet extends HttpServlet {
         org.publishPlatformEvent("/event/" + eventName, fields, uuid);
         Json.write(resp, 201, Map.of("id", "e00xx0000000001AAA", "success", true,
             "errors", List.of(Map.of("statusCode", "OPERATION_ENQUEUED", "message", uuid, "fields", List.of()))));
+    }
+
+    /** {@code /query}: EventLogFile and SetupAuditTrail, filtered by CreatedDate (and EventType IN / Interval for log files). */
+    private void query(final String soql, final String version, final HttpServletResponse resp) throws IOException {
+        if (soql == null) {
+            Json.write(resp, 400, Json.error("q is required", "MALFORMED_QUERY"));
+            return;
+        }
+        final Matcher after = CREATED_AFTER.matcher(soql);
+        final boolean found = after.find();
+        final Instant since = found ? Instant.parse(after.group(2)) : Instant.EPOCH;
+        final boolean inclusive = found && after.group(1).equals(">=");
+        final java.util.function.Predicate<Instant> inWindow = t -> t.isAfter(since) || (inclusive && t.equals(since));
+        final List<Map<String, Object>> records;
+        final String type;
+        if (soql.matches("(?is).*\\bFROM\\s+EventLogFile\\b.*")) {
+            type = "EventLogFile";
+            final Matcher types = EVENT_TYPES.matcher(soql);
+            final java.util.Set<String> wanted = types.find()
+                ? java.util.Arrays.stream(types.group(1).split(",")).map(t -> t.trim().replace("'", "")).collect(java.util.stream.Collectors.toSet())
+                : null;
+            final Matcher interval = INTERVAL.matcher(soql);
+            final String wantedInterval = interval.find() ? interval.group(1) : null;
+            records = org.eventLogFiles().stream().filter(f -> inWindow.test(f.createdDate()))
+                .filter(f -> wanted == null || wanted.contains(f.eventType()))
+                .filter(f -> wantedInterval == null || wantedInterval.equalsIgnoreCase(f.interval()))
+                .map(f -> {
+                    final Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("attributes", Map.of("type", "EventLogFile", "url", "/services/data/v" + version + "/sobjects/EventLogFile/" + f.id()));
+                    r.put("Id", f.id());
+                    r.put("EventType", f.eventType());
+                    r.put("Interval", f.interval());
+                    r.put("LogDate", Json.sfTime(f.logDate()));
+                    r.put("Sequence", f.sequence());
+                    r.put("CreatedDate", Json.sfTime(f.createdDate()));
+                    r.put("LogFile", "/services/data/v" + version + "/sobjects/EventLogFile/" + f.id() + "/LogFile");
+                    r.put("LogFileLength", (double) f.csv().length());
+                    return r;
+                }).toList();
+        } else if (soql.matches("(?is).*\\bFROM\\s+SetupAuditTrail\\b.*")) {
+            type = "SetupAuditTrail";
+            records = org.setupAudit().stream().filter(a -> inWindow.test(a.createdDate())).map(a -> {
+                final Map<String, Object> r = new LinkedHashMap<>();
+                r.put("attributes", Map.of("type", "SetupAuditTrail", "url", "/services/data/v" + version + "/sobjects/SetupAuditTrail/" + a.id()));
+                r.put("Id", a.id());
+                r.put("Action", a.action());
+                r.put("Section", a.section());
+                r.put("Display", a.display());
+                r.put("CreatedDate", Json.sfTime(a.createdDate()));
+                r.put("CreatedBy", Map.of("attributes", Map.of("type", "User"), "Name", a.createdByName()));
+                return r;
+            }).toList();
+        } else {
+            Json.write(resp, 400, Json.error("sObject type is not supported by the emulator: " + soql, "INVALID_TYPE"));
+            return;
+        }
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("totalSize", records.size());
+        body.put("done", true);
+        body.put("records", records);
+        Json.write(resp, 200, body);
     }
 
     private void toolingQuery(final String soql, final String version, final HttpServletResponse resp) throws IOException {
@@ -105,8 +189,8 @@ public final class RestServlet extends HttpServlet {
         r.put("Id", d.id());
         r.put("Status", d.status());
         r.put("CheckOnly", d.checkOnly());
-        r.put("StartDate", d.startDate() == null ? null : d.startDate().toString());
-        r.put("CompletedDate", d.completedDate().toString());
+        r.put("StartDate", d.startDate() == null ? null : Json.sfTime(d.startDate()));
+        r.put("CompletedDate", Json.sfTime(d.completedDate()));
         r.put("CreatedBy", Map.of("attributes", Map.of("type", "User"), "Name", d.createdByName()));
         r.put("NumberComponentsTotal", d.components().size());
         r.put("NumberComponentsDeployed", d.components().size() - d.componentErrors());

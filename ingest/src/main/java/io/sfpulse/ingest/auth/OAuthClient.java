@@ -31,14 +31,19 @@ public final class OAuthClient {
     private final SalesforceSourceConfig config;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final AtomicReference<AccessToken> current = new AtomicReference<>();
+    private volatile long issuedAtNanos;
 
     public OAuthClient(final SalesforceSourceConfig config) {
         this.config = config;
     }
 
-    /** The current token, logging in first if there is none. */
+    /** The current token, logging in first if there is none or it is older than the configured maximum age. */
     public AccessToken token() {
         final AccessToken token = current.get();
+        if (token != null && System.nanoTime() - issuedAtNanos > config.tokenMaxAge().toNanos()) {
+            LOG.info("Access token for org '{}' reached its maximum age; logging in again ahead of expiry", token.orgId());
+            return refresh(token);
+        }
         return token != null ? token : refresh(null);
     }
 
@@ -52,6 +57,7 @@ public final class OAuthClient {
             return token;
         }
         final AccessToken fresh = login();
+        issuedAtNanos = System.nanoTime();
         current.set(fresh);
         LOG.info("Logged in to org '{}' at '{}' ({} grant)", fresh.orgId(), fresh.instanceUrl(), config.grantType());
         return fresh;
@@ -59,6 +65,11 @@ public final class OAuthClient {
 
     private AccessToken login() {
         final Map<String, String> form = new LinkedHashMap<>();
+        if (config.grantType().equals("jwt_bearer")) {
+            form.put("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+            form.put("assertion", JwtAssertion.create(config.clientId(), config.username(), config.jwtAudience(), config.jwtKeyFile()));
+            return post(form);
+        }
         form.put("grant_type", config.grantType());
         form.put("client_id", config.clientId());
         form.put("client_secret", config.clientSecret().value());
@@ -66,6 +77,10 @@ public final class OAuthClient {
             form.put("username", config.username());
             form.put("password", config.password().value());
         }
+        return post(form);
+    }
+
+    private AccessToken post(final Map<String, String> form) {
         final String body = form.entrySet().stream()
             .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         final HttpRequest request = HttpRequest.newBuilder(URI.create(config.loginUrl() + "/services/oauth2/token"))

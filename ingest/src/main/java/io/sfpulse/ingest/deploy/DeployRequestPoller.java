@@ -1,6 +1,8 @@
 package io.sfpulse.ingest.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sfpulse.ingest.poll.PollCursor;
+import io.sfpulse.ingest.poll.SalesforceTimes;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import java.io.IOException;
@@ -8,26 +10,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Polls the Tooling API for DeployRequests completed since a cursor and turns the real deploys
- * (not check-only validations) into {@link DeploymentMarker}s with their component list. The
- * cursor is (last CompletedDate, ids seen at that instant), so deploys finishing in the same
- * second are neither skipped nor repeated.
+ * (not check-only validations) into {@link DeploymentMarker}s with their component list.
  */
-public final class DeployRequestPoller {
-
-    /** Where polling resumes; stored in Connect's offsets. */
-    public record Cursor(Instant completedAfter, Set<String> idsAtCursor) {
-        public static final Cursor START = new Cursor(Instant.EPOCH, Set.of());
-    }
-
-    /** Markers found and the cursor after them. */
-    public record Result(List<DeploymentMarker> markers, Cursor next) {
-    }
+public final class DeployRequestPoller implements MarkerPoller {
 
     private final SalesforceRestClient rest;
     private final String orgId;
@@ -37,28 +26,29 @@ public final class DeployRequestPoller {
         this.orgId = orgId;
     }
 
-    public Result poll(final Cursor cursor) throws IOException {
+    @Override
+    public String source() {
+        return "DeployRequest";
+    }
+
+    @Override
+    public Result poll(final PollCursor cursor) throws IOException {
         final String soql = "SELECT Id, Status, CheckOnly, StartDate, CompletedDate, CreatedBy.Name, NumberComponentsDeployed, "
-            + "NumberComponentErrors FROM DeployRequest WHERE CompletedDate >= " + cursor.completedAfter()
+            + "NumberComponentErrors FROM DeployRequest WHERE CompletedDate >= " + cursor.after()
             + " AND CheckOnly = false ORDER BY CompletedDate ASC";
         final JsonNode answer = rest.get("/tooling/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
-        final List<DeploymentMarker> markers = new ArrayList<>();
-        Instant last = cursor.completedAfter();
-        Set<String> idsAtLast = new HashSet<>(cursor.idsAtCursor());
+        final List<Found> found = new ArrayList<>();
+        PollCursor next = cursor;
         for (final JsonNode record : answer.path("records")) {
             final String id = record.path("Id").asText();
-            final Instant completed = Instant.parse(record.path("CompletedDate").asText());
-            if (record.path("CheckOnly").asBoolean(false) || (completed.equals(cursor.completedAfter()) && cursor.idsAtCursor().contains(id))) {
+            final Instant completed = SalesforceTimes.parse(record.path("CompletedDate").asText());
+            if (record.path("CheckOnly").asBoolean(false) || next.seen(completed, id)) {
                 continue;
             }
-            markers.add(toMarker(record, id, completed, components(id)));
-            if (completed.isAfter(last)) {
-                last = completed;
-                idsAtLast = new HashSet<>();
-            }
-            idsAtLast.add(id);
+            next = next.advance(completed, id);
+            found.add(new Found(toMarker(record, id, completed, components(id)), next));
         }
-        return new Result(markers, new Cursor(last, Set.copyOf(idsAtLast)));
+        return new Result(found, next);
     }
 
     private List<String> components(final String deployId) throws IOException {
@@ -78,7 +68,7 @@ public final class DeployRequestPoller {
             .setDeployId(id)
             .setSource(MarkerSource.DEPLOY_REQUEST)
             .setStatus(r.path("Status").asText())
-            .setStartedTime(started == null || started.equals("null") ? null : Instant.parse(started))
+            .setStartedTime(started == null || started.equals("null") ? null : SalesforceTimes.parse(started))
             .setCompletedTime(completed)
             .setCreatedBy(r.path("CreatedBy").path("Name").asText(null))
             .setComponents(components)

@@ -26,6 +26,11 @@ public final class SalesforceRestClient {
 
     /** GET {@code /services/data/v<version><pathAndQuery>} and parse the JSON answer. */
     public JsonNode get(final String pathAndQuery) throws IOException {
+        return JSON.readTree(getText(pathAndQuery));
+    }
+
+    /** GET {@code /services/data/v<version><pathAndQuery>} as text (e.g. an EventLogFile CSV). */
+    public String getText(final String pathAndQuery) throws IOException {
         AccessToken token = oauth.token();
         HttpResponse<String> response = send(token, pathAndQuery);
         if (response.statusCode() == 401) {
@@ -37,7 +42,7 @@ public final class SalesforceRestClient {
             throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode() + ": "
                 + (body.length() > 512 ? body.substring(0, 512) + "..." : body));
         }
-        return JSON.readTree(response.body());
+        return response.body();
     }
 
     private HttpResponse<String> send(final AccessToken token, final String pathAndQuery) throws IOException {

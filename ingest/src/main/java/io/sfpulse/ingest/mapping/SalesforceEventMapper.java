@@ -2,6 +2,7 @@ package io.sfpulse.ingest.mapping;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.schemas.event.ChangeHeader;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.Map;
 /**
  * Turns a Bayeux {@code data} object (platform event, change event, monitoring event) into a
  * {@link SalesforceEvent}: replay id and EventUuid from {@code data.event}, event time from
- * CreatedDate / EventDate / ChangeEventHeader.commitTimestamp, payload kept verbatim as JSON.
+ * ChangeEventHeader.commitTimestamp / EventDate / Timestamp__c / CreatedDate, payload kept verbatim as JSON.
  * A synthetic dedupe id is used where Salesforce sends no EventUuid (CDC over CometD).
  */
 public final class SalesforceEventMapper {
@@ -45,14 +46,41 @@ public final class SalesforceEventMapper {
             .setEventTime(eventTime)
             .setReceivedTime(receivedAt)
             .setPayload(payloadJson)
+            .setChange(changeHeader(payload))
             .build();
+    }
+
+    /** The typed ChangeEventHeader of a CDC event, or null. Nulled fields are the body fields sent as null. */
+    private static ChangeHeader changeHeader(final Map<?, ?> payload) {
+        if (!(payload.get("ChangeEventHeader") instanceof Map<?, ?> h)) {
+            return null;
+        }
+        final java.util.List<String> nulled = payload.entrySet().stream()
+            .filter(e -> e.getValue() == null && !"ChangeEventHeader".equals(e.getKey())).map(e -> String.valueOf(e.getKey())).sorted().toList();
+        return ChangeHeader.newBuilder()
+            .setEntityName(String.valueOf(h.get("entityName")))
+            .setChangeType(String.valueOf(h.get("changeType")))
+            .setRecordIds(strings(h.get("recordIds")))
+            .setChangedFields(strings(h.get("changedFields")))
+            .setNulledFields(nulled)
+            .setCommitTimestamp(Instant.ofEpochMilli(h.get("commitTimestamp") instanceof Number n ? n.longValue() : 0L))
+            .setCommitUser(h.get("commitUser") == null ? null : String.valueOf(h.get("commitUser")))
+            .setTransactionKey(h.get("transactionKey") == null ? null : String.valueOf(h.get("transactionKey")))
+            .setSequenceNumber(h.get("sequenceNumber") instanceof Number n ? n.intValue() : 0)
+            .setChangeOrigin(h.get("changeOrigin") == null ? null : String.valueOf(h.get("changeOrigin")))
+            .build();
+    }
+
+    private static java.util.List<String> strings(final Object value) {
+        return value instanceof java.util.List<?> l ? l.stream().map(String::valueOf).toList() : java.util.List.of();
     }
 
     private static Instant eventTime(final Map<?, ?> payload, final String channel, final long replayId, final Instant fallback) {
         if (payload.get("ChangeEventHeader") instanceof Map<?, ?> header && header.get("commitTimestamp") instanceof Number ts) {
             return Instant.ofEpochMilli(ts.longValue());
         }
-        for (final String field : new String[] {"CreatedDate", "EventDate", "Timestamp__c"}) {
+        // Most specific first: monitoring events' EventDate, Nebula's log Timestamp__c, then the event record's CreatedDate.
+        for (final String field : new String[] {"EventDate", "Timestamp__c", "Nebula__Timestamp__c", "CreatedDate"}) {
             final Object value = payload.get(field);
             if (value instanceof String s && !s.isBlank()) {
                 try {

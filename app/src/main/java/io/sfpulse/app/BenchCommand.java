@@ -1,0 +1,31 @@
+package io.sfpulse.app;
+
+import io.sfpulse.app.bench.IngestBenchmark;
+import java.io.PrintStream;
+import java.util.List;
+
+/** {@code sfpulse bench}: throughput benchmarks on this machine (not tests). */
+final class BenchCommand {
+
+    private final PrintStream out;
+
+    BenchCommand(final PrintStream out) {
+        this.out = out;
+    }
+
+    int run(final List<String> args) throws Exception {
+        final int i = args.indexOf("--events");
+        final int events = i >= 0 && i + 1 < args.size() ? Integer.parseInt(args.get(i + 1)) : 50_000;
+        final String which = args.isEmpty() || args.get(0).startsWith("--") ? "ingest" : args.get(0);
+        out.printf("[bench] %s on %d cores, %s, Java %s%n", which, Runtime.getRuntime().availableProcessors(),
+            System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
+        switch (which) {
+            case "ingest" -> new IngestBenchmark(out).run(events);
+            default -> {
+                out.println("Unknown benchmark '" + which + "' (available: ingest)");
+                return 2;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+package io.sfpulse.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code sfpulse mark}: announces a release to a running sfpulse through its marker API (for CI/CD pipelines). */
+final class MarkCommand {
+
+    static final String USAGE = """
+        Usage: ./sfpulse mark --org ORG_ID --label VERSION [--commit SHA] [--components A,B] [--time ISO-8601]
+                              [--deploy-id ID] [--url URL] [--token TOKEN]
+          --url defaults to $SFPULSE_MARKER_URL or http://127.0.0.1:8787; --token to $SFPULSE_MARKER_TOKEN.""";
+
+    private final PrintStream out;
+    private final Map<String, String> env;
+
+    MarkCommand(final PrintStream out, final Map<String, String> env) {
+        this.out = out;
+        this.env = env;
+    }
+
+    int run(final List<String> args) throws Exception {
+        final Map<String, String> opts = options(args);
+        if (!opts.containsKey("org") || !opts.containsKey("label")) {
+            out.println(USAGE);
+            return 2;
+        }
+        final String url = opts.getOrDefault("url", env.getOrDefault("SFPULSE_MARKER_URL", "http://127.0.0.1:8787"));
+        final String token = opts.getOrDefault("token", env.getOrDefault("SFPULSE_MARKER_TOKEN", ""));
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("orgId", opts.get("org"));
+        body.put("label", opts.get("label"));
+        if (opts.containsKey("commit")) {
+            body.put("commit", opts.get("commit"));
+        }
+        if (opts.containsKey("components")) {
+            body.put("components", Arrays.stream(opts.get("components").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        }
+        if (opts.containsKey("time")) {
+            body.put("time", opts.get("time"));
+        }
+        if (opts.containsKey("deploy-id")) {
+            body.put("deployId", opts.get("deploy-id"));
+        }
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url.replaceAll("/+$", "") + "/v1/markers"))
+            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(new ObjectMapper().writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        out.println("[sfpulse] marker API answered " + response.statusCode() + ": " + response.body());
+        return response.statusCode() == 202 ? 0 : 1;
+    }
+
+    private static Map<String, String> options(final List<String> args) {
+        final Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            final String a = args.get(i);
+            if (a.startsWith("--") && i + 1 < args.size() && !a.equals("--verbose")) {
+                opts.put(a.substring(2), args.get(++i));
+            }
+        }
+        return opts;
+    }
+}

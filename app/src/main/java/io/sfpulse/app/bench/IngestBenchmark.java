@@ -1,0 +1,108 @@
+package io.sfpulse.app.bench;
+
+import io.sfpulse.embedded.EmbeddedConnect;
+import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.emulator.SalesforceEmulator;
+import io.sfpulse.ingest.SalesforceSourceConfig;
+import io.sfpulse.ingest.SalesforceSourceConnector;
+import io.sfpulse.schemas.connect.AvroWireConverter;
+import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.topic.TopicNames;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Ingest throughput: events retained in the emulated org (Nebula-Logger-sized payloads) streamed
+ * over CometD by the connector into a real broker, from connector start until the last event is
+ * in Kafka. Runs with 1 and 2 tasks (channels spread over tasks).
+ */
+public final class IngestBenchmark {
+
+    private final PrintStream out;
+
+    public IngestBenchmark(final PrintStream out) {
+        this.out = out;
+    }
+
+    /** Result of one run. */
+    public record Run(int tasks, int events, double seconds) {
+        double perSecond() {
+            return events / seconds;
+        }
+    }
+
+    public List<Run> run(final int events) throws Exception {
+        final List<Run> runs = new ArrayList<>();
+        for (final int tasks : new int[] {1, 2}) {
+            runs.add(once(events, tasks));
+        }
+        final Run base = runs.get(0);
+        out.printf("%nIngest (emulator -> CometD -> Connect -> Kafka), %d events, payload ~0.6 KB%n", events);
+        out.printf("| tasks | events | seconds | events/s | vs 1 task |%n|---|---|---|---|---|%n");
+        for (final Run r : runs) {
+            out.printf("| %d | %d | %.2f | %.0f | %.2fx |%n", r.tasks(), r.events(), r.seconds(), r.perSecond(), r.perSecond() / base.perSecond());
+        }
+        return runs;
+    }
+
+    private Run once(final int events, final int tasks) throws Exception {
+        final List<String> channels = IntStream.range(0, tasks).mapToObj(i -> "/event/Bench_" + i + "__e").toList();
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
+             SalesforceEmulator emulator = SalesforceEmulator.builder().build().start()) {
+            kafka.createTopics(1, channels.stream().map(TopicNames::forChannel).toList());
+            for (int i = 0; i < events; i++) {
+                final Map<String, Object> p = new HashMap<>();
+                p.put("LoggingLevel__c", i % 50 == 0 ? "ERROR" : "INFO");
+                p.put("Message__c", "Invoice batch " + i + " processed for account 001000000000" + (i % 1000) + "AAA");
+                p.put("OriginLocation__c", "Class.InvoiceBatch.execute");
+                p.put("TransactionId__c", "6f1c3c2e-1d3a-4b7e-9a0f-" + String.format("%012d", i));
+                p.put("LoggedByUsername__c", "integration@acme.example");
+                p.put("Limits_CpuTime_Used__c", i % 900);
+                p.put("Limits_SoqlQueries_Used__c", i % 40);
+                emulator.org().publishPlatformEvent(channels.get(i % tasks), p, null);
+            }
+            try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), Map.of(
+                "value.converter", AvroWireConverter.class.getName(),
+                "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()))) {
+                final Map<String, String> c = new HashMap<>();
+                c.put("connector.class", SalesforceSourceConnector.class.getName());
+                c.put("tasks.max", String.valueOf(tasks));
+                c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
+                c.put(SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
+                c.put(SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
+                c.put(SalesforceSourceConfig.CHANNELS_CONFIG, String.join(",", channels));
+                c.put(SalesforceSourceConfig.REPLAY_INITIAL_CONFIG, "earliest");
+                c.put(SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "0");
+                final long start = System.nanoTime();
+                connect.putConnector("bench", c);
+                try (Admin admin = kafka.admin()) {
+                    while (endOffsets(admin, channels) < events) {
+                        Thread.sleep(50); // sampling the end offsets
+                        if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
+                            throw new IllegalStateException("ingest benchmark did not finish");
+                        }
+                    }
+                }
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                out.printf("[bench] ingest tasks=%d: %d events in %.2f s%n", tasks, events, seconds);
+                return new Run(tasks, events, seconds);
+            }
+        }
+    }
+
+    private static long endOffsets(final Admin admin, final List<String> channels) throws Exception {
+        final Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        channels.forEach(ch -> specs.put(new TopicPartition(TopicNames.forChannel(ch), 0), OffsetSpec.latest()));
+        return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+    }
+}

@@ -1,0 +1,65 @@
+package io.sfpulse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sfpulse.emulator.SalesforceEmulator;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.deploy.MarkerSource;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.serde.AvroWireDeserializer;
+import io.sfpulse.schemas.topic.TopicNames;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sfpulse mark} from a CI/CD job to a running sfpulse: the marker lands on the markers topic. */
+class MarkCommandIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldAnnounceReleaseThroughTheMarkerApi() throws Exception {
+        final AppConfig config = new AppConfig(Map.of(AppConfig.DATA_DIR_CONFIG, dir.toString(), AppConfig.SERVICES_CONFIG, "ingest",
+            AppConfig.MARKER_PORT_CONFIG, "0", AppConfig.MARKER_TOKEN_CONFIG, "ci-secret"));
+        try (SalesforceEmulator emulator = SalesforceEmulator.builder().build().start();
+             Pipeline pipeline = new Pipeline(config, m -> { }).withEmulator(emulator).start()) {
+            final String url = "http://127.0.0.1:" + pipeline.markerApi().port();
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final MarkCommand mark = new MarkCommand(new PrintStream(out, true), Map.of("SFPULSE_MARKER_TOKEN", "ci-secret"));
+            assertThat(mark.run(List.of("--url", url, "--org", "00D000000000001AAA", "--label", "v3.1.0", "--commit", "a1b2c3d",
+                "--components", "ApexClass:InvoiceService, Flow:Invoice_Approval", "--time", "2026-11-20T12:00:00Z"))).isZero();
+            assertThat(out.toString()).contains("202");
+            assertThat(new MarkCommand(new PrintStream(new ByteArrayOutputStream()), Map.of())
+                .run(List.of("--url", url, "--org", "00D000000000001AAA", "--label", "v3.1.1", "--token", "wrong"))).isEqualTo(1);
+
+            final AvroWireDeserializer<DeploymentMarker> values = new AvroWireDeserializer<>(DeploymentMarker.class);
+            values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, pipeline.registryUrl()), false);
+            try (KafkaConsumer<String, DeploymentMarker> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, "mark-it",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), values)) {
+                consumer.subscribe(List.of(TopicNames.DEPLOYMENT_MARKERS));
+                final List<DeploymentMarker> markers = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    consumer.poll(Duration.ofMillis(300)).forEach(r -> markers.add(r.value()));
+                    return markers.stream().anyMatch(m -> "v3.1.0".equals(m.getLabel()));
+                });
+                final DeploymentMarker m = markers.stream().filter(x -> "v3.1.0".equals(x.getLabel())).findFirst().orElseThrow();
+                assertThat(m.getSource()).isEqualTo(MarkerSource.MARKER_API);
+                assertThat(m.getCommit()).isEqualTo("a1b2c3d");
+                assertThat(m.getComponents()).containsExactly("ApexClass:InvoiceService", "Flow:Invoice_Approval");
+                assertThat(markers).noneMatch(x -> "v3.1.1".equals(x.getLabel()));
+            }
+        }
+    }
+}
