@@ -54,6 +54,8 @@ public final class SalesforceEmulator implements AutoCloseable {
         cometd.setInitParameter("timeout", String.valueOf(b.longPollTimeout.toMillis()));
         cometd.setInitParameter("maxInterval", String.valueOf(b.reconnectWindow.toMillis()));
         cometd.setInitParameter("allowedTransports", "long-polling");
+        // Salesforce delivers events only in /meta/connect replies (never piggybacked on subscribe replies).
+        cometd.setInitParameter("metaConnectDeliverOnly", "true");
         cometd.setInitParameter("maxMessageSize", String.valueOf(32 * 1024)); // Salesforce: 413 above 32,768 bytes
         context.addServlet(cometd, "/cometd/*");
         context.addFilter(new FilterHolder(new ApiVersionFilter()), "/cometd/*", EnumSet.of(DispatcherType.REQUEST));

@@ -181,7 +181,10 @@ public final class StreamingEndpoint {
             if (forced != null) {
                 forcedConnectErrors.put(session.getId(), forced);
                 bayeux.removeSession(session); // the connect now meets an unknown client
+                return;
             }
+            // Each long-poll carries the next batch of the session's backlog on every channel it follows.
+            session.getSubscriptions().forEach(ch -> org.channel(ch.getId()).ifPresent(log -> log.pull(session.getId())));
         }
 
         private void onSubscribe(final ServerSession session, final ServerMessage.Mutable message) {
