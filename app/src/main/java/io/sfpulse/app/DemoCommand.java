@@ -57,6 +57,8 @@ final class DemoCommand {
         // Compressed time: markers may reach the topology a few virtual minutes after the deploy.
         p.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(Duration.ofMinutes(5).toMillis()));
         p.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        // The scripted story ends 28 min after the burst: let a new error type resolve within it.
+        p.put(DetectionConfig.NE_QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
         return p;
     }
 

@@ -62,13 +62,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port the client port, or 0 for a free one
      */
     public static EmbeddedKafka start(final Path dataDir, final int port) {
-        final EmbeddedKafka kafka = new EmbeddedKafka(dataDir, port == 0 ? FreePorts.next() : port);
+        final EmbeddedKafka kafka = new EmbeddedKafka(dataDir, port == 0 ? FreePorts.distinct(1, java.util.Set.of())[0] : port);
         kafka.startServer();
         return kafka;
     }
 
     private void startServer() {
-        final int controllerPort = FreePorts.next();
+        final int controllerPort = FreePorts.distinct(1, java.util.Set.of(brokerPort))[0];
         final Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));

@@ -60,6 +60,7 @@ public final class SalesforceSourceTask extends SourceTask {
     private ScheduledExecutorService scheduler;
     private ScheduledExecutorService pollers;
     private final AtomicLong gapEvents = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
     private StreamingSession session;
     private String orgId;
 
@@ -90,11 +91,42 @@ public final class SalesforceSourceTask extends SourceTask {
         }
         if (!channels.isEmpty()) {
             session = new StreamingSession(config, oauth, channels, positions, new Listener(), scheduler);
+        }
+        registerMetrics();
+        if (session != null) {
             session.start();
         }
         if (config.taskPollsDeploys()) {
             startPolling(config, oauth);
         }
+    }
+
+    /** Task metrics in the worker's registry (JMX and any configured metrics reporter), tagged with the org. */
+    private void registerMetrics() {
+        final org.apache.kafka.common.metrics.PluginMetrics metrics;
+        try {
+            metrics = context.pluginMetrics();
+        } catch (UnsupportedOperationException | NullPointerException e) {
+            LOG.debug("Worker offers no plugin metrics");
+            return;
+        }
+        if (metrics == null) {
+            return;
+        }
+        final java.util.LinkedHashMap<String, String> tags = new java.util.LinkedHashMap<>(Map.of("org", orgId));
+        gauge(metrics, tags, "events-received-total", "Events received from Salesforce streaming channels.", received::get);
+        gauge(metrics, tags, "malformed-events-total", "Events that could not be mapped and went to the dead-letter topic.", malformed::get);
+        gauge(metrics, tags, "gap-events-total", "CDC GAP_* and GAP_OVERFLOW events received (kept).", gapEvents::get);
+        gauge(metrics, tags, "daily-limit-exceeded-total", "Times the org's daily event delivery allocation was reported used up.",
+            () -> session == null ? 0L : session.dailyLimitHits());
+        gauge(metrics, tags, "reconnects-total", "CometD clients rebuilt after failures.", () -> session == null ? 0L : session.reconnects());
+        gauge(metrics, tags, "handshakes-total", "Successful CometD handshakes.", () -> session == null ? 0L : session.handshakes());
+    }
+
+    private static void gauge(final org.apache.kafka.common.metrics.PluginMetrics metrics, final java.util.LinkedHashMap<String, String> tags,
+                              final String name, final String description, final java.util.function.Supplier<Long> value) {
+        metrics.addMetric(metrics.metricName(name, description, tags),
+            (org.apache.kafka.common.metrics.Gauge<Long>) (config, now) -> value.get());
     }
 
     private void startPolling(final SalesforceSourceConfig config, final OAuthClient oauth) {
@@ -206,6 +238,7 @@ public final class SalesforceSourceTask extends SourceTask {
             final Instant now = Instant.now();
             final Object replay = data != null && data.get("event") instanceof Map<?, ?> e ? e.get("replayId") : null;
             final Map<String, Object> offset = replay instanceof Number n ? Map.of(REPLAY_KEY, n.longValue()) : null;
+            received.incrementAndGet();
             if (replay instanceof Number n) {
                 positions.received(channel, n.longValue());
             }

@@ -134,6 +134,37 @@ class IngestFaultIT {
         }
     }
 
+    /** Reads a task metric from the worker's JMX registry (any MBean of kafka.connect carrying the attribute). */
+    private static long metric(final String attribute) throws Exception {
+        final javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        long total = 0;
+        for (final javax.management.ObjectName name : jmx.queryNames(new javax.management.ObjectName("kafka.connect:*"), null)) {
+            for (final javax.management.MBeanAttributeInfo a : jmx.getMBeanInfo(name).getAttributes()) {
+                if (a.getName().equals(attribute)) {
+                    total += ((Number) jmx.getAttribute(name, attribute)).longValue();
+                }
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void shouldSurfaceDailyLimitAsMetricAndKeepTrying() throws Exception {
+        final String channel = "/event/Daily_Limit__e";
+        startConnector("daily-limit", channel, Map.of());
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            final List<String> expected = new ArrayList<>(publish(channel, 3));
+            awaitAll(consumer, seen, expected);
+            assertThat(metric("events-received-total")).isGreaterThanOrEqualTo(3);
+            h.emulator.faults().dailyLimitOnNextConnect();
+            await().atMost(Duration.ofSeconds(60)).until(() -> metric("daily-limit-exceeded-total") >= 1);
+            expected.addAll(publish(channel, 3));
+            awaitAll(consumer, seen, expected);
+            assertThat(metric("reconnects-total")).isGreaterThanOrEqualTo(1);
+        }
+    }
+
     @Test
     void shouldRecoverFromServerBusy() {
         final String channel = "/event/Busy__e";

@@ -278,6 +278,27 @@ class IngestSourcesIT {
     }
 
     @Test
+    void passwordGrantLogsInAndTokensAreRenewedAheadOfTheirMaximumAge() {
+        final Map<String, String> props = h.connectorConfig();
+        props.put(SalesforceSourceConfig.GRANT_TYPE_CONFIG, "password");
+        props.put(SalesforceSourceConfig.USERNAME_CONFIG, h.emulator.org().username());
+        props.put(SalesforceSourceConfig.PASSWORD_CONFIG, h.emulator.org().password());
+        props.put(SalesforceSourceConfig.TOKEN_MAX_AGE_MS_CONFIG, "1000");
+        final OAuthClient oauth = new OAuthClient(new SalesforceSourceConfig(props));
+        final io.sfpulse.ingest.auth.AccessToken first = oauth.token();
+        assertThat(first.instanceUrl()).isEqualTo(h.emulator.baseUrl());
+        assertThat(first.orgId()).isEqualTo(h.emulator.org().orgId());
+        assertThat(h.emulator.tokens().isValid("Bearer " + first.value())).isTrue();
+        // Older than the maximum age: a new login happens before anything is refused.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !oauth.token().value().equals(first.value()));
+
+        props.put(SalesforceSourceConfig.PASSWORD_CONFIG, "wrong");
+        final OAuthClient bad = new OAuthClient(new SalesforceSourceConfig(props));
+        org.assertj.core.api.Assertions.assertThatThrownBy(bad::token).isInstanceOf(io.sfpulse.ingest.auth.AuthenticationException.class)
+            .hasMessageContaining("invalid_grant").satisfies(e -> assertThat(((io.sfpulse.ingest.auth.AuthenticationException) e).permanent()).isTrue());
+    }
+
+    @Test
     void markerApiAcceptsAuthenticatedMarkersOnly() throws Exception {
         final Topics topics = Topics.create(SfpulseSerdes.forRegistry(h.registry.url()));
         try (MarkerApiServer api = new MarkerApiServer(h.kafka.bootstrapServers(), topics, "127.0.0.1", 0, "ci-token").start();

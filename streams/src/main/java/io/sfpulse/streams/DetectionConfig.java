@@ -33,7 +33,26 @@ public final class DetectionConfig extends AbstractConfig {
     public static final String PD_MIN_BASELINE_MS_CONFIG = "detector.post-deploy-failures.min.baseline.ms";
     public static final String PD_COOLDOWN_MS_CONFIG = "detector.post-deploy-failures.cooldown.ms";
 
+    public static final String NE_WINDOW_MS_CONFIG = "detector.new-error-types.window.ms";
+    public static final String NE_LOOKBACK_MS_CONFIG = "detector.new-error-types.lookback.ms";
+    public static final String NE_MIN_LOOKBACK_MS_CONFIG = "detector.new-error-types.min.lookback.ms";
+    public static final String NE_MIN_COUNT_CONFIG = "detector.new-error-types.min.count";
+    public static final String NE_QUIET_MS_CONFIG = "detector.new-error-types.quiet.ms";
+
+    public static final String LATENCY_CHANNELS_CONFIG = "streams.latency.channels";
+    public static final String LS_WINDOW_MS_CONFIG = "detector.latency-spikes.window.ms";
+    public static final String LS_BASELINE_MS_CONFIG = "detector.latency-spikes.baseline.ms";
+    public static final String LS_ALPHA_CONFIG = "detector.latency-spikes.alpha";
+    public static final String LS_MIN_BASELINE_CONFIG = "detector.latency-spikes.min.baseline.samples";
+    public static final String LS_MIN_SAMPLES_CONFIG = "detector.latency-spikes.min.samples";
+    public static final String LS_MIN_RATIO_CONFIG = "detector.latency-spikes.min.p95.ratio";
+    public static final String LS_QUIET_MS_CONFIG = "detector.latency-spikes.quiet.ms";
+
     private static final PostDeployFailureSettings D = PostDeployFailureSettings.defaults();
+    private static final io.sfpulse.streams.detector.LatencySpikeEvaluator.Settings LS =
+        io.sfpulse.streams.detector.LatencySpikeEvaluator.Settings.defaults();
+    private static final io.sfpulse.streams.detector.NewErrorTypeEvaluator.Settings NE =
+        io.sfpulse.streams.detector.NewErrorTypeEvaluator.Settings.defaults();
 
     public static final ConfigDef CONFIG_DEF = AvroSerdeConfig.configDef()
         .define(APPLICATION_ID_CONFIG, Type.STRING, "sfpulse-streams", Importance.HIGH, "Kafka Streams application.id; instances sharing it split the work.")
@@ -56,7 +75,23 @@ public final class DetectionConfig extends AbstractConfig {
         .define(PD_MIN_COUNT_CONFIG, Type.LONG, D.minCount(), ConfigDef.Range.atLeast(1), Importance.MEDIUM, "Fewest failures that can trigger.")
         .define(PD_MIN_RATIO_CONFIG, Type.DOUBLE, D.minRatio(), ConfigDef.Range.atLeast(1.0), Importance.MEDIUM, "Smallest rate ratio that triggers.")
         .define(PD_MIN_BASELINE_MS_CONFIG, Type.LONG, D.minBaseline().toMillis(), Importance.LOW, "Shortest observed baseline for a conclusive test.")
-        .define(PD_COOLDOWN_MS_CONFIG, Type.LONG, D.cooldown().toMillis(), Importance.LOW, "Least event time between UPDATED states.");
+        .define(PD_COOLDOWN_MS_CONFIG, Type.LONG, D.cooldown().toMillis(), Importance.LOW, "Least event time between UPDATED states.")
+        .define(LATENCY_CHANNELS_CONFIG, Type.LIST, List.of("/event/ApiEventStream", "/event/LightningUriEventStream", "elf/ApexExecution",
+            "elf/RestApi", "elf/LightningPageView", "elf/ApexUnexpectedException"), Importance.MEDIUM,
+            "Channels whose ingest topics carry latencies (and failures such as 5xx REST calls).")
+        .define(LS_WINDOW_MS_CONFIG, Type.LONG, LS.window().toMillis(), Importance.MEDIUM, "Detection window after a deploy.")
+        .define(LS_BASELINE_MS_CONFIG, Type.LONG, LS.baseline().toMillis(), Importance.MEDIUM, "Baseline span before a deploy.")
+        .define(LS_ALPHA_CONFIG, Type.DOUBLE, LS.alpha(), ConfigDef.Range.between(1e-12, 0.5), Importance.MEDIUM, "Significance level.")
+        .define(LS_MIN_BASELINE_CONFIG, Type.LONG, LS.minBaselineSamples(), ConfigDef.Range.atLeast(1), Importance.LOW, "Fewest baseline samples.")
+        .define(LS_MIN_SAMPLES_CONFIG, Type.LONG, LS.minSamples(), ConfigDef.Range.atLeast(1), Importance.LOW, "Fewest post-deploy samples.")
+        .define(LS_MIN_RATIO_CONFIG, Type.DOUBLE, LS.minRatio(), ConfigDef.Range.atLeast(1.0), Importance.MEDIUM, "Smallest p95 ratio that alerts.")
+        .define(LS_QUIET_MS_CONFIG, Type.LONG, LS.quiet().toMillis(), Importance.LOW, "No samples for this long resolves a latency alert.")
+        .define(NE_WINDOW_MS_CONFIG, Type.LONG, NE.window().toMillis(), Importance.MEDIUM, "A signature first seen this long after a deploy is attributed to it.")
+        .define(NE_LOOKBACK_MS_CONFIG, Type.LONG, NE.lookback().toMillis(), Importance.MEDIUM, "How far back 'never seen before' looks.")
+        .define(NE_MIN_LOOKBACK_MS_CONFIG, Type.LONG, NE.minLookback().toMillis(), Importance.LOW,
+            "Least observed history before a deploy for 'new' to be conclusive.")
+        .define(NE_MIN_COUNT_CONFIG, Type.INT, NE.minCount(), ConfigDef.Range.atLeast(1), Importance.MEDIUM, "Occurrences before a new signature alerts.")
+        .define(NE_QUIET_MS_CONFIG, Type.LONG, NE.quiet().toMillis(), Importance.LOW, "No occurrence for this long resolves a new-error alert.");
 
     public DetectionConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -78,6 +113,24 @@ public final class DetectionConfig extends AbstractConfig {
         return new PostDeployFailureSettings(ms(PD_WINDOW_MS_CONFIG), ms(PD_BASELINE_MS_CONFIG), ms(PD_RESOLVE_WINDOW_MS_CONFIG),
             getDouble(PD_ALPHA_CONFIG), getLong(PD_MIN_COUNT_CONFIG), getDouble(PD_MIN_RATIO_CONFIG), ms(PD_MIN_BASELINE_MS_CONFIG),
             ms(PD_COOLDOWN_MS_CONFIG));
+    }
+
+    public io.sfpulse.streams.detector.LatencySpikeEvaluator.Settings latencySpikes() {
+        return new io.sfpulse.streams.detector.LatencySpikeEvaluator.Settings(ms(LS_WINDOW_MS_CONFIG), ms(LS_BASELINE_MS_CONFIG),
+            getDouble(LS_ALPHA_CONFIG), getLong(LS_MIN_BASELINE_CONFIG), getLong(LS_MIN_SAMPLES_CONFIG), getDouble(LS_MIN_RATIO_CONFIG),
+            ms(LS_QUIET_MS_CONFIG));
+    }
+
+    /** Failure and latency channels together: everything the topology reads. */
+    public List<String> inputChannels() {
+        final java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(getList(FAILURE_CHANNELS_CONFIG));
+        all.addAll(getList(LATENCY_CHANNELS_CONFIG));
+        return List.copyOf(all);
+    }
+
+    public io.sfpulse.streams.detector.NewErrorTypeEvaluator.Settings newErrorTypes() {
+        return new io.sfpulse.streams.detector.NewErrorTypeEvaluator.Settings(ms(NE_WINDOW_MS_CONFIG), ms(NE_LOOKBACK_MS_CONFIG),
+            ms(NE_MIN_LOOKBACK_MS_CONFIG), getInt(NE_MIN_COUNT_CONFIG), ms(NE_QUIET_MS_CONFIG));
     }
 
     /** Serde settings (registry URL and credentials) for the topic catalogue. */

@@ -7,6 +7,12 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.streams.detector.FailureHistory;
+import io.sfpulse.streams.detector.LatencyHistory;
+import io.sfpulse.streams.detector.LatencySpikeEvaluator;
+import io.sfpulse.streams.detector.LatencySpikeProcessor;
+import io.sfpulse.streams.detector.NewErrorTypeEvaluator;
+import io.sfpulse.streams.detector.NewErrorTypeProcessor;
+import io.sfpulse.streams.detector.SignatureHistory;
 import io.sfpulse.streams.detector.PostDeployFailureEvaluator;
 import io.sfpulse.streams.detector.PostDeployFailureProcessor;
 import io.sfpulse.streams.detector.ReleaseAttribution;
@@ -43,9 +49,28 @@ public final class DetectionTopology {
     private DetectionTopology() {
     }
 
+    /** A detector processor with its per-org JSON state store. */
+    private static <S> ProcessorSupplier<String, Signal, String, Alert> detector(
+        final java.util.function.Supplier<org.apache.kafka.streams.processor.api.Processor<String, Signal, String, Alert>> processor,
+        final String storeName, final Class<S> stateType) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public org.apache.kafka.streams.processor.api.Processor<String, Signal, String, Alert> get() {
+                return processor.get();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                final StoreBuilder<KeyValueStore<String, S>> store = Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(storeName), Serdes.String(), JsonSerde.of(stateType));
+                return Set.of(store);
+            }
+        };
+    }
+
     /** Ingest topics the topology reads (one per failure channel). */
     public static List<String> inputTopics(final DetectionConfig config) {
-        return config.failureChannels().stream().map(TopicNames::forChannel).toList();
+        return config.inputChannels().stream().map(TopicNames::forChannel).toList();
     }
 
     public static Topology build(final DetectionConfig config, final Topics topics) {
@@ -70,22 +95,23 @@ public final class DetectionTopology {
 
         enriched.to(TopicNames.SIGNALS_ENRICHED, Produced.with(Serdes.String(), signalSerde).withName("signals-enriched-sink"));
 
-        final PostDeployFailureEvaluator evaluator = new PostDeployFailureEvaluator(config.postDeployFailures());
-        final KStream<String, Alert> alerts = enriched.process(new ProcessorSupplier<String, Signal, String, Alert>() {
-            @Override
-            public PostDeployFailureProcessor get() {
-                return new PostDeployFailureProcessor(evaluator);
-            }
+        final PostDeployFailureEvaluator failures = new PostDeployFailureEvaluator(config.postDeployFailures());
+        final KStream<String, Alert> failureAlerts = enriched.process(
+            detector(() -> new PostDeployFailureProcessor(failures), PostDeployFailureProcessor.STORE, FailureHistory.class),
+            Named.as(PostDeployFailureProcessor.NAME));
+        final NewErrorTypeEvaluator newErrors = new NewErrorTypeEvaluator(config.newErrorTypes());
+        final KStream<String, Alert> newErrorAlerts = enriched.process(
+            detector(() -> new NewErrorTypeProcessor(newErrors), NewErrorTypeProcessor.STORE, SignatureHistory.class),
+            Named.as(NewErrorTypeProcessor.NAME));
 
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                final StoreBuilder<KeyValueStore<String, FailureHistory>> store = Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(PostDeployFailureProcessor.STORE), Serdes.String(), JsonSerde.of(FailureHistory.class));
-                return Set.of(store);
-            }
-        }, Named.as(PostDeployFailureProcessor.NAME));
+        final LatencySpikeEvaluator latency = new LatencySpikeEvaluator(config.latencySpikes());
+        final KStream<String, Alert> latencyAlerts = enriched.process(
+            detector(() -> new LatencySpikeProcessor(latency), LatencySpikeProcessor.STORE, LatencyHistory.class),
+            Named.as(LatencySpikeProcessor.NAME));
 
-        alerts.to(TopicNames.ALERTS, Produced.with(Serdes.String(), topics.alerts().valueSerde()).withName("alerts-sink"));
+        failureAlerts.merge(newErrorAlerts, Named.as("merge-alerts"))
+            .merge(latencyAlerts, Named.as("merge-latency-alerts"))
+            .to(TopicNames.ALERTS, Produced.with(Serdes.String(), topics.alerts().valueSerde()).withName("alerts-sink"));
         return builder.build();
     }
 

@@ -36,6 +36,7 @@ class DetectionTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, SalesforceEvent> events;
     private TestInputTopic<String, DeploymentMarker> markers;
+    private TestInputTopic<String, SalesforceEvent> api;
     private TestOutputTopic<String, Alert> alerts;
     private TestOutputTopic<String, Signal> enriched;
     private Topology topology;
@@ -57,6 +58,8 @@ class DetectionTopologyTest {
         driver = new TopologyTestDriver(topology, props);
         events = driver.createInputTopic(TopicNames.forChannel(Fixtures.LOG_CHANNEL), new StringSerializer(),
             topics.channel(Fixtures.LOG_CHANNEL).valueSerde().serializer());
+        api = driver.createInputTopic(TopicNames.forChannel(Fixtures.API_CHANNEL), new StringSerializer(),
+            topics.channel(Fixtures.API_CHANNEL).valueSerde().serializer());
         markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
         alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
         enriched = driver.createOutputTopic(TopicNames.SIGNALS_ENRICHED, new StringDeserializer(),
@@ -106,6 +109,7 @@ class DetectionTopologyTest {
         assertThat(first.getEvidence().get("topSignatures")).startsWith("System.NullPointerException: Attempt to de-reference a null object on <id>");
         assertThat(out).extracting(Alert::getStatus).doesNotContain(AlertStatus.RESOLVED);
         assertThat(out.stream().filter(a -> a.getStatus() == AlertStatus.TRIGGERED)).hasSize(1);
+        assertThat(out).extracting(Alert::getDetector).containsOnly("post-deploy-failures");
     }
 
     @Test
@@ -148,6 +152,94 @@ class DetectionTopologyTest {
         assertThat(after.getReleaseId()).isEqualTo("0Af000000000004AAA");
         assertThat(after.getMinutesSinceDeploy()).isEqualTo(3.0);
         assertThat(after.getReleaseComponents()).contains("ApexClass:InvoiceService");
+    }
+
+    private static SalesforceEvent newError(final Instant at) {
+        return Fixtures.logEntry(at, "ERROR", "System.QueryException", "List has no rows for assignment to SObject",
+            "Class.InvoiceService.loadTerms: line 77, column 1");
+    }
+
+    @Test
+    void shouldFlagErrorSignatureNeverSeenBeforeTheDeployAndResolveWhenQuiet() {
+        baseline();
+        deploy("0Af000000000005AAA");
+        for (int i = 0; i < 4; i++) {
+            pipe(newError(DEPLOY.plus(Duration.ofMinutes(3 + i))));
+        }
+        // Nothing new for 40 minutes of event time.
+        for (int m = 8; m < 50; m++) {
+            pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m))));
+        }
+        final List<Alert> out = alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("new-error-types")).toList();
+        assertThat(out).extracting(Alert::getStatus).containsExactly(AlertStatus.TRIGGERED, AlertStatus.RESOLVED);
+        final Alert first = out.get(0);
+        assertThat(first.getSubject()).isEqualTo("System.QueryException: List has no rows for assignment to SObject");
+        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|0Af000000000005AAA|new-error-types|");
+        assertThat(first.getEvidence()).containsEntry("countSinceDeploy", "3").containsEntry("minutesAfterDeploy", "3")
+            .containsEntry("suspectComponents", "ApexClass:InvoiceService")
+            .containsEntry("location", "Class.InvoiceService.loadTerms");
+    }
+
+    @Test
+    void shouldNotCallKnownSignaturesNew() {
+        baseline(); // includes the NullPointerException signature
+        deploy("0Af000000000006AAA");
+        for (int i = 0; i < 6; i++) {
+            pipe(Fixtures.error(DEPLOY.plus(Duration.ofMinutes(20 + i * 5))));
+        }
+        assertThat(alerts.readValuesToList()).noneMatch(a -> a.getDetector().equals("new-error-types"));
+    }
+
+    /** Two hours of queries around 200 ms (sd 20), then a deploy; {@code after} gives the post-deploy latency of sample i. */
+    private void latencyScenario(final String deployId, final java.util.function.IntToDoubleFunction after, final int samplesAfter) {
+        final java.util.Random random = new java.util.Random(42);
+        for (int m = 0; m < 120; m++) {
+            for (int k = 0; k < 2; k++) {
+                final SalesforceEvent e = Fixtures.apiQuery(T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L), 200 + 20 * random.nextGaussian());
+                api.pipeInput(e.getOrgId(), e, e.getEventTime());
+            }
+        }
+        deploy(deployId);
+        for (int i = 0; i < samplesAfter; i++) {
+            final SalesforceEvent e = Fixtures.apiQuery(DEPLOY.plusSeconds(30L + 30L * i), after.applyAsDouble(i));
+            api.pipeInput(e.getOrgId(), e, e.getEventTime());
+        }
+    }
+
+    private List<Alert> latencyAlerts() {
+        return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("latency-spikes")).toList();
+    }
+
+    @Test
+    void shouldFlagLatencySpikeWithQuantilesBeforeAndAfter() {
+        final java.util.Random random = new java.util.Random(7);
+        latencyScenario("0Af000000000007AAA", i -> 450 + 40 * random.nextGaussian(), 40);
+        final List<Alert> out = latencyAlerts();
+        assertThat(out).isNotEmpty();
+        final Alert first = out.get(0);
+        assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
+        assertThat(first.getSubject()).isEqualTo("api Query Account");
+        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|0Af000000000007AAA|latency-spikes|");
+        final Map<String, String> ev = first.getEvidence();
+        assertThat(Double.parseDouble(ev.get("p95Before"))).isBetween(220.0, 250.0);
+        assertThat(Double.parseDouble(ev.get("p95After"))).isGreaterThan(450.0);
+        assertThat(Double.parseDouble(ev.get("pValueTail"))).isLessThan(0.001);
+        assertThat(Long.parseLong(ev.get("baselineSamples"))).isEqualTo(240);
+        assertThat(out).extracting(Alert::getStatus).containsOnly(AlertStatus.TRIGGERED, AlertStatus.UPDATED);
+    }
+
+    @Test
+    void shouldStayQuietWhenLatencyIsUnchangedAfterDeploy() {
+        final java.util.Random random = new java.util.Random(9);
+        latencyScenario("0Af000000000008AAA", i -> 200 + 20 * random.nextGaussian(), 60);
+        assertThat(latencyAlerts()).isEmpty();
+    }
+
+    @Test
+    void shouldResolveWhenLatencyReturnsToBaseline() {
+        final java.util.Random random = new java.util.Random(11);
+        latencyScenario("0Af000000000009AAA", i -> i < 30 ? 450 + 40 * random.nextGaussian() : 200 + 20 * random.nextGaussian(), 60);
+        assertThat(latencyAlerts()).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
     }
 
     @Test

@@ -25,6 +25,16 @@ final class Fixtures {
             .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
     }
 
+    static final String API_CHANNEL = "/event/ApiEventStream";
+
+    /** A Real-Time Event Monitoring ApiEventStream event of a SOQL query on Account taking {@code millis}. */
+    static SalesforceEvent apiQuery(final Instant at, final double millis) {
+        final String payload = String.format(java.util.Locale.ROOT,
+            "{\"Operation\":\"Query\",\"QueriedEntities\":\"Account\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}", millis, at);
+        return SalesforceEvent.newBuilder().setOrgId(ORG).setChannel(API_CHANNEL).setSource(EventSource.COMETD)
+            .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
+    }
+
     static SalesforceEvent error(final Instant at) {
         return logEntry(at, "ERROR", "System.NullPointerException", "Attempt to de-reference a null object on 001000000000123AAA",
             "Class.InvoiceService.calculate: line 42, column 1");

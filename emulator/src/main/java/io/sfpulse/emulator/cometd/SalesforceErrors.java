@@ -6,6 +6,7 @@ public final class SalesforceErrors {
     public static final String UNKNOWN_CLIENT = "403::Unknown client";
     public static final String HANDSHAKE_DENIED = "403::Handshake denied";
     public static final String AUTHENTICATION_INVALID = "401::Authentication invalid";
+    public static final String DAILY_LIMIT = "403::Organization total events daily limit exceeded";
     public static final String SERVER_BUSY = "503::Server is too busy.  Please try your request again later.";
     public static final String VERSION_MANDATORY = "400::API version in the URI is mandatory. URI format: '/cometd/66.0'";
     public static final String VERSION_UNSUPPORTED =

@@ -173,6 +173,8 @@ public final class StreamingEndpoint {
             String forced = null;
             if (!hasValidToken(message)) {
                 forced = SalesforceErrors.AUTHENTICATION_INVALID;
+            } else if (faults.takeDailyLimit()) {
+                forced = SalesforceErrors.DAILY_LIMIT;
             } else if (faults.takeBusy()) {
                 forced = SalesforceErrors.SERVER_BUSY;
             } else if (faults.takeUnknownClient()) {
@@ -260,6 +262,9 @@ public final class StreamingEndpoint {
             final String forced = clientId == null ? null : forcedConnectErrors.remove(clientId);
             if (SalesforceErrors.AUTHENTICATION_INVALID.equals(forced)) {
                 reply.put(Message.ERROR_FIELD, SalesforceErrors.AUTHENTICATION_INVALID);
+                reply.put(Message.ADVICE_FIELD, Map.of("reconnect", "none", "interval", 0));
+            } else if (SalesforceErrors.DAILY_LIMIT.equals(forced)) {
+                reply.put(Message.ERROR_FIELD, SalesforceErrors.DAILY_LIMIT);
                 reply.put(Message.ADVICE_FIELD, Map.of("reconnect", "none", "interval", 0));
             } else if (SalesforceErrors.SERVER_BUSY.equals(forced)) {
                 reply.put(Message.ERROR_FIELD, SalesforceErrors.AUTHENTICATION_INVALID);

@@ -13,6 +13,7 @@ public final class FaultPlan {
     private final AtomicBoolean unknownClientOnNextConnect = new AtomicBoolean();
     private final AtomicBoolean invalidReplayIdOnNextSubscribe = new AtomicBoolean();
     private final AtomicInteger busyConnects = new AtomicInteger();
+    private final AtomicBoolean dailyLimitOnNextConnect = new AtomicBoolean();
     private final AtomicInteger tokenEndpointFailures = new AtomicInteger();
     private final AtomicInteger dropAfterEvents = new AtomicInteger(-1);
     private volatile long connectDelayMillis;
@@ -39,6 +40,16 @@ public final class FaultPlan {
     public FaultPlan serverBusyOnNextConnects(final int n) {
         busyConnects.set(n);
         return this;
+    }
+
+    /** The next connect fails with {@code 403::Organization total events daily limit exceeded} (advice none). */
+    public FaultPlan dailyLimitOnNextConnect() {
+        dailyLimitOnNextConnect.set(true);
+        return this;
+    }
+
+    public boolean takeDailyLimit() {
+        return dailyLimitOnNextConnect.getAndSet(false);
     }
 
     /** The next {@code n} token requests fail with HTTP 503. */

@@ -56,6 +56,8 @@ public final class StreamingSession implements AutoCloseable {
     private final HttpClient httpClient = new HttpClient();
     private final AtomicBoolean restarting = new AtomicBoolean();
     private final AtomicLong handshakes = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong dailyLimitHits = new AtomicLong();
     private final ClientSessionChannel.MessageListener eventListener = this::onEvent;
     private volatile BayeuxClient client;
     private volatile AccessToken token;
@@ -86,6 +88,16 @@ public final class StreamingSession implements AutoCloseable {
     /** Number of successful handshakes so far (1 + re-handshakes). */
     public long handshakes() {
         return handshakes.get();
+    }
+
+    /** Clients abandoned and rebuilt after failures. */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** Times Salesforce answered that the org's daily event delivery allocation is used up. */
+    public long dailyLimitHits() {
+        return dailyLimitHits.get();
     }
 
     private void connect(final boolean relogin) {
@@ -189,6 +201,7 @@ public final class StreamingSession implements AutoCloseable {
         switch (action) {
             case FATAL -> listener.onFatal("Streaming " + what + " failed permanently: " + error + " " + reason, null);
             case DAILY_LIMIT -> {
+                dailyLimitHits.incrementAndGet();
                 LOG.error("Org '{}' exceeded its daily event delivery allocation; events are not delivered until it resets", token.orgId());
                 restart(c, false);
             }
@@ -219,6 +232,7 @@ public final class StreamingSession implements AutoCloseable {
                 + config.retryMaxElapsed(), null);
             return;
         }
+        reconnects.incrementAndGet();
         LOG.warn("Reconnecting to org '{}' in {} ms (attempt {}{})", token.orgId(), delay.toMillis(), backoff.attempt(),
             relogin ? ", with a new login" : "");
         c.abort();

@@ -7,9 +7,7 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.signal.SignalKind;
 import io.sfpulse.streams.stats.RateComparison;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -86,7 +84,7 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
 
     private void onFailure(final String org, final FailureHistory h, final FailureHistory.AlertState a, final long now) {
         final PostDeployFailureSettings cfg = evaluator.settings();
-        final boolean open = "TRIGGERED".equals(a.status) || "UPDATED".equals(a.status);
+        final boolean open = AlertLifecycle.isOpen(a);
         if (!open && now - a.releaseCompletedMs > cfg.window().toMillis()) {
             return;
         }
@@ -105,8 +103,7 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
                 final FailureHistory h = entry.value;
                 boolean changed = false;
                 for (final FailureHistory.AlertState a : h.alerts.values()) {
-                    final boolean open = "TRIGGERED".equals(a.status) || "UPDATED".equals(a.status);
-                    if (open && streamTime - a.lastEmittedMs >= evaluator.settings().resolveWindow().toMillis()) {
+                    if (AlertLifecycle.isOpen(a) && streamTime - a.lastEmittedMs >= evaluator.settings().resolveWindow().toMillis()) {
                         final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(h, a.releaseCompletedMs, streamTime);
                         // Back to baseline: the recent rate is no longer significantly above it (not merely too few to call).
                         if (recent.result().pValue() >= evaluator.settings().alpha()) {
@@ -124,39 +121,16 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
 
     private void emit(final String org, final FailureHistory h, final FailureHistory.AlertState a,
                       final PostDeployFailureEvaluator.Evaluation e, final AlertStatus status, final long now) {
-        if (status != AlertStatus.TRIGGERED) {
-            a.sequence++;
-        }
-        a.status = status.name();
-        a.lastReportedCount = e.result().current();
-        a.lastEmittedMs = now;
-        final String dedupKey = org + "|" + a.releaseId + "|" + NAME + "|failures";
-        final Map<String, String> evidence = evaluator.evidence(e, h, a);
         final RateComparison.Result r = e.result();
-        final String summary = switch (status) {
-            case RESOLVED -> String.format(Locale.ROOT, "Failures back to baseline after deploy %s (%d in the last %d min)",
-                a.releaseId, r.current(), Duration.ofMillis(e.currentToMs() - e.currentFromMs()).toMinutes());
-            default -> String.format(Locale.ROOT, "Failures up %.1fx after deploy %s: %d in %d min vs %.2f/h before (p=%.2g)",
-                r.rateRatio(), a.releaseId, r.current(), Duration.ofMillis(e.currentToMs() - e.currentFromMs()).toMinutes(),
-                r.baselineRate(), r.pValue());
-        };
-        final Alert alert = Alert.newBuilder()
-            .setAlertId(dedupKey + "#" + a.sequence)
-            .setDedupKey(dedupKey)
-            .setStatus(status)
-            .setSeverity(r.rateRatio() >= 10 ? Severity.CRITICAL : Severity.ERROR)
-            .setOrgId(org)
-            .setReleaseId(a.releaseId)
-            .setDetector(NAME)
-            .setSubject("failures")
-            .setSummary(summary)
-            .setEvidence(evidence)
-            .setWindowStart(Instant.ofEpochMilli(e.currentFromMs()))
-            .setWindowEnd(Instant.ofEpochMilli(e.currentToMs()))
-            .setSequence(a.sequence)
-            .setEventTime(Instant.ofEpochMilli(now))
-            .build();
-        LOG.info("Alert {} '{}': {}", status, dedupKey, summary);
-        context.forward(new Record<>(dedupKey, alert, now));
+        final long minutes = Duration.ofMillis(e.currentToMs() - e.currentFromMs()).toMinutes();
+        final String summary = status == AlertStatus.RESOLVED
+            ? String.format(Locale.ROOT, "Failures back to baseline after deploy %s (%d in the last %d min)", a.releaseId, r.current(), minutes)
+            : String.format(Locale.ROOT, "Failures up %.1fx after deploy %s: %d in %d min vs %.2f/h before (p=%.2g)",
+                r.rateRatio(), a.releaseId, r.current(), minutes, r.baselineRate(), r.pValue());
+        final Alert alert = AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, "failures", "failures", summary,
+            r.rateRatio() >= 10 ? Severity.CRITICAL : Severity.ERROR, evaluator.evidence(e, h, a), e.currentFromMs(), e.currentToMs()),
+            r.current(), now);
+        LOG.info("Alert {} '{}': {}", status, alert.getDedupKey(), summary);
+        context.forward(new Record<>(alert.getDedupKey(), alert, now));
     }
 }

@@ -11,9 +11,10 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Turns raw Salesforce events into signals: Nebula Logger ERROR/FATAL entries and
- * BatchApexErrorEvents become FAILURE signals with a normalised signature and top stack frame;
- * every other event is an OBSERVATION (it proves the org was watched at that time, which rate
+ * Turns raw Salesforce events into signals: Nebula Logger ERROR/FATAL entries, BatchApexErrorEvents,
+ * ApexUnexpectedException log rows and 5xx REST calls become FAILURE signals with a normalised
+ * signature and top frame; ApiEventStream ElapsedTime, Lightning EffectivePageTime and EventLogFile
+ * RUN_TIME / EFFECTIVE_PAGE_TIME become LATENCY signals per operation; every other event is an OBSERVATION (it proves the org was watched at that time, which rate
  * baselines need when errors are rare). Pure, thread-safe.
  */
 public final class SignalNormalizer {
@@ -53,8 +54,58 @@ public final class SignalNormalizer {
         } else if (channel.equals("/event/BatchApexErrorEvent")) {
             return List.of(failure(event, signature(text(payload, "ExceptionType"), text(payload, "Message")),
                 topFrame(text(payload, "StackTrace"))));
+        } else if (channel.equals("/event/ApiEventStream")) {
+            return latency(event, "api " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"), number(payload, "ElapsedTime"));
+        } else if (channel.equals("/event/LightningUriEventStream")) {
+            return latency(event, "page " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"),
+                number(payload, "EffectivePageTime"));
+        } else if (channel.equals("elf/ApexUnexpectedException")) {
+            return List.of(failure(event, signature(text(payload, "EXCEPTION_TYPE"), text(payload, "EXCEPTION_MESSAGE")),
+                topFrame(text(payload, "STACK_TRACE"))));
+        } else if (channel.equals("elf/ApexExecution")) {
+            return latency(event, "apex " + text(payload, "ENTRY_POINT"), number(payload, "RUN_TIME"));
+        } else if (channel.equals("elf/LightningPageView")) {
+            return latency(event, "page " + path(text(payload, "PAGE_URL")), number(payload, "EFFECTIVE_PAGE_TIME"));
+        } else if (channel.equals("elf/RestApi") || channel.equals("elf/API")) {
+            return restCall(event, payload);
         }
         return List.of(base(event, SignalKind.OBSERVATION, "observation").build());
+    }
+
+    /** A REST call: its latency, and a failure when the status is a server error. */
+    private static List<Signal> restCall(final SalesforceEvent event, final JsonNode p) {
+        final String operation = "rest " + text(p, "METHOD", "METHOD_NAME") + " " + path(text(p, "URI", "ENTITY_NAME"));
+        final List<Signal> out = new java.util.ArrayList<>(latency(event, operation, number(p, "RUN_TIME")));
+        final String status = text(p, "STATUS_CODE");
+        if (status.matches("5\\d\\d")) {
+            out.add(failure(event, "HTTP " + status + " " + operation, operation));
+        }
+        return out;
+    }
+
+    private static List<Signal> latency(final SalesforceEvent event, final String operation, final double millis) {
+        if (Double.isNaN(millis)) {
+            return List.of(base(event, SignalKind.OBSERVATION, "observation").build());
+        }
+        return List.of(base(event, SignalKind.LATENCY, operation.trim().replaceAll("\\s+", " ")).setValue(millis).build());
+    }
+
+    /** URL path with record ids and numbers masked: /lightning/r/Account/001xx.../view -> /lightning/r/Account/<id>/view. */
+    static String path(final String url) {
+        final String p = url.replaceFirst("^[a-z]+://[^/]+", "").replaceFirst("\\?.*$", "");
+        return NUMBER.matcher(SF_ID.matcher(p).replaceAll("<id>")).replaceAll("<n>");
+    }
+
+    private static double number(final JsonNode node, final String field) {
+        final JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Double.NaN;
+        }
+        try {
+            return v.isNumber() ? v.asDouble() : Double.parseDouble(v.asText().trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private static Signal failure(final SalesforceEvent event, final String signature, final String location) {

@@ -1,0 +1,38 @@
+package io.sfpulse.streams.detector;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Per-org latency state: for each operation, DDSketches per 5-minute event-time bucket (encoded),
+ * and per (release, operation) the post-deploy samples with their exceedances of the baseline's
+ * p50 and p95, plus the alert state. Plain data stored as JSON; not thread-safe.
+ */
+public final class LatencyHistory {
+
+    public static final long BUCKET_MS = 5 * 60_000L;
+
+    public Map<String, TreeMap<Long, String>> sketches = new HashMap<>();
+    public Map<String, Exceedances> afterDeploy = new HashMap<>();
+    public Map<String, FailureHistory.AlertState> alerts = new HashMap<>();
+
+    /** Post-deploy samples of one (release, operation) compared with its fixed pre-deploy baseline. */
+    public static final class Exceedances {
+        public long n;
+        public long aboveP50;
+        public long aboveP95;
+        public long lastSampleMs;
+        public double baselineP50 = Double.NaN;
+        public double baselineP95 = Double.NaN;
+        public double baselineP99 = Double.NaN;
+        public long baselineCount;
+        public String current; // encoded sketch of the post-deploy samples
+        public String recent = ""; // last samples: '1' above the baseline p95, '0' not (newest last)
+    }
+
+    public void prune(final long horizonMs) {
+        sketches.values().forEach(b -> b.headMap(horizonMs / BUCKET_MS).clear());
+        sketches.values().removeIf(TreeMap::isEmpty);
+    }
+}

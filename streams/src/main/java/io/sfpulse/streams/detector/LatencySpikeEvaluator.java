@@ -1,0 +1,121 @@
+package io.sfpulse.streams.detector;
+
+import io.sfpulse.streams.stats.ExceedanceTest;
+import io.sfpulse.streams.stats.LatencySketch;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Latency regressions after a deploy, per org and operation: the baseline distribution (DDSketch
+ * of the samples in the baseline window before the deploy) is frozen at the deploy; each later
+ * sample counts as exceeding the baseline p50 and/or p95; exact binomial tails test whether more
+ * samples than expected (50% and 5%) exceed them. Triggers when either test is significant with
+ * enough samples and the current p95 is at least {@code minRatio} times the baseline p95. Pure.
+ */
+public final class LatencySpikeEvaluator {
+
+    /** Settings. */
+    public record Settings(Duration window, Duration baseline, double alpha, long minBaselineSamples, long minSamples, double minRatio,
+                           Duration quiet) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofHours(2), Duration.ofHours(2), 0.001, 50, 20, 1.5, Duration.ofMinutes(30));
+        }
+    }
+
+    /** Verdict. */
+    public enum Verdict { SPIKE, NO_SPIKE, INCONCLUSIVE }
+
+    private final Settings settings;
+
+    public LatencySpikeEvaluator(final Settings settings) {
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The merged sketch of {@code buckets} in [fromMs, toMs). */
+    public static LatencySketch merged(final TreeMap<Long, String> buckets, final long fromMs, final long toMs) {
+        final LatencySketch sketch = LatencySketch.empty();
+        if (buckets != null) {
+            buckets.subMap(Math.floorDiv(fromMs, LatencyHistory.BUCKET_MS), true, Math.floorDiv(toMs - 1, LatencyHistory.BUCKET_MS), true)
+                .values().forEach(b -> sketch.merge(LatencySketch.decode(b)));
+        }
+        return sketch;
+    }
+
+    /** Freezes the baseline of an operation at the deploy. */
+    public void freezeBaseline(final LatencyHistory.Exceedances e, final TreeMap<Long, String> buckets, final long deployMs) {
+        final LatencySketch base = merged(buckets, deployMs - settings.baseline().toMillis(), deployMs);
+        e.baselineCount = base.count();
+        e.baselineP50 = base.quantile(0.50);
+        e.baselineP95 = base.quantile(0.95);
+        e.baselineP99 = base.quantile(0.99);
+    }
+
+    public void addSample(final LatencyHistory.Exceedances e, final double millis, final long t) {
+        e.n++;
+        if (millis > e.baselineP50) {
+            e.aboveP50++;
+        }
+        if (millis > e.baselineP95) {
+            e.aboveP95++;
+        }
+        e.lastSampleMs = Math.max(e.lastSampleMs, t);
+        final LatencySketch current = e.current == null ? LatencySketch.empty() : LatencySketch.decode(e.current);
+        current.add(millis);
+        e.current = current.encode();
+    }
+
+    public Verdict evaluate(final LatencyHistory.Exceedances e) {
+        if (e.baselineCount < settings.minBaselineSamples() || e.n < settings.minSamples()) {
+            return Verdict.INCONCLUSIVE;
+        }
+        final double p95 = LatencySketch.decode(e.current).quantile(0.95);
+        final boolean significant = pTail(e) < settings.alpha() || pMedian(e) < settings.alpha();
+        return significant && p95 >= settings.minRatio() * e.baselineP95 ? Verdict.SPIKE : Verdict.NO_SPIKE;
+    }
+
+    static double pTail(final LatencyHistory.Exceedances e) {
+        return ExceedanceTest.pValue(e.n, e.aboveP95, 0.95);
+    }
+
+    static double pMedian(final LatencyHistory.Exceedances e) {
+        return ExceedanceTest.pValue(e.n, e.aboveP50, 0.50);
+    }
+
+    public Map<String, String> evidence(final LatencyHistory.Exceedances e, final String operation, final FailureHistory.AlertState a) {
+        final LatencySketch current = LatencySketch.decode(e.current);
+        final Map<String, String> m = new LinkedHashMap<>();
+        m.put("test", "exact binomial exceedance tests of the baseline p50 and p95 (DDSketch, 1% relative accuracy)");
+        m.put("operation", operation);
+        m.put("alpha", fmt(settings.alpha()));
+        m.put("baselineWindow", Instant.ofEpochMilli(a.releaseCompletedMs - settings.baseline().toMillis()) + "/"
+            + Instant.ofEpochMilli(a.releaseCompletedMs));
+        m.put("baselineSamples", String.valueOf(e.baselineCount));
+        m.put("currentSamples", String.valueOf(e.n));
+        m.put("p50Before", fmt(e.baselineP50));
+        m.put("p95Before", fmt(e.baselineP95));
+        m.put("p99Before", fmt(e.baselineP99));
+        m.put("p50After", fmt(current.quantile(0.50)));
+        m.put("p95After", fmt(current.quantile(0.95)));
+        m.put("p99After", fmt(current.quantile(0.99)));
+        m.put("p95Ratio", fmt(current.quantile(0.95) / e.baselineP95));
+        m.put("aboveBaselineP95", e.aboveP95 + " of " + e.n + " (expected 5%)");
+        m.put("pValueTail", String.format(Locale.ROOT, "%.3g", pTail(e)));
+        m.put("pValueMedian", String.format(Locale.ROOT, "%.3g", pMedian(e)));
+        m.put("deployId", a.releaseId);
+        m.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs).toString());
+        m.put("suspectComponents", String.join(", ", PostDeployFailureEvaluator.suspects(a.components, java.util.Set.of(operation))));
+        return m;
+    }
+
+    private static String fmt(final double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+}

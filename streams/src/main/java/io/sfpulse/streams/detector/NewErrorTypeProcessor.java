@@ -1,0 +1,135 @@
+package io.sfpulse.streams.detector;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.AlertStatus;
+import io.sfpulse.schemas.alert.Severity;
+import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.schemas.signal.SignalKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raises one alert per error signature that a release introduced (see {@link NewErrorTypeEvaluator}):
+ * TRIGGERED when it reaches the minimum count, UPDATED when its count doubles, RESOLVED when it has
+ * been quiet for a while (stream-time punctuation). Dedup key: org|release|detector|signature hash.
+ */
+public final class NewErrorTypeProcessor implements Processor<String, Signal, String, Alert> {
+
+    public static final String NAME = "new-error-types";
+    public static final String STORE = NAME + "-store";
+    private static final Logger LOG = LoggerFactory.getLogger(NewErrorTypeProcessor.class);
+
+    private final NewErrorTypeEvaluator evaluator;
+    private ProcessorContext<String, Alert> context;
+    private KeyValueStore<String, SignatureHistory> store;
+
+    public NewErrorTypeProcessor(final NewErrorTypeEvaluator evaluator) {
+        this.evaluator = evaluator;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Alert> ctx) {
+        this.context = ctx;
+        this.store = ctx.getStateStore(STORE);
+        ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::resolveQuiet);
+    }
+
+    @Override
+    public void process(final Record<String, Signal> record) {
+        final Signal s = record.value();
+        if (s == null || record.key() == null) {
+            return;
+        }
+        SignatureHistory h = store.get(record.key());
+        if (h == null) {
+            h = new SignatureHistory();
+        }
+        final long t = s.getEventTime().toEpochMilli();
+        if (s.getKind() == SignalKind.FAILURE && s.getSignature() != null) {
+            h.add(t, s.getSignature(), s.getLocation(), s.getReleaseId());
+            if (s.getReleaseId() != null && s.getReleaseCompletedTime() != null) {
+                onFailure(record.key(), h, s, t);
+            }
+        } else {
+            h.observe(t);
+        }
+        h.prune(t - evaluator.settings().lookback().toMillis());
+        store.put(record.key(), h);
+    }
+
+    private void onFailure(final String org, final SignatureHistory h, final Signal s, final long now) {
+        final String key = s.getReleaseId() + "|" + s.getSignature();
+        final FailureHistory.AlertState a = h.alerts.computeIfAbsent(key, k -> {
+            final FailureHistory.AlertState n = new FailureHistory.AlertState();
+            n.releaseId = s.getReleaseId();
+            n.releaseCompletedMs = s.getReleaseCompletedTime().toEpochMilli();
+            n.components = new java.util.ArrayList<>(s.getReleaseComponents());
+            return n;
+        });
+        final NewErrorTypeEvaluator.Verdict v = evaluator.evaluate(h, s.getSignature(), s.getReleaseId(), a.releaseCompletedMs, now);
+        if (v != NewErrorTypeEvaluator.Verdict.NEW) {
+            if (v == NewErrorTypeEvaluator.Verdict.KNOWN) {
+                h.alerts.remove(key);
+            }
+            return;
+        }
+        final int count = h.countsByRelease.get(s.getReleaseId()).get(s.getSignature());
+        if (a.status == null) {
+            emit(org, h, s.getSignature(), a, AlertStatus.TRIGGERED, count, now);
+        } else if (!"RESOLVED".equals(a.status) && count >= 2 * a.lastReportedCount) {
+            emit(org, h, s.getSignature(), a, AlertStatus.UPDATED, count, now);
+        }
+    }
+
+    private void resolveQuiet(final long streamTime) {
+        try (KeyValueIterator<String, SignatureHistory> all = store.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, SignatureHistory> entry = all.next();
+                boolean changed = false;
+                for (final Map.Entry<String, FailureHistory.AlertState> e : entry.value.alerts.entrySet()) {
+                    final FailureHistory.AlertState a = e.getValue();
+                    final String signature = e.getKey().substring(e.getKey().indexOf('|') + 1);
+                    if (AlertLifecycle.isOpen(a) && evaluator.quiet(entry.value, signature, streamTime)) {
+                        emit(entry.key, entry.value, signature, a, AlertStatus.RESOLVED, (int) a.lastReportedCount, streamTime);
+                        changed = true;
+                    }
+                }
+                if (changed) {
+                    store.put(entry.key, entry.value);
+                }
+            }
+        }
+    }
+
+    private void emit(final String org, final SignatureHistory h, final String signature, final FailureHistory.AlertState a,
+                      final AlertStatus status, final int count, final long now) {
+        final String summary = status == AlertStatus.RESOLVED
+            ? "New error no longer occurring after deploy " + a.releaseId + ": " + signature
+            : "New error after deploy " + a.releaseId + " (" + count + "x, never seen before): " + signature;
+        final Alert alert = AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, hash(signature), signature, summary,
+            Severity.ERROR, evaluator.evidence(h, signature, a), a.releaseCompletedMs, now), count, now);
+        LOG.info("Alert {} '{}': {}", status, alert.getDedupKey(), summary);
+        context.forward(new Record<>(alert.getDedupKey(), alert, now));
+    }
+
+    /** Short stable id of a signature for the dedup key (signatures can be long). */
+    static String hash(final String signature) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(signature.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
