@@ -40,6 +40,12 @@ public final class DetectionConfig extends AbstractConfig {
     public static final String NE_QUIET_MS_CONFIG = "detector.new-error-types.quiet.ms";
 
     public static final String LATENCY_CHANNELS_CONFIG = "streams.latency.channels";
+    public static final String DATA_CHANNELS_CONFIG = "streams.data.channels";
+    public static final String DA_WINDOW_MS_CONFIG = "detector.data-anomalies.window.ms";
+    public static final String DA_BASELINE_MS_CONFIG = "detector.data-anomalies.baseline.ms";
+    public static final String DA_ALPHA_CONFIG = "detector.data-anomalies.alpha";
+    public static final String DA_MIN_COUNT_CONFIG = "detector.data-anomalies.min.count";
+    public static final String DA_MIN_RATIO_CONFIG = "detector.data-anomalies.min.ratio";
     public static final String LS_WINDOW_MS_CONFIG = "detector.latency-spikes.window.ms";
     public static final String LS_BASELINE_MS_CONFIG = "detector.latency-spikes.baseline.ms";
     public static final String LS_ALPHA_CONFIG = "detector.latency-spikes.alpha";
@@ -79,6 +85,12 @@ public final class DetectionConfig extends AbstractConfig {
         .define(LATENCY_CHANNELS_CONFIG, Type.LIST, List.of("/event/ApiEventStream", "/event/LightningUriEventStream", "elf/ApexExecution",
             "elf/RestApi", "elf/LightningPageView", "elf/ApexUnexpectedException"), Importance.MEDIUM,
             "Channels whose ingest topics carry latencies (and failures such as 5xx REST calls).")
+        .define(DATA_CHANNELS_CONFIG, Type.LIST, List.of("/data/ChangeEvents"), Importance.MEDIUM, "Change Data Capture channels read.")
+        .define(DA_WINDOW_MS_CONFIG, Type.LONG, Duration.ofHours(1).toMillis(), Importance.MEDIUM, "Detection window after a deploy.")
+        .define(DA_BASELINE_MS_CONFIG, Type.LONG, Duration.ofHours(2).toMillis(), Importance.MEDIUM, "Baseline span before a deploy.")
+        .define(DA_ALPHA_CONFIG, Type.DOUBLE, 0.001, ConfigDef.Range.between(1e-12, 0.5), Importance.MEDIUM, "Significance level.")
+        .define(DA_MIN_COUNT_CONFIG, Type.LONG, 20L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, "Fewest records changed before an anomaly can alert.")
+        .define(DA_MIN_RATIO_CONFIG, Type.DOUBLE, 3.0, ConfigDef.Range.atLeast(1.0), Importance.MEDIUM, "Smallest rate ratio that alerts.")
         .define(LS_WINDOW_MS_CONFIG, Type.LONG, LS.window().toMillis(), Importance.MEDIUM, "Detection window after a deploy.")
         .define(LS_BASELINE_MS_CONFIG, Type.LONG, LS.baseline().toMillis(), Importance.MEDIUM, "Baseline span before a deploy.")
         .define(LS_ALPHA_CONFIG, Type.DOUBLE, LS.alpha(), ConfigDef.Range.between(1e-12, 0.5), Importance.MEDIUM, "Significance level.")
@@ -115,6 +127,13 @@ public final class DetectionConfig extends AbstractConfig {
             ms(PD_COOLDOWN_MS_CONFIG));
     }
 
+    /** Data anomalies use the exact rate test with their own thresholds (counts are records changed). */
+    public PostDeployFailureSettings dataAnomalies() {
+        return new PostDeployFailureSettings(ms(DA_WINDOW_MS_CONFIG), ms(DA_BASELINE_MS_CONFIG), ms(PD_RESOLVE_WINDOW_MS_CONFIG),
+            getDouble(DA_ALPHA_CONFIG), getLong(DA_MIN_COUNT_CONFIG), getDouble(DA_MIN_RATIO_CONFIG), ms(PD_MIN_BASELINE_MS_CONFIG),
+            ms(PD_COOLDOWN_MS_CONFIG));
+    }
+
     public io.sfpulse.streams.detector.LatencySpikeEvaluator.Settings latencySpikes() {
         return new io.sfpulse.streams.detector.LatencySpikeEvaluator.Settings(ms(LS_WINDOW_MS_CONFIG), ms(LS_BASELINE_MS_CONFIG),
             getDouble(LS_ALPHA_CONFIG), getLong(LS_MIN_BASELINE_CONFIG), getLong(LS_MIN_SAMPLES_CONFIG), getDouble(LS_MIN_RATIO_CONFIG),
@@ -125,6 +144,7 @@ public final class DetectionConfig extends AbstractConfig {
     public List<String> inputChannels() {
         final java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(getList(FAILURE_CHANNELS_CONFIG));
         all.addAll(getList(LATENCY_CHANNELS_CONFIG));
+        all.addAll(getList(DATA_CHANNELS_CONFIG));
         return List.copyOf(all);
     }
 

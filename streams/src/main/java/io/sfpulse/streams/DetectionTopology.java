@@ -6,6 +6,8 @@ import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.streams.detector.DataAnomalyHistory;
+import io.sfpulse.streams.detector.DataAnomalyProcessor;
 import io.sfpulse.streams.detector.FailureHistory;
 import io.sfpulse.streams.detector.LatencyHistory;
 import io.sfpulse.streams.detector.LatencySpikeEvaluator;
@@ -109,8 +111,14 @@ public final class DetectionTopology {
             detector(() -> new LatencySpikeProcessor(latency), LatencySpikeProcessor.STORE, LatencyHistory.class),
             Named.as(LatencySpikeProcessor.NAME));
 
+        final PostDeployFailureEvaluator data = new PostDeployFailureEvaluator(config.dataAnomalies());
+        final KStream<String, Alert> dataAlerts = enriched.process(
+            detector(() -> new DataAnomalyProcessor(data), DataAnomalyProcessor.STORE, DataAnomalyHistory.class),
+            Named.as(DataAnomalyProcessor.NAME));
+
         failureAlerts.merge(newErrorAlerts, Named.as("merge-alerts"))
             .merge(latencyAlerts, Named.as("merge-latency-alerts"))
+            .merge(dataAlerts, Named.as("merge-data-alerts"))
             .to(TopicNames.ALERTS, Produced.with(Serdes.String(), topics.alerts().valueSerde()).withName("alerts-sink"));
         return builder.build();
     }

@@ -37,6 +37,7 @@ class DetectionTopologyTest {
     private TestInputTopic<String, SalesforceEvent> events;
     private TestInputTopic<String, DeploymentMarker> markers;
     private TestInputTopic<String, SalesforceEvent> api;
+    private TestInputTopic<String, SalesforceEvent> cdc;
     private TestOutputTopic<String, Alert> alerts;
     private TestOutputTopic<String, Signal> enriched;
     private Topology topology;
@@ -60,6 +61,8 @@ class DetectionTopologyTest {
             topics.channel(Fixtures.LOG_CHANNEL).valueSerde().serializer());
         api = driver.createInputTopic(TopicNames.forChannel(Fixtures.API_CHANNEL), new StringSerializer(),
             topics.channel(Fixtures.API_CHANNEL).valueSerde().serializer());
+        cdc = driver.createInputTopic(TopicNames.forChannel(Fixtures.CDC_CHANNEL), new StringSerializer(),
+            topics.channel(Fixtures.CDC_CHANNEL).valueSerde().serializer());
         markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
         alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
         enriched = driver.createOutputTopic(TopicNames.SIGNALS_ENRICHED, new StringDeserializer(),
@@ -240,6 +243,66 @@ class DetectionTopologyTest {
         final java.util.Random random = new java.util.Random(11);
         latencyScenario("0Af000000000009AAA", i -> i < 30 ? 450 + 40 * random.nextGaussian() : 200 + 20 * random.nextGaussian(), 60);
         assertThat(latencyAlerts()).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
+    }
+
+    private void change(final SalesforceEvent e) {
+        cdc.pipeInput(e.getOrgId(), e, e.getEventTime());
+    }
+
+    /** Two hours of ordinary Account changes by two users: an update a minute, a delete every 30 minutes. */
+    private void dataBaseline() {
+        for (int m = 0; m < 120; m++) {
+            final Instant at = T0.plus(Duration.ofMinutes(m));
+            change(Fixtures.accountChange(at, "UPDATE", m % 2 == 0 ? "005USERA" : "005USERB"));
+            if (m % 30 == 7) {
+                change(Fixtures.accountChange(at.plusSeconds(20), "DELETE", "005USERA"));
+            }
+        }
+    }
+
+    private List<Alert> dataAlerts() {
+        return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("data-anomalies")).toList();
+    }
+
+    @Test
+    void shouldFlagDeleteBurstAndMassUpdateByOneAutomationUser() {
+        dataBaseline();
+        deploy("0Af000000000010AAA");
+        for (int i = 0; i < 60; i++) {
+            final Instant at = DEPLOY.plusSeconds(60L + 5L * i);
+            change(Fixtures.accountChange(at, "DELETE", "005AUTOMATION"));
+            change(Fixtures.accountChange(at.plusSeconds(1), "UPDATE", "005AUTOMATION", "Industry"));
+        }
+        final List<Alert> out = dataAlerts();
+        assertThat(out).extracting(Alert::getSubject)
+            .contains("deletes Account", "updates Account by 005AUTOMATION", "nulled Account.Industry");
+        final Alert deletes = out.stream().filter(a -> a.getSubject().equals("deletes Account")).findFirst().orElseThrow();
+        assertThat(deletes.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
+        assertThat(deletes.getSeverity()).isEqualTo(io.sfpulse.schemas.alert.Severity.ERROR);
+        assertThat(deletes.getEvidence()).containsEntry("anomaly", "deletes Account").containsKey("pValue").containsKey("series");
+        assertThat(Double.parseDouble(deletes.getEvidence().get("pValue"))).isLessThan(0.001);
+    }
+
+    @Test
+    void shouldStayQuietOnOrdinaryDataChangesAfterDeploy() {
+        dataBaseline();
+        deploy("0Af000000000011AAA");
+        for (int m = 0; m < 60; m++) {
+            change(Fixtures.accountChange(DEPLOY.plus(Duration.ofMinutes(m)), "UPDATE", m % 2 == 0 ? "005USERA" : "005USERB"));
+        }
+        assertThat(dataAlerts()).isEmpty();
+    }
+
+    @Test
+    void shouldAlertOnGapOverflow() {
+        dataBaseline();
+        deploy("0Af000000000012AAA");
+        change(Fixtures.accountChange(DEPLOY.plusSeconds(90), "GAP_OVERFLOW", "005AUTOMATION"));
+        assertThat(dataAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getSubject()).isEqualTo("gap overflow Account");
+            assertThat(a.getSeverity()).isEqualTo(io.sfpulse.schemas.alert.Severity.WARNING);
+            assertThat(a.getReleaseId()).isEqualTo("0Af000000000012AAA");
+        });
     }
 
     @Test

@@ -35,6 +35,21 @@ final class Fixtures {
             .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
     }
 
+    static final String CDC_CHANNEL = "/data/ChangeEvents";
+
+    /** A CometD change event on Account by {@code user}; {@code nulled} fields are sent as null. */
+    static SalesforceEvent accountChange(final Instant at, final String type, final String user, final String... nulled) {
+        final StringBuilder body = new StringBuilder();
+        for (final String f : nulled) {
+            body.append(",\"").append(f).append("\":null");
+        }
+        final String payload = String.format("{\"ChangeEventHeader\":{\"entityName\":\"Account\",\"recordIds\":[\"001000000000001AAA\"],"
+            + "\"changeType\":\"%s\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1}%s}",
+            type, user, at.toEpochMilli(), UUID.randomUUID(), body);
+        return SalesforceEvent.newBuilder().setOrgId(ORG).setChannel(CDC_CHANNEL).setSource(EventSource.COMETD)
+            .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
+    }
+
     static SalesforceEvent error(final Instant at) {
         return logEntry(at, "ERROR", "System.NullPointerException", "Attempt to de-reference a null object on 001000000000123AAA",
             "Class.InvoiceService.calculate: line 42, column 1");

@@ -54,6 +54,8 @@ public final class SignalNormalizer {
         } else if (channel.equals("/event/BatchApexErrorEvent")) {
             return List.of(failure(event, signature(text(payload, "ExceptionType"), text(payload, "Message")),
                 topFrame(text(payload, "StackTrace"))));
+        } else if (channel.startsWith("/data/") && payload.has("ChangeEventHeader")) {
+            return List.of(dataChange(event, payload));
         } else if (channel.equals("/event/ApiEventStream")) {
             return latency(event, "api " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"), number(payload, "ElapsedTime"));
         } else if (channel.equals("/event/LightningUriEventStream")) {
@@ -70,6 +72,23 @@ public final class SignalNormalizer {
             return restCall(event, payload);
         }
         return List.of(base(event, SignalKind.OBSERVATION, "observation").build());
+    }
+
+    /** A CDC event: entity, change type, commit user, record count and the fields the change set to null. */
+    private static Signal dataChange(final SalesforceEvent event, final JsonNode payload) {
+        final JsonNode header = payload.get("ChangeEventHeader");
+        final java.util.Map<String, String> attrs = new java.util.LinkedHashMap<>();
+        attrs.put("changeType", text(header, "changeType"));
+        attrs.put("commitUser", text(header, "commitUser"));
+        attrs.put("records", String.valueOf(Math.max(1, header.path("recordIds").size())));
+        final List<String> nulled = new java.util.ArrayList<>();
+        payload.fields().forEachRemaining(f -> {
+            if (f.getValue().isNull() && !f.getKey().equals("ChangeEventHeader")) {
+                nulled.add(f.getKey());
+            }
+        });
+        attrs.put("nulledFields", String.join(",", nulled));
+        return base(event, SignalKind.DATA_CHANGE, text(header, "entityName")).setAttributes(attrs).build();
     }
 
     /** A REST call: its latency, and a failure when the status is a server error. */
