@@ -21,8 +21,9 @@ final class BenchCommand {
             System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
         switch (which) {
             case "ingest" -> new IngestBenchmark(out).run(events);
+            case "streams" -> new io.sfpulse.app.bench.StreamsBenchmark(out).run(events);
             default -> {
-                out.println("Unknown benchmark '" + which + "' (available: ingest)");
+                out.println("Unknown benchmark '" + which + "' (available: ingest, streams)");
                 return 2;
             }
         }

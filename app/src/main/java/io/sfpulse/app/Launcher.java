@@ -27,7 +27,7 @@ public final class Launcher {
                                Announce a release (CI/CD) to a running sfpulse's marker API
                                (marker.api.port, marker.api.token).
 
-          bench [ingest] [--events N]
+          bench [ingest|streams] [--events N]
                                Measure throughput on this machine with a real broker; prints a
                                Markdown table for BENCHMARKS.md (not part of the tests).
 

@@ -21,6 +21,7 @@ public final class DetectionConfig extends AbstractConfig {
     public static final String STATE_DIR_CONFIG = "streams.state.dir";
     public static final String PROCESSING_GUARANTEE_CONFIG = "streams.processing.guarantee";
     public static final String COMMIT_INTERVAL_MS_CONFIG = "streams.commit.interval.ms";
+    public static final String NUM_THREADS_CONFIG = "streams.num.threads";
     public static final String FAILURE_CHANNELS_CONFIG = "streams.failure.channels";
     public static final String JOIN_GRACE_MS_CONFIG = "streams.join.grace.ms";
     public static final String MARKER_HISTORY_MS_CONFIG = "streams.marker.history.ms";
@@ -68,6 +69,7 @@ public final class DetectionConfig extends AbstractConfig {
             ConfigDef.ValidString.in(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2), Importance.MEDIUM,
             "at_least_once or exactly_once_v2 (needs 3 brokers by default, or transaction.state.log settings for one).")
         .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Importance.LOW, "How often progress is committed; low keeps alerts prompt.")
+        .define(NUM_THREADS_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, "Stream threads of this instance.")
         .define(FAILURE_CHANNELS_CONFIG, Type.LIST, List.of("/event/LogEntryEvent__e", "/event/BatchApexErrorEvent"), Importance.HIGH,
             "Salesforce channels whose ingest topics carry failures (and observations).")
         .define(JOIN_GRACE_MS_CONFIG, Type.LONG, 60_000L, Importance.MEDIUM,
@@ -168,6 +170,7 @@ public final class DetectionConfig extends AbstractConfig {
         p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_THREADS_CONFIG));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Wait briefly for data on all co-partitioned inputs so markers and signals interleave by event time.

@@ -37,6 +37,7 @@ public final class DataAnomalyProcessor implements Processor<String, Signal, Str
     private final PostDeployFailureEvaluator evaluator;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, DataAnomalyHistory> store;
+    private final ObservedSince observed = new ObservedSince();
 
     public DataAnomalyProcessor(final PostDeployFailureEvaluator evaluator) {
         this.evaluator = evaluator;
@@ -77,12 +78,16 @@ public final class DataAnomalyProcessor implements Processor<String, Signal, Str
         if (s == null || record.key() == null) {
             return;
         }
+        final long t = s.getEventTime().toEpochMilli();
+        if (s.getKind() != SignalKind.DATA_CHANGE && observed.alreadyPersisted(record.key(), t)) {
+            return;
+        }
         final DataAnomalyHistory stored = store.get(record.key());
         final DataAnomalyHistory h = stored != null ? stored : new DataAnomalyHistory();
-        final long t = s.getEventTime().toEpochMilli();
         if (s.getKind() != SignalKind.DATA_CHANGE) {
             h.observe(t);
             store.put(record.key(), h);
+            observed.persisted(record.key(), h.firstObservedMs);
             return;
         }
         final String type = s.getAttributes().getOrDefault("changeType", "");
@@ -99,6 +104,7 @@ public final class DataAnomalyProcessor implements Processor<String, Signal, Str
         h.prune(t - cfg.baseline().toMillis() - cfg.window().toMillis() - Duration.ofHours(1).toMillis());
         h.alerts.values().removeIf(a -> a.status == null && t - a.releaseCompletedMs > cfg.window().toMillis());
         store.put(record.key(), h);
+        observed.persisted(record.key(), h.firstObservedMs);
     }
 
     private FailureHistory.AlertState state(final DataAnomalyHistory h, final Signal s, final String key) {

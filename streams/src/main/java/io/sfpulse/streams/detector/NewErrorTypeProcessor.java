@@ -33,6 +33,7 @@ public final class NewErrorTypeProcessor implements Processor<String, Signal, St
     private final NewErrorTypeEvaluator evaluator;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, SignatureHistory> store;
+    private final ObservedSince observed = new ObservedSince();
 
     public NewErrorTypeProcessor(final NewErrorTypeEvaluator evaluator) {
         this.evaluator = evaluator;
@@ -51,12 +52,16 @@ public final class NewErrorTypeProcessor implements Processor<String, Signal, St
         if (s == null || record.key() == null) {
             return;
         }
+        final long t = s.getEventTime().toEpochMilli();
+        final boolean relevant = s.getKind() == SignalKind.FAILURE && s.getSignature() != null;
+        if (!relevant && observed.alreadyPersisted(record.key(), t)) {
+            return;
+        }
         SignatureHistory h = store.get(record.key());
         if (h == null) {
             h = new SignatureHistory();
         }
-        final long t = s.getEventTime().toEpochMilli();
-        if (s.getKind() == SignalKind.FAILURE && s.getSignature() != null) {
+        if (relevant) {
             h.add(t, s.getSignature(), s.getLocation(), s.getReleaseId());
             if (s.getReleaseId() != null && s.getReleaseCompletedTime() != null) {
                 onFailure(record.key(), h, s, t);
@@ -66,6 +71,7 @@ public final class NewErrorTypeProcessor implements Processor<String, Signal, St
         }
         h.prune(t - evaluator.settings().lookback().toMillis());
         store.put(record.key(), h);
+        observed.persisted(record.key(), h.firstObservedMs);
     }
 
     private void onFailure(final String org, final SignatureHistory h, final Signal s, final long now) {

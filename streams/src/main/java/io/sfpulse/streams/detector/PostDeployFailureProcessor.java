@@ -34,6 +34,7 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
     private final PostDeployFailureEvaluator evaluator;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, FailureHistory> store;
+    private final ObservedSince observed = new ObservedSince();
 
     public PostDeployFailureProcessor(final PostDeployFailureEvaluator evaluator) {
         this.evaluator = evaluator;
@@ -52,8 +53,11 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
         if (s == null || record.key() == null) {
             return;
         }
-        final FailureHistory h = load(record.key());
         final long t = s.getEventTime().toEpochMilli();
+        if (s.getKind() != SignalKind.FAILURE && observed.alreadyPersisted(record.key(), t)) {
+            return; // nothing to record: the org is already known to be observed since at most t
+        }
+        final FailureHistory h = load(record.key());
         if (s.getKind() == SignalKind.FAILURE) {
             h.addFailure(t, s.getReleaseId(), s.getSignature(), s.getLocation());
             if (s.getReleaseId() != null && s.getReleaseCompletedTime() != null) {
@@ -67,6 +71,7 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
         h.prune(t - cfg.baseline().toMillis() - cfg.window().toMillis() - Duration.ofHours(1).toMillis());
         h.alerts.values().removeIf(a -> a.status == null && t - a.releaseCompletedMs > cfg.window().toMillis());
         store.put(record.key(), h);
+        observed.persisted(record.key(), h.firstObservedMinute * 60_000);
     }
 
     private FailureHistory load(final String org) {

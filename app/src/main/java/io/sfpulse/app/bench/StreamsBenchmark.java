@@ -1,0 +1,148 @@
+package io.sfpulse.app.bench;
+
+import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.deploy.MarkerSource;
+import io.sfpulse.schemas.event.EventSource;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.streams.DetectionConfig;
+import io.sfpulse.streams.DetectionService;
+import io.sfpulse.streams.DetectionTopology;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Detection throughput: N Salesforce events (Nebula log entries and ApiEventStream latencies over
+ * 20 orgs, 3 hours of event time around a deploy per org) pre-loaded into the input topics of a
+ * real broker; the Kafka Streams application is started and timed until every signal is on the
+ * enriched topic (all four detectors evaluate every signal on the way). Runs with 1 and 2 stream
+ * threads over 2 partitions.
+ */
+public final class StreamsBenchmark {
+
+    private static final int ORGS = 20;
+    private final PrintStream out;
+
+    public StreamsBenchmark(final PrintStream out) {
+        this.out = out;
+    }
+
+    public void run(final int events) throws Exception {
+        final List<double[]> rows = new ArrayList<>();
+        for (final int threads : new int[] {1, 2}) {
+            rows.add(new double[] {threads, once(events, threads)});
+        }
+        out.printf("%nDetection (Kafka Streams, 4 detectors), %d events over %d orgs, 2 partitions%n", events, ORGS);
+        out.printf("| stream threads | events | seconds | signals/s | vs 1 thread |%n|---|---|---|---|---|%n");
+        for (final double[] r : rows) {
+            out.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.2fx |%n", (int) r[0], events, r[1], events / r[1], rows.get(0)[1] / r[1]);
+        }
+    }
+
+    private double once(final int events, final int threads) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start()) {
+            final Map<String, Object> props = new HashMap<>();
+            props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+            props.put(DetectionConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sfpulse-bench-streams").toString());
+            props.put(DetectionConfig.APPLICATION_ID_CONFIG, "sfpulse-bench-" + UUID.randomUUID());
+            props.put(DetectionConfig.NUM_THREADS_CONFIG, threads);
+            final DetectionConfig config = new DetectionConfig(props);
+            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(config));
+            topics.add(TopicNames.DEPLOYMENT_MARKERS);
+            topics.add(TopicNames.SIGNALS_ENRICHED);
+            topics.add(TopicNames.ALERTS);
+            kafka.createTopics(2, topics);
+            load(kafka.bootstrapServers(), Topics.create(SfpulseSerdes.forRegistry(registry.url())), events);
+            final long start = System.nanoTime();
+            try (DetectionService service = new DetectionService(config).start();
+                 Admin admin = kafka.admin()) {
+                while (enriched(admin) < events) {
+                    Thread.sleep(100); // sampling end offsets
+                    if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
+                        throw new IllegalStateException("streams benchmark did not finish");
+                    }
+                }
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                out.printf(Locale.ROOT, "[bench] streams threads=%d: %d signals in %.2f s%n", threads, events, seconds);
+                return seconds;
+            }
+        }
+    }
+
+    private static void load(final String bootstrap, final Topics topics, final int events) throws Exception {
+        final Instant t0 = Instant.parse("2026-11-20T09:00:00Z");
+        final Instant deploy = t0.plus(Duration.ofHours(2));
+        final Random random = new Random(1);
+        try (KafkaProducer<String, SalesforceEvent> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(),
+                topics.channel("/event/LogEntryEvent__e").valueSerde().serializer());
+             KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                 new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer())) {
+            for (int o = 0; o < ORGS; o++) {
+                final String org = String.format("00D%015d", o);
+                markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null, deploy.toEpochMilli(), org, DeploymentMarker.newBuilder()
+                    .setOrgId(org).setDeployId("0Af" + o).setSource(MarkerSource.DEPLOY_REQUEST).setStatus("Succeeded").setCompletedTime(deploy)
+                    .setComponents(List.of("ApexClass:InvoiceService")).setComponentCount(1).build()));
+            }
+            markers.flush();
+            final long spanMs = Duration.ofHours(3).toMillis();
+            for (int i = 0; i < events; i++) {
+                final String org = String.format("00D%015d", i % ORGS);
+                final Instant at = t0.plusMillis((long) i * spanMs / events);
+                final boolean api = i % 2 == 0;
+                final String channel = api ? "/event/ApiEventStream" : "/event/LogEntryEvent__e";
+                final String payload = api
+                    ? String.format(Locale.ROOT, "{\"Operation\":\"Query\",\"QueriedEntities\":\"Account\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}",
+                        200 + 20 * random.nextGaussian(), at)
+                    : String.format("{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"System.DmlException\",\"ExceptionMessage__c\":"
+                        + "\"Insert failed row %d\",\"ExceptionStackTrace__c\":\"Class.AccountService.save: line 88\",\"CreatedDate\":\"%s\"}",
+                        i % 40 == 1 ? "ERROR" : "INFO", i % 7, at);
+                final SalesforceEvent e = SalesforceEvent.newBuilder().setOrgId(org).setChannel(channel).setSource(EventSource.COMETD)
+                    .setReplayId((long) i).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
+                producer.send(new ProducerRecord<>(TopicNames.forChannel(channel), null, at.toEpochMilli(), org, e));
+            }
+            // The join holds signals for its grace period until stream time passes them: one later event per org
+            // (hence in every partition) releases the tail of the load. These flush events stay buffered themselves.
+            final Instant after = t0.plusMillis(spanMs).plus(Duration.ofMinutes(5));
+            for (int o = 0; o < ORGS; o++) {
+                final String org = String.format("00D%015d", o);
+                producer.send(new ProducerRecord<>(TopicNames.forChannel("/event/LogEntryEvent__e"), null, after.toEpochMilli(), org,
+                    SalesforceEvent.newBuilder().setOrgId(org).setChannel("/event/LogEntryEvent__e").setSource(EventSource.COMETD)
+                        .setReplayId(-1L).setEventUuid("flush-" + o).setEventTime(after).setReceivedTime(after)
+                        .setPayload("{\"LoggingLevel__c\":\"INFO\"}").build()));
+            }
+            producer.flush();
+        }
+    }
+
+    private static long enriched(final Admin admin) throws Exception {
+        final Map<TopicPartition, OffsetSpec> specs = Map.of(new TopicPartition(TopicNames.SIGNALS_ENRICHED, 0), OffsetSpec.latest(),
+            new TopicPartition(TopicNames.SIGNALS_ENRICHED, 1), OffsetSpec.latest());
+        return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+    }
+}
