@@ -11,15 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Data anomalies from Change Data Capture, per org: delete bursts and change-volume shifts per
@@ -28,26 +20,17 @@ import org.slf4j.LoggerFactory;
  * test of {@link PostDeployFailureEvaluator}; GAP_OVERFLOW events (more than 100,000 changes in one
  * transaction) alert at once. Lifecycle via {@link AlertLifecycle}; resolution on stream time.
  */
-public final class DataAnomalyProcessor implements Processor<String, Signal, String, Alert> {
+public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
 
     public static final String NAME = "data-anomalies";
     public static final String STORE = NAME + "-store";
-    private static final Logger LOG = LoggerFactory.getLogger(DataAnomalyProcessor.class);
 
     private final PostDeployFailureEvaluator evaluator;
-    private ProcessorContext<String, Alert> context;
-    private KeyValueStore<String, DataAnomalyHistory> store;
     private final ObservedSince observed = new ObservedSince();
 
     public DataAnomalyProcessor(final PostDeployFailureEvaluator evaluator) {
+        super(STORE);
         this.evaluator = evaluator;
-    }
-
-    @Override
-    public void init(final ProcessorContext<String, Alert> ctx) {
-        this.context = ctx;
-        this.store = ctx.getStateStore(STORE);
-        ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::resolveRecovered);
     }
 
     /** The anomaly keys one data change counts towards, with how much. */
@@ -146,32 +129,28 @@ public final class DataAnomalyProcessor implements Processor<String, Signal, Str
             final String summary = "More than 100,000 " + s.getSubject() + " changes in one transaction (GAP_OVERFLOW)"
                 + (s.getReleaseId() == null ? "" : " after deploy " + s.getReleaseId());
             forward(AlertLifecycle.next(a, AlertStatus.TRIGGERED, new AlertLifecycle.Draft(org, NAME, NewErrorTypeProcessor.hash(key), key,
-                summary, Severity.WARNING, evidence, now, now), 1, now), summary);
+                summary, Severity.WARNING, evidence, now, now), 1, now));
         }
     }
 
-    private void resolveRecovered(final long streamTime) {
-        try (KeyValueIterator<String, DataAnomalyHistory> all = store.all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, DataAnomalyHistory> entry = all.next();
-                boolean changed = false;
-                for (final Map.Entry<String, FailureHistory.AlertState> en : entry.value.alerts.entrySet()) {
-                    final FailureHistory.AlertState a = en.getValue();
-                    if (!AlertLifecycle.isOpen(a) || streamTime - a.lastEmittedMs < evaluator.settings().resolveWindow().toMillis()) {
-                        continue;
-                    }
-                    final String key = en.getKey().substring(en.getKey().indexOf('|') + 1);
-                    final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(entry.value.series(key), a.releaseCompletedMs, streamTime);
-                    if (recent.result().pValue() >= evaluator.settings().alpha()) {
-                        emit(entry.key, entry.value, key, a, recent, AlertStatus.RESOLVED, streamTime);
-                        changed = true;
-                    }
-                }
-                if (changed) {
-                    store.put(entry.key, entry.value);
-                }
+    @Override
+    protected void punctuate(final long streamTime) {
+        updateEachOrg((org, h) -> {
+        boolean changed = false;
+        for (final Map.Entry<String, FailureHistory.AlertState> en : h.alerts.entrySet()) {
+            final FailureHistory.AlertState a = en.getValue();
+            if (!AlertLifecycle.isOpen(a) || streamTime - a.lastEmittedMs < evaluator.settings().resolveWindow().toMillis()) {
+                continue;
+            }
+            final String key = en.getKey().substring(en.getKey().indexOf('|') + 1);
+            final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(h.series(key), a.releaseCompletedMs, streamTime);
+            if (recent.result().pValue() >= evaluator.settings().alpha()) {
+                emit(org, h, key, a, recent, AlertStatus.RESOLVED, streamTime);
+                changed = true;
             }
         }
+            return changed;
+        });
     }
 
     private void emit(final String org, final DataAnomalyHistory h, final String key, final FailureHistory.AlertState a,
@@ -185,12 +164,8 @@ public final class DataAnomalyProcessor implements Processor<String, Signal, Str
                 r.currentRate(), r.baselineRate(), r.rateRatio(), r.pValue());
         forward(AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, NewErrorTypeProcessor.hash(key), key, summary,
             key.startsWith("deletes") || key.startsWith("nulled") ? Severity.ERROR : Severity.WARNING, evidence, e.currentFromMs(),
-            e.currentToMs()), r.current(), now), summary);
+            e.currentToMs()), r.current(), now));
     }
 
-    private void forward(final Alert alert, final String summary) {
-        LOG.info("Alert {} '{}': {}", alert.getStatus(), alert.getDedupKey(), summary);
-        context.forward(new Record<>(alert.getDedupKey(), alert, alert.getEventTime().toEpochMilli()));
-    }
 
 }

@@ -9,15 +9,7 @@ import io.sfpulse.streams.stats.LatencySketch;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps per-org, per-operation latency sketches and raises one alert per (release, operation) whose
@@ -25,27 +17,18 @@ import org.slf4j.LoggerFactory;
  * the last {@value #RECENT} samples are back near the baseline (at most {@value #RECENT_ALLOWED}
  * above its p95) or the operation has been quiet. Event time only.
  */
-public final class LatencySpikeProcessor implements Processor<String, Signal, String, Alert> {
+public final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
 
     public static final String NAME = "latency-spikes";
     public static final String STORE = NAME + "-store";
     static final int RECENT = 20;
     static final int RECENT_ALLOWED = 3;
-    private static final Logger LOG = LoggerFactory.getLogger(LatencySpikeProcessor.class);
 
     private final LatencySpikeEvaluator evaluator;
-    private ProcessorContext<String, Alert> context;
-    private KeyValueStore<String, LatencyHistory> store;
 
     public LatencySpikeProcessor(final LatencySpikeEvaluator evaluator) {
+        super(STORE);
         this.evaluator = evaluator;
-    }
-
-    @Override
-    public void init(final ProcessorContext<String, Alert> ctx) {
-        this.context = ctx;
-        this.store = ctx.getStateStore(STORE);
-        ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::resolveQuiet);
     }
 
     @Override
@@ -107,23 +90,19 @@ public final class LatencySpikeProcessor implements Processor<String, Signal, St
         }
     }
 
-    private void resolveQuiet(final long streamTime) {
-        try (KeyValueIterator<String, LatencyHistory> all = store.all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, LatencyHistory> entry = all.next();
-                boolean changed = false;
-                for (final Map.Entry<String, FailureHistory.AlertState> en : entry.value.alerts.entrySet()) {
-                    final LatencyHistory.Exceedances e = entry.value.afterDeploy.get(en.getKey());
-                    if (AlertLifecycle.isOpen(en.getValue()) && e != null && streamTime - e.lastSampleMs >= evaluator.settings().quiet().toMillis()) {
-                        emit(entry.key, e, en.getKey().substring(en.getKey().indexOf('|') + 1), en.getValue(), AlertStatus.RESOLVED, streamTime);
-                        changed = true;
-                    }
-                }
-                if (changed) {
-                    store.put(entry.key, entry.value);
-                }
+    @Override
+    protected void punctuate(final long streamTime) {
+        updateEachOrg((org, h) -> {
+        boolean changed = false;
+        for (final Map.Entry<String, FailureHistory.AlertState> en : h.alerts.entrySet()) {
+            final LatencyHistory.Exceedances e = h.afterDeploy.get(en.getKey());
+            if (AlertLifecycle.isOpen(en.getValue()) && e != null && streamTime - e.lastSampleMs >= evaluator.settings().quiet().toMillis()) {
+                emit(org, e, en.getKey().substring(en.getKey().indexOf('|') + 1), en.getValue(), AlertStatus.RESOLVED, streamTime);
+                changed = true;
             }
         }
+            return changed;
+        });
     }
 
     private void emit(final String org, final LatencyHistory.Exceedances e, final String op, final FailureHistory.AlertState a,
@@ -136,7 +115,6 @@ public final class LatencySpikeProcessor implements Processor<String, Signal, St
                 op, a.releaseId, evidence.get("p95Before"), evidence.get("p95After"), ratio, evidence.get("p99Before"), evidence.get("p99After"));
         final Alert alert = AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, NewErrorTypeProcessor.hash(op), op, summary,
             ratio >= 3 ? Severity.CRITICAL : Severity.WARNING, evidence, a.releaseCompletedMs, now), e.aboveP95, now);
-        LOG.info("Alert {} '{}': {}", status, alert.getDedupKey(), summary);
-        context.forward(new Record<>(alert.getDedupKey(), alert, now));
+        forward(alert);
     }
 }

@@ -9,41 +9,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Raises one alert per error signature that a release introduced (see {@link NewErrorTypeEvaluator}):
  * TRIGGERED when it reaches the minimum count, UPDATED when its count doubles, RESOLVED when it has
  * been quiet for a while (stream-time punctuation). Dedup key: org|release|detector|signature hash.
  */
-public final class NewErrorTypeProcessor implements Processor<String, Signal, String, Alert> {
+public final class NewErrorTypeProcessor extends DetectorProcessor<SignatureHistory> {
 
     public static final String NAME = "new-error-types";
     public static final String STORE = NAME + "-store";
-    private static final Logger LOG = LoggerFactory.getLogger(NewErrorTypeProcessor.class);
 
     private final NewErrorTypeEvaluator evaluator;
-    private ProcessorContext<String, Alert> context;
-    private KeyValueStore<String, SignatureHistory> store;
     private final ObservedSince observed = new ObservedSince();
 
     public NewErrorTypeProcessor(final NewErrorTypeEvaluator evaluator) {
+        super(STORE);
         this.evaluator = evaluator;
-    }
-
-    @Override
-    public void init(final ProcessorContext<String, Alert> ctx) {
-        this.context = ctx;
-        this.store = ctx.getStateStore(STORE);
-        ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::resolveQuiet);
     }
 
     @Override
@@ -98,24 +81,20 @@ public final class NewErrorTypeProcessor implements Processor<String, Signal, St
         }
     }
 
-    private void resolveQuiet(final long streamTime) {
-        try (KeyValueIterator<String, SignatureHistory> all = store.all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, SignatureHistory> entry = all.next();
-                boolean changed = false;
-                for (final Map.Entry<String, FailureHistory.AlertState> e : entry.value.alerts.entrySet()) {
-                    final FailureHistory.AlertState a = e.getValue();
-                    final String signature = e.getKey().substring(e.getKey().indexOf('|') + 1);
-                    if (AlertLifecycle.isOpen(a) && evaluator.quiet(entry.value, signature, streamTime)) {
-                        emit(entry.key, entry.value, signature, a, AlertStatus.RESOLVED, (int) a.lastReportedCount, streamTime);
-                        changed = true;
-                    }
-                }
-                if (changed) {
-                    store.put(entry.key, entry.value);
-                }
+    @Override
+    protected void punctuate(final long streamTime) {
+        updateEachOrg((org, h) -> {
+        boolean changed = false;
+        for (final Map.Entry<String, FailureHistory.AlertState> e : h.alerts.entrySet()) {
+            final FailureHistory.AlertState a = e.getValue();
+            final String signature = e.getKey().substring(e.getKey().indexOf('|') + 1);
+            if (AlertLifecycle.isOpen(a) && evaluator.quiet(h, signature, streamTime)) {
+                emit(org, h, signature, a, AlertStatus.RESOLVED, (int) a.lastReportedCount, streamTime);
+                changed = true;
             }
         }
+            return changed;
+        });
     }
 
     private void emit(final String org, final SignatureHistory h, final String signature, final FailureHistory.AlertState a,
@@ -125,8 +104,7 @@ public final class NewErrorTypeProcessor implements Processor<String, Signal, St
             : "New error after deploy " + a.releaseId + " (" + count + "x, never seen before): " + signature;
         final Alert alert = AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, hash(signature), signature, summary,
             Severity.ERROR, evaluator.evidence(h, signature, a), a.releaseCompletedMs, now), count, now);
-        LOG.info("Alert {} '{}': {}", status, alert.getDedupKey(), summary);
-        context.forward(new Record<>(alert.getDedupKey(), alert, now));
+        forward(alert);
     }
 
     /** Short stable id of a signature for the dedup key (signatures can be long). */

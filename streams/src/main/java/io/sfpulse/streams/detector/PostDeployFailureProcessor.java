@@ -8,15 +8,7 @@ import io.sfpulse.schemas.signal.SignalKind;
 import io.sfpulse.streams.stats.RateComparison;
 import java.time.Duration;
 import java.util.Locale;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each org's {@link FailureHistory} in a state store, asks the
@@ -25,26 +17,17 @@ import org.slf4j.LoggerFactory;
  * (after a cooldown), RESOLVED when a stream-time punctuation finds the recent rate back to
  * baseline. Event time only: the punctuation runs on stream time.
  */
-public final class PostDeployFailureProcessor implements Processor<String, Signal, String, Alert> {
+public final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory> {
 
     public static final String NAME = "post-deploy-failures";
     public static final String STORE = NAME + "-store";
-    private static final Logger LOG = LoggerFactory.getLogger(PostDeployFailureProcessor.class);
 
     private final PostDeployFailureEvaluator evaluator;
-    private ProcessorContext<String, Alert> context;
-    private KeyValueStore<String, FailureHistory> store;
     private final ObservedSince observed = new ObservedSince();
 
     public PostDeployFailureProcessor(final PostDeployFailureEvaluator evaluator) {
+        super(STORE);
         this.evaluator = evaluator;
-    }
-
-    @Override
-    public void init(final ProcessorContext<String, Alert> ctx) {
-        this.context = ctx;
-        this.store = ctx.getStateStore(STORE);
-        ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::resolveRecovered);
     }
 
     @Override
@@ -101,27 +84,22 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
         }
     }
 
-    private void resolveRecovered(final long streamTime) {
-        try (KeyValueIterator<String, FailureHistory> all = store.all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, FailureHistory> entry = all.next();
-                final FailureHistory h = entry.value;
-                boolean changed = false;
-                for (final FailureHistory.AlertState a : h.alerts.values()) {
-                    if (AlertLifecycle.isOpen(a) && streamTime - a.lastEmittedMs >= evaluator.settings().resolveWindow().toMillis()) {
-                        final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(h, a.releaseCompletedMs, streamTime);
-                        // Back to baseline: the recent rate is no longer significantly above it (not merely too few to call).
-                        if (recent.result().pValue() >= evaluator.settings().alpha()) {
-                            emit(entry.key, h, a, recent, AlertStatus.RESOLVED, streamTime);
-                            changed = true;
-                        }
-                    }
-                }
-                if (changed) {
-                    store.put(entry.key, h);
+    @Override
+    protected void punctuate(final long streamTime) {
+        updateEachOrg((org, h) -> {
+        boolean changed = false;
+        for (final FailureHistory.AlertState a : h.alerts.values()) {
+            if (AlertLifecycle.isOpen(a) && streamTime - a.lastEmittedMs >= evaluator.settings().resolveWindow().toMillis()) {
+                final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(h, a.releaseCompletedMs, streamTime);
+                // Back to baseline: the recent rate is no longer significantly above it (not merely too few to call).
+                if (recent.result().pValue() >= evaluator.settings().alpha()) {
+                    emit(org, h, a, recent, AlertStatus.RESOLVED, streamTime);
+                    changed = true;
                 }
             }
         }
+            return changed;
+        });
     }
 
     private void emit(final String org, final FailureHistory h, final FailureHistory.AlertState a,
@@ -135,7 +113,6 @@ public final class PostDeployFailureProcessor implements Processor<String, Signa
         final Alert alert = AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, "failures", "failures", summary,
             r.rateRatio() >= 10 ? Severity.CRITICAL : Severity.ERROR, evaluator.evidence(e, h, a), e.currentFromMs(), e.currentToMs()),
             r.current(), now);
-        LOG.info("Alert {} '{}': {}", status, alert.getDedupKey(), summary);
-        context.forward(new Record<>(alert.getDedupKey(), alert, now));
+        forward(alert);
     }
 }

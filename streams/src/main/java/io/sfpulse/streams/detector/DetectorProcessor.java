@@ -1,0 +1,61 @@
+package io.sfpulse.streams.detector;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.signal.Signal;
+import java.time.Duration;
+import java.util.function.BiPredicate;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every detector processor shares: its per-org state store, a stream-time punctuation each
+ * minute (event time, never wall clock) for resolutions, iteration over all orgs' state, and
+ * forwarding alert states. Subclasses analyse signals and decide.
+ * @param <S> the per-org state type
+ */
+abstract class DetectorProcessor<S> implements Processor<String, Signal, String, Alert> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
+    private final String storeName;
+    protected ProcessorContext<String, Alert> context;
+    protected KeyValueStore<String, S> store;
+
+    protected DetectorProcessor(final String storeName) {
+        this.storeName = storeName;
+    }
+
+    @Override
+    public final void init(final ProcessorContext<String, Alert> ctx) {
+        this.context = ctx;
+        this.store = ctx.getStateStore(storeName);
+        ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::punctuate);
+    }
+
+    /** Runs every minute of stream time (e.g. to resolve alerts that recovered or went quiet). */
+    protected abstract void punctuate(long streamTime);
+
+    /** Applies {@code update} to every org's state and writes back the states it reports as changed. */
+    protected final void updateEachOrg(final BiPredicate<String, S> update) {
+        try (KeyValueIterator<String, S> all = store.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, S> entry = all.next();
+                if (update.test(entry.key, entry.value)) {
+                    store.put(entry.key, entry.value);
+                }
+            }
+        }
+    }
+
+    /** Sends an alert state downstream, keyed by its dedup key, at its event time. */
+    protected final void forward(final Alert alert) {
+        LOG.info("Alert {} '{}': {}", alert.getStatus(), alert.getDedupKey(), alert.getSummary());
+        context.forward(new Record<>(alert.getDedupKey(), alert, alert.getEventTime().toEpochMilli()));
+    }
+}
