@@ -65,9 +65,18 @@ final class DemoCommand {
     private boolean awaitLifecycle(final AlertWatcher watcher, final WebhookReceiver webhook) throws InterruptedException {
         final long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            final Set<AlertStatus> states = Set.copyOf(watcher.seen().stream().map(Alert::getStatus).toList());
-            final boolean webhookGotBoth = webhook.received().stream().filter(WebhookReceiver.Received::signatureValid).count() >= 2;
-            if (states.contains(AlertStatus.TRIGGERED) && states.contains(AlertStatus.RESOLVED) && webhookGotBoth) {
+            final List<Alert> seen = watcher.seen();
+            final Set<String> open = new java.util.HashSet<>();
+            seen.forEach(a -> {
+                if (a.getStatus() == AlertStatus.RESOLVED) {
+                    open.remove(a.getDedupKey());
+                } else {
+                    open.add(a.getDedupKey());
+                }
+            });
+            final long delivered = webhook.received().stream().filter(WebhookReceiver.Received::signatureValid).count();
+            // Done when every alert raised for the release has resolved and every state reached the webhook.
+            if (!seen.isEmpty() && open.isEmpty() && delivered >= seen.size()) {
                 return true;
             }
             Thread.sleep(250); // waiting on external progress of the pipeline, checked by polling
