@@ -171,7 +171,12 @@ public final class DetectionConfig extends AbstractConfig {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_THREADS_CONFIG));
+        // Nothing silent, nothing stalls: undecodable records and records a processor cannot handle are logged,
+        // counted (dropped-records metric) and written to the streams dead-letter topic; processing continues.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+            org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, io.sfpulse.schemas.topic.TopicNames.STREAMS_DLQ);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Wait briefly for data on all co-partitioned inputs so markers and signals interleave by event time.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 2_000L);

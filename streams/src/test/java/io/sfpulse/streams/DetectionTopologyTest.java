@@ -306,6 +306,21 @@ class DetectionTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterMalformedInputAndKeepProcessing() {
+        final TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TopicNames.STREAMS_DLQ,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        final SalesforceEvent broken = SalesforceEvent.newBuilder(Fixtures.info(T0)).setPayload("this is not json").build();
+        pipe(broken);
+        final TestInputTopic<String, byte[]> raw = driver.createInputTopic(TopicNames.forChannel(Fixtures.LOG_CHANNEL), new StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer());
+        raw.pipeInput(Fixtures.ORG, new byte[] {9, 9, 9}, T0.plusSeconds(1));
+        pipe(Fixtures.error(T0.plusSeconds(2)));
+        assertThat(dlq.readRecordsToList()).hasSize(2)
+            .allSatisfy(r -> assertThat(r.headers().toArray()).isNotEmpty());
+        assertThat(enriched.readValuesToList()).extracting(Signal::getKind).contains(io.sfpulse.schemas.signal.SignalKind.FAILURE);
+    }
+
+    @Test
     void topologyDescriptionMatchesGoldenFile() throws Exception {
         final Path golden = Path.of("src/test/resources/topology-description.txt");
         final String actual = topology.describe().toString();
