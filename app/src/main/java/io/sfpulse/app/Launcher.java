@@ -27,6 +27,10 @@ public final class Launcher {
                                Announce a release (CI/CD) to a running sfpulse's marker API
                                (marker.api.port, marker.api.token).
 
+          backtest --signals FILE.csv --markers FILE.csv --out FILE.(json|csv) [--kind latency|failures]
+                   [--operation NAME] [--org ID] [--config FILE]
+                               Replay history (timestamp,value[,org] rows; markers timestamp,deployId
+                               [,components;...][,org]) through the same detectors; write the alerts.
           bench [ingest|streams] [--events N]
                                Measure throughput on this machine with a real broker; prints a
                                Markdown table for BENCHMARKS.md (not part of the tests).
@@ -54,6 +58,7 @@ public final class Launcher {
                 case "run" -> new RunCommand(System.out).run(configPath(list));
                 case "mark" -> new MarkCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "bench" -> new BenchCommand(System.out).run(list.subList(1, list.size()));
+                case "backtest" -> new BacktestCommand(System.out).run(list.subList(1, list.size()));
                 default -> {
                     System.err.println("Unknown command '" + args[0] + "'.\n\n" + HELP);
                     yield 2;
