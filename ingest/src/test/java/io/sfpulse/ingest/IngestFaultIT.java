@@ -14,30 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Connection faults injected by the emulator while the connector runs on a real Connect worker and broker. */
-class IngestFaultIT {
-
-    private static IngestHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new IngestHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @AfterEach
-    void stopConnect() {
-        h.resetConnect();
-    }
+class IngestFaultIT extends IngestITBase {
 
     private static List<String> publish(final String channel, final int n) {
         final List<String> ids = new ArrayList<>();

@@ -36,33 +36,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every Salesforce source the connector reads, against the emulator, on a real Connect worker and broker. */
-class IngestSourcesIT {
-
-    private static IngestHarness h;
+class IngestSourcesIT extends IngestITBase {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        h = new IngestHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @AfterEach
-    void stopConnect() {
-        h.resetConnect();
-    }
 
     private static void run(final String name, final Map<String, String> config) {
         if (h.connect == null) {

@@ -16,29 +16,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SalesforceSourceConnectorIT {
-
-    private static IngestHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new IngestHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @AfterEach
-    void stopConnect() {
-        h.resetConnect();
-    }
+class SalesforceSourceConnectorIT extends IngestITBase {
 
     private static List<String> publish(final String channel, final int n, final String prefix) {
         final List<String> uuids = new ArrayList<>();
