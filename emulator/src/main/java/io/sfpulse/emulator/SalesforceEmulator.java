@@ -96,10 +96,6 @@ public final class SalesforceEmulator implements AutoCloseable {
         return tokens;
     }
 
-    public int streamingSessions() {
-        return streaming.sessionCount();
-    }
-
     @Override
     public void close() {
         try {

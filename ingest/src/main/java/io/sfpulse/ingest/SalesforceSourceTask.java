@@ -274,14 +274,5 @@ public final class SalesforceSourceTask extends SourceTask {
         }
     }
 
-    /** GAP_* / GAP_OVERFLOW change events seen by this task. */
-    public long gapEventCount() {
-        return gapEvents.get();
-    }
-
-    /** Malformed events seen by this task. */
-    public long malformedCount() {
-        return malformed.get();
-    }
 
 }

@@ -155,8 +155,8 @@ public final class AlertSinkService implements AutoCloseable {
                 ledger.record(outcome(alert, name, key, DeliveryResultKind.DELIVERED, outcome.attempts(), d.status(), null));
                 continue;
             }
-            final int status = outcome.result() instanceof DeliveryResult.Permanent p ? p.status() : ((DeliveryResult.Retriable) outcome.result()).status();
-            final String error = outcome.result() instanceof DeliveryResult.Permanent p ? p.error() : ((DeliveryResult.Retriable) outcome.result()).error();
+            final int status = outcome.result().status();
+            final String error = outcome.result().error();
             if (outcome.result() instanceof DeliveryResult.Permanent) {
                 LOG.error("Alert '{}' permanently refused by '{}' ({}); sent to '{}'", alert.getAlertId(), name, error, TopicNames.SINK_DLQ);
             }

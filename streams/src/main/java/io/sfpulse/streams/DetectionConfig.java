@@ -111,10 +111,6 @@ public final class DetectionConfig extends AbstractConfig {
         super(CONFIG_DEF, props);
     }
 
-    public List<String> failureChannels() {
-        return getList(FAILURE_CHANNELS_CONFIG);
-    }
-
     public Duration joinGrace() {
         return Duration.ofMillis(getLong(JOIN_GRACE_MS_CONFIG));
     }

@@ -75,11 +75,6 @@ public final class StreamingEndpoint {
         sender.handshake();
     }
 
-    /** Number of live (non-local) CometD sessions. */
-    public int sessionCount() {
-        return (int) bayeux.getSessions().stream().filter(s -> !s.isLocalSession()).count();
-    }
-
     private void detachEverywhere(final String sessionId) {
         for (final String channel : knownChannelIds()) {
             org.channel(channel).ifPresent(log -> log.unsubscribe(sessionId));

@@ -125,15 +125,6 @@ public final class ChannelLog {
         subscribers.remove(sessionId);
     }
 
-    public synchronized int subscriberCount() {
-        return subscribers.size();
-    }
-
-    public synchronized List<StoredEvent> retained(final Instant now) {
-        prune(now);
-        return List.copyOf(events);
-    }
-
     /** Drops every retained event (as if they aged out of the retention window). */
     public synchronized void purge() {
         events.clear();

@@ -5,6 +5,14 @@ import java.time.Duration;
 /** Outcome of one delivery attempt. */
 public sealed interface DeliveryResult {
 
+    /** HTTP status of the last answer; 0 for non-HTTP channels, -1 when no answer came (network error). */
+    int status();
+
+    /** Why it failed; null when delivered. */
+    default String error() {
+        return null;
+    }
+
     /** Accepted by the destination. */
     record Delivered(int status) implements DeliveryResult {
     }
