@@ -36,6 +36,10 @@ public final class AppConfig extends AbstractConfig {
     public static final String MARKER_PORT_CONFIG = "marker.api.port";
     public static final String MARKER_HOST_CONFIG = "marker.api.host";
     public static final String MARKER_TOKEN_CONFIG = "marker.api.token";
+    public static final String OPS_PORT_CONFIG = "ops.port";
+    public static final String OPS_HOST_CONFIG = "ops.host";
+    public static final String OPS_TOKEN_CONFIG = "ops.token";
+    public static final String OPS_HEALTH_PUBLIC_CONFIG = "ops.health.public";
     /** Prefix of per-org connector settings: {@code org.<name>.salesforce.login.url=...}. */
     public static final String ORG_PREFIX = "org.";
     private static final String ENV_PREFIX = "SFPULSE_";
@@ -55,7 +59,15 @@ public final class AppConfig extends AbstractConfig {
         .define(MARKER_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
             "Port of the CI/CD marker API (POST /v1/markers); -1 disables, 0 picks a free port. Runs with the ingest service.")
         .define(MARKER_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the marker API binds.")
-        .define(MARKER_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token CI/CD must present to the marker API.");
+        .define(MARKER_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token CI/CD must present to the marker API.")
+        .define(OPS_PORT_CONFIG, Type.INT, 9464, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+            "Port of the operations endpoint (/metrics in Prometheus format, /health/live, /health/ready, the release-health page); "
+                + "-1 disables, 0 picks a free port.")
+        .define(OPS_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the operations endpoint binds.")
+        .define(OPS_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+            "Bearer token required on the operations endpoint (metrics, page, API); unset: no authentication.")
+        .define(OPS_HEALTH_PUBLIC_CONFIG, Type.BOOLEAN, true, Importance.LOW,
+            "Whether /health/live and /health/ready answer without the token (orchestrator probes).");
 
     private final Map<String, String> all;
 

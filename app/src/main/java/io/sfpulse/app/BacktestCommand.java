@@ -6,13 +6,9 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.schemas.registry.MockSchemaRegistryClient;
-import io.sfpulse.schemas.serde.SfpulseSerdes;
-import io.sfpulse.schemas.topic.TopicNames;
-import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.app.replay.KafkaHistory;
+import io.sfpulse.app.replay.TopologyReplay;
 import io.sfpulse.sink.channel.AlertJson;
-import io.sfpulse.streams.DetectionConfig;
-import io.sfpulse.streams.DetectionTopology;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * {@code sfpulse backtest}: replays history from CSV files through the same detection topology the
@@ -45,7 +34,11 @@ final class BacktestCommand {
 
     static final String USAGE = """
         Usage: ./sfpulse backtest --signals FILE.csv --markers FILE.csv --out FILE.(json|csv)
-                                  [--kind latency|failures] [--operation NAME] [--org ORG_ID] [--config FILE]""";
+                                  [--kind latency|failures] [--operation NAME] [--org ORG_ID] [--config FILE]
+               ./sfpulse backtest --from-kafka BOOTSTRAP_SERVERS --out FILE.(json|csv)
+                                  [--from ISO_INSTANT] [--to ISO_INSTANT] [--config FILE]
+                 (replays the recorded ingest topics and deployment markers; the registry and
+                  channels come from --config, e.g. schema.registry.url)""";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEFAULT_ORG = "00D000000000000BKT";
 
@@ -65,6 +58,9 @@ final class BacktestCommand {
                 o.put(args.get(i).substring(2), args.get(++i));
             }
         }
+        if (o.containsKey("from-kafka") && o.containsKey("out")) {
+            return fromKafka(o);
+        }
         if (!o.containsKey("signals") || !o.containsKey("markers") || !o.containsKey("out")) {
             out.println(USAGE);
             return 2;
@@ -79,6 +75,36 @@ final class BacktestCommand {
         write(Path.of(o.get("out")), alerts);
         out.printf("[backtest] %d signals, %d markers -> %d alert states (%d triggered) written to %s%n", signals.size(), markers.size(),
             alerts.size(), alerts.stream().filter(a -> a.getStatus().name().equals("TRIGGERED")).count(), o.get("out"));
+        return 0;
+    }
+
+    /** Replays what the ingest recorded in Kafka (events and markers in a time range) through the topology. */
+    private int fromKafka(final Map<String, String> o) throws Exception {
+        final Map<String, String> settings = AppConfig.load(o.containsKey("config") ? Path.of(o.get("config")) : null, Map.of()).all();
+        final Map<String, Object> props = new HashMap<>(settings);
+        props.put(io.sfpulse.streams.DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("from-kafka"));
+        final io.sfpulse.streams.DetectionConfig config = new io.sfpulse.streams.DetectionConfig(props);
+        final KafkaHistory.Snapshot history = KafkaHistory.read(o.get("from-kafka"), config.serdeConfig(),
+            io.sfpulse.streams.DetectionTopology.inputTopics(config), o.containsKey("from") ? time(o.get("from")) : Instant.EPOCH,
+            o.containsKey("to") ? time(o.get("to")) : Instant.parse("9999-12-31T00:00:00Z"));
+        final List<Alert> alerts;
+        try (TopologyReplay replay = new TopologyReplay(settings)) {
+            for (final Object r : history.records()) {
+                if (r instanceof DeploymentMarker m) {
+                    replay.marker(m);
+                } else {
+                    replay.event((SalesforceEvent) r);
+                }
+            }
+            if (replay.events() > 0) {
+                flush(replay, DEFAULT_ORG, "/event/LogEntryEvent__e");
+            }
+            alerts = replay.alerts();
+        }
+        write(Path.of(o.get("out")), alerts);
+        out.printf("[backtest] %d records from %s (%d undecodable, skipped) -> %d alert states (%d triggered) written to %s%n",
+            history.records().size(), o.get("from-kafka"), history.undecodable(), alerts.size(),
+            alerts.stream().filter(a -> a.getStatus().name().equals("TRIGGERED")).count(), o.get("out"));
         return 0;
     }
 
@@ -102,60 +128,45 @@ final class BacktestCommand {
     }
 
     List<Alert> replay(final List<Row> signals, final List<String[]> markers, final String kind, final String operation, final String org,
-                       final Map<String, String> settings) throws Exception {
-        final String scope = "backtest-" + UUID.randomUUID();
-        final Map<String, Object> props = new HashMap<>(settings);
-        props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "backtest:9092");
-        props.put("schema.registry.url", "mock://" + scope);
-        final DetectionConfig config = new DetectionConfig(props);
-        final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
-        final Properties streams = config.streamsProperties();
-        streams.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        streams.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sfpulse-backtest").toString());
+                       final Map<String, String> settings) {
         final String channel = kind.equals("failures") ? "/event/LogEntryEvent__e" : "/event/ApiEventStream";
-        try (TopologyTestDriver driver = new TopologyTestDriver(DetectionTopology.build(config, topics), streams)) {
-            final TestInputTopic<String, SalesforceEvent> events = driver.createInputTopic(TopicNames.forChannel(channel), new StringSerializer(),
-                topics.channel(channel).valueSerde().serializer());
-            final TestInputTopic<String, DeploymentMarker> markerTopic = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS,
-                new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
-            final TestOutputTopic<String, Alert> alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(),
-                topics.alerts().valueSerde().deserializer());
+        try (TopologyReplay replay = new TopologyReplay(settings)) {
             final List<Object[]> timeline = new ArrayList<>();
             markers.forEach(m -> timeline.add(new Object[] {time(m[0]), m}));
             signals.forEach(s -> timeline.add(new Object[] {s.time(), s}));
             timeline.sort(Comparator.comparing(t -> (Instant) t[0]));
-            Instant last = Instant.EPOCH;
             for (final Object[] item : timeline) {
                 final Instant at = (Instant) item[0];
-                last = at;
                 if (item[1] instanceof String[] m) {
                     final String markerOrg = m.length > 3 && !m[3].isBlank() ? m[3].trim() : org;
                     final List<String> components = m.length > 2 && !m[2].isBlank() ? Arrays.asList(m[2].trim().split(";")) : List.of();
-                    markerTopic.pipeInput(markerOrg, DeploymentMarker.newBuilder().setOrgId(markerOrg).setDeployId(m[1].trim())
+                    replay.marker(DeploymentMarker.newBuilder().setOrgId(markerOrg).setDeployId(m[1].trim())
                         .setSource(MarkerSource.MARKER_API).setStatus("Succeeded").setCompletedTime(at).setComponents(components)
-                        .setComponentCount(components.size()).build(), at);
+                        .setComponentCount(components.size()).build());
                 } else {
                     final Row r = (Row) item[1];
                     final int copies = kind.equals("failures") ? (int) Math.round(r.value()) : 1;
                     if (copies == 0) {
                         // "0 failures at t": the org was observed then - part of the baseline's exposure.
-                        events.pipeInput(r.org(), event(r, "observe", operation, channel), at);
+                        replay.event(event(r, "observe", operation, channel));
                     }
                     for (int i = 0; i < copies; i++) {
-                        events.pipeInput(r.org(), event(r, kind, operation, channel), at);
+                        replay.event(event(r, kind, operation, channel));
                     }
                 }
             }
-            // A last observation a day later lets join grace and stream-time resolutions run to the end of the history.
-            final Instant end = last.plusSeconds(86_400);
-            events.pipeInput(org, event(new Row(end, Double.NaN, org), "observe", operation, channel), end);
-            return alerts.readValuesToList();
-        } finally {
-            MockSchemaRegistryClient.dropScope(scope);
+            flush(replay, org, channel);
+            return replay.alerts();
         }
     }
 
-    private static SalesforceEvent event(final Row r, final String kind, final String operation, final String channel) throws Exception {
+    /** A last observation a day later lets join grace and stream-time resolutions run to the end of the history. */
+    static void flush(final TopologyReplay replay, final String org, final String channel) {
+        final Instant end = replay.streamTime().plusSeconds(86_400);
+        replay.event(event(new Row(end, Double.NaN, org), "observe", "flush", channel));
+    }
+
+    private static SalesforceEvent event(final Row r, final String kind, final String operation, final String channel) {
         final Map<String, Object> payload = new LinkedHashMap<>();
         switch (kind) {
             case "failures" -> {
@@ -173,7 +184,15 @@ final class BacktestCommand {
         payload.put(channel.endsWith("ApiEventStream") ? "EventDate" : "CreatedDate", r.time().toString());
         return SalesforceEvent.newBuilder().setOrgId(r.org()).setChannel(channel).setSource(EventSource.UNKNOWN).setReplayId(null)
             .setEventUuid(UUID.randomUUID().toString()).setEventTime(r.time()).setReceivedTime(r.time())
-            .setPayload(JSON.writeValueAsString(payload)).build();
+            .setPayload(json(payload)).build();
+    }
+
+    private static String json(final Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void write(final Path file, final List<Alert> alerts) throws Exception {

@@ -3,6 +3,7 @@ package io.sfpulse.app;
 import io.sfpulse.app.bench.IngestBenchmark;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 
 /** {@code sfpulse bench}: throughput benchmarks on this machine (not tests). */
 final class BenchCommand {
@@ -22,8 +23,18 @@ final class BenchCommand {
         switch (which) {
             case "ingest" -> new IngestBenchmark(out).run(events);
             case "streams" -> new io.sfpulse.app.bench.StreamsBenchmark(out).run(events);
+            case "e2e" -> {
+                final int r = args.indexOf("--rounds");
+                new EndToEndBenchmark(out).run(r >= 0 ? Integer.parseInt(args.get(r + 1)) : 8);
+            }
+            case "detection" -> {
+                final int k = args.indexOf("--orgs-per-kind");
+                final int s = args.indexOf("--seed");
+                new io.sfpulse.app.bench.DetectionSuite(out).run(k >= 0 ? Integer.parseInt(args.get(k + 1)) : 10,
+                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, Map.of());
+            }
             default -> {
-                out.println("Unknown benchmark '" + which + "' (available: ingest, streams)");
+                out.println("Unknown benchmark '" + which + "' (available: ingest, streams, detection, e2e)");
                 return 2;
             }
         }

@@ -54,6 +54,7 @@ final class DemoCommand {
         p.put(SinkConfig.WEBHOOK_URL_CONFIG, webhook.url());
         p.put(SinkConfig.WEBHOOK_SECRET_CONFIG, webhook.secret());
         p.put(SinkConfig.LOG_ENABLED_CONFIG, "false");
+        p.put(AppConfig.OPS_PORT_CONFIG, "0"); // a free port, printed at start: the demo must not fail on a busy 9464
         // Compressed time: markers may reach the topology a few virtual minutes after the deploy.
         p.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(Duration.ofMinutes(5).toMillis()));
         p.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");

@@ -6,6 +6,10 @@ import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.emulator.scenario.Scenarios;
 import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.ingest.SalesforceSourceConnector;
+import io.sfpulse.app.ops.KafkaReachability;
+import io.sfpulse.app.ops.OpsEndpoint;
+import io.sfpulse.app.ops.ReleaseHealthPage;
+import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.ingest.marker.MarkerApiServer;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.Topics;
@@ -48,6 +52,7 @@ public final class Pipeline implements AutoCloseable {
     private DetectionService detection;
     private AlertSinkService sink;
     private MarkerApiServer markerApi;
+    private OpsEndpoint ops;
 
     public Pipeline(final AppConfig config, final Consumer<String> progress) {
         this.config = config;
@@ -83,7 +88,45 @@ public final class Pipeline implements AutoCloseable {
             started.push(sink);
             progress.accept("alert sink: delivering from " + TopicNames.ALERTS);
         }
+        startOps(orgs);
         return this;
+    }
+
+    /** The operations endpoint: Prometheus metrics and health of whatever this process runs. */
+    private void startOps(final Map<String, Map<String, String>> orgs) {
+        final int port = config.getInt(AppConfig.OPS_PORT_CONFIG);
+        if (port < 0) {
+            return;
+        }
+        final var token = config.getPassword(AppConfig.OPS_TOKEN_CONFIG);
+        try {
+            ops = new OpsEndpoint(config.getString(AppConfig.OPS_HOST_CONFIG), port, token == null ? null : token.value(),
+                config.getBoolean(AppConfig.OPS_HEALTH_PUBLIC_CONFIG));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot start the operations endpoint on port " + port, e);
+        }
+        started.push(ops);
+        final KafkaReachability kafka = new KafkaReachability(bootstrap);
+        started.push(kafka);
+        ops.readiness("kafka", kafka::reachable);
+        if (connect != null) {
+            orgs.keySet().forEach(org -> ops.readiness("ingest:" + org, () -> connect.isRunning(connectorName(org))));
+        }
+        if (detection != null) {
+            ops.streams(detection.streams());
+            new ReleaseHealthPage(new ReleaseHealthQueries(detection.streams())).register(ops.server());
+        }
+        if (sink != null) {
+            ops.sink(sink);
+        }
+        ops.start();
+        progress.accept("operations endpoint: http://" + config.getString(AppConfig.OPS_HOST_CONFIG) + ":" + ops.port()
+            + (detection != null ? "/ (release health), " : " (") + "/metrics, /health/live, /health/ready)");
+    }
+
+    /** The operations endpoint, when running. */
+    public OpsEndpoint ops() {
+        return ops;
     }
 
     private void startKafka() {
@@ -149,11 +192,15 @@ public final class Pipeline implements AutoCloseable {
             c.putIfAbsent("tasks.max", "1");
             c.putIfAbsent("topic.creation.default.replication.factor", "-1");
             c.putIfAbsent("topic.creation.default.partitions", String.valueOf(config.partitions()));
-            final String name = "sfpulse-salesforce-" + org.getKey();
+            final String name = connectorName(org.getKey());
             connect.putConnector(name, c);
             awaitConnector(name);
             progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl() + ")");
         }
+    }
+
+    private static String connectorName(final String org) {
+        return "sfpulse-salesforce-" + org;
     }
 
     private void startMarkerApi() {

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 /** A local webhook endpoint for the demo: verifies Standard Webhooks signatures and records what arrived. */
 final class WebhookReceiver implements AutoCloseable {
 
-    /** One received request. */
-    record Received(String body, boolean signatureValid, String idempotencyKey) {
+    /** One received request ({@code receivedAtNanos}: {@link System#nanoTime()} on arrival). */
+    record Received(String body, boolean signatureValid, String idempotencyKey, long receivedAtNanos) {
     }
 
     private final HttpServer server;
@@ -30,12 +30,13 @@ final class WebhookReceiver implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/alerts", ex -> {
             try (ex) {
+                final long arrived = System.nanoTime();
                 final String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 final String id = ex.getRequestHeaders().getFirst("webhook-id");
                 final String ts = ex.getRequestHeaders().getFirst("webhook-timestamp");
                 final String sig = ex.getRequestHeaders().getFirst("webhook-signature");
                 final boolean valid = id != null && ts != null && sig != null && signer.sign(id, Long.parseLong(ts), body).equals(sig);
-                final Received r = new Received(body, valid, ex.getRequestHeaders().getFirst("Idempotency-Key"));
+                final Received r = new Received(body, valid, ex.getRequestHeaders().getFirst("Idempotency-Key"), arrived);
                 received.add(r);
                 onReceive.accept(r);
                 ex.sendResponseHeaders(valid ? 202 : 401, -1);

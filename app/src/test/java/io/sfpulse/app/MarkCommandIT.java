@@ -30,7 +30,7 @@ class MarkCommandIT {
 
     @Test
     void shouldAnnounceReleaseThroughTheMarkerApi() throws Exception {
-        final AppConfig config = new AppConfig(Map.of(AppConfig.DATA_DIR_CONFIG, dir.toString(), AppConfig.SERVICES_CONFIG, "ingest",
+        final AppConfig config = new AppConfig(Map.of(AppConfig.DATA_DIR_CONFIG, dir.toString(), AppConfig.OPS_PORT_CONFIG, "0", AppConfig.SERVICES_CONFIG, "ingest",
             AppConfig.MARKER_PORT_CONFIG, "0", AppConfig.MARKER_TOKEN_CONFIG, "ci-secret"));
         try (SalesforceEmulator emulator = SalesforceEmulator.builder().build().start();
              Pipeline pipeline = new Pipeline(config, m -> { }).withEmulator(emulator).start()) {

@@ -61,6 +61,8 @@ public final class SalesforceSourceTask extends SourceTask {
     private ScheduledExecutorService pollers;
     private final AtomicLong gapEvents = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    /** Kafka timestamp (the event's time) of the last record Kafka acknowledged: how far behind the replay position is. */
+    private final AtomicLong lastAckedTimestamp = new AtomicLong(-1);
     private StreamingSession session;
     private String orgId;
 
@@ -120,6 +122,8 @@ public final class SalesforceSourceTask extends SourceTask {
         gauge(metrics, tags, "daily-limit-exceeded-total", "Times the org's daily event delivery allocation was reported used up.",
             () -> session == null ? 0L : session.dailyLimitHits());
         gauge(metrics, tags, "reconnects-total", "CometD clients rebuilt after failures.", () -> session == null ? 0L : session.reconnects());
+        gauge(metrics, tags, "replay-position-age-ms", "Event time age of the newest record Kafka acknowledged (-1 before the first).",
+            () -> lastAckedTimestamp.get() < 0 ? -1L : System.currentTimeMillis() - lastAckedTimestamp.get());
         gauge(metrics, tags, "handshakes-total", "Successful CometD handshakes.", () -> session == null ? 0L : session.handshakes());
     }
 
@@ -211,6 +215,9 @@ public final class SalesforceSourceTask extends SourceTask {
         // Called after Kafka acknowledged the record: only now may a resubscribe skip past it.
         if (metadata != null && record.sourceOffset() != null && record.sourceOffset().get(REPLAY_KEY) instanceof Number id) {
             positions.acked((String) record.sourcePartition().get(CHANNEL_KEY), id.longValue());
+        }
+        if (metadata != null && record.timestamp() != null) {
+            lastAckedTimestamp.accumulateAndGet(record.timestamp(), Math::max);
         }
     }
 

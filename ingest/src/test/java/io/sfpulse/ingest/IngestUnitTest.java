@@ -79,6 +79,10 @@ class IngestUnitTest {
             .isInstanceOf(MappingException.class).hasMessageContaining("replayId");
         assertThatThrownBy(() -> mapper.map("o", "/event/X__e", Map.of("payload", Map.of("CreatedDate", "yesterday"),
             "event", Map.of("replayId", 1)), NOW)).isInstanceOf(MappingException.class).hasMessageContaining("CreatedDate");
+        final String huge = "x".repeat(SalesforceEventMapper.MAX_PAYLOAD_CHARS + 1);
+        assertThatThrownBy(() -> mapper.map("o", "/event/X__e", Map.of("payload", Map.of("Body__c", huge), "event", Map.of("replayId", 2)), NOW))
+            .isInstanceOf(MappingException.class).hasMessageContaining("/event/X__e").hasMessageContaining("replayId 2")
+            .hasMessageContaining("above the " + SalesforceEventMapper.MAX_PAYLOAD_CHARS);
     }
 
     private static Map<String, String> minimal() {

@@ -63,6 +63,7 @@ public final class AlertSinkService implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final DeliveryCounters counters = new DeliveryCounters();
     private volatile boolean running = true;
 
     public AlertSinkService(final SinkConfig config) {
@@ -72,7 +73,7 @@ public final class AlertSinkService implements AutoCloseable {
         this.chartServer = chartPort < 0 ? null : new ChartServer(charts, config.getString(SinkConfig.CHART_HOST_CONFIG), chartPort).start();
         this.channels = new SinkChannels(config, charts);
         this.router = config.router();
-        this.delivery = new ChannelDelivery(config.retryPolicy(), d -> Thread.sleep(d.toMillis()));
+        this.delivery = new ChannelDelivery(config.retryPolicy(), d -> Thread.sleep(d.toMillis()), counters);
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         this.alertDeserializer = topics.alerts().valueSerde().deserializer();
         this.ledger = new DeliveryLedger(config.bootstrapServers(), topics.deliveries().valueSerde());
@@ -187,6 +188,16 @@ public final class AlertSinkService implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot write dead letter for " + record.topic() + "@" + record.offset(), e);
         }
+    }
+
+    /** Whether the delivery loop is alive (started and neither stopped nor crashed). */
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    /** Attempts and failed attempts per channel. */
+    public DeliveryCounters deliveryCounters() {
+        return counters;
     }
 
     public long deliveredCount() {

@@ -24,10 +24,12 @@ final class ChannelDelivery {
 
     private final RetryPolicy policy;
     private final Sleeper sleeper;
+    private final DeliveryCounters counters;
 
-    ChannelDelivery(final RetryPolicy policy, final Sleeper sleeper) {
+    ChannelDelivery(final RetryPolicy policy, final Sleeper sleeper, final DeliveryCounters counters) {
         this.policy = policy;
         this.sleeper = sleeper;
+        this.counters = counters;
     }
 
     /**
@@ -40,6 +42,7 @@ final class ChannelDelivery {
         for (int n = 1; n <= policy.maxAttempts(); n++) {
             limiter.acquire();
             result = attempt.get();
+            counters.attempt(channel, !(result instanceof DeliveryResult.Delivered));
             if (!(result instanceof DeliveryResult.Retriable r)) {
                 return new Outcome(result, n);
             }

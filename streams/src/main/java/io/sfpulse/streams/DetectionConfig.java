@@ -33,6 +33,10 @@ public final class DetectionConfig extends AbstractConfig {
     public static final String PD_MIN_RATIO_CONFIG = "detector.post-deploy-failures.min.ratio";
     public static final String PD_MIN_BASELINE_MS_CONFIG = "detector.post-deploy-failures.min.baseline.ms";
     public static final String PD_COOLDOWN_MS_CONFIG = "detector.post-deploy-failures.cooldown.ms";
+    public static final String PD_NO_DEPLOY_WINDOW_MS_CONFIG = "detector.post-deploy-failures.no-deploy.window.ms";
+    public static final String DA_NO_DEPLOY_WINDOW_MS_CONFIG = "detector.data-anomalies.no-deploy.window.ms";
+    public static final String DA_MIN_NULL_BASELINE_CONFIG = "detector.data-anomalies.null-rate.min.baseline.updates";
+    public static final String LS_NO_DEPLOY_WINDOW_MS_CONFIG = "detector.latency-spikes.no-deploy.window.ms";
 
     public static final String NE_WINDOW_MS_CONFIG = "detector.new-error-types.window.ms";
     public static final String NE_LOOKBACK_MS_CONFIG = "detector.new-error-types.lookback.ms";
@@ -84,6 +88,16 @@ public final class DetectionConfig extends AbstractConfig {
         .define(PD_MIN_RATIO_CONFIG, Type.DOUBLE, D.minRatio(), ConfigDef.Range.atLeast(1.0), Importance.MEDIUM, "Smallest rate ratio that triggers.")
         .define(PD_MIN_BASELINE_MS_CONFIG, Type.LONG, D.minBaseline().toMillis(), Importance.LOW, "Shortest observed baseline for a conclusive test.")
         .define(PD_COOLDOWN_MS_CONFIG, Type.LONG, D.cooldown().toMillis(), Importance.LOW, "Least event time between UPDATED states.")
+        .define(PD_NO_DEPLOY_WINDOW_MS_CONFIG, Type.LONG, D.noDeployWindow().toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+            "Regressions without a deploy: when no release is in its detection window, the last span this long is compared with the "
+                + "baseline span before it; 0 disables.")
+        .define(DA_NO_DEPLOY_WINDOW_MS_CONFIG, Type.LONG, D.noDeployWindow().toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+            "As " + PD_NO_DEPLOY_WINDOW_MS_CONFIG + ", for data anomalies.")
+        .define(DA_MIN_NULL_BASELINE_CONFIG, Type.LONG, 30L, ConfigDef.Range.atLeast(1), Importance.LOW,
+            "Fewest baseline updates of an entity before a null-rate shift of one of its fields can be called.")
+        .define(LS_NO_DEPLOY_WINDOW_MS_CONFIG, Type.LONG, LS.noDeployWindow().toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+            "Latency against a rolling baseline: when no release is in its window, the last span this long (whole 5-minute buckets) "
+                + "is compared with the baseline span before it; 0 disables.")
         .define(LATENCY_CHANNELS_CONFIG, Type.LIST, List.of("/event/ApiEventStream", "/event/LightningUriEventStream", "elf/ApexExecution",
             "elf/RestApi", "elf/LightningPageView", "elf/ApexUnexpectedException"), Importance.MEDIUM,
             "Channels whose ingest topics carry latencies (and failures such as 5xx REST calls).")
@@ -122,20 +136,25 @@ public final class DetectionConfig extends AbstractConfig {
     public PostDeployFailureSettings postDeployFailures() {
         return new PostDeployFailureSettings(ms(PD_WINDOW_MS_CONFIG), ms(PD_BASELINE_MS_CONFIG), ms(PD_RESOLVE_WINDOW_MS_CONFIG),
             getDouble(PD_ALPHA_CONFIG), getLong(PD_MIN_COUNT_CONFIG), getDouble(PD_MIN_RATIO_CONFIG), ms(PD_MIN_BASELINE_MS_CONFIG),
-            ms(PD_COOLDOWN_MS_CONFIG));
+            ms(PD_COOLDOWN_MS_CONFIG), ms(PD_NO_DEPLOY_WINDOW_MS_CONFIG));
     }
 
     /** Data anomalies use the exact rate test with their own thresholds (counts are records changed). */
     public PostDeployFailureSettings dataAnomalies() {
         return new PostDeployFailureSettings(ms(DA_WINDOW_MS_CONFIG), ms(DA_BASELINE_MS_CONFIG), ms(PD_RESOLVE_WINDOW_MS_CONFIG),
             getDouble(DA_ALPHA_CONFIG), getLong(DA_MIN_COUNT_CONFIG), getDouble(DA_MIN_RATIO_CONFIG), ms(PD_MIN_BASELINE_MS_CONFIG),
-            ms(PD_COOLDOWN_MS_CONFIG));
+            ms(PD_COOLDOWN_MS_CONFIG), ms(DA_NO_DEPLOY_WINDOW_MS_CONFIG));
+    }
+
+    /** Fewest baseline updates of an entity for a conclusive null-rate test. */
+    public long minNullRateBaselineUpdates() {
+        return getLong(DA_MIN_NULL_BASELINE_CONFIG);
     }
 
     public io.sfpulse.streams.detector.LatencySpikeEvaluator.Settings latencySpikes() {
         return new io.sfpulse.streams.detector.LatencySpikeEvaluator.Settings(ms(LS_WINDOW_MS_CONFIG), ms(LS_BASELINE_MS_CONFIG),
             getDouble(LS_ALPHA_CONFIG), getLong(LS_MIN_BASELINE_CONFIG), getLong(LS_MIN_SAMPLES_CONFIG), getDouble(LS_MIN_RATIO_CONFIG),
-            ms(LS_QUIET_MS_CONFIG));
+            ms(LS_QUIET_MS_CONFIG), ms(LS_NO_DEPLOY_WINDOW_MS_CONFIG));
     }
 
     /** Failure and latency channels together: everything the topology reads. */

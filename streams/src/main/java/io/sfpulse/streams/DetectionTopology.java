@@ -19,8 +19,16 @@ import io.sfpulse.streams.detector.PostDeployFailureEvaluator;
 import io.sfpulse.streams.detector.PostDeployFailureProcessor;
 import io.sfpulse.streams.detector.ReleaseAttribution;
 import io.sfpulse.streams.normalize.SignalNormalizer;
+import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
 import io.sfpulse.streams.time.SalesforceEventTimestampExtractor;
+import io.sfpulse.streams.health.AlertRecord;
+import io.sfpulse.streams.health.SignalBucket;
+import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.WindowStore;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -47,6 +55,11 @@ import org.apache.kafka.streams.state.Stores;
 public final class DetectionTopology {
 
     public static final String MARKERS_STORE = "deploy-markers-store";
+    /** Latest state, first trigger and resolution per alert (dedup key), for the release-health view. */
+    public static final String ALERT_HISTORY_STORE = "alert-history-store";
+    /** 5-minute signal counts per org, for before/after charts. */
+    public static final String SIGNAL_BUCKETS_STORE = "signal-buckets-store";
+    public static final Duration BUCKET = Duration.ofMinutes(5);
 
     private DetectionTopology() {
     }
@@ -82,7 +95,8 @@ public final class DetectionTopology {
         final Serde<DeploymentMarker> markerSerde = topics.deploymentMarkers().valueSerde();
 
         final KTable<String, DeploymentMarker> markers = builder.table(TopicNames.DEPLOYMENT_MARKERS,
-            Consumed.with(Serdes.String(), markerSerde).withName("deploy-markers-source"),
+            Consumed.with(Serdes.String(), markerSerde).withTimestampExtractor(new DeploymentMarkerTimestampExtractor())
+                .withName("deploy-markers-source"),
             Materialized.<String, DeploymentMarker>as(Stores.persistentVersionedKeyValueStore(MARKERS_STORE, config.markerHistory()))
                 .withKeySerde(Serdes.String()).withValueSerde(markerSerde));
 
@@ -113,8 +127,21 @@ public final class DetectionTopology {
 
         final PostDeployFailureEvaluator data = new PostDeployFailureEvaluator(config.dataAnomalies());
         final KStream<String, Alert> dataAlerts = enriched.process(
-            detector(() -> new DataAnomalyProcessor(data), DataAnomalyProcessor.STORE, DataAnomalyHistory.class),
+            detector(() -> new DataAnomalyProcessor(data, config.minNullRateBaselineUpdates()), DataAnomalyProcessor.STORE, DataAnomalyHistory.class),
             Named.as(DataAnomalyProcessor.NAME));
+
+        // Read models for the release-health page (interactive queries): signal buckets per org, and the
+        // history of every alert, read back from the alerts topic (keyed by dedup key: no repartitioning).
+        enriched.groupByKey(Grouped.with("signal-buckets", Serdes.String(), signalSerde))
+            .windowedBy(TimeWindows.ofSizeAndGrace(BUCKET, Duration.ofHours(1)))
+            .aggregate(SignalBucket::new, (org, signal, bucket) -> bucket.add(signal), Named.as("signal-buckets-aggregate"),
+                Materialized.<String, SignalBucket, WindowStore<Bytes, byte[]>>as(SIGNAL_BUCKETS_STORE)
+                    .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(SignalBucket.class)).withRetention(Duration.ofDays(7)));
+        builder.stream(TopicNames.ALERTS, Consumed.with(Serdes.String(), topics.alerts().valueSerde()).withName("alert-history-source"))
+            .groupByKey(Grouped.with("alert-history", Serdes.String(), topics.alerts().valueSerde()))
+            .aggregate(AlertRecord::new, (key, alert, history) -> history.apply(alert), Named.as("alert-history-aggregate"),
+                Materialized.<String, AlertRecord>as(Stores.persistentKeyValueStore(ALERT_HISTORY_STORE))
+                    .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(AlertRecord.class)));
 
         failureAlerts.merge(newErrorAlerts, Named.as("merge-alerts"))
             .merge(latencyAlerts, Named.as("merge-latency-alerts"))

@@ -306,6 +306,100 @@ class DetectionTopologyTest {
     }
 
     @Test
+    void shouldLabelAFailureRiseWithoutADeployAndResolveIt() {
+        baseline(); // no deploy at all
+        for (int i = 0; i < 20; i++) {
+            pipe(Fixtures.error(DEPLOY.plus(Duration.ofSeconds(30L * i))));
+        }
+        for (int m = 12; m < 40; m++) {
+            pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m))));
+        }
+        final List<Alert> out = alerts.readValuesToList();
+        assertThat(out).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
+        final Alert first = out.get(0);
+        assertThat(first.getDetector()).isEqualTo("post-deploy-failures");
+        assertThat(first.getReleaseId()).isNull();
+        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|no-deploy@").endsWith("|post-deploy-failures|failures");
+        assertThat(first.getEvidence()).containsEntry("trigger", "no-deploy").containsKey("regressionStart").doesNotContainKey("deployId");
+        assertThat(first.getSummary()).contains("without a deploy");
+        assertThat(out).extracting(Alert::getDedupKey).containsOnly(first.getDedupKey());
+    }
+
+    @Test
+    void shouldLabelPostDeployAlertsAsSuch() {
+        baseline();
+        deploy("0Af000000000013AAA");
+        for (int i = 0; i < 20; i++) {
+            pipe(Fixtures.error(DEPLOY.plus(Duration.ofSeconds(30L * i + 60))));
+        }
+        assertThat(alerts.readValuesToList()).first().satisfies(a -> assertThat(a.getEvidence()).containsEntry("trigger", "deploy"));
+    }
+
+    @Test
+    void shouldFlagLatencyShiftAgainstTheRollingBaselineWithoutADeploy() {
+        final java.util.Random random = new java.util.Random(5);
+        for (int m = 0; m < 180; m++) {
+            for (int k = 0; k < 2; k++) {
+                final double millis = m < 120 ? 200 + 20 * random.nextGaussian() : 480 + 40 * random.nextGaussian();
+                final SalesforceEvent e = Fixtures.apiQuery(T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L), millis);
+                api.pipeInput(e.getOrgId(), e, e.getEventTime());
+            }
+        }
+        final List<Alert> out = latencyAlerts();
+        assertThat(out).isNotEmpty();
+        final Alert first = out.get(0);
+        assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
+        assertThat(first.getReleaseId()).isNull();
+        assertThat(first.getEvidence()).containsEntry("trigger", "no-deploy");
+        assertThat(Double.parseDouble(first.getEvidence().get("p95Before"))).isBetween(220.0, 250.0);
+        assertThat(Double.parseDouble(first.getEvidence().get("p95After"))).isGreaterThan(450.0);
+        // Detected within half an hour of the shift at 12:00.
+        assertThat(first.getEventTime()).isBefore(DEPLOY.plus(Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void shouldStayQuietOnSteadyLatencyWithoutADeploy() {
+        final java.util.Random random = new java.util.Random(6);
+        for (int m = 0; m < 240; m++) {
+            for (int k = 0; k < 2; k++) {
+                final SalesforceEvent e = Fixtures.apiQuery(T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L), 200 * Math.exp(0.3 * random.nextGaussian()));
+                api.pipeInput(e.getOrgId(), e, e.getEventTime());
+            }
+        }
+        assertThat(latencyAlerts()).isEmpty();
+    }
+
+    @Test
+    void shouldFlagNullRateJumpButNotMoreUpdatesWithTheSameNullShare() {
+        // Baseline: an update a minute, every tenth nulls Phone.
+        for (int m = 0; m < 120; m++) {
+            change(Fixtures.accountChange(T0.plus(Duration.ofMinutes(m)), "UPDATE", "005USERA", m % 10 == 0 ? new String[] {"Phone"} : new String[0]));
+        }
+        deploy("0Af000000000014AAA");
+        // After the deploy: twice the updates, still every tenth nulls Phone; half now null Fax, which none did before.
+        for (int i = 0; i < 60; i++) {
+            final Instant at = DEPLOY.plusSeconds(30L * i + 10);
+            change(Fixtures.accountChange(at, "UPDATE", i % 2 == 0 ? "005USERA" : "005USERB", i % 10 == 0 ? new String[] {"Phone", "Fax"}
+                : i % 2 == 0 ? new String[] {"Fax"} : new String[0]));
+        }
+        final List<Alert> out = dataAlerts();
+        assertThat(out).extracting(Alert::getSubject).contains("nulled Account.Fax").doesNotContain("nulled Account.Phone");
+        final Alert fax = out.stream().filter(a -> a.getSubject().equals("nulled Account.Fax")).findFirst().orElseThrow();
+        assertThat(fax.getEvidence()).containsEntry("nullRateBefore", "0.0% of 120 updates")
+            .containsKey("nullRateAfter").containsEntry("test", "Fisher's exact test (one-sided) of the share of updates that set the field to null");
+    }
+
+    @Test
+    void shouldDateAReleaseByItsCompletionTimeNotByWhenTheMarkerWasProduced() {
+        baseline();
+        // Announced an hour late (record timestamp), the release still covers signals from its completion on.
+        markers.pipeInput(Fixtures.ORG, Fixtures.deploy("0Af000000000015AAA", DEPLOY), DEPLOY.plus(Duration.ofHours(1)));
+        pipe(Fixtures.error(DEPLOY.plus(Duration.ofMinutes(2))));
+        final List<Signal> signals = enriched.readValuesToList();
+        assertThat(signals.get(signals.size() - 1).getReleaseId()).isEqualTo("0Af000000000015AAA");
+    }
+
+    @Test
     void shouldDeadLetterMalformedInputAndKeepProcessing() {
         final TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TopicNames.STREAMS_DLQ,
             new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());

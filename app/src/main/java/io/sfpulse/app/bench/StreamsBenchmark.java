@@ -50,47 +50,106 @@ public final class StreamsBenchmark {
         this.out = out;
     }
 
+    /** One measured configuration. */
+    private record Setup(int partitions, int instances, int threads) {
+    }
+
     public void run(final int events) throws Exception {
+        final List<Setup> setups = List.of(new Setup(2, 1, 1), new Setup(2, 1, 2), new Setup(2, 2, 1), new Setup(4, 2, 2), new Setup(4, 4, 1));
         final List<double[]> rows = new ArrayList<>();
-        for (final int threads : new int[] {1, 2}) {
-            rows.add(new double[] {threads, once(events, threads)});
+        for (final Setup setup : setups) {
+            rows.add(new double[] {setup.partitions(), setup.instances(), setup.threads(), once(events, setup, setup.equals(setups.get(0)))});
         }
-        out.printf("%nDetection (Kafka Streams, 4 detectors), %d events over %d orgs, 2 partitions%n", events, ORGS);
-        out.printf("| stream threads | events | seconds | signals/s | vs 1 thread |%n|---|---|---|---|---|%n");
+        out.printf("%nDetection (Kafka Streams, 4 detectors + release-health stores), %d events over %d orgs%n", events, ORGS);
+        out.printf("| partitions | instances | threads each | events | seconds | signals/s | vs first |%n|---|---|---|---|---|---|---|%n");
         for (final double[] r : rows) {
-            out.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.2fx |%n", (int) r[0], events, r[1], events / r[1], rows.get(0)[1] / r[1]);
+            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f | %.0f | %.2fx |%n", (int) r[0], (int) r[1], (int) r[2], events, r[3], events / r[3],
+                rows.get(0)[3] / r[3]);
         }
     }
 
-    private double once(final int events, final int threads) throws Exception {
+    private double once(final int events, final Setup setup, final boolean measureRestore) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start()) {
-            final Map<String, Object> props = new HashMap<>();
-            props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-            props.put(DetectionConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sfpulse-bench-streams").toString());
-            props.put(DetectionConfig.APPLICATION_ID_CONFIG, "sfpulse-bench-" + UUID.randomUUID());
-            props.put(DetectionConfig.NUM_THREADS_CONFIG, threads);
-            final DetectionConfig config = new DetectionConfig(props);
-            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(config));
+            final String applicationId = "sfpulse-bench-" + UUID.randomUUID();
+            final List<DetectionConfig> configs = new ArrayList<>();
+            for (int i = 0; i < setup.instances(); i++) {
+                final Map<String, Object> props = new HashMap<>();
+                props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+                props.put(DetectionConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sfpulse-bench-streams").toString());
+                props.put(DetectionConfig.APPLICATION_ID_CONFIG, applicationId);
+                props.put(DetectionConfig.NUM_THREADS_CONFIG, setup.threads());
+                configs.add(new DetectionConfig(props));
+            }
+            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(configs.get(0)));
             topics.add(TopicNames.DEPLOYMENT_MARKERS);
             topics.add(TopicNames.SIGNALS_ENRICHED);
             topics.add(TopicNames.ALERTS);
-            kafka.createTopics(2, topics);
+            topics.add(TopicNames.STREAMS_DLQ);
+            kafka.createTopics(setup.partitions(), topics);
             load(kafka.bootstrapServers(), Topics.create(SfpulseSerdes.forRegistry(registry.url())), events);
             final long start = System.nanoTime();
-            try (DetectionService service = new DetectionService(config).start();
-                 Admin admin = kafka.admin()) {
-                while (enriched(admin) < events) {
+            final double seconds;
+            final List<DetectionService> services = new ArrayList<>();
+            try (Admin admin = kafka.admin()) {
+                configs.forEach(c -> services.add(new DetectionService(c).start()));
+                while (enriched(admin, setup.partitions()) < events) {
                     Thread.sleep(100); // sampling end offsets
                     if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
                         throw new IllegalStateException("streams benchmark did not finish");
                     }
                 }
-                final double seconds = (System.nanoTime() - start) / 1e9;
-                out.printf(Locale.ROOT, "[bench] streams threads=%d: %d signals in %.2f s%n", threads, events, seconds);
-                return seconds;
+                seconds = (System.nanoTime() - start) / 1e9;
+                out.printf(Locale.ROOT, "[bench] streams partitions=%d instances=%d threads=%d: %d signals in %.2f s%n", setup.partitions(),
+                    setup.instances(), setup.threads(), events, seconds);
+            } finally {
+                services.forEach(DetectionService::close);
             }
+            if (measureRestore) {
+                restore(configs.get(0));
+            }
+            return seconds;
+        }
+    }
+
+    /**
+     * State restore time: the instance's local state is wiped (a lost disk, a new machine) and the
+     * app restarted; Kafka Streams rebuilds every store from its changelog before RUNNING.
+     */
+    private void restore(final DetectionConfig config) throws Exception {
+        final java.nio.file.Path stateDir = java.nio.file.Path.of(config.getString(DetectionConfig.STATE_DIR_CONFIG));
+        final long bytes;
+        try (var files = Files.walk(stateDir)) {
+            bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
+        final long start = System.nanoTime();
+        try (DetectionService service = new DetectionService(config)) {
+            service.streams().setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
+                @Override
+                public void onRestoreStart(final org.apache.kafka.common.TopicPartition tp, final String store, final long from, final long to) {
+                }
+
+                @Override
+                public void onBatchRestored(final org.apache.kafka.common.TopicPartition tp, final String store, final long end, final long n) {
+                    restored.addAndGet(n);
+                }
+
+                @Override
+                public void onRestoreEnd(final org.apache.kafka.common.TopicPartition tp, final String store, final long total) {
+                }
+            });
+            service.start();
+            if (!service.awaitRunning(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("restore did not finish");
+            }
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "[bench] state restore: %d changelog records (%.1f MB of local state before the wipe) restored in %.2f s "
+                + "(%.0f records/s, start-up included)%n", restored.get(), bytes / 1e6, seconds, restored.get() / seconds);
         }
     }
 
@@ -140,9 +199,11 @@ public final class StreamsBenchmark {
         }
     }
 
-    private static long enriched(final Admin admin) throws Exception {
-        final Map<TopicPartition, OffsetSpec> specs = Map.of(new TopicPartition(TopicNames.SIGNALS_ENRICHED, 0), OffsetSpec.latest(),
-            new TopicPartition(TopicNames.SIGNALS_ENRICHED, 1), OffsetSpec.latest());
+    private static long enriched(final Admin admin, final int partitions) throws Exception {
+        final Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            specs.put(new TopicPartition(TopicNames.SIGNALS_ENRICHED, p), OffsetSpec.latest());
+        }
         return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
     }
 }

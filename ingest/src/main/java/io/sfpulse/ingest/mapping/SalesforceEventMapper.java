@@ -19,6 +19,9 @@ public final class SalesforceEventMapper {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Largest payload (JSON characters) mapped to a record; Salesforce caps events at 1 MB, Kafka records default to 1 MiB. */
+    public static final int MAX_PAYLOAD_CHARS = 900_000;
+
     public SalesforceEvent map(final String orgId, final String channel, final Map<String, Object> data, final Instant receivedAt) {
         if (data == null) {
             throw new MappingException("Event on '" + channel + "' has no data");
@@ -35,6 +38,11 @@ public final class SalesforceEventMapper {
             payloadJson = JSON.writeValueAsString(payload);
         } catch (JsonProcessingException e) {
             throw new MappingException("Payload on '" + channel + "' replayId " + replayId + " is not serializable", e);
+        }
+        if (payloadJson.length() > MAX_PAYLOAD_CHARS) {
+            // Kafka's default record limit is 1 MiB: a larger record would fail the producer and stop the task.
+            throw new MappingException("Payload on '" + channel + "' replayId " + replayId + " has " + payloadJson.length()
+                + " characters, above the " + MAX_PAYLOAD_CHARS + " a record may carry; dead-lettered (truncated)");
         }
         return SalesforceEvent.newBuilder()
             .setOrgId(orgId)

@@ -21,13 +21,32 @@ final class AlertLifecycle {
     private AlertLifecycle() {
     }
 
+    /** State-map key of a regression that started while no release was in its detection window. */
+    static final String NO_DEPLOY = "no-deploy";
+
+    /** A fresh state for a regression without a deploy that started at {@code startMs}. */
+    static FailureHistory.AlertState noDeploy(final long startMs) {
+        final FailureHistory.AlertState a = new FailureHistory.AlertState();
+        a.releaseCompletedMs = startMs;
+        return a;
+    }
+
+    /** Whether a new no-deploy episode may start: none yet, or the last one resolved at least {@code cooldownMs} ago. */
+    static boolean mayStartEpisode(final FailureHistory.AlertState a, final long now, final long cooldownMs) {
+        return a == null || ("RESOLVED".equals(a.status) && now - a.lastEmittedMs >= cooldownMs);
+    }
+
     static boolean isOpen(final FailureHistory.AlertState a) {
         return a != null && ("TRIGGERED".equals(a.status) || "UPDATED".equals(a.status));
     }
 
-    /** Stable across all states of one alert: {@code org|release|detector|subjectKey}. */
-    static String dedupKey(final String org, final String releaseId, final String detector, final String subjectKey) {
-        return org + "|" + releaseId + "|" + detector + "|" + subjectKey;
+    /**
+     * Stable across all states of one alert: {@code org|release|detector|subjectKey}; a regression
+     * without a deploy uses {@code no-deploy@<start>} as its release part, so each episode is its own alert.
+     */
+    static String dedupKey(final String org, final FailureHistory.AlertState a, final String detector, final String subjectKey) {
+        final String release = a.releaseId != null ? a.releaseId : NO_DEPLOY + "@" + Instant.ofEpochMilli(a.releaseCompletedMs);
+        return org + "|" + release + "|" + detector + "|" + subjectKey;
     }
 
     /** Records the transition in {@code a} and returns the alert state to emit. */
@@ -38,7 +57,14 @@ final class AlertLifecycle {
         a.status = status.name();
         a.lastReportedCount = reportedCount;
         a.lastEmittedMs = now;
-        final String dedupKey = dedupKey(d.org(), a.releaseId, d.detector(), d.subjectKey());
+        final String dedupKey = dedupKey(d.org(), a, d.detector(), d.subjectKey());
+        final Map<String, String> evidence = new java.util.LinkedHashMap<>();
+        // The label that tells a post-deploy regression from one that started without a deploy.
+        evidence.put("trigger", a.releaseId != null ? "deploy" : NO_DEPLOY);
+        if (a.releaseId == null) {
+            evidence.put("regressionStart", Instant.ofEpochMilli(a.releaseCompletedMs).toString());
+        }
+        evidence.putAll(d.evidence());
         return Alert.newBuilder()
             .setAlertId(dedupKey + "#" + a.sequence)
             .setDedupKey(dedupKey)
@@ -49,7 +75,7 @@ final class AlertLifecycle {
             .setDetector(d.detector())
             .setSubject(d.subject())
             .setSummary(d.summary().length() > 500 ? d.summary().substring(0, 500) : d.summary())
-            .setEvidence(d.evidence())
+            .setEvidence(evidence)
             .setWindowStart(Instant.ofEpochMilli(d.windowStartMs()))
             .setWindowEnd(Instant.ofEpochMilli(d.windowEndMs()))
             .setSequence(a.sequence)

@@ -24,6 +24,9 @@ abstract class DetectorProcessor<S> implements Processor<String, Signal, String,
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
     private final String storeName;
+    private final java.util.Map<io.sfpulse.schemas.alert.AlertStatus, org.apache.kafka.common.metrics.Sensor> alertSensors =
+        new java.util.EnumMap<>(io.sfpulse.schemas.alert.AlertStatus.class);
+    private org.apache.kafka.common.metrics.Sensor signalSensor;
     protected ProcessorContext<String, Alert> context;
     protected KeyValueStore<String, S> store;
 
@@ -36,7 +39,25 @@ abstract class DetectorProcessor<S> implements Processor<String, Signal, String,
         this.context = ctx;
         this.store = ctx.getStateStore(storeName);
         ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::punctuate);
+        // Kafka Streams metrics (JMX, and the launcher's Prometheus endpoint): stream-detector-metrics, tag detector-id.
+        final String detector = storeName.replaceFirst("-store$", "");
+        final org.apache.kafka.streams.StreamsMetrics metrics = ctx.metrics();
+        signalSensor = metrics.addRateTotalSensor("detector", detector, "signals-evaluated",
+            org.apache.kafka.common.metrics.Sensor.RecordingLevel.INFO);
+        for (final io.sfpulse.schemas.alert.AlertStatus status : io.sfpulse.schemas.alert.AlertStatus.values()) {
+            alertSensors.put(status, metrics.addRateTotalSensor("detector", detector,
+                "alerts-" + status.name().toLowerCase(java.util.Locale.ROOT), org.apache.kafka.common.metrics.Sensor.RecordingLevel.INFO));
+        }
     }
+
+    @Override
+    public final void process(final Record<String, Signal> record) {
+        signalSensor.record();
+        analyse(record);
+    }
+
+    /** Analyses one enriched signal (any kind: each detector picks what it needs). */
+    protected abstract void analyse(Record<String, Signal> record);
 
     /** Runs every minute of stream time (e.g. to resolve alerts that recovered or went quiet). */
     protected abstract void punctuate(long streamTime);
@@ -55,7 +76,9 @@ abstract class DetectorProcessor<S> implements Processor<String, Signal, String,
 
     /** Sends an alert state downstream, keyed by its dedup key, at its event time. */
     protected final void forward(final Alert alert) {
-        LOG.info("Alert {} '{}': {}", alert.getStatus(), alert.getDedupKey(), alert.getSummary());
+        LOG.info("Alert {} org={} detector={} dedupKey='{}': {}", alert.getStatus(), alert.getOrgId(), alert.getDetector(),
+            alert.getDedupKey(), alert.getSummary());
+        alertSensors.get(alert.getStatus()).record();
         context.forward(new Record<>(alert.getDedupKey(), alert, alert.getEventTime().toEpochMilli()));
     }
 }

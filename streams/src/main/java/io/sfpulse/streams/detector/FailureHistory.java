@@ -47,6 +47,9 @@ public final class FailureHistory {
 
     /** Failures with event time in [fromMs, toMs). */
     public long count(final long fromMs, final long toMs) {
+        if (toMs <= fromMs) {
+            return 0;
+        }
         return failuresPerMinute.subMap(Math.floorDiv(fromMs, 60_000), true, Math.floorDiv(toMs - 1, 60_000), true)
             .values().stream().mapToLong(Integer::longValue).sum();
     }

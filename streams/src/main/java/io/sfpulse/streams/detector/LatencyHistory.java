@@ -16,6 +16,8 @@ public final class LatencyHistory {
     public Map<String, TreeMap<Long, String>> sketches = new HashMap<>();
     public Map<String, Exceedances> afterDeploy = new HashMap<>();
     public Map<String, FailureHistory.AlertState> alerts = new HashMap<>();
+    /** Per operation, the event time of the last check against the rolling baseline. */
+    public Map<String, Long> lastRollingCheckMs = new HashMap<>();
 
     /** Post-deploy samples of one (release, operation) compared with its fixed pre-deploy baseline. */
     public static final class Exceedances {
@@ -27,6 +29,7 @@ public final class LatencyHistory {
         public double baselineP95 = Double.NaN;
         public double baselineP99 = Double.NaN;
         public long baselineCount;
+        public long startMs; // the deploy, or the start of a no-deploy episode
         public String current; // encoded sketch of the post-deploy samples
         public String recent = ""; // last samples: '1' above the baseline p95, '0' not (newest last)
     }
@@ -34,5 +37,6 @@ public final class LatencyHistory {
     public void prune(final long horizonMs) {
         sketches.values().forEach(b -> b.headMap(horizonMs / BUCKET_MS).clear());
         sketches.values().removeIf(TreeMap::isEmpty);
+        lastRollingCheckMs.keySet().retainAll(sketches.keySet());
     }
 }

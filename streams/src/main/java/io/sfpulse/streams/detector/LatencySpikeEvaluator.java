@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Latency regressions after a deploy, per org and operation: the baseline distribution (DDSketch
- * of the samples in the baseline window before the deploy) is frozen at the deploy; each later
+ * of the samples in the baseline window before the deploy) is frozen at the deploy (or, with no
+ * release in its window, at the start of the last {@code noDeployWindow}: a rolling baseline); each later
  * sample counts as exceeding the baseline p50 and/or p95; exact binomial tails test whether more
  * samples than expected (50% and 5%) exceed them. Triggers when either test is significant with
  * enough samples and the current p95 is at least {@code minRatio} times the baseline p95. Pure.
@@ -20,9 +21,9 @@ public final class LatencySpikeEvaluator {
 
     /** Settings. */
     public record Settings(Duration window, Duration baseline, double alpha, long minBaselineSamples, long minSamples, double minRatio,
-                           Duration quiet) {
+                           Duration quiet, Duration noDeployWindow) {
         public static Settings defaults() {
-            return new Settings(Duration.ofHours(2), Duration.ofHours(2), 0.001, 50, 20, 1.5, Duration.ofMinutes(30));
+            return new Settings(Duration.ofHours(2), Duration.ofHours(2), 0.001, 50, 20, 1.5, Duration.ofMinutes(30), Duration.ofMinutes(30));
         }
     }
 
@@ -56,6 +57,25 @@ public final class LatencySpikeEvaluator {
         e.baselineP50 = base.quantile(0.50);
         e.baselineP95 = base.quantile(0.95);
         e.baselineP99 = base.quantile(0.99);
+    }
+
+    /**
+     * The rolling comparison used when no release is in its window: the whole 5-minute buckets of
+     * the last {@code noDeployWindow} (up to now) against the baseline span before them, with the
+     * same exceedance counts as after a deploy (counted from the sketch's bins).
+     */
+    public LatencyHistory.Exceedances rolling(final TreeMap<Long, String> buckets, final long nowMs) {
+        final long start = Math.floorDiv(nowMs - settings.noDeployWindow().toMillis(), LatencyHistory.BUCKET_MS) * LatencyHistory.BUCKET_MS;
+        final LatencyHistory.Exceedances e = new LatencyHistory.Exceedances();
+        freezeBaseline(e, buckets, start);
+        final LatencySketch current = merged(buckets, start, nowMs + 1);
+        e.startMs = start;
+        e.n = current.count();
+        e.aboveP50 = current.countAbove(e.baselineP50);
+        e.aboveP95 = current.countAbove(e.baselineP95);
+        e.current = current.encode();
+        e.lastSampleMs = nowMs;
+        return e;
     }
 
     public void addSample(final LatencyHistory.Exceedances e, final double millis, final long t) {
@@ -109,8 +129,10 @@ public final class LatencySpikeEvaluator {
         m.put("aboveBaselineP95", e.aboveP95 + " of " + e.n + " (expected 5%)");
         m.put("pValueTail", String.format(Locale.ROOT, "%.3g", pTail(e)));
         m.put("pValueMedian", String.format(Locale.ROOT, "%.3g", pMedian(e)));
-        m.put("deployId", a.releaseId);
-        m.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs).toString());
+        if (a.releaseId != null) {
+            m.put("deployId", a.releaseId);
+            m.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs).toString());
+        }
         m.put("suspectComponents", String.join(", ", PostDeployFailureEvaluator.suspects(a.components, java.util.Set.of(operation))));
         return m;
     }

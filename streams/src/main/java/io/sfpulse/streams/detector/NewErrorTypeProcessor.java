@@ -30,7 +30,7 @@ public final class NewErrorTypeProcessor extends DetectorProcessor<SignatureHist
     }
 
     @Override
-    public void process(final Record<String, Signal> record) {
+    protected void analyse(final Record<String, Signal> record) {
         final Signal s = record.value();
         if (s == null || record.key() == null) {
             return;
@@ -84,15 +84,15 @@ public final class NewErrorTypeProcessor extends DetectorProcessor<SignatureHist
     @Override
     protected void punctuate(final long streamTime) {
         updateEachOrg((org, h) -> {
-        boolean changed = false;
-        for (final Map.Entry<String, FailureHistory.AlertState> e : h.alerts.entrySet()) {
-            final FailureHistory.AlertState a = e.getValue();
-            final String signature = e.getKey().substring(e.getKey().indexOf('|') + 1);
-            if (AlertLifecycle.isOpen(a) && evaluator.quiet(h, signature, streamTime)) {
-                emit(org, h, signature, a, AlertStatus.RESOLVED, (int) a.lastReportedCount, streamTime);
-                changed = true;
+            boolean changed = false;
+            for (final Map.Entry<String, FailureHistory.AlertState> e : h.alerts.entrySet()) {
+                final FailureHistory.AlertState a = e.getValue();
+                final String signature = e.getKey().substring(e.getKey().indexOf('|') + 1);
+                if (AlertLifecycle.isOpen(a) && evaluator.quiet(h, signature, streamTime)) {
+                    emit(org, h, signature, a, AlertStatus.RESOLVED, (int) a.lastReportedCount, streamTime);
+                    changed = true;
+                }
             }
-        }
             return changed;
         });
     }

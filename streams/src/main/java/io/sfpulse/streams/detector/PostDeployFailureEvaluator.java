@@ -20,10 +20,15 @@ public final class PostDeployFailureEvaluator {
 
     private final PostDeployFailureSettings settings;
     private final RateComparison test;
+    private final RateComparison rollingTest;
 
     public PostDeployFailureEvaluator(final PostDeployFailureSettings settings) {
         this.settings = settings;
         this.test = new RateComparison(settings.alpha(), settings.minCount(), settings.minRatio(), settings.minBaseline().toMillis() / 3_600_000.0);
+        // The no-deploy check runs continuously, not once after a deploy: a ten times stricter level and
+        // a baseline at least twice the compared span keep its false alarms rare.
+        this.rollingTest = new RateComparison(settings.alpha() / 10, settings.minCount(), settings.minRatio(),
+            Math.max(settings.minBaseline().toMillis(), 2 * settings.noDeployWindow().toMillis()) / 3_600_000.0);
     }
 
     public PostDeployFailureSettings settings() {
@@ -33,18 +38,27 @@ public final class PostDeployFailureEvaluator {
     /** After-vs-before evaluation of the release completed at {@code deployMs}, as of {@code nowMs}. */
     public Evaluation sinceDeploy(final FailureHistory h, final long deployMs, final long nowMs) {
         final long currentTo = Math.min(nowMs, deployMs + settings.window().toMillis());
-        return evaluate(h, deployMs, Math.max(currentTo, deployMs + 60_000), deployMs);
+        return evaluate(h, deployMs, Math.max(currentTo, deployMs + 60_000), deployMs, test);
+    }
+
+    /**
+     * For regressions without a deploy: the last {@code noDeployWindow} (ending now) vs the baseline
+     * span before it, as if a release had gone live at the start of that window.
+     */
+    public Evaluation rolling(final FailureHistory h, final long nowMs) {
+        final long start = nowMs - settings.noDeployWindow().toMillis();
+        return evaluate(h, start, nowMs, start, rollingTest);
     }
 
     /** Recent window (ending now) vs the same pre-deploy baseline: is the release back to normal? */
     public Evaluation recent(final FailureHistory h, final long deployMs, final long nowMs) {
         final long from = Math.max(deployMs, nowMs - settings.resolveWindow().toMillis());
-        return evaluate(h, from, Math.max(nowMs, from + 60_000), deployMs);
+        return evaluate(h, from, Math.max(nowMs, from + 60_000), deployMs, test);
     }
 
-    private Evaluation evaluate(final FailureHistory h, final long from, final long to, final long deployMs) {
+    private Evaluation evaluate(final FailureHistory h, final long from, final long to, final long deployMs, final RateComparison test) {
         final long observedFrom = h.firstObservedMinute == Long.MAX_VALUE ? deployMs : h.firstObservedMinute * 60_000;
-        final long baselineFrom = Math.max(deployMs - settings.baseline().toMillis(), observedFrom);
+        final long baselineFrom = Math.min(deployMs, Math.max(deployMs - settings.baseline().toMillis(), observedFrom));
         final long current = h.count(from, to);
         final long baseline = h.count(baselineFrom, deployMs);
         final RateComparison.Result result = test.compare(current, (to - from) / 3_600_000.0, baseline, (deployMs - baselineFrom) / 3_600_000.0);
@@ -58,7 +72,7 @@ public final class PostDeployFailureEvaluator {
         final Map<String, Integer> locations = h.locationsByRelease.getOrDefault(alert.releaseId, Map.of());
         final Map<String, String> evidence = new java.util.LinkedHashMap<>();
         evidence.put("test", "exact conditional binomial test of Poisson rates (one-sided)");
-        evidence.put("alpha", fmt(test.alpha()));
+        evidence.put("alpha", fmt(alert.releaseId == null ? rollingTest.alpha() : test.alpha()));
         evidence.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         evidence.put("currentWindow", java.time.Instant.ofEpochMilli(e.currentFromMs()) + "/" + java.time.Instant.ofEpochMilli(e.currentToMs()));
         evidence.put("baselineWindow", java.time.Instant.ofEpochMilli(e.baselineFromMs()) + "/" + java.time.Instant.ofEpochMilli(e.baselineToMs()));
@@ -71,8 +85,10 @@ public final class PostDeployFailureEvaluator {
         evidence.put("topLocations", top(locations));
         evidence.put("suspectComponents", String.join(", ", suspects(alert.components, locations.keySet())));
         evidence.put("series", series(h, e.baselineFromMs(), Math.max(e.currentToMs(), alert.releaseCompletedMs + 60_000)));
-        evidence.put("deployId", alert.releaseId);
-        evidence.put("deployCompletedAt", java.time.Instant.ofEpochMilli(alert.releaseCompletedMs).toString());
+        if (alert.releaseId != null) {
+            evidence.put("deployId", alert.releaseId);
+            evidence.put("deployCompletedAt", java.time.Instant.ofEpochMilli(alert.releaseCompletedMs).toString());
+        }
         return evidence;
     }
 

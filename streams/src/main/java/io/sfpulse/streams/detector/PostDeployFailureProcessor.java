@@ -31,7 +31,7 @@ public final class PostDeployFailureProcessor extends DetectorProcessor<FailureH
     }
 
     @Override
-    public void process(final Record<String, Signal> record) {
+    protected void analyse(final Record<String, Signal> record) {
         final Signal s = record.value();
         if (s == null || record.key() == null) {
             return;
@@ -43,16 +43,22 @@ public final class PostDeployFailureProcessor extends DetectorProcessor<FailureH
         final FailureHistory h = load(record.key());
         if (s.getKind() == SignalKind.FAILURE) {
             h.addFailure(t, s.getReleaseId(), s.getSignature(), s.getLocation());
+            final boolean inWindow = s.getReleaseId() != null && s.getReleaseCompletedTime() != null
+                && t - s.getReleaseCompletedTime().toEpochMilli() <= evaluator.settings().window().toMillis();
             if (s.getReleaseId() != null && s.getReleaseCompletedTime() != null) {
                 final FailureHistory.AlertState alert = h.alerts.computeIfAbsent(s.getReleaseId(), id -> newAlert(s));
                 onFailure(record.key(), h, alert, t);
+            }
+            if (!inWindow) {
+                onFailureWithoutDeploy(record.key(), h, t);
             }
         } else {
             h.observe(t);
         }
         final PostDeployFailureSettings cfg = evaluator.settings();
         h.prune(t - cfg.baseline().toMillis() - cfg.window().toMillis() - Duration.ofHours(1).toMillis());
-        h.alerts.values().removeIf(a -> a.status == null && t - a.releaseCompletedMs > cfg.window().toMillis());
+        h.alerts.values().removeIf(a -> a.status == null && t - a.releaseCompletedMs > cfg.window().toMillis()
+            || "RESOLVED".equals(a.status) && t - a.lastEmittedMs > cfg.window().toMillis() + cfg.baseline().toMillis());
         store.put(record.key(), h);
         observed.persisted(record.key(), h.firstObservedMinute * 60_000);
     }
@@ -84,20 +90,43 @@ public final class PostDeployFailureProcessor extends DetectorProcessor<FailureH
         }
     }
 
+    /**
+     * No release in its window: is the recent failure rate up against the span before it? One
+     * episode at a time per org, not while a post-deploy alert is open (that one explains the rise).
+     */
+    private void onFailureWithoutDeploy(final String org, final FailureHistory h, final long now) {
+        final PostDeployFailureSettings cfg = evaluator.settings();
+        final FailureHistory.AlertState episode = h.alerts.get(AlertLifecycle.NO_DEPLOY);
+        if (AlertLifecycle.isOpen(episode)) {
+            onFailure(org, h, episode, now);
+            return;
+        }
+        if (cfg.noDeployWindow().isZero() || !AlertLifecycle.mayStartEpisode(episode, now, cfg.cooldown().toMillis())
+            || h.alerts.values().stream().anyMatch(AlertLifecycle::isOpen)) {
+            return;
+        }
+        final PostDeployFailureEvaluator.Evaluation e = evaluator.rolling(h, now);
+        if (e.result().verdict() == RateComparison.Verdict.INCREASE) {
+            final FailureHistory.AlertState a = AlertLifecycle.noDeploy(e.currentFromMs());
+            h.alerts.put(AlertLifecycle.NO_DEPLOY, a);
+            emit(org, h, a, e, AlertStatus.TRIGGERED, now);
+        }
+    }
+
     @Override
     protected void punctuate(final long streamTime) {
         updateEachOrg((org, h) -> {
-        boolean changed = false;
-        for (final FailureHistory.AlertState a : h.alerts.values()) {
-            if (AlertLifecycle.isOpen(a) && streamTime - a.lastEmittedMs >= evaluator.settings().resolveWindow().toMillis()) {
-                final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(h, a.releaseCompletedMs, streamTime);
-                // Back to baseline: the recent rate is no longer significantly above it (not merely too few to call).
-                if (recent.result().pValue() >= evaluator.settings().alpha()) {
-                    emit(org, h, a, recent, AlertStatus.RESOLVED, streamTime);
-                    changed = true;
+            boolean changed = false;
+            for (final FailureHistory.AlertState a : h.alerts.values()) {
+                if (AlertLifecycle.isOpen(a) && streamTime - a.lastEmittedMs >= evaluator.settings().resolveWindow().toMillis()) {
+                    final PostDeployFailureEvaluator.Evaluation recent = evaluator.recent(h, a.releaseCompletedMs, streamTime);
+                    // Back to baseline: the recent rate is no longer significantly above it (not merely too few to call).
+                    if (recent.result().pValue() >= evaluator.settings().alpha()) {
+                        emit(org, h, a, recent, AlertStatus.RESOLVED, streamTime);
+                        changed = true;
+                    }
                 }
             }
-        }
             return changed;
         });
     }
@@ -106,10 +135,11 @@ public final class PostDeployFailureProcessor extends DetectorProcessor<FailureH
                       final PostDeployFailureEvaluator.Evaluation e, final AlertStatus status, final long now) {
         final RateComparison.Result r = e.result();
         final long minutes = Duration.ofMillis(e.currentToMs() - e.currentFromMs()).toMinutes();
+        final String cause = a.releaseId != null ? "after deploy " + a.releaseId : "without a deploy";
         final String summary = status == AlertStatus.RESOLVED
-            ? String.format(Locale.ROOT, "Failures back to baseline after deploy %s (%d in the last %d min)", a.releaseId, r.current(), minutes)
-            : String.format(Locale.ROOT, "Failures up %.1fx after deploy %s: %d in %d min vs %.2f/h before (p=%.2g)",
-                r.rateRatio(), a.releaseId, r.current(), minutes, r.baselineRate(), r.pValue());
+            ? String.format(Locale.ROOT, "Failures back to baseline %s (%d in the last %d min)", cause, r.current(), minutes)
+            : String.format(Locale.ROOT, "Failures up %.1fx %s: %d in %d min vs %.2f/h before (p=%.2g)",
+                r.rateRatio(), cause, r.current(), minutes, r.baselineRate(), r.pValue());
         final Alert alert = AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, "failures", "failures", summary,
             r.rateRatio() >= 10 ? Severity.CRITICAL : Severity.ERROR, evaluator.evidence(e, h, a), e.currentFromMs(), e.currentToMs()),
             r.current(), now);

@@ -46,6 +46,18 @@ public final class LatencySketch {
         return sketch.isEmpty() ? Double.NaN : sketch.getValueAtQuantile(q);
     }
 
+    /** Samples above {@code millis} (by bin representative, so within the sketch's 1% relative accuracy). */
+    public long countAbove(final double millis) {
+        final com.datadoghq.sketch.ddsketch.mapping.IndexMapping mapping = sketch.getIndexMapping();
+        final double[] above = {0};
+        sketch.getPositiveValueStore().forEach((index, count) -> {
+            if (mapping.value(index) > millis) {
+                above[0] += count;
+            }
+        });
+        return Math.round(above[0]);
+    }
+
     /** DDSketch's own binary encoding (index mapping included), base64. */
     public String encode() {
         final GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();

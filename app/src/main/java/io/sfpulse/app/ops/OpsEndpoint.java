@@ -1,0 +1,112 @@
+package io.sfpulse.app.ops;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sfpulse.sink.AlertSinkService;
+import io.sfpulse.sink.DeliveryCounters;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Builds the metrics registry of one sfpulse process and its {@link OpsServer}: JVM and process
+ * metrics, every Kafka Streams metric of the detection app (consumer lag, processed and dropped
+ * records, and the detectors' own {@code stream-detector-metrics}: signals evaluated and alerts
+ * by state), the ingest's Connect task metrics (via JMX) and the sink's delivery counters.
+ */
+public final class OpsEndpoint implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConnectJmxMetrics connect = new ConnectJmxMetrics(registry);
+    private final OpsServer server;
+    private KafkaStreamsMetrics streamsMetrics;
+    private final Set<String> sinkChannels = new HashSet<>();
+    private AlertSinkService sink;
+
+    public OpsEndpoint(final String host, final int port, final String token, final boolean healthPublic) throws IOException {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        this.server = new OpsServer(host, port, token, healthPublic, this::scrape);
+    }
+
+    private String scrape() {
+        connect.refresh();
+        if (sink != null) {
+            sink.deliveryCounters().channels().stream().filter(sinkChannels::add).forEach(this::bindChannel);
+        }
+        return registry.scrape();
+    }
+
+    public OpsEndpoint streams(final KafkaStreams streams) {
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        server.readiness("streams", () -> streams.state() == KafkaStreams.State.RUNNING);
+        return this;
+    }
+
+    public OpsEndpoint sink(final AlertSinkService service) {
+        this.sink = service;
+        FunctionCounter.builder("sfpulse.sink.alerts.delivered", service, AlertSinkService::deliveredCount)
+            .description("Alert states delivered to every routed channel").register(registry);
+        FunctionCounter.builder("sfpulse.sink.alerts.dead.lettered", service, AlertSinkService::deadLetteredCount)
+            .description("Alert states that went to the sink dead-letter topic").register(registry);
+        FunctionCounter.builder("sfpulse.sink.alerts.skipped.duplicate", service, AlertSinkService::skippedDuplicateCount)
+            .description("Alert states already delivered before a restart (skipped)").register(registry);
+        server.readiness("sink", service::isRunning);
+        return this;
+    }
+
+    private void bindChannel(final String channel) {
+        final DeliveryCounters c = sink.deliveryCounters();
+        FunctionCounter.builder("sfpulse.sink.delivery.attempts", c, x -> x.attempts(channel)).tag("channel", channel)
+            .description("HTTP (or other) delivery attempts").register(registry);
+        FunctionCounter.builder("sfpulse.sink.delivery.failures", c, x -> x.failures(channel)).tag("channel", channel)
+            .description("Delivery attempts that failed (retried or permanent)").register(registry);
+    }
+
+    /** A readiness check other services contribute (Kafka reachable, a connector running). */
+    public OpsEndpoint readiness(final String name, final java.util.function.Supplier<Boolean> check) {
+        server.readiness(name, check);
+        return this;
+    }
+
+    /** A gauge of the launcher itself. */
+    public OpsEndpoint gauge(final String name, final String description, final java.util.function.Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+        return this;
+    }
+
+    public OpsServer server() {
+        return server;
+    }
+
+    public OpsEndpoint start() {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,251 @@
+package io.sfpulse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.emulator.SalesforceEmulator;
+import io.sfpulse.emulator.scenario.Scenarios;
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.deploy.MarkerSource;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.serde.AvroWireDeserializer;
+import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.sink.SinkConfig;
+import io.sfpulse.streams.DetectionConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reliability under faults, whole pipeline (emulated org -> Connect ingest -> broker -> streams ->
+ * sink -> webhook), each service in its own launcher: mid-scenario the ingest is stopped and
+ * restarted (events published while it is down), then the streams app, then the broker itself;
+ * the CometD server drops the connection and answers 503; the webhook storms with 503s. Events in
+ * vs out are counted: every published event reaches the ingest topic and the enriched signals
+ * (deduplicated by EventUuid), every alert state streams raised is delivered, and after dedupe on
+ * the idempotency key nothing is delivered twice.
+ */
+class FaultInjectionIT {
+
+    private static final String CHANNEL = Scenarios.LOG_CHANNEL;
+    private static final Instant T0 = Instant.parse("2026-11-16T06:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    /** A webhook that can be told to fail with 503; records the idempotency keys it accepted. */
+    private static final class FlakyWebhook implements AutoCloseable {
+        final HttpServer server;
+        final AtomicBoolean storm = new AtomicBoolean();
+        final AtomicInteger refused = new AtomicInteger();
+        final List<String> accepted = new CopyOnWriteArrayList<>();
+
+        FlakyWebhook() throws Exception {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/hook", ex -> {
+                try (ex) {
+                    ex.getRequestBody().readAllBytes();
+                    if (storm.get()) {
+                        refused.incrementAndGet();
+                        ex.sendResponseHeaders(503, -1);
+                    } else {
+                        accepted.add(ex.getRequestHeaders().getFirst("Idempotency-Key"));
+                        ex.sendResponseHeaders(202, -1);
+                    }
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    private final List<String> published = new ArrayList<>();
+    private Instant clock = T0;
+
+    /** Publishes {@code n} events one virtual minute apart (ERROR with {@code signature}, else INFO). */
+    private void publish(final SalesforceEmulator emulator, final int n, final String signature, final Duration step) {
+        for (int i = 0; i < n; i++) {
+            final String id = UUID.randomUUID().toString();
+            final Map<String, Object> payload = new HashMap<>();
+            payload.put("CreatedDate", clock.toString());
+            payload.put("LoggingLevel__c", signature == null ? "INFO" : "ERROR");
+            if (signature != null) {
+                payload.put("ExceptionType__c", "System.NullPointerException");
+                payload.put("ExceptionMessage__c", signature);
+                payload.put("ExceptionStackTrace__c", "Class.InvoiceService.calculate: line 42, column 1");
+            }
+            emulator.org().publishPlatformEvent(CHANNEL, payload, id);
+            published.add(id);
+            clock = clock.plus(step);
+        }
+    }
+
+    private Map<String, String> settings(final EmbeddedKafka kafka, final String registry, final String services, final FlakyWebhook hook) {
+        final Map<String, String> p = new HashMap<>();
+        p.put(AppConfig.BOOTSTRAP_CONFIG, kafka.bootstrapServers());
+        p.put(AppConfig.REGISTRY_URL_CONFIG, registry);
+        p.put(AppConfig.SERVICES_CONFIG, services);
+        p.put(AppConfig.DATA_DIR_CONFIG, dir.resolve(services).toString());
+        p.put(AppConfig.OPS_PORT_CONFIG, "-1");
+        p.put(SinkConfig.WEBHOOK_URL_CONFIG, hook.url());
+        p.put(SinkConfig.WEBHOOK_SECRET_CONFIG, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        p.put(SinkConfig.LOG_ENABLED_CONFIG, "false");
+        p.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(Duration.ofMinutes(5).toMillis()));
+        p.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        p.put(DetectionConfig.NE_QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
+        return p;
+    }
+
+    @Test
+    void losesAndDuplicatesNothingWhileIngestStreamsAndBrokerRestartAndSinksStorm() throws Exception {
+        final Path kafkaDir = dir.resolve("kafka");
+        EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, 0);
+        final int kafkaPort = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
+        try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
+             SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3)).build().start();
+             FlakyWebhook hook = new FlakyWebhook()) {
+            emulator.org().defineChannel(CHANNEL);
+            final String bootstrap = kafka.bootstrapServers();
+            Pipeline ingest = new Pipeline(new AppConfig(settings(kafka, registry.url(), "ingest", hook)), m -> { }).withEmulator(emulator).start();
+            Pipeline streams = new Pipeline(new AppConfig(settings(kafka, registry.url(), "streams", hook)), m -> { }).withEmulator(emulator).start();
+            final Pipeline sink = new Pipeline(new AppConfig(settings(kafka, registry.url(), "sink", hook)), m -> { }).withEmulator(emulator).start();
+            try {
+                // Baseline, with the ingest stopped and restarted in the middle (events published while it is down).
+                publish(emulator, 40, null, Duration.ofMinutes(1));
+                await().atMost(Duration.ofSeconds(60)).until(() -> distinct(bootstrap, registry.url(), TopicNames.forChannel(CHANNEL)).size() >= 20);
+                ingest.close();
+                publish(emulator, 40, null, Duration.ofMinutes(1));
+                ingest = new Pipeline(new AppConfig(settings(kafka, registry.url(), "ingest", hook)), m -> { }).withEmulator(emulator).start();
+
+                // The streams app stopped and restarted (local state kept) while the baseline goes on.
+                await().atMost(Duration.ofSeconds(60)).until(() -> enrichedIds(bootstrap, registry.url()).size() >= 60);
+                streams.close();
+                publish(emulator, 40, null, Duration.ofMinutes(1));
+                streams = new Pipeline(new AppConfig(settings(kafka, registry.url(), "streams", hook)), m -> { }).withEmulator(emulator).start();
+
+                // The release, then a burst of a new error; the broker goes down and comes back during the burst.
+                final Instant deploy = clock;
+                try (KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                        new StringSerializer(), markerSerializer(registry.url()))) {
+                    markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, emulator.org().orgId(), DeploymentMarker.newBuilder()
+                        .setOrgId(emulator.org().orgId()).setDeployId("0Affault000001AAA").setSource(MarkerSource.MARKER_API).setStatus("Succeeded")
+                        .setCompletedTime(deploy).setComponents(List.of("ApexClass:InvoiceService")).setComponentCount(1).build())).get();
+                }
+                publish(emulator, 12, "Attempt to de-reference a null object", Duration.ofSeconds(30));
+                await().atMost(Duration.ofSeconds(60)).until(() -> distinct(bootstrap, registry.url(), TopicNames.forChannel(CHANNEL)).size() >= 130);
+                kafka.close();
+                publish(emulator, 12, "Attempt to de-reference a null object", Duration.ofSeconds(30));
+                kafka = EmbeddedKafka.start(kafkaDir, kafkaPort);
+
+                // CometD faults and a webhook storm during the recovery.
+                emulator.faults().dropConnectionAfterEvents(5).serverBusyOnNextConnects(2);
+                hook.storm.set(true);
+                publish(emulator, 30, null, Duration.ofMinutes(1));
+                await().atMost(Duration.ofSeconds(90)).until(() -> hook.refused.get() >= 2);
+                hook.storm.set(false);
+                publish(emulator, 40, null, Duration.ofMinutes(1));
+
+                // Events in = events out, once each after dedupe; every alert state delivered.
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(distinct(bootstrap, registry.url(), TopicNames.forChannel(CHANNEL))).containsAll(published));
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    final Set<String> enriched = enrichedIds(bootstrap, registry.url());
+                    final List<Integer> missing = new ArrayList<>();
+                    for (int i = 0; i < published.size() - 5; i++) {
+                        if (!enriched.contains(published.get(i))) {
+                            missing.add(i);
+                        }
+                    }
+                    assertThat(missing).as("indices of published events without an enriched signal (streams DLQ holds %d records)",
+                        readAll(bootstrap, registry.url(), TopicNames.STREAMS_DLQ, SalesforceEvent.class).size()).isEmpty();
+                });
+                final Set<String> raised = new HashSet<>();
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    raised.clear();
+                    alerts(bootstrap, registry.url()).forEach(a -> raised.add(a.getDedupKey() + "#" + a.getStatus() + "#" + a.getSequence()));
+                    assertThat(raised).anyMatch(k -> k.contains("post-deploy-failures") && k.contains("#TRIGGERED#"))
+                        .anyMatch(k -> k.contains("new-error-types") && k.contains("#RESOLVED#"));
+                    assertThat(new HashSet<>(hook.accepted)).containsAll(raised);
+                });
+                assertThat(hook.refused.get()).isGreaterThanOrEqualTo(2);
+                assertThat(hook.accepted).as("delivered once each (idempotency keys)").doesNotHaveDuplicates();
+            } finally {
+                sink.close();
+                streams.close();
+                ingest.close();
+                kafka.close();
+            }
+        }
+    }
+
+    private static org.apache.kafka.common.serialization.Serializer<DeploymentMarker> markerSerializer(final String registry) {
+        final io.sfpulse.schemas.serde.AvroWireSerializer<DeploymentMarker> s = new io.sfpulse.schemas.serde.AvroWireSerializer<>();
+        s.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry), false);
+        return s;
+    }
+
+    private static <T> List<T> readAll(final String bootstrap, final String registry, final String topic, final Class<T> type) {
+        final AvroWireDeserializer<T> values = new AvroWireDeserializer<>(type);
+        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry), false);
+        final List<T> out = new ArrayList<>();
+        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
+            consumer.subscribe(List.of(topic));
+            for (int i = 0; i < 8; i++) {
+                consumer.poll(Duration.ofMillis(400)).forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> distinct(final String bootstrap, final String registry, final String topic) {
+        final Set<String> ids = new HashSet<>();
+        readAll(bootstrap, registry, topic, SalesforceEvent.class).forEach(e -> ids.add(e.getEventUuid()));
+        return ids;
+    }
+
+    private static Set<String> enrichedIds(final String bootstrap, final String registry) {
+        final Set<String> ids = new HashSet<>();
+        readAll(bootstrap, registry, TopicNames.SIGNALS_ENRICHED, Signal.class).forEach(s -> ids.add(s.getEventUuid()));
+        return ids;
+    }
+
+    private static List<Alert> alerts(final String bootstrap, final String registry) {
+        return readAll(bootstrap, registry, TopicNames.ALERTS, Alert.class);
+    }
+}

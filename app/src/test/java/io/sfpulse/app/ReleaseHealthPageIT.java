@@ -1,0 +1,158 @@
+package io.sfpulse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.app.ops.OpsEndpoint;
+import io.sfpulse.app.ops.ReleaseHealthPage;
+import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.streams.DetectionConfig;
+import io.sfpulse.streams.DetectionService;
+import io.sfpulse.streams.DetectionTopology;
+import io.sfpulse.streams.health.ReleaseHealthQueries;
+import io.sfpulse.streams.scenario.LabelledScenarios;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release-health page end to end: a failed release (failure-rate regression) and a healthy
+ * one go through the detection app on a real broker; the page's API answers from interactive
+ * queries; headless Chromium (Debian's package) loads the page, runs its script and the rendered
+ * DOM shows the KPIs, the chart, the releases and the alerts. The API needs the bearer token.
+ */
+class ReleaseHealthPageIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-09T08:00:00Z");
+    private static final String TOKEN = "page-token-0123";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void showsReleasesAlertsAndKpisInHeadlessChromium() throws Exception {
+        final Path chromium = Path.of("/usr/bin/chromium");
+        assertThat(chromium).as("headless Chromium (Debian package 'chromium'; .ci/run installs it)").isExecutable();
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start()) {
+            final Map<String, Object> props = new HashMap<>();
+            props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+            props.put(DetectionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+            props.put(DetectionConfig.APPLICATION_ID_CONFIG, "page-it-" + UUID.randomUUID());
+            final DetectionConfig config = new DetectionConfig(props);
+            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(config));
+            topics.addAll(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.SIGNALS_ENRICHED, TopicNames.ALERTS, TopicNames.STREAMS_DLQ));
+            kafka.createTopics(1, topics);
+            final LabelledScenarios.Scenario failed = LabelledScenarios.generate(LabelledScenarios.Kind.FAILURE_RATE, LabelledScenarios.orgId(1), T0, 11);
+            final LabelledScenarios.Scenario healthy = LabelledScenarios.generate(LabelledScenarios.Kind.CLEAN_DEPLOY, LabelledScenarios.orgId(2), T0, 12);
+            produce(kafka.bootstrapServers(), Topics.create(SfpulseSerdes.forRegistry(registry.url())), List.of(failed, healthy));
+
+            try (DetectionService service = new DetectionService(config).start();
+                 OpsEndpoint ops = new OpsEndpoint("127.0.0.1", 0, TOKEN, true).streams(service.streams())) {
+                new ReleaseHealthPage(new ReleaseHealthQueries(service.streams())).register(ops.server());
+                ops.start();
+                final String base = "http://127.0.0.1:" + ops.port();
+                final String failedOrg = failed.label().orgId();
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    final String body = get(base + "/api/orgs/" + failedOrg, TOKEN).body();
+                    final JsonNode org = JSON.readTree(body);
+                    assertThat(org.path("kpis").path("changeFailureRate").asDouble()).as(body.length() > 3000 ? body.substring(0, 3000) : body).isEqualTo(1.0);
+                    assertThat(org.path("kpis").path("openAlerts").asInt()).isZero();
+                });
+                assertThat(get(base + "/api/orgs", null).statusCode()).isEqualTo(401);
+                final JsonNode orgs = JSON.readTree(get(base + "/api/orgs", TOKEN).body());
+                assertThat(orgs.path("orgs").findValuesAsText("orgId")).contains(failedOrg, healthy.label().orgId());
+                final JsonNode clean = JSON.readTree(get(base + "/api/orgs/" + healthy.label().orgId(), TOKEN).body());
+                assertThat(clean.path("kpis").path("changeFailureRate").asDouble()).isZero();
+                assertThat(clean.path("releases").get(0).path("deployId").asText()).isEqualTo(healthy.label().deployId());
+                final JsonNode detail = JSON.readTree(get(base + "/api/orgs/" + failedOrg, TOKEN).body());
+                assertThat(detail.path("kpis").path("meanTimeToRestoreMinutes").asDouble()).isPositive();
+                assertThat(detail.path("releases").get(0).path("after").path("failures").asLong())
+                    .isGreaterThan(detail.path("releases").get(0).path("before").path("failures").asLong());
+
+                final String dom = chromium(chromium, base + "/#token=" + TOKEN + "&org=" + failedOrg);
+                assertThat(dom).contains("data-ready=\"true\"", "Change-failure rate", "100%", "1 of 1 releases", failed.label().deployId(),
+                    "failed (", "Failures back to baseline", "pValue: ", "class=\"failure-bar\"", "class=\"latency-line\"", "class=\"release-line\"", "Mean time to restore",
+                    healthy.label().orgId());
+                final String denied = chromium(chromium, base + "/");
+                assertThat(denied).contains("data-ready=\"error\"", "HTTP 401");
+            }
+        }
+    }
+
+    private HttpResponse<String> get(final String url, final String token) throws Exception {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The DOM after the page's script ran, from headless Chromium. */
+    private String chromium(final Path binary, final String url) throws Exception {
+        final Path profile = Files.createTempDirectory(dir, "chromium");
+        final Process p = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--user-data-dir=" + profile, "--virtual-time-budget=20000", "--dump-dom", url)
+            .redirectError(dir.resolve("chromium.log").toFile()).start();
+        final String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        return dom;
+    }
+
+    private static void produce(final String bootstrap, final Topics topics, final List<LabelledScenarios.Scenario> scenarios) {
+        final Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20);
+        try (KafkaProducer<String, SalesforceEvent> events = new KafkaProducer<>(p, new StringSerializer(),
+                topics.channel(LabelledScenarios.LOG_CHANNEL).valueSerde().serializer());
+             KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(p, new StringSerializer(),
+                 topics.deploymentMarkers().valueSerde().serializer())) {
+            final List<LabelledScenarios.Input> all = new ArrayList<>(LabelledScenarios.merged(scenarios));
+            for (final LabelledScenarios.Input in : all) {
+                if (in.marker() != null) {
+                    markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null, in.time().toEpochMilli(), in.orgId(), in.marker()));
+                    markers.flush();
+                } else {
+                    events.send(new ProducerRecord<>(TopicNames.forChannel(in.channel()), null, in.time().toEpochMilli(), in.orgId(), in.event()));
+                }
+            }
+            final Instant after = T0.plus(LabelledScenarios.TOTAL).plus(Duration.ofHours(1));
+            for (final LabelledScenarios.Scenario s : scenarios) {
+                final SalesforceEvent heartbeat = SalesforceEvent.newBuilder(s.inputs().get(s.inputs().size() - 1).event())
+                    .setChannel(LabelledScenarios.LOG_CHANNEL).setEventUuid(UUID.randomUUID().toString()).setEventTime(after).setReceivedTime(after)
+                    .setPayload("{\"LoggingLevel__c\":\"INFO\"}").build();
+                events.send(new ProducerRecord<>(TopicNames.forChannel(LabelledScenarios.LOG_CHANNEL), null, after.toEpochMilli(), s.label().orgId(), heartbeat));
+            }
+        }
+    }
+}

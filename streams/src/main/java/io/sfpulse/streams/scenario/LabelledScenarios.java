@@ -1,0 +1,211 @@
+package io.sfpulse.streams.scenario;
+
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.deploy.MarkerSource;
+import io.sfpulse.schemas.event.EventSource;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Generated Salesforce-shaped traffic with known answers: per org, four hours of Nebula Logger
+ * entries (INFO heartbeats, a few recurring errors), Real-Time Event Monitoring API latencies
+ * (log-normal) and Account change events (updates by three users, some nulling Phone, rare
+ * deletes); at two hours either a deploy or nothing, and - depending on the {@link Kind} - a
+ * regression from then on for 45 minutes before traffic returns to normal. Random but
+ * reproducible (seeded). Used by the labelled detection suite, the detector ITs and tests.
+ */
+public final class LabelledScenarios {
+
+    public static final String LOG_CHANNEL = "/event/LogEntryEvent__e";
+    public static final String API_CHANNEL = "/event/ApiEventStream";
+    public static final String CDC_CHANNEL = "/data/ChangeEvents";
+    public static final Duration BASELINE = Duration.ofHours(2);
+    public static final Duration REGRESSION = Duration.ofMinutes(45);
+    public static final Duration TOTAL = Duration.ofHours(4);
+    static final String AUTOMATION_USER = "005AUTOMATION0001";
+
+    /** What is injected, and which detectors may rightly alert on it. */
+    public enum Kind {
+        CLEAN_DEPLOY(true, Set.of()),
+        FAILURE_RATE(true, Set.of("post-deploy-failures")),
+        NEW_ERROR_TYPE(true, Set.of("new-error-types", "post-deploy-failures")),
+        LATENCY_SHIFT(true, Set.of("latency-spikes")),
+        LATENCY_TAIL(true, Set.of("latency-spikes")),
+        DELETE_BURST(true, Set.of("data-anomalies")),
+        NULL_RATE(true, Set.of("data-anomalies")),
+        MASS_UPDATE(true, Set.of("data-anomalies")),
+        NO_DEPLOY_FAILURES(false, Set.of("post-deploy-failures")),
+        NO_DEPLOY_LATENCY(false, Set.of("latency-spikes"));
+
+        private final boolean deploys;
+        private final Set<String> detectors;
+
+        Kind(final boolean deploys, final Set<String> detectors) {
+            this.deploys = deploys;
+            this.detectors = detectors;
+        }
+
+        /** Whether the scenario has a deploy at the end of the baseline. */
+        public boolean deploys() {
+            return deploys;
+        }
+
+        /** Detectors whose alert on this org counts as a true detection; empty for clean scenarios. */
+        public Set<String> detectors() {
+            return detectors;
+        }
+
+        public boolean regression() {
+            return !detectors.isEmpty();
+        }
+    }
+
+    /** One input record: an event on a channel, or a deployment marker. */
+    public record Input(Instant time, String channel, SalesforceEvent event, DeploymentMarker marker) {
+        public String orgId() {
+            return event != null ? event.getOrgId() : marker.getOrgId();
+        }
+    }
+
+    /** The answer key of one scenario. */
+    public record Label(String orgId, Kind kind, Instant changeAt, Instant regressionEnd, String deployId) {
+    }
+
+    /** A scenario: its label and its inputs in event-time order. */
+    public record Scenario(Label label, List<Input> inputs) {
+    }
+
+    private LabelledScenarios() {
+    }
+
+    /** An 18-character org id for scenario {@code n}. */
+    public static String orgId(final int n) {
+        return String.format(Locale.ROOT, "00D%012dAAA", n);
+    }
+
+    public static Scenario generate(final Kind kind, final String orgId, final Instant t0, final long seed) {
+        final Random random = new Random(seed);
+        final Instant change = t0.plus(BASELINE);
+        final Instant end = change.plus(REGRESSION);
+        final String deployId = kind.deploys() ? "0Af" + orgId.substring(3, 15) + "AAA" : null;
+        final List<Input> in = new ArrayList<>();
+        if (deployId != null) {
+            in.add(new Input(change, null, null, DeploymentMarker.newBuilder().setOrgId(orgId).setDeployId(deployId)
+                .setSource(MarkerSource.DEPLOY_REQUEST).setStatus("Succeeded").setCompletedTime(change).setCreatedBy("Release Bot")
+                .setComponents(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger"))
+                .setComponentCount(3).setCheckOnly(false).build()));
+        }
+        final long minutes = TOTAL.toMinutes();
+        for (long m = 0; m < minutes; m++) {
+            final Instant minute = t0.plus(Duration.ofMinutes(m));
+            final boolean regressed = kind.regression() && !minute.isBefore(change) && minute.isBefore(end);
+            final Traffic traffic = new Traffic(orgId, random, in);
+            traffic.minute(minute, regressed ? kind : Kind.CLEAN_DEPLOY);
+        }
+        in.sort(Comparator.comparing(Input::time));
+        return new Scenario(new Label(orgId, kind, change, end, deployId), in);
+    }
+
+    /** Scenarios for {@code perKind} orgs of each kind, inputs of all merged in event-time order. */
+    public static List<Scenario> suite(final int perKind, final Instant t0, final long seed) {
+        final List<Scenario> all = new ArrayList<>();
+        int n = 1;
+        for (int i = 0; i < perKind; i++) {
+            for (final Kind kind : Kind.values()) {
+                all.add(generate(kind, orgId(n), t0, seed * 1_000_003L + n));
+                n++;
+            }
+        }
+        return all;
+    }
+
+    /** The inputs of several scenarios interleaved by event time (as they arrive from many orgs). */
+    public static List<Input> merged(final List<Scenario> scenarios) {
+        return scenarios.stream().flatMap(s -> s.inputs().stream()).sorted(Comparator.comparing(Input::time)).toList();
+    }
+
+    /** One minute of one org's traffic; {@code kind} says which regression (if any) is live. */
+    private record Traffic(String org, Random random, List<Input> out) {
+
+        void minute(final Instant minute, final Kind kind) {
+            event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("INFO", "", "heartbeat", ""));
+            final double errorsPerMinute = kind == Kind.FAILURE_RATE || kind == Kind.NO_DEPLOY_FAILURES ? 1.5 : 0.08;
+            for (int i = poisson(errorsPerMinute); i > 0; i--) {
+                final String[][] known = {
+                    {"System.NullPointerException", "Attempt to de-reference a null object", "Class.InvoiceService.calculate: line 42, column 1"},
+                    {"System.DmlException", "Insert failed. REQUIRED_FIELD_MISSING", "Class.OrderSync.push: line 88, column 1"},
+                    {"System.CalloutException", "Read timed out", "Class.ErpClient.send: line 17, column 1"}};
+                final String[] e = known[random.nextInt(known.length)];
+                event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", e[0], e[1], e[2]));
+            }
+            if (kind == Kind.NEW_ERROR_TYPE) {
+                for (int i = poisson(0.4); i > 0; i--) {
+                    event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.LimitException",
+                        "Too many SOQL queries: 101", "Class.AccountTriggerHandler.afterUpdate: line 12, column 1"));
+                }
+            }
+            for (int i = poisson(3); i > 0; i--) {
+                double millis = 120 * Math.exp(0.35 * random.nextGaussian());
+                if (kind == Kind.LATENCY_SHIFT || kind == Kind.NO_DEPLOY_LATENCY) {
+                    millis *= 2.2;
+                } else if (kind == Kind.LATENCY_TAIL && random.nextDouble() < 0.2) {
+                    millis *= 6;
+                }
+                event(minute.plusMillis(random.nextInt(60_000)), API_CHANNEL, String.format(Locale.ROOT,
+                    "{\"Operation\":\"Query\",\"QueriedEntities\":\"Account\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}", millis, minute));
+            }
+            for (int i = poisson(2); i > 0; i--) {
+                final boolean nulls = random.nextDouble() < (kind == Kind.NULL_RATE ? 0.6 : 0.05);
+                change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", "005USER00000000" + random.nextInt(3), nulls);
+            }
+            for (int i = poisson(kind == Kind.DELETE_BURST ? 3 : 0.03); i > 0; i--) {
+                change(minute.plusMillis(random.nextInt(60_000)), "DELETE", kind == Kind.DELETE_BURST ? AUTOMATION_USER : "005USER000000000", false);
+            }
+            if (kind == Kind.MASS_UPDATE) {
+                for (int i = poisson(15); i > 0; i--) {
+                    change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", AUTOMATION_USER, false);
+                }
+            }
+        }
+
+        private String log(final String level, final String type, final String message, final String trace) {
+            return String.format("{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"%s\",\"ExceptionMessage__c\":\"%s\","
+                + "\"ExceptionStackTrace__c\":\"%s\"}", level, type, message, trace);
+        }
+
+        private void change(final Instant at, final String type, final String user, final boolean nullsPhone) {
+            final String record = String.format(Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));
+            event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"Account\",\"recordIds\":[\"%s\"],"
+                + "\"changeType\":\"%s\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1}%s}",
+                record, type, user, at.toEpochMilli(), UUID.nameUUIDFromBytes((org + at + record).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                nullsPhone ? ",\"Phone\":null" : ",\"Rating\":\"Warm\""));
+        }
+
+        private void event(final Instant at, final String channel, final String payload) {
+            final String uuid = new UUID(random.nextLong(), random.nextLong()).toString();
+            out.add(new Input(at, channel, SalesforceEvent.newBuilder().setOrgId(org).setChannel(channel).setSource(EventSource.COMETD)
+                .setReplayId((long) out.size() + 1).setEventUuid(uuid).setEventTime(at).setReceivedTime(at).setPayload(payload).build(), null));
+        }
+
+        private int poisson(final double mean) {
+            int k = 0;
+            double p = Math.exp(-mean);
+            double s = p;
+            final double u = random.nextDouble();
+            while (u > s) {
+                k++;
+                p *= mean / k;
+                s += p;
+            }
+            return k;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.sfpulse.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.AlertStatus;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.streams.scenario.LabelledScenarios;
+import io.sfpulse.streams.scenario.LabelledScenarios.Kind;
+import io.sfpulse.streams.scenario.SuiteScore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every detector on a real broker: labelled traffic for one org per regression kind (post-deploy
+ * failure rate, new error type, latency shift, delete burst, null-rate jump, latency regression
+ * without a deploy) plus a clean deploy goes through the Kafka Streams application over two
+ * partitions. Each regression must be TRIGGERED by the right detector with the right label and
+ * later RESOLVED; the clean org must stay quiet.
+ */
+class DetectorsIT {
+
+    private static final List<Kind> KINDS = List.of(Kind.FAILURE_RATE, Kind.NEW_ERROR_TYPE, Kind.LATENCY_SHIFT, Kind.DELETE_BURST,
+        Kind.NULL_RATE, Kind.NO_DEPLOY_LATENCY, Kind.CLEAN_DEPLOY);
+    private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
+
+    private static EmbeddedKafka kafka;
+    private static EmbeddedSchemaRegistry registry;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.startTemporary();
+        registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        registry.close();
+        kafka.close();
+    }
+
+    @Test
+    void eachDetectorFiresOnItsRegressionResolvesAfterItAndStaysQuietOnACleanDeploy() throws Exception {
+        final Map<String, Object> props = new HashMap<>();
+        props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+        props.put(DetectionConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(DetectionConfig.APPLICATION_ID_CONFIG, "detectors-it-" + UUID.randomUUID());
+        final DetectionConfig config = new DetectionConfig(props);
+        final Set<String> topicNames = new LinkedHashSet<>(DetectionTopology.inputTopics(config));
+        topicNames.addAll(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.SIGNALS_ENRICHED, TopicNames.ALERTS, TopicNames.STREAMS_DLQ));
+        kafka.createTopics(2, topicNames);
+
+        final List<LabelledScenarios.Scenario> scenarios = new ArrayList<>();
+        for (int i = 0; i < KINDS.size(); i++) {
+            scenarios.add(LabelledScenarios.generate(KINDS.get(i), LabelledScenarios.orgId(i + 1), T0, 42 + i));
+        }
+        final Topics topics = Topics.create(SfpulseSerdes.forRegistry(registry.url()));
+        produce(topics, scenarios);
+
+        final List<Alert> alerts = new ArrayList<>();
+        try (DetectionService service = new DetectionService(config).start();
+             KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                 ConsumerConfig.GROUP_ID_CONFIG, "detectors-it-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                 new StringDeserializer(), topics.alerts().valueSerde().deserializer())) {
+            consumer.subscribe(List.of(TopicNames.ALERTS));
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> alerts.add(r.value()));
+                for (final LabelledScenarios.Scenario s : scenarios) {
+                    if (!s.label().kind().regression()) {
+                        continue;
+                    }
+                    final List<Alert> mine = alerts.stream().filter(a -> a.getOrgId().equals(s.label().orgId())
+                        && s.label().kind().detectors().contains(a.getDetector())).toList();
+                    assertThat(mine).as("alerts of %s", s.label().kind()).extracting(Alert::getStatus)
+                        .contains(AlertStatus.TRIGGERED, AlertStatus.RESOLVED);
+                }
+            });
+        }
+        final SuiteScore score = SuiteScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(), alerts);
+        assertThat(score.recall()).as(score.report()).isEqualTo(1.0);
+        score.byKind().values().stream().filter(k -> k.kind().regression())
+            .forEach(k -> assertThat(k.resolved()).as("%s resolved", k.kind()).isEqualTo(k.detected()));
+        final String clean = scenarios.get(KINDS.indexOf(Kind.CLEAN_DEPLOY)).label().orgId();
+        assertThat(alerts).as("clean deploy stays quiet").noneMatch(a -> a.getOrgId().equals(clean));
+        final Alert noDeploy = alerts.stream().filter(a -> a.getOrgId().equals(LabelledScenarios.orgId(KINDS.indexOf(Kind.NO_DEPLOY_LATENCY) + 1))
+            && a.getStatus() == AlertStatus.TRIGGERED).findFirst().orElseThrow();
+        assertThat(noDeploy.getReleaseId()).isNull();
+        assertThat(noDeploy.getEvidence()).containsEntry("trigger", "no-deploy").containsKeys("regressionStart", "p95Before", "p95After");
+        assertThat(noDeploy.getDedupKey()).contains("|no-deploy@");
+    }
+
+    /** Loads all scenarios in event-time order, then one heartbeat per org an hour after the end to run grace and resolutions out. */
+    private static void produce(final Topics topics, final List<LabelledScenarios.Scenario> scenarios) {
+        final Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 20);
+        try (KafkaProducer<String, SalesforceEvent> events = new KafkaProducer<>(p, new StringSerializer(),
+                topics.channel(LabelledScenarios.LOG_CHANNEL).valueSerde().serializer());
+             KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(p, new StringSerializer(),
+                 topics.deploymentMarkers().valueSerde().serializer())) {
+            for (final LabelledScenarios.Input in : LabelledScenarios.merged(scenarios)) {
+                if (in.marker() != null) {
+                    markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null, in.time().toEpochMilli(), in.orgId(), in.marker()));
+                    markers.flush();
+                } else {
+                    events.send(new ProducerRecord<>(TopicNames.forChannel(in.channel()), null, in.time().toEpochMilli(), in.orgId(), in.event()));
+                }
+            }
+            final Instant after = T0.plus(LabelledScenarios.TOTAL).plus(Duration.ofHours(1));
+            for (final LabelledScenarios.Scenario s : scenarios) {
+                final SalesforceEvent last = s.inputs().get(s.inputs().size() - 1).event();
+                final SalesforceEvent heartbeat = SalesforceEvent.newBuilder(last).setChannel(LabelledScenarios.LOG_CHANNEL)
+                    .setEventUuid(UUID.randomUUID().toString()).setEventTime(after).setReceivedTime(after)
+                    .setPayload("{\"LoggingLevel__c\":\"INFO\"}").build();
+                events.send(new ProducerRecord<>(TopicNames.forChannel(LabelledScenarios.LOG_CHANNEL), null, after.toEpochMilli(), s.label().orgId(), heartbeat));
+            }
+            events.flush();
+        }
+    }
+}

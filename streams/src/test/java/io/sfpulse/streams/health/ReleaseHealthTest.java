@@ -1,0 +1,76 @@
+package io.sfpulse.streams.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.deploy.MarkerSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReleaseHealthTest {
+
+    private static final String ORG = "00D000000000001AAA";
+    private static final Instant T = Instant.parse("2026-11-10T12:00:00Z");
+
+    private static DeploymentMarker release(final String id, final Instant at) {
+        return DeploymentMarker.newBuilder().setOrgId(ORG).setDeployId(id).setSource(MarkerSource.MARKER_API).setStatus("Succeeded")
+            .setCompletedTime(at).build();
+    }
+
+    private static AlertRecord alert(final String release, final String trigger, final Instant triggered, final Instant resolved) {
+        final AlertRecord a = new AlertRecord();
+        a.orgId = ORG;
+        a.releaseId = release;
+        a.trigger = trigger;
+        a.dedupKey = ORG + "|" + release + "|x|y";
+        a.triggeredAtMs = triggered.toEpochMilli();
+        a.resolvedAtMs = resolved == null ? -1 : resolved.toEpochMilli();
+        a.status = resolved == null ? "TRIGGERED" : "RESOLVED";
+        return a;
+    }
+
+    private static ReleaseHealthQueries.Bucket bucket(final Instant start, final long failures, final double latency) {
+        final SignalBucket b = new SignalBucket();
+        b.failures = failures;
+        b.latencySamples = 1;
+        b.latencySumMs = latency;
+        return new ReleaseHealthQueries.Bucket(start, b);
+    }
+
+    @Test
+    void changeFailureRateCountsReleasesWithPostDeployAlertsAndMttrAveragesResolvedOnes() {
+        final List<DeploymentMarker> releases = List.of(release("r1", T), release("r2", T.plus(Duration.ofHours(3))),
+            release("r3", T.plus(Duration.ofHours(6))), release("r4", T.plus(Duration.ofHours(9))));
+        final List<AlertRecord> alerts = List.of(
+            alert("r1", "deploy", T.plusSeconds(300), T.plusSeconds(300 + 1200)),          // 20 min to restore
+            alert("r1", "deploy", T.plusSeconds(600), T.plusSeconds(600 + 2400)),          // 40 min
+            alert("r3", "deploy", T.plus(Duration.ofHours(6)).plusSeconds(60), null),       // still open
+            alert(null, "no-deploy", T.plus(Duration.ofHours(4)), T.plus(Duration.ofHours(4)).plusSeconds(3600))); // 60 min, no release
+        final ReleaseHealth h = new ReleaseHealth(ORG, releases, alerts, List.of(
+            bucket(T.minusSeconds(600), 1, 100), bucket(T.plusSeconds(300), 9, 300)));
+        final ReleaseHealth.Kpis k = h.kpis();
+        assertThat(k.releases()).isEqualTo(4);
+        assertThat(k.failedReleases()).isEqualTo(2);
+        assertThat(k.changeFailureRate()).isEqualTo(0.5);
+        assertThat(k.resolvedAlerts()).isEqualTo(3);
+        assertThat(k.meanTimeToRestoreMinutes()).isCloseTo(40.0, within(1e-9));
+        assertThat(k.openAlerts()).isEqualTo(1);
+        final ReleaseHealth.Release r1 = h.releases().get(h.releases().size() - 1);
+        assertThat(r1.marker().getDeployId()).isEqualTo("r1");
+        assertThat(r1.alerts()).hasSize(2);
+        assertThat(r1.before().failures()).isEqualTo(1);
+        assertThat(r1.after().failures()).isEqualTo(9);
+        assertThat(r1.after().latencyMeanMs()).isEqualTo(300.0);
+        assertThat(h.releases().get(0).marker().getDeployId()).isEqualTo("r4");
+    }
+
+    @Test
+    void noReleasesMeansNoRateRatherThanZero() {
+        final ReleaseHealth.Kpis k = new ReleaseHealth(ORG, List.of(), List.of(), List.of()).kpis();
+        assertThat(k.changeFailureRate()).isNull();
+        assertThat(k.meanTimeToRestoreMinutes()).isNull();
+    }
+}
