@@ -37,6 +37,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,9 @@ class FaultInjectionIT {
         p.put(SinkConfig.LOG_ENABLED_CONFIG, "false");
         p.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(Duration.ofMinutes(5).toMillis()));
         p.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        // The restarted streams instance rejoins without waiting out the default 45 s session of its predecessor.
+        p.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "session.timeout.ms", "6000");
+        p.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "heartbeat.interval.ms", "1500");
         p.put(DetectionConfig.NE_QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
         return p;
     }
@@ -218,16 +222,20 @@ class FaultInjectionIT {
         return s;
     }
 
+    /** Every committed record of {@code topic}, read from the beginning to the end offsets of this moment. */
     private static <T> List<T> readAll(final String bootstrap, final String registry, final String topic, final Class<T> type) {
         final AvroWireDeserializer<T> values = new AvroWireDeserializer<>(type);
         values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry), false);
         final List<T> out = new ArrayList<>();
         try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
-            consumer.subscribe(List.of(topic));
-            for (int i = 0; i < 8; i++) {
-                consumer.poll(Duration.ofMillis(400)).forEach(r -> out.add(r.value()));
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(10)) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
             }
         }
         return out;

@@ -92,6 +92,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("auto.create.topics.enable", "false");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
         props.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        // Size-bounded, not time-bounded: backtests, demos and tests carry historical event times, and
+        // time retention would delete such records (even in the active segment) minutes after they land.
+        props.put("log.retention.ms", "-1");
+        props.put("log.retention.bytes", String.valueOf(1024L * 1024 * 1024));
         final KafkaConfig config = KafkaConfig.fromProps(props, false);
         formatIfNeeded();
         server = new KafkaRaftServer(config, Time.SYSTEM);

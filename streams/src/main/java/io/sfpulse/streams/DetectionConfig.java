@@ -22,6 +22,8 @@ public final class DetectionConfig extends AbstractConfig {
     public static final String PROCESSING_GUARANTEE_CONFIG = "streams.processing.guarantee";
     public static final String COMMIT_INTERVAL_MS_CONFIG = "streams.commit.interval.ms";
     public static final String NUM_THREADS_CONFIG = "streams.num.threads";
+    /** Any key under this prefix goes to Kafka Streams as is, e.g. {@code streams.kafka.security.protocol}. */
+    public static final String STREAMS_OVERRIDE_PREFIX = "streams.kafka.";
     public static final String FAILURE_CHANNELS_CONFIG = "streams.failure.channels";
     public static final String JOIN_GRACE_MS_CONFIG = "streams.join.grace.ms";
     public static final String MARKER_HISTORY_MS_CONFIG = "streams.marker.history.ms";
@@ -196,6 +198,8 @@ public final class DetectionConfig extends AbstractConfig {
         // Wait briefly for data on all co-partitioned inputs so markers and signals interleave by event time.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 2_000L);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // Pass-through for everything else Kafka Streams and its clients accept (security, timeouts, ...).
+        p.putAll(originalsWithPrefix(STREAMS_OVERRIDE_PREFIX, true));
         return p;
     }
 

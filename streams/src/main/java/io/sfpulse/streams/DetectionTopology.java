@@ -17,7 +17,7 @@ import io.sfpulse.streams.detector.NewErrorTypeProcessor;
 import io.sfpulse.streams.detector.SignatureHistory;
 import io.sfpulse.streams.detector.PostDeployFailureEvaluator;
 import io.sfpulse.streams.detector.PostDeployFailureProcessor;
-import io.sfpulse.streams.detector.ReleaseAttribution;
+import io.sfpulse.streams.detector.ReleaseAttributionProcessor;
 import io.sfpulse.streams.normalize.SignalNormalizer;
 import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
 import io.sfpulse.streams.time.SalesforceEventTimestampExtractor;
@@ -35,9 +35,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -48,8 +46,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The detection topology: raw events become signals, each signal is attributed to the release
- * live in its org at its event time (stream-table join against a versioned marker table, with a
- * grace period for late markers), enriched signals are written for analytics, and detectors turn
+ * live in its org at its event time (lookup in a versioned marker table after a grace period for
+ * late markers), enriched signals are written for analytics, and detectors turn
  * them into alerts. The one place that reads and writes topics.
  */
 public final class DetectionTopology {
@@ -57,6 +55,9 @@ public final class DetectionTopology {
     public static final String MARKERS_STORE = "deploy-markers-store";
     /** Latest state, first trigger and resolution per alert (dedup key), for the release-health view. */
     public static final String ALERT_HISTORY_STORE = "alert-history-store";
+    /** Signals waiting out the join grace before release attribution. */
+    public static final String ATTRIBUTION_BUFFER_STORE = "attribute-release-buffer";
+
     /** 5-minute signal counts per org, for before/after charts. */
     public static final String SIGNAL_BUCKETS_STORE = "signal-buckets-store";
     public static final Duration BUCKET = Duration.ofMinutes(5);
@@ -94,7 +95,7 @@ public final class DetectionTopology {
         final Serde<Signal> signalSerde = topics.serdes().valueSerde(Signal.class);
         final Serde<DeploymentMarker> markerSerde = topics.deploymentMarkers().valueSerde();
 
-        final KTable<String, DeploymentMarker> markers = builder.table(TopicNames.DEPLOYMENT_MARKERS,
+        builder.table(TopicNames.DEPLOYMENT_MARKERS,
             Consumed.with(Serdes.String(), markerSerde).withTimestampExtractor(new DeploymentMarkerTimestampExtractor())
                 .withName("deploy-markers-source"),
             Materialized.<String, DeploymentMarker>as(Stores.persistentVersionedKeyValueStore(MARKERS_STORE, config.markerHistory()))
@@ -105,9 +106,11 @@ public final class DetectionTopology {
                     .withName("salesforce-events-source"))
             .flatMapValues(new SignalNormalizer()::normalize, Named.as("normalize-signals"));
 
-        final KStream<String, Signal> enriched = signals.leftJoin(markers, ReleaseAttribution::attribute,
-            Joined.<String, Signal, DeploymentMarker>with(Serdes.String(), signalSerde, markerSerde, "attribute-release")
-                .withGracePeriod(config.joinGrace()));
+        // The markers table is read by the attribution processor (versioned lookups at event time): the
+        // ingest topics and the markers topic are co-partitioned by org id.
+        final KStream<String, Signal> enriched = signals.process(
+            ReleaseAttributionProcessor.supplier(MARKERS_STORE, ATTRIBUTION_BUFFER_STORE, config.joinGrace(), signalSerde),
+            Named.as("attribute-release"), MARKERS_STORE);
 
         enriched.to(TopicNames.SIGNALS_ENRICHED, Produced.with(Serdes.String(), signalSerde).withName("signals-enriched-sink"));
 
@@ -130,9 +133,11 @@ public final class DetectionTopology {
             detector(() -> new DataAnomalyProcessor(data, config.minNullRateBaselineUpdates()), DataAnomalyProcessor.STORE, DataAnomalyHistory.class),
             Named.as(DataAnomalyProcessor.NAME));
 
-        // Read models for the release-health page (interactive queries): signal buckets per org, and the
-        // history of every alert, read back from the alerts topic (keyed by dedup key: no repartitioning).
-        enriched.groupByKey(Grouped.with("signal-buckets", Serdes.String(), signalSerde))
+        // Read models for the release-health page (interactive queries): signal buckets per org, read back
+        // from the enriched topic (keyed by org), and the history of every alert, read back from the alerts
+        // topic (keyed by dedup key). Reading the output topics back needs no repartition topic.
+        builder.stream(TopicNames.SIGNALS_ENRICHED, Consumed.with(Serdes.String(), signalSerde).withName("signal-buckets-source"))
+            .groupByKey(Grouped.with("signal-buckets", Serdes.String(), signalSerde))
             .windowedBy(TimeWindows.ofSizeAndGrace(BUCKET, Duration.ofHours(1)))
             .aggregate(SignalBucket::new, (org, signal, bucket) -> bucket.add(signal), Named.as("signal-buckets-aggregate"),
                 Materialized.<String, SignalBucket, WindowStore<Bytes, byte[]>>as(SIGNAL_BUCKETS_STORE)

@@ -46,10 +46,14 @@ class DetectionTopologyTest {
 
     @BeforeEach
     void setUp() {
+        startDriver(Duration.ZERO);
+    }
+
+    private void startDriver(final Duration joinGrace) {
         final DetectionConfig config = new DetectionConfig(Map.of(
             DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
             "schema.registry.url", "mock://" + SCOPE,
-            DetectionConfig.JOIN_GRACE_MS_CONFIG, "0"));
+            DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(joinGrace.toMillis())));
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         topology = DetectionTopology.build(config, topics);
         final java.util.Properties props = config.streamsProperties();
@@ -155,6 +159,31 @@ class DetectionTopologyTest {
         assertThat(after.getReleaseId()).isEqualTo("0Af000000000004AAA");
         assertThat(after.getMinutesSinceDeploy()).isEqualTo(3.0);
         assertThat(after.getReleaseComponents()).contains("ApexClass:InvoiceService");
+    }
+
+    @Test
+    void shouldHoldSignalsForTheGraceSoALateMarkerStillClaimsThem() {
+        driver.close();
+        startDriver(Duration.ofMinutes(5));
+        baseline();
+        final List<String> afterDeploy = new java.util.ArrayList<>();
+        for (int m = 1; m <= 3; m++) {
+            final SalesforceEvent e = Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m)));
+            afterDeploy.add(e.getEventUuid());
+            pipe(e);
+        }
+        // The marker is produced after the signals it covers, within the grace.
+        deploy("0Af000000000005AAA");
+        final List<Signal> held = enriched.readValuesToList();
+        assertThat(held).extracting(Signal::getEventUuid).doesNotContainAnyElementsOf(afterDeploy);
+        assertThat(held).allMatch(sig -> sig.getReleaseId() == null);
+        // Stream time moves past the grace: the held signals come out, attributed, in event-time order.
+        pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(10))));
+        final List<Signal> released = enriched.readValuesToList();
+        assertThat(released).extracting(Signal::getEventUuid).containsSubsequence(afterDeploy);
+        assertThat(released).filteredOn(sig -> afterDeploy.contains(sig.getEventUuid()))
+            .allMatch(sig -> "0Af000000000005AAA".equals(sig.getReleaseId()));
+        assertThat(released).extracting(Signal::getEventTime).isSorted();
     }
 
     private static SalesforceEvent newError(final Instant at) {

@@ -1,0 +1,152 @@
+package io.sfpulse.streams.detector;
+
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.signal.Signal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Attributes each signal to the release live in its org at the signal's event time, after a grace
+ * period: signals wait in a changelogged buffer until stream time has passed their timestamp by the
+ * grace, so a deployment marker that arrives a little late still claims the signals it covers;
+ * then the versioned markers store is read as of the signal's timestamp.
+ *
+ * <p>This replaces the DSL's stream-table join with grace period, whose buffer (Kafka Streams 4.3)
+ * loses the records it holds when it is restored from its changelog. Here the buffer is a plain
+ * key-value store ordered by timestamp, so a restore is an ordinary changelog replay. Buffer keys
+ * are derived from the input record's topic, partition and offset, so records reprocessed after a
+ * crash overwrite their own entry instead of being buffered twice.
+ */
+public final class ReleaseAttributionProcessor extends ContextualProcessor<String, Signal, String, Signal> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseAttributionProcessor.class);
+
+    private final String markersStoreName;
+    private final String bufferStoreName;
+    private final long graceMs;
+    private VersionedKeyValueStore<String, DeploymentMarker> markers;
+    private KeyValueStore<Bytes, Signal> buffer;
+    /** Lowest timestamp held in the buffer; {@code Long.MIN_VALUE} = not known yet (read on first use). */
+    private long oldestBuffered = Long.MIN_VALUE;
+
+    public ReleaseAttributionProcessor(final String markersStoreName, final String bufferStoreName, final Duration grace) {
+        this.markersStoreName = markersStoreName;
+        this.bufferStoreName = bufferStoreName;
+        this.graceMs = grace.toMillis();
+    }
+
+    /** The processor plus its buffer store; the markers store belongs to the markers table and is connected by name. */
+    public static ProcessorSupplier<String, Signal, String, Signal> supplier(final String markersStoreName, final String bufferStoreName,
+                                                                              final Duration grace, final Serde<Signal> signalSerde) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public ReleaseAttributionProcessor get() {
+                return new ReleaseAttributionProcessor(markersStoreName, bufferStoreName, grace);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStoreName), Serdes.Bytes(), signalSerde));
+            }
+        };
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Signal> context) {
+        super.init(context);
+        markers = context.getStateStore(markersStoreName);
+        buffer = context.getStateStore(bufferStoreName);
+    }
+
+    @Override
+    public void process(final Record<String, Signal> record) {
+        if (record.key() == null || record.value() == null) {
+            LOG.warn("Signal without org key or value skipped: offset={}", context().recordMetadata().map(RecordMetadata::offset).orElse(-1L));
+            return;
+        }
+        final long deadline = context().currentStreamTimeMs() - graceMs;
+        if (record.timestamp() <= deadline) {
+            // Already past its grace (late, or grace zero): no marker can still arrive for it.
+            emit(record.key(), record.value(), record.timestamp());
+        } else {
+            buffer.put(bufferKey(record), record.value());
+            if (oldestBuffered != Long.MIN_VALUE) {
+                oldestBuffered = Math.min(oldestBuffered, record.timestamp());
+            }
+        }
+        evictUpTo(deadline);
+    }
+
+    private void evictUpTo(final long deadline) {
+        if (oldestBuffered != Long.MIN_VALUE && oldestBuffered > deadline) {
+            return;
+        }
+        final List<Bytes> done = new ArrayList<>();
+        long oldest = Long.MAX_VALUE;
+        try (KeyValueIterator<Bytes, Signal> it = buffer.all()) {
+            while (it.hasNext()) {
+                final KeyValue<Bytes, Signal> entry = it.next();
+                final long timestamp = timestampOf(entry.key);
+                if (timestamp > deadline) {
+                    oldest = timestamp;
+                    break;
+                }
+                emit(orgOf(entry.key), entry.value, timestamp);
+                done.add(entry.key);
+            }
+        }
+        done.forEach(buffer::delete);
+        oldestBuffered = oldest;
+    }
+
+    private void emit(final String org, final Signal signal, final long timestamp) {
+        final VersionedRecord<DeploymentMarker> live = markers.get(org, timestamp);
+        context().forward(new Record<>(org, ReleaseAttribution.attribute(signal, live == null ? null : live.value()), timestamp));
+    }
+
+    /**
+     * Timestamp (8 bytes, big-endian, so the store iterates in time order), the org key, then the
+     * input record's topic/partition/offset and the signal's hash (one event may yield several signals).
+     */
+    private Bytes bufferKey(final Record<String, Signal> record) {
+        final byte[] org = record.key().getBytes(StandardCharsets.UTF_8);
+        final RecordMetadata meta = context().recordMetadata().orElse(null);
+        final byte[] topic = meta == null ? new byte[0] : meta.topic().getBytes(StandardCharsets.UTF_8);
+        final ByteBuffer key = ByteBuffer.allocate(8 + 4 + org.length + topic.length + 4 + 8 + 4);
+        key.putLong(record.timestamp()).putInt(org.length).put(org).put(topic)
+            .putInt(meta == null ? -1 : meta.partition()).putLong(meta == null ? -1 : meta.offset()).putInt(record.value().hashCode());
+        return Bytes.wrap(key.array());
+    }
+
+    static long timestampOf(final Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong(0);
+    }
+
+    static String orgOf(final Bytes key) {
+        final ByteBuffer b = ByteBuffer.wrap(key.get());
+        final int length = b.getInt(8);
+        return new String(Arrays.copyOfRange(key.get(), 12, 12 + length), StandardCharsets.UTF_8);
+    }
+}
