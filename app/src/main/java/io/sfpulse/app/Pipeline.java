@@ -224,7 +224,7 @@ public final class Pipeline implements AutoCloseable {
         final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!connect.isRunning(name)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Connector '" + name + "' did not start: " + connect.status(name));
+                throw new IllegalStateException("Connector '" + name + "' did not start within 120 s: " + connect.describe(name));
             }
             Thread.sleep(200); // polling the herder's status; no event to wait on
         }

@@ -103,6 +103,25 @@ public final class EmbeddedConnect implements AutoCloseable {
         }
     }
 
+    /** The connector's and each task's state (with the failure trace, if any), for error messages. */
+    public String describe(final String name) {
+        final ConnectorStateInfo info = status(name);
+        if (info == null) {
+            return "unknown to the worker";
+        }
+        final StringBuilder b = new StringBuilder("connector ").append(info.connector().state());
+        if (info.connector().trace() != null) {
+            b.append(" (").append(info.connector().trace()).append(')');
+        }
+        info.tasks().forEach(t -> {
+            b.append("; task ").append(t.id()).append(' ').append(t.state());
+            if (t.trace() != null) {
+                b.append(" (").append(t.trace()).append(')');
+            }
+        });
+        return info.tasks().isEmpty() ? b.append("; no tasks yet").toString() : b.toString();
+    }
+
     /** True when the connector and all its tasks report RUNNING. */
     public boolean isRunning(final String name) {
         final ConnectorStateInfo info = status(name);
