@@ -22,7 +22,18 @@ final class BenchCommand {
             System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
         switch (which) {
             case "ingest" -> new IngestBenchmark(out).run(events);
-            case "streams" -> new io.sfpulse.app.bench.StreamsBenchmark(out).run(events);
+            case "streams" -> {
+                final int s = args.indexOf("--setups");
+                final Map<String, String> overrides = new java.util.LinkedHashMap<>();
+                for (int k = 0; k < args.size() - 1; k++) {
+                    if (args.get(k).equals("--set")) {
+                        final String[] kv = args.get(k + 1).split("=", 2);
+                        overrides.put(kv[0], kv.length > 1 ? kv[1] : "");
+                    }
+                }
+                new io.sfpulse.app.bench.StreamsBenchmark(out).run(events,
+                    s >= 0 ? args.get(s + 1) : io.sfpulse.app.bench.StreamsBenchmark.DEFAULT_SETUPS, overrides);
+            }
             case "e2e" -> {
                 final int r = args.indexOf("--rounds");
                 new EndToEndBenchmark(out).run(r >= 0 ? Integer.parseInt(args.get(r + 1)) : 8);

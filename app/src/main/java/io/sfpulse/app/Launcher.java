@@ -31,9 +31,16 @@ public final class Launcher {
                    [--operation NAME] [--org ID] [--config FILE]
                                Replay history (timestamp,value[,org] rows; markers timestamp,deployId
                                [,components;...][,org]) through the same detectors; write the alerts.
-          bench [ingest|streams] [--events N]
-                               Measure throughput on this machine with a real broker; prints a
-                               Markdown table for BENCHMARKS.md (not part of the tests).
+          backtest --from-kafka HOST:PORT --out FILE [--from ISO] [--to ISO] [--config FILE]
+                               The same from what the ingest recorded in Kafka.
+          bench ingest|streams|e2e|detection [--events N]
+                               Measure on this machine with a real broker; prints Markdown tables
+                               for BENCHMARKS.md (not part of the tests).
+                               streams: [--setups PxIxT,...] partitions x instances x threads
+                                        (default 2x1x1,2x1x2,2x2x1,4x2x2,4x4x1; the first also
+                                        times state restore) [--set KEY=VALUE] detection settings
+                               e2e: [--rounds N] event->alert latency percentiles
+                               detection: [--orgs-per-kind N] [--seed S] labelled scenario suite
 
         Options:
           --verbose            Log at INFO (default: warnings and errors only)

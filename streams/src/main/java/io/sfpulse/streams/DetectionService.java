@@ -5,6 +5,8 @@ import io.sfpulse.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -19,11 +21,13 @@ public final class DetectionService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectionService.class);
     private final KafkaStreams streams;
+    private final boolean leaveGroupOnClose;
     private final CountDownLatch running = new CountDownLatch(1);
 
     public DetectionService(final DetectionConfig config) {
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         this.streams = new KafkaStreams(DetectionTopology.build(config, topics), config.streamsProperties());
+        this.leaveGroupOnClose = config.getBoolean(DetectionConfig.LEAVE_GROUP_ON_CLOSE_CONFIG);
         streams.setStateListener((now, before) -> {
             LOG.info("Detection streams {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -51,6 +55,8 @@ public final class DetectionService implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(leaveGroupOnClose
+            ? GroupMembershipOperation.LEAVE_GROUP
+            : GroupMembershipOperation.REMAIN_IN_GROUP));
     }
 }

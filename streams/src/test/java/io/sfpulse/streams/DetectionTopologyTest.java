@@ -186,6 +186,28 @@ class DetectionTopologyTest {
         assertThat(released).extracting(Signal::getEventTime).isSorted();
     }
 
+    @Test
+    void shouldReleaseOutOfOrderSignalsWithinTheGraceOnceEachInEventTimeOrder() {
+        driver.close();
+        startDriver(Duration.ofMinutes(5));
+        // Arrival order 1, 4, 2, 6, 3, 8, 5 (minutes): every one is within the grace of stream time when it arrives.
+        final int[] minutes = {1, 4, 2, 6, 3, 8, 5};
+        final List<String> uuids = new java.util.ArrayList<>();
+        for (final int m : minutes) {
+            final SalesforceEvent e = Fixtures.info(T0.plus(Duration.ofMinutes(m)));
+            uuids.add(e.getEventUuid());
+            pipe(e);
+        }
+        // Stream time reaches 8 min: signals at or before 3 min have passed the 5-minute grace.
+        assertThat(enriched.readValuesToList()).extracting(Signal::getEventTime)
+            .containsExactly(T0.plus(Duration.ofMinutes(1)), T0.plus(Duration.ofMinutes(2)), T0.plus(Duration.ofMinutes(3)));
+        pipe(Fixtures.info(T0.plus(Duration.ofMinutes(30))));
+        final List<Signal> rest = enriched.readValuesToList();
+        assertThat(rest).extracting(Signal::getEventTime).containsExactly(T0.plus(Duration.ofMinutes(4)), T0.plus(Duration.ofMinutes(5)),
+            T0.plus(Duration.ofMinutes(6)), T0.plus(Duration.ofMinutes(8)));
+        assertThat(rest).extracting(Signal::getEventUuid).doesNotHaveDuplicates();
+    }
+
     private static SalesforceEvent newError(final Instant at) {
         return Fixtures.logEntry(at, "ERROR", "System.QueryException", "List has no rows for assignment to SObject",
             "Class.InvoiceService.loadTerms: line 77, column 1");

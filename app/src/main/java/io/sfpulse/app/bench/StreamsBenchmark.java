@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
  * Detection throughput: N Salesforce events (Nebula log entries and ApiEventStream latencies over
@@ -45,6 +47,7 @@ public final class StreamsBenchmark {
 
     private static final int ORGS = 20;
     private final PrintStream out;
+    private Map<String, String> overrides = Map.of();
 
     public StreamsBenchmark(final PrintStream out) {
         this.out = out;
@@ -54,21 +57,52 @@ public final class StreamsBenchmark {
     private record Setup(int partitions, int instances, int threads) {
     }
 
-    public void run(final int events) throws Exception {
-        final List<Setup> setups = List.of(new Setup(2, 1, 1), new Setup(2, 1, 2), new Setup(2, 2, 1), new Setup(4, 2, 2), new Setup(4, 4, 1));
-        final List<double[]> rows = new ArrayList<>();
-        for (final Setup setup : setups) {
-            rows.add(new double[] {setup.partitions(), setup.instances(), setup.threads(), once(events, setup, setup.equals(setups.get(0)))});
-        }
-        out.printf("%nDetection (Kafka Streams, 4 detectors + release-health stores), %d events over %d orgs%n", events, ORGS);
-        out.printf("| partitions | instances | threads each | events | seconds | signals/s | vs first |%n|---|---|---|---|---|---|---|%n");
-        for (final double[] r : rows) {
-            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f | %.0f | %.2fx |%n", (int) r[0], (int) r[1], (int) r[2], events, r[3], events / r[3],
-                rows.get(0)[3] / r[3]);
+    /**
+     * One run: seconds from start until the first enriched signal (start-up, rebalance, restore of
+     * nothing, first fetch) and until the last; the steady rate counts signals after the first.
+     */
+    private record Result(Setup setup, long signals, long signalsAtFirstSample, double firstSeconds, double totalSeconds) {
+        double steadyRate() {
+            return (signals - signalsAtFirstSample) / Math.max(1e-9, totalSeconds - firstSeconds);
         }
     }
 
-    private double once(final int events, final Setup setup, final boolean measureRestore) throws Exception {
+    /** The scaling curve measured by default: partitions x instances x threads. */
+    public static final String DEFAULT_SETUPS = "2x1x1,2x1x2,2x2x1,4x2x2,4x4x1";
+
+    /**
+     * @param setups comma-separated {@code partitions x instances x threads}, e.g. {@code 2x1x1,4x2x2};
+     *               the first one also measures state restore
+     * @param overrides extra detection settings for every instance (e.g. {@code streams.kafka.max.task.idle.ms=0})
+     */
+    public void run(final int events, final String setups, final Map<String, String> overrides) throws Exception {
+        this.overrides = Map.copyOf(overrides);
+        final List<Setup> parsed = new ArrayList<>();
+        for (final String s : setups.split(",")) {
+            final String[] n = s.trim().split("x");
+            if (n.length != 3) {
+                throw new IllegalArgumentException("setup '" + s + "' is not PARTITIONSxINSTANCESxTHREADS");
+            }
+            parsed.add(new Setup(Integer.parseInt(n[0]), Integer.parseInt(n[1]), Integer.parseInt(n[2])));
+        }
+        run(events, parsed);
+    }
+
+    private void run(final int events, final List<Setup> setups) throws Exception {
+        final List<Result> rows = new ArrayList<>();
+        for (final Setup setup : setups) {
+            rows.add(once(events, setup, setup.equals(setups.get(0))));
+        }
+        out.printf("%nDetection (Kafka Streams, 4 detectors + release-health stores), %d events over %d orgs%n", events, ORGS);
+        out.printf("| partitions | instances | threads each | events | first signal after (s) | total (s) | steady signals/s | vs first |%n"
+            + "|---|---|---|---|---|---|---|---|%n");
+        for (final Result r : rows) {
+            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f | %.2f | %.0f | %.2fx |%n", r.setup().partitions(), r.setup().instances(),
+                r.setup().threads(), events, r.firstSeconds(), r.totalSeconds(), r.steadyRate(), r.steadyRate() / rows.get(0).steadyRate());
+        }
+    }
+
+    private Result once(final int events, final Setup setup, final boolean measureRestore) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start()) {
             final String applicationId = "sfpulse-bench-" + UUID.randomUUID();
@@ -80,6 +114,7 @@ public final class StreamsBenchmark {
                 props.put(DetectionConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sfpulse-bench-streams").toString());
                 props.put(DetectionConfig.APPLICATION_ID_CONFIG, applicationId);
                 props.put(DetectionConfig.NUM_THREADS_CONFIG, setup.threads());
+                props.putAll(overrides);
                 configs.add(new DetectionConfig(props));
             }
             final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(configs.get(0)));
@@ -91,25 +126,36 @@ public final class StreamsBenchmark {
             load(kafka.bootstrapServers(), Topics.create(SfpulseSerdes.forRegistry(registry.url())), events);
             final long start = System.nanoTime();
             final double seconds;
+            double firstSeconds = -1;
+            long atFirst = 0;
             final List<DetectionService> services = new ArrayList<>();
             try (Admin admin = kafka.admin()) {
                 configs.forEach(c -> services.add(new DetectionService(c).start()));
-                while (enriched(admin, setup.partitions()) < events) {
+                long done;
+                while ((done = enriched(admin, setup.partitions())) < events) {
+                    if (firstSeconds < 0 && done > 0) {
+                        firstSeconds = (System.nanoTime() - start) / 1e9;
+                        atFirst = done;
+                    }
                     Thread.sleep(100); // sampling end offsets
                     if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
                         throw new IllegalStateException("streams benchmark did not finish");
                     }
                 }
                 seconds = (System.nanoTime() - start) / 1e9;
-                out.printf(Locale.ROOT, "[bench] streams partitions=%d instances=%d threads=%d: %d signals in %.2f s%n", setup.partitions(),
-                    setup.instances(), setup.threads(), events, seconds);
+                if (firstSeconds < 0) {
+                    firstSeconds = seconds;
+                    atFirst = done;
+                }
+                out.printf(Locale.ROOT, "[bench] streams partitions=%d instances=%d threads=%d: first signal after %.2f s, %d signals in %.2f s%n",
+                    setup.partitions(), setup.instances(), setup.threads(), firstSeconds, events, seconds);
             } finally {
                 services.forEach(DetectionService::close);
             }
             if (measureRestore) {
                 restore(configs.get(0));
             }
-            return seconds;
+            return new Result(setup, events, atFirst, firstSeconds, seconds);
         }
     }
 
@@ -126,30 +172,36 @@ public final class StreamsBenchmark {
         try (var files = Files.walk(stateDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
-        final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
+        final AtomicLong restored = new AtomicLong();
+        final AtomicLong firstStart = new AtomicLong();
+        final AtomicLong lastEnd = new AtomicLong();
         final long start = System.nanoTime();
         try (DetectionService service = new DetectionService(config)) {
-            service.streams().setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
+            service.streams().setGlobalStateRestoreListener(new StateRestoreListener() {
                 @Override
-                public void onRestoreStart(final org.apache.kafka.common.TopicPartition tp, final String store, final long from, final long to) {
+                public void onRestoreStart(final TopicPartition tp, final String store, final long from, final long to) {
+                    firstStart.compareAndSet(0, System.nanoTime());
                 }
 
                 @Override
-                public void onBatchRestored(final org.apache.kafka.common.TopicPartition tp, final String store, final long end, final long n) {
+                public void onBatchRestored(final TopicPartition tp, final String store, final long end, final long n) {
                     restored.addAndGet(n);
                 }
 
                 @Override
-                public void onRestoreEnd(final org.apache.kafka.common.TopicPartition tp, final String store, final long total) {
+                public void onRestoreEnd(final TopicPartition tp, final String store, final long total) {
+                    lastEnd.set(System.nanoTime());
                 }
             });
             service.start();
             if (!service.awaitRunning(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("restore did not finish");
             }
-            final double seconds = (System.nanoTime() - start) / 1e9;
+            final double toRunning = (System.nanoTime() - start) / 1e9;
+            final double restoring = (lastEnd.get() - firstStart.get()) / 1e9;
             out.printf(Locale.ROOT, "[bench] state restore: %d changelog records (%.1f MB of local state before the wipe) restored in %.2f s "
-                + "(%.0f records/s, start-up included)%n", restored.get(), bytes / 1e6, seconds, restored.get() / seconds);
+                + "(%.0f records/s; first restore start to last restore end); RUNNING %.2f s after start%n", restored.get(), bytes / 1e6,
+                restoring, restored.get() / Math.max(1e-9, restoring), toRunning);
         }
     }
 

@@ -48,8 +48,11 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
     private final long graceMs;
     private VersionedKeyValueStore<String, DeploymentMarker> markers;
     private KeyValueStore<Bytes, Signal> buffer;
-    /** Lowest timestamp held in the buffer; {@code Long.MIN_VALUE} = not known yet (read on first use). */
-    private long oldestBuffered = Long.MIN_VALUE;
+    /**
+     * Every buffered signal is later than this (the last eviction deadline); {@code Long.MIN_VALUE}
+     * = not known yet (after init or restore: the first eviction scans from the start).
+     */
+    private long evictedThrough = Long.MIN_VALUE;
 
     public ReleaseAttributionProcessor(final String markersStoreName, final String bufferStoreName, final Duration grace) {
         this.markersStoreName = markersStoreName;
@@ -92,25 +95,27 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
             emit(record.key(), record.value(), record.timestamp());
         } else {
             buffer.put(bufferKey(record), record.value());
-            if (oldestBuffered != Long.MIN_VALUE) {
-                oldestBuffered = Math.min(oldestBuffered, record.timestamp());
-            }
         }
         evictUpTo(deadline);
     }
 
+    /**
+     * Emits and deletes every buffered signal at or before the deadline. The scan is a key range that
+     * starts after the previous deadline: deleted entries stay in RocksDB as tombstones until
+     * compaction, and a scan from the start of the store would step over all of them on every record.
+     */
     private void evictUpTo(final long deadline) {
-        if (oldestBuffered != Long.MIN_VALUE && oldestBuffered > deadline) {
-            return;
+        if (deadline < 0 || deadline <= evictedThrough) {
+            return; // stream time unknown yet, or nothing new has passed its grace
         }
+        final Bytes from = evictedThrough == Long.MIN_VALUE ? null : timestampKey(evictedThrough + 1);
         final List<Bytes> done = new ArrayList<>();
-        long oldest = Long.MAX_VALUE;
-        try (KeyValueIterator<Bytes, Signal> it = buffer.all()) {
+        // Inclusive upper bound: the bare 8-byte key of deadline + 1 sorts after every key of a signal at or before the deadline.
+        try (KeyValueIterator<Bytes, Signal> it = buffer.range(from, timestampKey(deadline + 1))) {
             while (it.hasNext()) {
                 final KeyValue<Bytes, Signal> entry = it.next();
                 final long timestamp = timestampOf(entry.key);
                 if (timestamp > deadline) {
-                    oldest = timestamp;
                     break;
                 }
                 emit(orgOf(entry.key), entry.value, timestamp);
@@ -118,7 +123,11 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
             }
         }
         done.forEach(buffer::delete);
-        oldestBuffered = oldest;
+        evictedThrough = deadline;
+    }
+
+    private static Bytes timestampKey(final long timestamp) {
+        return Bytes.wrap(ByteBuffer.allocate(8).putLong(timestamp).array());
     }
 
     private void emit(final String org, final Signal signal, final long timestamp) {
