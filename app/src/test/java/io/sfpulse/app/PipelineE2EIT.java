@@ -139,6 +139,13 @@ class PipelineE2EIT {
                 // No configured secret ever reaches the logs (the run logged plenty: connector configs, deliveries, alerts).
                 final String logged = logs.toString(java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(logged).contains("Alert TRIGGERED").contains("ALERT TRIGGERED").hasSizeGreaterThan(10_000);
+                // Structured context (SLF4J key-value pairs, rendered key=value by slf4j-simple, as fields by JSON layouts):
+                // the ingest's lines name org and channel, detection's and the sink's name org, alert (dedup key) and detector.
+                final String org = "org=" + emulator.org().orgId();
+                assertThat(logged.lines()).anyMatch(l -> l.contains(org + " channel=" + Scenarios.LOG_CHANNEL + " Subscribing from replayId"))
+                    .anyMatch(l -> l.contains(org + " alert=" + triggered.getDedupKey() + " detector=post-deploy-failures Alert TRIGGERED"))
+                    .anyMatch(l -> l.contains(org + " alert=" + triggered.getDedupKey() + " detector=post-deploy-failures ALERT TRIGGERED"))
+                    .anyMatch(l -> l.contains(org + " Logged in at"));
                 assertThat(logged).doesNotContain(emulator.org().clientSecret()).doesNotContain(webhook.secret())
                     .doesNotContain(webhook.secret().substring("whsec_".length())).doesNotContain(OPS_TOKEN);
             }

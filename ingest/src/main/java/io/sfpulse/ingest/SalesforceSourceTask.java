@@ -88,7 +88,7 @@ public final class SalesforceSourceTask extends SourceTask {
             final Map<String, Object> offset = context.offsetStorageReader().offset(channelPartition(channel));
             final Object stored = offset == null ? null : offset.get(REPLAY_KEY);
             positions.setStart(channel, stored instanceof Number n ? n.longValue() : initial);
-            LOG.info("Channel '{}' of org '{}' starts from {}", channel, orgId,
+            LOG.atInfo().addKeyValue("org", orgId).addKeyValue("channel", channel).log("Channel starts from {}",
                 stored != null ? "committed replayId " + stored : "initial " + config.initialReplay() + " (" + initial + ")");
         }
         if (!channels.isEmpty()) {
@@ -157,8 +157,8 @@ public final class SalesforceSourceTask extends SourceTask {
                 final MarkerPoller.Result result = poller.poll(cursor.get());
                 for (final MarkerPoller.Found found : result.found()) {
                     final DeploymentMarker marker = found.marker();
-                    LOG.info("{} '{}' of org '{}' at {} ({} components, {})", poller.source(), marker.getDeployId(), orgId,
-                        marker.getCompletedTime(), marker.getComponentCount(), marker.getStatus());
+                    LOG.atInfo().addKeyValue("org", orgId).addKeyValue("deployId", marker.getDeployId()).log("{} marker at {} ({} components, {})",
+                        poller.source(), marker.getCompletedTime(), marker.getComponentCount(), marker.getStatus());
                     queue.put(new SourceRecord(partition, found.cursorAfter().toOffset(), TopicNames.DEPLOYMENT_MARKERS, null,
                         Schema.STRING_SCHEMA, orgId, null, marker, marker.getCompletedTime().toEpochMilli()));
                 }
@@ -167,7 +167,7 @@ public final class SalesforceSourceTask extends SourceTask {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
                 // Bounded: the next scheduled poll is the retry; the cursor has not moved.
-                LOG.warn("{} poll for org '{}' failed, retrying in {} ms: {}", poller.source(), orgId, intervalMs, e.getMessage());
+                LOG.atWarn().addKeyValue("org", orgId).log("{} poll failed, retrying in {} ms: {}", poller.source(), intervalMs, e.getMessage());
             }
         }, 0, intervalMs, TimeUnit.MILLISECONDS);
     }
@@ -189,7 +189,7 @@ public final class SalesforceSourceTask extends SourceTask {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
-                LOG.warn("EventLogFile poll for org '{}' failed, retrying in {} ms: {}", orgId, intervalMs, e.getMessage());
+                LOG.atWarn().addKeyValue("org", orgId).log("EventLogFile poll failed, retrying in {} ms: {}", intervalMs, e.getMessage());
             }
         }, 0, intervalMs, TimeUnit.MILLISECONDS);
     }
@@ -232,7 +232,7 @@ public final class SalesforceSourceTask extends SourceTask {
         if (pollers != null) {
             pollers.shutdownNow();
         }
-        LOG.info("Task for org '{}' stopped ({} malformed events dead-lettered)", orgId, malformed.get());
+        LOG.atInfo().addKeyValue("org", orgId).log("Task stopped ({} malformed events dead-lettered)", malformed.get());
     }
 
     private Map<String, Object> channelPartition(final String channel) {
@@ -254,14 +254,15 @@ public final class SalesforceSourceTask extends SourceTask {
                 final SalesforceEvent event = mapper.map(orgId, channel, data, now);
                 if (event.getChange() != null && event.getChange().getChangeType().startsWith("GAP")) {
                     // Kept, never dropped: consumers must re-read these records from Salesforce.
-                    LOG.warn("Gap event {} for {} {} on '{}' of org '{}' ({} so far)", event.getChange().getChangeType(),
-                        event.getChange().getEntityName(), event.getChange().getRecordIds(), channel, orgId, gapEvents.incrementAndGet());
+                    LOG.atWarn().addKeyValue("org", orgId).addKeyValue("channel", channel).log("Gap event {} for {} {} ({} so far)",
+                        event.getChange().getChangeType(), event.getChange().getEntityName(), event.getChange().getRecordIds(), gapEvents.incrementAndGet());
                 }
                 record = new SourceRecord(channelPartition(channel), offset, TopicNames.forChannel(channel), null, Schema.STRING_SCHEMA, orgId, null, event,
                     event.getEventTime().toEpochMilli());
             } catch (MappingException e) {
                 malformed.incrementAndGet();
-                LOG.error("Malformed event on '{}' of org '{}' sent to '{}': {}", channel, orgId, TopicNames.INGEST_DLQ, e.getMessage());
+                LOG.atError().addKeyValue("org", orgId).addKeyValue("channel", channel).log("Malformed event sent to '{}': {}", TopicNames.INGEST_DLQ,
+                    e.getMessage());
                 final String raw = String.valueOf(data);
                 final DeadLetter letter = DeadLetter.newBuilder().setStage("ingest").setOrgId(orgId).setChannel(channel)
                     .setError(e.getMessage()).setRaw(raw.length() > MAX_RAW ? raw.substring(0, MAX_RAW) : raw).setTime(now).build();
@@ -276,7 +277,7 @@ public final class SalesforceSourceTask extends SourceTask {
 
         @Override
         public void onFatal(final String reason, final Throwable cause) {
-            LOG.error("Streaming for org '{}' failed: {}", orgId, reason);
+            LOG.atError().addKeyValue("org", orgId).log("Streaming failed: {}", reason);
             fatal.compareAndSet(null, new ConnectException(reason, cause));
         }
     }

@@ -146,10 +146,11 @@ public final class AlertSinkService implements AutoCloseable {
             final SinkChannels.Limited channel = channels.all().get(name);
             if (ledger.isDone(name, key)) {
                 skipped.incrementAndGet();
-                LOG.info("Alert state '{}' already delivered to '{}'; not sending again", key, name);
+                LOG.atInfo().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).addKeyValue("sink", name)
+                    .log("Alert state {} already delivered (idempotency key {}); not sending again", alert.getStatus(), key);
                 continue;
             }
-            final ChannelDelivery.Outcome outcome = delivery.deliver(alert.getAlertId(), name, channel.limiter(),
+            final ChannelDelivery.Outcome outcome = delivery.deliver(logContext(alert), name, channel.limiter(),
                 () -> channel.channel().deliver(alert));
             if (outcome.result() instanceof DeliveryResult.Delivered d) {
                 delivered.incrementAndGet();
@@ -159,7 +160,8 @@ public final class AlertSinkService implements AutoCloseable {
             final int status = outcome.result().status();
             final String error = outcome.result().error();
             if (outcome.result() instanceof DeliveryResult.Permanent) {
-                LOG.error("Alert '{}' permanently refused by '{}' ({}); sent to '{}'", alert.getAlertId(), name, error, TopicNames.SINK_DLQ);
+                LOG.atError().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).addKeyValue("sink", name)
+                    .log("Alert state {} permanently refused ({}); sent to '{}'", alert.getStatus(), error, TopicNames.SINK_DLQ);
             }
             deadLetter(record, name, outcome.attempts(), status, error);
             ledger.record(outcome(alert, name, key, DeliveryResultKind.DEAD_LETTERED, outcome.attempts(), status, error));
@@ -230,5 +232,10 @@ public final class AlertSinkService implements AutoCloseable {
         if (chartServer != null) {
             chartServer.close();
         }
+    }
+
+    /** Log keys of an alert state: org and the alert's dedup key. */
+    private static Map<String, String> logContext(final Alert alert) {
+        return Map.of("org", alert.getOrgId(), "alert", alert.getDedupKey());
     }
 }

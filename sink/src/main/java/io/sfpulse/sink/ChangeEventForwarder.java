@@ -57,11 +57,11 @@ final class ChangeEventForwarder implements AutoCloseable {
             while (running) {
                 for (final ConsumerRecord<String, DeploymentMarker> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.value() != null) {
-                        final ChannelDelivery.Outcome outcome = delivery.deliver("deploy " + r.value().getDeployId(), "pagerduty-change",
+                        final ChannelDelivery.Outcome outcome = delivery.deliver(Map.of("org", r.value().getOrgId(), "deployId", r.value().getDeployId()), "pagerduty-change",
                             pagerDuty.limiter(), () -> ((PagerDutyChannel) pagerDuty.channel()).deliverChange(r.value()));
                         if (!(outcome.result() instanceof DeliveryResult.Delivered)) {
-                            LOG.error("PagerDuty change event for deploy '{}' of org '{}' not delivered after {} attempts: {}",
-                                r.value().getDeployId(), r.value().getOrgId(), outcome.attempts(), outcome.result());
+                            LOG.atError().addKeyValue("org", r.value().getOrgId()).addKeyValue("deployId", r.value().getDeployId())
+                                .log("PagerDuty change event not delivered after {} attempts: {}", outcome.attempts(), outcome.result());
                         }
                     }
                     consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));

@@ -4,9 +4,11 @@ import io.sfpulse.sink.channel.DeliveryResult;
 import io.sfpulse.sink.retry.RateLimiter;
 import io.sfpulse.sink.retry.RetryPolicy;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /** Runs delivery attempts: each waits for the channel's rate limit; retriable failures retry per the policy, permanent ones stop. */
 final class ChannelDelivery {
@@ -33,10 +35,10 @@ final class ChannelDelivery {
     }
 
     /**
-     * @param what    what is delivered, for logs (alert id, deploy id)
-     * @param channel channel name, for logs
+     * @param context what is delivered, as log keys (org, alert dedup key or deploy id)
+     * @param channel channel name, logged as key {@code sink}
      */
-    Outcome deliver(final String what, final String channel, final RateLimiter limiter, final Supplier<DeliveryResult> attempt)
+    Outcome deliver(final Map<String, String> context, final String channel, final RateLimiter limiter, final Supplier<DeliveryResult> attempt)
         throws InterruptedException {
         DeliveryResult result = null;
         for (int n = 1; n <= policy.maxAttempts(); n++) {
@@ -47,14 +49,19 @@ final class ChannelDelivery {
                 return new Outcome(result, n);
             }
             if (n == policy.maxAttempts()) {
-                LOG.error("Giving up on '{}' for channel '{}' after {} attempts: {}", what, channel, n, r.error());
+                withContext(LOG.atError(), context, channel).log("Giving up after {} attempts: {}", n, r.error());
                 break;
             }
             final Duration delay = policy.delayAfter(n, r.retryAfter());
-            LOG.warn("Delivery of '{}' to '{}' failed (attempt {} of {}): {}; retrying in {} ms", what, channel, n, policy.maxAttempts(),
+            withContext(LOG.atWarn(), context, channel).log("Delivery failed (attempt {} of {}): {}; retrying in {} ms", n, policy.maxAttempts(),
                 r.error(), delay.toMillis());
             sleeper.sleep(delay);
         }
         return new Outcome(result, policy.maxAttempts());
+    }
+
+    private static LoggingEventBuilder withContext(final LoggingEventBuilder event, final Map<String, String> context, final String channel) {
+        context.forEach(event::addKeyValue);
+        return event.addKeyValue("sink", channel);
     }
 }

@@ -63,7 +63,7 @@ class SinkUnitTest {
         final ScriptedChannel channel = new ScriptedChannel(new DeliveryResult.Retriable(503, "busy", null),
             new DeliveryResult.Retriable(429, "slow down", Duration.ofSeconds(2)), new DeliveryResult.Delivered(200));
         final DeliveryCounters counters = new DeliveryCounters();
-        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, waits::add, counters).deliver("a", "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
+        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, waits::add, counters).deliver(java.util.Map.of("alert", "a"), "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
         assertThat(outcome.result()).isInstanceOf(DeliveryResult.Delivered.class);
         assertThat(outcome.attempts()).isEqualTo(3);
         assertThat(counters.attempts("scripted")).isEqualTo(3);
@@ -76,7 +76,7 @@ class SinkUnitTest {
     @Test
     void shouldNotRetryPermanentFailures() throws Exception {
         final ScriptedChannel channel = new ScriptedChannel(new DeliveryResult.Permanent(400, "bad request"));
-        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, d -> { }, new DeliveryCounters()).deliver("a", "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
+        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, d -> { }, new DeliveryCounters()).deliver(java.util.Map.of("alert", "a"), "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
         assertThat(outcome.result()).isInstanceOf(DeliveryResult.Permanent.class);
         assertThat(channel.calls).isEqualTo(1);
     }
@@ -85,7 +85,7 @@ class SinkUnitTest {
     void shouldStopAfterMaxAttemptsWithBoundedDelays() throws Exception {
         final List<Duration> waits = new ArrayList<>();
         final ScriptedChannel channel = new ScriptedChannel(new DeliveryResult.Retriable(500, "down", Duration.ofHours(1)));
-        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, waits::add, new DeliveryCounters()).deliver("a", "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
+        final ChannelDelivery.Outcome outcome = new ChannelDelivery(POLICY, waits::add, new DeliveryCounters()).deliver(java.util.Map.of("alert", "a"), "scripted", io.sfpulse.sink.retry.RateLimiter.unlimited(), () -> channel.deliver(ALERT));
         assertThat(outcome.result()).isInstanceOf(DeliveryResult.Retriable.class);
         assertThat(channel.calls).isEqualTo(4);
         assertThat(waits).hasSize(3).allSatisfy(d -> assertThat(d).isEqualTo(Duration.ofSeconds(5)));

@@ -41,7 +41,7 @@ public final class OAuthClient {
     public AccessToken token() {
         final AccessToken token = current.get();
         if (token != null && System.nanoTime() - issuedAtNanos > config.tokenMaxAge().toNanos()) {
-            LOG.info("Access token for org '{}' reached its maximum age; logging in again ahead of expiry", token.orgId());
+            LOG.atInfo().addKeyValue("org", token.orgId()).log("Access token reached its maximum age; logging in again ahead of expiry");
             return refresh(token);
         }
         return token != null ? token : refresh(null);
@@ -59,7 +59,7 @@ public final class OAuthClient {
         final AccessToken fresh = login();
         issuedAtNanos = System.nanoTime();
         current.set(fresh);
-        LOG.info("Logged in to org '{}' at '{}' ({} grant)", fresh.orgId(), fresh.instanceUrl(), config.grantType());
+        LOG.atInfo().addKeyValue("org", fresh.orgId()).log("Logged in at '{}' ({} grant)", fresh.instanceUrl(), config.grantType());
         return fresh;
     }
 

@@ -133,7 +133,7 @@ public final class StreamingSession implements AutoCloseable {
         }
         if (message.isSuccessful()) {
             handshakes.incrementAndGet();
-            LOG.info("Handshake with org '{}' succeeded (client '{}'); subscribing to {}", token.orgId(), c.getId(), channels);
+            LOG.atInfo().addKeyValue("org", token.orgId()).log("Handshake succeeded (client '{}'); subscribing to {}", c.getId(), channels);
             // CometD drops subscriptions on re-handshake: subscribe again, from the latest positions.
             channels.forEach(channel -> subscribe(c, channel));
         } else {
@@ -145,7 +145,7 @@ public final class StreamingSession implements AutoCloseable {
         final ClientSessionChannel ch = c.getChannel(channel);
         ch.unsubscribe(eventListener); // local listener only; the server session is new
         ch.subscribe(eventListener);
-        LOG.info("Subscribing to '{}' of org '{}' from replayId {}", channel, token.orgId(), positions.forSubscribe(channel));
+        LOG.atInfo().addKeyValue("org", token.orgId()).addKeyValue("channel", channel).log("Subscribing from replayId {}", positions.forSubscribe(channel));
     }
 
     private void onConnect(final BayeuxClient c, final Message message) {
@@ -179,14 +179,14 @@ public final class StreamingSession implements AutoCloseable {
         final InvalidReplayPolicy policy = config.invalidReplayPolicy();
         final long rejected = positions.forSubscribe(channel);
         if (policy == InvalidReplayPolicy.FAIL) {
-            LOG.error("Salesforce refused replayId {} for '{}' ({}); policy 'fail' stops the task. Set salesforce.replay.invalid.policy "
-                + "to earliest or latest to resume with a possible gap.", rejected, channel, error);
+            LOG.atError().addKeyValue("org", token.orgId()).addKeyValue("channel", channel).log("Salesforce refused replayId {} ({}); policy 'fail' "
+                + "stops the task. Set salesforce.replay.invalid.policy to earliest or latest to resume with a possible gap.", rejected, error);
             listener.onFatal("Replay id " + rejected + " for '" + channel + "' is no longer retained by Salesforce", null);
             return;
         }
         final long restart = policy == InvalidReplayPolicy.EARLIEST ? -2 : -1;
-        LOG.warn("Salesforce refused replayId {} for '{}' ({}); policy '{}' resubscribes from {} - events between may be missing",
-            rejected, channel, error, policy, restart);
+        LOG.atWarn().addKeyValue("org", token.orgId()).addKeyValue("channel", channel).log("Salesforce refused replayId {} ({}); policy '{}' "
+            + "resubscribes from {} - events between may be missing", rejected, error, policy, restart);
         positions.setStart(channel, restart);
         subscribe(c, channel);
     }
@@ -196,13 +196,13 @@ public final class StreamingSession implements AutoCloseable {
         final String reason = failureReason(message);
         final StreamingAction action = StreamingErrorClassifier.classify(error, reason, message.getAdvice());
         final Object reconnect = message.getAdvice() == null ? null : message.getAdvice().get("reconnect");
-        LOG.warn("Streaming {} failed for org '{}': error '{}', failureReason '{}', advice reconnect '{}' -> {}",
-            what, token.orgId(), error, reason, reconnect, action);
+        LOG.atWarn().addKeyValue("org", token.orgId()).log("Streaming {} failed: error '{}', failureReason '{}', advice reconnect '{}' -> {}",
+            what, error, reason, reconnect, action);
         switch (action) {
             case FATAL -> listener.onFatal("Streaming " + what + " failed permanently: " + error + " " + reason, null);
             case DAILY_LIMIT -> {
                 dailyLimitHits.incrementAndGet();
-                LOG.error("Org '{}' exceeded its daily event delivery allocation; events are not delivered until it resets", token.orgId());
+                LOG.atError().addKeyValue("org", token.orgId()).log("Org exceeded its daily event delivery allocation; events are not delivered until it resets");
                 restart(c, false);
             }
             // The client re-handshakes by itself when advised to and when the transport failed.
@@ -233,7 +233,7 @@ public final class StreamingSession implements AutoCloseable {
             return;
         }
         reconnects.incrementAndGet();
-        LOG.warn("Reconnecting to org '{}' in {} ms (attempt {}{})", token.orgId(), delay.toMillis(), backoff.attempt(),
+        LOG.atWarn().addKeyValue("org", token.orgId()).log("Reconnecting in {} ms (attempt {}{})", delay.toMillis(), backoff.attempt(),
             relogin ? ", with a new login" : "");
         c.abort();
         scheduler.schedule(() -> {
@@ -247,11 +247,11 @@ public final class StreamingSession implements AutoCloseable {
                 if (e.permanent()) {
                     listener.onFatal(e.getMessage(), e);
                 } else {
-                    LOG.warn("Login failed, will retry: {}", e.getMessage());
+                    LOG.atWarn().addKeyValue("org", token.orgId()).log("Login failed, will retry: {}", e.getMessage());
                     restart(client, true);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("Reconnect failed, will retry", e);
+                LOG.atWarn().addKeyValue("org", token.orgId()).setCause(e).log("Reconnect failed, will retry");
                 restart(client, relogin);
             }
         }, delay.toMillis(), TimeUnit.MILLISECONDS);

@@ -75,7 +75,7 @@ public final class EventLogFilePoller {
         final long max = limits.path("Max").asLong(0);
         final long remaining = limits.path("Remaining").asLong(max);
         if (max > 0 && remaining * 100 < max * (long) reservePercent) {
-            LOG.warn("Org '{}' has {} of {} daily API requests left (reserve {}%): EventLogFile polling skipped", orgId, remaining, max,
+            LOG.atWarn().addKeyValue("org", orgId).log("{} of {} daily API requests left (reserve {}%): EventLogFile polling skipped", remaining, max,
                 reservePercent);
             return new Result(List.of(), cursor, true);
         }
@@ -136,7 +136,7 @@ public final class EventLogFilePoller {
             }
             rows.add(new Row(event(eventType, fileId, i, row), offset));
         }
-        LOG.info("EventLogFile '{}' ({}) of org '{}': {} rows", fileId, eventType, orgId, rows.size());
+        LOG.atInfo().addKeyValue("org", orgId).log("EventLogFile '{}' ({}): {} rows", fileId, eventType, rows.size());
         return rows;
     }
 

@@ -99,8 +99,8 @@ public final class MarkerApiServer implements AutoCloseable {
             }
             final RecordMetadata meta = producer.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null,
                 marker.getCompletedTime().toEpochMilli(), marker.getOrgId(), marker)).get(30, TimeUnit.SECONDS);
-            LOG.info("Marker '{}' ({}) for org '{}' at {} accepted", marker.getDeployId(), marker.getLabel(), marker.getOrgId(),
-                marker.getCompletedTime());
+            LOG.atInfo().addKeyValue("org", marker.getOrgId()).addKeyValue("deployId", marker.getDeployId()).log("Marker ({}) at {} accepted",
+                marker.getLabel(), marker.getCompletedTime());
             final Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("deployId", marker.getDeployId());
             answer.put("orgId", marker.getOrgId());

@@ -16,8 +16,8 @@ public final class LogChannel implements AlertChannel {
 
     @Override
     public DeliveryResult deliver(final Alert alert) {
-        LOG.info("ALERT {} [{}] {} - {} evidence={}", alert.getStatus(), alert.getSeverity(), alert.getDedupKey(), alert.getSummary(),
-            alert.getEvidence());
+        LOG.atInfo().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).addKeyValue("detector", alert.getDetector())
+            .log("ALERT {} [{}] {} evidence={}", alert.getStatus(), alert.getSeverity(), alert.getSummary(), alert.getEvidence());
         return new DeliveryResult.Delivered(0);
     }
 }

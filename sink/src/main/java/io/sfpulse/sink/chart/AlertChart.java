@@ -63,7 +63,7 @@ public final class AlertChart {
             return Optional.of(png);
         } catch (RuntimeException | Error e) {
             // A chart is a nicety; never fail a delivery for it.
-            LOG.warn("Cannot render chart for alert '{}': {}", alert.getAlertId(), e.toString());
+            LOG.atWarn().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).log("Cannot render chart: {}", e.toString());
             return Optional.empty();
         }
     }

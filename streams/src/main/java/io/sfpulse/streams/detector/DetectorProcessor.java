@@ -76,8 +76,8 @@ abstract class DetectorProcessor<S> implements Processor<String, Signal, String,
 
     /** Sends an alert state downstream, keyed by its dedup key, at its event time. */
     protected final void forward(final Alert alert) {
-        LOG.info("Alert {} org={} detector={} dedupKey='{}': {}", alert.getStatus(), alert.getOrgId(), alert.getDetector(),
-            alert.getDedupKey(), alert.getSummary());
+        LOG.atInfo().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).addKeyValue("detector", alert.getDetector())
+            .log("Alert {}: {}", alert.getStatus(), alert.getSummary());
         alertSensors.get(alert.getStatus()).record();
         context.forward(new Record<>(alert.getDedupKey(), alert, alert.getEventTime().toEpochMilli()));
     }
