@@ -182,10 +182,13 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startIngest(final Map<String, Map<String, String>> orgs) throws InterruptedException {
-        connect = EmbeddedConnect.start(bootstrap, Map.of(
-            "value.converter", AvroWireConverter.class.getName(),
-            "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl));
+        final Map<String, String> worker = new HashMap<>(ConnectorSecrets.workerConfig());
+        worker.put("value.converter", AvroWireConverter.class.getName());
+        worker.put("value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        connect = EmbeddedConnect.start(bootstrap, worker);
         started.push(connect);
+        // Secrets stay out of the worker's REST API and config topic: placeholders resolved from a file only this user reads.
+        final ConnectorSecrets secrets = new ConnectorSecrets(config.dataDir().resolve("connect").resolve("secrets.properties"));
         for (final Map.Entry<String, Map<String, String>> org : orgs.entrySet()) {
             final Map<String, String> c = new HashMap<>(org.getValue());
             c.put("connector.class", SalesforceSourceConnector.class.getName());
@@ -193,7 +196,7 @@ public final class Pipeline implements AutoCloseable {
             c.putIfAbsent("topic.creation.default.replication.factor", "-1");
             c.putIfAbsent("topic.creation.default.partitions", String.valueOf(config.partitions()));
             final String name = connectorName(org.getKey());
-            connect.putConnector(name, c);
+            connect.putConnector(name, secrets.externalise(name, c, SalesforceSourceConfig.CONFIG_DEF));
             awaitConnector(name);
             progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl() + ")");
         }
@@ -216,6 +219,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** The marker API, when running. */
+    /** The embedded Connect worker (null when the ingest runs elsewhere). */
+    public EmbeddedConnect connect() {
+        return connect;
+    }
+
     public MarkerApiServer markerApi() {
         return markerApi;
     }

@@ -1,0 +1,77 @@
+package io.sfpulse.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
+
+/**
+ * Keeps connector secrets out of Kafka Connect's REST API and its config topic, the way Connect
+ * users do: every {@code PASSWORD}-typed value of a connector config is written to a properties
+ * file readable only by this user, and the config handed to the worker holds a
+ * {@code ${file:PATH:KEY}} placeholder that the worker's {@link FileConfigProvider} resolves when
+ * it starts the connector and its tasks.
+ */
+final class ConnectorSecrets {
+
+    /** Name of the config provider as the worker config declares it. */
+    static final String PROVIDER = "file";
+
+    private final Path file;
+    private final Properties secrets = new Properties();
+
+    ConnectorSecrets(final Path file) {
+        this.file = file;
+    }
+
+    /** The worker settings that enable the provider. */
+    static Map<String, String> workerConfig() {
+        return Map.of("config.providers", PROVIDER, "config.providers." + PROVIDER + ".class", FileConfigProvider.class.getName());
+    }
+
+    /**
+     * Moves the secrets of {@code config} (keys {@code definition} types as PASSWORD) to the file;
+     * returns the config with placeholders in their place.
+     */
+    synchronized Map<String, String> externalise(final String connector, final Map<String, String> config, final ConfigDef definition) {
+        final Map<String, String> out = new HashMap<>(config);
+        definition.configKeys().values().stream().filter(k -> k.type == ConfigDef.Type.PASSWORD).forEach(k -> {
+            final String value = config.get(k.name);
+            if (value != null && !value.isEmpty() && !value.startsWith("${")) {
+                final String key = connector + "." + k.name;
+                secrets.setProperty(key, value);
+                out.put(k.name, "${" + PROVIDER + ":" + file.toAbsolutePath() + ":" + key + "}");
+            }
+        });
+        write();
+        return out;
+    }
+
+    private void write() {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the file keeps the directory's default permissions
+            }
+            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
+                secrets.store(w, "sfpulse connector secrets (read by the Connect worker's FileConfigProvider)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write connector secrets to " + file, e);
+        }
+    }
+}
