@@ -223,5 +223,21 @@ class IngestFaultIT extends IngestITBase {
                 });
             });
         }
+        // Counted: the task's plugin metric (what /metrics exports as sfpulse_connect_plugins_malformed_events_total).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(malformedEventsCounted()).isGreaterThanOrEqualTo(2));
+    }
+
+    /** Sum of the ingest tasks' malformed-events-total over the worker's JMX MBeans (type=plugins). */
+    private static double malformedEventsCounted() throws Exception {
+        final javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        double sum = 0;
+        for (final javax.management.ObjectName name : server.queryNames(new javax.management.ObjectName("kafka.connect:type=plugins,*"), null)) {
+            for (final javax.management.MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
+                if (a.getName().equals("malformed-events-total")) {
+                    sum += ((Number) server.getAttribute(name, a.getName())).doubleValue();
+                }
+            }
+        }
+        return sum;
     }
 }

@@ -11,6 +11,7 @@ import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -451,17 +452,32 @@ class DetectionTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterMalformedInputAndKeepProcessing() {
+    void shouldDeadLetterMalformedInputCountItAndKeepProcessing() {
         final TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TopicNames.STREAMS_DLQ,
             new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-        final SalesforceEvent broken = SalesforceEvent.newBuilder(Fixtures.info(T0)).setPayload("this is not json").build();
-        pipe(broken);
+        // Bad JSON, JSON that is not an object, a change event without its ChangeEventHeader (a missing required field).
+        pipe(SalesforceEvent.newBuilder(Fixtures.info(T0)).setPayload("this is not json").build());
+        pipe(SalesforceEvent.newBuilder(Fixtures.info(T0)).setPayload("[1,2,3]").build());
+        final SalesforceEvent headless = SalesforceEvent.newBuilder(Fixtures.accountChange(T0, "UPDATE", "005A"))
+            .setPayload("{\"Name\":\"Acme\"}").build();
+        cdc.pipeInput(headless.getOrgId(), headless, T0);
         final TestInputTopic<String, byte[]> raw = driver.createInputTopic(TopicNames.forChannel(Fixtures.LOG_CHANNEL), new StringSerializer(),
             new org.apache.kafka.common.serialization.ByteArraySerializer());
+        // Not the wire format at all, and the wire format with a schema id no registry knows.
         raw.pipeInput(Fixtures.ORG, new byte[] {9, 9, 9}, T0.plusSeconds(1));
+        raw.pipeInput(Fixtures.ORG, new byte[] {0, 0, 0, 0x7f, 0x7f, 2, 4}, T0.plusSeconds(1));
         pipe(Fixtures.error(T0.plusSeconds(2)));
-        assertThat(dlq.readRecordsToList()).hasSize(2)
-            .allSatisfy(r -> assertThat(r.headers().toArray()).isNotEmpty());
+
+        final List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
+        assertThat(letters).hasSize(5).allSatisfy(r -> assertThat(r.headers().toArray()).isNotEmpty());
+        assertThat(letters).extracting(r -> new String(r.headers().lastHeader("__streams.errors.exception").value(), StandardCharsets.UTF_8))
+            .isNotEmpty();
+        assertThat(letters).anySatisfy(r -> assertThat(new String(r.headers().lastHeader("__streams.errors.message").value(),
+            StandardCharsets.UTF_8)).contains("has no ChangeEventHeader"));
+        final double dropped = driver.metrics().entrySet().stream()
+            .filter(e -> e.getKey().name().equals("dropped-records-total") && e.getKey().group().equals("stream-task-metrics"))
+            .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+        assertThat(dropped).isEqualTo(5.0);
         assertThat(enriched.readValuesToList()).extracting(Signal::getKind).contains(io.sfpulse.schemas.signal.SignalKind.FAILURE);
     }
 

@@ -42,6 +42,12 @@ public final class SignalNormalizer {
             throw new MalformedEventException("Payload of " + event.getEventUuid() + " on '" + event.getChannel() + "' is not JSON", e);
         }
         final String channel = event.getChannel();
+        if (!payload.isObject()) {
+            throw new MalformedEventException("Payload of " + event.getEventUuid() + " on '" + channel + "' is JSON but not an object", null);
+        }
+        if (channel.startsWith("/data/") && !payload.path("ChangeEventHeader").isObject()) {
+            throw new MalformedEventException("Change event " + event.getEventUuid() + " on '" + channel + "' has no ChangeEventHeader", null);
+        }
         if (channel.endsWith("LogEntryEvent__e")) {
             final String level = text(payload, "LoggingLevel__c", "Nebula__LoggingLevel__c").toUpperCase(Locale.ROOT);
             if (level.equals("ERROR") || level.equals("FATAL")) {
@@ -54,7 +60,7 @@ public final class SignalNormalizer {
         } else if (channel.equals("/event/BatchApexErrorEvent")) {
             return List.of(failure(event, signature(text(payload, "ExceptionType"), text(payload, "Message")),
                 topFrame(text(payload, "StackTrace"))));
-        } else if (channel.startsWith("/data/") && payload.has("ChangeEventHeader")) {
+        } else if (channel.startsWith("/data/")) {
             return List.of(dataChange(event, payload));
         } else if (channel.equals("/event/ApiEventStream")) {
             return latency(event, "api " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"), number(payload, "ElapsedTime"));
