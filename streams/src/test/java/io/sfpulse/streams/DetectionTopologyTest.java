@@ -93,7 +93,11 @@ class DetectionTopologyTest {
     }
 
     private void deploy(final String id) {
-        markers.pipeInput(Fixtures.ORG, Fixtures.deploy(id, DEPLOY, "ApexClass:InvoiceService", "Flow:Invoice_Flow"), DEPLOY);
+        deploy(id, "ApexClass:InvoiceService", "Flow:Invoice_Flow");
+    }
+
+    private void deploy(final String id, final String... components) {
+        markers.pipeInput(Fixtures.ORG, Fixtures.deploy(id, DEPLOY, components), DEPLOY);
     }
 
     @Test
@@ -319,7 +323,8 @@ class DetectionTopologyTest {
     @Test
     void shouldFlagDeleteBurstAndMassUpdateByOneAutomationUser() {
         dataBaseline();
-        deploy("0Af000000000010AAA");
+        deploy("0Af000000000010AAA", "ApexClass:InvoiceService", "ApexTrigger:AccountTrigger", "CustomField:Account.Industry",
+            "CustomField:Account.Phone");
         for (int i = 0; i < 60; i++) {
             final Instant at = DEPLOY.plusSeconds(60L + 5L * i);
             change(Fixtures.accountChange(at, "DELETE", "005AUTOMATION"));
@@ -333,6 +338,11 @@ class DetectionTopologyTest {
         assertThat(deletes.getSeverity()).isEqualTo(io.sfpulse.schemas.alert.Severity.ERROR);
         assertThat(deletes.getEvidence()).containsEntry("anomaly", "deletes Account").containsKey("pValue").containsKey("series");
         assertThat(Double.parseDouble(deletes.getEvidence().get("pValue"))).isLessThan(0.001);
+        // Suspects: the deployed components on the entity (and, for a null rate, on that field).
+        assertThat(deletes.getEvidence()).containsEntry("suspectComponents",
+            "ApexTrigger:AccountTrigger, CustomField:Account.Industry, CustomField:Account.Phone");
+        assertThat(out.stream().filter(a -> a.getSubject().equals("nulled Account.Industry")).findFirst().orElseThrow().getEvidence())
+            .containsEntry("suspectComponents", "ApexTrigger:AccountTrigger, CustomField:Account.Industry");
     }
 
     @Test

@@ -70,6 +70,18 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
         return keys;
     }
 
+    /** The entity an anomaly key is about: "deletes Account" / "updates Account by 005..." / "nulled Account.Phone" -> Account. */
+    static String entityOf(final String key) {
+        final String rest = key.substring(key.indexOf(' ') + 1);
+        final String entity = rest.contains(" ") ? rest.substring(0, rest.indexOf(' ')) : rest;
+        return key.startsWith(NULLED) ? entity.substring(0, entity.lastIndexOf('.')) : entity;
+    }
+
+    /** The field of a null-rate key ("nulled Account.Phone" -> Phone), else null. */
+    static String fieldOf(final String key) {
+        return key.startsWith(NULLED) ? key.substring(key.lastIndexOf('.') + 1) : null;
+    }
+
     @Override
     protected void analyse(final Record<String, Signal> record) {
         final Signal s = record.value();
@@ -137,6 +149,7 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
         final java.util.function.Supplier<Map<String, String>> rateEvidence = () -> {
             final Map<String, String> evidence = evaluator.evidence(e, h.series(key), a);
             evidence.put("anomaly", key);
+            evidence.put("suspectComponents", String.join(", ", SuspectComponents.byEntity(a.components, entityOf(key), fieldOf(key))));
             return evidence;
         };
         if (!key.startsWith(NULLED)) {
@@ -212,6 +225,7 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
             evidence.put("test", "GAP_OVERFLOW received: more than 100,000 changes in one transaction; change events were not sent for the rest");
             evidence.put("entity", s.getSubject());
             evidence.put("releaseId", String.valueOf(s.getReleaseId()));
+            evidence.put("suspectComponents", String.join(", ", SuspectComponents.byEntity(s.getReleaseComponents(), s.getSubject(), null)));
             final String summary = "More than 100,000 " + s.getSubject() + " changes in one transaction (GAP_OVERFLOW)"
                 + (s.getReleaseId() == null ? "" : " after deploy " + s.getReleaseId());
             forward(AlertLifecycle.next(a, AlertStatus.TRIGGERED, new AlertLifecycle.Draft(org, NAME, NewErrorTypeProcessor.hash(key), key,

@@ -133,7 +133,7 @@ public final class LatencySpikeEvaluator {
             m.put("deployId", a.releaseId);
             m.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs).toString());
         }
-        m.put("suspectComponents", String.join(", ", PostDeployFailureEvaluator.suspects(a.components, java.util.Set.of(operation))));
+        m.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components, java.util.Set.of(operation))));
         return m;
     }
 

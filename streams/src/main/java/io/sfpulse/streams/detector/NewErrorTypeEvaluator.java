@@ -62,7 +62,7 @@ public final class NewErrorTypeEvaluator {
         e.put("countSinceDeploy", String.valueOf(h.countsByRelease.getOrDefault(a.releaseId, Map.of()).getOrDefault(signature, 0)));
         e.put("lookbackWindow", Instant.ofEpochMilli(lookbackFrom) + "/" + Instant.ofEpochMilli(a.releaseCompletedMs));
         e.put("location", h.location.getOrDefault(signature, ""));
-        e.put("suspectComponents", String.join(", ", PostDeployFailureEvaluator.suspects(a.components,
+        e.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components,
             h.location.containsKey(signature) ? java.util.Set.of(h.location.get(signature)) : java.util.Set.of())));
         e.put("deployId", a.releaseId);
         e.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs).toString());

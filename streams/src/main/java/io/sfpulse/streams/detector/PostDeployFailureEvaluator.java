@@ -83,7 +83,7 @@ public final class PostDeployFailureEvaluator {
         evidence.put("rateRatio", fmt(r.rateRatio()));
         evidence.put("topSignatures", top(signatures));
         evidence.put("topLocations", top(locations));
-        evidence.put("suspectComponents", String.join(", ", suspects(alert.components, locations.keySet())));
+        evidence.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(alert.components, locations.keySet())));
         evidence.put("series", series(h, e.baselineFromMs(), Math.max(e.currentToMs(), alert.releaseCompletedMs + 60_000)));
         if (alert.releaseId != null) {
             evidence.put("deployId", alert.releaseId);
@@ -101,14 +101,6 @@ public final class PostDeployFailureEvaluator {
             values.append(m == firstMinute ? "" : ",").append(h.failuresPerMinute.getOrDefault(m, 0));
         }
         return "start=" + firstMinute * 60_000 + ";step=60000;values=" + values;
-    }
-
-    /** Deployed components whose name appears in a failing stack frame, e.g. ApexClass:InvoiceService ~ Class.InvoiceService.calc. */
-    static List<String> suspects(final List<String> components, final java.util.Set<String> locations) {
-        return components.stream().filter(c -> {
-            final String name = c.contains(":") ? c.substring(c.indexOf(':') + 1) : c;
-            return locations.stream().anyMatch(l -> l.matches(".*\\b" + java.util.regex.Pattern.quote(name) + "\\b.*"));
-        }).toList();
     }
 
     private static String top(final Map<String, Integer> counts) {

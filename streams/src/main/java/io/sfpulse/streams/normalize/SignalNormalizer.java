@@ -55,8 +55,16 @@ public final class SignalNormalizer {
                 final String message = text(payload, "ExceptionMessage__c", "Nebula__ExceptionMessage__c");
                 final String fallback = text(payload, "Message__c", "Nebula__Message__c");
                 final String trace = text(payload, "ExceptionStackTrace__c", "StackTrace__c", "Nebula__ExceptionStackTrace__c");
-                return List.of(failure(event, signature(type, message.isEmpty() ? fallback : message), topFrame(trace)));
+                final String frame = topFrame(trace);
+                return List.of(failure(event, signature(type, message.isEmpty() ? fallback : message), frame != null ? frame : nebulaSource(payload)));
             }
+        } else if (channel.startsWith("/event/")
+            && (channel.endsWith("FlowExecutionErrorEvent") || payload.has("FlowApiName") || payload.has("FlowApiName__c"))) {
+            // Screen-flow errors: FlowExecutionErrorEvent itself (Pub/Sub API only) or a custom event a flow relays it to.
+            final String flow = text(payload, "FlowApiName", "FlowApiName__c");
+            final String element = text(payload, "ElementApiName", "ElementApiName__c");
+            return List.of(failure(event, signature("Flow." + flow, text(payload, "ErrorMessage", "ErrorMessage__c")),
+                "Flow." + flow + (element.isEmpty() ? "" : "." + element)));
         } else if (channel.equals("/event/BatchApexErrorEvent")) {
             return List.of(failure(event, signature(text(payload, "ExceptionType"), text(payload, "Message")),
                 topFrame(text(payload, "StackTrace"))));
@@ -71,7 +79,13 @@ public final class SignalNormalizer {
             return List.of(failure(event, signature(text(payload, "EXCEPTION_TYPE"), text(payload, "EXCEPTION_MESSAGE")),
                 topFrame(text(payload, "STACK_TRACE"))));
         } else if (channel.equals("elf/ApexExecution")) {
-            return latency(event, "apex " + text(payload, "ENTRY_POINT"), number(payload, "RUN_TIME"));
+            // Wall time and Apex CPU time as two series: a release can burn CPU (limits) before users feel it.
+            final List<Signal> out = new java.util.ArrayList<>(latency(event, "apex " + text(payload, "ENTRY_POINT"), number(payload, "RUN_TIME")));
+            final double cpu = number(payload, "CPU_TIME");
+            if (!Double.isNaN(cpu)) {
+                out.addAll(latency(event, "apex cpu " + text(payload, "ENTRY_POINT"), cpu));
+            }
+            return out;
         } else if (channel.equals("elf/LightningPageView")) {
             return latency(event, "page " + path(text(payload, "PAGE_URL")), number(payload, "EFFECTIVE_PAGE_TIME"));
         } else if (channel.equals("elf/RestApi") || channel.equals("elf/API")) {
@@ -150,6 +164,22 @@ public final class SignalNormalizer {
         s = NUMBER.matcher(s).replaceAll("<n>");
         s = s.isBlank() ? "unknown error" : s.trim();
         return s.length() > MAX_SIGNATURE ? s.substring(0, MAX_SIGNATURE) : s;
+    }
+
+    /**
+     * Where a Nebula Logger entry without a stack trace came from, e.g. a flow's logging action:
+     * "Flow.Invoice_Approval" from ExceptionSourceMetadataType__c / ExceptionSourceApiName__c, else
+     * OriginType__c / OriginLocation__c; null when the entry names no source.
+     */
+    static String nebulaSource(final JsonNode payload) {
+        final String type = text(payload, "ExceptionSourceMetadataType__c", "Nebula__ExceptionSourceMetadataType__c", "OriginType__c",
+            "Nebula__OriginType__c");
+        final String name = text(payload, "ExceptionSourceApiName__c", "Nebula__ExceptionSourceApiName__c", "OriginLocation__c",
+            "Nebula__OriginLocation__c");
+        if (name.isEmpty()) {
+            return null;
+        }
+        return type.isEmpty() ? name : type + "." + name;
     }
 
     /** "Class.InvoiceService.calculate: line 42, column 1\n..." -> "Class.InvoiceService.calculate". */

@@ -1,0 +1,96 @@
+package io.sfpulse.streams.normalize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sfpulse.schemas.event.EventSource;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.schemas.signal.SignalKind;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SignalNormalizerTest {
+
+    private static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
+    private final SignalNormalizer normalizer = new SignalNormalizer();
+
+    private List<Signal> normalize(final String channel, final String payload) {
+        return normalizer.normalize(SalesforceEvent.newBuilder().setOrgId("00D000000000001AAA").setChannel(channel)
+            .setSource(EventSource.COMETD).setReplayId(1L).setEventUuid("e-1").setEventTime(AT).setReceivedTime(AT).setPayload(payload).build());
+    }
+
+    @Test
+    void nebulaErrorBecomesFailureWithSignatureWithoutIdsOrNumbersAndTopStackFrame() {
+        final Signal s = normalize("/event/LogEntryEvent__e", "{\"LoggingLevel__c\":\"ERROR\",\"ExceptionType__c\":\"System.DmlException\","
+            + "\"ExceptionMessage__c\":\"Insert failed on 001000000000123AAA, row 7\",\"ExceptionStackTrace__c\":"
+            + "\"Class.InvoiceService.save: line 88, column 1\\nClass.InvoiceController.submit: line 12\"}").get(0);
+        assertThat(s.getKind()).isEqualTo(SignalKind.FAILURE);
+        assertThat(s.getSignature()).isEqualTo("System.DmlException: Insert failed on <id>, row <n>");
+        assertThat(s.getLocation()).isEqualTo("Class.InvoiceService.save");
+    }
+
+    @Test
+    void nebulaErrorLoggedFromAFlowIsLocatedAtTheFlow() {
+        final Signal s = normalize("/event/LogEntryEvent__e", "{\"LoggingLevel__c\":\"ERROR\",\"Message__c\":\"Approval step failed\","
+            + "\"ExceptionSourceMetadataType__c\":\"Flow\",\"ExceptionSourceApiName__c\":\"Invoice_Approval\"}").get(0);
+        assertThat(s.getKind()).isEqualTo(SignalKind.FAILURE);
+        assertThat(s.getSignature()).isEqualTo("Approval step failed");
+        assertThat(s.getLocation()).isEqualTo("Flow.Invoice_Approval");
+    }
+
+    @Test
+    void flowExecutionErrorEventAndACustomEventRelayingItBecomeFlowFailures() {
+        final Signal standard = normalize("/event/FlowExecutionErrorEvent", "{\"FlowApiName\":\"Invoice_Approval\",\"ElementApiName\":"
+            + "\"Update_Invoice\",\"ErrorMessage\":\"This error occurred when the flow tried to update records: FIELD_CUSTOM_VALIDATION_EXCEPTION\"}")
+            .get(0);
+        assertThat(standard.getKind()).isEqualTo(SignalKind.FAILURE);
+        assertThat(standard.getSignature())
+            .isEqualTo("Flow.Invoice_Approval: This error occurred when the flow tried to update records: FIELD_CUSTOM_VALIDATION_EXCEPTION");
+        assertThat(standard.getLocation()).isEqualTo("Flow.Invoice_Approval.Update_Invoice");
+        final Signal relayed = normalize("/event/FlowError__e", "{\"FlowApiName__c\":\"Invoice_Approval\",\"ErrorMessage__c\":\"boom\"}").get(0);
+        assertThat(relayed.getSignature()).isEqualTo("Flow.Invoice_Approval: boom");
+        assertThat(relayed.getLocation()).isEqualTo("Flow.Invoice_Approval");
+    }
+
+    @Test
+    void changeEventOfAnObjectWithAFlowApiNameFieldStaysADataChange() {
+        final Signal s = normalize("/data/Automation__ChangeEvent", "{\"ChangeEventHeader\":{\"entityName\":\"Automation__c\","
+            + "\"changeType\":\"UPDATE\",\"commitUser\":\"005A\",\"recordIds\":[\"a00000000000001AAA\"]},\"FlowApiName__c\":null}").get(0);
+        assertThat(s.getKind()).isEqualTo(SignalKind.DATA_CHANGE);
+        assertThat(s.getSubject()).isEqualTo("Automation__c");
+        assertThat(s.getAttributes()).containsEntry("nulledFields", "FlowApiName__c").containsEntry("changeType", "UPDATE");
+    }
+
+    @Test
+    void apexExecutionRowGivesWallTimeAndCpuTimeSeries() {
+        final List<Signal> signals = normalize("elf/ApexExecution", "{\"ENTRY_POINT\":\"InvoiceController.submit\",\"RUN_TIME\":\"812\","
+            + "\"CPU_TIME\":\"640\"}");
+        assertThat(signals).extracting(Signal::getKind).containsOnly(SignalKind.LATENCY);
+        assertThat(signals).extracting(Signal::getSubject, Signal::getValue).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("apex InvoiceController.submit", 812.0),
+            org.assertj.core.groups.Tuple.tuple("apex cpu InvoiceController.submit", 640.0));
+        assertThat(normalize("elf/ApexExecution", "{\"ENTRY_POINT\":\"X\",\"RUN_TIME\":\"5\",\"CPU_TIME\":\"\"}"))
+            .extracting(Signal::getSubject).containsExactly("apex X");
+    }
+
+    @Test
+    void serverErrorRestCallIsBothALatencyAndAFailure() {
+        final List<Signal> signals = normalize("elf/RestApi", "{\"METHOD\":\"GET\",\"URI\":\"/services/data/v62.0/sobjects/Account/"
+            + "001000000000001AAA\",\"RUN_TIME\":\"95\",\"STATUS_CODE\":\"503\"}");
+        assertThat(signals).extracting(Signal::getKind).containsExactly(SignalKind.LATENCY, SignalKind.FAILURE);
+        assertThat(signals.get(0).getSubject()).isEqualTo("rest GET /services/data/v<n>.<n>/sobjects/Account/<id>");
+        assertThat(signals.get(1).getSignature()).isEqualTo("HTTP 503 rest GET /services/data/v<n>.<n>/sobjects/Account/<id>");
+    }
+
+    @Test
+    void malformedPayloadsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> normalize("/event/LogEntryEvent__e", "{not json")).isInstanceOf(SignalNormalizer.MalformedEventException.class)
+            .hasMessageContaining("is not JSON").hasMessageContaining("e-1");
+        assertThatThrownBy(() -> normalize("/event/LogEntryEvent__e", "\"text\"")).isInstanceOf(SignalNormalizer.MalformedEventException.class)
+            .hasMessageContaining("not an object");
+        assertThatThrownBy(() -> normalize("/data/ChangeEvents", "{\"Name\":\"Acme\"}")).isInstanceOf(SignalNormalizer.MalformedEventException.class)
+            .hasMessageContaining("no ChangeEventHeader");
+    }
+}
