@@ -6,6 +6,7 @@ import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.emulator.scenario.Scenarios;
 import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.ingest.SalesforceSourceConnector;
+import io.sfpulse.app.ops.InstancePeers;
 import io.sfpulse.app.ops.KafkaReachability;
 import io.sfpulse.app.ops.OpsEndpoint;
 import io.sfpulse.app.ops.ReleaseHealthPage;
@@ -80,6 +81,7 @@ public final class Pipeline implements AutoCloseable {
             startIngest(orgs);
             startMarkerApi();
         }
+        bindOps();
         if (config.services().contains("streams")) {
             startStreams();
         }
@@ -92,20 +94,49 @@ public final class Pipeline implements AutoCloseable {
         return this;
     }
 
-    /** The operations endpoint: Prometheus metrics and health of whatever this process runs. */
-    private void startOps(final Map<String, Map<String, String>> orgs) {
+    /**
+     * Binds the operations endpoint before the services start, so its port is known and becomes the
+     * streams instance's {@code application.server} (how other instances reach its local state).
+     */
+    private void bindOps() {
         final int port = config.getInt(AppConfig.OPS_PORT_CONFIG);
         if (port < 0) {
             return;
         }
-        final var token = config.getPassword(AppConfig.OPS_TOKEN_CONFIG);
         try {
-            ops = new OpsEndpoint(config.getString(AppConfig.OPS_HOST_CONFIG), port, token == null ? null : token.value(),
-                config.getBoolean(AppConfig.OPS_HEALTH_PUBLIC_CONFIG));
+            ops = new OpsEndpoint(config.getString(AppConfig.OPS_HOST_CONFIG), port, opsToken(), config.getBoolean(AppConfig.OPS_HEALTH_PUBLIC_CONFIG));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot start the operations endpoint on port " + port, e);
         }
         started.push(ops);
+    }
+
+    private String opsToken() {
+        final var token = config.getPassword(AppConfig.OPS_TOKEN_CONFIG);
+        return token == null ? null : token.value();
+    }
+
+    /** host:port of this process's operations endpoint as other instances reach it. */
+    private String advertisedOps() {
+        String host = config.getString(AppConfig.OPS_ADVERTISED_HOST_CONFIG);
+        if (host.isEmpty()) {
+            host = config.getString(AppConfig.OPS_HOST_CONFIG);
+        }
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("Set ops.advertised.host: this machine's name does not resolve", e);
+            }
+        }
+        return host + ":" + ops.port();
+    }
+
+    /** The operations endpoint: Prometheus metrics and health of whatever this process runs. */
+    private void startOps(final Map<String, Map<String, String>> orgs) {
+        if (ops == null) {
+            return;
+        }
         final KafkaReachability kafka = new KafkaReachability(bootstrap);
         started.push(kafka);
         ops.readiness("kafka", kafka::reachable);
@@ -114,7 +145,8 @@ public final class Pipeline implements AutoCloseable {
         }
         if (detection != null) {
             ops.streams(detection.streams());
-            new ReleaseHealthPage(new ReleaseHealthQueries(detection.streams())).register(ops.server());
+            new ReleaseHealthPage(new ReleaseHealthQueries(detection.streams()), new InstancePeers(detection.streams(), advertisedOps(), opsToken()))
+                .register(ops.server());
         }
         if (sink != null) {
             ops.sink(sink);
@@ -239,7 +271,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startStreams() throws InterruptedException {
-        detection = new DetectionService(new DetectionConfig(serviceProps())).start();
+        final Map<String, Object> props = serviceProps();
+        if (ops != null) {
+            // Where the other instances of the application find this one's stores (the page gathers every org from all of them).
+            props.putIfAbsent(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "application.server", advertisedOps());
+        }
+        detection = new DetectionService(new DetectionConfig(props)).start();
         started.push(detection);
         if (!detection.awaitRunning(Duration.ofSeconds(120))) {
             throw new IllegalStateException("Detection streams did not reach RUNNING");

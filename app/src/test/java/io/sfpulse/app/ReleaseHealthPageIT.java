@@ -81,7 +81,7 @@ class ReleaseHealthPageIT {
 
             try (DetectionService service = new DetectionService(config).start();
                  OpsEndpoint ops = new OpsEndpoint("127.0.0.1", 0, TOKEN, true).streams(service.streams())) {
-                new ReleaseHealthPage(new ReleaseHealthQueries(service.streams())).register(ops.server());
+                new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()), null).register(ops.server());
                 ops.start();
                 final String base = "http://127.0.0.1:" + ops.port();
                 final String failedOrg = failed.label().orgId();
@@ -110,6 +110,79 @@ class ReleaseHealthPageIT {
                 assertThat(denied).contains("data-ready=\"error\"", "HTTP 401");
             }
         }
+    }
+
+    /**
+     * Two instances of the application over four partitions: each holds some orgs' stores, yet the
+     * API of either one answers for every org (it gathers from the other through application.server).
+     */
+    @Test
+    void eitherInstanceAnswersForEveryOrgAcrossInstances() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start()) {
+            final String applicationId = "page-multi-it-" + UUID.randomUUID();
+            final List<LabelledScenarios.Scenario> scenarios = new ArrayList<>();
+            for (int i = 1; i <= 8; i++) {
+                scenarios.add(LabelledScenarios.generate(i % 2 == 0 ? LabelledScenarios.Kind.CLEAN_DEPLOY : LabelledScenarios.Kind.FAILURE_RATE,
+                    LabelledScenarios.orgId(i), T0, 20 + i));
+            }
+            final List<String> orgIds = scenarios.stream().map(sc -> sc.label().orgId()).toList();
+            try (OpsEndpoint opsA = new OpsEndpoint("127.0.0.1", 0, TOKEN, true);
+                 OpsEndpoint opsB = new OpsEndpoint("127.0.0.1", 0, TOKEN, true)) {
+                final DetectionConfig configA = instance(kafka, registry, applicationId, "a", opsA.port());
+                final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(configA));
+                topics.addAll(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.SIGNALS_ENRICHED, TopicNames.ALERTS, TopicNames.STREAMS_DLQ));
+                kafka.createTopics(4, topics);
+                produce(kafka.bootstrapServers(), Topics.create(SfpulseSerdes.forRegistry(registry.url())), scenarios);
+                try (DetectionService a = new DetectionService(configA).start();
+                     DetectionService b = new DetectionService(instance(kafka, registry, applicationId, "b", opsB.port())).start()) {
+                    serve(opsA, a);
+                    serve(opsB, b);
+                    final String baseA = "http://127.0.0.1:" + opsA.port();
+                    final String baseB = "http://127.0.0.1:" + opsB.port();
+                    // Instance A answers for every org (regressions' releases failed); detector precision is not this test's subject.
+                    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        final JsonNode all = JSON.readTree(get(baseA + "/api/orgs", TOKEN).body());
+                        assertThat(all.path("unreachableInstances")).isEmpty();
+                        assertThat(all.path("orgs").findValuesAsText("orgId")).containsExactlyInAnyOrderElementsOf(orgIds);
+                        for (final LabelledScenarios.Scenario sc : scenarios) {
+                            final JsonNode org = JSON.readTree(get(baseA + "/api/orgs/" + sc.label().orgId(), TOKEN).body());
+                            assertThat(org.path("releases").findValuesAsText("deployId")).containsExactly(sc.label().deployId());
+                            if (sc.label().kind().regression()) {
+                                assertThat(org.path("kpis").path("changeFailureRate").asDouble()).as(sc.label().orgId()).isEqualTo(1.0);
+                            }
+                        }
+                    });
+                    // Instance B, holding the other partitions, gives the same answers.
+                    for (final String org : orgIds) {
+                        assertThat(JSON.readTree(get(baseB + "/api/orgs/" + org, TOKEN).body()))
+                            .isEqualTo(JSON.readTree(get(baseA + "/api/orgs/" + org, TOKEN).body()));
+                    }
+                    assertThat(JSON.readTree(get(baseB + "/api/orgs", TOKEN).body())).isEqualTo(JSON.readTree(get(baseA + "/api/orgs", TOKEN).body()));
+                    // The work really is split: neither instance holds every org locally.
+                    assertThat(JSON.readTree(get(baseA + "/api/local/orgs", TOKEN).body()).path("orgs").size()).isLessThan(orgIds.size());
+                    assertThat(JSON.readTree(get(baseB + "/api/local/orgs", TOKEN).body()).path("orgs").size()).isLessThan(orgIds.size());
+                }
+            }
+        }
+    }
+
+    private DetectionConfig instance(final EmbeddedKafka kafka, final EmbeddedSchemaRegistry registry, final String applicationId, final String name,
+                                     final int opsPort) {
+        final Map<String, Object> props = new HashMap<>();
+        props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+        props.put(DetectionConfig.STATE_DIR_CONFIG, dir.resolve("state-" + name).toString());
+        props.put(DetectionConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "application.server", "127.0.0.1:" + opsPort);
+        return new DetectionConfig(props);
+    }
+
+    private static void serve(final OpsEndpoint ops, final DetectionService service) {
+        ops.streams(service.streams());
+        new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()),
+            new io.sfpulse.app.ops.InstancePeers(service.streams(), "127.0.0.1:" + ops.port(), TOKEN)).register(ops.server());
+        ops.start();
     }
 
     private HttpResponse<String> get(final String url, final String token) throws Exception {

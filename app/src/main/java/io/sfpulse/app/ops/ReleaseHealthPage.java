@@ -1,5 +1,6 @@
 package io.sfpulse.app.ops;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.streams.health.AlertRecord;
@@ -8,30 +9,44 @@ import io.sfpulse.streams.health.ReleaseHealthQueries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The release-health page: a static page at {@code /} (no data in it, so open) whose script reads
  * {@code /api/orgs} and {@code /api/orgs/<org>} (token-protected like the metrics) - per org the
  * recent releases with failures and latency before/after, the alerts each raised with their
  * evidence, open alerts, 5-minute signal charts, change-failure rate and mean time to restore.
- * Data from Kafka Streams interactive queries of this instance's stores.
+ *
+ * <p>Data come from Kafka Streams interactive queries. Each instance answers for its own
+ * partitions at {@code /api/local/orgs} and {@code /api/local/snapshots?orgs=...}; the page's API
+ * asks every other instance of the application (found by {@code application.server}) the same,
+ * merges, and names any instance it could not reach in {@code unreachableInstances}.
  */
 public final class ReleaseHealthPage {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseHealthPage.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant ALL_FROM = Instant.EPOCH;
     private static final Instant ALL_TO = Instant.parse("9999-12-31T00:00:00Z");
     private final ReleaseHealthQueries queries;
+    private final InstancePeers peers;
 
-    public ReleaseHealthPage(final ReleaseHealthQueries queries) {
+    /** @param peers the application's other instances, or null when this instance is alone by design */
+    public ReleaseHealthPage(final ReleaseHealthQueries queries, final InstancePeers peers) {
         this.queries = queries;
+        this.peers = peers;
     }
 
     public void register(final OpsServer server) {
@@ -40,6 +55,18 @@ public final class ReleaseHealthPage {
             final String path = exchange.getRequestURI().getRawPath();
             final String rest = path.length() > "/api/orgs".length() ? path.substring("/api/orgs/".length()) : "";
             return OpsServer.Response.json(200, rest.isEmpty() ? orgs() : org(URLDecoder.decode(rest, StandardCharsets.UTF_8)));
+        });
+        server.route("/api/local/", false, exchange -> {
+            final String path = exchange.getRequestURI().getPath();
+            if (path.equals("/api/local/orgs")) {
+                return OpsServer.Response.json(200, JSON.writeValueAsString(Map.of("orgs", localOrgs())));
+            }
+            if (path.equals("/api/local/snapshots")) {
+                final String query = exchange.getRequestURI().getQuery();
+                final String orgs = query != null && query.startsWith("orgs=") ? query.substring("orgs=".length()) : "";
+                return OpsServer.Response.json(200, JSON.writeValueAsString(localSnapshots(orgs.isEmpty() ? List.of() : List.of(orgs.split(",")))));
+            }
+            return OpsServer.Response.json(404, "{\"error\":\"not found\"}");
         });
         server.route("/", true, exchange -> "/".equals(exchange.getRequestURI().getPath())
             ? new OpsServer.Response(200, "text/html; charset=utf-8", html)
@@ -57,28 +84,89 @@ public final class ReleaseHealthPage {
         }
     }
 
-    private ReleaseHealth health(final String org, final List<AlertRecord> alerts) {
-        return new ReleaseHealth(org, queries.releases(org, ALL_FROM, ALL_TO), alerts, queries.buckets(org, ALL_FROM, ALL_TO));
+    /** Orgs with signals or alerts in this instance's partitions. */
+    TreeSet<String> localOrgs() {
+        final TreeSet<String> orgs = queries.orgs(ALL_FROM, ALL_TO);
+        queries.alerts().forEach(a -> orgs.add(a.orgId));
+        return orgs;
+    }
+
+    Map<String, OrgSnapshot> localSnapshots(final Collection<String> orgs) {
+        final List<AlertRecord> alerts = queries.alerts();
+        final Map<String, OrgSnapshot> out = new TreeMap<>();
+        for (final String org : orgs) {
+            out.put(org, OrgSnapshot.local(queries, org, alerts, ALL_FROM, ALL_TO));
+        }
+        return out;
+    }
+
+    /** What all instances hold for the given orgs (null: every org any instance knows). */
+    private record Gathered(Map<String, OrgSnapshot> snapshots, List<String> unreachable) {
+    }
+
+    private record OrgList(List<String> orgs) {
+    }
+
+    private Gathered gather(final Collection<String> requested) {
+        final List<String> unreachable = new ArrayList<>();
+        final List<String> others = peers == null ? List.of() : peers.others();
+        final TreeSet<String> orgs = requested == null ? localOrgs() : new TreeSet<>(requested);
+        if (requested == null) {
+            for (final String peer : others) {
+                ask(peer, "/api/local/orgs", unreachable).ifPresent(body -> orgs.addAll(read(body, new TypeReference<OrgList>() { }).orgs()));
+            }
+        }
+        final Map<String, OrgSnapshot> merged = localSnapshots(orgs);
+        final String path = "/api/local/snapshots?orgs=" + URLEncoder.encode(String.join(",", orgs), StandardCharsets.UTF_8);
+        for (final String peer : others) {
+            if (!unreachable.contains(peer)) {
+                ask(peer, path, unreachable).ifPresent(body -> read(body, new TypeReference<Map<String, OrgSnapshot>>() { })
+                    .forEach((org, theirs) -> merged.computeIfAbsent(org, k -> new OrgSnapshot()).merge(theirs)));
+            }
+        }
+        return new Gathered(merged, unreachable);
+    }
+
+    private Optional<String> ask(final String peer, final String path, final List<String> unreachable) {
+        try {
+            return Optional.of(peers.get(peer, path));
+        } catch (IOException e) {
+            LOG.atWarn().addKeyValue("instance", peer).log("Release-health page could not read another instance's stores: {}", e.getMessage());
+            unreachable.add(peer);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unreachable.add(peer);
+            return Optional.empty();
+        }
+    }
+
+    private static <T> T read(final String body, final TypeReference<T> type) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("Unreadable answer from another instance: " + e.getMessage(), e);
+        }
     }
 
     String orgs() throws IOException {
-        final List<AlertRecord> alerts = queries.alerts();
-        final TreeSet<String> orgs = queries.orgs(ALL_FROM, ALL_TO);
-        alerts.forEach(a -> orgs.add(a.orgId));
+        final Gathered g = gather(null);
         final List<Map<String, Object>> out = new ArrayList<>();
-        for (final String org : orgs) {
+        g.snapshots().forEach((org, snapshot) -> {
             final Map<String, Object> m = new LinkedHashMap<>();
             m.put("orgId", org);
-            m.put("kpis", health(org, alerts).kpis());
+            m.put("kpis", snapshot.health(org).kpis());
             out.add(m);
-        }
-        return JSON.writeValueAsString(Map.of("orgs", out));
+        });
+        return JSON.writeValueAsString(Map.of("orgs", out, "unreachableInstances", g.unreachable()));
     }
 
     String org(final String org) throws IOException {
-        final ReleaseHealth h = health(org, queries.alerts());
+        final Gathered g = gather(List.of(org));
+        final ReleaseHealth h = g.snapshots().get(org).health(org);
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("orgId", org);
+        m.put("unreachableInstances", g.unreachable());
         m.put("kpis", h.kpis());
         final List<Map<String, Object>> releases = new ArrayList<>();
         for (final ReleaseHealth.Release r : h.releases()) {

@@ -1,0 +1,96 @@
+package io.sfpulse.app.ops;
+
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.streams.health.AlertRecord;
+import io.sfpulse.streams.health.ReleaseHealth;
+import io.sfpulse.streams.health.ReleaseHealthQueries;
+import io.sfpulse.streams.health.SignalBucket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonEncoder;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * What the stores of one instance (or, merged, of all instances) hold about one org: its releases,
+ * alerts and 5-minute signal buckets. Markers travel as Avro JSON; alerts and buckets as plain JSON.
+ * The three stores are partitioned by org but their tasks may sit on different instances, so
+ * snapshots are merged store by store.
+ */
+public final class OrgSnapshot {
+
+    /** DeploymentMarker records in Avro's JSON encoding. */
+    public List<String> markers = new ArrayList<>();
+    public List<AlertRecord> alerts = new ArrayList<>();
+    /** Window start (epoch ms) to bucket. */
+    public Map<Long, SignalBucket> buckets = new TreeMap<>();
+
+    static OrgSnapshot local(final ReleaseHealthQueries queries, final String org, final List<AlertRecord> localAlerts, final Instant from,
+                             final Instant to) {
+        final OrgSnapshot s = new OrgSnapshot();
+        queries.releases(org, from, to).forEach(m -> s.markers.add(toJson(m)));
+        localAlerts.stream().filter(a -> org.equals(a.orgId)).forEach(s.alerts::add);
+        queries.buckets(org, from, to).forEach(b -> s.buckets.put(b.start().toEpochMilli(), b.value()));
+        return s;
+    }
+
+    /** Adds what another instance holds: markers by deploy id, alerts by dedup key (the latest state wins), buckets by window. */
+    void merge(final OrgSnapshot other) {
+        final Map<String, String> byDeploy = new LinkedHashMap<>();
+        for (final String m : markers) {
+            byDeploy.put(fromJson(m).getDeployId(), m);
+        }
+        for (final String m : other.markers) {
+            byDeploy.putIfAbsent(fromJson(m).getDeployId(), m);
+        }
+        markers = new ArrayList<>(byDeploy.values());
+        final Map<String, AlertRecord> byKey = new LinkedHashMap<>();
+        for (final AlertRecord a : alerts) {
+            byKey.put(a.dedupKey, a);
+        }
+        for (final AlertRecord a : other.alerts) {
+            byKey.merge(a.dedupKey, a, (x, y) -> y.lastUpdateMs > x.lastUpdateMs ? y : x);
+        }
+        alerts = new ArrayList<>(byKey.values());
+        other.buckets.forEach(buckets::putIfAbsent);
+    }
+
+    ReleaseHealth health(final String org) {
+        final List<DeploymentMarker> decoded = markers.stream().map(OrgSnapshot::fromJson)
+            .sorted(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime)).toList();
+        final List<ReleaseHealthQueries.Bucket> list = buckets.entrySet().stream()
+            .map(e -> new ReleaseHealthQueries.Bucket(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
+        return new ReleaseHealth(org, decoded, alerts, list);
+    }
+
+    static String toJson(final DeploymentMarker marker) {
+        try {
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final JsonEncoder encoder = EncoderFactory.get().jsonEncoder(DeploymentMarker.getClassSchema(), out);
+            new SpecificDatumWriter<>(DeploymentMarker.class).write(marker, encoder);
+            encoder.flush();
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static DeploymentMarker fromJson(final String json) {
+        try {
+            return new SpecificDatumReader<>(DeploymentMarker.class).read(null,
+                DecoderFactory.get().jsonDecoder(DeploymentMarker.getClassSchema(), json));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Not a DeploymentMarker in Avro JSON: " + json, e);
+        }
+    }
+}
