@@ -39,6 +39,7 @@ public final class AppConfig extends AbstractConfig {
     public static final String OPS_PORT_CONFIG = "ops.port";
     public static final String OPS_HOST_CONFIG = "ops.host";
     public static final String OPS_ADVERTISED_HOST_CONFIG = "ops.advertised.host";
+    public static final String CONNECT_REST_TOKEN_CONFIG = "connect.rest.token";
     public static final String OPS_TOKEN_CONFIG = "ops.token";
     public static final String OPS_HEALTH_PUBLIC_CONFIG = "ops.health.public";
     /** Prefix of per-org connector settings: {@code org.<name>.salesforce.login.url=...}. */
@@ -65,6 +66,9 @@ public final class AppConfig extends AbstractConfig {
             "Port of the operations endpoint (/metrics in Prometheus format, /health/live, /health/ready, the release-health page); "
                 + "-1 disables, 0 picks a free port.")
         .define(OPS_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the operations endpoint binds.")
+        .define(CONNECT_REST_TOKEN_CONFIG, Type.PASSWORD, null, Importance.LOW,
+            "Token the embedded Kafka Connect worker's REST API requires (Bearer, or the password of HTTP Basic); unset: one is "
+                + "generated once and kept in <data.dir>/connect/rest-token (mode 0600).")
         .define(OPS_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.LOW,
             "Host other streams instances use to reach this one's operations endpoint (Kafka Streams application.server, for the "
                 + "release-health page across instances); empty: ops.host, or this machine's name when ops.host is 0.0.0.0.")

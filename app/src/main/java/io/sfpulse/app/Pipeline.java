@@ -215,6 +215,7 @@ public final class Pipeline implements AutoCloseable {
 
     private void startIngest(final Map<String, Map<String, String>> orgs) throws InterruptedException {
         final Map<String, String> worker = new HashMap<>(ConnectorSecrets.workerConfig());
+        worker.put(io.sfpulse.embedded.RestTokenAuthExtension.TOKEN_CONFIG, connectRestToken());
         worker.put("value.converter", AvroWireConverter.class.getName());
         worker.put("value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         connect = EmbeddedConnect.start(bootstrap, worker);
@@ -230,7 +231,33 @@ public final class Pipeline implements AutoCloseable {
             final String name = connectorName(org.getKey());
             connect.putConnector(name, secrets.externalise(name, c, SalesforceSourceConfig.CONFIG_DEF));
             awaitConnector(name);
-            progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl() + ")");
+            progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl()
+                + ", token required: connect.rest.token or " + config.dataDir().resolve("connect").resolve("rest-token") + ")");
+        }
+    }
+
+    /** The configured Connect REST token, or the one generated for this data directory on first start. */
+    private String connectRestToken() {
+        final var configured = config.getPassword(AppConfig.CONNECT_REST_TOKEN_CONFIG);
+        if (configured != null && !configured.value().isEmpty()) {
+            return configured.value();
+        }
+        final java.nio.file.Path file = config.dataDir().resolve("connect").resolve("rest-token");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.createDirectories(file.getParent());
+                final byte[] random = new byte[24];
+                new java.security.SecureRandom().nextBytes(random);
+                java.nio.file.Files.writeString(file, java.util.HexFormat.of().formatHex(random));
+                try {
+                    java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system
+                }
+            }
+            return java.nio.file.Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot keep the Connect REST token in " + file, e);
         }
     }
 

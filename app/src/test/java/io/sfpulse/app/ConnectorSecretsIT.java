@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Salesforce client secret given to the launcher never appears in the embedded Connect
+ * The embedded Connect worker's REST API requires its token. The Salesforce client secret given to the launcher never appears in the embedded Connect
  * worker's REST API or its config topic (placeholders resolved by the worker's
  * FileConfigProvider from a file only this user can read), yet the connector logs in with it.
  */
@@ -60,8 +60,18 @@ class ConnectorSecretsIT {
                 consumer.subscribe(List.of(TopicNames.forChannel(CHANNEL)));
                 await().atMost(Duration.ofSeconds(60)).until(() -> !consumer.poll(Duration.ofMillis(300)).isEmpty());
             }
-            final HttpResponse<String> rest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(pipeline.connect().restUrl() + "connectors/" + name + "/config")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            // The worker's REST API wants its token (generated into the data directory, owner-only); with it, secrets still show as placeholders.
+            final URI configUri = URI.create(pipeline.connect().restUrl() + "connectors/" + name + "/config");
+            final HttpClient http = HttpClient.newHttpClient();
+            assertThat(http.send(HttpRequest.newBuilder(configUri).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(configUri).header("Authorization", "Bearer wrong").GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            final Path tokenFile = dir.resolve("connect/rest-token");
+            assertThat(Files.getPosixFilePermissions(tokenFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            final String basic = java.util.Base64.getEncoder().encodeToString(("sfpulse:" + Files.readString(tokenFile).trim())
+                .getBytes(StandardCharsets.UTF_8));
+            final HttpResponse<String> rest = http.send(HttpRequest.newBuilder(configUri).header("Authorization", "Basic " + basic).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
             assertThat(rest.statusCode()).isEqualTo(200);
             assertThat(rest.body()).contains("\"salesforce.auth.client.secret\":\"${file:").doesNotContain(secret);
 

@@ -147,7 +147,8 @@ class PipelineE2EIT {
                     .anyMatch(l -> l.contains(org + " alert=" + triggered.getDedupKey() + " detector=post-deploy-failures ALERT TRIGGERED"))
                     .anyMatch(l -> l.contains(org + " Logged in at"));
                 assertThat(logged).doesNotContain(emulator.org().clientSecret()).doesNotContain(webhook.secret())
-                    .doesNotContain(webhook.secret().substring("whsec_".length())).doesNotContain(OPS_TOKEN);
+                    .doesNotContain(webhook.secret().substring("whsec_".length())).doesNotContain(OPS_TOKEN)
+                    .doesNotContain(Files.readString(dir.resolve("connect/rest-token")).trim());
             }
         }
     }

@@ -36,7 +36,7 @@ public final class EmbeddedConnect implements AutoCloseable {
     /**
      * Starts a worker.
      * @param bootstrapServers Kafka cluster
-     * @param overrides        extra worker properties (converters, registry URL, ...)
+     * @param overrides        extra worker properties (converters, registry URL, ...); with {@value RestTokenAuthExtension#TOKEN_CONFIG} the REST API requires that token
      */
     public static EmbeddedConnect start(final String bootstrapServers, final Map<String, String> overrides) {
         final Map<String, String> props = new HashMap<>();
@@ -58,6 +58,9 @@ public final class EmbeddedConnect implements AutoCloseable {
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.put("task.shutdown.graceful.timeout.ms", "10000");
         props.putAll(overrides);
+        if (props.containsKey(RestTokenAuthExtension.TOKEN_CONFIG)) {
+            props.put("rest.extension.classes", RestTokenAuthExtension.class.getName());
+        }
         final Connect<DistributedHerder> connect = new ConnectDistributed().startConnect(props);
         LOG.info("Embedded Kafka Connect worker REST at {}", connect.rest().advertisedUrl());
         return new EmbeddedConnect(connect);
