@@ -3,12 +3,10 @@ package io.sfpulse.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
@@ -33,8 +31,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,29 +41,14 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions. Each regression must be TRIGGERED by the right detector with the right label and
  * later RESOLVED; the clean org must stay quiet.
  */
-class DetectorsIT {
+class DetectorsIT extends BrokerTestBase {
 
     private static final List<Kind> KINDS = List.of(Kind.FAILURE_RATE, Kind.NEW_ERROR_TYPE, Kind.LATENCY_SHIFT, Kind.DELETE_BURST,
         Kind.NULL_RATE, Kind.NO_DEPLOY_LATENCY, Kind.CLEAN_DEPLOY);
     private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
 
-    private static EmbeddedKafka kafka;
-    private static EmbeddedSchemaRegistry registry;
-
     @TempDir
     Path stateDir;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.startTemporary();
-        registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        registry.close();
-        kafka.close();
-    }
 
     @Test
     void eachDetectorFiresOnItsRegressionResolvesAfterItAndStaysQuietOnACleanDeploy() throws Exception {

@@ -3,10 +3,8 @@ package io.sfpulse.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.AvroWireDeserializer;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
@@ -35,8 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,29 +42,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * either on its local state or on an empty state directory (everything restored from changelogs):
  * every event still comes out as exactly one enriched signal, in event-time order per org.
  */
-class StreamsRestartIT {
+class StreamsRestartIT extends BrokerTestBase {
 
     private static final Instant T0 = Instant.parse("2026-11-16T06:00:00Z");
     private static final String CHANNEL = "/event/LogEntryEvent__e";
     private static final String ORG = "00D000000000001EAA";
 
-    private static EmbeddedKafka kafka;
-    private static EmbeddedSchemaRegistry registry;
-
     @TempDir
     Path stateDir;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.startTemporary();
-        registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        registry.close();
-        kafka.close();
-    }
 
     @ParameterizedTest(name = "wipe local state: {0}")
     @ValueSource(booleans = {false, true})
