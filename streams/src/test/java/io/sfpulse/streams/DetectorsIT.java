@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
-import io.sfpulse.schemas.deploy.DeploymentMarker;
-import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.streams.scenario.LabelledScenarios;
+import io.sfpulse.streams.scenario.ScenarioPublisher;
 import io.sfpulse.streams.scenario.LabelledScenarios.Kind;
 import io.sfpulse.streams.scenario.SuiteScore;
 import java.nio.file.Path;
@@ -26,11 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +62,7 @@ class DetectorsIT extends BrokerTestBase {
             scenarios.add(LabelledScenarios.generate(KINDS.get(i), LabelledScenarios.orgId(i + 1), T0, 42 + i));
         }
         final Topics topics = Topics.create(SfpulseSerdes.forRegistry(registry.url()));
-        produce(topics, scenarios);
+        ScenarioPublisher.publish(kafka.bootstrapServers(), topics, scenarios, T0);
 
         final List<Alert> alerts = new ArrayList<>();
         try (DetectionService service = new DetectionService(config).start();
@@ -95,32 +90,5 @@ class DetectorsIT extends BrokerTestBase {
         assertThat(noDeploy.getReleaseId()).isNull();
         assertThat(noDeploy.getEvidence()).containsEntry("trigger", "no-deploy").containsKeys("regressionStart", "p95Before", "p95After");
         assertThat(noDeploy.getDedupKey()).contains("|no-deploy@");
-    }
-
-    /** Loads all scenarios in event-time order, then one heartbeat per org an hour after the end to run grace and resolutions out. */
-    private static void produce(final Topics topics, final List<LabelledScenarios.Scenario> scenarios) {
-        final Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 20);
-        try (KafkaProducer<String, SalesforceEvent> events = new KafkaProducer<>(p, new StringSerializer(),
-                topics.channel(LabelledScenarios.LOG_CHANNEL).valueSerde().serializer());
-             KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(p, new StringSerializer(),
-                 topics.deploymentMarkers().valueSerde().serializer())) {
-            for (final LabelledScenarios.Input in : LabelledScenarios.merged(scenarios)) {
-                if (in.marker() != null) {
-                    markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null, in.time().toEpochMilli(), in.orgId(), in.marker()));
-                    markers.flush();
-                } else {
-                    events.send(new ProducerRecord<>(TopicNames.forChannel(in.channel()), null, in.time().toEpochMilli(), in.orgId(), in.event()));
-                }
-            }
-            final Instant after = T0.plus(LabelledScenarios.TOTAL).plus(Duration.ofHours(1));
-            for (final LabelledScenarios.Scenario s : scenarios) {
-                final SalesforceEvent last = s.inputs().get(s.inputs().size() - 1).event();
-                final SalesforceEvent heartbeat = SalesforceEvent.newBuilder(last).setChannel(LabelledScenarios.LOG_CHANNEL)
-                    .setEventUuid(UUID.randomUUID().toString()).setEventTime(after).setReceivedTime(after)
-                    .setPayload("{\"LoggingLevel__c\":\"INFO\"}").build();
-                events.send(new ProducerRecord<>(TopicNames.forChannel(LabelledScenarios.LOG_CHANNEL), null, after.toEpochMilli(), s.label().orgId(), heartbeat));
-            }
-            events.flush();
-        }
     }
 }
