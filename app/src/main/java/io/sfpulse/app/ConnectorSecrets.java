@@ -2,13 +2,15 @@ package io.sfpulse.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,7 +21,8 @@ import org.apache.kafka.common.config.provider.FileConfigProvider;
  * users do: every {@code PASSWORD}-typed value of a connector config is written to a properties
  * file readable only by this user, and the config handed to the worker holds a
  * {@code ${file:PATH:KEY}} placeholder that the worker's {@link FileConfigProvider} resolves when
- * it starts the connector and its tasks.
+ * it starts the connector and its tasks. Also keeps the token of the worker's REST API. Both
+ * files live in the embedded worker's directory ({@code <data.dir>/connect}), owner-only.
  */
 final class ConnectorSecrets {
 
@@ -27,10 +30,34 @@ final class ConnectorSecrets {
     static final String PROVIDER = "file";
 
     private final Path file;
+    private final Path restTokenFile;
     private final Properties secrets = new Properties();
 
-    ConnectorSecrets(final Path file) {
-        this.file = file;
+    /** @param dir the embedded worker's directory, {@code <data.dir>/connect} */
+    ConnectorSecrets(final Path dir) {
+        this.file = dir.resolve("secrets.properties");
+        this.restTokenFile = dir.resolve("rest-token");
+    }
+
+    Path restTokenFile() {
+        return restTokenFile;
+    }
+
+    /** The configured token of the worker's REST API, else the one generated into {@link #restTokenFile()} on first start. */
+    String restToken(final String configured) {
+        if (configured != null && !configured.isEmpty()) {
+            return configured;
+        }
+        try {
+            if (!Files.exists(restTokenFile)) {
+                final byte[] random = new byte[24];
+                new SecureRandom().nextBytes(random);
+                writeOwnerOnly(restTokenFile, HexFormat.of().formatHex(random));
+            }
+            return Files.readString(restTokenFile).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep the Connect REST token in " + restTokenFile, e);
+        }
     }
 
     /** The worker settings that enable the provider. */
@@ -57,21 +84,26 @@ final class ConnectorSecrets {
     }
 
     private void write() {
+        final StringWriter text = new StringWriter();
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            if (!Files.exists(file)) {
-                Files.createFile(file);
-            }
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the file keeps the directory's default permissions
-            }
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
-                secrets.store(w, "sfpulse connector secrets (read by the Connect worker's FileConfigProvider)");
-            }
+            secrets.store(text, "sfpulse connector secrets (read by the Connect worker's FileConfigProvider)");
+            writeOwnerOnly(file, text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write connector secrets to " + file, e);
         }
+    }
+
+    /** Writes {@code content}, the file readable and writable by this user only (where the file system has POSIX permissions). */
+    private static void writeOwnerOnly(final Path target, final String content) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        if (!Files.exists(target)) {
+            Files.createFile(target);
+        }
+        try {
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the file keeps the directory's default permissions
+        }
+        Files.writeString(target, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

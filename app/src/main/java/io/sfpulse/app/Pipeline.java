@@ -50,6 +50,8 @@ public final class Pipeline implements AutoCloseable {
     private String registryUrl;
     private SalesforceEmulator emulator;
     private EmbeddedConnect connect;
+    /** This instance's Kafka Streams application.server (its operations endpoint), when it has one. */
+    private String applicationServer;
     private DetectionService detection;
     private AlertSinkService sink;
     private MarkerApiServer markerApi;
@@ -145,7 +147,7 @@ public final class Pipeline implements AutoCloseable {
         }
         if (detection != null) {
             ops.streams(detection.streams());
-            new ReleaseHealthPage(new ReleaseHealthQueries(detection.streams()), new InstancePeers(detection.streams(), advertisedOps(), opsToken()))
+            new ReleaseHealthPage(new ReleaseHealthQueries(detection.streams()), new InstancePeers(detection.streams(), applicationServer, opsToken()))
                 .register(ops.server());
         }
         if (sink != null) {
@@ -214,14 +216,15 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startIngest(final Map<String, Map<String, String>> orgs) throws InterruptedException {
+        // Secrets stay out of the worker's REST API and config topic: placeholders resolved from a file only this user reads.
+        final ConnectorSecrets secrets = new ConnectorSecrets(config.dataDir().resolve("connect"));
+        final var restToken = config.getPassword(AppConfig.CONNECT_REST_TOKEN_CONFIG);
         final Map<String, String> worker = new HashMap<>(ConnectorSecrets.workerConfig());
-        worker.put(io.sfpulse.embedded.RestTokenAuthExtension.TOKEN_CONFIG, connectRestToken());
+        worker.put(io.sfpulse.embedded.RestTokenAuthExtension.TOKEN_CONFIG, secrets.restToken(restToken == null ? null : restToken.value()));
         worker.put("value.converter", AvroWireConverter.class.getName());
         worker.put("value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         connect = EmbeddedConnect.start(bootstrap, worker);
         started.push(connect);
-        // Secrets stay out of the worker's REST API and config topic: placeholders resolved from a file only this user reads.
-        final ConnectorSecrets secrets = new ConnectorSecrets(config.dataDir().resolve("connect").resolve("secrets.properties"));
         for (final Map.Entry<String, Map<String, String>> org : orgs.entrySet()) {
             final Map<String, String> c = new HashMap<>(org.getValue());
             c.put("connector.class", SalesforceSourceConnector.class.getName());
@@ -232,32 +235,7 @@ public final class Pipeline implements AutoCloseable {
             connect.putConnector(name, secrets.externalise(name, c, SalesforceSourceConfig.CONFIG_DEF));
             awaitConnector(name);
             progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl()
-                + ", token required: connect.rest.token or " + config.dataDir().resolve("connect").resolve("rest-token") + ")");
-        }
-    }
-
-    /** The configured Connect REST token, or the one generated for this data directory on first start. */
-    private String connectRestToken() {
-        final var configured = config.getPassword(AppConfig.CONNECT_REST_TOKEN_CONFIG);
-        if (configured != null && !configured.value().isEmpty()) {
-            return configured.value();
-        }
-        final java.nio.file.Path file = config.dataDir().resolve("connect").resolve("rest-token");
-        try {
-            if (!java.nio.file.Files.exists(file)) {
-                java.nio.file.Files.createDirectories(file.getParent());
-                final byte[] random = new byte[24];
-                new java.security.SecureRandom().nextBytes(random);
-                java.nio.file.Files.writeString(file, java.util.HexFormat.of().formatHex(random));
-                try {
-                    java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system
-                }
-            }
-            return java.nio.file.Files.readString(file).trim();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot keep the Connect REST token in " + file, e);
+                + ", token required: connect.rest.token or " + secrets.restTokenFile() + ")");
         }
     }
 
@@ -301,7 +279,9 @@ public final class Pipeline implements AutoCloseable {
         final Map<String, Object> props = serviceProps();
         if (ops != null) {
             // Where the other instances of the application find this one's stores (the page gathers every org from all of them).
-            props.putIfAbsent(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "application.server", advertisedOps());
+            final String key = DetectionConfig.STREAMS_OVERRIDE_PREFIX + "application.server";
+            props.computeIfAbsent(key, k -> advertisedOps());
+            applicationServer = props.get(key).toString();
         }
         detection = new DetectionService(new DetectionConfig(props)).start();
         started.push(detection);

@@ -142,15 +142,16 @@ public final class AlertSinkService implements AutoCloseable {
         }
         final Set<String> routed = router.route(alert, channels.all().keySet());
         final String key = WebhookChannel.idempotencyKey(alert);
+        final Map<String, String> context = logContext(alert);
         for (final String name : routed) {
             final SinkChannels.Limited channel = channels.all().get(name);
             if (ledger.isDone(name, key)) {
                 skipped.incrementAndGet();
-                LOG.atInfo().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).addKeyValue("sink", name)
+                ChannelDelivery.withContext(LOG.atInfo(), context, name)
                     .log("Alert state {} already delivered (idempotency key {}); not sending again", alert.getStatus(), key);
                 continue;
             }
-            final ChannelDelivery.Outcome outcome = delivery.deliver(logContext(alert), name, channel.limiter(),
+            final ChannelDelivery.Outcome outcome = delivery.deliver(context, name, channel.limiter(),
                 () -> channel.channel().deliver(alert));
             if (outcome.result() instanceof DeliveryResult.Delivered d) {
                 delivered.incrementAndGet();
@@ -160,7 +161,7 @@ public final class AlertSinkService implements AutoCloseable {
             final int status = outcome.result().status();
             final String error = outcome.result().error();
             if (outcome.result() instanceof DeliveryResult.Permanent) {
-                LOG.atError().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).addKeyValue("sink", name)
+                ChannelDelivery.withContext(LOG.atError(), context, name)
                     .log("Alert state {} permanently refused ({}); sent to '{}'", alert.getStatus(), error, TopicNames.SINK_DLQ);
             }
             deadLetter(record, name, outcome.attempts(), status, error);

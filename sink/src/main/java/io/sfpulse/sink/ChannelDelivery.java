@@ -60,7 +60,8 @@ final class ChannelDelivery {
         return new Outcome(result, policy.maxAttempts());
     }
 
-    private static LoggingEventBuilder withContext(final LoggingEventBuilder event, final Map<String, String> context, final String channel) {
+    /** Adds the log keys of what is delivered and the channel ({@code sink}) to a log event. */
+    static LoggingEventBuilder withContext(final LoggingEventBuilder event, final Map<String, String> context, final String channel) {
         context.forEach(event::addKeyValue);
         return event.addKeyValue("sink", channel);
     }

@@ -59,12 +59,13 @@ public final class ReleaseHealthPage {
         server.route("/api/local/", false, exchange -> {
             final String path = exchange.getRequestURI().getPath();
             if (path.equals("/api/local/orgs")) {
-                return OpsServer.Response.json(200, JSON.writeValueAsString(Map.of("orgs", localOrgs())));
+                return OpsServer.Response.json(200, JSON.writeValueAsString(Map.of("orgs", localOrgs(queries.alerts()))));
             }
             if (path.equals("/api/local/snapshots")) {
                 final String query = exchange.getRequestURI().getQuery();
                 final String orgs = query != null && query.startsWith("orgs=") ? query.substring("orgs=".length()) : "";
-                return OpsServer.Response.json(200, JSON.writeValueAsString(localSnapshots(orgs.isEmpty() ? List.of() : List.of(orgs.split(",")))));
+                return OpsServer.Response.json(200, JSON.writeValueAsString(localSnapshots(orgs.isEmpty() ? List.of() : List.of(orgs.split(",")),
+                    queries.alerts())));
             }
             return OpsServer.Response.json(404, "{\"error\":\"not found\"}");
         });
@@ -85,14 +86,13 @@ public final class ReleaseHealthPage {
     }
 
     /** Orgs with signals or alerts in this instance's partitions. */
-    TreeSet<String> localOrgs() {
+    TreeSet<String> localOrgs(final List<AlertRecord> localAlerts) {
         final TreeSet<String> orgs = queries.orgs(ALL_FROM, ALL_TO);
-        queries.alerts().forEach(a -> orgs.add(a.orgId));
+        localAlerts.forEach(a -> orgs.add(a.orgId));
         return orgs;
     }
 
-    Map<String, OrgSnapshot> localSnapshots(final Collection<String> orgs) {
-        final List<AlertRecord> alerts = queries.alerts();
+    Map<String, OrgSnapshot> localSnapshots(final Collection<String> orgs, final List<AlertRecord> alerts) {
         final Map<String, OrgSnapshot> out = new TreeMap<>();
         for (final String org : orgs) {
             out.put(org, OrgSnapshot.local(queries, org, alerts, ALL_FROM, ALL_TO));
@@ -110,13 +110,14 @@ public final class ReleaseHealthPage {
     private Gathered gather(final Collection<String> requested) {
         final List<String> unreachable = new ArrayList<>();
         final List<String> others = peers == null ? List.of() : peers.others();
-        final TreeSet<String> orgs = requested == null ? localOrgs() : new TreeSet<>(requested);
+        final List<AlertRecord> localAlerts = queries.alerts(); // one scan of the alert store per request
+        final TreeSet<String> orgs = requested == null ? localOrgs(localAlerts) : new TreeSet<>(requested);
         if (requested == null) {
             for (final String peer : others) {
                 ask(peer, "/api/local/orgs", unreachable).ifPresent(body -> orgs.addAll(read(body, new TypeReference<OrgList>() { }).orgs()));
             }
         }
-        final Map<String, OrgSnapshot> merged = localSnapshots(orgs);
+        final Map<String, OrgSnapshot> merged = localSnapshots(orgs, localAlerts);
         final String path = "/api/local/snapshots?orgs=" + URLEncoder.encode(String.join(",", orgs), StandardCharsets.UTF_8);
         for (final String peer : others) {
             if (!unreachable.contains(peer)) {
