@@ -1,5 +1,6 @@
 package io.sfpulse.app;
 
+import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
 import io.sfpulse.emulator.scenario.ScenarioRunner;
 import io.sfpulse.emulator.scenario.Scenarios;
 import io.sfpulse.schemas.alert.Alert;
@@ -59,7 +60,7 @@ final class DemoCommand {
         p.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(Duration.ofMinutes(5).toMillis()));
         p.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
         // The scripted story ends 28 min after the burst: let a new error type resolve within it.
-        p.put(DetectionConfig.NE_QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
+        p.put(NewErrorTypeSettings.QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
         return p;
     }
 

@@ -1,5 +1,6 @@
 package io.sfpulse.app;
 
+import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -130,7 +131,7 @@ class FaultInjectionIT {
         // The restarted streams instance rejoins without waiting out the default 45 s session of its predecessor.
         p.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "session.timeout.ms", "6000");
         p.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "heartbeat.interval.ms", "1500");
-        p.put(DetectionConfig.NE_QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
+        p.put(NewErrorTypeSettings.QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
         return p;
     }
 

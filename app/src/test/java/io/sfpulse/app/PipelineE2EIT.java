@@ -1,5 +1,6 @@
 package io.sfpulse.app;
 
+import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -98,7 +99,7 @@ class PipelineE2EIT {
             props.put(SinkConfig.WEBHOOK_URL_CONFIG, webhook.url());
             props.put(SinkConfig.WEBHOOK_SECRET_CONFIG, webhook.secret());
             props.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(Duration.ofMinutes(5).toMillis()));
-            props.put(DetectionConfig.NE_QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
+            props.put(NewErrorTypeSettings.QUIET_MS_CONFIG, String.valueOf(Duration.ofMinutes(15).toMillis()));
             props.put(AppConfig.OPS_PORT_CONFIG, "0");
             props.put(AppConfig.OPS_TOKEN_CONFIG, OPS_TOKEN);
             try (Pipeline pipeline = new Pipeline(new AppConfig(props), m -> { }).withEmulator(emulator).start();

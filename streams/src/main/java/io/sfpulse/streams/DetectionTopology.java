@@ -6,18 +6,9 @@ import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
-import io.sfpulse.streams.detector.DataAnomalyHistory;
-import io.sfpulse.streams.detector.DataAnomalyProcessor;
-import io.sfpulse.streams.detector.FailureHistory;
-import io.sfpulse.streams.detector.LatencyHistory;
-import io.sfpulse.streams.detector.LatencySpikeEvaluator;
-import io.sfpulse.streams.detector.LatencySpikeProcessor;
-import io.sfpulse.streams.detector.NewErrorTypeEvaluator;
-import io.sfpulse.streams.detector.NewErrorTypeProcessor;
-import io.sfpulse.streams.detector.SignatureHistory;
-import io.sfpulse.streams.detector.PostDeployFailureEvaluator;
-import io.sfpulse.streams.detector.PostDeployFailureProcessor;
-import io.sfpulse.streams.detector.ReleaseAttributionProcessor;
+import io.sfpulse.streams.attribution.ReleaseAttributionProcessor;
+import io.sfpulse.streams.dedupe.EventDeduplicator;
+import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.normalize.SignalNormalizer;
 import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
 import io.sfpulse.streams.time.SalesforceEventTimestampExtractor;
@@ -29,7 +20,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.WindowStore;
-import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -39,16 +29,14 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The detection topology: raw events become signals, each signal is attributed to the release
- * live in its org at its event time (lookup in a versioned marker table after a grace period for
- * late markers), enriched signals are written for analytics, and detectors turn
- * them into alerts. The one place that reads and writes topics.
+ * The detection topology: raw events are deduplicated (redeliveries dropped) and become signals,
+ * each signal is attributed to the release live in its org at its event time (lookup in a
+ * versioned marker table after a grace period for late markers), enriched signals are written for
+ * analytics, and every configured {@link Detector} turns them into alerts. The one place that reads
+ * and writes topics.
  */
 public final class DetectionTopology {
 
@@ -63,25 +51,6 @@ public final class DetectionTopology {
     public static final Duration BUCKET = Duration.ofMinutes(5);
 
     private DetectionTopology() {
-    }
-
-    /** A detector processor with its per-org JSON state store. */
-    private static <S> ProcessorSupplier<String, Signal, String, Alert> detector(
-        final java.util.function.Supplier<org.apache.kafka.streams.processor.api.Processor<String, Signal, String, Alert>> processor,
-        final String storeName, final Class<S> stateType) {
-        return new ProcessorSupplier<>() {
-            @Override
-            public org.apache.kafka.streams.processor.api.Processor<String, Signal, String, Alert> get() {
-                return processor.get();
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                final StoreBuilder<KeyValueStore<String, S>> store = Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(storeName), Serdes.String(), JsonSerde.of(stateType));
-                return Set.of(store);
-            }
-        };
     }
 
     /** Ingest topics the topology reads (one per failure channel). */
@@ -101,10 +70,13 @@ public final class DetectionTopology {
             Materialized.<String, DeploymentMarker>as(Stores.persistentVersionedKeyValueStore(MARKERS_STORE, config.markerHistory()))
                 .withKeySerde(Serdes.String()).withValueSerde(markerSerde));
 
-        final KStream<String, Signal> signals = builder.stream(inputTopics(config),
-                Consumed.with(Serdes.String(), eventSerde).withTimestampExtractor(new SalesforceEventTimestampExtractor())
-                    .withName("salesforce-events-source"))
-            .flatMapValues(new SignalNormalizer()::normalize, Named.as("normalize-signals"));
+        KStream<String, SalesforceEvent> events = builder.stream(inputTopics(config),
+            Consumed.with(Serdes.String(), eventSerde).withTimestampExtractor(new SalesforceEventTimestampExtractor())
+                .withName("salesforce-events-source"));
+        if (!config.dedupeWindow().isZero()) {
+            events = events.process(EventDeduplicator.supplier(config.dedupeWindow()), Named.as(EventDeduplicator.NAME));
+        }
+        final KStream<String, Signal> signals = events.flatMapValues(new SignalNormalizer()::normalize, Named.as("normalize-signals"));
 
         // The markers table is read by the attribution processor (versioned lookups at event time): the
         // ingest topics and the markers topic are co-partitioned by org id.
@@ -114,24 +86,12 @@ public final class DetectionTopology {
 
         enriched.to(TopicNames.SIGNALS_ENRICHED, Produced.with(Serdes.String(), signalSerde).withName("signals-enriched-sink"));
 
-        final PostDeployFailureEvaluator failures = new PostDeployFailureEvaluator(config.postDeployFailures());
-        final KStream<String, Alert> failureAlerts = enriched.process(
-            detector(() -> new PostDeployFailureProcessor(failures), PostDeployFailureProcessor.STORE, FailureHistory.class),
-            Named.as(PostDeployFailureProcessor.NAME));
-        final NewErrorTypeEvaluator newErrors = new NewErrorTypeEvaluator(config.newErrorTypes());
-        final KStream<String, Alert> newErrorAlerts = enriched.process(
-            detector(() -> new NewErrorTypeProcessor(newErrors), NewErrorTypeProcessor.STORE, SignatureHistory.class),
-            Named.as(NewErrorTypeProcessor.NAME));
-
-        final LatencySpikeEvaluator latency = new LatencySpikeEvaluator(config.latencySpikes());
-        final KStream<String, Alert> latencyAlerts = enriched.process(
-            detector(() -> new LatencySpikeProcessor(latency), LatencySpikeProcessor.STORE, LatencyHistory.class),
-            Named.as(LatencySpikeProcessor.NAME));
-
-        final PostDeployFailureEvaluator data = new PostDeployFailureEvaluator(config.dataAnomalies());
-        final KStream<String, Alert> dataAlerts = enriched.process(
-            detector(() -> new DataAnomalyProcessor(data, config.minNullRateBaselineUpdates()), DataAnomalyProcessor.STORE, DataAnomalyHistory.class),
-            Named.as(DataAnomalyProcessor.NAME));
+        // Every detector reads every enriched signal (each picks its kinds); their alert states are merged into one topic.
+        KStream<String, Alert> alerts = null;
+        for (final Detector detector : config.detectors()) {
+            final KStream<String, Alert> own = enriched.process(detector, Named.as(detector.name()));
+            alerts = alerts == null ? own : alerts.merge(own, Named.as("merge-" + detector.name() + "-alerts"));
+        }
 
         // Read models for the release-health page (interactive queries): signal buckets per org, read back
         // from the enriched topic (keyed by org), and the history of every alert, read back from the alerts
@@ -148,10 +108,7 @@ public final class DetectionTopology {
                 Materialized.<String, AlertRecord>as(Stores.persistentKeyValueStore(ALERT_HISTORY_STORE))
                     .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(AlertRecord.class)));
 
-        failureAlerts.merge(newErrorAlerts, Named.as("merge-alerts"))
-            .merge(latencyAlerts, Named.as("merge-latency-alerts"))
-            .merge(dataAlerts, Named.as("merge-data-alerts"))
-            .to(TopicNames.ALERTS, Produced.with(Serdes.String(), topics.alerts().valueSerde()).withName("alerts-sink"));
+        alerts.to(TopicNames.ALERTS, Produced.with(Serdes.String(), topics.alerts().valueSerde()).withName("alerts-sink"));
         return builder.build();
     }
 

@@ -1,5 +1,6 @@
 package io.sfpulse.schemas.serde;
 
+import io.sfpulse.schemas.config.ConfigGroup;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -25,13 +26,17 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String BASIC_AUTH_USER_INFO_CONFIG = "basic.auth.user.info";
     private static final String BASIC_AUTH_USER_INFO_DOC = "user:password for HTTP basic auth against the registry.";
 
-    static final ConfigDef CONFIG_DEF = new ConfigDef()
+    /** Group of these keys in generated documentation. */
+    public static final String GROUP = "Schema registry";
+
+    static final ConfigDef CONFIG_DEF = ConfigGroup.of(new ConfigDef(), GROUP)
         .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
             Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
         .define(AUTO_REGISTER_SCHEMAS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, AUTO_REGISTER_SCHEMAS_DOC)
         .define(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, "USER_INFO", ConfigDef.ValidString.in("USER_INFO"),
             Importance.LOW, BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
-        .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, BASIC_AUTH_USER_INFO_DOC);
+        .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, BASIC_AUTH_USER_INFO_DOC)
+        .configDef();
 
     public AvroSerdeConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props, false);

@@ -4,81 +4,84 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The alert lifecycle shared by every detector: moves an {@link FailureHistory.AlertState} through
- * TRIGGERED -> UPDATED -> RESOLVED (sequence, last reported count, last emission time) and builds
- * the {@link Alert} of each state with one dedup-key and alert-id scheme. Pure.
+ * The alert lifecycle shared by every detector: moves an {@link AlertState} through TRIGGERED ->
+ * UPDATED -> RESOLVED (and, when it regresses again in its window, a new episode: a new incident
+ * that names the resolved one), and builds the {@link Alert} of each state with one dedup-key and
+ * alert-id scheme. Pure.
  */
-final class AlertLifecycle {
+public final class AlertLifecycle {
 
     /** What a detector says about one alert state. */
-    record Draft(String org, String detector, String subjectKey, String subject, String summary, Severity severity,
-                 Map<String, String> evidence, long windowStartMs, long windowEndMs) {
+    public record Draft(String org, String detector, String subjectKey, String subject, String summary, Severity severity,
+                        Map<String, String> evidence, long windowStartMs, long windowEndMs) {
     }
+
+    /** State-map key (and dedup-key release part) of a regression that started while no release was in its detection window. */
+    public static final String NO_DEPLOY = "no-deploy";
 
     private AlertLifecycle() {
     }
 
-    /** State-map key of a regression that started while no release was in its detection window. */
-    static final String NO_DEPLOY = "no-deploy";
-
-    /** A fresh state for a regression without a deploy that started at {@code startMs}. */
-    static FailureHistory.AlertState noDeploy(final long startMs) {
-        final FailureHistory.AlertState a = new FailureHistory.AlertState();
-        a.releaseCompletedMs = startMs;
-        return a;
-    }
-
     /** Whether a new no-deploy episode may start: none yet, or the last one resolved at least {@code cooldownMs} ago. */
-    static boolean mayStartEpisode(final FailureHistory.AlertState a, final long now, final long cooldownMs) {
-        return a == null || ("RESOLVED".equals(a.status) && now - a.lastEmittedMs >= cooldownMs);
-    }
-
-    static boolean isOpen(final FailureHistory.AlertState a) {
-        return a != null && ("TRIGGERED".equals(a.status) || "UPDATED".equals(a.status));
+    public static boolean mayStartEpisode(final AlertState a, final long now, final long cooldownMs) {
+        return a == null || a.isResolved() && now - a.lastEmittedMs() >= cooldownMs;
     }
 
     /**
-     * Stable across all states of one alert: {@code org|release|detector|subjectKey}; a regression
-     * without a deploy uses {@code no-deploy@<start>} as its release part, so each episode is its own alert.
+     * Stable across all states of one incident: {@code org|release|detector|subjectKey}, with
+     * {@code |episode-N} for the N-th episode (N >= 2) of an alert that regressed again after it
+     * resolved; a regression without a deploy uses {@code no-deploy@<start>} as its release part,
+     * so each such episode is its own alert.
      */
-    static String dedupKey(final String org, final FailureHistory.AlertState a, final String detector, final String subjectKey) {
-        final String release = a.releaseId != null ? a.releaseId : NO_DEPLOY + "@" + Instant.ofEpochMilli(a.releaseCompletedMs);
-        return org + "|" + release + "|" + detector + "|" + subjectKey;
+    public static String dedupKey(final String org, final AlertState a, final String detector, final String subjectKey) {
+        final String release = a.hasRelease() ? a.releaseId() : NO_DEPLOY + "@" + Instant.ofEpochMilli(a.releaseCompletedMs());
+        final String key = org + "|" + release + "|" + detector + "|" + subjectKey;
+        return a.episode() > 1 ? key + "|episode-" + a.episode() : key;
+    }
+
+    /**
+     * A RESOLVED alert regressed again: opens its next episode (see {@link AlertState#reopen}).
+     * The caller then evaluates the span since the resolution and emits TRIGGERED if it holds.
+     */
+    public static void reopen(final AlertState a, final String org, final String detector, final String subjectKey) {
+        a.reopen(dedupKey(org, a, detector, subjectKey));
     }
 
     /** Records the transition in {@code a} and returns the alert state to emit. */
-    static Alert next(final FailureHistory.AlertState a, final AlertStatus status, final Draft d, final long reportedCount, final long now) {
-        if (status != AlertStatus.TRIGGERED) {
-            a.sequence++;
-        }
-        a.status = status.name();
-        a.lastReportedCount = reportedCount;
-        a.lastEmittedMs = now;
+    public static Alert next(final AlertState a, final AlertStatus status, final Draft d, final long reportedCount, final long now) {
+        a.moveTo(status, reportedCount, now);
         final String dedupKey = dedupKey(d.org(), a, d.detector(), d.subjectKey());
-        final Map<String, String> evidence = new java.util.LinkedHashMap<>();
+        final Map<String, String> evidence = new LinkedHashMap<>();
         // The label that tells a post-deploy regression from one that started without a deploy.
-        evidence.put("trigger", a.releaseId != null ? "deploy" : NO_DEPLOY);
-        if (a.releaseId == null) {
-            evidence.put("regressionStart", Instant.ofEpochMilli(a.releaseCompletedMs).toString());
+        evidence.put("trigger", a.hasRelease() ? "deploy" : NO_DEPLOY);
+        if (!a.hasRelease()) {
+            evidence.put("regressionStart", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
+        }
+        if (a.episode() > 1) {
+            evidence.put("episode", String.valueOf(a.episode()));
+            evidence.put("regressedAgainAfter", a.previousDedupKey());
+            evidence.put("episodeStart", Instant.ofEpochMilli(a.episodeStartMs()).toString());
         }
         evidence.putAll(d.evidence());
+        final String summary = (a.episode() > 1 && status != AlertStatus.RESOLVED ? "Regressed again: " : "") + d.summary();
         return Alert.newBuilder()
-            .setAlertId(dedupKey + "#" + a.sequence)
+            .setAlertId(dedupKey + "#" + a.sequence())
             .setDedupKey(dedupKey)
             .setStatus(status)
             .setSeverity(d.severity())
             .setOrgId(d.org())
-            .setReleaseId(a.releaseId)
+            .setReleaseId(a.releaseId())
             .setDetector(d.detector())
             .setSubject(d.subject())
-            .setSummary(d.summary().length() > 500 ? d.summary().substring(0, 500) : d.summary())
+            .setSummary(summary.length() > 500 ? summary.substring(0, 500) : summary)
             .setEvidence(evidence)
             .setWindowStart(Instant.ofEpochMilli(d.windowStartMs()))
             .setWindowEnd(Instant.ofEpochMilli(d.windowEndMs()))
-            .setSequence(a.sequence)
+            .setSequence(a.sequence())
             .setEventTime(Instant.ofEpochMilli(now))
             .build();
     }

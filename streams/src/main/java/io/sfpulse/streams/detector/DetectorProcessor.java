@@ -1,37 +1,57 @@
 package io.sfpulse.streams.detector;
 
 import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.streams.JsonSerde;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiPredicate;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every detector processor shares: its per-org state store, a stream-time punctuation each
- * minute (event time, never wall clock) for resolutions, iteration over all orgs' state, and
- * forwarding alert states. Subclasses analyse signals and decide.
+ * What every detector processor shares, as a template: per signal it skips what the detector does
+ * not analyse (only noting, cheaply, that the org was observed), loads the org's state, lets the
+ * detector analyse, prunes and saves; a stream-time punctuation each minute (event time, never wall
+ * clock) for resolutions; metrics per detector; forwarding alert states keyed by dedup key.
  * @param <S> the per-org state type
  */
-abstract class DetectorProcessor<S> implements Processor<String, Signal, String, Alert> {
+public abstract class DetectorProcessor<S> implements Processor<String, Signal, String, Alert> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
+    private final String name;
     private final String storeName;
-    private final java.util.Map<io.sfpulse.schemas.alert.AlertStatus, org.apache.kafka.common.metrics.Sensor> alertSensors =
-        new java.util.EnumMap<>(io.sfpulse.schemas.alert.AlertStatus.class);
-    private org.apache.kafka.common.metrics.Sensor signalSensor;
-    protected ProcessorContext<String, Alert> context;
-    protected KeyValueStore<String, S> store;
+    private final Map<AlertStatus, Sensor> alertSensors = new EnumMap<>(AlertStatus.class);
+    private final ObservedSince observed = new ObservedSince();
+    private Sensor signalSensor;
+    private ProcessorContext<String, Alert> context;
+    private KeyValueStore<String, S> store;
 
-    protected DetectorProcessor(final String storeName) {
-        this.storeName = storeName;
+    protected DetectorProcessor(final String name) {
+        this.name = name;
+        this.storeName = Detector.storeName(name);
+    }
+
+    /** The key-value store of a detector's per-org state, JSON-encoded. */
+    public static <S> Set<StoreBuilder<?>> stateStore(final String detectorName, final Class<S> stateType) {
+        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Detector.storeName(detectorName)), Serdes.String(),
+            JsonSerde.of(stateType)));
     }
 
     @Override
@@ -40,27 +60,70 @@ abstract class DetectorProcessor<S> implements Processor<String, Signal, String,
         this.store = ctx.getStateStore(storeName);
         ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::punctuate);
         // Kafka Streams metrics (JMX, and the launcher's Prometheus endpoint): stream-detector-metrics, tag detector-id.
-        final String detector = storeName.replaceFirst("-store$", "");
-        final org.apache.kafka.streams.StreamsMetrics metrics = ctx.metrics();
-        signalSensor = metrics.addRateTotalSensor("detector", detector, "signals-evaluated",
-            org.apache.kafka.common.metrics.Sensor.RecordingLevel.INFO);
-        for (final io.sfpulse.schemas.alert.AlertStatus status : io.sfpulse.schemas.alert.AlertStatus.values()) {
-            alertSensors.put(status, metrics.addRateTotalSensor("detector", detector,
-                "alerts-" + status.name().toLowerCase(java.util.Locale.ROOT), org.apache.kafka.common.metrics.Sensor.RecordingLevel.INFO));
+        final StreamsMetrics metrics = ctx.metrics();
+        signalSensor = metrics.addRateTotalSensor("detector", name, "signals-evaluated", Sensor.RecordingLevel.INFO);
+        for (final AlertStatus status : AlertStatus.values()) {
+            alertSensors.put(status, metrics.addRateTotalSensor("detector", name, "alerts-" + status.name().toLowerCase(Locale.ROOT),
+                Sensor.RecordingLevel.INFO));
         }
     }
 
     @Override
     public final void process(final Record<String, Signal> record) {
         signalSensor.record();
-        analyse(record);
+        final Signal s = record.value();
+        final String org = record.key();
+        if (s == null || org == null) {
+            return;
+        }
+        final long t = s.getEventTime().toEpochMilli();
+        final boolean relevant = analyses(s);
+        if (!relevant && (!observesOrg() || observed.alreadyPersisted(org, t))) {
+            return; // nothing to record: the org is already known to be observed since at most t
+        }
+        final S stored = store.get(org);
+        final S state = stored != null ? stored : emptyState();
+        if (relevant) {
+            analyse(org, s, t, state);
+        } else {
+            observe(state, t);
+        }
+        prune(state, t);
+        store.put(org, state);
+        observed.persisted(org, firstObservedMs(state));
     }
 
-    /** Analyses one enriched signal (any kind: each detector picks what it needs). */
-    protected abstract void analyse(Record<String, Signal> record);
+    /** The signals this detector analyses; the others only mark the org as observed (see {@link #observesOrg()}). */
+    protected abstract boolean analyses(Signal s);
+
+    /** Whether signals it does not analyse still count as the org being watched (exposure for rate baselines). */
+    protected boolean observesOrg() {
+        return true;
+    }
+
+    protected abstract S emptyState();
+
+    /** Analyses one signal of the org against its state (which is saved afterwards). */
+    protected abstract void analyse(String org, Signal s, long t, S state);
+
+    /** Notes that the org was observed at {@code t}. */
+    protected void observe(final S state, final long t) {
+    }
+
+    /** The earliest instant the state knows the org was observed, {@code Long.MAX_VALUE} when none. */
+    protected long firstObservedMs(final S state) {
+        return Long.MAX_VALUE;
+    }
+
+    /** Forgets what is older than the detector needs, as of event time {@code t}. */
+    protected abstract void prune(S state, long t);
 
     /** Runs every minute of stream time (e.g. to resolve alerts that recovered or went quiet). */
     protected abstract void punctuate(long streamTime);
+
+    protected final String name() {
+        return name;
+    }
 
     /** Applies {@code update} to every org's state and writes back the states it reports as changed. */
     protected final void updateEachOrg(final BiPredicate<String, S> update) {
@@ -80,5 +143,11 @@ abstract class DetectorProcessor<S> implements Processor<String, Signal, String,
             .log("Alert {}: {}", alert.getStatus(), alert.getSummary());
         alertSensors.get(alert.getStatus()).record();
         context.forward(new Record<>(alert.getDedupKey(), alert, alert.getEventTime().toEpochMilli()));
+    }
+
+    /** Moves {@code a} to {@code status} and forwards the alert state. */
+    protected final void emit(final AlertState a, final AlertStatus status, final AlertLifecycle.Draft draft, final long reportedCount,
+                              final long now) {
+        forward(AlertLifecycle.next(a, status, draft, reportedCount, now));
     }
 }

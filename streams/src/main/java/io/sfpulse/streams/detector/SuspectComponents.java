@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Which of a deploy's components ({@code Type:Name}, as the Metadata API names them) an alert
  * points at: the evidence's "suspect components".
  */
-final class SuspectComponents {
+public final class SuspectComponents {
 
     private SuspectComponents() {
     }
@@ -18,7 +18,7 @@ final class SuspectComponents {
      * {@code ApexClass:InvoiceService} in {@code Class.InvoiceService.calc}, {@code Flow:Invoice_Approval}
      * in {@code Flow.Invoice_Approval.Update_Invoice}.
      */
-    static List<String> byLocation(final List<String> components, final java.util.Set<String> locations) {
+    public static List<String> byLocation(final List<String> components, final java.util.Set<String> locations) {
         return components.stream().filter(c -> {
             final String name = nameOf(c);
             final Pattern word = Pattern.compile("\\b" + Pattern.quote(name) + "\\b");
@@ -34,7 +34,7 @@ final class SuspectComponents {
      * {@code Flow:Account_Before_Save}; for {@code Invoice__c}, {@code Flow:Invoice_Approval}). With a field, a component on another field of the entity is
      * not a suspect.
      */
-    static List<String> byEntity(final List<String> components, final String entity, final String field) {
+    public static List<String> byEntity(final List<String> components, final String entity, final String field) {
         final String e = entity.toLowerCase(Locale.ROOT);
         return components.stream().filter(c -> {
             final String name = nameOf(c);

@@ -1,27 +1,30 @@
-package io.sfpulse.streams.detector;
+package io.sfpulse.streams.detector.latency;
 
-import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.signal.SignalKind;
+import io.sfpulse.streams.detector.AlertLifecycle;
+import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.DetectorProcessor;
+import io.sfpulse.streams.detector.SubjectKeys;
 import io.sfpulse.streams.stats.LatencySketch;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Keeps per-org, per-operation latency sketches and raises one alert per (release, operation) whose
  * latency distribution shifted after the deploy ({@link LatencySpikeEvaluator}); with no release in
- * its window, one per episode whose last span shifted against the rolling baseline ("no-deploy"). Resolves when
- * the last {@value #RECENT} samples are back near the baseline (at most {@value #RECENT_ALLOWED}
- * above its p95) or the operation has been quiet. Event time only.
+ * its window, one per episode whose last span shifted against the rolling baseline ("no-deploy").
+ * Resolves when the last {@value #RECENT} samples are back near the baseline (at most
+ * {@value #RECENT_ALLOWED} above its p95) or the operation has been quiet; after a resolution the
+ * samples are counted afresh, and a new shift inside the release's window is a new episode. Event
+ * time only.
  */
-public final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
+final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
 
-    public static final String NAME = "latency-spikes";
-    public static final String STORE = NAME + "-store";
     static final int RECENT = 20;
     static final int RECENT_ALLOWED = 3;
     private static final Duration COOLDOWN = Duration.ofMinutes(5);
@@ -29,52 +32,64 @@ public final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistor
 
     private final LatencySpikeEvaluator evaluator;
 
-    public LatencySpikeProcessor(final LatencySpikeEvaluator evaluator) {
-        super(STORE);
+    LatencySpikeProcessor(final LatencySpikeEvaluator evaluator) {
+        super(LatencySpikeDetector.NAME);
         this.evaluator = evaluator;
     }
 
     @Override
-    protected void analyse(final Record<String, Signal> record) {
-        final Signal s = record.value();
-        if (s == null || record.key() == null || s.getKind() != SignalKind.LATENCY) {
-            return;
-        }
-        final LatencyHistory stored = store.get(record.key());
-        final LatencyHistory h = stored != null ? stored : new LatencyHistory();
-        final long t = s.getEventTime().toEpochMilli();
+    protected boolean analyses(final Signal s) {
+        return s.getKind() == SignalKind.LATENCY;
+    }
+
+    @Override
+    protected boolean observesOrg() {
+        return false; // baselines are sample counts, not time spans
+    }
+
+    @Override
+    protected LatencyHistory emptyState() {
+        return new LatencyHistory();
+    }
+
+    @Override
+    protected void analyse(final String org, final Signal s, final long t, final LatencyHistory h) {
         final String op = s.getSubject();
         final TreeMap<Long, String> buckets = h.sketches.computeIfAbsent(op, o -> new TreeMap<>());
         final long bucket = Math.floorDiv(t, LatencyHistory.BUCKET_MS);
         final LatencySketch sketch = buckets.containsKey(bucket) ? LatencySketch.decode(buckets.get(bucket)) : LatencySketch.empty();
         sketch.add(s.getValue());
         buckets.put(bucket, sketch.encode());
-        final LatencySpikeEvaluator.Settings cfg = evaluator.settings();
+        final LatencySpikeSettings cfg = evaluator.settings();
         final boolean released = s.getReleaseId() != null && s.getReleaseCompletedTime() != null;
         final boolean inWindow = released && t - s.getReleaseCompletedTime().toEpochMilli() <= cfg.window().toMillis();
         if (released) {
-            onSample(record.key(), h, s, op, t, buckets);
+            onSample(org, h, s, op, t, buckets);
         }
         final String episodeKey = AlertLifecycle.NO_DEPLOY + "|" + op;
-        final FailureHistory.AlertState episode = h.alerts.get(episodeKey);
-        if (AlertLifecycle.isOpen(episode)) {
-            track(record.key(), h.afterDeploy.get(episodeKey), episode, op, s.getValue(), t);
+        final AlertState episode = h.alerts.get(episodeKey);
+        if (AlertState.openAlert(episode)) {
+            track(org, h.afterDeploy.get(episodeKey), episode, op, s.getValue(), t);
         } else if (!inWindow) {
-            checkRollingBaseline(record.key(), h, op, t, buckets, episode);
+            checkRollingBaseline(org, h, op, t, buckets, episode);
         }
+    }
+
+    @Override
+    protected void prune(final LatencyHistory h, final long t) {
+        final LatencySpikeSettings cfg = evaluator.settings();
         h.prune(t - cfg.baseline().toMillis() - Math.max(cfg.window().toMillis(), cfg.noDeployWindow().toMillis()));
         h.afterDeploy.entrySet().removeIf(e -> t - e.getValue().lastSampleMs > cfg.window().toMillis() + Duration.ofDays(1).toMillis()
-            && !AlertLifecycle.isOpen(h.alerts.get(e.getKey())));
+            && !AlertState.openAlert(h.alerts.get(e.getKey())));
         h.alerts.keySet().retainAll(h.afterDeploy.keySet());
-        store.put(record.key(), h);
     }
 
     private void onSample(final String org, final LatencyHistory h, final Signal s, final String op, final long t,
                           final TreeMap<Long, String> buckets) {
         final long deploy = s.getReleaseCompletedTime().toEpochMilli();
         final String key = s.getReleaseId() + "|" + op;
-        final FailureHistory.AlertState a = h.alerts.get(key);
-        if (t - deploy > evaluator.settings().window().toMillis() && !AlertLifecycle.isOpen(a)) {
+        final AlertState a = h.alerts.get(key);
+        if (t - deploy > evaluator.settings().window().toMillis() && !AlertState.openAlert(a)) {
             return;
         }
         final LatencyHistory.Exceedances e = h.afterDeploy.computeIfAbsent(key, k -> {
@@ -83,28 +98,24 @@ public final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistor
             n.startMs = deploy;
             return n;
         });
-        final FailureHistory.AlertState alert = h.alerts.computeIfAbsent(key, k -> {
-            final FailureHistory.AlertState n = new FailureHistory.AlertState();
-            n.releaseId = s.getReleaseId();
-            n.releaseCompletedMs = deploy;
-            n.components = new java.util.ArrayList<>(s.getReleaseComponents());
-            return n;
-        });
-        track(org, e, alert, op, s.getValue(), t);
+        track(org, e, h.alerts.computeIfAbsent(key, k -> AlertState.forRelease(s)), op, s.getValue(), t);
     }
 
     /** Adds one sample to a tracked (release or no-deploy episode, operation) and moves its alert through the lifecycle. */
-    private void track(final String org, final LatencyHistory.Exceedances e, final FailureHistory.AlertState alert, final String op,
+    private void track(final String org, final LatencyHistory.Exceedances e, final AlertState alert, final String op,
                        final double millis, final long t) {
         evaluator.addSample(e, millis, t);
         final String recent = e.recent + (millis > e.baselineP95 ? "1" : "0");
         e.recent = recent.length() > RECENT ? recent.substring(recent.length() - RECENT) : recent;
-        if (alert.status == null && evaluator.evaluate(e) == LatencySpikeEvaluator.Verdict.SPIKE) {
+        if (alert.isResolved() && alert.hasRelease() && t - alert.releaseCompletedMs() <= evaluator.settings().window().toMillis()
+            && t - alert.lastEmittedMs() >= COOLDOWN.toMillis() && evaluator.evaluate(e) == LatencySpikeEvaluator.Verdict.SPIKE) {
+            AlertLifecycle.reopen(alert, org, LatencySpikeDetector.NAME, SubjectKeys.hash(op));
+        }
+        if (alert.isPending() && evaluator.evaluate(e) == LatencySpikeEvaluator.Verdict.SPIKE) {
             emit(org, e, op, alert, AlertStatus.TRIGGERED, t);
-        } else if (AlertLifecycle.isOpen(alert) && e.recent.length() == RECENT && e.recent.chars().filter(c -> c == '1').count() <= RECENT_ALLOWED) {
+        } else if (alert.isOpen() && e.recent.length() == RECENT && e.recent.chars().filter(c -> c == '1').count() <= RECENT_ALLOWED) {
             emit(org, e, op, alert, AlertStatus.RESOLVED, t);
-        } else if (AlertLifecycle.isOpen(alert) && e.aboveP95 >= 2 * alert.lastReportedCount
-            && t - alert.lastEmittedMs >= COOLDOWN.toMillis()) {
+        } else if (alert.isOpen() && e.aboveP95 >= 2 * alert.lastReportedCount() && t - alert.lastEmittedMs() >= COOLDOWN.toMillis()) {
             emit(org, e, op, alert, AlertStatus.UPDATED, t);
         }
     }
@@ -114,18 +125,18 @@ public final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistor
      * time, compare the last {@code noDeployWindow} with the rolling baseline before it.
      */
     private void checkRollingBaseline(final String org, final LatencyHistory h, final String op, final long t,
-                                      final TreeMap<Long, String> buckets, final FailureHistory.AlertState last) {
-        final LatencySpikeEvaluator.Settings cfg = evaluator.settings();
+                                      final TreeMap<Long, String> buckets, final AlertState last) {
+        final LatencySpikeSettings cfg = evaluator.settings();
         if (cfg.noDeployWindow().isZero() || t - h.lastRollingCheckMs.getOrDefault(op, Long.MIN_VALUE / 2) < ROLLING_CHECK_EVERY_MS
             || !AlertLifecycle.mayStartEpisode(last, t, COOLDOWN.toMillis())
-            || h.alerts.entrySet().stream().anyMatch(en -> en.getKey().endsWith("|" + op) && AlertLifecycle.isOpen(en.getValue()))) {
+            || h.alerts.entrySet().stream().anyMatch(en -> en.getKey().endsWith("|" + op) && en.getValue().isOpen())) {
             return;
         }
         h.lastRollingCheckMs.put(op, t);
         final LatencyHistory.Exceedances e = evaluator.rolling(buckets, t);
         if (evaluator.evaluate(e) == LatencySpikeEvaluator.Verdict.SPIKE) {
             final String key = AlertLifecycle.NO_DEPLOY + "|" + op;
-            final FailureHistory.AlertState a = AlertLifecycle.noDeploy(e.startMs);
+            final AlertState a = AlertState.noDeploy(e.startMs);
             h.alerts.put(key, a);
             h.afterDeploy.put(key, e);
             emit(org, e, op, a, AlertStatus.TRIGGERED, t);
@@ -136,9 +147,9 @@ public final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistor
     protected void punctuate(final long streamTime) {
         updateEachOrg((org, h) -> {
             boolean changed = false;
-            for (final Map.Entry<String, FailureHistory.AlertState> en : h.alerts.entrySet()) {
+            for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {
                 final LatencyHistory.Exceedances e = h.afterDeploy.get(en.getKey());
-                if (AlertLifecycle.isOpen(en.getValue()) && e != null && streamTime - e.lastSampleMs >= evaluator.settings().quiet().toMillis()) {
+                if (en.getValue().isOpen() && e != null && streamTime - e.lastSampleMs >= evaluator.settings().quiet().toMillis()) {
                     emit(org, e, en.getKey().substring(en.getKey().indexOf('|') + 1), en.getValue(), AlertStatus.RESOLVED, streamTime);
                     changed = true;
                 }
@@ -147,17 +158,19 @@ public final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistor
         });
     }
 
-    private void emit(final String org, final LatencyHistory.Exceedances e, final String op, final FailureHistory.AlertState a,
+    private void emit(final String org, final LatencyHistory.Exceedances e, final String op, final AlertState a,
                       final AlertStatus status, final long now) {
         final Map<String, String> evidence = evaluator.evidence(e, op, a);
         final double ratio = Double.parseDouble(evidence.get("p95Ratio"));
-        final String cause = a.releaseId != null ? "after deploy " + a.releaseId : "without a deploy";
+        final String cause = a.hasRelease() ? "after deploy " + a.releaseId() : "without a deploy";
         final String summary = status == AlertStatus.RESOLVED
             ? "Latency of '" + op + "' back near baseline " + cause
-            : String.format(java.util.Locale.ROOT, "Latency of '%s' up %s: p95 %s ms -> %s ms (%.1fx), p99 %s -> %s ms",
+            : String.format(Locale.ROOT, "Latency of '%s' up %s: p95 %s ms -> %s ms (%.1fx), p99 %s -> %s ms",
                 op, cause, evidence.get("p95Before"), evidence.get("p95After"), ratio, evidence.get("p99Before"), evidence.get("p99After"));
-        final Alert alert = AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, NewErrorTypeProcessor.hash(op), op, summary,
-            ratio >= 3 ? Severity.CRITICAL : Severity.WARNING, evidence, a.releaseCompletedMs, now), e.aboveP95, now);
-        forward(alert);
+        emit(a, status, new AlertLifecycle.Draft(org, LatencySpikeDetector.NAME, SubjectKeys.hash(op), op, summary,
+            ratio >= 3 ? Severity.CRITICAL : Severity.WARNING, evidence, a.releaseCompletedMs(), now), e.aboveP95, now);
+        if (status == AlertStatus.RESOLVED) {
+            e.restartCounting();
+        }
     }
 }

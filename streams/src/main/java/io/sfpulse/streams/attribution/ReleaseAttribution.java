@@ -1,4 +1,4 @@
-package io.sfpulse.streams.detector;
+package io.sfpulse.streams.attribution;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.signal.Signal;

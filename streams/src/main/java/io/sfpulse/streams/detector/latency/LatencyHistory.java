@@ -1,4 +1,6 @@
-package io.sfpulse.streams.detector;
+package io.sfpulse.streams.detector.latency;
+
+import io.sfpulse.streams.detector.AlertState;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -9,13 +11,13 @@ import java.util.TreeMap;
  * and per (release, operation) the post-deploy samples with their exceedances of the baseline's
  * p50 and p95, plus the alert state. Plain data stored as JSON; not thread-safe.
  */
-public final class LatencyHistory {
+final class LatencyHistory {
 
     public static final long BUCKET_MS = 5 * 60_000L;
 
     public Map<String, TreeMap<Long, String>> sketches = new HashMap<>();
     public Map<String, Exceedances> afterDeploy = new HashMap<>();
-    public Map<String, FailureHistory.AlertState> alerts = new HashMap<>();
+    public Map<String, AlertState> alerts = new HashMap<>();
     /** Per operation, the event time of the last check against the rolling baseline. */
     public Map<String, Long> lastRollingCheckMs = new HashMap<>();
 
@@ -32,6 +34,15 @@ public final class LatencyHistory {
         public long startMs; // the deploy, or the start of a no-deploy episode
         public String current; // encoded sketch of the post-deploy samples
         public String recent = ""; // last samples: '1' above the baseline p95, '0' not (newest last)
+
+        /** Forgets the samples since the start (the frozen baseline stays): a resolved alert's next episode counts afresh. */
+        void restartCounting() {
+            n = 0;
+            aboveP50 = 0;
+            aboveP95 = 0;
+            current = null;
+            recent = "";
+        }
     }
 
     public void prune(final long horizonMs) {

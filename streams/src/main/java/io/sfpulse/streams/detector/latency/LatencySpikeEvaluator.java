@@ -1,8 +1,9 @@
-package io.sfpulse.streams.detector;
+package io.sfpulse.streams.detector.latency;
 
+import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.SuspectComponents;
 import io.sfpulse.streams.stats.ExceedanceTest;
 import io.sfpulse.streams.stats.LatencySketch;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -17,26 +18,18 @@ import java.util.TreeMap;
  * samples than expected (50% and 5%) exceed them. Triggers when either test is significant with
  * enough samples and the current p95 is at least {@code minRatio} times the baseline p95. Pure.
  */
-public final class LatencySpikeEvaluator {
-
-    /** Settings. */
-    public record Settings(Duration window, Duration baseline, double alpha, long minBaselineSamples, long minSamples, double minRatio,
-                           Duration quiet, Duration noDeployWindow) {
-        public static Settings defaults() {
-            return new Settings(Duration.ofHours(2), Duration.ofHours(2), 0.001, 50, 20, 1.5, Duration.ofMinutes(30), Duration.ofMinutes(30));
-        }
-    }
+final class LatencySpikeEvaluator {
 
     /** Verdict. */
     public enum Verdict { SPIKE, NO_SPIKE, INCONCLUSIVE }
 
-    private final Settings settings;
+    private final LatencySpikeSettings settings;
 
-    public LatencySpikeEvaluator(final Settings settings) {
+    LatencySpikeEvaluator(final LatencySpikeSettings settings) {
         this.settings = settings;
     }
 
-    public Settings settings() {
+    LatencySpikeSettings settings() {
         return settings;
     }
 
@@ -109,14 +102,14 @@ public final class LatencySpikeEvaluator {
         return ExceedanceTest.pValue(e.n, e.aboveP50, 0.50);
     }
 
-    public Map<String, String> evidence(final LatencyHistory.Exceedances e, final String operation, final FailureHistory.AlertState a) {
+    public Map<String, String> evidence(final LatencyHistory.Exceedances e, final String operation, final AlertState a) {
         final LatencySketch current = LatencySketch.decode(e.current);
         final Map<String, String> m = new LinkedHashMap<>();
         m.put("test", "exact binomial exceedance tests of the baseline p50 and p95 (DDSketch, 1% relative accuracy)");
         m.put("operation", operation);
         m.put("alpha", fmt(settings.alpha()));
-        m.put("baselineWindow", Instant.ofEpochMilli(a.releaseCompletedMs - settings.baseline().toMillis()) + "/"
-            + Instant.ofEpochMilli(a.releaseCompletedMs));
+        m.put("baselineWindow", Instant.ofEpochMilli(a.releaseCompletedMs() - settings.baseline().toMillis()) + "/"
+            + Instant.ofEpochMilli(a.releaseCompletedMs()));
         m.put("baselineSamples", String.valueOf(e.baselineCount));
         m.put("currentSamples", String.valueOf(e.n));
         m.put("p50Before", fmt(e.baselineP50));
@@ -129,11 +122,11 @@ public final class LatencySpikeEvaluator {
         m.put("aboveBaselineP95", e.aboveP95 + " of " + e.n + " (expected 5%)");
         m.put("pValueTail", String.format(Locale.ROOT, "%.3g", pTail(e)));
         m.put("pValueMedian", String.format(Locale.ROOT, "%.3g", pMedian(e)));
-        if (a.releaseId != null) {
-            m.put("deployId", a.releaseId);
-            m.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs).toString());
+        if (a.hasRelease()) {
+            m.put("deployId", a.releaseId());
+            m.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
         }
-        m.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components, java.util.Set.of(operation))));
+        m.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components(), java.util.Set.of(operation))));
         return m;
     }
 

@@ -1,6 +1,7 @@
-package io.sfpulse.streams.detector;
+package io.sfpulse.streams.detector.newerrors;
 
-import java.time.Duration;
+import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.SuspectComponents;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,29 +12,22 @@ import java.util.Map;
  * the release. An inconclusive case is a look-back shorter than {@code minLookback} (too little
  * history to call anything "new"). Pure: no Kafka types, event time only.
  */
-public final class NewErrorTypeEvaluator {
-
-    /** Settings. {@code quiet}: no occurrence for this long resolves the alert. */
-    public record Settings(Duration window, Duration lookback, Duration minLookback, int minCount, Duration quiet) {
-        public static Settings defaults() {
-            return new Settings(Duration.ofHours(24), Duration.ofDays(14), Duration.ofHours(1), 3, Duration.ofMinutes(30));
-        }
-    }
+final class NewErrorTypeEvaluator {
 
     /** Verdict for one signature. */
-    public enum Verdict { NEW, KNOWN, TOO_FEW, INCONCLUSIVE }
+    enum Verdict { NEW, KNOWN, TOO_FEW, INCONCLUSIVE }
 
-    private final Settings settings;
+    private final NewErrorTypeSettings settings;
 
-    public NewErrorTypeEvaluator(final Settings settings) {
+    NewErrorTypeEvaluator(final NewErrorTypeSettings settings) {
         this.settings = settings;
     }
 
-    public Settings settings() {
+    NewErrorTypeSettings settings() {
         return settings;
     }
 
-    public Verdict evaluate(final SignatureHistory h, final String signature, final String releaseId, final long deployMs, final long nowMs) {
+    Verdict evaluate(final SignatureHistory h, final String signature, final String releaseId, final long deployMs, final long nowMs) {
         final long first = h.firstSeenMs.getOrDefault(signature, Long.MAX_VALUE);
         if (first < deployMs) {
             return Verdict.KNOWN;
@@ -48,24 +42,24 @@ public final class NewErrorTypeEvaluator {
         return count >= settings.minCount() ? Verdict.NEW : Verdict.TOO_FEW;
     }
 
-    public boolean quiet(final SignatureHistory h, final String signature, final long nowMs) {
+    boolean quiet(final SignatureHistory h, final String signature, final long nowMs) {
         return nowMs - h.lastSeenMs.getOrDefault(signature, Long.MIN_VALUE / 2) >= settings.quiet().toMillis();
     }
 
-    public Map<String, String> evidence(final SignatureHistory h, final String signature, final FailureHistory.AlertState a) {
+    Map<String, String> evidence(final SignatureHistory h, final String signature, final AlertState a) {
         final Map<String, String> e = new LinkedHashMap<>();
-        final long lookbackFrom = Math.max(h.firstObservedMs, a.releaseCompletedMs - settings.lookback().toMillis());
+        final long lookbackFrom = Math.max(h.firstObservedMs, a.releaseCompletedMs() - settings.lookback().toMillis());
         e.put("test", "signature first seen after the deploy, absent from the observed look-back");
         e.put("signature", signature);
         e.put("firstSeen", Instant.ofEpochMilli(h.firstSeenMs.get(signature)).toString());
-        e.put("minutesAfterDeploy", String.valueOf((h.firstSeenMs.get(signature) - a.releaseCompletedMs) / 60_000));
-        e.put("countSinceDeploy", String.valueOf(h.countsByRelease.getOrDefault(a.releaseId, Map.of()).getOrDefault(signature, 0)));
-        e.put("lookbackWindow", Instant.ofEpochMilli(lookbackFrom) + "/" + Instant.ofEpochMilli(a.releaseCompletedMs));
+        e.put("minutesAfterDeploy", String.valueOf((h.firstSeenMs.get(signature) - a.releaseCompletedMs()) / 60_000));
+        e.put("countSinceDeploy", String.valueOf(h.countsByRelease.getOrDefault(a.releaseId(), Map.of()).getOrDefault(signature, 0)));
+        e.put("lookbackWindow", Instant.ofEpochMilli(lookbackFrom) + "/" + Instant.ofEpochMilli(a.releaseCompletedMs()));
         e.put("location", h.location.getOrDefault(signature, ""));
-        e.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components,
+        e.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components(),
             h.location.containsKey(signature) ? java.util.Set.of(h.location.get(signature)) : java.util.Set.of())));
-        e.put("deployId", a.releaseId);
-        e.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs).toString());
+        e.put("deployId", a.releaseId());
+        e.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
         return e;
     }
 

@@ -1,44 +1,46 @@
-package io.sfpulse.streams.detector;
+package io.sfpulse.streams.detector.data;
 
-import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.signal.SignalKind;
+import io.sfpulse.streams.detector.AlertLifecycle;
+import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.DetectorProcessor;
+import io.sfpulse.streams.detector.MinuteCounts;
+import io.sfpulse.streams.detector.RateRegression;
+import io.sfpulse.streams.detector.SubjectKeys;
+import io.sfpulse.streams.detector.SuspectComponents;
 import io.sfpulse.streams.stats.ProportionComparison;
 import io.sfpulse.streams.stats.RateComparison;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Data anomalies from Change Data Capture, per org: delete bursts and change-volume shifts per
  * entity and mass updates by one user (or automation user) - per-minute count series compared
- * after vs before the deploy with the exact rate test of {@link PostDeployFailureEvaluator} - and
+ * after vs before the deploy with the exact rate test of {@link RateRegression} - and
  * null-rate jumps per field: the share of an entity's updates that set the field to null, after vs
  * before, with Fisher's exact test. The same comparisons run against the span before the last
  * {@code noDeployWindow} when no release is in its window (labelled "no-deploy"). GAP_OVERFLOW
  * events (more than 100,000 changes in one transaction) alert at once. Lifecycle via
- * {@link AlertLifecycle}; resolution on stream time.
+ * {@link AlertLifecycle} (a resolved anomaly that rises again in the window is a new episode);
+ * resolution on stream time.
  */
-public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
+final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
 
-    public static final String NAME = "data-anomalies";
-    public static final String STORE = NAME + "-store";
-
-    private final PostDeployFailureEvaluator evaluator;
+    private final DataAnomalySettings settings;
+    private final RateRegression rate;
     private final ProportionComparison nullRates;
-    private final ObservedSince observed = new ObservedSince();
 
-    /** @param minNullRateBaselineUpdates fewest baseline updates of an entity for a conclusive null-rate test */
-    public DataAnomalyProcessor(final PostDeployFailureEvaluator evaluator, final long minNullRateBaselineUpdates) {
-        super(STORE);
-        this.evaluator = evaluator;
-        final PostDeployFailureSettings cfg = evaluator.settings();
-        this.nullRates = new ProportionComparison(cfg.alpha(), cfg.minCount(), cfg.minRatio(), minNullRateBaselineUpdates);
+    DataAnomalyProcessor(final DataAnomalySettings settings) {
+        super(DataAnomalyDetector.NAME);
+        this.settings = settings;
+        this.rate = new RateRegression(settings.rate());
+        final RateRegression.Parameters p = settings.rate();
+        this.nullRates = new ProportionComparison(p.alpha(), p.minCount(), p.minRatio(), settings.minNullRateBaselineUpdates());
     }
 
     /** Counted but never alerted on: all updates of an entity, the trials of its fields' null rates. */
@@ -83,73 +85,73 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
     }
 
     @Override
-    protected void analyse(final Record<String, Signal> record) {
-        final Signal s = record.value();
-        if (s == null || record.key() == null) {
-            return;
-        }
-        final long t = s.getEventTime().toEpochMilli();
-        if (s.getKind() != SignalKind.DATA_CHANGE && observed.alreadyPersisted(record.key(), t)) {
-            return;
-        }
-        final DataAnomalyHistory stored = store.get(record.key());
-        final DataAnomalyHistory h = stored != null ? stored : new DataAnomalyHistory();
-        if (s.getKind() != SignalKind.DATA_CHANGE) {
-            h.observe(t);
-            store.put(record.key(), h);
-            observed.persisted(record.key(), h.firstObservedMs);
-            return;
-        }
-        final PostDeployFailureSettings cfg = evaluator.settings();
-        final String type = s.getAttributes().getOrDefault("changeType", "");
-        if (type.startsWith("GAP")) {
-            onGap(record.key(), h, s, type, t);
-        } else {
-            final Map<String, Integer> keys = keys(s);
-            keys.forEach((k, n) -> h.count(k, t, n));
-            final boolean released = s.getReleaseId() != null && s.getReleaseCompletedTime() != null;
-            final boolean inWindow = released && t - s.getReleaseCompletedTime().toEpochMilli() <= cfg.window().toMillis();
-            for (final String k : keys.keySet()) {
-                if (k.startsWith(UPDATES_OF)) {
-                    continue;
-                }
-                if (released) {
-                    onChange(record.key(), h, state(h, s, k), k, t);
-                }
-                if (!inWindow) {
-                    onChangeWithoutDeploy(record.key(), h, k, t);
-                }
-            }
-        }
-        h.prune(t - cfg.baseline().toMillis() - cfg.window().toMillis() - Duration.ofHours(1).toMillis());
-        h.alerts.values().removeIf(a -> a.status == null && t - a.releaseCompletedMs > cfg.window().toMillis()
-            || "RESOLVED".equals(a.status) && t - a.lastEmittedMs > cfg.window().toMillis() + cfg.baseline().toMillis());
-        store.put(record.key(), h);
-        observed.persisted(record.key(), h.firstObservedMs);
+    protected boolean analyses(final Signal s) {
+        return s.getKind() == SignalKind.DATA_CHANGE;
     }
 
-    private FailureHistory.AlertState state(final DataAnomalyHistory h, final Signal s, final String key) {
-        return h.alerts.computeIfAbsent(s.getReleaseId() + "|" + key, k -> {
-            final FailureHistory.AlertState a = new FailureHistory.AlertState();
-            a.releaseId = s.getReleaseId();
-            a.releaseCompletedMs = s.getReleaseCompletedTime() == null ? s.getEventTime().toEpochMilli() : s.getReleaseCompletedTime().toEpochMilli();
-            a.components = new ArrayList<>(s.getReleaseComponents());
-            return a;
-        });
+    @Override
+    protected DataAnomalyHistory emptyState() {
+        return new DataAnomalyHistory();
+    }
+
+    @Override
+    protected void observe(final DataAnomalyHistory h, final long t) {
+        h.observe(t);
+    }
+
+    @Override
+    protected long firstObservedMs(final DataAnomalyHistory h) {
+        return h.firstObservedMs;
+    }
+
+    @Override
+    protected void analyse(final String org, final Signal s, final long t, final DataAnomalyHistory h) {
+        final String type = s.getAttributes().getOrDefault("changeType", "");
+        if (type.startsWith("GAP")) {
+            onGap(org, h, s, type, t);
+            return;
+        }
+        final Map<String, Integer> keys = keys(s);
+        keys.forEach((k, n) -> h.count(k, t, n));
+        final boolean released = s.getReleaseId() != null && s.getReleaseCompletedTime() != null;
+        final boolean inWindow = released && rate.inWindow(s.getReleaseCompletedTime().toEpochMilli(), t);
+        for (final String k : keys.keySet()) {
+            if (k.startsWith(UPDATES_OF)) {
+                continue;
+            }
+            if (released) {
+                onChange(org, h, state(h, s, k), k, t);
+            }
+            if (!inWindow) {
+                onChangeWithoutDeploy(org, h, k, t);
+            }
+        }
+    }
+
+    @Override
+    protected void prune(final DataAnomalyHistory h, final long t) {
+        final RateRegression.Parameters p = settings.rate();
+        h.prune(t - p.baseline().toMillis() - p.window().toMillis() - Duration.ofHours(1).toMillis());
+        h.alerts.values().removeIf(a -> a.isPending() && t - a.releaseCompletedMs() > p.window().toMillis()
+            || a.isResolved() && t - a.lastEmittedMs() > p.window().toMillis() + p.baseline().toMillis());
+    }
+
+    private static AlertState state(final DataAnomalyHistory h, final Signal s, final String key) {
+        return h.alerts.computeIfAbsent(s.getReleaseId() + "|" + key, k -> AlertState.forRelease(s));
     }
 
     /** What one test says about one anomaly key: rate of changes, or (nulled fields) share of the entity's updates. */
     private record Finding(RateComparison.Verdict verdict, double pValue, long current, String facts,
                            java.util.function.Supplier<Map<String, String>> evidence,
-                           PostDeployFailureEvaluator.Evaluation windows) {
+                           RateRegression.Evaluation windows) {
     }
 
-    private Finding assess(final DataAnomalyHistory h, final String key, final PostDeployFailureEvaluator.Evaluation e,
-                           final FailureHistory.AlertState a) {
+    private Finding assess(final DataAnomalyHistory h, final String key, final RateRegression.Evaluation e,
+                           final AlertState a) {
         final java.util.function.Supplier<Map<String, String>> rateEvidence = () -> {
-            final Map<String, String> evidence = evaluator.evidence(e, h.series(key), a);
+            final Map<String, String> evidence = rate.evidence(e, h.series(key), a);
             evidence.put("anomaly", key);
-            evidence.put("suspectComponents", String.join(", ", SuspectComponents.byEntity(a.components, entityOf(key), fieldOf(key))));
+            evidence.put("suspectComponents", String.join(", ", SuspectComponents.byEntity(a.components(), entityOf(key), fieldOf(key))));
             return evidence;
         };
         if (!key.startsWith(NULLED)) {
@@ -158,7 +160,7 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
                 r.currentRate(), r.baselineRate(), r.rateRatio(), r.pValue()), rateEvidence, e);
         }
         final String field = key.substring(NULLED.length());
-        final FailureHistory updates = h.series(UPDATES_OF + field.substring(0, field.lastIndexOf('.')));
+        final MinuteCounts updates = h.series(UPDATES_OF + field.substring(0, field.lastIndexOf('.')));
         final ProportionComparison.Result p = nullRates.compare(e.result().current(), updates.count(e.currentFromMs(), e.currentToMs()),
             e.result().baseline(), updates.count(e.baselineFromMs(), e.baselineToMs()));
         final java.util.function.Supplier<Map<String, String>> nullRateEvidence = () -> {
@@ -178,34 +180,44 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
         return String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
-    private void onChange(final String org, final DataAnomalyHistory h, final FailureHistory.AlertState a, final String key, final long now) {
-        final boolean open = AlertLifecycle.isOpen(a);
-        if (!open && now - a.releaseCompletedMs > evaluator.settings().window().toMillis()) {
+    private void onChange(final String org, final DataAnomalyHistory h, final AlertState a, final String key, final long now) {
+        final boolean open = a.isOpen();
+        if (!open && !rate.inWindow(a.releaseCompletedMs(), now)) {
             return;
         }
-        final Finding f = assess(h, key, evaluator.sinceDeploy(h.series(key), a.releaseCompletedMs, now), a);
-        if (a.status == null && f.verdict() == RateComparison.Verdict.INCREASE) {
+        if (a.isResolved()) {
+            // Still in the window: has it risen again since the resolution? Then a new episode.
+            if (a.hasRelease() && now - a.lastEmittedMs() >= settings.cooldown().toMillis()) {
+                final Finding again = assess(h, key, rate.sinceRelease(h.series(key), a.releaseCompletedMs(), a.lastEmittedMs(), now), a);
+                if (again.verdict() == RateComparison.Verdict.INCREASE) {
+                    AlertLifecycle.reopen(a, org, DataAnomalyDetector.NAME, SubjectKeys.hash(key));
+                    emit(org, key, a, again, AlertStatus.TRIGGERED, now);
+                }
+            }
+            return;
+        }
+        final Finding f = assess(h, key, rate.sinceRelease(h.series(key), a.releaseCompletedMs(), a.episodeStartMs(), now), a);
+        if (a.isPending() && f.verdict() == RateComparison.Verdict.INCREASE) {
             emit(org, key, a, f, AlertStatus.TRIGGERED, now);
-        } else if (open && f.current() >= 2 * a.lastReportedCount && now - a.lastEmittedMs >= evaluator.settings().cooldown().toMillis()) {
+        } else if (open && f.current() >= 2 * a.lastReportedCount() && now - a.lastEmittedMs() >= settings.cooldown().toMillis()) {
             emit(org, key, a, f, AlertStatus.UPDATED, now);
         }
     }
 
     /** No release in its window: is this key's recent rate (or null share) up against the span before it? */
     private void onChangeWithoutDeploy(final String org, final DataAnomalyHistory h, final String key, final long now) {
-        final PostDeployFailureSettings cfg = evaluator.settings();
         final String stateKey = AlertLifecycle.NO_DEPLOY + "|" + key;
-        final FailureHistory.AlertState episode = h.alerts.get(stateKey);
-        if (AlertLifecycle.isOpen(episode)) {
+        final AlertState episode = h.alerts.get(stateKey);
+        if (AlertState.openAlert(episode)) {
             onChange(org, h, episode, key, now);
             return;
         }
-        if (cfg.noDeployWindow().isZero() || !AlertLifecycle.mayStartEpisode(episode, now, cfg.cooldown().toMillis())
-            || h.alerts.entrySet().stream().anyMatch(en -> en.getKey().endsWith("|" + key) && AlertLifecycle.isOpen(en.getValue()))) {
+        if (settings.rate().noDeployWindow().isZero() || !AlertLifecycle.mayStartEpisode(episode, now, settings.cooldown().toMillis())
+            || h.alerts.entrySet().stream().anyMatch(en -> en.getKey().endsWith("|" + key) && AlertState.openAlert(en.getValue()))) {
             return;
         }
-        final PostDeployFailureEvaluator.Evaluation e = evaluator.rolling(h.series(key), now);
-        final FailureHistory.AlertState a = AlertLifecycle.noDeploy(e.currentFromMs());
+        final RateRegression.Evaluation e = rate.rolling(h.series(key), now);
+        final AlertState a = AlertState.noDeploy(e.currentFromMs());
         final Finding f = assess(h, key, e, a);
         if (f.verdict() == RateComparison.Verdict.INCREASE) {
             h.alerts.put(stateKey, a);
@@ -218,9 +230,9 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
             return; // single-record gaps: ingest logs and counts them; consumers re-read the records
         }
         final String key = "gap overflow " + s.getSubject();
-        final FailureHistory.AlertState a = state(h, s, key);
+        final AlertState a = state(h, s, key);
         h.count(key, now, 1);
-        if (a.status == null || "RESOLVED".equals(a.status)) {
+        if (a.isPending() || a.isResolved()) {
             final Map<String, String> evidence = new LinkedHashMap<>();
             evidence.put("test", "GAP_OVERFLOW received: more than 100,000 changes in one transaction; change events were not sent for the rest");
             evidence.put("entity", s.getSubject());
@@ -228,8 +240,8 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
             evidence.put("suspectComponents", String.join(", ", SuspectComponents.byEntity(s.getReleaseComponents(), s.getSubject(), null)));
             final String summary = "More than 100,000 " + s.getSubject() + " changes in one transaction (GAP_OVERFLOW)"
                 + (s.getReleaseId() == null ? "" : " after deploy " + s.getReleaseId());
-            forward(AlertLifecycle.next(a, AlertStatus.TRIGGERED, new AlertLifecycle.Draft(org, NAME, NewErrorTypeProcessor.hash(key), key,
-                summary, Severity.WARNING, evidence, now, now), 1, now));
+            emit(a, AlertStatus.TRIGGERED, new AlertLifecycle.Draft(org, DataAnomalyDetector.NAME, SubjectKeys.hash(key), key,
+                summary, Severity.WARNING, evidence, now, now), 1, now);
         }
     }
 
@@ -237,14 +249,14 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
     protected void punctuate(final long streamTime) {
         updateEachOrg((org, h) -> {
             boolean changed = false;
-            for (final Map.Entry<String, FailureHistory.AlertState> en : h.alerts.entrySet()) {
-                final FailureHistory.AlertState a = en.getValue();
-                if (!AlertLifecycle.isOpen(a) || streamTime - a.lastEmittedMs < evaluator.settings().resolveWindow().toMillis()) {
+            for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {
+                final AlertState a = en.getValue();
+                if (!a.isOpen() || streamTime - a.lastEmittedMs() < settings.rate().resolveWindow().toMillis()) {
                     continue;
                 }
                 final String key = en.getKey().substring(en.getKey().indexOf('|') + 1);
-                final Finding recent = assess(h, key, evaluator.recent(h.series(key), a.releaseCompletedMs, streamTime), a);
-                if (recent.pValue() >= evaluator.settings().alpha()) {
+                final Finding recent = assess(h, key, rate.recent(h.series(key), a.releaseCompletedMs(), streamTime), a);
+                if (recent.pValue() >= settings.rate().alpha()) {
                     emit(org, key, a, recent, AlertStatus.RESOLVED, streamTime);
                     changed = true;
                 }
@@ -253,14 +265,14 @@ public final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHis
         });
     }
 
-    private void emit(final String org, final String key, final FailureHistory.AlertState a, final Finding f, final AlertStatus status,
+    private void emit(final String org, final String key, final AlertState a, final Finding f, final AlertStatus status,
                       final long now) {
-        final String cause = a.releaseId != null ? "after deploy " + a.releaseId : "without a deploy";
+        final String cause = a.hasRelease() ? "after deploy " + a.releaseId() : "without a deploy";
         final String summary = status == AlertStatus.RESOLVED
             ? String.format(Locale.ROOT, "Data changes back to baseline %s: %s", cause, key)
             : String.format(Locale.ROOT, "Data anomaly %s: %s %s", cause, key, f.facts());
-        forward(AlertLifecycle.next(a, status, new AlertLifecycle.Draft(org, NAME, NewErrorTypeProcessor.hash(key), key, summary,
+        emit(a, status, new AlertLifecycle.Draft(org, DataAnomalyDetector.NAME, SubjectKeys.hash(key), key, summary,
             key.startsWith("deletes") || key.startsWith(NULLED) ? Severity.ERROR : Severity.WARNING, f.evidence().get(), f.windows().currentFromMs(),
-            f.windows().currentToMs()), f.current(), now));
+            f.windows().currentToMs()), f.current(), now);
     }
 }

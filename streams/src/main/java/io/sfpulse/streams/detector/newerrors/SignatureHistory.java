@@ -1,5 +1,8 @@
-package io.sfpulse.streams.detector;
+package io.sfpulse.streams.detector.newerrors;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import io.sfpulse.streams.detector.AlertState;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -8,20 +11,21 @@ import java.util.Map;
  * under each release, its top location, and the alert state per (release, signature). Plain data
  * stored as JSON; not thread-safe.
  */
-public final class SignatureHistory {
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+final class SignatureHistory {
 
-    public long firstObservedMs = Long.MAX_VALUE;
-    public Map<String, Long> firstSeenMs = new HashMap<>();
-    public Map<String, Long> lastSeenMs = new HashMap<>();
-    public Map<String, String> location = new HashMap<>();
-    public Map<String, Map<String, Integer>> countsByRelease = new HashMap<>();
-    public Map<String, FailureHistory.AlertState> alerts = new HashMap<>();
+    long firstObservedMs = Long.MAX_VALUE;
+    Map<String, Long> firstSeenMs = new HashMap<>();
+    Map<String, Long> lastSeenMs = new HashMap<>();
+    Map<String, String> location = new HashMap<>();
+    Map<String, Map<String, Integer>> countsByRelease = new HashMap<>();
+    Map<String, AlertState> alerts = new HashMap<>();
 
-    public void observe(final long t) {
+    void observe(final long t) {
         firstObservedMs = Math.min(firstObservedMs, t);
     }
 
-    public void add(final long t, final String signature, final String loc, final String releaseId) {
+    void add(final long t, final String signature, final String loc, final String releaseId) {
         observe(t);
         firstSeenMs.merge(signature, t, Math::min);
         lastSeenMs.merge(signature, t, Math::max);
@@ -34,7 +38,7 @@ public final class SignatureHistory {
     }
 
     /** Forgets signatures not seen since {@code horizonMs} (the look-back then starts later). */
-    public void prune(final long horizonMs) {
+    void prune(final long horizonMs) {
         lastSeenMs.entrySet().removeIf(e -> {
             if (e.getValue() < horizonMs) {
                 firstSeenMs.remove(e.getKey());

@@ -1,0 +1,90 @@
+package io.sfpulse.streams.dedupe;
+
+import io.sfpulse.schemas.event.SalesforceEvent;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drops redeliveries of a Salesforce event before any signal is derived from it. At-least-once
+ * ingest redelivers events after reconnects and restarts (replay from the last committed replay
+ * id); each event is identified by its EventUuid, else by channel + replay id, and remembered at its
+ * event time in a changelogged window store whose retention bounds the memory (the dedupe window, in
+ * stream time). A redelivery carries the same event time, so the lookup is exact. Dropped duplicates
+ * are counted ({@code dedupe-events}/{@code duplicates-dropped} in the stream metrics).
+ */
+public final class EventDeduplicator extends ContextualProcessor<String, SalesforceEvent, String, SalesforceEvent> {
+
+    public static final String NAME = "dedupe-events";
+    public static final String STORE = "dedupe-event-ids-store";
+    private static final Logger LOG = LoggerFactory.getLogger(EventDeduplicator.class);
+
+    private WindowStore<String, Long> seen;
+    private Sensor duplicates;
+
+    /** The processor with its window store of event ids, retained for {@code window} of stream time. */
+    public static ProcessorSupplier<String, SalesforceEvent, String, SalesforceEvent> supplier(final Duration window) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public EventDeduplicator get() {
+                return new EventDeduplicator();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(Stores.windowStoreBuilder(Stores.persistentWindowStore(STORE, window, window, false),
+                    Serdes.String(), Serdes.Long()));
+            }
+        };
+    }
+
+    /** The identity of one Salesforce event across redeliveries, or null when it has none. */
+    public static String eventId(final String org, final SalesforceEvent e) {
+        if (e.getEventUuid() != null && !e.getEventUuid().isBlank()) {
+            return org + "|" + e.getEventUuid();
+        }
+        if (e.getReplayId() != null) {
+            return org + "|" + e.getChannel() + "|" + e.getReplayId();
+        }
+        return null;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, SalesforceEvent> context) {
+        super.init(context);
+        seen = context.getStateStore(STORE);
+        duplicates = context.metrics().addRateTotalSensor("dedupe", NAME, "duplicates-dropped", Sensor.RecordingLevel.INFO);
+    }
+
+    @Override
+    public void process(final Record<String, SalesforceEvent> record) {
+        final SalesforceEvent e = record.value();
+        final String id = e == null || record.key() == null ? null : eventId(record.key(), e);
+        if (id == null) {
+            context().forward(record);
+            return;
+        }
+        final long t = record.timestamp();
+        try (WindowStoreIterator<Long> hit = seen.fetch(id, t, t)) {
+            if (hit.hasNext()) {
+                duplicates.record();
+                LOG.atDebug().addKeyValue("org", record.key()).addKeyValue("channel", e.getChannel())
+                    .log("Duplicate delivery of event {} dropped", id);
+                return;
+            }
+        }
+        seen.put(id, t, t);
+        context().forward(record);
+    }
+}

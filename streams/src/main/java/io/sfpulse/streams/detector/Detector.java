@@ -1,0 +1,23 @@
+package io.sfpulse.streams.detector;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.signal.Signal;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+
+/**
+ * One detector of the detection topology: a processor over enriched signals (every kind; each
+ * detector picks what it needs) that emits alert states keyed by dedup key, with the state stores
+ * it owns ({@link #stores()}). The topology adds every configured detector in one loop, naming its
+ * operator {@link #name()}; a detector lives in its own package (processor, pure evaluator, settings
+ * with its own config group) and is listed once in {@link Detectors}.
+ */
+public interface Detector extends ProcessorSupplier<String, Signal, String, Alert> {
+
+    /** Operator name, metric tag and the {@code detector} field of its alerts, e.g. {@code post-deploy-failures}. */
+    String name();
+
+    /** State store of the detector, {@code <name>-store}. */
+    static String storeName(final String detectorName) {
+        return detectorName + "-store";
+    }
+}
