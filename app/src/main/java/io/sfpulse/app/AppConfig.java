@@ -1,5 +1,6 @@
 package io.sfpulse.app;
 
+import io.sfpulse.schemas.config.ConfigGroup;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public final class AppConfig extends AbstractConfig {
     public static final String ORG_PREFIX = "org.";
     private static final String ENV_PREFIX = "SFPULSE_";
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = ConfigGroup.of(new ConfigDef(), "Launcher")
         .define(BOOTSTRAP_CONFIG, Type.STRING, "", Importance.HIGH, "Kafka bootstrap servers; empty starts an embedded KRaft broker.")
         .define(REGISTRY_URL_CONFIG, Type.STRING, "", Importance.HIGH, "Confluent-compatible Schema Registry; empty starts an embedded one.")
         .define(DATA_DIR_CONFIG, Type.STRING, ".sfpulse/data", Importance.MEDIUM, "Where embedded Kafka, Streams state and the alert file live.")
@@ -58,24 +59,27 @@ public final class AppConfig extends AbstractConfig {
             "Names of the Salesforce orgs to watch; each is configured under org.<name>.salesforce.*. Empty: the emulated org.")
         .define(EMULATOR_PORT_CONFIG, Type.INT, 0, Importance.LOW, "Port of the embedded Salesforce emulator (0: free port).")
         .define(KAFKA_PORT_CONFIG, Type.INT, 0, Importance.LOW, "Client port of the embedded broker (0: free port).")
+        .define(CONNECT_REST_TOKEN_CONFIG, Type.PASSWORD, null, Importance.LOW,
+            "Token the embedded Kafka Connect worker's REST API requires (Bearer, or the password of HTTP Basic); unset: one is "
+                + "generated once and kept in <data.dir>/connect/rest-token (mode 0600).")
+        .group("CI/CD marker API")
         .define(MARKER_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
             "Port of the CI/CD marker API (POST /v1/markers); -1 disables, 0 picks a free port. Runs with the ingest service.")
         .define(MARKER_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the marker API binds.")
         .define(MARKER_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token CI/CD must present to the marker API.")
+        .group("Operations endpoint")
         .define(OPS_PORT_CONFIG, Type.INT, 9464, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
             "Port of the operations endpoint (/metrics in Prometheus format, /health/live, /health/ready, the release-health page); "
                 + "-1 disables, 0 picks a free port.")
         .define(OPS_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the operations endpoint binds.")
-        .define(CONNECT_REST_TOKEN_CONFIG, Type.PASSWORD, null, Importance.LOW,
-            "Token the embedded Kafka Connect worker's REST API requires (Bearer, or the password of HTTP Basic); unset: one is "
-                + "generated once and kept in <data.dir>/connect/rest-token (mode 0600).")
         .define(OPS_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.LOW,
             "Host other streams instances use to reach this one's operations endpoint (Kafka Streams application.server, for the "
                 + "release-health page across instances); empty: ops.host, or this machine's name when ops.host is 0.0.0.0.")
         .define(OPS_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
             "Bearer token required on the operations endpoint (metrics, page, API); unset: no authentication.")
         .define(OPS_HEALTH_PUBLIC_CONFIG, Type.BOOLEAN, true, Importance.LOW,
-            "Whether /health/live and /health/ready answer without the token (orchestrator probes).");
+            "Whether /health/live and /health/ready answer without the token (orchestrator probes).")
+        .configDef();
 
     private final Map<String, String> all;
 

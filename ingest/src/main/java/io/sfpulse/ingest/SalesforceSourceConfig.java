@@ -1,5 +1,6 @@
 package io.sfpulse.ingest;
 
+import io.sfpulse.schemas.config.ConfigGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +78,7 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     /** What to do when Salesforce rejects a replay id. */
     public enum InvalidReplayPolicy { FAIL, EARLIEST, LATEST }
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = ConfigGroup.of(new ConfigDef(), "Salesforce connection")
         .define(ORG_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, ORG_ID_DOC)
         .define(LOGIN_URL_CONFIG, Type.STRING, "https://login.salesforce.com", new ConfigDef.NonEmptyString(), Importance.HIGH, LOGIN_URL_DOC)
         .define(GRANT_TYPE_CONFIG, Type.STRING, "client_credentials",
@@ -88,28 +89,33 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         .define(USERNAME_CONFIG, Type.STRING, "", Importance.MEDIUM, USERNAME_DOC)
         .define(PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, PASSWORD_DOC)
         .define(API_VERSION_CONFIG, Type.STRING, "66.0", Importance.LOW, API_VERSION_DOC)
+        .define(JWT_KEY_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, JWT_KEY_FILE_DOC)
+        .define(JWT_AUDIENCE_CONFIG, Type.STRING, "", Importance.LOW, JWT_AUDIENCE_DOC)
+        .define(TOKEN_MAX_AGE_MS_CONFIG, Type.LONG, 90 * 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW, TOKEN_MAX_AGE_MS_DOC)
+        .group("Streaming (CometD)")
         .define(CHANNELS_CONFIG, Type.LIST, List.of(), Importance.HIGH, CHANNELS_DOC)
         .define(REPLAY_INITIAL_CONFIG, Type.STRING, "latest", ConfigDef.CaseInsensitiveValidString.in("latest", "earliest"),
             Importance.MEDIUM, REPLAY_INITIAL_DOC)
         .define(REPLAY_INVALID_POLICY_CONFIG, Type.STRING, "fail", ConfigDef.CaseInsensitiveValidString.in("fail", "earliest", "latest"),
             Importance.MEDIUM, REPLAY_INVALID_POLICY_DOC)
+        .define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, QUEUE_CAPACITY_DOC)
+        .define(RETRY_MAX_ELAPSED_MS_CONFIG, Type.LONG, 15 * 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_MAX_ELAPSED_MS_DOC)
+        .define(RETRY_MAX_BACKOFF_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_BACKOFF_MS_DOC)
+        .group("REST pollers")
         .define(DEPLOY_POLL_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, DEPLOY_POLL_INTERVAL_MS_DOC)
-        .define(JWT_KEY_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, JWT_KEY_FILE_DOC)
-        .define(JWT_AUDIENCE_CONFIG, Type.STRING, "", Importance.LOW, JWT_AUDIENCE_DOC)
-        .define(TOKEN_MAX_AGE_MS_CONFIG, Type.LONG, 90 * 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW, TOKEN_MAX_AGE_MS_DOC)
         .define(SETUP_AUDIT_POLL_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, SETUP_AUDIT_POLL_INTERVAL_MS_DOC)
         .define(SETUP_AUDIT_ACTIONS_CONFIG, Type.STRING, ".*", Importance.LOW, SETUP_AUDIT_ACTIONS_DOC)
+        .define(API_RESERVE_PERCENT_CONFIG, Type.INT, 20, ConfigDef.Range.between(0, 100), Importance.LOW, API_RESERVE_PERCENT_DOC)
+        .group("EventLogFile")
         .define(ELF_EVENT_TYPES_CONFIG, Type.LIST, List.of("ApexUnexpectedException", "ApexExecution", "RestApi", "API", "LightningPageView",
             "URI", "Login"), Importance.MEDIUM, ELF_EVENT_TYPES_DOC)
         .define(ELF_INTERVAL_CONFIG, Type.STRING, "Hourly", ConfigDef.ValidString.in("Hourly", "Daily"), Importance.LOW, ELF_INTERVAL_DOC)
         .define(ELF_POLL_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, ELF_POLL_INTERVAL_MS_DOC)
         .define(ELF_MAX_FILES_CONFIG, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW, ELF_MAX_FILES_DOC)
-        .define(API_RESERVE_PERCENT_CONFIG, Type.INT, 20, ConfigDef.Range.between(0, 100), Importance.LOW, API_RESERVE_PERCENT_DOC)
-        .define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, QUEUE_CAPACITY_DOC)
-        .define(RETRY_MAX_ELAPSED_MS_CONFIG, Type.LONG, 15 * 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_MAX_ELAPSED_MS_DOC)
-        .define(RETRY_MAX_BACKOFF_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_BACKOFF_MS_DOC)
+        .group("Task assignment (set by the connector)")
         .define(TASK_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.LOW, "Channels of this task (set by the connector).")
-        .define(TASK_DEPLOY_POLLER_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Whether this task runs the REST pollers: DeployRequest, SetupAuditTrail, EventLogFile (set by the connector).");
+        .define(TASK_DEPLOY_POLLER_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Whether this task runs the REST pollers: DeployRequest, SetupAuditTrail, EventLogFile (set by the connector).")
+        .configDef();
 
     public SalesforceSourceConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props);

@@ -1,5 +1,6 @@
 package io.sfpulse.sink;
 
+import io.sfpulse.schemas.config.ConfigGroup;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.sink.retry.RetryPolicy;
@@ -59,38 +60,46 @@ public final class SinkConfig extends AbstractConfig {
     public static final ConfigDef CONFIG_DEF = define(AvroSerdeConfig.configDef());
 
     private static ConfigDef define(final ConfigDef d) {
-        d.define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "Kafka bootstrap servers.")
+        return ConfigGroup.of(d, "Kafka")
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "Kafka bootstrap servers.")
             .define(GROUP_ID_CONFIG, Type.STRING, "sfpulse-sink", Importance.MEDIUM, "Consumer group; instances sharing it split the alerts.")
+            .group("Sink: log and file")
             .define(LOG_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Log every alert state.")
             .define(FILE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, "Append alert states as JSON lines to this file; empty disables.")
             .define(FILE_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn the file channel off without removing its path.")
+            .group("Sink: webhook")
             .define(WEBHOOK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "POST alert states to this URL (Standard Webhooks); unset disables.")
             .define(WEBHOOK_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "whsec_<base64> signing secret for the webhook channel.")
             .define(WEBHOOK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn the webhook channel off without removing its URL.")
             .define(WEBHOOK_RATE_CONFIG, Type.INT, 600, ConfigDef.Range.atLeast(1), Importance.LOW, "Webhook requests per minute at most.")
+            .group("Sink: PagerDuty")
             .define(PAGERDUTY_KEY_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "PagerDuty Events API v2 integration (routing) key; unset disables.")
             .define(PAGERDUTY_URL_CONFIG, Type.STRING, "https://events.pagerduty.com", Importance.LOW, "PagerDuty Events API base URL.")
             .define(PAGERDUTY_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn PagerDuty off without removing its key.")
             .define(PAGERDUTY_RATE_CONFIG, Type.INT, 120, ConfigDef.Range.atLeast(1), Importance.LOW,
                 "Events per minute per routing key (PagerDuty's limit is about 120).")
             .define(PAGERDUTY_CHANGES_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Send deployment markers as PagerDuty change events.")
+            .group("Sink: Slack")
             .define(SLACK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Slack incoming webhook URL; unset disables.")
             .define(SLACK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn Slack off without removing its URL.")
             .define(SLACK_RATE_CONFIG, Type.INT, 60, ConfigDef.Range.atLeast(1), Importance.LOW, "Slack messages per minute (Slack allows about 1/s).")
+            .group("Sink: Teams")
             .define(TEAMS_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Microsoft Teams Workflows webhook URL; unset disables.")
             .define(TEAMS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn Teams off without removing its URL.")
             .define(TEAMS_RATE_CONFIG, Type.INT, 30, ConfigDef.Range.atLeast(1), Importance.LOW, "Teams messages per minute.")
+            .group("Sink: links and charts")
             .define(LINKS_BASE_URL_CONFIG, Type.STRING, "", Importance.LOW, "Base URL of the release-health page, linked from incidents.")
             .define(CHART_PUBLIC_URL_CONFIG, Type.STRING, "", Importance.LOW,
                 "Public base URL of the chart server, for image links in Slack/PagerDuty/Teams; empty: charts only attached to webhooks.")
             .define(CHART_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW, "Port of the chart server; -1 disables, 0 picks a free port.")
             .define(CHART_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the chart server binds.")
+            .group("Sink: routing and retries")
             .define(ROUTES_CONFIG, Type.LIST, List.of(), Importance.MEDIUM,
                 "Routing rule names; each sink.route.<name>.{orgs,detectors,min.severity,channels}. None: every alert to every channel.")
             .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.LOW, "Attempts per alert and channel before dead-lettering.")
             .define(RETRY_INITIAL_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW, "First back-off delay.")
-            .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, "Largest back-off delay (also caps Retry-After).");
-        return d;
+            .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, "Largest back-off delay (also caps Retry-After).")
+            .configDef();
     }
 
     public SinkConfig(final Map<?, ?> props) {

@@ -153,6 +153,62 @@ class DetectionTopologyTest {
     }
 
     @Test
+    void shouldUpdateWhileTheBurstGrowsAndOpenANewIncidentWhenTheRegressionReturnsAfterResolving() {
+        baseline();
+        deploy("0Af000000000031AAA");
+        for (int i = 0; i < 24; i++) {
+            pipe(Fixtures.error(DEPLOY.plus(Duration.ofSeconds(30L * i + 60))));
+        }
+        for (int m = 13; m < 35; m++) {
+            pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m))));
+        }
+        final List<Alert> first = alerts.readValuesToList();
+        assertThat(first).extracting(Alert::getStatus)
+            .containsExactly(AlertStatus.TRIGGERED, AlertStatus.UPDATED, AlertStatus.RESOLVED);
+        final String resolvedKey = first.get(0).getDedupKey();
+        assertThat(first).extracting(Alert::getDedupKey).containsOnly(resolvedKey);
+        assertThat(first).extracting(Alert::getSequence).containsExactly(0, 1, 2);
+
+        // The same regression comes back 35 minutes after the deploy, inside its 60-minute window.
+        for (int i = 0; i < 20; i++) {
+            pipe(Fixtures.error(DEPLOY.plus(Duration.ofMinutes(35)).plusSeconds(30L * i)));
+        }
+        final List<Alert> again = alerts.readValuesToList();
+        assertThat(again).isNotEmpty();
+        final Alert reopened = again.get(0);
+        assertThat(reopened.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
+        assertThat(reopened.getDedupKey()).isEqualTo(resolvedKey + "|episode-2");
+        assertThat(reopened.getSequence()).isZero();
+        assertThat(reopened.getSummary()).startsWith("Regressed again: Failures up");
+        assertThat(reopened.getEvidence()).containsEntry("episode", "2").containsEntry("regressedAgainAfter", resolvedKey)
+            .containsEntry("episodeStart", first.get(2).getEventTime().toString());
+        // Judged on the span since the resolution, not on the first burst.
+        assertThat(reopened.getEvidence().get("currentWindow")).startsWith(first.get(2).getEventTime().toString());
+    }
+
+    @Test
+    void shouldCountARedeliveredEventOnceAndCountTheDuplicatesDropped() {
+        baseline();
+        final SalesforceEvent error = Fixtures.error(T0.plus(Duration.ofMinutes(200)));
+        pipe(error);
+        pipe(error); // redelivered after a reconnect: same EventUuid
+        // Without an EventUuid the channel and replay id identify the event.
+        final SalesforceEvent noUuid = SalesforceEvent.newBuilder(Fixtures.info(T0.plus(Duration.ofMinutes(201))))
+            .setEventUuid(null).setReplayId(4242L).build();
+        pipe(noUuid);
+        pipe(SalesforceEvent.newBuilder(noUuid).build());
+        // A different event at the same instant is not a duplicate.
+        pipe(Fixtures.error(T0.plus(Duration.ofMinutes(200))));
+        final List<Signal> signals = enriched.readValuesToList();
+        assertThat(signals).hasSize(120 + 3);
+        assertThat(signals.stream().filter(sig -> error.getEventUuid().equals(sig.getEventUuid()))).hasSize(1);
+        final double dropped = driver.metrics().entrySet().stream()
+            .filter(e -> e.getKey().name().equals("duplicates-dropped-total"))
+            .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+        assertThat(dropped).isEqualTo(2.0);
+    }
+
+    @Test
     void shouldAttributeSignalsToReleaseLiveAtEventTime() {
         baseline();
         deploy("0Af000000000004AAA");

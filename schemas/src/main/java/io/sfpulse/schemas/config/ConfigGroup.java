@@ -37,6 +37,11 @@ public final class ConfigGroup {
         return define(name, type, defaultValue, null, importance, doc);
     }
 
+    /** Continues the same definition with the keys of the next group. */
+    public ConfigGroup group(final String next) {
+        return new ConfigGroup(def, next);
+    }
+
     public ConfigDef configDef() {
         return def;
     }
