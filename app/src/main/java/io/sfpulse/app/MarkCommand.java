@@ -1,5 +1,6 @@
 package io.sfpulse.app;
 
+import io.sfpulse.schemas.id.SalesforceIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.net.URI;
@@ -37,7 +38,11 @@ final class MarkCommand {
         final String url = opts.getOrDefault("url", env.getOrDefault("SFPULSE_MARKER_URL", "http://127.0.0.1:8787"));
         final String token = opts.getOrDefault("token", env.getOrDefault("SFPULSE_MARKER_TOKEN", ""));
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("orgId", opts.get("org"));
+        if (!SalesforceIds.isId(opts.get("org"))) {
+            out.println("--org must be a 15- or 18-character Salesforce org id, got '" + opts.get("org") + "'");
+            return 2;
+        }
+        body.put("orgId", SalesforceIds.to18(opts.get("org")));
         body.put("label", opts.get("label"));
         if (opts.containsKey("commit")) {
             body.put("commit", opts.get("commit"));

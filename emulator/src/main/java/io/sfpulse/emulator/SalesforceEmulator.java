@@ -108,7 +108,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     /** Settings for an emulated org; defaults match a Developer Edition org and Salesforce's timeouts. */
     public static final class Builder {
         private int port;
-        private String orgId = "00D000000000001AAA";
+        private String orgId = "00D000000000001EAA";
         private String clientId = "sfpulse-client-id";
         private String clientSecret = "sfpulse-client-secret";
         private String username = "admin@sfpulse.example";

@@ -1,5 +1,6 @@
 package io.sfpulse.ingest;
 
+import io.sfpulse.schemas.id.SalesforceIds;
 import io.sfpulse.schemas.config.ConfigGroup;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.config.types.Password;
 public final class SalesforceSourceConfig extends AbstractConfig {
 
     public static final String ORG_ID_CONFIG = "salesforce.org.id";
-    private static final String ORG_ID_DOC = "The org's 18-character id; used as record key. Empty: taken from the OAuth identity URL.";
+    private static final String ORG_ID_DOC = "The org id, 15 or 18 characters (records are keyed by the 18-character form, computed). Empty: taken from the OAuth identity URL.";
     public static final String LOGIN_URL_CONFIG = "salesforce.login.url";
     private static final String LOGIN_URL_DOC = "OAuth host: https://login.salesforce.com, https://test.salesforce.com or the My Domain URL.";
     public static final String GRANT_TYPE_CONFIG = "salesforce.auth.grant.type";
@@ -145,8 +146,9 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         }
     }
 
+    /** The configured org id in its 18-character form (a 15-character id gets its suffix), or blank. */
     public String orgId() {
-        return getString(ORG_ID_CONFIG);
+        return SalesforceIds.normalizeIfId(getString(ORG_ID_CONFIG).trim());
     }
 
     public String loginUrl() {

@@ -284,7 +284,7 @@ class IngestSourcesIT extends IngestITBase {
         try (MarkerApiServer api = new MarkerApiServer(h.kafka.bootstrapServers(), topics, "127.0.0.1", 0, "ci-token").start();
              KafkaConsumer<String, DeploymentMarker> consumer = h.consumer(DeploymentMarker.class, TopicNames.DEPLOYMENT_MARKERS)) {
             final URI url = URI.create("http://127.0.0.1:" + api.port() + "/v1/markers");
-            final String body = "{\"orgId\":\"00D000000000001AAA\",\"label\":\"v2.4.0\",\"commit\":\"9f1c2e\","
+            final String body = "{\"orgId\":\"00D000000000001EAA\",\"label\":\"v2.4.0\",\"commit\":\"9f1c2e\","
                 + "\"components\":[\"ApexClass:InvoiceService\"],\"time\":\"2026-11-20T12:00:00Z\",\"deployId\":\"ci-2.4.0\"}";
             assertThat(post(url, "wrong", body).statusCode()).isEqualTo(401);
             assertThat(post(url, "ci-token", "{\"label\":\"x\"}").statusCode()).isEqualTo(400);

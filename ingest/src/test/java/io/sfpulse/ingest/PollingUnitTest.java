@@ -68,7 +68,7 @@ class PollingUnitTest {
     void markerRequestsAreValidated() throws Exception {
         final ObjectMapper json = new ObjectMapper();
         final DeploymentMarker m = MarkerApiServerTestAccess.parse(json.readTree(
-            "{\"orgId\":\"00D000000000001AAA\",\"label\":\"v1.2.3\",\"commit\":\"abc123\",\"components\":[\"ApexClass:A\"],"
+            "{\"orgId\":\"00D000000000001EAA\",\"label\":\"v1.2.3\",\"commit\":\"abc123\",\"components\":[\"ApexClass:A\"],"
                 + "\"time\":\"2026-11-20T12:00:00Z\"}"));
         assertThat(m.getSource()).isEqualTo(MarkerSource.MARKER_API);
         assertThat(m.getLabel()).isEqualTo("v1.2.3");
@@ -78,7 +78,7 @@ class PollingUnitTest {
         assertThat(m.getDeployId()).startsWith("ci-");
         assertThatThrownBy(() -> MarkerApiServerTestAccess.parse(json.readTree("{\"orgId\":\"nope\",\"label\":\"v1\"}")))
             .hasMessageContaining("orgId");
-        assertThatThrownBy(() -> MarkerApiServerTestAccess.parse(json.readTree("{\"orgId\":\"00D000000000001AAA\"}")))
+        assertThatThrownBy(() -> MarkerApiServerTestAccess.parse(json.readTree("{\"orgId\":\"00D000000000001EAA\"}")))
             .hasMessageContaining("label");
     }
 

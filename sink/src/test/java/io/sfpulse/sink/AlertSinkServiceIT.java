@@ -129,7 +129,7 @@ class AlertSinkServiceIT {
         final Map<String, String> ok = receivedFor("0AfOk").get(0);
         assertThat(ok.get("webhook-signature"))
             .isEqualTo(new StandardWebhookSigner(SECRET).sign(ok.get("webhook-id"), Long.parseLong(ok.get("webhook-timestamp")), ok.get("body")));
-        assertThat(ok.get("idempotency-key")).isEqualTo("00D000000000001AAA|0AfOk|post-deploy-failures|failures#TRIGGERED#0");
+        assertThat(ok.get("idempotency-key")).isEqualTo("00D000000000001EAA|0AfOk|post-deploy-failures|failures#TRIGGERED#0");
         // 503 then 429 (Retry-After) then delivered once.
         assertThat(receivedFor("0AfRetry")).hasSize(1);
         // 400 is permanent: dead-lettered with headers, never retried.

@@ -11,7 +11,7 @@ import java.util.UUID;
 /** Builders for test events, so tests never assemble Avro objects field by field. */
 final class Fixtures {
 
-    static final String ORG = "00D000000000001AAA";
+    static final String ORG = "00D000000000001EAA";
     static final String LOG_CHANNEL = "/event/LogEntryEvent__e";
 
     private Fixtures() {

@@ -1,5 +1,6 @@
 package io.sfpulse.ingest.auth;
 
+import io.sfpulse.schemas.id.SalesforceIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.ingest.SalesforceSourceConfig;
@@ -113,6 +114,6 @@ public final class OAuthClient {
             return config.orgId();
         }
         final String[] parts = identityUrl.split("/");
-        return parts.length >= 2 ? parts[parts.length - 2] : "unknown-org";
+        return parts.length >= 2 ? SalesforceIds.normalizeIfId(parts[parts.length - 2]) : "unknown-org";
     }
 }

@@ -1,5 +1,6 @@
 package io.sfpulse.ingest.marker;
 
+import io.sfpulse.schemas.id.SalesforceIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -119,10 +120,12 @@ public final class MarkerApiServer implements AutoCloseable {
 
     /** Validates and converts a request body. */
     static DeploymentMarker parse(final JsonNode json) {
-        final String org = json.path("orgId").asText("");
-        if (!org.matches("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}")) {
+        final String given = json.path("orgId").asText("");
+        if (!SalesforceIds.isId(given)) {
             throw new IllegalArgumentException("orgId must be a 15 or 18 character Salesforce org id");
         }
+        // Events are keyed by the 18-character id: a 15-character id from CI must land on the same key.
+        final String org = SalesforceIds.to18(given);
         final String label = json.path("label").asText(json.path("version").asText(""));
         if (label.isBlank()) {
             throw new IllegalArgumentException("label (or version) is required");

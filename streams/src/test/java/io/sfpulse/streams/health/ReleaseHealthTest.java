@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ReleaseHealthTest {
 
-    private static final String ORG = "00D000000000001AAA";
+    private static final String ORG = "00D000000000001EAA";
     private static final Instant T = Instant.parse("2026-11-10T12:00:00Z");
 
     private static DeploymentMarker release(final String id, final Instant at) {

@@ -17,7 +17,7 @@ class SignalNormalizerTest {
     private final SignalNormalizer normalizer = new SignalNormalizer();
 
     private List<Signal> normalize(final String channel, final String payload) {
-        return normalizer.normalize(SalesforceEvent.newBuilder().setOrgId("00D000000000001AAA").setChannel(channel)
+        return normalizer.normalize(SalesforceEvent.newBuilder().setOrgId("00D000000000001EAA").setChannel(channel)
             .setSource(EventSource.COMETD).setReplayId(1L).setEventUuid("e-1").setEventTime(AT).setReceivedTime(AT).setPayload(payload).build());
     }
 
