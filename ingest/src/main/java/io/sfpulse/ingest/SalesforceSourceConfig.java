@@ -51,7 +51,24 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     public static final String SETUP_AUDIT_POLL_INTERVAL_MS_CONFIG = "salesforce.setup.audit.poll.interval.ms";
     private static final String SETUP_AUDIT_POLL_INTERVAL_MS_DOC = "How often to poll SetupAuditTrail for setup changes; 0 disables.";
     public static final String SETUP_AUDIT_ACTIONS_CONFIG = "salesforce.setup.audit.actions";
-    private static final String SETUP_AUDIT_ACTIONS_DOC = "Regex of SetupAuditTrail Action values that count as releases (e.g. PermSet.*|changedApex.*).";
+    private static final String SETUP_AUDIT_ACTIONS_DOC = "Regex of SetupAuditTrail Action values that count as releases. The default "
+        + "matches the actions that change metadata or access for everyone (change sets, Apex, validation rules, fields and objects, flow "
+        + "activation, permission-set and profile definitions, sharing rules and org-wide defaults), not per-user operations "
+        + "(assignments, password resets, logins): '.*' would make every setup click a release.";
+    /**
+     * SetupAuditTrail Actions that change metadata or access (salesforce-facts-2 §5.6; Salesforce publishes no canonical list):
+     * a setup change with one of these goes live like a deploy.
+     */
+    public static final String DEFAULT_RELEASE_ACTIONS = String.join("|",
+        "deployedchangeset",
+        "(created|changed|deleted)Apex(Class|Trigger|Page)",
+        "newValidation|changedValidation\\w*|removedValidation",
+        "createdCF\\w*|changedCFType|createdCustEnt|deletedCustEnt",
+        "(activated|deactivated|deleted)interactiondef\\w*",
+        "PermSet(Create\\w*|Clone\\w*|Delete|EnableUserPerm|DisableUserPerm|EntityPermChanged|FlsChanged|RecordType\\w+|TabSettings\\w+)",
+        "PermissionSetGroup(Create|Delete|Component\\w+)|SetupEntityAccessAudit_\\w+",
+        "profile(Fls|Olp|Perm|Entity|Tabset|RecordType|PageLayout)\\w*",
+        "(insert|update|delete)SharingRule|owdUpdateFinished|owdExternalUpdateStartedForEntity");
     public static final String ELF_EVENT_TYPES_CONFIG = "salesforce.elf.event.types";
     private static final String ELF_EVENT_TYPES_DOC = "EventLogFile event types to ingest.";
     public static final String ELF_INTERVAL_CONFIG = "salesforce.elf.interval";
@@ -105,7 +122,7 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         .group("REST pollers")
         .define(DEPLOY_POLL_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, DEPLOY_POLL_INTERVAL_MS_DOC)
         .define(SETUP_AUDIT_POLL_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, SETUP_AUDIT_POLL_INTERVAL_MS_DOC)
-        .define(SETUP_AUDIT_ACTIONS_CONFIG, Type.STRING, ".*", Importance.LOW, SETUP_AUDIT_ACTIONS_DOC)
+        .define(SETUP_AUDIT_ACTIONS_CONFIG, Type.STRING, DEFAULT_RELEASE_ACTIONS, Importance.LOW, SETUP_AUDIT_ACTIONS_DOC)
         .define(API_RESERVE_PERCENT_CONFIG, Type.INT, 20, ConfigDef.Range.between(0, 100), Importance.LOW, API_RESERVE_PERCENT_DOC)
         .group("EventLogFile")
         .define(ELF_EVENT_TYPES_CONFIG, Type.LIST, List.of("ApexUnexpectedException", "ApexExecution", "RestApi", "API", "LightningPageView",

@@ -38,6 +38,9 @@ public final class DetectionConfig extends AbstractConfig {
         "How long (event time) signals wait for a late deployment marker before being attributed to a release.";
     public static final String MARKER_HISTORY_MS_CONFIG = "streams.marker.history.ms";
     private static final String MARKER_HISTORY_MS_DOC = "How far back the versioned marker store answers 'which release was live at t'.";
+    public static final String RELEASE_MERGE_WINDOW_MS_CONFIG = "streams.release.merge.window.ms";
+    private static final String RELEASE_MERGE_WINDOW_MS_DOC = "A CI/CD marker that completed within this long of a DeployRequest with the "
+        + "same components (or none listed) is the same release, as is one that names the deploy id: one release, not two.";
     public static final String DEDUPE_WINDOW_MS_CONFIG = "streams.dedupe.window.ms";
     private static final String DEDUPE_WINDOW_MS_DOC = "How long (event time) an event id is remembered to drop redeliveries of the same "
         + "Salesforce event (EventUuid, else channel + replay id); 0 disables.";
@@ -80,6 +83,8 @@ public final class DetectionConfig extends AbstractConfig {
             .define(DATA_CHANNELS_CONFIG, Type.LIST, List.of("/data/ChangeEvents"), Importance.MEDIUM, DATA_CHANNELS_DOC)
             .define(JOIN_GRACE_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, JOIN_GRACE_MS_DOC)
             .define(MARKER_HISTORY_MS_CONFIG, Type.LONG, Duration.ofDays(30).toMillis(), Importance.LOW, MARKER_HISTORY_MS_DOC)
+            .define(RELEASE_MERGE_WINDOW_MS_CONFIG, Type.LONG, Duration.ofMinutes(15).toMillis(), ConfigDef.Range.atLeast(0), Importance.LOW,
+                RELEASE_MERGE_WINDOW_MS_DOC)
             .define(DEDUPE_WINDOW_MS_CONFIG, Type.LONG, Duration.ofHours(1).toMillis(), ConfigDef.Range.atLeast(0), Importance.LOW,
                 DEDUPE_WINDOW_MS_DOC)
             .configDef();
@@ -95,6 +100,10 @@ public final class DetectionConfig extends AbstractConfig {
 
     public Duration markerHistory() {
         return Duration.ofMillis(getLong(MARKER_HISTORY_MS_CONFIG));
+    }
+
+    public Duration releaseMergeWindow() {
+        return Duration.ofMillis(getLong(RELEASE_MERGE_WINDOW_MS_CONFIG));
     }
 
     /** How long event ids are remembered for deduplication (zero: no deduplication). */

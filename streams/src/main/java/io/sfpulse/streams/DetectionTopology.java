@@ -7,6 +7,8 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.streams.attribution.ReleaseAttributionProcessor;
+import io.sfpulse.streams.attribution.ReleaseModel;
+import io.sfpulse.streams.attribution.ReleaseRecorder;
 import io.sfpulse.streams.dedupe.EventDeduplicator;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.normalize.SignalNormalizer;
@@ -40,7 +42,10 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class DetectionTopology {
 
+    /** Releases per org, versioned by the instant each went live. */
     public static final String MARKERS_STORE = "deploy-markers-store";
+    /** Every marker (releases and attempts: failed, canceled, check-only) by {@code org|deployId}. */
+    public static final String MARKERS_BY_ID_STORE = "deploy-markers-by-id-store";
     /** Latest state, first trigger and resolution per alert (dedup key), for the release-health view. */
     public static final String ALERT_HISTORY_STORE = "alert-history-store";
     /** Signals waiting out the join grace before release attribution. */
@@ -64,11 +69,12 @@ public final class DetectionTopology {
         final Serde<Signal> signalSerde = topics.serdes().valueSerde(Signal.class);
         final Serde<DeploymentMarker> markerSerde = topics.deploymentMarkers().valueSerde();
 
-        builder.table(TopicNames.DEPLOYMENT_MARKERS,
-            Consumed.with(Serdes.String(), markerSerde).withTimestampExtractor(new DeploymentMarkerTimestampExtractor())
-                .withName("deploy-markers-source"),
-            Materialized.<String, DeploymentMarker>as(Stores.persistentVersionedKeyValueStore(MARKERS_STORE, config.markerHistory()))
-                .withKeySerde(Serdes.String()).withValueSerde(markerSerde));
+        // Releases per org (versioned: which one was live at any instant) and every marker by id (attempts too).
+        builder.stream(TopicNames.DEPLOYMENT_MARKERS,
+                Consumed.with(Serdes.String(), markerSerde).withTimestampExtractor(new DeploymentMarkerTimestampExtractor())
+                    .withName("deploy-markers-source"))
+            .process(ReleaseRecorder.supplier(MARKERS_STORE, MARKERS_BY_ID_STORE, config.markerHistory(),
+                new ReleaseModel(config.releaseMergeWindow()), markerSerde), Named.as(ReleaseRecorder.NAME));
 
         KStream<String, SalesforceEvent> events = builder.stream(inputTopics(config),
             Consumed.with(Serdes.String(), eventSerde).withTimestampExtractor(new SalesforceEventTimestampExtractor())

@@ -208,6 +208,77 @@ class DetectionTopologyTest {
         assertThat(dropped).isEqualTo(2.0);
     }
 
+    private void marker(final DeploymentMarker m) {
+        markers.pipeInput(Fixtures.ORG, m, m.getCompletedTime());
+    }
+
+    private static DeploymentMarker ciMarker(final String id, final Instant at, final String label, final String commit,
+                                             final String... components) {
+        return DeploymentMarker.newBuilder(Fixtures.deploy(id, at, components)).setSource(io.sfpulse.schemas.deploy.MarkerSource.MARKER_API)
+            .setLabel(label).setCommit(commit).setCreatedBy("ci").build();
+    }
+
+    private Signal signalAt(final Instant at) {
+        pipe(Fixtures.error(at));
+        final List<Signal> out = enriched.readValuesToList();
+        return out.get(out.size() - 1);
+    }
+
+    @Test
+    void shouldNeverMakeAFailedCanceledOrCheckOnlyDeployTheLiveRelease() {
+        baseline();
+        deploy("0Af000000000041AAA");
+        marker(DeploymentMarker.newBuilder(Fixtures.deploy("0Af000000000042AAA", DEPLOY.plus(Duration.ofMinutes(5)))).setStatus("Failed").build());
+        marker(DeploymentMarker.newBuilder(Fixtures.deploy("0Af000000000043AAA", DEPLOY.plus(Duration.ofMinutes(6)))).setStatus("Canceled").build());
+        marker(DeploymentMarker.newBuilder(Fixtures.deploy("0Af000000000044AAA", DEPLOY.plus(Duration.ofMinutes(7)))).setCheckOnly(true).build());
+        assertThat(signalAt(DEPLOY.plus(Duration.ofMinutes(10))).getReleaseId()).isEqualTo("0Af000000000041AAA");
+        // The attempts are kept with their outcome.
+        final org.apache.kafka.streams.state.KeyValueStore<String, DeploymentMarker> byId =
+            driver.getKeyValueStore(DetectionTopology.MARKERS_BY_ID_STORE);
+        assertThat(byId.get(Fixtures.ORG + "|0Af000000000042AAA").getStatus()).isEqualTo("Failed");
+        assertThat(byId.get(Fixtures.ORG + "|0Af000000000044AAA").getCheckOnly()).isTrue();
+    }
+
+    @Test
+    void shouldMergeACiMarkerWithTheDeployRequestItDescribesWhicheverComesFirst() {
+        baseline();
+        // CI announces first (30 s after the deploy completed, no components); the DeployRequest poller follows.
+        marker(ciMarker("ci-1", DEPLOY.plusSeconds(30), "v3.1.0", "a1b2c3d"));
+        deploy("0Af000000000051AAA");
+        final Signal afterFirst = signalAt(DEPLOY.plus(Duration.ofMinutes(5)));
+        assertThat(afterFirst.getReleaseId()).isEqualTo("0Af000000000051AAA");
+        assertThat(afterFirst.getReleaseLabel()).isEqualTo("v3.1.0");
+        assertThat(afterFirst.getReleaseCommit()).isEqualTo("a1b2c3d");
+        assertThat(afterFirst.getReleaseComponents()).contains("ApexClass:InvoiceService");
+        // Next release: the DeployRequest first, then a CI marker naming its id.
+        final Instant second = DEPLOY.plus(Duration.ofHours(1));
+        markers.pipeInput(Fixtures.ORG, Fixtures.deploy("0Af000000000052AAA", second, "ApexClass:InvoiceService"), second);
+        marker(ciMarker("0Af000000000052AAA", second.plus(Duration.ofMinutes(40)), "v3.2.0", "e4f5a6b"));
+        final Signal afterSecond = signalAt(second.plus(Duration.ofMinutes(45)));
+        assertThat(afterSecond.getReleaseId()).isEqualTo("0Af000000000052AAA");
+        assertThat(afterSecond.getReleaseLabel()).isEqualTo("v3.2.0");
+        assertThat(afterSecond.getReleaseCompletedTime()).isEqualTo(second);
+        // A CI marker for other components, far from any deploy, is its own release.
+        final Instant third = DEPLOY.plus(Duration.ofHours(3));
+        marker(ciMarker("ci-3", third, "v3.3.0", "0c0c0c0", "Flow:Other"));
+        assertThat(signalAt(third.plus(Duration.ofMinutes(1))).getReleaseId()).isEqualTo("ci-3");
+    }
+
+    @Test
+    void shouldAttributeLateRowsToTheReleaseLiveAtTheirEventTimeAfterANewerDeploy() {
+        baseline();
+        deploy("0Af000000000061AAA");
+        final Instant newer = DEPLOY.plus(Duration.ofHours(2));
+        markers.pipeInput(Fixtures.ORG, Fixtures.deploy("0Af000000000062AAA", newer), newer);
+        pipe(Fixtures.info(newer.plus(Duration.ofHours(1))));
+        enriched.readValuesToList();
+        // An EventLogFile row from an hour after the first deploy arrives hours late, after the newer deploy.
+        final Signal late = signalAt(DEPLOY.plus(Duration.ofHours(1)));
+        assertThat(late.getEventTime()).isEqualTo(DEPLOY.plus(Duration.ofHours(1)));
+        assertThat(late.getReleaseId()).isEqualTo("0Af000000000061AAA");
+        assertThat(signalAt(newer.plus(Duration.ofMinutes(90))).getReleaseId()).isEqualTo("0Af000000000062AAA");
+    }
+
     @Test
     void shouldAttributeSignalsToReleaseLiveAtEventTime() {
         baseline();

@@ -31,6 +31,8 @@ public final class OrgSnapshot {
 
     /** DeploymentMarker records in Avro's JSON encoding. */
     public List<String> markers = new ArrayList<>();
+    /** Deploys that did not become releases (failed, canceled, check-only), Avro JSON. */
+    public List<String> attempts = new ArrayList<>();
     public List<AlertRecord> alerts = new ArrayList<>();
     /** Window start (epoch ms) to bucket. */
     public Map<Long, SignalBucket> buckets = new TreeMap<>();
@@ -39,6 +41,7 @@ public final class OrgSnapshot {
                              final Instant to) {
         final OrgSnapshot s = new OrgSnapshot();
         queries.releases(org, from, to).forEach(m -> s.markers.add(toJson(m)));
+        queries.attempts(org, from, to).forEach(m -> s.attempts.add(toJson(m)));
         localAlerts.stream().filter(a -> org.equals(a.orgId)).forEach(s.alerts::add);
         queries.buckets(org, from, to).forEach(b -> s.buckets.put(b.start().toEpochMilli(), b.value()));
         return s;
@@ -54,6 +57,14 @@ public final class OrgSnapshot {
             byDeploy.putIfAbsent(fromJson(m).getDeployId(), m);
         }
         markers = new ArrayList<>(byDeploy.values());
+        final Map<String, String> attemptsById = new LinkedHashMap<>();
+        for (final String m : attempts) {
+            attemptsById.put(fromJson(m).getDeployId(), m);
+        }
+        for (final String m : other.attempts) {
+            attemptsById.putIfAbsent(fromJson(m).getDeployId(), m);
+        }
+        attempts = new ArrayList<>(attemptsById.values());
         final Map<String, AlertRecord> byKey = new LinkedHashMap<>();
         for (final AlertRecord a : alerts) {
             byKey.put(a.dedupKey, a);
@@ -71,6 +82,11 @@ public final class OrgSnapshot {
         final List<ReleaseHealthQueries.Bucket> list = buckets.entrySet().stream()
             .map(e -> new ReleaseHealthQueries.Bucket(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
         return new ReleaseHealth(org, decoded, alerts, list);
+    }
+
+    /** The attempts, oldest first. */
+    List<DeploymentMarker> attempts() {
+        return attempts.stream().map(OrgSnapshot::fromJson).sorted(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime)).toList();
     }
 
     static String toJson(final DeploymentMarker marker) {

@@ -164,7 +164,8 @@ public final class ReleaseHealthPage {
 
     String org(final String org) throws IOException {
         final Gathered g = gather(List.of(org));
-        final ReleaseHealth h = g.snapshots().get(org).health(org);
+        final OrgSnapshot snapshot = g.snapshots().get(org);
+        final ReleaseHealth h = snapshot.health(org);
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("orgId", org);
         m.put("unreachableInstances", g.unreachable());
@@ -177,6 +178,8 @@ public final class ReleaseHealthPage {
             rm.put("completedTime", d.getCompletedTime().toString());
             rm.put("source", d.getSource().name());
             rm.put("createdBy", d.getCreatedBy());
+            rm.put("label", d.getLabel());
+            rm.put("commit", d.getCommit());
             rm.put("components", d.getComponents());
             rm.put("failed", r.failed());
             rm.put("alerts", r.alerts().stream().map(a -> a.dedupKey).toList());
@@ -185,6 +188,17 @@ public final class ReleaseHealthPage {
             releases.add(rm);
         }
         m.put("releases", releases);
+        m.put("attempts", snapshot.attempts().stream().map(d -> {
+            final Map<String, Object> am = new LinkedHashMap<>();
+            am.put("deployId", d.getDeployId());
+            am.put("completedTime", d.getCompletedTime().toString());
+            am.put("source", d.getSource().name());
+            am.put("status", d.getStatus());
+            am.put("checkOnly", d.getCheckOnly());
+            am.put("createdBy", d.getCreatedBy());
+            am.put("components", d.getComponents());
+            return am;
+        }).toList());
         m.put("alerts", h.alerts().stream().map(a -> {
             final Map<String, Object> am = new LinkedHashMap<>();
             am.put("dedupKey", a.dedupKey);

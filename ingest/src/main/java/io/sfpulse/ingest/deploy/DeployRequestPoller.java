@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Polls the Tooling API for DeployRequests completed since a cursor and turns the real deploys
- * (not check-only validations) into {@link DeploymentMarker}s with their component list.
+ * Polls the Tooling API for DeployRequests completed since a cursor and turns each into a
+ * {@link DeploymentMarker} with its outcome (status, check-only flag) and component list. Every
+ * outcome is kept: detection makes only succeeded, non-check-only deploys the live release, and
+ * shows failed, canceled and validation-only ones as attempts.
  */
 public final class DeployRequestPoller implements MarkerPoller {
 
@@ -35,14 +37,14 @@ public final class DeployRequestPoller implements MarkerPoller {
     public Result poll(final PollCursor cursor) throws IOException {
         final String soql = "SELECT Id, Status, CheckOnly, StartDate, CompletedDate, CreatedBy.Name, NumberComponentsDeployed, "
             + "NumberComponentErrors FROM DeployRequest WHERE CompletedDate >= " + cursor.after()
-            + " AND CheckOnly = false ORDER BY CompletedDate ASC";
+            + " ORDER BY CompletedDate ASC";
         final JsonNode answer = rest.get("/tooling/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
         final List<Found> found = new ArrayList<>();
         PollCursor next = cursor;
         for (final JsonNode record : answer.path("records")) {
             final String id = record.path("Id").asText();
             final Instant completed = SalesforceTimes.parse(record.path("CompletedDate").asText());
-            if (record.path("CheckOnly").asBoolean(false) || next.seen(completed, id)) {
+            if (next.seen(completed, id)) {
                 continue;
             }
             next = next.advance(completed, id);
@@ -73,7 +75,7 @@ public final class DeployRequestPoller implements MarkerPoller {
             .setCreatedBy(r.path("CreatedBy").path("Name").asText(null))
             .setComponents(components)
             .setComponentCount(components.size())
-            .setCheckOnly(false)
+            .setCheckOnly(r.path("CheckOnly").asBoolean(false))
             .build();
     }
 }

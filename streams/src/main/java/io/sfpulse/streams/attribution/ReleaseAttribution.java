@@ -19,6 +19,8 @@ public final class ReleaseAttribution {
             .setReleaseId(live.getDeployId())
             .setReleaseCompletedTime(live.getCompletedTime())
             .setReleaseComponents(live.getComponents())
+            .setReleaseLabel(live.getLabel())
+            .setReleaseCommit(live.getCommit())
             .setMinutesSinceDeploy((signal.getEventTime().toEpochMilli() - completed) / 60_000.0)
             .build();
     }

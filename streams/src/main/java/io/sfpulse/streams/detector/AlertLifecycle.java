@@ -61,6 +61,12 @@ public final class AlertLifecycle {
         if (!a.hasRelease()) {
             evidence.put("regressionStart", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
         }
+        if (a.releaseLabel() != null) {
+            evidence.put("releaseLabel", a.releaseLabel());
+        }
+        if (a.releaseCommit() != null) {
+            evidence.put("releaseCommit", a.releaseCommit());
+        }
         if (a.episode() > 1) {
             evidence.put("episode", String.valueOf(a.episode()));
             evidence.put("regressedAgainAfter", a.previousDedupKey());

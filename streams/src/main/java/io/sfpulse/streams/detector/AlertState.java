@@ -21,6 +21,8 @@ public final class AlertState {
     private String releaseId;
     private long releaseCompletedMs;
     private List<String> components = new ArrayList<>();
+    private String releaseLabel;
+    private String releaseCommit;
     private AlertStatus status;
     private int sequence;
     private long lastReportedCount;
@@ -41,6 +43,8 @@ public final class AlertState {
         a.releaseCompletedMs = s.getReleaseCompletedTime() == null ? s.getEventTime().toEpochMilli() : s.getReleaseCompletedTime().toEpochMilli();
         a.episodeStartMs = a.releaseCompletedMs;
         a.components = new ArrayList<>(s.getReleaseComponents());
+        a.releaseLabel = s.getReleaseLabel();
+        a.releaseCommit = s.getReleaseCommit();
         return a;
     }
 
@@ -106,6 +110,16 @@ public final class AlertState {
 
     public long releaseCompletedMs() {
         return releaseCompletedMs;
+    }
+
+    /** Version or label of the release (CI/CD), or null. */
+    public String releaseLabel() {
+        return releaseLabel;
+    }
+
+    /** Commit of the release (CI/CD), or null. */
+    public String releaseCommit() {
+        return releaseCommit;
     }
 
     public List<String> components() {

@@ -2,6 +2,8 @@ package io.sfpulse.streams.health;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.streams.DetectionTopology;
+import io.sfpulse.streams.attribution.ReleaseModel;
+import io.sfpulse.streams.attribution.ReleaseRecorder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +87,31 @@ public final class ReleaseHealthQueries {
             }
         }
         return out.entrySet().stream().map(e -> new Bucket(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
+    }
+
+    /**
+     * Deploys of the org that completed in [from, to] without becoming a release (failed, canceled,
+     * check-only), oldest first, from the markers-by-id store.
+     */
+    public List<DeploymentMarker> attempts(final String org, final Instant from, final Instant to) {
+        final StateQueryResult<KeyValueIterator<String, DeploymentMarker>> result = streams.query(StateQueryRequest
+            .inStore(DetectionTopology.MARKERS_BY_ID_STORE)
+            .withQuery(RangeQuery.<String, DeploymentMarker>withRange(ReleaseRecorder.byIdKey(org, ""), ReleaseRecorder.byIdKey(org, "\uffff"))));
+        final List<DeploymentMarker> out = new ArrayList<>();
+        for (final QueryResult<KeyValueIterator<String, DeploymentMarker>> r : result.getPartitionResults().values()) {
+            if (r.isSuccess()) {
+                try (KeyValueIterator<String, DeploymentMarker> it = r.getResult()) {
+                    it.forEachRemaining(kv -> {
+                        final Instant at = kv.value.getCompletedTime();
+                        if (!ReleaseModel.isRelease(kv.value) && !at.isBefore(from) && !at.isAfter(to)) {
+                            out.add(kv.value);
+                        }
+                    });
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime));
+        return out;
     }
 
     /** Releases of the org that went live in [from, to], oldest first (every version the marker store holds). */
