@@ -85,7 +85,7 @@ final class BacktestCommand {
         props.put(io.sfpulse.streams.DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("from-kafka"));
         final io.sfpulse.streams.DetectionConfig config = new io.sfpulse.streams.DetectionConfig(props);
         final KafkaHistory.Snapshot history = KafkaHistory.read(o.get("from-kafka"), config.serdeConfig(),
-            io.sfpulse.streams.DetectionTopology.inputTopics(config), o.containsKey("from") ? time(o.get("from")) : Instant.EPOCH,
+            io.sfpulse.streams.DetectionTopology.eventTopics(config), o.containsKey("from") ? time(o.get("from")) : Instant.EPOCH,
             o.containsKey("to") ? time(o.get("to")) : Instant.parse("9999-12-31T00:00:00Z"));
         final List<Alert> alerts;
         try (TopologyReplay replay = new TopologyReplay(settings)) {

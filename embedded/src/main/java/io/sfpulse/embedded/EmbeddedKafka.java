@@ -95,6 +95,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Size-bounded, not time-bounded: backtests, demos and tests carry historical event times, and
         // time retention would delete such records (even in the active segment) minutes after they land.
         props.put("log.retention.ms", "-1");
+        // Records carry the org's event time; an emulated org's clock runs ahead of wall time after a compressed scenario
+        // (Kafka 4 rejects timestamps more than an hour ahead by default).
+        props.put("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
         props.put("log.retention.bytes", String.valueOf(1024L * 1024 * 1024));
         final KafkaConfig config = KafkaConfig.fromProps(props, false);
         formatIfNeeded();

@@ -41,7 +41,10 @@ public final class SalesforceEmulator implements AutoCloseable {
         this.org = new EmulatedOrg(b.orgId, b.clientId, b.clientSecret, b.username, b.password, b.clock, b.retention);
         this.tokens = new TokenStore(b.orgId, b.clock, b.tokenTtl);
         this.server = new Server();
-        this.connector = new ServerConnector(server);
+        // The Date header tells the org's clock (scenarios run it at an offset or compressed): sent by OrgDateFilter, not Jetty.
+        final org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+        http.setSendDateHeader(false);
+        this.connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(b.port);
         server.addConnector(connector);
@@ -59,6 +62,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         cometd.setInitParameter("maxMessageSize", String.valueOf(32 * 1024)); // Salesforce: 413 above 32,768 bytes
         context.addServlet(cometd, "/cometd/*");
         context.addFilter(new FilterHolder(new ApiVersionFilter()), "/cometd/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new OrgDateFilter(b.clock)), "/*", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(context);
     }
 

@@ -69,6 +69,9 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         "PermissionSetGroup(Create|Delete|Component\\w+)|SetupEntityAccessAudit_\\w+",
         "profile(Fls|Olp|Perm|Entity|Tabset|RecordType|PageLayout)\\w*",
         "(insert|update|delete)SharingRule|owdUpdateFinished|owdExternalUpdateStartedForEntity");
+    public static final String PROGRESS_INTERVAL_MS_CONFIG = "salesforce.progress.interval.ms";
+    private static final String PROGRESS_INTERVAL_MS_DOC = "Least wall time between two progress records of one source (written to "
+        + "sfpulse.ingest.progress.v1 on /meta/connect returns and REST polls, so detection time moves when the org is quiet); 0 disables them.";
     public static final String ELF_EVENT_TYPES_CONFIG = "salesforce.elf.event.types";
     private static final String ELF_EVENT_TYPES_DOC = "EventLogFile event types to ingest.";
     public static final String ELF_INTERVAL_CONFIG = "salesforce.elf.interval";
@@ -130,6 +133,8 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         .define(ELF_INTERVAL_CONFIG, Type.STRING, "Hourly", ConfigDef.ValidString.in("Hourly", "Daily"), Importance.LOW, ELF_INTERVAL_DOC)
         .define(ELF_POLL_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, ELF_POLL_INTERVAL_MS_DOC)
         .define(ELF_MAX_FILES_CONFIG, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW, ELF_MAX_FILES_DOC)
+        .group("Progress")
+        .define(PROGRESS_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, ConfigDef.Range.atLeast(0), Importance.LOW, PROGRESS_INTERVAL_MS_DOC)
         .group("Task assignment (set by the connector)")
         .define(TASK_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.LOW, "Channels of this task (set by the connector).")
         .define(TASK_DEPLOY_POLLER_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Whether this task runs the REST pollers: DeployRequest, SetupAuditTrail, EventLogFile (set by the connector).")
@@ -166,6 +171,11 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     /** The configured org id in its 18-character form (a 15-character id gets its suffix), or blank. */
     public String orgId() {
         return SalesforceIds.normalizeIfId(getString(ORG_ID_CONFIG).trim());
+    }
+
+    /** Least wall time between progress records of one source; zero: no progress records. */
+    public java.time.Duration progressInterval() {
+        return java.time.Duration.ofMillis(getLong(PROGRESS_INTERVAL_MS_CONFIG));
     }
 
     public String loginUrl() {

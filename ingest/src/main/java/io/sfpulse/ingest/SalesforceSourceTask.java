@@ -9,6 +9,9 @@ import io.sfpulse.ingest.deploy.MarkerPoller;
 import io.sfpulse.ingest.deploy.SetupAuditTrailPoller;
 import io.sfpulse.ingest.elf.EventLogFilePoller;
 import io.sfpulse.ingest.poll.PollCursor;
+import io.sfpulse.ingest.progress.ProgressReporter;
+import io.sfpulse.ingest.progress.ServerDates;
+import io.sfpulse.schemas.progress.ProgressTransport;
 import io.sfpulse.ingest.deploy.SalesforceRestClient;
 import io.sfpulse.ingest.mapping.MappingException;
 import io.sfpulse.ingest.mapping.SalesforceEventMapper;
@@ -16,6 +19,7 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.DeadLetter;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.topic.TopicNames;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +69,10 @@ public final class SalesforceSourceTask extends SourceTask {
     private final AtomicLong lastAckedTimestamp = new AtomicLong(-1);
     private StreamingSession session;
     private String orgId;
+    /** Null when progress records are off. */
+    private ProgressReporter progress;
+    private List<String> taskChannels = List.of();
+    private SalesforceRestClient rest;
 
     @Override
     public String version() {
@@ -82,7 +90,9 @@ public final class SalesforceSourceTask extends SourceTask {
         } catch (AuthenticationException e) {
             throw new ConnectException("Cannot log in to Salesforce: " + e.getMessage(), e);
         }
+        progress = config.progressInterval().isZero() ? null : new ProgressReporter(orgId, config.progressInterval(), Clock.systemUTC());
         final List<String> channels = config.taskChannels();
+        taskChannels = channels;
         final long initial = config.initialReplay() == SalesforceSourceConfig.InitialReplay.EARLIEST ? -2 : -1;
         for (final String channel : channels) {
             final Map<String, Object> offset = context.offsetStorageReader().offset(channelPartition(channel));
@@ -135,7 +145,7 @@ public final class SalesforceSourceTask extends SourceTask {
 
     private void startPolling(final SalesforceSourceConfig config, final OAuthClient oauth) {
         pollers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "sfpulse-poll-" + orgId));
-        final SalesforceRestClient rest = new SalesforceRestClient(oauth, config.apiVersion());
+        rest = new SalesforceRestClient(oauth, config.apiVersion());
         if (!config.deployPollInterval().isZero()) {
             scheduleMarkers(new DeployRequestPoller(rest, orgId), config.deployPollInterval().toMillis());
         }
@@ -163,6 +173,7 @@ public final class SalesforceSourceTask extends SourceTask {
                         Schema.STRING_SCHEMA, orgId, null, marker, marker.getCompletedTime().toEpochMilli()));
                 }
                 cursor.set(result.next());
+                reportProgress(poller.source(), ProgressTransport.REST, rest.lastServerDate());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
@@ -186,6 +197,9 @@ public final class SalesforceSourceTask extends SourceTask {
                 }
                 cursor.set(result.next());
                 resume.set(null);
+                for (final Map.Entry<String, Instant> covered : result.coveredThrough().entrySet()) {
+                    reportProgress("elf/" + covered.getKey(), ProgressTransport.EVENT_LOG_FILE, covered.getValue());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
@@ -235,6 +249,22 @@ public final class SalesforceSourceTask extends SourceTask {
         LOG.atInfo().addKeyValue("org", orgId).log("Task stopped ({} malformed events dead-lettered)", malformed.get());
     }
 
+    /**
+     * Queues a progress record for {@code source} (behind every record the source produced before:
+     * one FIFO queue) when it is due; {@code deliveredThrough} null = nothing known.
+     */
+    private void reportProgress(final String source, final ProgressTransport transport, final Instant deliveredThrough)
+        throws InterruptedException {
+        if (progress == null || deliveredThrough == null) {
+            return;
+        }
+        final Instant through = transport == ProgressTransport.REST ? ServerDates.deliveredThrough(deliveredThrough) : deliveredThrough;
+        final SourceRecord record = progress.record(source, transport, through);
+        if (record != null) {
+            queue.put(record);
+        }
+    }
+
     private Map<String, Object> channelPartition(final String channel) {
         return Map.of(ORG_KEY, orgId, CHANNEL_KEY, channel);
     }
@@ -270,6 +300,17 @@ public final class SalesforceSourceTask extends SourceTask {
             }
             try {
                 queue.put(record); // blocks when full: back-pressure onto the long poll
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void onDelivered(final Instant deliveredThrough) {
+            try {
+                for (final String channel : taskChannels) {
+                    reportProgress(channel, ProgressTransport.COMETD, deliveredThrough);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -63,6 +63,43 @@ class SalesforceSourceConnectorIT extends IngestITBase {
     }
 
     @Test
+    void shouldReportProgressOnTheOrgsClockWhileTheChannelIsQuiet() {
+        final String channel = "/event/Progress_Test__e";
+        h.emulator.org().defineChannel(channel);
+        // The org's clock is not the ingest's: progress must follow the org (its responses' Date header).
+        h.emulator.org().clock().shift(Duration.ofDays(3));
+        try {
+            final List<String> published = publish(channel, 3, "progress");
+            h.startConnect().putConnector("progress", h.connectorConfig(channel));
+            try (KafkaConsumer<String, SalesforceEvent> events = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel));
+                 KafkaConsumer<String, io.sfpulse.schemas.progress.SourceProgress> progress =
+                     h.consumer(io.sfpulse.schemas.progress.SourceProgress.class, TopicNames.SOURCE_PROGRESS)) {
+                final List<SalesforceEvent> seen = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    seen.addAll(h.drain(events));
+                    return seen.size() >= published.size();
+                });
+                final Instant lastEvent = seen.stream().map(SalesforceEvent::getEventTime).max(Instant::compareTo).orElseThrow();
+                // No further events: the held /meta/connect returns empty every 3 s and each return reports progress.
+                final List<io.sfpulse.schemas.progress.SourceProgress> reports = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    h.drain(progress).stream().filter(p -> channel.equals(p.getSource())).forEach(reports::add);
+                    return reports.stream().filter(p -> p.getDeliveredThrough().isAfter(lastEvent)).count() >= 2;
+                });
+                assertThat(reports).allSatisfy(p -> {
+                    assertThat(p.getOrgId()).isEqualTo(h.emulator.org().orgId());
+                    assertThat(p.getTransport()).isEqualTo(io.sfpulse.schemas.progress.ProgressTransport.COMETD);
+                    assertThat(p.getDeliveredThrough()).isBefore(h.emulator.org().clock().instant())
+                        .isAfter(Instant.now().plus(Duration.ofDays(2)));
+                });
+                assertThat(reports).extracting(io.sfpulse.schemas.progress.SourceProgress::getDeliveredThrough).isSorted().doesNotHaveDuplicates();
+            }
+        } finally {
+            h.emulator.org().clock().shift(Duration.ofDays(-3));
+        }
+    }
+
+    @Test
     void shouldLoseNoEventWhenTheWorkerRestartsMidStream() {
         final String channel = "/event/Restart_Test__e";
         h.emulator.org().defineChannel(channel);
@@ -102,7 +139,7 @@ class SalesforceSourceConnectorIT extends IngestITBase {
     }
 
     @Test
-    void shouldPublishCompletedDeploysAsMarkersWithComponents() {
+    void shouldPublishCompletedDeploysAsMarkersWithComponentsAndOutcome() {
         final Instant completed = Instant.now().minusSeconds(60);
         h.emulator.org().addDeployRequest(new DeployRequestRecord("0Af000000000001AAA", "Succeeded", false, completed.minusSeconds(30),
             completed, "Release Bot", List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow"), 0));
@@ -115,10 +152,12 @@ class SalesforceSourceConnectorIT extends IngestITBase {
             final List<DeploymentMarker> markers = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 markers.addAll(h.drain(consumer));
-                assertThat(markers).extracting(DeploymentMarker::getDeployId).contains("0Af000000000001AAA");
+                assertThat(markers).extracting(DeploymentMarker::getDeployId).contains("0Af000000000001AAA", "0Af000000000002AAA");
             });
-            assertThat(markers).extracting(DeploymentMarker::getDeployId).doesNotContain("0Af000000000002AAA");
-            final DeploymentMarker marker = markers.get(0);
+            // A validation (check-only) is kept as a marker with its flag; detection never makes it the live release.
+            assertThat(markers).filteredOn(m -> m.getDeployId().equals("0Af000000000002AAA")).allMatch(DeploymentMarker::getCheckOnly);
+            final DeploymentMarker marker = markers.stream().filter(m -> m.getDeployId().equals("0Af000000000001AAA")).findFirst().orElseThrow();
+            assertThat(marker.getCheckOnly()).isFalse();
             assertThat(marker.getComponents()).containsExactly("ApexClass:InvoiceService", "Flow:Invoice_Flow");
             assertThat(marker.getCompletedTime().toEpochMilli()).isEqualTo(completed.toEpochMilli());
             assertThat(marker.getCreatedBy()).isEqualTo("Release Bot");

@@ -11,7 +11,9 @@ import io.sfpulse.streams.attribution.ReleaseModel;
 import io.sfpulse.streams.attribution.ReleaseRecorder;
 import io.sfpulse.streams.dedupe.EventDeduplicator;
 import io.sfpulse.streams.detector.Detector;
+import io.sfpulse.streams.normalize.ProgressSignals;
 import io.sfpulse.streams.normalize.SignalNormalizer;
+import io.sfpulse.streams.time.SourceProgressTimestampExtractor;
 import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
 import io.sfpulse.streams.time.SalesforceEventTimestampExtractor;
 import io.sfpulse.streams.health.AlertRecord;
@@ -48,6 +50,8 @@ public final class DetectionTopology {
     public static final String MARKERS_BY_ID_STORE = "deploy-markers-by-id-store";
     /** Latest state, first trigger and resolution per alert (dedup key), for the release-health view. */
     public static final String ALERT_HISTORY_STORE = "alert-history-store";
+    /** Per org and source, the org time up to which the source has delivered everything. */
+    public static final String SOURCE_PROGRESS_STORE = "source-progress-store";
     /** Signals waiting out the join grace before release attribution. */
     public static final String ATTRIBUTION_BUFFER_STORE = "attribute-release-buffer";
 
@@ -58,9 +62,19 @@ public final class DetectionTopology {
     private DetectionTopology() {
     }
 
-    /** Ingest topics the topology reads (one per failure channel). */
-    public static List<String> inputTopics(final DetectionConfig config) {
+    /** Ingest event topics the topology reads (one per configured channel). */
+    public static List<String> eventTopics(final DetectionConfig config) {
         return config.inputChannels().stream().map(TopicNames::forChannel).toList();
+    }
+
+    /**
+     * Every per-org ingest topic the topology reads besides the markers: the event topics and the
+     * progress topic. All must be co-partitioned with the markers topic (same partition count, keyed by org id).
+     */
+    public static List<String> inputTopics(final DetectionConfig config) {
+        final List<String> all = new java.util.ArrayList<>(eventTopics(config));
+        all.add(TopicNames.SOURCE_PROGRESS);
+        return all;
     }
 
     public static Topology build(final DetectionConfig config, final Topics topics) {
@@ -76,18 +90,25 @@ public final class DetectionTopology {
             .process(ReleaseRecorder.supplier(MARKERS_STORE, MARKERS_BY_ID_STORE, config.markerHistory(),
                 new ReleaseModel(config.releaseMergeWindow()), markerSerde), Named.as(ReleaseRecorder.NAME));
 
-        KStream<String, SalesforceEvent> events = builder.stream(inputTopics(config),
+        KStream<String, SalesforceEvent> events = builder.stream(eventTopics(config),
             Consumed.with(Serdes.String(), eventSerde).withTimestampExtractor(new SalesforceEventTimestampExtractor())
                 .withName("salesforce-events-source"));
         if (!config.dedupeWindow().isZero()) {
             events = events.process(EventDeduplicator.supplier(config.dedupeWindow()), Named.as(EventDeduplicator.NAME));
         }
-        final KStream<String, Signal> signals = events.flatMapValues(new SignalNormalizer()::normalize, Named.as("normalize-signals"));
+        // Progress records ("this source delivered everything up to t") join the signals as far as release attribution:
+        // they move stream time (the grace buffer's and every detector's clock) when the org is quiet.
+        final KStream<String, Signal> progress = builder.stream(TopicNames.SOURCE_PROGRESS,
+                Consumed.with(Serdes.String(), topics.sourceProgress().valueSerde()).withTimestampExtractor(new SourceProgressTimestampExtractor())
+                    .withName("source-progress-source"))
+            .mapValues(ProgressSignals::toSignal, Named.as("progress-signals"));
+        final KStream<String, Signal> signals = events.flatMapValues(new SignalNormalizer()::normalize, Named.as("normalize-signals"))
+            .merge(progress, Named.as("merge-progress"));
 
         // The markers table is read by the attribution processor (versioned lookups at event time): the
         // ingest topics and the markers topic are co-partitioned by org id.
         final KStream<String, Signal> enriched = signals.process(
-            ReleaseAttributionProcessor.supplier(MARKERS_STORE, ATTRIBUTION_BUFFER_STORE, config.joinGrace(), signalSerde),
+            ReleaseAttributionProcessor.supplier(MARKERS_STORE, ATTRIBUTION_BUFFER_STORE, SOURCE_PROGRESS_STORE, config.joinGrace(), signalSerde),
             Named.as("attribute-release"), MARKERS_STORE);
 
         enriched.to(TopicNames.SIGNALS_ENRICHED, Produced.with(Serdes.String(), signalSerde).withName("signals-enriched-sink"));
@@ -104,7 +125,8 @@ public final class DetectionTopology {
         // topic (keyed by dedup key). Reading the output topics back needs no repartition topic.
         builder.stream(TopicNames.SIGNALS_ENRICHED, Consumed.with(Serdes.String(), signalSerde).withName("signal-buckets-source"))
             .groupByKey(Grouped.with("signal-buckets", Serdes.String(), signalSerde))
-            .windowedBy(TimeWindows.ofSizeAndGrace(BUCKET, Duration.ofHours(1)))
+            // EventLogFile rows arrive hours late (hourly files, published after their hour): a day of grace keeps them in the chart.
+            .windowedBy(TimeWindows.ofSizeAndGrace(BUCKET, Duration.ofHours(26)))
             .aggregate(SignalBucket::new, (org, signal, bucket) -> bucket.add(signal), Named.as("signal-buckets-aggregate"),
                 Materialized.<String, SignalBucket, WindowStore<Bytes, byte[]>>as(SIGNAL_BUCKETS_STORE)
                     .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(SignalBucket.class)).withRetention(Duration.ofDays(7)));

@@ -41,6 +41,7 @@ class DetectionTopologyTest {
     private TestInputTopic<String, SalesforceEvent> cdc;
     private TestOutputTopic<String, Alert> alerts;
     private TestOutputTopic<String, Signal> enriched;
+    private TestInputTopic<String, io.sfpulse.schemas.progress.SourceProgress> progress;
     private Topology topology;
     @org.junit.jupiter.api.io.TempDir
     Path stateDir;
@@ -68,6 +69,7 @@ class DetectionTopologyTest {
             topics.channel(Fixtures.API_CHANNEL).valueSerde().serializer());
         cdc = driver.createInputTopic(TopicNames.forChannel(Fixtures.CDC_CHANNEL), new StringSerializer(),
             topics.channel(Fixtures.CDC_CHANNEL).valueSerde().serializer());
+        progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
         markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
         alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
         enriched = driver.createOutputTopic(TopicNames.SIGNALS_ENRICHED, new StringDeserializer(),
@@ -277,6 +279,36 @@ class DetectionTopologyTest {
         assertThat(late.getEventTime()).isEqualTo(DEPLOY.plus(Duration.ofHours(1)));
         assertThat(late.getReleaseId()).isEqualTo("0Af000000000061AAA");
         assertThat(signalAt(newer.plus(Duration.ofMinutes(90))).getReleaseId()).isEqualTo("0Af000000000062AAA");
+    }
+
+    private void progressAt(final Instant through) {
+        progress.pipeInput(Fixtures.ORG, io.sfpulse.schemas.progress.SourceProgress.newBuilder().setOrgId(Fixtures.ORG)
+            .setSource(Fixtures.LOG_CHANNEL).setTransport(io.sfpulse.schemas.progress.ProgressTransport.COMETD)
+            .setDeliveredThrough(through).setEmittedTime(through).build(), through);
+    }
+
+    @Test
+    void shouldReleaseHeldSignalsAndResolveOnProgressAloneWhenTheOrgGoesQuiet() {
+        driver.close();
+        startDriver(Duration.ofMinutes(1));
+        baseline();
+        deploy("0Af000000000071AAA");
+        for (int i = 0; i < 20; i++) {
+            pipe(Fixtures.error(DEPLOY.plus(Duration.ofSeconds(30L * i + 60))));
+        }
+        // The org goes silent: no event at all, only the ingest saying the channel delivered everything up to t.
+        for (int m = 12; m <= 40; m++) {
+            progressAt(DEPLOY.plus(Duration.ofMinutes(m)));
+        }
+        final List<Alert> out = alerts.readValuesToList();
+        assertThat(out).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
+        final List<Signal> signals = enriched.readValuesToList();
+        // Every held error came out of the grace buffer; no progress record became an enriched signal.
+        assertThat(signals.stream().filter(sig -> sig.getKind() == io.sfpulse.schemas.signal.SignalKind.FAILURE
+            && "0Af000000000071AAA".equals(sig.getReleaseId()))).hasSize(20);
+        assertThat(signals).noneMatch(sig -> sig.getChannel().startsWith("progress:"));
+        final org.apache.kafka.streams.state.KeyValueStore<String, Long> sources = driver.getKeyValueStore(DetectionTopology.SOURCE_PROGRESS_STORE);
+        assertThat(sources.get(Fixtures.ORG + "|" + Fixtures.LOG_CHANNEL)).isEqualTo(DEPLOY.plus(Duration.ofMinutes(40)).toEpochMilli());
     }
 
     @Test

@@ -33,6 +33,8 @@ public final class OrgSnapshot {
     public List<String> markers = new ArrayList<>();
     /** Deploys that did not become releases (failed, canceled, check-only), Avro JSON. */
     public List<String> attempts = new ArrayList<>();
+    /** Per source, the org time (epoch ms) up to which it has delivered everything. */
+    public Map<String, Long> progress = new TreeMap<>();
     public List<AlertRecord> alerts = new ArrayList<>();
     /** Window start (epoch ms) to bucket. */
     public Map<Long, SignalBucket> buckets = new TreeMap<>();
@@ -42,6 +44,7 @@ public final class OrgSnapshot {
         final OrgSnapshot s = new OrgSnapshot();
         queries.releases(org, from, to).forEach(m -> s.markers.add(toJson(m)));
         queries.attempts(org, from, to).forEach(m -> s.attempts.add(toJson(m)));
+        queries.progress(org).forEach((source, through) -> s.progress.put(source, through.toEpochMilli()));
         localAlerts.stream().filter(a -> org.equals(a.orgId)).forEach(s.alerts::add);
         queries.buckets(org, from, to).forEach(b -> s.buckets.put(b.start().toEpochMilli(), b.value()));
         return s;
@@ -65,6 +68,7 @@ public final class OrgSnapshot {
             attemptsById.putIfAbsent(fromJson(m).getDeployId(), m);
         }
         attempts = new ArrayList<>(attemptsById.values());
+        other.progress.forEach((source, through) -> progress.merge(source, through, Math::max));
         final Map<String, AlertRecord> byKey = new LinkedHashMap<>();
         for (final AlertRecord a : alerts) {
             byKey.put(a.dedupKey, a);

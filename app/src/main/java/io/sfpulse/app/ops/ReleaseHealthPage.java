@@ -188,6 +188,8 @@ public final class ReleaseHealthPage {
             releases.add(rm);
         }
         m.put("releases", releases);
+        m.put("sources", snapshot.progress.entrySet().stream().map(e -> Map.of("source", e.getKey(),
+            "deliveredThrough", Instant.ofEpochMilli(e.getValue()).toString())).toList());
         m.put("attempts", snapshot.attempts().stream().map(d -> {
             final Map<String, Object> am = new LinkedHashMap<>();
             am.put("deployId", d.getDeployId());

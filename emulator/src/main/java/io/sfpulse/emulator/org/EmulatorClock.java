@@ -12,18 +12,40 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EmulatorClock extends Clock {
 
+    /** Virtual time running at a rate from an anchor (after a compressed scenario). */
+    private record Running(Instant from, long fromNanos, double rate) {
+        Instant now() {
+            return from.plusMillis((long) ((System.nanoTime() - fromNanos) / 1e6 * rate));
+        }
+    }
+
     private final AtomicLong offsetMillis = new AtomicLong();
     private volatile Instant pinned;
+    private volatile Running running;
 
     @Override
     public Instant instant() {
         final Instant p = pinned;
-        return p != null ? p : Instant.now().plusMillis(offsetMillis.get());
+        if (p != null) {
+            return p;
+        }
+        final Running r = running;
+        return r != null ? r.now() : Instant.now().plusMillis(offsetMillis.get());
     }
 
-    /** Pins the clock to a virtual instant (scenario runner); {@code null} releases it. */
+    /** Pins the clock to a virtual instant (scenario runner); {@code null} releases it (back to real time). */
     public void pin(final Instant instant) {
+        this.running = null;
         this.pinned = instant;
+    }
+
+    /**
+     * Lets the clock run on from {@code from} at {@code rate} virtual milliseconds per wall
+     * millisecond, as an org's clock keeps running after a scenario played in compressed time.
+     */
+    public void runFrom(final Instant from, final double rate) {
+        this.running = new Running(from, System.nanoTime(), rate);
+        this.pinned = null;
     }
 
     public void shift(final Duration by) {

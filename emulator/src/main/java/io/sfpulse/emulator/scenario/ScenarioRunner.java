@@ -15,10 +15,20 @@ public final class ScenarioRunner {
 
     private final Duration wallPerVirtualMinute;
     private final Consumer<String> progress;
+    private boolean clockKeepsRunning;
 
     public ScenarioRunner(final Duration wallPerVirtualMinute, final Consumer<String> progress) {
         this.wallPerVirtualMinute = wallPerVirtualMinute;
         this.progress = progress;
+    }
+
+    /**
+     * After the last step the org's clock keeps running at the scenario's compressed pace (from the
+     * last step's instant) instead of returning to real time: a quiet org whose time moves on.
+     */
+    public ScenarioRunner clockKeepsRunning() {
+        this.clockKeepsRunning = true;
+        return this;
     }
 
     /** Plays the scenario; returns its virtual start instant. */
@@ -26,6 +36,7 @@ public final class ScenarioRunner {
         final Instant start = Instant.now().minus(scenario.duration()).minusSeconds(60);
         progress.accept("scenario '" + scenario.name() + "': " + scenario.description());
         Duration previous = Duration.ZERO;
+        Instant last = start;
         try {
             for (final Scenario.Step step : scenario.steps()) {
                 final long wallMillis = (step.offset().minus(previous).toMillis() * wallPerVirtualMinute.toMillis()) / 60_000;
@@ -34,6 +45,7 @@ public final class ScenarioRunner {
                 }
                 previous = step.offset();
                 final Instant virtual = start.plus(step.offset());
+                last = virtual;
                 org.clock().pin(virtual);
                 step.action().accept(org, virtual);
                 if (step.label() != null) {
@@ -44,7 +56,11 @@ public final class ScenarioRunner {
                 }
             }
         } finally {
-            org.clock().pin(null);
+            if (clockKeepsRunning) {
+                org.clock().runFrom(last, 60_000.0 / Math.max(1, wallPerVirtualMinute.toMillis()));
+            } else {
+                org.clock().pin(null);
+            }
         }
         return start;
     }

@@ -8,7 +8,9 @@ import io.sfpulse.ingest.auth.OAuthClient;
 import io.sfpulse.ingest.error.Backoff;
 import io.sfpulse.ingest.error.StreamingAction;
 import io.sfpulse.ingest.error.StreamingErrorClassifier;
+import io.sfpulse.ingest.progress.ServerDates;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,13 @@ public final class StreamingSession implements AutoCloseable {
 
         /** The session gave up; the task must fail with this reason. */
         void onFatal(String reason, Throwable cause);
+
+        /**
+         * A /meta/connect returned successfully: every event the org published up to
+         * {@code deliveredThrough} (its clock, from the reply's Date header) has been handed to {@link #onEvent}.
+         */
+        default void onDelivered(Instant deliveredThrough) {
+        }
     }
 
     private final SalesforceSourceConfig config;
@@ -59,6 +68,8 @@ public final class StreamingSession implements AutoCloseable {
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong dailyLimitHits = new AtomicLong();
     private final ClientSessionChannel.MessageListener eventListener = this::onEvent;
+    /** The org's clock from the Date header of the latest response (see {@link ServerDates}). */
+    private volatile Instant lastServerDate;
     private volatile BayeuxClient client;
     private volatile AccessToken token;
     private volatile boolean closed;
@@ -116,6 +127,12 @@ public final class StreamingSession implements AutoCloseable {
             protected void customize(final Request request) {
                 super.customize(request);
                 request.headers(h -> h.put("Authorization", "Bearer " + token.value()));
+                request.onResponseHeaders(response -> {
+                    final Instant date = ServerDates.parse(response.getHeaders().get("Date"));
+                    if (date != null) {
+                        lastServerDate = date;
+                    }
+                });
             }
         };
         final String url = accessToken.instanceUrl() + "/cometd/" + config.apiVersion();
@@ -154,6 +171,10 @@ public final class StreamingSession implements AutoCloseable {
         }
         if (message.isSuccessful()) {
             backoff.reset();
+            final Instant date = lastServerDate;
+            if (date != null) {
+                listener.onDelivered(ServerDates.deliveredThrough(date));
+            }
         } else {
             handleFailure(c, "connect", message);
         }

@@ -9,7 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.sfpulse.ingest.progress.ServerDates;
 import java.time.Duration;
+import java.time.Instant;
 
 /** Authenticated GETs against the org's REST API; logs in again once on 401. Thread-safe. */
 public final class SalesforceRestClient {
@@ -18,6 +20,8 @@ public final class SalesforceRestClient {
     private final OAuthClient oauth;
     private final String apiVersion;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    /** Per polling thread: the org's clock (Date header) of the last successful answer this thread received. */
+    private final ThreadLocal<Instant> lastServerDate = new ThreadLocal<>();
 
     public SalesforceRestClient(final OAuthClient oauth, final String apiVersion) {
         this.oauth = oauth;
@@ -37,12 +41,23 @@ public final class SalesforceRestClient {
             token = oauth.refresh(token);
             response = send(token, pathAndQuery);
         }
+        if (response.statusCode() / 100 == 2) {
+            response.headers().firstValue("Date").map(ServerDates::parse).ifPresent(lastServerDate::set);
+        }
         if (response.statusCode() / 100 != 2) {
             final String body = response.body();
             throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode() + ": "
                 + (body.length() > 512 ? body.substring(0, 512) + "..." : body));
         }
         return response.body();
+    }
+
+    /**
+     * The org's time (Date header) of the last successful answer received on this thread, or null:
+     * a poller that asked for everything since its cursor has everything up to about then.
+     */
+    public Instant lastServerDate() {
+        return lastServerDate.get();
     }
 
     private HttpResponse<String> send(final AccessToken token, final String pathAndQuery) throws IOException {

@@ -39,8 +39,12 @@ public final class EventLogFilePoller {
     public record Row(SalesforceEvent event, Map<String, Object> offset) {
     }
 
-    /** Rows found, the cursor after them, and whether polling was skipped to protect the API budget. */
-    public record Result(List<Row> rows, PollCursor next, boolean skippedForBudget) {
+    /**
+     * Rows found, the cursor after them, whether polling was skipped to protect the API budget, and
+     * per event type the end of the latest log interval whose file was read completely (the
+     * type's progress: EventLogFile delivers hours late, by whole intervals).
+     */
+    public record Result(List<Row> rows, PollCursor next, boolean skippedForBudget, Map<String, Instant> coveredThrough) {
     }
 
     /** Resume point inside a file: rows up to and including {@code row} of {@code fileId} are in Kafka. */
@@ -77,7 +81,7 @@ public final class EventLogFilePoller {
         if (max > 0 && remaining * 100 < max * (long) reservePercent) {
             LOG.atWarn().addKeyValue("org", orgId).log("{} of {} daily API requests left (reserve {}%): EventLogFile polling skipped", remaining, max,
                 reservePercent);
-            return new Result(List.of(), cursor, true);
+            return new Result(List.of(), cursor, true, Map.of());
         }
         final String types = eventTypes.stream().map(t -> "'" + t + "'").collect(Collectors.joining(","));
         final String soql = "SELECT Id, EventType, Interval, LogDate, Sequence, CreatedDate, LogFileLength FROM EventLogFile WHERE "
@@ -85,6 +89,7 @@ public final class EventLogFilePoller {
             + " ORDER BY CreatedDate ASC, Id ASC";
         final JsonNode answer = rest.get("/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
         final List<Row> rows = new ArrayList<>();
+        final Map<String, Instant> covered = new java.util.HashMap<>();
         PollCursor next = cursor;
         int files = 0;
         for (final JsonNode file : answer.path("records")) {
@@ -100,8 +105,14 @@ public final class EventLogFilePoller {
             next = next.advance(created, id);
             final int skipUpTo = resume != null && resume.fileId().equals(id) ? resume.row() : -1;
             rows.addAll(rowsOf(file, id, before, next, skipUpTo));
+            final String logDate = file.path("LogDate").asText("");
+            if (!logDate.isEmpty() && !logDate.equals("null")) {
+                final Instant end = SalesforceTimes.parse(logDate).plus("Daily".equals(interval) ? java.time.Duration.ofDays(1)
+                    : java.time.Duration.ofHours(1));
+                covered.merge(file.path("EventType").asText(), end, (a, b) -> a.isAfter(b) ? a : b);
+            }
         }
-        return new Result(rows, next, false);
+        return new Result(rows, next, false, covered);
     }
 
     private List<Row> rowsOf(final JsonNode file, final String fileId, final PollCursor before, final PollCursor after, final int skipUpTo)

@@ -7,6 +7,8 @@ public final class TopicNames {
     public static final String INGEST_PREFIX = "sfpulse.ingest.";
     public static final String DEPLOYMENT_MARKERS = "sfpulse.ingest.deployment-markers.v1";
     public static final String INGEST_DLQ = "sfpulse.ingest.dlq.v1";
+    /** How far each source of each org has delivered ({@code SourceProgress}, keyed by org id, co-partitioned with the event topics). */
+    public static final String SOURCE_PROGRESS = "sfpulse.ingest.progress.v1";
     public static final String ALERTS = "sfpulse.streams.alerts.v1";
     public static final String SIGNALS_ENRICHED = "sfpulse.streams.signals-enriched.v1";
     public static final String STREAMS_DLQ = "sfpulse.streams.dlq.v1";

@@ -4,6 +4,7 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.DeliveryOutcome;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.progress.SourceProgress;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -17,12 +18,14 @@ public final class Topics {
     private final Topic<String, DeploymentMarker> deploymentMarkers;
     private final Topic<String, Alert> alerts;
     private final Topic<String, DeliveryOutcome> deliveries;
+    private final Topic<String, SourceProgress> sourceProgress;
 
     private Topics(final SfpulseSerdes serdes) {
         this.serdes = serdes;
         this.deploymentMarkers = new Topic<>(TopicNames.DEPLOYMENT_MARKERS, Serdes.String(), serdes.valueSerde(DeploymentMarker.class));
         this.alerts = new Topic<>(TopicNames.ALERTS, Serdes.String(), serdes.valueSerde(Alert.class));
         this.deliveries = new Topic<>(TopicNames.DELIVERIES, Serdes.String(), serdes.valueSerde(DeliveryOutcome.class));
+        this.sourceProgress = new Topic<>(TopicNames.SOURCE_PROGRESS, Serdes.String(), serdes.valueSerde(SourceProgress.class));
     }
 
     public static Topics create(final SfpulseSerdes serdes) {
@@ -41,6 +44,11 @@ public final class Topics {
     /** Deployment markers keyed by org id. */
     public Topic<String, DeploymentMarker> deploymentMarkers() {
         return deploymentMarkers;
+    }
+
+    /** Source progress records keyed by org id. */
+    public Topic<String, SourceProgress> sourceProgress() {
+        return sourceProgress;
     }
 
     /** Delivery outcomes keyed by {@code channel|idempotencyKey}. */

@@ -2,6 +2,7 @@ package io.sfpulse.streams.attribution;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.streams.normalize.ProgressSignals;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * key-value store ordered by timestamp, so a restore is an ordinary changelog replay. Buffer keys
  * are derived from the input record's topic, partition and offset, so records reprocessed after a
  * crash overwrite their own entry instead of being buffered twice.
+ *
+ * <p>Progress signals ({@link ProgressSignals}: a source of the org delivered everything up to t)
+ * move stream time like any record, so the buffer also empties when the org is quiet; each is
+ * recorded per org and source in the progress store (for the page) and goes no further.
  */
 public final class ReleaseAttributionProcessor extends ContextualProcessor<String, Signal, String, Signal> {
 
@@ -45,35 +50,49 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
 
     private final String markersStoreName;
     private final String bufferStoreName;
+    private final String progressStoreName;
     private final long graceMs;
     private VersionedKeyValueStore<String, DeploymentMarker> markers;
     private KeyValueStore<Bytes, Signal> buffer;
+    private KeyValueStore<String, Long> progress;
     /**
      * Every buffered signal is later than this (the last eviction deadline); {@code Long.MIN_VALUE}
      * = not known yet (after init or restore: the first eviction scans from the start).
      */
     private long evictedThrough = Long.MIN_VALUE;
 
-    public ReleaseAttributionProcessor(final String markersStoreName, final String bufferStoreName, final Duration grace) {
+    public ReleaseAttributionProcessor(final String markersStoreName, final String bufferStoreName, final String progressStoreName,
+                                       final Duration grace) {
         this.markersStoreName = markersStoreName;
         this.bufferStoreName = bufferStoreName;
+        this.progressStoreName = progressStoreName;
         this.graceMs = grace.toMillis();
     }
 
-    /** The processor plus its buffer store; the markers store belongs to the markers table and is connected by name. */
+    /**
+     * The processor plus its buffer store and its progress store ({@code org|source} -> delivered
+     * through, epoch ms); the markers store belongs to the release recorder and is connected by name.
+     */
     public static ProcessorSupplier<String, Signal, String, Signal> supplier(final String markersStoreName, final String bufferStoreName,
-                                                                              final Duration grace, final Serde<Signal> signalSerde) {
+                                                                              final String progressStoreName, final Duration grace,
+                                                                              final Serde<Signal> signalSerde) {
         return new ProcessorSupplier<>() {
             @Override
             public ReleaseAttributionProcessor get() {
-                return new ReleaseAttributionProcessor(markersStoreName, bufferStoreName, grace);
+                return new ReleaseAttributionProcessor(markersStoreName, bufferStoreName, progressStoreName, grace);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStoreName), Serdes.Bytes(), signalSerde));
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStoreName), Serdes.Bytes(), signalSerde),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStoreName), Serdes.String(), Serdes.Long()));
             }
         };
+    }
+
+    /** Key of a source's progress: {@code org|source}. */
+    public static String progressKey(final String org, final String source) {
+        return org + "|" + source;
     }
 
     @Override
@@ -81,6 +100,7 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
         super.init(context);
         markers = context.getStateStore(markersStoreName);
         buffer = context.getStateStore(bufferStoreName);
+        progress = context.getStateStore(progressStoreName);
     }
 
     @Override
@@ -90,6 +110,15 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
             return;
         }
         final long deadline = context().currentStreamTimeMs() - graceMs;
+        if (ProgressSignals.isProgress(record.value())) {
+            final String key = progressKey(record.key(), ProgressSignals.sourceOf(record.value()));
+            final Long before = progress.get(key);
+            if (before == null || before < record.timestamp()) {
+                progress.put(key, record.timestamp());
+            }
+            evictUpTo(deadline);
+            return;
+        }
         if (record.timestamp() <= deadline) {
             // Already past its grace (late, or grace zero): no marker can still arrive for it.
             emit(record.key(), record.value(), record.timestamp());

@@ -2,6 +2,7 @@ package io.sfpulse.streams.health;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.streams.DetectionTopology;
+import io.sfpulse.streams.attribution.ReleaseAttributionProcessor;
 import io.sfpulse.streams.attribution.ReleaseModel;
 import io.sfpulse.streams.attribution.ReleaseRecorder;
 import java.time.Instant;
@@ -87,6 +88,22 @@ public final class ReleaseHealthQueries {
             }
         }
         return out.entrySet().stream().map(e -> new Bucket(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
+    }
+
+    /** Per source of the org, the org time up to which it has delivered everything (progress records). */
+    public Map<String, Instant> progress(final String org) {
+        final String prefix = ReleaseAttributionProcessor.progressKey(org, "");
+        final StateQueryResult<KeyValueIterator<String, Long>> result = streams.query(StateQueryRequest
+            .inStore(DetectionTopology.SOURCE_PROGRESS_STORE).withQuery(RangeQuery.<String, Long>withRange(prefix, prefix + "\uffff")));
+        final Map<String, Instant> out = new TreeMap<>();
+        for (final QueryResult<KeyValueIterator<String, Long>> r : result.getPartitionResults().values()) {
+            if (r.isSuccess()) {
+                try (KeyValueIterator<String, Long> it = r.getResult()) {
+                    it.forEachRemaining(kv -> out.put(kv.key.substring(prefix.length()), Instant.ofEpochMilli(kv.value)));
+                }
+            }
+        }
+        return out;
     }
 
     /**
