@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code sfpulse run}: the services until SIGTERM/Ctrl-C. With the emulated org, it plays the demo scenario once for activity. */
+/**
+ * {@code sfpulse run}: the services until SIGTERM/Ctrl-C. With the emulated org, it plays the demo
+ * scenario once for activity; the org's clock then keeps running at the scenario's pace.
+ */
 final class RunCommand {
 
     private final PrintStream out;
@@ -29,7 +32,9 @@ final class RunCommand {
         out.println("[sfpulse] running; alerts on topic sfpulse.streams.alerts.v1 and in "
             + config.dataDir().resolve("alerts.jsonl") + " (Ctrl-C to stop)");
         if (pipeline.emulator() != null && config.emulatedOrg()) {
-            new ScenarioRunner(Duration.ofMillis(150), m -> out.println("[emulator] " + m))
+            // After the scenario the emulated org's clock keeps running at its compressed pace (as a real org's clock runs on):
+            // its progress records resolve what the scenario raised without any further event.
+            new ScenarioRunner(Duration.ofMillis(150), m -> out.println("[emulator] " + m)).clockKeepsRunning()
                 .run(pipeline.emulator().org(), Scenarios.deployErrorBurst(42));
         }
         stop.await();

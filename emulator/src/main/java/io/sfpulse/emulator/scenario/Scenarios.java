@@ -55,6 +55,38 @@ public final class Scenarios {
         return s;
     }
 
+    /**
+     * 2 h of normal traffic, the deploy, the NullPointerException burst for 10 minutes - and then the
+     * org goes silent: the scenario ends with the regression, no recovery traffic follows. Only time
+     * moving on (progress records) can resolve what it raised.
+     */
+    public static Scenario deployErrorBurstThenSilence(final long seed) {
+        final Random random = new Random(seed);
+        final Scenario s = new Scenario("deploy-error-burst-then-silence",
+            "2 h of normal traffic, deploy at T, NullPointerException burst T+2m..T+12m, then no event at all");
+        final int deployMinute = 120;
+        s.milestone(Duration.ZERO, "baseline: normal traffic (INFO logs, rare DmlException) for 2 h", Duration.ZERO, (org, at) -> { });
+        for (int m = 0; m < deployMinute; m++) {
+            final Duration offset = Duration.ofMinutes(m);
+            s.at(offset.plusSeconds(random.nextInt(30)), (org, at) -> info(org, at, "Invoice batch processed"));
+            s.at(offset.plusSeconds(30 + random.nextInt(30)), (org, at) -> info(org, at, "Account sync completed"));
+            if (random.nextInt(30) == 0) {
+                s.at(offset.plusSeconds(random.nextInt(60)), (org, at) -> error(org, at, "System.DmlException",
+                    "Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING", "Class.AccountService.save: line 88, column 1"));
+            }
+        }
+        s.milestone(Duration.ofMinutes(deployMinute), "deploy " + DEPLOY_ID + " completed: " + DEPLOY_COMPONENTS, Duration.ofSeconds(2),
+            (org, at) -> org.addDeployRequest(new DeployRequestRecord(DEPLOY_ID, "Succeeded", false, at.minusSeconds(240), at,
+                "release.bot@acme.example", DEPLOY_COMPONENTS, 0)));
+        for (int i = 0; i < 25; i++) {
+            s.at(Duration.ofMinutes(deployMinute + 2).plusSeconds(i * 24L + random.nextInt(10)), (org, at) -> error(org, at,
+                "System.NullPointerException", "Attempt to de-reference a null object",
+                "Class.InvoiceService.calculate: line 42, column 1\nClass.InvoiceTrigger: line 7, column 1"));
+        }
+        s.milestone(Duration.ofMinutes(deployMinute + 12), "the org goes silent: no further events", Duration.ZERO, (org, at) -> { });
+        return s;
+    }
+
     private static void info(final EmulatedOrg org, final Instant at, final String message) {
         org.publishPlatformEvent(LOG_CHANNEL, entry(at, "INFO", message, null, null, null), UUID.randomUUID().toString());
     }
