@@ -62,4 +62,15 @@ public final class Binomial {
         }
         return Math.max(0, 1 - sum);
     }
+
+    /** P(X <= k) for X ~ Binomial(n, p), summing the shorter tail. */
+    public static double lowerTail(final long n, final long k, final double p) {
+        if (k < 0) {
+            return 0;
+        }
+        if (k >= n) {
+            return 1;
+        }
+        return Math.max(0, Math.min(1, 1 - upperTail(n, k + 1, p)));
+    }
 }

@@ -8,8 +8,8 @@ package io.sfpulse.streams.stats;
  */
 public final class RateComparison {
 
-    /** Outcome of a comparison. */
-    public enum Verdict { INCREASE, NO_INCREASE, INCONCLUSIVE }
+    /** Outcome of a comparison: NO_INCREASE also stands for "no change" in the lower-tail and two-sided tests. */
+    public enum Verdict { INCREASE, DECREASE, NO_INCREASE, INCONCLUSIVE }
 
     /**
      * @param verdict        INCREASE when p below alpha, the count reaches the minimum and the ratio the minimum effect
@@ -49,6 +49,52 @@ public final class RateComparison {
         }
         final Verdict verdict = p < alpha && ratio >= minRatio ? Verdict.INCREASE : Verdict.NO_INCREASE;
         return new Result(verdict, p, ratio, currentRate, baselineRate, current, baseline);
+    }
+
+    /**
+     * Lower tail: has the rate dropped (a flow that stops firing, API calls that vanish)? p = P(X <=
+     * current | n, pi). Expected-count guard: with fewer than {@code minExpected} events expected in
+     * the current window at the baseline rate, a silence proves nothing and the answer is
+     * INCONCLUSIVE. DECREASE needs the rate ratio at most 1/minRatio.
+     */
+    public Result compareDecrease(final long current, final double currentHours, final long baseline, final double baselineHours,
+                                  final double minExpected) {
+        final double currentRate = currentHours > 0 ? current / currentHours : 0;
+        final double baselineRate = baselineHours > 0 ? baseline / baselineHours : 0;
+        final double ratio = baselineRate > 0 ? currentRate / baselineRate : 1;
+        final double expected = baselineRate * currentHours;
+        if (baselineHours < minBaselineHours || currentHours <= 0 || expected < minExpected) {
+            return new Result(Verdict.INCONCLUSIVE, 1.0, ratio, currentRate, baselineRate, current, baseline);
+        }
+        final double pi = currentHours / (currentHours + baselineHours);
+        final double p = Binomial.lowerTail(current + baseline, current, pi);
+        final Verdict verdict = p < alpha && ratio <= 1 / minRatio ? Verdict.DECREASE : Verdict.NO_INCREASE;
+        return new Result(verdict, p, ratio, currentRate, baselineRate, current, baseline);
+    }
+
+    /**
+     * Two-sided: a change either way, p = min(1, 2 min(upper, lower)); the expected-count guard of
+     * {@link #compareDecrease} applies to the downward side and {@code minCount} to the upward one.
+     */
+    public Result compareTwoSided(final long current, final double currentHours, final long baseline, final double baselineHours,
+                                  final double minExpected) {
+        final Result up = compare(current, currentHours, baseline, baselineHours);
+        final Result down = compareDecrease(current, currentHours, baseline, baselineHours, minExpected);
+        if (up.verdict() == Verdict.INCONCLUSIVE && down.verdict() == Verdict.INCONCLUSIVE) {
+            return up;
+        }
+        final double pi = currentHours / (currentHours + baselineHours);
+        final long n = current + baseline;
+        final double p = Math.min(1, 2 * Math.min(Binomial.upperTail(n, current, pi), Binomial.lowerTail(n, current, pi)));
+        final Verdict verdict;
+        if (p < alpha && up.verdict() == Verdict.INCREASE) {
+            verdict = Verdict.INCREASE;
+        } else if (p < alpha && down.verdict() == Verdict.DECREASE) {
+            verdict = Verdict.DECREASE;
+        } else {
+            verdict = Verdict.NO_INCREASE;
+        }
+        return new Result(verdict, p, up.rateRatio(), up.currentRate(), up.baselineRate(), current, baseline);
     }
 
     public double alpha() {
