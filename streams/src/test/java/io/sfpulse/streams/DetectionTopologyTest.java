@@ -311,6 +311,70 @@ class DetectionTopologyTest {
         assertThat(sources.get(Fixtures.ORG + "|" + Fixtures.LOG_CHANNEL)).isEqualTo(DEPLOY.plus(Duration.ofMinutes(40)).toEpochMilli());
     }
 
+    private void apiCalls(final Instant from, final int minutes, final int perMinute) {
+        for (int m = 0; m < minutes; m++) {
+            for (int i = 0; i < perMinute; i++) {
+                final SalesforceEvent e = Fixtures.apiQuery(from.plus(Duration.ofMinutes(m)).plusSeconds(i * 60L / perMinute), 100);
+                api.pipeInput(e.getOrgId(), e, e.getEventTime());
+            }
+        }
+    }
+
+    /** Errors every {@code everySeconds} in [from, from + minutes), at {@code location}. */
+    private void errors(final Instant from, final int minutes, final int everySeconds, final String type, final String location) {
+        for (long s = 0; s < minutes * 60L; s += everySeconds) {
+            pipe(Fixtures.logEntry(from.plusSeconds(s), "ERROR", type, "failed", location + ": line 1, column 1"));
+        }
+    }
+
+    private List<Alert> trafficRamp(final boolean executionsReported) {
+        final Instant start = DEPLOY.minus(Duration.ofHours(2));
+        if (executionsReported) {
+            apiCalls(start, 120, 5);
+        }
+        errors(start, 120, 300, "System.CalloutException", "Class.ErpClient.send");
+        deploy("0Af000000000081AAA");
+        // Three times the traffic after the deploy: three times the calls, three times the errors.
+        if (executionsReported) {
+            apiCalls(DEPLOY, 60, 15);
+        }
+        errors(DEPLOY, 60, 100, "System.CalloutException", "Class.ErpClient.send");
+        return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("post-deploy-failures")).toList();
+    }
+
+    @Test
+    void shouldJudgeFailuresPerExecutionSoATrafficRampIsNoRegression() {
+        assertThat(trafficRamp(true)).isEmpty();
+    }
+
+    @Test
+    void shouldFlagTheSameRampPerHourWhereTheOrgReportsNoExecutions() {
+        // The control: without executions the same failures are judged per hour, and tripled failures are a regression.
+        assertThat(trafficRamp(false)).extracting(Alert::getStatus).contains(AlertStatus.TRIGGERED);
+    }
+
+    @Test
+    void shouldFindARegressionConfinedToOneComponentAmongNoisyOthersAndNameIt() {
+        final Instant start = DEPLOY.minus(Duration.ofHours(2));
+        apiCalls(start, 180, 4);
+        // Noisy others: two components failing every 20 s all along.
+        errors(start, 180, 20, "System.CalloutException", "Class.ErpClient.send");
+        errors(start.plusSeconds(10), 180, 20, "System.DmlException", "Class.OrderSync.push");
+        deploy("0Af000000000091AAA");
+        // The regression: InvoiceService, silent before, fails every 2 minutes after the deploy.
+        errors(DEPLOY.plusSeconds(30), 60, 120, "System.NullPointerException", "Class.InvoiceService.calculate");
+        final List<Alert> out = alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("post-deploy-failures")).toList();
+        assertThat(out).isNotEmpty();
+        final Alert first = out.get(0);
+        assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
+        assertThat(first.getSubject()).isEqualTo("failures in Class.InvoiceService");
+        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|0Af000000000091AAA|post-deploy-failures|component-");
+        assertThat(first.getEvidence()).containsEntry("component", "Class.InvoiceService")
+            .containsEntry("suspectComponents", "ApexClass:InvoiceService").containsKey("testsSharingAlpha")
+            .containsEntry("test", "Fisher's exact test (one-sided) of failures per execution");
+        assertThat(out).noneMatch(a -> a.getSubject().equals("failures"));
+    }
+
     @Test
     void shouldAttributeSignalsToReleaseLiveAtEventTime() {
         baseline();

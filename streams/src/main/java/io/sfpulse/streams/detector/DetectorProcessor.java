@@ -58,6 +58,7 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     public final void init(final ProcessorContext<String, Alert> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(storeName);
+        connectStores(ctx);
         ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::punctuate);
         // Kafka Streams metrics (JMX, and the launcher's Prometheus endpoint): stream-detector-metrics, tag detector-id.
         final StreamsMetrics metrics = ctx.metrics();
@@ -77,6 +78,9 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
             return;
         }
         final long t = s.getEventTime().toEpochMilli();
+        if (handledAside(org, s, t)) {
+            return;
+        }
         final boolean relevant = analyses(s);
         if (!relevant && (!observesOrg() || observed.alreadyPersisted(org, t))) {
             return; // nothing to record: the org is already known to be observed since at most t
@@ -91,6 +95,18 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
         prune(state, t);
         store.put(org, state);
         observed.persisted(org, firstObservedMs(state));
+    }
+
+    /** Connects the detector's further stores (beyond its per-org state), if it has any. */
+    protected void connectStores(final ProcessorContext<String, Alert> ctx) {
+    }
+
+    /**
+     * Handles a signal outside the per-org state (e.g. counting it in a series store of its own)
+     * and reports whether that was all; default: nothing is handled aside.
+     */
+    protected boolean handledAside(final String org, final Signal s, final long t) {
+        return false;
     }
 
     /** The signals this detector analyses; the others only mark the org as observed (see {@link #observesOrg()}). */

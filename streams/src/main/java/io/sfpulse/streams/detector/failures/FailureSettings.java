@@ -15,8 +15,10 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param rate     the rate test, its windows and guards
  * @param cooldown least event time between two UPDATED states of one alert (and before a resolved
  *                 alert may regress again)
+ * @param minBaselineExecutions fewest executions the org reported in the baseline (API calls, page
+ *                 views, Apex executions) for failures to be judged per execution rather than per hour
  */
-public record FailureSettings(RateRegression.Parameters rate, Duration cooldown) {
+public record FailureSettings(RateRegression.Parameters rate, Duration cooldown, long minBaselineExecutions) {
 
     public static final String GROUP = "Detector: post-deploy failures";
     private static final String PREFIX = "detector." + PostDeployFailureDetector.NAME + ".";
@@ -41,9 +43,14 @@ public record FailureSettings(RateRegression.Parameters rate, Duration cooldown)
     private static final String NO_DEPLOY_WINDOW_MS_DOC = "Regressions without a deploy: when no release is in its detection window, the "
         + "last span this long is compared with the baseline span before it (alpha/10, baseline at least twice as long); 0 disables.";
 
+    public static final String MIN_BASELINE_EXECUTIONS_CONFIG = PREFIX + "min.baseline.executions";
+    private static final String MIN_BASELINE_EXECUTIONS_DOC = "Where the org reports executions (ApiEventStream calls, Lightning page "
+        + "views, ApexExecution and RestApi rows), failures are judged per execution once the baseline holds at least this many, so a "
+        + "traffic ramp is not a regression; with fewer, per hour.";
+
     public static FailureSettings defaults() {
         return new FailureSettings(new RateRegression.Parameters(0.001, 5, 2.0, Duration.ofMinutes(60), Duration.ofHours(2),
-            Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30)), Duration.ofMinutes(5));
+            Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30)), Duration.ofMinutes(5), 200);
     }
 
     /** Adds this detector's group to {@code def}. */
@@ -62,13 +69,15 @@ public record FailureSettings(RateRegression.Parameters rate, Duration cooldown)
             .define(COOLDOWN_MS_CONFIG, Type.LONG, d.cooldown().toMillis(), Range.atLeast(0), Importance.LOW, COOLDOWN_MS_DOC)
             .define(NO_DEPLOY_WINDOW_MS_CONFIG, Type.LONG, r.noDeployWindow().toMillis(), Range.atLeast(0), Importance.MEDIUM,
                 NO_DEPLOY_WINDOW_MS_DOC)
+            .define(MIN_BASELINE_EXECUTIONS_CONFIG, Type.LONG, d.minBaselineExecutions(), Range.atLeast(1), Importance.LOW,
+                MIN_BASELINE_EXECUTIONS_DOC)
             .configDef();
     }
 
     public static FailureSettings from(final AbstractConfig c) {
         return new FailureSettings(new RateRegression.Parameters(c.getDouble(ALPHA_CONFIG), c.getLong(MIN_COUNT_CONFIG),
             c.getDouble(MIN_RATIO_CONFIG), ms(c, WINDOW_MS_CONFIG), ms(c, BASELINE_MS_CONFIG), ms(c, RESOLVE_WINDOW_MS_CONFIG),
-            ms(c, MIN_BASELINE_MS_CONFIG), ms(c, NO_DEPLOY_WINDOW_MS_CONFIG)), ms(c, COOLDOWN_MS_CONFIG));
+            ms(c, MIN_BASELINE_MS_CONFIG), ms(c, NO_DEPLOY_WINDOW_MS_CONFIG)), ms(c, COOLDOWN_MS_CONFIG), c.getLong(MIN_BASELINE_EXECUTIONS_CONFIG));
     }
 
     private static Duration ms(final AbstractConfig c, final String key) {

@@ -1,25 +1,45 @@
 package io.sfpulse.streams.detector.failures;
 
 import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.MinuteCounts;
 import io.sfpulse.streams.detector.RateRegression;
 import io.sfpulse.streams.detector.SuspectComponents;
+import io.sfpulse.streams.stats.ProportionComparison;
+import io.sfpulse.streams.stats.RateComparison;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Decides, from a {@link FailureHistory}, whether failures rose after a deploy (the rate test of
- * {@link RateRegression} on the org's failures per minute), whether they are back to baseline, and
- * builds the evidence: the test and its windows plus the release's top signatures, top locations and
- * the suspect components they point at. Pure: no Kafka types, event time only.
+ * Decides whether failures rose after a deploy - org-wide, or in one component - and whether they
+ * are back to baseline, and builds the evidence. The windows come from {@link RateRegression}; the
+ * test depends on what the org reports: where it reports executions (enough of them in the
+ * baseline), failures per execution with Fisher's exact test, so a traffic ramp (executions x3,
+ * failures x3) is no regression; elsewhere failures per hour with the exact rate test. Component
+ * tests share the significance level (Bonferroni over the components tested). Pure: no Kafka
+ * types, event time only.
  */
 final class PostDeployFailureEvaluator {
 
+    /**
+     * One call: the verdict, its p-value and effect, the failures counted, the windows, whether it
+     * was per execution, a one-line account and the evidence.
+     */
+    record Finding(RateComparison.Verdict verdict, double pValue, double ratio, long current, RateRegression.Evaluation windows,
+                   boolean perExecution, String facts, Map<String, String> evidence) {
+    }
+
     private final FailureSettings settings;
     private final RateRegression rate;
+    private final ProportionComparison perExecution;
 
     PostDeployFailureEvaluator(final FailureSettings settings) {
         this.settings = settings;
         this.rate = new RateRegression(settings.rate());
+        final RateRegression.Parameters p = settings.rate();
+        this.perExecution = new ProportionComparison(p.alpha(), p.minCount(), p.minRatio(), settings.minBaselineExecutions());
     }
 
     FailureSettings settings() {
@@ -30,31 +50,73 @@ final class PostDeployFailureEvaluator {
         return rate;
     }
 
-    /** The alert's current episode (from the release or its last resolution) against the baseline before the release. */
-    RateRegression.Evaluation sinceRelease(final FailureHistory h, final AlertState a, final long nowMs) {
-        return rate.sinceRelease(h.failures, a.releaseCompletedMs(), a.episodeStartMs(), nowMs);
+    /**
+     * Judges the span of {@code windows} for the series {@code failures}, per execution when
+     * {@code executions} (null: none reported) holds enough in the baseline, else per hour.
+     * @param tests how many such calls share the significance level (components), at least 1
+     */
+    Finding assess(final RateRegression.Evaluation windows, final MinuteCounts failures, final MinuteCounts executions, final AlertState a,
+                   final int tests, final FailureHistory h) {
+        final RateComparison.Result byTime = windows.result();
+        final double level = (a.hasRelease() ? settings.rate().alpha() : settings.rate().alpha() / 10) / Math.max(1, tests);
+        final long baselineExecutions = executions == null ? 0 : executions.count(windows.baselineFromMs(), windows.baselineToMs());
+        final long currentExecutions = executions == null ? 0 : executions.count(windows.currentFromMs(), windows.currentToMs());
+        final Map<String, String> evidence = rate.evidence(windows, failures, a);
+        if (tests > 1) {
+            evidence.put("alpha", String.format(Locale.ROOT, "%.4g", level));
+            evidence.put("testsSharingAlpha", String.valueOf(tests));
+        }
+        addReleaseContext(evidence, h, a);
+        if (baselineExecutions >= settings.minBaselineExecutions() && currentExecutions > 0) {
+            final ProportionComparison.Result p = perExecution.compare(byTime.current(), currentExecutions, byTime.baseline(), baselineExecutions);
+            final RateComparison.Verdict verdict = adjusted(p.verdict(), p.pValue(), level);
+            evidence.put("test", "Fisher's exact test (one-sided) of failures per execution");
+            evidence.put("pValue", String.format(Locale.ROOT, "%.3g", p.pValue()));
+            evidence.put("executionsCurrent", String.valueOf(currentExecutions));
+            evidence.put("executionsBaseline", String.valueOf(baselineExecutions));
+            evidence.put("failuresPerExecutionBefore", fmt(p.baselineShare()));
+            evidence.put("failuresPerExecutionAfter", fmt(p.currentShare()));
+            evidence.put("perExecutionRatio", fmt(p.ratio()));
+            return new Finding(verdict, p.pValue(), p.ratio(), byTime.current(), windows, true, String.format(Locale.ROOT,
+                "%.2f%% of %d executions failed vs %.2f%% before (%.1fx, p=%.2g)", 100 * p.currentShare(), currentExecutions,
+                100 * p.baselineShare(), p.ratio(), p.pValue()), evidence);
+        }
+        final RateComparison.Verdict verdict = adjusted(byTime.verdict(), byTime.pValue(), level);
+        final long minutes = (windows.currentToMs() - windows.currentFromMs()) / 60_000;
+        return new Finding(verdict, byTime.pValue(), byTime.rateRatio(), byTime.current(), windows, false, String.format(Locale.ROOT,
+            "%d in %d min vs %.2f/h before (%.1fx, p=%.2g)", byTime.current(), minutes, byTime.baselineRate(), byTime.rateRatio(),
+            byTime.pValue()), evidence);
     }
 
-    RateRegression.Evaluation rolling(final FailureHistory h, final long nowMs) {
-        return rate.rolling(h.failures, nowMs);
+    /** The test's verdict at a stricter level (several tests share alpha): an increase above the level is not one. */
+    private static RateComparison.Verdict adjusted(final RateComparison.Verdict verdict, final double p, final double level) {
+        return verdict == RateComparison.Verdict.INCREASE && p >= level ? RateComparison.Verdict.NO_INCREASE : verdict;
     }
 
-    RateRegression.Evaluation recent(final FailureHistory h, final AlertState a, final long nowMs) {
-        return rate.recent(h.failures, a.releaseCompletedMs(), nowMs);
+    /** Back to baseline: the recent span is no longer significantly above it (not merely too few to call). */
+    boolean backToBaseline(final Finding recent) {
+        return recent.pValue() >= settings.rate().alpha();
     }
 
-    Map<String, String> evidence(final RateRegression.Evaluation e, final FailureHistory h, final AlertState alert) {
+    private static void addReleaseContext(final Map<String, String> evidence, final FailureHistory h, final AlertState alert) {
         final Map<String, Integer> signatures = h.signaturesByRelease.getOrDefault(alert.releaseId(), Map.of());
         final Map<String, Integer> locations = h.locationsByRelease.getOrDefault(alert.releaseId(), Map.of());
-        final Map<String, String> evidence = rate.evidence(e, h.failures, alert);
         evidence.put("topSignatures", top(signatures));
         evidence.put("topLocations", top(locations));
         evidence.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(alert.components(), locations.keySet())));
-        return evidence;
+    }
+
+    /** The release's components that name {@code component} (e.g. ApexClass:InvoiceService for Class.InvoiceService). */
+    static List<String> suspectsFor(final AlertState alert, final String component) {
+        return SuspectComponents.byLocation(alert.components(), Set.of(component));
     }
 
     private static String top(final Map<String, Integer> counts) {
         return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
             .map(en -> en.getKey() + " (" + en.getValue() + ")").collect(Collectors.joining("; "));
+    }
+
+    private static String fmt(final double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
     }
 }
