@@ -25,6 +25,7 @@ class DetectionSuiteTest {
             assertThat(k.medianTimeToDetect()).as("%s time to detect", k.kind()).isLessThan(LabelledScenarios.REGRESSION);
         });
         assertThat(score.byKind().get(LabelledScenarios.Kind.CLEAN_DEPLOY).falseAlerts()).isZero();
+        assertThat(score.byKind().get(LabelledScenarios.Kind.TRAFFIC_RAMP).falseAlerts()).as("a traffic ramp is no regression").isZero();
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("| scenario | orgs | detected |").contains("precision ");
     }
 }

@@ -36,6 +36,8 @@ public final class DetectionSuite {
             for (final LabelledScenarios.Input in : inputs) {
                 if (in.marker() != null) {
                     replay.marker(in.marker());
+                } else if (in.progress() != null) {
+                    replay.progress(in.progress());
                 } else {
                     replay.event(in.event());
                 }

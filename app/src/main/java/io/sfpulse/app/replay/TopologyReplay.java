@@ -2,6 +2,7 @@ package io.sfpulse.app.replay;
 
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.progress.SourceProgress;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.registry.MockSchemaRegistryClient;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
@@ -38,6 +39,7 @@ public final class TopologyReplay implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final Map<String, TestInputTopic<String, SalesforceEvent>> channels = new HashMap<>();
     private final TestInputTopic<String, DeploymentMarker> markers;
+    private final TestInputTopic<String, SourceProgress> progress;
     private final TestOutputTopic<String, Alert> alerts;
     private final Path stateDir;
     private Instant last = Instant.EPOCH;
@@ -60,6 +62,7 @@ public final class TopologyReplay implements AutoCloseable {
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(DetectionTopology.build(config, topics), streams);
         markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
+        progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
         alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
     }
 
@@ -75,6 +78,12 @@ public final class TopologyReplay implements AutoCloseable {
     public void marker(final DeploymentMarker m) {
         markers.pipeInput(m.getOrgId(), m, m.getCompletedTime());
         advance(m.getCompletedTime());
+    }
+
+    /** Feeds one progress record of the ingest (a source delivered everything up to its time). */
+    public void progress(final SourceProgress p) {
+        progress.pipeInput(p.getOrgId(), p, p.getDeliveredThrough());
+        advance(p.getDeliveredThrough());
     }
 
     private void advance(final Instant t) {

@@ -4,6 +4,8 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.progress.ProgressTransport;
+import io.sfpulse.schemas.progress.SourceProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ public final class LabelledScenarios {
     public static final Duration REGRESSION = Duration.ofMinutes(45);
     public static final Duration TOTAL = Duration.ofHours(4);
     static final String AUTOMATION_USER = "005AUTOMATION0001";
+    /** The component that regresses in {@link Kind#COMPONENT_REGRESSION}. */
+    public static final String REGRESSING_COMPONENT = "Class.InvoiceService";
 
     /** What is injected, and which detectors may rightly alert on it. */
     public enum Kind {
@@ -43,7 +47,17 @@ public final class LabelledScenarios {
         NULL_RATE(true, Set.of("data-anomalies")),
         MASS_UPDATE(true, Set.of("data-anomalies")),
         NO_DEPLOY_FAILURES(false, Set.of("post-deploy-failures")),
-        NO_DEPLOY_LATENCY(false, Set.of("latency-spikes"));
+        NO_DEPLOY_LATENCY(false, Set.of("latency-spikes")),
+        /** Three times the traffic after the deploy - calls, log entries and errors alike: no regression. */
+        TRAFFIC_RAMP(true, Set.of()),
+        /** A failed deploy 20 minutes before a good one that regresses: the alert must name the good one. */
+        FAILED_DEPLOY(true, Set.of("post-deploy-failures")),
+        /** A failure regression whose events are all delivered twice (as after reconnects): counted once. */
+        DUPLICATE_DELIVERY(true, Set.of("post-deploy-failures")),
+        /** A failure regression, then the org goes silent (no event at all, only progress records): it still resolves. */
+        QUIET_AFTER_REGRESSION(true, Set.of("post-deploy-failures")),
+        /** One component (InvoiceService) regresses among two noisy others: found, and named. */
+        COMPONENT_REGRESSION(true, Set.of("post-deploy-failures"));
 
         private final boolean deploys;
         private final Set<String> detectors;
@@ -66,12 +80,17 @@ public final class LabelledScenarios {
         public boolean regression() {
             return !detectors.isEmpty();
         }
+
+        /** The alert subject a true detection must have, or null when any subject of the right detector is one. */
+        public String requiredSubject() {
+            return this == COMPONENT_REGRESSION ? "failures in " + REGRESSING_COMPONENT : null;
+        }
     }
 
-    /** One input record: an event on a channel, or a deployment marker. */
-    public record Input(Instant time, String channel, SalesforceEvent event, DeploymentMarker marker) {
+    /** One input record: an event on a channel, a deployment marker, or a progress record of the ingest. */
+    public record Input(Instant time, String channel, SalesforceEvent event, DeploymentMarker marker, SourceProgress progress) {
         public String orgId() {
-            return event != null ? event.getOrgId() : marker.getOrgId();
+            return event != null ? event.getOrgId() : marker != null ? marker.getOrgId() : progress.getOrgId();
         }
     }
 
@@ -98,20 +117,39 @@ public final class LabelledScenarios {
         final String deployId = kind.deploys() ? "0Af" + orgId.substring(3, 15) + "AAA" : null;
         final List<Input> in = new ArrayList<>();
         if (deployId != null) {
-            in.add(new Input(change, null, null, DeploymentMarker.newBuilder().setOrgId(orgId).setDeployId(deployId)
-                .setSource(MarkerSource.DEPLOY_REQUEST).setStatus("Succeeded").setCompletedTime(change).setCreatedBy("Release Bot")
-                .setComponents(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger"))
-                .setComponentCount(3).setCheckOnly(false).build()));
+            in.add(new Input(change, null, null, deploy(orgId, deployId, "Succeeded", change), null));
+        }
+        if (kind == Kind.FAILED_DEPLOY) {
+            final Instant failedAt = change.minus(Duration.ofMinutes(20));
+            in.add(new Input(failedAt, null, null, deploy(orgId, "0Af" + orgId.substring(3, 15) + "FLD", "Failed", failedAt), null));
         }
         final long minutes = TOTAL.toMinutes();
         for (long m = 0; m < minutes; m++) {
             final Instant minute = t0.plus(Duration.ofMinutes(m));
-            final boolean regressed = kind.regression() && !minute.isBefore(change) && minute.isBefore(end);
-            final Traffic traffic = new Traffic(orgId, random, in);
+            if (kind == Kind.QUIET_AFTER_REGRESSION && !minute.isBefore(end)) {
+                // Silent: the ingest still reports that the channel delivered everything up to now, once a minute.
+                in.add(new Input(minute, null, null, null, SourceProgress.newBuilder().setOrgId(orgId).setSource(LOG_CHANNEL)
+                    .setTransport(ProgressTransport.COMETD).setDeliveredThrough(minute).setEmittedTime(minute).build()));
+                continue;
+            }
+            final boolean changed = !minute.isBefore(change) && minute.isBefore(end);
+            final boolean regressed = (kind.regression() || kind == Kind.TRAFFIC_RAMP) && changed;
+            final Traffic traffic = new Traffic(orgId, random, in, kind);
             traffic.minute(minute, regressed ? kind : Kind.CLEAN_DEPLOY);
+        }
+        if (kind == Kind.DUPLICATE_DELIVERY) {
+            // Redelivered after a reconnect: the same events (same EventUuid and replay id) arrive a second time.
+            in.addAll(in.stream().filter(i -> i.event() != null).toList());
         }
         in.sort(Comparator.comparing(Input::time));
         return new Scenario(new Label(orgId, kind, change, end, deployId), in);
+    }
+
+    private static DeploymentMarker deploy(final String orgId, final String deployId, final String status, final Instant at) {
+        return DeploymentMarker.newBuilder().setOrgId(orgId).setDeployId(deployId)
+            .setSource(MarkerSource.DEPLOY_REQUEST).setStatus(status).setCompletedTime(at).setCreatedBy("Release Bot")
+            .setComponents(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger"))
+            .setComponentCount(3).setCheckOnly(false).build();
     }
 
     /** Scenarios for {@code perKind} orgs of each kind, inputs of all merged in event-time order. */
@@ -133,11 +171,16 @@ public final class LabelledScenarios {
     }
 
     /** One minute of one org's traffic; {@code kind} says which regression (if any) is live. */
-    private record Traffic(String org, Random random, List<Input> out) {
+    private record Traffic(String org, Random random, List<Input> out, Kind scenario) {
 
         void minute(final Instant minute, final Kind kind) {
-            event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("INFO", "", "heartbeat", ""));
-            final double errorsPerMinute = kind == Kind.FAILURE_RATE || kind == Kind.NO_DEPLOY_FAILURES ? 1.5 : 0.08;
+            final int load = kind == Kind.TRAFFIC_RAMP ? 3 : 1;
+            for (int i = 0; i < load; i++) {
+                event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("INFO", "", "heartbeat", ""));
+            }
+            final boolean failing = kind == Kind.FAILURE_RATE || kind == Kind.NO_DEPLOY_FAILURES || kind == Kind.FAILED_DEPLOY
+                || kind == Kind.DUPLICATE_DELIVERY || kind == Kind.QUIET_AFTER_REGRESSION;
+            final double errorsPerMinute = failing ? 1.5 : 0.08 * load;
             for (int i = poisson(errorsPerMinute); i > 0; i--) {
                 final String[][] known = {
                     {"System.NullPointerException", "Attempt to de-reference a null object", "Class.InvoiceService.calculate: line 42, column 1"},
@@ -146,13 +189,30 @@ public final class LabelledScenarios {
                 final String[] e = known[random.nextInt(known.length)];
                 event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", e[0], e[1], e[2]));
             }
+            if (scenario == Kind.COMPONENT_REGRESSION) {
+                // Noisy others: two components failing often all along, so the org-wide count hides a small change.
+                for (int i = poisson(2); i > 0; i--) {
+                    event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.CalloutException",
+                        "Read timed out", "Class.ErpClient.send: line 17, column 1"));
+                }
+                for (int i = poisson(2); i > 0; i--) {
+                    event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.DmlException",
+                        "Insert failed. UNABLE_TO_LOCK_ROW", "Class.OrderSync.push: line 88, column 1"));
+                }
+            }
+            if (kind == Kind.COMPONENT_REGRESSION) {
+                for (int i = poisson(0.5); i > 0; i--) {
+                    event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.NullPointerException",
+                        "Attempt to de-reference a null object", REGRESSING_COMPONENT + ".calculate: line 42, column 1"));
+                }
+            }
             if (kind == Kind.NEW_ERROR_TYPE) {
                 for (int i = poisson(0.4); i > 0; i--) {
                     event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.LimitException",
                         "Too many SOQL queries: 101", "Class.AccountTriggerHandler.afterUpdate: line 12, column 1"));
                 }
             }
-            for (int i = poisson(3); i > 0; i--) {
+            for (int i = poisson(3 * load); i > 0; i--) {
                 double millis = 120 * Math.exp(0.35 * random.nextGaussian());
                 if (kind == Kind.LATENCY_SHIFT || kind == Kind.NO_DEPLOY_LATENCY) {
                     millis *= 2.2;
@@ -192,7 +252,7 @@ public final class LabelledScenarios {
         private void event(final Instant at, final String channel, final String payload) {
             final String uuid = new UUID(random.nextLong(), random.nextLong()).toString();
             out.add(new Input(at, channel, SalesforceEvent.newBuilder().setOrgId(org).setChannel(channel).setSource(EventSource.COMETD)
-                .setReplayId((long) out.size() + 1).setEventUuid(uuid).setEventTime(at).setReceivedTime(at).setPayload(payload).build(), null));
+                .setReplayId((long) out.size() + 1).setEventUuid(uuid).setEventTime(at).setReceivedTime(at).setPayload(payload).build(), null, null));
         }
 
         private int poisson(final double mean) {

@@ -2,6 +2,7 @@ package io.sfpulse.streams.scenario;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.progress.SourceProgress;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
 import java.time.Duration;
@@ -32,18 +33,22 @@ public final class ScenarioPublisher {
         try (KafkaProducer<String, SalesforceEvent> events = new KafkaProducer<>(p, new StringSerializer(),
                 topics.channel(LabelledScenarios.LOG_CHANNEL).valueSerde().serializer());
              KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(p, new StringSerializer(),
-                 topics.deploymentMarkers().valueSerde().serializer())) {
+                 topics.deploymentMarkers().valueSerde().serializer());
+             KafkaProducer<String, SourceProgress> progress = new KafkaProducer<>(p, new StringSerializer(),
+                 topics.sourceProgress().valueSerde().serializer())) {
             for (final LabelledScenarios.Input in : LabelledScenarios.merged(scenarios)) {
                 if (in.marker() != null) {
                     markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null, in.time().toEpochMilli(), in.orgId(), in.marker()));
                     markers.flush();
+                } else if (in.progress() != null) {
+                    progress.send(new ProducerRecord<>(TopicNames.SOURCE_PROGRESS, null, in.time().toEpochMilli(), in.orgId(), in.progress()));
                 } else {
                     events.send(new ProducerRecord<>(TopicNames.forChannel(in.channel()), null, in.time().toEpochMilli(), in.orgId(), in.event()));
                 }
             }
             final Instant after = t0.plus(LabelledScenarios.TOTAL).plus(Duration.ofHours(1));
             for (final LabelledScenarios.Scenario s : scenarios) {
-                final SalesforceEvent last = s.inputs().get(s.inputs().size() - 1).event();
+                final SalesforceEvent last = s.inputs().stream().filter(i -> i.event() != null).reduce((a, b) -> b).orElseThrow().event();
                 final SalesforceEvent heartbeat = SalesforceEvent.newBuilder(last).setChannel(LabelledScenarios.LOG_CHANNEL)
                     .setEventUuid(UUID.randomUUID().toString()).setEventTime(after).setReceivedTime(after)
                     .setPayload("{\"LoggingLevel__c\":\"INFO\"}").build();
@@ -51,6 +56,7 @@ public final class ScenarioPublisher {
                     heartbeat));
             }
             events.flush();
+            progress.flush();
         }
     }
 }

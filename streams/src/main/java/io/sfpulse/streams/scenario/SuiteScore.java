@@ -95,7 +95,10 @@ public final class SuiteScore {
         final boolean inTime = !a.getEventTime().isBefore(label.changeAt()) && !a.getEventTime().isAfter(label.regressionEnd().plus(LATE));
         final String trigger = a.getEvidence().getOrDefault("trigger", "deploy");
         final boolean labelled = label.kind().deploys() ? "deploy".equals(trigger) : "no-deploy".equals(trigger);
-        return label.kind().detectors().contains(a.getDetector()) && inTime && labelled;
+        // A deploy's regression is only found when the alert names that deploy (not an earlier failed one, say).
+        final boolean release = label.deployId() == null || label.deployId().equals(a.getReleaseId());
+        final boolean subject = label.kind().requiredSubject() == null || label.kind().requiredSubject().equals(a.getSubject());
+        return label.kind().detectors().contains(a.getDetector()) && inTime && labelled && release && subject;
     }
 
     public Map<LabelledScenarios.Kind, KindScore> byKind() {
