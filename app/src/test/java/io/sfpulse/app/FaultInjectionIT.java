@@ -113,6 +113,8 @@ class FaultInjectionIT {
             emulator.org().publishPlatformEvent(CHANNEL, payload, id);
             published.add(id);
             clock = clock.plus(step);
+            // The org's clock (its responses' Date, hence the ingest's progress records) follows its events' time.
+            emulator.org().clock().pin(clock);
         }
     }
 
@@ -144,6 +146,7 @@ class FaultInjectionIT {
              SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3)).build().start();
              FlakyWebhook hook = new FlakyWebhook()) {
             emulator.org().defineChannel(CHANNEL);
+            emulator.org().clock().pin(clock);
             final String bootstrap = kafka.bootstrapServers();
             Pipeline ingest = new Pipeline(new AppConfig(settings(kafka, registry.url(), "ingest", hook)), m -> { }).withEmulator(emulator).start();
             Pipeline streams = new Pipeline(new AppConfig(settings(kafka, registry.url(), "streams", hook)), m -> { }).withEmulator(emulator).start();
@@ -176,10 +179,12 @@ class FaultInjectionIT {
                 publish(emulator, 12, "Attempt to de-reference a null object", Duration.ofSeconds(30));
                 kafka = EmbeddedKafka.start(kafkaDir, kafkaPort);
 
-                // CometD faults and a webhook storm during the recovery.
+                // CometD faults and a webhook storm during the recovery; 15 events delivered twice (at-least-once redelivery).
                 emulator.faults().dropConnectionAfterEvents(5).serverBusyOnNextConnects(2);
                 hook.storm.set(true);
-                publish(emulator, 30, null, Duration.ofMinutes(1));
+                publish(emulator, 15, null, Duration.ofMinutes(1));
+                emulator.faults().duplicateNextDeliveries(15);
+                publish(emulator, 15, null, Duration.ofMinutes(1));
                 await().atMost(Duration.ofSeconds(90)).until(() -> hook.refused.get() >= 2);
                 hook.storm.set(false);
                 publish(emulator, 40, null, Duration.ofMinutes(1));
@@ -187,6 +192,17 @@ class FaultInjectionIT {
                 // Events in = events out, once each after dedupe; every alert state delivered.
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                     assertThat(distinct(bootstrap, registry.url(), TopicNames.forChannel(CHANNEL))).containsAll(published));
+                // The redelivery fault fired, and its copies reached the ingest topic.
+                assertThat(emulator.faults().duplicatesInjected()).isEqualTo(15);
+                final Map<String, Long> ingested = counts(readAll(bootstrap, registry.url(), TopicNames.forChannel(CHANNEL), SalesforceEvent.class)
+                    .stream().map(SalesforceEvent::getEventUuid).toList());
+                final Set<String> redelivered = new HashSet<>();
+                ingested.forEach((id, n) -> {
+                    if (n > 1) {
+                        redelivered.add(id);
+                    }
+                });
+                assertThat(redelivered).as("events on the ingest topic more than once").hasSizeGreaterThanOrEqualTo(15);
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                     final Set<String> enriched = enrichedIds(bootstrap, registry.url());
                     final List<Integer> missing = new ArrayList<>();
@@ -198,6 +214,11 @@ class FaultInjectionIT {
                     assertThat(missing).as("indices of published events without an enriched signal (streams DLQ holds %d records)",
                         readAll(bootstrap, registry.url(), TopicNames.STREAMS_DLQ, SalesforceEvent.class).size()).isEmpty();
                 });
+                // Each redelivered event became one enriched signal, and the enriched signals are the events published.
+                final Map<String, Long> enrichedCounts = counts(readAll(bootstrap, registry.url(), TopicNames.SIGNALS_ENRICHED, Signal.class)
+                    .stream().map(Signal::getEventUuid).toList());
+                assertThat(redelivered).allSatisfy(id -> assertThat(enrichedCounts.get(id)).as(id).isEqualTo(1L));
+                assertThat(enrichedCounts.keySet()).isEqualTo(new HashSet<>(published));
                 final Set<String> raised = new HashSet<>();
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                     raised.clear();
@@ -239,6 +260,12 @@ class FaultInjectionIT {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
             }
         }
+        return out;
+    }
+
+    private static Map<String, Long> counts(final List<String> ids) {
+        final Map<String, Long> out = new java.util.HashMap<>();
+        ids.forEach(id -> out.merge(id, 1L, Long::sum));
         return out;
     }
 

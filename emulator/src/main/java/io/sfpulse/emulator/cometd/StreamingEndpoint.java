@@ -95,6 +95,9 @@ public final class StreamingEndpoint {
         }
         log.get().subscribe(session.getId(), decision.replayId(), org.clock().instant(), (ch, data) -> {
             session.deliver(sender.getServerSession(), ch, data, Promise.noop());
+            if (faults.takeDuplicate()) {
+                session.deliver(sender.getServerSession(), ch, data, Promise.noop());
+            }
             if (faults.countDeliveredAndCheckDrop()) {
                 LOG.info("Fault: dropping client '{}' after delivered events", session.getId());
             }

@@ -16,6 +16,8 @@ public final class FaultPlan {
     private final AtomicBoolean dailyLimitOnNextConnect = new AtomicBoolean();
     private final AtomicInteger tokenEndpointFailures = new AtomicInteger();
     private final AtomicInteger dropAfterEvents = new AtomicInteger(-1);
+    private final AtomicInteger duplicateDeliveries = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong duplicatesInjected = new java.util.concurrent.atomic.AtomicLong();
     private volatile long connectDelayMillis;
 
     /** The next handshake is denied as for an invalid session: {@code 403::Handshake denied} / {@code 401::Authentication invalid}. */
@@ -99,6 +101,29 @@ public final class FaultPlan {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Delivers each of the next {@code n} events twice (same replay id and EventUuid), as a client
+     * sees after a reconnect that resumes from an older position: at-least-once redelivery.
+     */
+    public FaultPlan duplicateNextDeliveries(final int n) {
+        duplicateDeliveries.set(n);
+        return this;
+    }
+
+    /** Whether the event being delivered is to be delivered a second time (counts it). */
+    public boolean takeDuplicate() {
+        if (duplicateDeliveries.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            duplicatesInjected.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** Events delivered a second time so far. */
+    public long duplicatesInjected() {
+        return duplicatesInjected.get();
     }
 
     public long connectDelayMillis() {

@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * ingest redelivers events after reconnects and restarts (replay from the last committed replay
  * id); each event is identified by its EventUuid, else by channel + replay id, and remembered at its
  * event time in a changelogged window store whose retention bounds the memory (the dedupe window, in
- * stream time). A redelivery carries the same event time, so the lookup is exact. Dropped duplicates
- * are counted ({@code dedupe-events}/{@code duplicates-dropped} in the stream metrics).
+ * stream time). A redelivery carries the same event time, so the lookup is exact. The store keeps
+ * which input record (topic, partition, offset) first carried the event: the same record processed
+ * again after a crash (at-least-once) is forwarded again - duplicated downstream at worst, never
+ * lost - while a second record carrying the event is dropped. Dropped duplicates are counted
+ * ({@code dedupe-events}/{@code duplicates-dropped} in the stream metrics).
  */
 public final class EventDeduplicator extends ContextualProcessor<String, SalesforceEvent, String, SalesforceEvent> {
 
@@ -30,7 +33,7 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
     public static final String STORE = "dedupe-event-ids-store";
     private static final Logger LOG = LoggerFactory.getLogger(EventDeduplicator.class);
 
-    private WindowStore<String, Long> seen;
+    private WindowStore<String, String> seen;
     private Sensor duplicates;
 
     /** The processor with its window store of event ids, retained for {@code window} of stream time. */
@@ -44,7 +47,7 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(Stores.windowStoreBuilder(Stores.persistentWindowStore(STORE, window, window, false),
-                    Serdes.String(), Serdes.Long()));
+                    Serdes.String(), Serdes.String()));
             }
         };
     }
@@ -76,15 +79,21 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
             return;
         }
         final long t = record.timestamp();
-        try (WindowStoreIterator<Long> hit = seen.fetch(id, t, t)) {
+        final String input = context().recordMetadata().map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse("");
+        try (WindowStoreIterator<String> hit = seen.fetch(id, t, t)) {
             if (hit.hasNext()) {
-                duplicates.record();
-                LOG.atDebug().addKeyValue("org", record.key()).addKeyValue("channel", e.getChannel())
-                    .log("Duplicate delivery of event {} dropped", id);
+                final String first = hit.next().value;
+                if (!first.equals(input) || input.isEmpty()) {
+                    duplicates.record();
+                    LOG.atDebug().addKeyValue("org", record.key()).addKeyValue("channel", e.getChannel())
+                        .log("Duplicate delivery of event {} dropped (first carried by {})", id, first);
+                    return;
+                }
+                context().forward(record); // the same input record again (reprocessed after a crash)
                 return;
             }
         }
-        seen.put(id, t, t);
+        seen.put(id, input, t);
         context().forward(record);
     }
 }

@@ -169,9 +169,11 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
             onFailure(org, h, episode, null, now);
             return;
         }
-        if (evaluator.settings().rate().noDeployWindow().isZero()
-            || !AlertLifecycle.mayStartEpisode(episode, now, evaluator.settings().cooldown().toMillis())
-            || h.alerts.values().stream().anyMatch(AlertState::isOpen)) {
+        final long noDeployWindow = evaluator.settings().rate().noDeployWindow().toMillis();
+        // Nor while the rolling window still holds the tail of a release's regression that alerted (resolved less than a
+        // window ago): the release explains it.
+        if (noDeployWindow == 0 || !AlertLifecycle.mayStartEpisode(episode, now, evaluator.settings().cooldown().toMillis())
+            || h.alerts.values().stream().anyMatch(a -> a.isOpen() || a.hasRelease() && a.isResolved() && now - a.lastEmittedMs() < noDeployWindow)) {
             return;
         }
         final RateRegression.Evaluation windows = evaluator.rate().rolling(h.failures, now);
