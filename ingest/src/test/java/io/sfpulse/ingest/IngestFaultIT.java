@@ -86,7 +86,7 @@ class IngestFaultIT extends IngestITBase {
     @Test
     void shouldKeepSeparateSessionsAndPositionsPerOrg() {
         final String channel = "/event/Multi_Org__e";
-        try (io.sfpulse.emulator.SalesforceEmulator second = io.sfpulse.emulator.SalesforceEmulator.builder().orgId("00D000000000002BBB")
+        try (io.sfpulse.emulator.SalesforceEmulator second = io.sfpulse.emulator.SalesforceEmulator.builder().orgId("00D000000000002EAA")
             .longPollTimeout(Duration.ofSeconds(3)).build().start()) {
             second.org().defineChannel(channel);
             startConnector("org-one", channel, Map.of());
@@ -107,7 +107,7 @@ class IngestFaultIT extends IngestITBase {
                     assertThat(events).extracting(SalesforceEvent::getEventUuid).containsAll(expected);
                 });
                 assertThat(events).filteredOn(e -> e.getEventUuid().startsWith("org2-"))
-                    .allSatisfy(e -> assertThat(e.getOrgId()).isEqualTo("00D000000000002BBB"));
+                    .allSatisfy(e -> assertThat(e.getOrgId()).isEqualTo("00D000000000002EAA"));
                 assertThat(events).filteredOn(e -> !e.getEventUuid().startsWith("org2-"))
                     .allSatisfy(e -> assertThat(e.getOrgId()).isEqualTo(h.emulator.org().orgId()));
             }

@@ -32,24 +32,10 @@ public final class Scenarios {
             "2 h of normal traffic, deploy at T, NullPointerException burst in InvoiceService T+2m..T+12m, recovery to T+40m");
         final int deployMinute = 120;
         s.milestone(Duration.ZERO, "baseline: normal traffic (INFO logs, rare DmlException) for 2 h", Duration.ZERO, (org, at) -> { });
-        for (int m = 0; m < deployMinute + 40; m++) {
-            final Duration offset = Duration.ofMinutes(m);
-            s.at(offset.plusSeconds(random.nextInt(30)), (org, at) -> info(org, at, "Invoice batch processed"));
-            s.at(offset.plusSeconds(30 + random.nextInt(30)), (org, at) -> info(org, at, "Account sync completed"));
-            if (random.nextInt(30) == 0) {
-                s.at(offset.plusSeconds(random.nextInt(60)), (org, at) -> error(org, at, "System.DmlException",
-                    "Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING", "Class.AccountService.save: line 88, column 1"));
-            }
-        }
-        s.milestone(Duration.ofMinutes(deployMinute), "deploy " + DEPLOY_ID + " completed: " + DEPLOY_COMPONENTS, Duration.ofSeconds(2),
-            (org, at) -> org.addDeployRequest(new DeployRequestRecord(DEPLOY_ID, "Succeeded", false, at.minusSeconds(240), at,
-                "release.bot@acme.example", DEPLOY_COMPONENTS, 0)));
+        normalTraffic(s, random, deployMinute + 40);
+        deploy(s, deployMinute);
         s.milestone(Duration.ofMinutes(deployMinute + 2), "error burst starts: NullPointerException in InvoiceService", Duration.ZERO, (org, at) -> { });
-        for (int i = 0; i < 25; i++) {
-            s.at(Duration.ofMinutes(deployMinute + 2).plusSeconds(i * 24L + random.nextInt(10)), (org, at) -> error(org, at,
-                "System.NullPointerException", "Attempt to de-reference a null object",
-                "Class.InvoiceService.calculate: line 42, column 1\nClass.InvoiceTrigger: line 7, column 1"));
-        }
+        nullPointerBurst(s, random, deployMinute + 2);
         s.milestone(Duration.ofMinutes(deployMinute + 12), "error burst ends (hotfix): traffic back to normal", Duration.ZERO, (org, at) -> { });
         s.milestone(Duration.ofMinutes(deployMinute + 40), "scenario complete", Duration.ZERO, (org, at) -> { });
         return s;
@@ -66,7 +52,16 @@ public final class Scenarios {
             "2 h of normal traffic, deploy at T, NullPointerException burst T+2m..T+12m, then no event at all");
         final int deployMinute = 120;
         s.milestone(Duration.ZERO, "baseline: normal traffic (INFO logs, rare DmlException) for 2 h", Duration.ZERO, (org, at) -> { });
-        for (int m = 0; m < deployMinute; m++) {
+        normalTraffic(s, random, deployMinute);
+        deploy(s, deployMinute);
+        nullPointerBurst(s, random, deployMinute + 2);
+        s.milestone(Duration.ofMinutes(deployMinute + 12), "the org goes silent: no further events", Duration.ZERO, (org, at) -> { });
+        return s;
+    }
+
+    /** Two INFO entries a minute and, one minute in 30, a DmlException, for {@code minutes} from the start. */
+    private static void normalTraffic(final Scenario s, final Random random, final int minutes) {
+        for (int m = 0; m < minutes; m++) {
             final Duration offset = Duration.ofMinutes(m);
             s.at(offset.plusSeconds(random.nextInt(30)), (org, at) -> info(org, at, "Invoice batch processed"));
             s.at(offset.plusSeconds(30 + random.nextInt(30)), (org, at) -> info(org, at, "Account sync completed"));
@@ -75,16 +70,21 @@ public final class Scenarios {
                     "Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING", "Class.AccountService.save: line 88, column 1"));
             }
         }
-        s.milestone(Duration.ofMinutes(deployMinute), "deploy " + DEPLOY_ID + " completed: " + DEPLOY_COMPONENTS, Duration.ofSeconds(2),
+    }
+
+    private static void deploy(final Scenario s, final int minute) {
+        s.milestone(Duration.ofMinutes(minute), "deploy " + DEPLOY_ID + " completed: " + DEPLOY_COMPONENTS, Duration.ofSeconds(2),
             (org, at) -> org.addDeployRequest(new DeployRequestRecord(DEPLOY_ID, "Succeeded", false, at.minusSeconds(240), at,
                 "release.bot@acme.example", DEPLOY_COMPONENTS, 0)));
+    }
+
+    /** 25 NullPointerExceptions in InvoiceService over 10 minutes from {@code fromMinute}. */
+    private static void nullPointerBurst(final Scenario s, final Random random, final int fromMinute) {
         for (int i = 0; i < 25; i++) {
-            s.at(Duration.ofMinutes(deployMinute + 2).plusSeconds(i * 24L + random.nextInt(10)), (org, at) -> error(org, at,
+            s.at(Duration.ofMinutes(fromMinute).plusSeconds(i * 24L + random.nextInt(10)), (org, at) -> error(org, at,
                 "System.NullPointerException", "Attempt to de-reference a null object",
                 "Class.InvoiceService.calculate: line 42, column 1\nClass.InvoiceTrigger: line 7, column 1"));
         }
-        s.milestone(Duration.ofMinutes(deployMinute + 12), "the org goes silent: no further events", Duration.ZERO, (org, at) -> { });
-        return s;
     }
 
     private static void info(final EmulatedOrg org, final Instant at, final String message) {

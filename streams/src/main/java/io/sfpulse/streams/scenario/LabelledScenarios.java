@@ -4,6 +4,7 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.id.SalesforceIds;
 import io.sfpulse.schemas.progress.ProgressTransport;
 import io.sfpulse.schemas.progress.SourceProgress;
 import java.time.Duration;
@@ -105,9 +106,9 @@ public final class LabelledScenarios {
     private LabelledScenarios() {
     }
 
-    /** An 18-character org id for scenario {@code n}. */
+    /** An 18-character org id (computed case-safe suffix) for scenario {@code n}. */
     public static String orgId(final int n) {
-        return String.format(Locale.ROOT, "00D%012dAAA", n);
+        return SalesforceIds.to18(String.format(Locale.ROOT, "00D%012d", n));
     }
 
     public static Scenario generate(final Kind kind, final String orgId, final Instant t0, final long seed) {

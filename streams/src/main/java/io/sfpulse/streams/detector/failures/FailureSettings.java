@@ -2,6 +2,7 @@ package io.sfpulse.streams.detector.failures;
 
 import io.sfpulse.schemas.config.ConfigGroup;
 import io.sfpulse.streams.detector.RateRegression;
+import io.sfpulse.streams.detector.RateRegressionKeys;
 import java.time.Duration;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -11,7 +12,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Settings of the post-deploy failure detector, with its own configuration group and keys
- * ({@code detector.post-deploy-failures.*}).
+ * ({@code detector.post-deploy-failures.*}: the rate-test keys of {@link RateRegressionKeys} and
+ * the executions guard).
  * @param rate     the rate test, its windows and guards
  * @param cooldown least event time between two UPDATED states of one alert (and before a resolved
  *                 alert may regress again)
@@ -21,28 +23,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 public record FailureSettings(RateRegression.Parameters rate, Duration cooldown, long minBaselineExecutions) {
 
     public static final String GROUP = "Detector: post-deploy failures";
-    private static final String PREFIX = "detector." + PostDeployFailureDetector.NAME + ".";
-
-    public static final String WINDOW_MS_CONFIG = PREFIX + "window.ms";
-    private static final String WINDOW_MS_DOC = "Detection window after a deploy: an increase in it is attributed to the deploy.";
-    public static final String BASELINE_MS_CONFIG = PREFIX + "baseline.ms";
-    private static final String BASELINE_MS_DOC = "Baseline span before a deploy.";
-    public static final String RESOLVE_WINDOW_MS_CONFIG = PREFIX + "resolve.window.ms";
-    private static final String RESOLVE_WINDOW_MS_DOC = "Recent span compared with the baseline to auto-resolve.";
-    public static final String ALPHA_CONFIG = PREFIX + "alpha";
-    private static final String ALPHA_DOC = "Significance level (re-tested on every failure, so kept strict).";
-    public static final String MIN_COUNT_CONFIG = PREFIX + "min.count";
-    private static final String MIN_COUNT_DOC = "Fewest failures in the compared span that can trigger.";
-    public static final String MIN_RATIO_CONFIG = PREFIX + "min.ratio";
-    private static final String MIN_RATIO_DOC = "Smallest rate ratio (after / before) that triggers.";
-    public static final String MIN_BASELINE_MS_CONFIG = PREFIX + "min.baseline.ms";
-    private static final String MIN_BASELINE_MS_DOC = "Shortest observed baseline for a conclusive test (shorter is INCONCLUSIVE).";
-    public static final String COOLDOWN_MS_CONFIG = PREFIX + "cooldown.ms";
-    private static final String COOLDOWN_MS_DOC = "Least event time between UPDATED states, and between a resolution and a new episode.";
-    public static final String NO_DEPLOY_WINDOW_MS_CONFIG = PREFIX + "no-deploy.window.ms";
-    private static final String NO_DEPLOY_WINDOW_MS_DOC = "Regressions without a deploy: when no release is in its detection window, the "
-        + "last span this long is compared with the baseline span before it (alpha/10, baseline at least twice as long); 0 disables.";
-
+    public static final String PREFIX = "detector." + PostDeployFailureDetector.NAME + ".";
+    public static final String NO_DEPLOY_WINDOW_MS_CONFIG = PREFIX + RateRegressionKeys.NO_DEPLOY_WINDOW_MS;
     public static final String MIN_BASELINE_EXECUTIONS_CONFIG = PREFIX + "min.baseline.executions";
     private static final String MIN_BASELINE_EXECUTIONS_DOC = "Where the org reports executions (ApiEventStream calls, Lightning page "
         + "views, ApexExecution and RestApi rows), failures are judged per execution once the baseline holds at least this many, so a "
@@ -56,31 +38,14 @@ public record FailureSettings(RateRegression.Parameters rate, Duration cooldown,
     /** Adds this detector's group to {@code def}. */
     public static ConfigDef define(final ConfigDef def) {
         final FailureSettings d = defaults();
-        final RateRegression.Parameters r = d.rate();
-        return ConfigGroup.of(def, GROUP)
-            .define(WINDOW_MS_CONFIG, Type.LONG, r.window().toMillis(), Range.atLeast(60_000), Importance.MEDIUM, WINDOW_MS_DOC)
-            .define(BASELINE_MS_CONFIG, Type.LONG, r.baseline().toMillis(), Range.atLeast(60_000), Importance.MEDIUM, BASELINE_MS_DOC)
-            .define(RESOLVE_WINDOW_MS_CONFIG, Type.LONG, r.resolveWindow().toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
-                RESOLVE_WINDOW_MS_DOC)
-            .define(ALPHA_CONFIG, Type.DOUBLE, r.alpha(), Range.between(1e-12, 0.5), Importance.MEDIUM, ALPHA_DOC)
-            .define(MIN_COUNT_CONFIG, Type.LONG, r.minCount(), Range.atLeast(1), Importance.MEDIUM, MIN_COUNT_DOC)
-            .define(MIN_RATIO_CONFIG, Type.DOUBLE, r.minRatio(), Range.atLeast(1.0), Importance.MEDIUM, MIN_RATIO_DOC)
-            .define(MIN_BASELINE_MS_CONFIG, Type.LONG, r.minBaseline().toMillis(), Range.atLeast(0), Importance.LOW, MIN_BASELINE_MS_DOC)
-            .define(COOLDOWN_MS_CONFIG, Type.LONG, d.cooldown().toMillis(), Range.atLeast(0), Importance.LOW, COOLDOWN_MS_DOC)
-            .define(NO_DEPLOY_WINDOW_MS_CONFIG, Type.LONG, r.noDeployWindow().toMillis(), Range.atLeast(0), Importance.MEDIUM,
-                NO_DEPLOY_WINDOW_MS_DOC)
+        return RateRegressionKeys.define(ConfigGroup.of(def, GROUP), PREFIX, d.rate(), d.cooldown(), "failures")
             .define(MIN_BASELINE_EXECUTIONS_CONFIG, Type.LONG, d.minBaselineExecutions(), Range.atLeast(1), Importance.LOW,
                 MIN_BASELINE_EXECUTIONS_DOC)
             .configDef();
     }
 
     public static FailureSettings from(final AbstractConfig c) {
-        return new FailureSettings(new RateRegression.Parameters(c.getDouble(ALPHA_CONFIG), c.getLong(MIN_COUNT_CONFIG),
-            c.getDouble(MIN_RATIO_CONFIG), ms(c, WINDOW_MS_CONFIG), ms(c, BASELINE_MS_CONFIG), ms(c, RESOLVE_WINDOW_MS_CONFIG),
-            ms(c, MIN_BASELINE_MS_CONFIG), ms(c, NO_DEPLOY_WINDOW_MS_CONFIG)), ms(c, COOLDOWN_MS_CONFIG), c.getLong(MIN_BASELINE_EXECUTIONS_CONFIG));
-    }
-
-    private static Duration ms(final AbstractConfig c, final String key) {
-        return Duration.ofMillis(c.getLong(key));
+        return new FailureSettings(RateRegressionKeys.parameters(c, PREFIX), RateRegressionKeys.cooldown(c, PREFIX),
+            c.getLong(MIN_BASELINE_EXECUTIONS_CONFIG));
     }
 }
