@@ -11,29 +11,29 @@ import io.sfpulse.streams.attribution.ReleaseModel;
 import io.sfpulse.streams.attribution.ReleaseRecorder;
 import io.sfpulse.streams.dedupe.EventDeduplicator;
 import io.sfpulse.streams.detector.Detector;
-import io.sfpulse.streams.normalize.ProgressSignals;
-import io.sfpulse.streams.normalize.SignalNormalizer;
-import io.sfpulse.streams.time.SourceProgressTimestampExtractor;
-import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
-import io.sfpulse.streams.time.SalesforceEventTimestampExtractor;
 import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.SignalBucket;
+import io.sfpulse.streams.normalize.ProgressSignals;
+import io.sfpulse.streams.normalize.SignalNormalizer;
+import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
+import io.sfpulse.streams.time.SalesforceEventTimestampExtractor;
+import io.sfpulse.streams.time.SourceProgressTimestampExtractor;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The detection topology: raw events are deduplicated (redeliveries dropped) and become signals,
