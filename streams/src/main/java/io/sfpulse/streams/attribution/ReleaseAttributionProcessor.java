@@ -84,8 +84,11 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStoreName), Serdes.Bytes(), signalSerde),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStoreName), Serdes.String(), Serdes.Long()));
+                // Cached: a signal buffered and released within one commit interval never reaches RocksDB or the changelog.
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStoreName), Serdes.Bytes(), signalSerde)
+                        .withCachingEnabled(),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStoreName), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled());
             }
         };
     }

@@ -58,22 +58,31 @@ public final class LatencySketch {
         return Math.round(above[0]);
     }
 
-    /** DDSketch's own binary encoding (index mapping included), base64. */
-    public String encode() {
+    /** DDSketch's own binary encoding (index mapping included): the compact form kept in state stores. */
+    public byte[] toBytes() {
         final GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
         try {
             sketch.encode(out, false);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot encode latency sketch", e);
         }
-        return Base64.getEncoder().encodeToString(out.trimmedCopy());
+        return out.trimmedCopy();
     }
 
-    public static LatencySketch decode(final String encoded) {
+    public static LatencySketch fromBytes(final byte[] bytes) {
         try {
-            return new LatencySketch(DDSketch.decode(ByteArrayInput.wrap(Base64.getDecoder().decode(encoded)), UnboundedSizeDenseStore::new));
+            return new LatencySketch(DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new));
         } catch (IOException e) {
             throw new UncheckedIOException("Corrupt latency sketch", e);
         }
+    }
+
+    /** {@link #toBytes()} as base64, for JSON. */
+    public String encode() {
+        return Base64.getEncoder().encodeToString(toBytes());
+    }
+
+    public static LatencySketch decode(final String encoded) {
+        return fromBytes(Base64.getDecoder().decode(encoded));
     }
 }

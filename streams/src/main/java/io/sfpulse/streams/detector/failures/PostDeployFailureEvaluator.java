@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -28,7 +29,7 @@ final class PostDeployFailureEvaluator {
      * was per execution, a one-line account and the evidence.
      */
     record Finding(RateComparison.Verdict verdict, double pValue, double ratio, long current, RateRegression.Evaluation windows,
-                   boolean perExecution, String facts, Map<String, String> evidence) {
+                   boolean perExecution, String facts, Supplier<Map<String, String>> evidence) {
     }
 
     private final FailureSettings settings;
@@ -51,32 +52,43 @@ final class PostDeployFailureEvaluator {
     }
 
     /**
-     * Judges the span of {@code windows} for the series {@code failures}, per execution when
-     * {@code executions} (null: none reported) holds enough in the baseline, else per hour.
+     * Judges the span of {@code windows} for the series {@code failures}, per execution when the
+     * executions (read only when the failures could make an increase; null: none reported) hold
+     * enough in the baseline, else per hour. The evidence is built only when asked for (an alert).
      * @param tests how many such calls share the significance level (components), at least 1
      */
-    Finding assess(final RateRegression.Evaluation windows, final MinuteCounts failures, final MinuteCounts executions, final AlertState a,
-                   final int tests, final FailureHistory h) {
+    Finding assess(final RateRegression.Evaluation windows, final MinuteCounts failures, final Supplier<MinuteCounts> executionsOf,
+                   final AlertState a, final int tests, final FailureHistory h) {
         final RateComparison.Result byTime = windows.result();
         final double level = (a.hasRelease() ? settings.rate().alpha() : settings.rate().alpha() / 10) / Math.max(1, tests);
+        // Either test needs minCount failures to call an increase: below it, the executions need not be read at all.
+        final MinuteCounts executions = byTime.current() >= settings.rate().minCount() || byTime.verdict() == RateComparison.Verdict.INCREASE
+            ? executionsOf.get() : null;
         final long baselineExecutions = executions == null ? 0 : executions.count(windows.baselineFromMs(), windows.baselineToMs());
         final long currentExecutions = executions == null ? 0 : executions.count(windows.currentFromMs(), windows.currentToMs());
-        final Map<String, String> evidence = rate.evidence(windows, failures, a);
-        if (tests > 1) {
-            evidence.put("alpha", String.format(Locale.ROOT, "%.4g", level));
-            evidence.put("testsSharingAlpha", String.valueOf(tests));
-        }
-        addReleaseContext(evidence, h, a);
+        final Supplier<Map<String, String>> common = () -> {
+            final Map<String, String> evidence = rate.evidence(windows, failures, a);
+            if (tests > 1) {
+                evidence.put("alpha", String.format(Locale.ROOT, "%.4g", level));
+                evidence.put("testsSharingAlpha", String.valueOf(tests));
+            }
+            addReleaseContext(evidence, h, a);
+            return evidence;
+        };
         if (baselineExecutions >= settings.minBaselineExecutions() && currentExecutions > 0) {
             final ProportionComparison.Result p = perExecution.compare(byTime.current(), currentExecutions, byTime.baseline(), baselineExecutions);
             final RateComparison.Verdict verdict = adjusted(p.verdict(), p.pValue(), level);
-            evidence.put("test", "Fisher's exact test (one-sided) of failures per execution");
-            evidence.put("pValue", String.format(Locale.ROOT, "%.3g", p.pValue()));
-            evidence.put("executionsCurrent", String.valueOf(currentExecutions));
-            evidence.put("executionsBaseline", String.valueOf(baselineExecutions));
-            evidence.put("failuresPerExecutionBefore", fmt(p.baselineShare()));
-            evidence.put("failuresPerExecutionAfter", fmt(p.currentShare()));
-            evidence.put("perExecutionRatio", fmt(p.ratio()));
+            final Supplier<Map<String, String>> evidence = () -> {
+                final Map<String, String> e = common.get();
+                e.put("test", "Fisher's exact test (one-sided) of failures per execution");
+                e.put("pValue", String.format(Locale.ROOT, "%.3g", p.pValue()));
+                e.put("executionsCurrent", String.valueOf(currentExecutions));
+                e.put("executionsBaseline", String.valueOf(baselineExecutions));
+                e.put("failuresPerExecutionBefore", fmt(p.baselineShare()));
+                e.put("failuresPerExecutionAfter", fmt(p.currentShare()));
+                e.put("perExecutionRatio", fmt(p.ratio()));
+                return e;
+            };
             return new Finding(verdict, p.pValue(), p.ratio(), byTime.current(), windows, true, String.format(Locale.ROOT,
                 "%.2f%% of %d executions failed vs %.2f%% before (%.1fx, p=%.2g)", 100 * p.currentShare(), currentExecutions,
                 100 * p.baselineShare(), p.ratio(), p.pValue()), evidence);
@@ -85,7 +97,7 @@ final class PostDeployFailureEvaluator {
         final long minutes = (windows.currentToMs() - windows.currentFromMs()) / 60_000;
         return new Finding(verdict, byTime.pValue(), byTime.rateRatio(), byTime.current(), windows, false, String.format(Locale.ROOT,
             "%d in %d min vs %.2f/h before (%.1fx, p=%.2g)", byTime.current(), minutes, byTime.baselineRate(), byTime.rateRatio(),
-            byTime.pValue()), evidence);
+            byTime.pValue()), common);
     }
 
     /** The test's verdict at a stricter level (several tests share alpha): an increase above the level is not one. */

@@ -125,7 +125,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
                                                       final RateRegression.Evaluation windows) {
         final MinuteCounts series = component == null ? h.failures : h.componentFailures(component);
         final int tests = component == null ? 1 : Math.max(1, h.failuresByComponent.size());
-        return evaluator.assess(windows, series, executions(org, windows.baselineFromMs(), windows.currentToMs()), a, tests, h);
+        return evaluator.assess(windows, series, () -> executions(org, windows.baselineFromMs(), windows.currentToMs()), a, tests, h);
     }
 
     private MinuteCounts series(final FailureHistory h, final String component) {
@@ -222,7 +222,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
         final String summary = status == AlertStatus.RESOLVED
             ? String.format(Locale.ROOT, "%s back to baseline %s (%d in the last %d min)", what, cause, f.current(), minutes)
             : String.format(Locale.ROOT, "%s up %.1fx %s: %s", what, f.ratio(), cause, f.facts());
-        final Map<String, String> evidence = f.evidence();
+        final Map<String, String> evidence = f.evidence().get();
         if (component != null) {
             evidence.put("component", component);
             final String suspects = String.join(", ", PostDeployFailureEvaluator.suspectsFor(a, component));

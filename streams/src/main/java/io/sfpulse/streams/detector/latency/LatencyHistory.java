@@ -4,18 +4,19 @@ import io.sfpulse.streams.detector.AlertState;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Per-org latency state: for each operation, DDSketches per 5-minute event-time bucket (encoded),
- * and per (release, operation) the post-deploy samples with their exceedances of the baseline's
+ * Per-org latency state: for each operation, which 5-minute buckets hold a sketch (the sketches
+ * themselves are in {@link SketchBuckets}, one key each), and per (release, operation) the post-deploy samples with their exceedances of the baseline's
  * p50 and p95, plus the alert state. Plain data stored as JSON; not thread-safe.
  */
 final class LatencyHistory {
 
     public static final long BUCKET_MS = 5 * 60_000L;
 
-    public Map<String, TreeMap<Long, String>> sketches = new HashMap<>();
+    /** Per operation, the oldest and newest 5-minute bucket holding a sketch in {@link SketchBuckets}. */
+    public Map<String, Long> oldestBucket = new HashMap<>();
+    public Map<String, Long> newestBucket = new HashMap<>();
     public Map<String, Exceedances> afterDeploy = new HashMap<>();
     public Map<String, AlertState> alerts = new HashMap<>();
     /** Per operation, the event time of the last check against the rolling baseline. */
@@ -46,8 +47,9 @@ final class LatencyHistory {
     }
 
     public void prune(final long horizonMs) {
-        sketches.values().forEach(b -> b.headMap(horizonMs / BUCKET_MS).clear());
-        sketches.values().removeIf(TreeMap::isEmpty);
-        lastRollingCheckMs.keySet().retainAll(sketches.keySet());
+        final long horizon = Math.floorDiv(horizonMs, BUCKET_MS);
+        newestBucket.values().removeIf(b -> b < horizon);
+        oldestBucket.keySet().retainAll(newestBucket.keySet());
+        lastRollingCheckMs.keySet().retainAll(newestBucket.keySet());
     }
 }

@@ -4,7 +4,10 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
+import java.util.HashSet;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -12,6 +15,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class LatencySpikeDetector implements Detector {
 
     public static final String NAME = "latency-spikes";
+    /** The 5-minute latency sketches of every (org, operation), one key each (binary). */
+    public static final String SKETCHES_STORE = NAME + "-sketches-store";
     private final LatencySpikeEvaluator evaluator;
 
     public LatencySpikeDetector(final LatencySpikeSettings settings) {
@@ -30,6 +35,9 @@ public final class LatencySpikeDetector implements Detector {
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return DetectorProcessor.stateStore(NAME, LatencyHistory.class);
+        final Set<StoreBuilder<?>> stores = new HashSet<>(DetectorProcessor.stateStore(NAME, LatencyHistory.class));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SKETCHES_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingEnabled());
+        return stores;
     }
 }

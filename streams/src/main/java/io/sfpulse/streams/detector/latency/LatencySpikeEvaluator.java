@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Latency regressions after a deploy, per org and operation: the baseline distribution (DDSketch
@@ -33,19 +32,15 @@ final class LatencySpikeEvaluator {
         return settings;
     }
 
-    /** The merged sketch of {@code buckets} in [fromMs, toMs). */
-    public static LatencySketch merged(final TreeMap<Long, String> buckets, final long fromMs, final long toMs) {
-        final LatencySketch sketch = LatencySketch.empty();
-        if (buckets != null) {
-            buckets.subMap(Math.floorDiv(fromMs, LatencyHistory.BUCKET_MS), true, Math.floorDiv(toMs - 1, LatencyHistory.BUCKET_MS), true)
-                .values().forEach(b -> sketch.merge(LatencySketch.decode(b)));
-        }
-        return sketch;
+    /** An operation's 5-minute sketches: the merged sketch of the buckets in [fromMs, toMs). */
+    @FunctionalInterface
+    interface Buckets {
+        LatencySketch merged(long fromMs, long toMs);
     }
 
     /** Freezes the baseline of an operation at the deploy. */
-    public void freezeBaseline(final LatencyHistory.Exceedances e, final TreeMap<Long, String> buckets, final long deployMs) {
-        final LatencySketch base = merged(buckets, deployMs - settings.baseline().toMillis(), deployMs);
+    public void freezeBaseline(final LatencyHistory.Exceedances e, final Buckets buckets, final long deployMs) {
+        final LatencySketch base = buckets.merged(deployMs - settings.baseline().toMillis(), deployMs);
         e.baselineCount = base.count();
         e.baselineP50 = base.quantile(0.50);
         e.baselineP95 = base.quantile(0.95);
@@ -57,11 +52,11 @@ final class LatencySpikeEvaluator {
      * the last {@code noDeployWindow} (up to now) against the baseline span before them, with the
      * same exceedance counts as after a deploy (counted from the sketch's bins).
      */
-    public LatencyHistory.Exceedances rolling(final TreeMap<Long, String> buckets, final long nowMs) {
+    public LatencyHistory.Exceedances rolling(final Buckets buckets, final long nowMs) {
         final long start = Math.floorDiv(nowMs - settings.noDeployWindow().toMillis(), LatencyHistory.BUCKET_MS) * LatencyHistory.BUCKET_MS;
         final LatencyHistory.Exceedances e = new LatencyHistory.Exceedances();
         freezeBaseline(e, buckets, start);
-        final LatencySketch current = merged(buckets, start, nowMs + 1);
+        final LatencySketch current = buckets.merged(start, nowMs + 1);
         e.startMs = start;
         e.n = current.count();
         e.aboveP50 = current.countAbove(e.baselineP50);

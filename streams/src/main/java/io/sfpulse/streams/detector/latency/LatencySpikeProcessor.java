@@ -1,5 +1,6 @@
 package io.sfpulse.streams.detector.latency;
 
+import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.signal.Signal;
@@ -8,11 +9,10 @@ import io.sfpulse.streams.detector.AlertLifecycle;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.detector.SubjectKeys;
-import io.sfpulse.streams.stats.LatencySketch;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * Keeps per-org, per-operation latency sketches and raises one alert per (release, operation) whose
@@ -31,10 +31,16 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
     private static final long ROLLING_CHECK_EVERY_MS = 60_000;
 
     private final LatencySpikeEvaluator evaluator;
+    private SketchBuckets sketches;
 
     LatencySpikeProcessor(final LatencySpikeEvaluator evaluator) {
         super(LatencySpikeDetector.NAME);
         this.evaluator = evaluator;
+    }
+
+    @Override
+    protected void connectStores(final ProcessorContext<String, Alert> ctx) {
+        sketches = new SketchBuckets(ctx.getStateStore(LatencySpikeDetector.SKETCHES_STORE));
     }
 
     @Override
@@ -55,11 +61,11 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
     @Override
     protected void analyse(final String org, final Signal s, final long t, final LatencyHistory h) {
         final String op = s.getSubject();
-        final TreeMap<Long, String> buckets = h.sketches.computeIfAbsent(op, o -> new TreeMap<>());
-        final long bucket = Math.floorDiv(t, LatencyHistory.BUCKET_MS);
-        final LatencySketch sketch = buckets.containsKey(bucket) ? LatencySketch.decode(buckets.get(bucket)) : LatencySketch.empty();
-        sketch.add(s.getValue());
-        buckets.put(bucket, sketch.encode());
+        sketches.add(org, op, t, s.getValue());
+        final long bucket = SketchBuckets.bucketOf(t);
+        h.oldestBucket.merge(op, bucket, Math::min);
+        h.newestBucket.merge(op, bucket, Math::max);
+        final LatencySpikeEvaluator.Buckets buckets = (from, to) -> sketches.merged(org, op, from, to);
         final LatencySpikeSettings cfg = evaluator.settings();
         final boolean released = s.getReleaseId() != null && s.getReleaseCompletedTime() != null;
         final boolean inWindow = released && t - s.getReleaseCompletedTime().toEpochMilli() <= cfg.window().toMillis();
@@ -73,19 +79,31 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
         } else if (!inWindow) {
             checkRollingBaseline(org, h, op, t, buckets, episode);
         }
+        // Sketches older than any baseline and window need: deleted once per bucket the horizon passes.
+        final long horizon = SketchBuckets.bucketOf(horizonMs(t));
+        final long oldest = h.oldestBucket.get(op);
+        if (oldest < horizon) {
+            sketches.prune(org, op, oldest, horizon);
+            h.oldestBucket.put(op, horizon);
+        }
+    }
+
+    private long horizonMs(final long t) {
+        final LatencySpikeSettings cfg = evaluator.settings();
+        return t - cfg.baseline().toMillis() - Math.max(cfg.window().toMillis(), cfg.noDeployWindow().toMillis());
     }
 
     @Override
     protected void prune(final LatencyHistory h, final long t) {
         final LatencySpikeSettings cfg = evaluator.settings();
-        h.prune(t - cfg.baseline().toMillis() - Math.max(cfg.window().toMillis(), cfg.noDeployWindow().toMillis()));
+        h.prune(horizonMs(t));
         h.afterDeploy.entrySet().removeIf(e -> t - e.getValue().lastSampleMs > cfg.window().toMillis() + Duration.ofDays(1).toMillis()
             && !AlertState.openAlert(h.alerts.get(e.getKey())));
         h.alerts.keySet().retainAll(h.afterDeploy.keySet());
     }
 
     private void onSample(final String org, final LatencyHistory h, final Signal s, final String op, final long t,
-                          final TreeMap<Long, String> buckets) {
+                          final LatencySpikeEvaluator.Buckets buckets) {
         final long deploy = s.getReleaseCompletedTime().toEpochMilli();
         final String key = s.getReleaseId() + "|" + op;
         final AlertState a = h.alerts.get(key);
@@ -125,7 +143,7 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
      * time, compare the last {@code noDeployWindow} with the rolling baseline before it.
      */
     private void checkRollingBaseline(final String org, final LatencyHistory h, final String op, final long t,
-                                      final TreeMap<Long, String> buckets, final AlertState last) {
+                                      final LatencySpikeEvaluator.Buckets buckets, final AlertState last) {
         final LatencySpikeSettings cfg = evaluator.settings();
         if (cfg.noDeployWindow().isZero() || t - h.lastRollingCheckMs.getOrDefault(op, Long.MIN_VALUE / 2) < ROLLING_CHECK_EVERY_MS
             || !AlertLifecycle.mayStartEpisode(last, t, COOLDOWN.toMillis())
