@@ -4,8 +4,6 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
-import io.sfpulse.streams.detector.RateRegression;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,13 +18,9 @@ public final class PostDeployFailureDetector implements Detector {
     /** Executions per org and minute (the failure rate's denominator), kept as long as a baseline and window need. */
     public static final String EXECUTIONS_STORE = NAME + "-executions-store";
     private final PostDeployFailureEvaluator evaluator;
-    private final Duration executionsRetention;
 
     public PostDeployFailureDetector(final FailureSettings settings) {
         this.evaluator = new PostDeployFailureEvaluator(settings);
-        final RateRegression.Parameters p = settings.rate();
-        this.executionsRetention = p.baseline().plus(p.window()).plus(Duration.ofHours(2))
-            .plus(p.noDeployWindow().multipliedBy(3));
     }
 
     @Override
@@ -42,8 +36,8 @@ public final class PostDeployFailureDetector implements Detector {
     @Override
     public Set<StoreBuilder<?>> stores() {
         final Set<StoreBuilder<?>> stores = new HashSet<>(DetectorProcessor.stateStore(NAME, FailureHistory.class));
-        stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(EXECUTIONS_STORE, executionsRetention, Duration.ofMinutes(1), false),
-            Serdes.String(), Serdes.Long()).withCachingEnabled());
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXECUTIONS_STORE), Serdes.Bytes(), Serdes.Long())
+            .withCachingEnabled());
         return stores;
     }
 }

@@ -13,13 +13,9 @@ import io.sfpulse.streams.detector.RateRegression;
 import io.sfpulse.streams.detector.SubjectKeys;
 import io.sfpulse.streams.stats.RateComparison;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Keeps each org's {@link FailureHistory} and its executions per minute (a window store: API calls,
@@ -35,7 +31,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
     private static final String SUBJECT = "failures";
     private static final String COMPONENT = "|component|";
     private final PostDeployFailureEvaluator evaluator;
-    private WindowStore<String, Long> executions;
+    private ExecutionCounts executions;
 
     PostDeployFailureProcessor(final PostDeployFailureEvaluator evaluator) {
         super(PostDeployFailureDetector.NAME);
@@ -44,7 +40,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
 
     @Override
     protected void connectStores(final ProcessorContext<String, Alert> ctx) {
-        executions = ctx.getStateStore(PostDeployFailureDetector.EXECUTIONS_STORE);
+        executions = new ExecutionCounts(ctx.getStateStore(PostDeployFailureDetector.EXECUTIONS_STORE));
     }
 
     @Override
@@ -52,9 +48,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
         if (!Executions.isExecution(s)) {
             return false;
         }
-        final long minute = Math.floorDiv(t, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS;
-        final Long before = executions.fetch(org, minute);
-        executions.put(org, before == null ? 1L : before + 1, minute);
+        executions.count(org, t);
         return true;
     }
 
@@ -109,23 +103,12 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
             || a.isResolved() && t - a.lastEmittedMs() > p.window().toMillis() + p.baseline().toMillis());
     }
 
-    /** The org's executions per minute over [fromMs, toMs), or null when it reported none there. */
-    private MinuteCounts executions(final String org, final long fromMs, final long toMs) {
-        final MinuteCounts out = new MinuteCounts();
-        try (WindowStoreIterator<Long> it = executions.fetch(org, Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs))) {
-            while (it.hasNext()) {
-                final KeyValue<Long, Long> minute = it.next();
-                out.add(minute.key, minute.value);
-            }
-        }
-        return out.isEmpty() ? null : out;
-    }
 
     private PostDeployFailureEvaluator.Finding assess(final String org, final FailureHistory h, final AlertState a, final String component,
                                                       final RateRegression.Evaluation windows) {
         final MinuteCounts series = component == null ? h.failures : h.componentFailures(component);
         final int tests = component == null ? 1 : Math.max(1, h.failuresByComponent.size());
-        return evaluator.assess(windows, series, () -> executions(org, windows.baselineFromMs(), windows.currentToMs()), a, tests, h);
+        return evaluator.assess(windows, series, () -> executions.between(org, windows.baselineFromMs(), windows.currentToMs()), a, tests, h);
     }
 
     private MinuteCounts series(final FailureHistory h, final String component) {
@@ -187,7 +170,11 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
 
     @Override
     protected void punctuate(final long streamTime) {
+        final RateRegression.Parameters p = evaluator.settings().rate();
+        final long horizon = streamTime - p.baseline().toMillis() - p.window().toMillis() - Duration.ofHours(1).toMillis()
+            - 2 * p.noDeployWindow().toMillis();
         updateEachOrg((org, h) -> {
+            executions.prune(org, horizon);
             boolean changed = false;
             for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {
                 final AlertState a = en.getValue();
