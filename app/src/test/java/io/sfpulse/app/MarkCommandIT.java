@@ -33,7 +33,7 @@ class MarkCommandIT {
         final AppConfig config = new AppConfig(Map.of(AppConfig.DATA_DIR_CONFIG, dir.toString(), AppConfig.OPS_PORT_CONFIG, "0", AppConfig.SERVICES_CONFIG, "ingest",
             AppConfig.MARKER_PORT_CONFIG, "0", AppConfig.MARKER_TOKEN_CONFIG, "ci-secret"));
         try (SalesforceEmulator emulator = SalesforceEmulator.builder().build().start();
-             Pipeline pipeline = new Pipeline(config, m -> { }).withEmulator(emulator).start()) {
+             Pipeline pipeline = new Pipeline(config, m -> { }).withEmulator(defineChannels(emulator)).start()) {
             final String url = "http://127.0.0.1:" + pipeline.markerApi().port();
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final MarkCommand mark = new MarkCommand(new PrintStream(out, true), Map.of("SFPULSE_MARKER_TOKEN", "ci-secret"));
@@ -75,5 +75,11 @@ class MarkCommandIT {
                 assertThat(markers).noneMatch(x -> "v3.1.1".equals(x.getLabel()));
             }
         }
+    }
+
+    /** The org has the channels the launcher's emulated-org connector subscribes to (else the subscribe is refused, 400). */
+    private static SalesforceEmulator defineChannels(final SalesforceEmulator emulator) {
+        emulator.org().defineChannel(io.sfpulse.emulator.scenario.Scenarios.LOG_CHANNEL);
+        return emulator;
     }
 }
