@@ -208,6 +208,24 @@ class DetectionTopologyTest {
             .filter(e -> e.getKey().name().equals("duplicates-dropped-total"))
             .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
         assertThat(dropped).isEqualTo(2.0);
+        // Bounded: ids older than the dedupe window (1 h of stream time) are purged as stream time passes - the
+        // baseline's 120 are gone already, the last three (200-201 min) remain until stream time is past them too.
+        final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, String> ids =
+            driver.getKeyValueStore(io.sfpulse.streams.dedupe.EventDeduplicator.STORE);
+        assertThat(count(ids)).isEqualTo(3);
+        pipe(Fixtures.info(T0.plus(Duration.ofMinutes(400))));
+        assertThat(count(ids)).isEqualTo(1);
+    }
+
+    private static long count(final org.apache.kafka.streams.state.KeyValueStore<?, ?> store) {
+        long n = 0;
+        try (org.apache.kafka.streams.state.KeyValueIterator<?, ?> it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     private void marker(final DeploymentMarker m) {
