@@ -88,7 +88,8 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
         if (!relevant && (!observesOrg() || observed.alreadyPersisted(org, t))) {
             return; // nothing to record: the org is already known to be observed since at most t
         }
-        final S stored = store.get(org);
+        final String key = stateKey(org, s);
+        final S stored = store.get(key);
         final S state = stored != null ? stored : emptyState();
         if (relevant) {
             analyse(org, s, t, state);
@@ -96,8 +97,12 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
             observe(state, t);
         }
         prune(state, t);
-        store.put(org, state);
-        observed.persisted(org, firstObservedMs(state));
+        if (discard(state)) {
+            store.delete(key);
+        } else {
+            store.put(key, state);
+        }
+        observed.persisted(key, firstObservedMs(state));
     }
 
     /** Connects the detector's further stores (beyond its per-org state), if it has any. */
@@ -109,6 +114,29 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
      * and reports whether that was all; default: nothing is handled aside.
      */
     protected boolean handledAside(final String org, final Signal s, final long t) {
+        return false;
+    }
+
+    /**
+     * The store key of the state a signal belongs to: the org by default; a detector whose state
+     * divides by series (e.g. per operation) keys it {@code org + SERIES_SEPARATOR + series}, so a
+     * signal reads and rewrites its series' state only.
+     */
+    protected String stateKey(final String org, final Signal s) {
+        return org;
+    }
+
+    /** Separates the org from the series in a state key. */
+    public static final char SERIES_SEPARATOR = '\u001f';
+
+    /** The org of a state key. */
+    protected static String orgOf(final String stateKey) {
+        final int i = stateKey.indexOf(SERIES_SEPARATOR);
+        return i < 0 ? stateKey : stateKey.substring(0, i);
+    }
+
+    /** Whether a state holds nothing worth keeping (it is then deleted rather than rewritten). */
+    protected boolean discard(final S state) {
         return false;
     }
 
@@ -144,7 +172,7 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
         return name;
     }
 
-    /** Applies {@code update} to every org's state and writes back the states it reports as changed. */
+    /** Applies {@code update} to every state (key: org, or org and series) and writes back the states it reports as changed. */
     protected final void updateEachOrg(final BiPredicate<String, S> update) {
         try (KeyValueIterator<String, S> all = store.all()) {
             while (all.hasNext()) {

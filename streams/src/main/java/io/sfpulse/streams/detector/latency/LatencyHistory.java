@@ -1,14 +1,14 @@
 package io.sfpulse.streams.detector.latency;
 
 import io.sfpulse.streams.detector.AlertState;
-
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Per-org latency state: for each operation, which 5-minute buckets hold a sketch (the sketches
- * themselves are in {@link SketchBuckets}, one key each), and per (release, operation) the post-deploy samples with their exceedances of the baseline's
- * p50 and p95, plus the alert state. Plain data stored as JSON; not thread-safe.
+ * Latency state of one (org, operation) - its store key: which 5-minute buckets hold a sketch (the
+ * sketches themselves are in {@link SketchBuckets}, one key each), and per release (or no-deploy
+ * episode) the post-deploy samples with their exceedances of the baseline's p50 and p95, plus the
+ * alert state. Plain data stored as JSON; not thread-safe.
  */
 final class LatencyHistory {
 

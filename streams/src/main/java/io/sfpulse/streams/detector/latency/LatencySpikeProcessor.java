@@ -48,6 +48,17 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
         return s.getKind() == SignalKind.LATENCY;
     }
 
+    /** One state per (org, operation): a sample reads and rewrites its operation's state only. */
+    @Override
+    protected String stateKey(final String org, final Signal s) {
+        return org + SERIES_SEPARATOR + s.getSubject();
+    }
+
+    @Override
+    protected boolean discard(final LatencyHistory h) {
+        return h.newestBucket.isEmpty() && h.afterDeploy.isEmpty();
+    }
+
     @Override
     protected boolean observesOrg() {
         return false; // baselines are sample counts, not time spans
@@ -163,7 +174,8 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
 
     @Override
     protected void punctuate(final long streamTime) {
-        updateEachOrg((org, h) -> {
+        updateEachOrg((key, h) -> {
+            final String org = orgOf(key);
             boolean changed = false;
             for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {
                 final LatencyHistory.Exceedances e = h.afterDeploy.get(en.getKey());
