@@ -6,12 +6,14 @@ import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.streams.attribution.AttributionStores;
 import io.sfpulse.streams.attribution.ReleaseAttributionProcessor;
 import io.sfpulse.streams.attribution.ReleaseModel;
 import io.sfpulse.streams.attribution.ReleaseRecorder;
 import io.sfpulse.streams.dedupe.EventDeduplicator;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.health.AlertRecord;
+import io.sfpulse.streams.health.ReadModelStores;
 import io.sfpulse.streams.health.SignalBucket;
 import io.sfpulse.streams.normalize.ProgressSignals;
 import io.sfpulse.streams.normalize.SignalNormalizer;
@@ -44,20 +46,15 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class DetectionTopology {
 
-    /** Releases per org, versioned by the instant each went live. */
-    public static final String MARKERS_STORE = "deploy-markers-store";
-    /** Every marker (releases and attempts: failed, canceled, check-only) by {@code org|deployId}. */
-    public static final String MARKERS_BY_ID_STORE = "deploy-markers-by-id-store";
-    /** Latest state, first trigger and resolution per alert (dedup key), for the release-health view. */
-    public static final String ALERT_HISTORY_STORE = "alert-history-store";
-    /** Per org and source, the org time up to which the source has delivered everything. */
-    public static final String SOURCE_PROGRESS_STORE = "source-progress-store";
-    /** Signals waiting out the join grace before release attribution. */
-    public static final String ATTRIBUTION_BUFFER_STORE = "attribute-release-buffer";
-
-    /** 5-minute signal counts per org, for before/after charts. */
-    public static final String SIGNAL_BUCKETS_STORE = "signal-buckets-store";
-    public static final Duration BUCKET = Duration.ofMinutes(5);
+    /** Releases per org, versioned by the instant each went live (see {@link AttributionStores}). */
+    public static final String MARKERS_STORE = AttributionStores.RELEASES;
+    public static final String MARKERS_BY_ID_STORE = AttributionStores.MARKERS_BY_ID;
+    public static final String SOURCE_PROGRESS_STORE = AttributionStores.SOURCE_PROGRESS;
+    public static final String ATTRIBUTION_BUFFER_STORE = AttributionStores.GRACE_BUFFER;
+    /** Read models of the release-health page (see {@link ReadModelStores}). */
+    public static final String ALERT_HISTORY_STORE = ReadModelStores.ALERT_HISTORY;
+    public static final String SIGNAL_BUCKETS_STORE = ReadModelStores.SIGNAL_BUCKETS;
+    public static final Duration BUCKET = ReadModelStores.BUCKET;
 
     private DetectionTopology() {
     }

@@ -1,7 +1,7 @@
 package io.sfpulse.streams.health;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
-import io.sfpulse.streams.DetectionTopology;
+import io.sfpulse.streams.attribution.AttributionStores;
 import io.sfpulse.streams.attribution.ReleaseAttributionProcessor;
 import io.sfpulse.streams.attribution.ReleaseModel;
 import io.sfpulse.streams.attribution.ReleaseRecorder;
@@ -47,7 +47,7 @@ public final class ReleaseHealthQueries {
     public List<AlertRecord> alerts() {
         // IQv2 range queries of a (timestamped) DSL key-value store answer plain values; window queries answer ValueAndTimestamp.
         final StateQueryResult<KeyValueIterator<String, AlertRecord>> result = streams.query(StateQueryRequest
-            .inStore(DetectionTopology.ALERT_HISTORY_STORE).withQuery(RangeQuery.<String, AlertRecord>withNoBounds()));
+            .inStore(ReadModelStores.ALERT_HISTORY).withQuery(RangeQuery.<String, AlertRecord>withNoBounds()));
         final List<AlertRecord> out = new ArrayList<>();
         for (final QueryResult<KeyValueIterator<String, AlertRecord>> r : result.getPartitionResults().values()) {
             if (r.isSuccess()) {
@@ -62,7 +62,7 @@ public final class ReleaseHealthQueries {
     /** Orgs with signals in [from, to). */
     public TreeSet<String> orgs(final Instant from, final Instant to) {
         final StateQueryResult<KeyValueIterator<Windowed<String>, ValueAndTimestamp<SignalBucket>>> result = streams.query(StateQueryRequest
-            .inStore(DetectionTopology.SIGNAL_BUCKETS_STORE).withQuery(WindowRangeQuery.<String, ValueAndTimestamp<SignalBucket>>withWindowStartRange(from, to)));
+            .inStore(ReadModelStores.SIGNAL_BUCKETS).withQuery(WindowRangeQuery.<String, ValueAndTimestamp<SignalBucket>>withWindowStartRange(from, to)));
         final TreeSet<String> out = new TreeSet<>();
         for (final QueryResult<KeyValueIterator<Windowed<String>, ValueAndTimestamp<SignalBucket>>> r : result.getPartitionResults().values()) {
             if (r.isSuccess()) {
@@ -77,7 +77,7 @@ public final class ReleaseHealthQueries {
     /** The org's 5-minute buckets with window start in [from, to], oldest first. */
     public List<Bucket> buckets(final String org, final Instant from, final Instant to) {
         final StateQueryResult<WindowStoreIterator<ValueAndTimestamp<SignalBucket>>> result = streams.query(StateQueryRequest
-            .inStore(DetectionTopology.SIGNAL_BUCKETS_STORE)
+            .inStore(ReadModelStores.SIGNAL_BUCKETS)
             .withQuery(WindowKeyQuery.<String, ValueAndTimestamp<SignalBucket>>withKeyAndWindowStartRange(org, from, to)));
         final TreeMap<Long, SignalBucket> out = new TreeMap<>();
         for (final QueryResult<WindowStoreIterator<ValueAndTimestamp<SignalBucket>>> r : result.getPartitionResults().values()) {
@@ -94,7 +94,7 @@ public final class ReleaseHealthQueries {
     public Map<String, Instant> progress(final String org) {
         final String prefix = ReleaseAttributionProcessor.progressKey(org, "");
         final StateQueryResult<KeyValueIterator<String, Long>> result = streams.query(StateQueryRequest
-            .inStore(DetectionTopology.SOURCE_PROGRESS_STORE).withQuery(RangeQuery.<String, Long>withRange(prefix, prefix + "\uffff")));
+            .inStore(AttributionStores.SOURCE_PROGRESS).withQuery(RangeQuery.<String, Long>withRange(prefix, prefix + "\uffff")));
         final Map<String, Instant> out = new TreeMap<>();
         for (final QueryResult<KeyValueIterator<String, Long>> r : result.getPartitionResults().values()) {
             if (r.isSuccess()) {
@@ -112,7 +112,7 @@ public final class ReleaseHealthQueries {
      */
     public List<DeploymentMarker> attempts(final String org, final Instant from, final Instant to) {
         final StateQueryResult<KeyValueIterator<String, DeploymentMarker>> result = streams.query(StateQueryRequest
-            .inStore(DetectionTopology.MARKERS_BY_ID_STORE)
+            .inStore(AttributionStores.MARKERS_BY_ID)
             .withQuery(RangeQuery.<String, DeploymentMarker>withRange(ReleaseRecorder.byIdKey(org, ""), ReleaseRecorder.byIdKey(org, "\uffff"))));
         final List<DeploymentMarker> out = new ArrayList<>();
         for (final QueryResult<KeyValueIterator<String, DeploymentMarker>> r : result.getPartitionResults().values()) {
@@ -134,7 +134,7 @@ public final class ReleaseHealthQueries {
     /** Releases of the org that went live in [from, to], oldest first (every version the marker store holds). */
     public List<DeploymentMarker> releases(final String org, final Instant from, final Instant to) {
         final StateQueryResult<VersionedRecordIterator<DeploymentMarker>> result = streams.query(StateQueryRequest
-            .inStore(DetectionTopology.MARKERS_STORE).withQuery(MultiVersionedKeyQuery.<String, DeploymentMarker>withKey(org)
+            .inStore(AttributionStores.RELEASES).withQuery(MultiVersionedKeyQuery.<String, DeploymentMarker>withKey(org)
                 .fromTime(from).toTime(to).withAscendingTimestamps()));
         final Map<String, DeploymentMarker> out = new java.util.LinkedHashMap<>();
         for (final QueryResult<VersionedRecordIterator<DeploymentMarker>> r : result.getPartitionResults().values()) {
