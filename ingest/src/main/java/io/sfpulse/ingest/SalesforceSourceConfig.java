@@ -17,9 +17,11 @@ import org.apache.kafka.common.config.types.Password;
 public final class SalesforceSourceConfig extends AbstractConfig {
 
     public static final String ORG_ID_CONFIG = "salesforce.org.id";
-    private static final String ORG_ID_DOC = "The org id, 15 or 18 characters (records are keyed by the 18-character form, computed). Empty: taken from the OAuth identity URL.";
+    private static final String ORG_ID_DOC = "The org id, 15 or 18 characters (records are keyed by the 18-character form, computed). "
+        + "Empty: taken from the OAuth identity URL.";
     public static final String LOGIN_URL_CONFIG = "salesforce.login.url";
-    private static final String LOGIN_URL_DOC = "OAuth host: https://login.salesforce.com, https://test.salesforce.com or the My Domain URL.";
+    private static final String LOGIN_URL_DOC = "OAuth host: https://login.salesforce.com, https://test.salesforce.com or the My Domain "
+        + "URL.";
     public static final String GRANT_TYPE_CONFIG = "salesforce.auth.grant.type";
     private static final String GRANT_TYPE_DOC = "client_credentials (recommended), jwt_bearer, or password (deprecated by Salesforce).";
     public static final String CLIENT_ID_CONFIG = "salesforce.auth.client.id";
@@ -35,16 +37,19 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     public static final String CHANNELS_CONFIG = "salesforce.channels";
     private static final String CHANNELS_DOC = "Streaming channels, e.g. /event/LogEntryEvent__e,/data/AccountChangeEvent.";
     public static final String REPLAY_INITIAL_CONFIG = "salesforce.replay.initial";
-    private static final String REPLAY_INITIAL_DOC = "Where to start a channel with no committed offset: latest (-1) or earliest (-2, all retained events).";
+    private static final String REPLAY_INITIAL_DOC = "Where to start a channel with no committed offset: latest (-1) or earliest (-2, all "
+        + "retained events).";
     public static final String REPLAY_INVALID_POLICY_CONFIG = "salesforce.replay.invalid.policy";
     private static final String REPLAY_INVALID_POLICY_DOC =
         "When Salesforce rejects the committed replay id (outside retention): fail the task, or restart from earliest or latest. Always logged.";
     public static final String DEPLOY_POLL_INTERVAL_MS_CONFIG = "salesforce.deploy.poll.interval.ms";
-    private static final String DEPLOY_POLL_INTERVAL_MS_DOC = "How often to poll Tooling API DeployRequest for completed deploys; 0 disables.";
+    private static final String DEPLOY_POLL_INTERVAL_MS_DOC = "How often to poll Tooling API DeployRequest for completed deploys; 0 "
+        + "disables.";
     public static final String JWT_KEY_FILE_CONFIG = "salesforce.auth.jwt.key.file";
     private static final String JWT_KEY_FILE_DOC = "PKCS#8 PEM private key of the connected app's certificate (jwt_bearer grant).";
     public static final String JWT_AUDIENCE_CONFIG = "salesforce.auth.jwt.audience";
-    private static final String JWT_AUDIENCE_DOC = "JWT aud: https://login.salesforce.com, https://test.salesforce.com; empty uses the login URL.";
+    private static final String JWT_AUDIENCE_DOC = "JWT aud: https://login.salesforce.com, https://test.salesforce.com; empty uses the "
+        + "login URL.";
     public static final String TOKEN_MAX_AGE_MS_CONFIG = "salesforce.auth.token.max.age.ms";
     private static final String TOKEN_MAX_AGE_MS_DOC =
         "Log in again before a token is this old (Salesforce does not say when sessions expire; keep below the org's session timeout).";
@@ -81,9 +86,11 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     public static final String ELF_MAX_FILES_CONFIG = "salesforce.elf.max.files.per.poll";
     private static final String ELF_MAX_FILES_DOC = "Log files downloaded per poll at most (API calls per poll are bounded by this + 2).";
     public static final String API_RESERVE_PERCENT_CONFIG = "salesforce.api.reserve.percent";
-    private static final String API_RESERVE_PERCENT_DOC = "Skip polling while the org's remaining DailyApiRequests are below this share, leaving them to the org.";
+    private static final String API_RESERVE_PERCENT_DOC = "Skip polling while the org's remaining DailyApiRequests are below this share, "
+        + "leaving them to the org.";
     public static final String QUEUE_CAPACITY_CONFIG = "salesforce.queue.capacity";
-    private static final String QUEUE_CAPACITY_DOC = "Events buffered between the CometD client and Connect; full buffer applies back-pressure.";
+    private static final String QUEUE_CAPACITY_DOC = "Events buffered between the CometD client and Connect; full buffer applies "
+        + "back-pressure.";
     public static final String RETRY_MAX_ELAPSED_MS_CONFIG = "salesforce.retry.max.elapsed.ms";
     private static final String RETRY_MAX_ELAPSED_MS_DOC = "Give up (fail the task) after retrying a connection for this long.";
     public static final String RETRY_MAX_BACKOFF_MS_CONFIG = "salesforce.retry.max.backoff.ms";
@@ -92,6 +99,9 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     /** Task-level keys set by the connector. */
     public static final String TASK_CHANNELS_CONFIG = "task.channels";
     public static final String TASK_DEPLOY_POLLER_CONFIG = "task.deploy.poller";
+    private static final String TASK_CHANNELS_DOC = "Channels of this task (set by the connector).";
+    private static final String TASK_DEPLOY_POLLER_DOC = "Whether this task runs the REST pollers: DeployRequest, SetupAuditTrail, EventLogFile "
+        + "(set by the connector).";
 
     /** Replay start when nothing is committed. */
     public enum InitialReplay { LATEST, EARLIEST }
@@ -136,8 +146,8 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         .group("Progress")
         .define(PROGRESS_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, ConfigDef.Range.atLeast(0), Importance.LOW, PROGRESS_INTERVAL_MS_DOC)
         .group("Task assignment (set by the connector)")
-        .define(TASK_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.LOW, "Channels of this task (set by the connector).")
-        .define(TASK_DEPLOY_POLLER_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Whether this task runs the REST pollers: DeployRequest, SetupAuditTrail, EventLogFile (set by the connector).")
+        .define(TASK_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.LOW, TASK_CHANNELS_DOC)
+        .define(TASK_DEPLOY_POLLER_CONFIG, Type.BOOLEAN, false, Importance.LOW, TASK_DEPLOY_POLLER_DOC)
         .configDef();
 
     public SalesforceSourceConfig(final Map<?, ?> props) {

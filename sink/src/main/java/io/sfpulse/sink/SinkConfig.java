@@ -25,34 +25,64 @@ import org.apache.kafka.common.config.types.Password;
 public final class SinkConfig extends AbstractConfig {
 
     public static final String BOOTSTRAP_SERVERS_CONFIG = "kafka.bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap servers.";
     public static final String GROUP_ID_CONFIG = "sink.group.id";
+    private static final String GROUP_ID_DOC = "Consumer group; instances sharing it split the alerts.";
     public static final String LOG_ENABLED_CONFIG = "sink.log.enabled";
+    private static final String LOG_ENABLED_DOC = "Log every alert state.";
     public static final String FILE_PATH_CONFIG = "sink.file.path";
+    private static final String FILE_PATH_DOC = "Append alert states as JSON lines to this file; empty disables.";
     public static final String FILE_ENABLED_CONFIG = "sink.file.enabled";
+    private static final String FILE_ENABLED_DOC = "Turn the file channel off without removing its path.";
     public static final String WEBHOOK_URL_CONFIG = "sink.webhook.url";
+    private static final String WEBHOOK_URL_DOC = "POST alert states to this URL (Standard Webhooks); unset disables.";
     public static final String WEBHOOK_SECRET_CONFIG = "sink.webhook.signing.secret";
+    private static final String WEBHOOK_SECRET_DOC = "whsec_<base64> signing secret for the webhook channel.";
     public static final String WEBHOOK_ENABLED_CONFIG = "sink.webhook.enabled";
+    private static final String WEBHOOK_ENABLED_DOC = "Turn the webhook channel off without removing its URL.";
     public static final String WEBHOOK_RATE_CONFIG = "sink.webhook.rate.per.minute";
+    private static final String WEBHOOK_RATE_DOC = "Webhook requests per minute at most.";
     public static final String PAGERDUTY_KEY_CONFIG = "sink.pagerduty.routing.key";
+    private static final String PAGERDUTY_KEY_DOC = "PagerDuty Events API v2 integration (routing) key; unset disables.";
     public static final String PAGERDUTY_URL_CONFIG = "sink.pagerduty.url";
+    private static final String PAGERDUTY_URL_DOC = "PagerDuty Events API base URL.";
     public static final String PAGERDUTY_ENABLED_CONFIG = "sink.pagerduty.enabled";
+    private static final String PAGERDUTY_ENABLED_DOC = "Turn PagerDuty off without removing its key.";
     public static final String PAGERDUTY_RATE_CONFIG = "sink.pagerduty.rate.per.minute";
+    private static final String PAGERDUTY_RATE_DOC = "Events per minute per routing key (PagerDuty's limit is about 120).";
     public static final String PAGERDUTY_CHANGES_CONFIG = "sink.pagerduty.change.events";
+    private static final String PAGERDUTY_CHANGES_DOC = "Send deployment markers as PagerDuty change events.";
     public static final String SLACK_URL_CONFIG = "sink.slack.webhook.url";
+    private static final String SLACK_URL_DOC = "Slack incoming webhook URL; unset disables.";
     public static final String SLACK_ENABLED_CONFIG = "sink.slack.enabled";
+    private static final String SLACK_ENABLED_DOC = "Turn Slack off without removing its URL.";
     public static final String SLACK_RATE_CONFIG = "sink.slack.rate.per.minute";
+    private static final String SLACK_RATE_DOC = "Slack messages per minute (Slack allows about 1/s).";
     public static final String TEAMS_URL_CONFIG = "sink.teams.webhook.url";
+    private static final String TEAMS_URL_DOC = "Microsoft Teams Workflows webhook URL; unset disables.";
     public static final String TEAMS_ENABLED_CONFIG = "sink.teams.enabled";
+    private static final String TEAMS_ENABLED_DOC = "Turn Teams off without removing its URL.";
     public static final String TEAMS_RATE_CONFIG = "sink.teams.rate.per.minute";
+    private static final String TEAMS_RATE_DOC = "Teams messages per minute.";
     public static final String LINKS_BASE_URL_CONFIG = "sink.links.base.url";
+    private static final String LINKS_BASE_URL_DOC = "Base URL of the release-health page, linked from incidents.";
     public static final String CHART_PUBLIC_URL_CONFIG = "sink.chart.public.url";
+    private static final String CHART_PUBLIC_URL_DOC = "Public base URL of the chart server, for image links in Slack/PagerDuty/Teams; "
+        + "empty: charts only attached to webhooks.";
     public static final String CHART_PORT_CONFIG = "sink.chart.server.port";
+    private static final String CHART_PORT_DOC = "Port of the chart server; -1 disables, 0 picks a free port.";
     public static final String CHART_HOST_CONFIG = "sink.chart.server.host";
+    private static final String CHART_HOST_DOC = "Interface the chart server binds.";
     public static final String ROUTES_CONFIG = "sink.routes";
+    private static final String ROUTES_DOC = "Routing rule names; each sink.route.<name>.{orgs,detectors,min.severity,channels}. None: "
+        + "every alert to every channel.";
     public static final String ROUTE_PREFIX = "sink.route.";
     public static final String RETRY_MAX_ATTEMPTS_CONFIG = "sink.retry.max.attempts";
+    private static final String RETRY_MAX_ATTEMPTS_DOC = "Attempts per alert and channel before dead-lettering.";
     public static final String RETRY_INITIAL_MS_CONFIG = "sink.retry.initial.ms";
+    private static final String RETRY_INITIAL_MS_DOC = "First back-off delay.";
     public static final String RETRY_MAX_MS_CONFIG = "sink.retry.max.ms";
+    private static final String RETRY_MAX_MS_DOC = "Largest back-off delay (also caps Retry-After).";
 
     /** Channel names, as used in routes and dead-letter headers. */
     public static final List<String> CHANNELS = List.of("log", "file", "webhook", "pagerduty", "slack", "teams");
@@ -61,44 +91,41 @@ public final class SinkConfig extends AbstractConfig {
 
     private static ConfigDef define(final ConfigDef d) {
         return ConfigGroup.of(d, "Kafka")
-            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "Kafka bootstrap servers.")
-            .define(GROUP_ID_CONFIG, Type.STRING, "sfpulse-sink", Importance.MEDIUM, "Consumer group; instances sharing it split the alerts.")
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(GROUP_ID_CONFIG, Type.STRING, "sfpulse-sink", Importance.MEDIUM, GROUP_ID_DOC)
             .group("Sink: log and file")
-            .define(LOG_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Log every alert state.")
-            .define(FILE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, "Append alert states as JSON lines to this file; empty disables.")
-            .define(FILE_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn the file channel off without removing its path.")
+            .define(LOG_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, LOG_ENABLED_DOC)
+            .define(FILE_PATH_CONFIG, Type.STRING, "", Importance.MEDIUM, FILE_PATH_DOC)
+            .define(FILE_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, FILE_ENABLED_DOC)
             .group("Sink: webhook")
-            .define(WEBHOOK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "POST alert states to this URL (Standard Webhooks); unset disables.")
-            .define(WEBHOOK_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "whsec_<base64> signing secret for the webhook channel.")
-            .define(WEBHOOK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn the webhook channel off without removing its URL.")
-            .define(WEBHOOK_RATE_CONFIG, Type.INT, 600, ConfigDef.Range.atLeast(1), Importance.LOW, "Webhook requests per minute at most.")
+            .define(WEBHOOK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, WEBHOOK_URL_DOC)
+            .define(WEBHOOK_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, WEBHOOK_SECRET_DOC)
+            .define(WEBHOOK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, WEBHOOK_ENABLED_DOC)
+            .define(WEBHOOK_RATE_CONFIG, Type.INT, 600, ConfigDef.Range.atLeast(1), Importance.LOW, WEBHOOK_RATE_DOC)
             .group("Sink: PagerDuty")
-            .define(PAGERDUTY_KEY_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "PagerDuty Events API v2 integration (routing) key; unset disables.")
-            .define(PAGERDUTY_URL_CONFIG, Type.STRING, "https://events.pagerduty.com", Importance.LOW, "PagerDuty Events API base URL.")
-            .define(PAGERDUTY_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn PagerDuty off without removing its key.")
-            .define(PAGERDUTY_RATE_CONFIG, Type.INT, 120, ConfigDef.Range.atLeast(1), Importance.LOW,
-                "Events per minute per routing key (PagerDuty's limit is about 120).")
-            .define(PAGERDUTY_CHANGES_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Send deployment markers as PagerDuty change events.")
+            .define(PAGERDUTY_KEY_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, PAGERDUTY_KEY_DOC)
+            .define(PAGERDUTY_URL_CONFIG, Type.STRING, "https://events.pagerduty.com", Importance.LOW, PAGERDUTY_URL_DOC)
+            .define(PAGERDUTY_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, PAGERDUTY_ENABLED_DOC)
+            .define(PAGERDUTY_RATE_CONFIG, Type.INT, 120, ConfigDef.Range.atLeast(1), Importance.LOW, PAGERDUTY_RATE_DOC)
+            .define(PAGERDUTY_CHANGES_CONFIG, Type.BOOLEAN, true, Importance.LOW, PAGERDUTY_CHANGES_DOC)
             .group("Sink: Slack")
-            .define(SLACK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Slack incoming webhook URL; unset disables.")
-            .define(SLACK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn Slack off without removing its URL.")
-            .define(SLACK_RATE_CONFIG, Type.INT, 60, ConfigDef.Range.atLeast(1), Importance.LOW, "Slack messages per minute (Slack allows about 1/s).")
+            .define(SLACK_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SLACK_URL_DOC)
+            .define(SLACK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, SLACK_ENABLED_DOC)
+            .define(SLACK_RATE_CONFIG, Type.INT, 60, ConfigDef.Range.atLeast(1), Importance.LOW, SLACK_RATE_DOC)
             .group("Sink: Teams")
-            .define(TEAMS_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Microsoft Teams Workflows webhook URL; unset disables.")
-            .define(TEAMS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, "Turn Teams off without removing its URL.")
-            .define(TEAMS_RATE_CONFIG, Type.INT, 30, ConfigDef.Range.atLeast(1), Importance.LOW, "Teams messages per minute.")
+            .define(TEAMS_URL_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, TEAMS_URL_DOC)
+            .define(TEAMS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, TEAMS_ENABLED_DOC)
+            .define(TEAMS_RATE_CONFIG, Type.INT, 30, ConfigDef.Range.atLeast(1), Importance.LOW, TEAMS_RATE_DOC)
             .group("Sink: links and charts")
-            .define(LINKS_BASE_URL_CONFIG, Type.STRING, "", Importance.LOW, "Base URL of the release-health page, linked from incidents.")
-            .define(CHART_PUBLIC_URL_CONFIG, Type.STRING, "", Importance.LOW,
-                "Public base URL of the chart server, for image links in Slack/PagerDuty/Teams; empty: charts only attached to webhooks.")
-            .define(CHART_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW, "Port of the chart server; -1 disables, 0 picks a free port.")
-            .define(CHART_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, "Interface the chart server binds.")
+            .define(LINKS_BASE_URL_CONFIG, Type.STRING, "", Importance.LOW, LINKS_BASE_URL_DOC)
+            .define(CHART_PUBLIC_URL_CONFIG, Type.STRING, "", Importance.LOW, CHART_PUBLIC_URL_DOC)
+            .define(CHART_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW, CHART_PORT_DOC)
+            .define(CHART_HOST_CONFIG, Type.STRING, "127.0.0.1", Importance.LOW, CHART_HOST_DOC)
             .group("Sink: routing and retries")
-            .define(ROUTES_CONFIG, Type.LIST, List.of(), Importance.MEDIUM,
-                "Routing rule names; each sink.route.<name>.{orgs,detectors,min.severity,channels}. None: every alert to every channel.")
-            .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.LOW, "Attempts per alert and channel before dead-lettering.")
-            .define(RETRY_INITIAL_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW, "First back-off delay.")
-            .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, "Largest back-off delay (also caps Retry-After).")
+            .define(ROUTES_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, ROUTES_DOC)
+            .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_ATTEMPTS_DOC)
+            .define(RETRY_INITIAL_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_INITIAL_MS_DOC)
+            .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_MS_DOC)
             .configDef();
     }
 
