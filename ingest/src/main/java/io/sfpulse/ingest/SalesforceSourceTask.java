@@ -173,7 +173,7 @@ public final class SalesforceSourceTask extends SourceTask {
                         Schema.STRING_SCHEMA, orgId, null, marker, marker.getCompletedTime().toEpochMilli()));
                 }
                 cursor.set(result.next());
-                reportProgress(poller.source(), ProgressTransport.REST, rest.lastServerDate());
+                reportProgress(poller.source(), ProgressTransport.REST, ServerDates.deliveredThrough(rest.lastServerDate()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
@@ -258,8 +258,7 @@ public final class SalesforceSourceTask extends SourceTask {
         if (progress == null || deliveredThrough == null) {
             return;
         }
-        final Instant through = transport == ProgressTransport.REST ? ServerDates.deliveredThrough(deliveredThrough) : deliveredThrough;
-        final SourceRecord record = progress.record(source, transport, through);
+        final SourceRecord record = progress.record(source, transport, deliveredThrough);
         if (record != null) {
             queue.put(record);
         }

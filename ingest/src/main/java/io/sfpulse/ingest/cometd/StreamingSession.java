@@ -171,9 +171,9 @@ public final class StreamingSession implements AutoCloseable {
         }
         if (message.isSuccessful()) {
             backoff.reset();
-            final Instant date = lastServerDate;
-            if (date != null) {
-                listener.onDelivered(ServerDates.deliveredThrough(date));
+            final Instant through = ServerDates.deliveredThrough(lastServerDate);
+            if (through != null) {
+                listener.onDelivered(through);
             }
         } else {
             handleFailure(c, "connect", message);

@@ -27,8 +27,8 @@ public final class ServerDates {
         }
     }
 
-    /** What a response with this Date proves delivered: a second before it (the header's resolution). */
+    /** What a response with this Date proves delivered: a second before it (the header's resolution); null for no Date. */
     public static Instant deliveredThrough(final Instant date) {
-        return date.minusSeconds(1);
+        return date == null ? null : date.minusSeconds(1);
     }
 }
