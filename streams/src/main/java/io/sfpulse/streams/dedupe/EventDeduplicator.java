@@ -4,8 +4,7 @@ import io.sfpulse.schemas.event.SalesforceEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import io.sfpulse.streams.state.BinaryKeys;
 import java.util.Set;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,7 +14,6 @@ import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -126,18 +124,8 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
         if (horizon <= purgedThrough) {
             return;
         }
-        final List<Bytes> old = new ArrayList<>();
-        try (KeyValueIterator<Bytes, String> it = seen.range(purgedThrough == Long.MIN_VALUE ? null : timeKey(purgedThrough + 1),
-            timeKey(horizon))) {
-            while (it.hasNext()) {
-                final Bytes k = it.next().key;
-                if (ByteBuffer.wrap(k.get()).getLong(0) >= horizon) {
-                    break;
-                }
-                old.add(k);
-            }
-        }
-        old.forEach(seen::delete);
+        // Upper bound: the bare 8-byte time of the horizon sorts before every key of an id at the horizon, after all earlier ones.
+        BinaryKeys.deleteRange(seen, purgedThrough == Long.MIN_VALUE ? null : timeKey(purgedThrough + 1), timeKey(horizon));
         purgedThrough = horizon - 1;
     }
 }

@@ -92,7 +92,26 @@ public final class RateRegression {
 
     /** Whether the recent rate is back to baseline: no longer significantly above it (not merely too few to call). */
     public boolean backToBaseline(final Evaluation recent) {
-        return recent.result().pValue() >= parameters.alpha();
+        return backToBaseline(recent.result().pValue());
+    }
+
+    /** The same rule for any test of the recent span (a rate, a share of executions or of updates), by its p-value. */
+    public boolean backToBaseline(final double recentPValue) {
+        return recentPValue >= parameters.alpha();
+    }
+
+    /** The significance level an alert is judged at: alpha after a release, alpha/10 for the continuous no-deploy check. */
+    public double alpha(final AlertState alert) {
+        return alert.hasRelease() ? test.alpha() : rollingTest.alpha();
+    }
+
+    /**
+     * Whether an alert state has nothing left to do as of {@code t}: never raised and its release's
+     * window is over, or resolved longer ago than a window and a baseline.
+     */
+    public boolean expired(final AlertState a, final long t) {
+        return a.isPending() && t - a.releaseCompletedMs() > parameters.window().toMillis()
+            || a.isResolved() && t - a.lastEmittedMs() > parameters.window().toMillis() + parameters.baseline().toMillis();
     }
 
     /** Evidence of a rate comparison: test, windows, counts, rates, effect size, p-value, the per-minute series, the release. */
@@ -100,7 +119,7 @@ public final class RateRegression {
         final RateComparison.Result r = e.result();
         final Map<String, String> evidence = new LinkedHashMap<>();
         evidence.put("test", "exact conditional binomial test of Poisson rates (one-sided)");
-        evidence.put("alpha", fmt(alert.hasRelease() ? test.alpha() : rollingTest.alpha()));
+        evidence.put("alpha", fmt(alpha(alert)));
         evidence.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         evidence.put("currentWindow", Instant.ofEpochMilli(e.currentFromMs()) + "/" + Instant.ofEpochMilli(e.currentToMs()));
         evidence.put("baselineWindow", Instant.ofEpochMilli(e.baselineFromMs()) + "/" + Instant.ofEpochMilli(e.baselineToMs()));

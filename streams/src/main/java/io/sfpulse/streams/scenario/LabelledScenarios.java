@@ -188,11 +188,7 @@ public final class LabelledScenarios {
                 || kind == Kind.DUPLICATE_DELIVERY || kind == Kind.QUIET_AFTER_REGRESSION;
             final double errorsPerMinute = failing ? 1.5 : 0.08 * load;
             for (int i = poisson(errorsPerMinute); i > 0; i--) {
-                final String[][] known = {
-                    {"System.NullPointerException", "Attempt to de-reference a null object", "Class.InvoiceService.calculate: line 42, column 1"},
-                    {"System.DmlException", "Insert failed. REQUIRED_FIELD_MISSING", "Class.OrderSync.push: line 88, column 1"},
-                    {"System.CalloutException", "Read timed out", "Class.ErpClient.send: line 17, column 1"}};
-                final String[] e = known[random.nextInt(known.length)];
+                final String[] e = KNOWN[random.nextInt(KNOWN.length)];
                 event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", e[0], e[1], e[2]));
             }
             maybeScenarioNoise(minute);

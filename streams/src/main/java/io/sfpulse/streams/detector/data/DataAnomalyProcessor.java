@@ -132,8 +132,7 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
     protected void prune(final DataAnomalyHistory h, final long t) {
         final RateRegression.Parameters p = settings.rate();
         h.prune(t - p.baseline().toMillis() - p.window().toMillis() - Duration.ofHours(1).toMillis());
-        h.alerts.values().removeIf(a -> a.isPending() && t - a.releaseCompletedMs() > p.window().toMillis()
-            || a.isResolved() && t - a.lastEmittedMs() > p.window().toMillis() + p.baseline().toMillis());
+        h.alerts.values().removeIf(a -> rate.expired(a, t));
     }
 
     private static AlertState state(final DataAnomalyHistory h, final Signal s, final String key) {
@@ -256,7 +255,7 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
                 }
                 final String key = en.getKey().substring(en.getKey().indexOf('|') + 1);
                 final Finding recent = assess(h, key, rate.recent(h.series(key), a.releaseCompletedMs(), streamTime), a);
-                if (recent.pValue() >= settings.rate().alpha()) {
+                if (rate.backToBaseline(recent.pValue())) {
                     emit(org, key, a, recent, AlertStatus.RESOLVED, streamTime);
                     changed = true;
                 }

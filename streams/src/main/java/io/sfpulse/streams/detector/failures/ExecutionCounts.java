@@ -1,11 +1,8 @@
 package io.sfpulse.streams.detector.failures;
 
 import io.sfpulse.streams.detector.MinuteCounts;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.sfpulse.streams.state.BinaryKeys;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -29,8 +26,7 @@ final class ExecutionCounts {
     }
 
     static Bytes key(final String org, final long minute) {
-        final byte[] o = org.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(4 + o.length + 8).putInt(o.length).put(o).putLong(minute).array());
+        return BinaryKeys.of(minute, org);
     }
 
     void count(final String org, final long t) {
@@ -49,7 +45,7 @@ final class ExecutionCounts {
             key(org, Math.floorDiv(toMs - 1, MinuteCounts.MINUTE_MS)))) {
             while (it.hasNext()) {
                 final KeyValue<Bytes, Long> e = it.next();
-                out.add(ByteBuffer.wrap(e.key.get()).getLong(e.key.get().length - 8) * MinuteCounts.MINUTE_MS, e.value);
+                out.add(BinaryKeys.timeOf(e.key) * MinuteCounts.MINUTE_MS, e.value);
             }
         }
         return out.isEmpty() ? null : out;
@@ -62,13 +58,7 @@ final class ExecutionCounts {
         if (horizon <= from) {
             return;
         }
-        final List<Bytes> old = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Long> it = store.range(key(org, from), key(org, horizon - 1))) {
-            while (it.hasNext()) {
-                old.add(it.next().key);
-            }
-        }
-        old.forEach(store::delete);
+        BinaryKeys.deleteRange(store, key(org, from), key(org, horizon - 1));
         purgedBefore.put(org, horizon);
     }
 }

@@ -60,7 +60,7 @@ final class PostDeployFailureEvaluator {
     Finding assess(final RateRegression.Evaluation windows, final MinuteCounts failures, final Supplier<MinuteCounts> executionsOf,
                    final AlertState a, final int tests, final FailureHistory h) {
         final RateComparison.Result byTime = windows.result();
-        final double level = (a.hasRelease() ? settings.rate().alpha() : settings.rate().alpha() / 10) / Math.max(1, tests);
+        final double level = rate.alpha(a) / Math.max(1, tests);
         // Either test needs minCount failures to call an increase: below it, the executions need not be read at all.
         final MinuteCounts executions = byTime.current() >= settings.rate().minCount() || byTime.verdict() == RateComparison.Verdict.INCREASE
             ? executionsOf.get() : null;
@@ -103,11 +103,6 @@ final class PostDeployFailureEvaluator {
     /** The test's verdict at a stricter level (several tests share alpha): an increase above the level is not one. */
     private static RateComparison.Verdict adjusted(final RateComparison.Verdict verdict, final double p, final double level) {
         return verdict == RateComparison.Verdict.INCREASE && p >= level ? RateComparison.Verdict.NO_INCREASE : verdict;
-    }
-
-    /** Back to baseline: the recent span is no longer significantly above it (not merely too few to call). */
-    boolean backToBaseline(final Finding recent) {
-        return recent.pValue() >= settings.rate().alpha();
     }
 
     private static void addReleaseContext(final Map<String, String> evidence, final FailureHistory h, final AlertState alert) {

@@ -99,14 +99,13 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
     protected void prune(final FailureHistory h, final long t) {
         final RateRegression.Parameters p = evaluator.settings().rate();
         h.prune(t - p.baseline().toMillis() - p.window().toMillis() - Duration.ofHours(1).toMillis());
-        h.alerts.values().removeIf(a -> a.isPending() && t - a.releaseCompletedMs() > p.window().toMillis()
-            || a.isResolved() && t - a.lastEmittedMs() > p.window().toMillis() + p.baseline().toMillis());
+        h.alerts.values().removeIf(a -> evaluator.rate().expired(a, t));
     }
 
 
     private PostDeployFailureEvaluator.Finding assess(final String org, final FailureHistory h, final AlertState a, final String component,
                                                       final RateRegression.Evaluation windows) {
-        final MinuteCounts series = component == null ? h.failures : h.componentFailures(component);
+        final MinuteCounts series = series(h, component);
         final int tests = component == null ? 1 : Math.max(1, h.failuresByComponent.size());
         return evaluator.assess(windows, series, () -> executions.between(org, windows.baselineFromMs(), windows.currentToMs()), a, tests, h);
     }
@@ -182,7 +181,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
                     final String component = componentOfKey(en.getKey());
                     final PostDeployFailureEvaluator.Finding recent = assess(org, h, a, component,
                         evaluator.rate().recent(series(h, component), a.releaseCompletedMs(), streamTime));
-                    if (evaluator.backToBaseline(recent)) {
+                    if (evaluator.rate().backToBaseline(recent.pValue())) {
                         emit(org, a, component, recent, AlertStatus.RESOLVED, streamTime);
                         changed = true;
                     }

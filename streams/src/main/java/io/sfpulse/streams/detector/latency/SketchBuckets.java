@@ -1,12 +1,8 @@
 package io.sfpulse.streams.detector.latency;
 
+import io.sfpulse.streams.state.BinaryKeys;
 import io.sfpulse.streams.stats.LatencySketch;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -26,10 +22,7 @@ final class SketchBuckets {
     }
 
     static Bytes key(final String org, final String operation, final long bucket) {
-        final byte[] o = org.getBytes(StandardCharsets.UTF_8);
-        final byte[] p = operation.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(4 + o.length + 4 + p.length + 8).putInt(o.length).put(o).putInt(p.length).put(p)
-            .putLong(bucket).array());
+        return BinaryKeys.of(bucket, org, operation);
     }
 
     static long bucketOf(final long t) {
@@ -64,13 +57,6 @@ final class SketchBuckets {
         if (horizonBucket <= oldestBucket) {
             return;
         }
-        final List<Bytes> old = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(org, operation, oldestBucket), key(org, operation, horizonBucket - 1))) {
-            while (it.hasNext()) {
-                final KeyValue<Bytes, byte[]> e = it.next();
-                old.add(e.key);
-            }
-        }
-        old.forEach(store::delete);
+        BinaryKeys.deleteRange(store, key(org, operation, oldestBucket), key(org, operation, horizonBucket - 1));
     }
 }
