@@ -15,6 +15,7 @@ import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.ReadModelStores;
 import io.sfpulse.streams.health.SignalBucket;
+import io.sfpulse.streams.state.StateSerde;
 import io.sfpulse.streams.normalize.ProgressSignals;
 import io.sfpulse.streams.normalize.SignalNormalizer;
 import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
@@ -126,12 +127,12 @@ public final class DetectionTopology {
             .windowedBy(TimeWindows.ofSizeAndGrace(BUCKET, Duration.ofHours(26)))
             .aggregate(SignalBucket::new, (org, signal, bucket) -> bucket.add(signal), Named.as("signal-buckets-aggregate"),
                 Materialized.<String, SignalBucket, WindowStore<Bytes, byte[]>>as(SIGNAL_BUCKETS_STORE)
-                    .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(SignalBucket.class)).withRetention(Duration.ofDays(7)));
+                    .withKeySerde(Serdes.String()).withValueSerde(StateSerde.of(SignalBucket.class)).withRetention(Duration.ofDays(7)));
         builder.stream(TopicNames.ALERTS, Consumed.with(Serdes.String(), topics.alerts().valueSerde()).withName("alert-history-source"))
             .groupByKey(Grouped.with("alert-history", Serdes.String(), topics.alerts().valueSerde()))
             .aggregate(AlertRecord::new, (key, alert, history) -> history.apply(alert), Named.as("alert-history-aggregate"),
                 Materialized.<String, AlertRecord>as(Stores.persistentKeyValueStore(ALERT_HISTORY_STORE))
-                    .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(AlertRecord.class)));
+                    .withKeySerde(Serdes.String()).withValueSerde(StateSerde.of(AlertRecord.class)));
 
         alerts.to(TopicNames.ALERTS, Produced.with(Serdes.String(), topics.alerts().valueSerde()).withName("alerts-sink"));
         return builder.build();

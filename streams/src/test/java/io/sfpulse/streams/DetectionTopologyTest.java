@@ -391,6 +391,20 @@ class DetectionTopologyTest {
             .containsEntry("suspectComponents", "ApexClass:InvoiceService").containsKey("testsSharingAlpha")
             .containsEntry("test", "Fisher's exact test (one-sided) of failures per execution");
         assertThat(out).noneMatch(a -> a.getSubject().equals("failures"));
+        // State per series: each component's failures and alerts under its own key, beside the org-wide state.
+        assertThat(storeKeys("post-deploy-failures-components-store")).containsExactlyInAnyOrder(
+            seriesKey("Class.ErpClient"), seriesKey("Class.OrderSync"), seriesKey("Class.InvoiceService"));
+        assertThat(storeKeys("post-deploy-failures-store")).containsExactly(Fixtures.ORG);
+    }
+
+    private List<String> storeKeys(final String store) {
+        final List<String> keys = new java.util.ArrayList<>();
+        driver.<String, Object>getKeyValueStore(store).all().forEachRemaining(kv -> keys.add(kv.key));
+        return keys;
+    }
+
+    private static String seriesKey(final String series) {
+        return Fixtures.ORG + io.sfpulse.streams.detector.DetectorProcessor.SERIES_SEPARATOR + series;
     }
 
     @Test
@@ -478,6 +492,9 @@ class DetectionTopologyTest {
         assertThat(first.getEvidence()).containsEntry("countSinceDeploy", "3").containsEntry("minutesAfterDeploy", "3")
             .containsEntry("suspectComponents", "ApexClass:InvoiceService")
             .containsEntry("location", "Class.InvoiceService.loadTerms");
+        // State per (org, signature): the new signature and the baseline's known one, each under its own key.
+        assertThat(storeKeys("new-error-types-store")).contains(seriesKey("System.QueryException: List has no rows for assignment to SObject"))
+            .allMatch(k -> k.startsWith(seriesKey("System.")));
     }
 
     @Test
@@ -584,6 +601,7 @@ class DetectionTopologyTest {
             "ApexTrigger:AccountTrigger, CustomField:Account.Industry, CustomField:Account.Phone");
         assertThat(out.stream().filter(a -> a.getSubject().equals("nulled Account.Industry")).findFirst().orElseThrow().getEvidence())
             .containsEntry("suspectComponents", "ApexTrigger:AccountTrigger, CustomField:Account.Industry");
+        assertThat(storeKeys("data-anomalies-store")).containsExactly(seriesKey("Account")); // state per (org, entity)
     }
 
     @Test

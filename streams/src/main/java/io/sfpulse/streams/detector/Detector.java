@@ -20,4 +20,9 @@ public interface Detector extends ProcessorSupplier<String, Signal, String, Aler
     static String storeName(final String detectorName) {
         return detectorName + "-store";
     }
+
+    /** Store of when each org was first observed, {@code <name>-observed-store}. */
+    static String observedStoreName(final String detectorName) {
+        return detectorName + "-observed-store";
+    }
 }

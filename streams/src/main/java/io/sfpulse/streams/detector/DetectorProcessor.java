@@ -3,9 +3,12 @@ package io.sfpulse.streams.detector;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.signal.Signal;
-import io.sfpulse.streams.JsonSerde;
+import io.sfpulse.streams.state.StateSerde;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,11 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every detector processor shares, as a template: per signal it skips what the detector does
- * not analyse (only noting, cheaply, that the org was observed), loads the org's state, lets the
- * detector analyse, prunes and saves; a stream-time punctuation each minute (event time, never wall
- * clock) for resolutions; metrics per detector; forwarding alert states keyed by dedup key.
- * @param <S> the per-org state type
+ * What every detector processor shares, as a template: per signal it notes, cheaply, since when
+ * the org has been observed (its own small store: baselines never reach back before the data did),
+ * skips what the detector does not analyse, loads the state of the signal's series (key: org and
+ * series, see {@link #stateKey}), lets the detector analyse, prunes and saves; a stream-time
+ * punctuation each minute (event time, never wall clock) for resolutions; metrics per detector;
+ * forwarding alert states keyed by dedup key.
+ * @param <S> the state type of one series (or of the org, for what is org-wide)
  */
 public abstract class DetectorProcessor<S> implements Processor<String, Signal, String, Alert> {
 
@@ -42,6 +47,7 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     private Sensor signalSensor;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, S> store;
+    private KeyValueStore<String, Long> observedStore;
 
     protected DetectorProcessor(final String name) {
         this.name = name;
@@ -49,18 +55,38 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     }
 
     /**
-     * The key-value store of a detector's per-org state, JSON-encoded; cached, so an org's state
-     * rewritten many times within a commit interval reaches RocksDB and the changelog once.
+     * The key-value store of a detector's per-series state, in the compact binary {@link StateSerde};
+     * cached, so a state rewritten many times within a commit interval reaches RocksDB and the
+     * changelog once.
      */
-    public static <S> Set<StoreBuilder<?>> stateStore(final String detectorName, final Class<S> stateType) {
-        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Detector.storeName(detectorName)), Serdes.String(),
-            JsonSerde.of(stateType)).withCachingEnabled());
+    public static <S> StoreBuilder<?> stateStore(final String detectorName, final Class<S> stateType) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Detector.storeName(detectorName)), Serdes.String(),
+            StateSerde.of(stateType)).withCachingEnabled();
+    }
+
+    /** The store of when each org was first observed (org -> event time), for a detector whose baselines are time spans. */
+    public static StoreBuilder<?> observedStore(final String detectorName) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Detector.observedStoreName(detectorName)), Serdes.String(),
+            Serdes.Long()).withCachingEnabled();
+    }
+
+    /** The state store and, when baselines are time spans, the observed-since store: what most detectors own. */
+    public static <S> Set<StoreBuilder<?>> stores(final String detectorName, final Class<S> stateType, final boolean observesOrg) {
+        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
+        stores.add(stateStore(detectorName, stateType));
+        if (observesOrg) {
+            stores.add(observedStore(detectorName));
+        }
+        return stores;
     }
 
     @Override
     public final void init(final ProcessorContext<String, Alert> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(storeName);
+        if (observesOrg()) {
+            this.observedStore = ctx.getStateStore(Detector.observedStoreName(name));
+        }
         connectStores(ctx);
         ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::punctuate);
         // Kafka Streams metrics (JMX, and the launcher's Prometheus endpoint): stream-detector-metrics, tag detector-id.
@@ -84,25 +110,57 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
         if (handledAside(org, s, t)) {
             return;
         }
-        final boolean relevant = analyses(s);
-        if (!relevant && (!observesOrg() || observed.alreadyPersisted(org, t))) {
-            return; // nothing to record: the org is already known to be observed since at most t
+        if (observesOrg() && !observed.alreadyPersisted(org, t)) {
+            final Long since = observedStore.get(org);
+            final long first = since == null ? t : Math.min(since, t);
+            if (since == null || first < since) {
+                observedStore.put(org, first);
+            }
+            observed.persisted(org, first);
+        }
+        if (!analyses(s)) {
+            return;
         }
         final String key = stateKey(org, s);
-        final S stored = store.get(key);
-        final S state = stored != null ? stored : emptyState();
-        if (relevant) {
-            analyse(org, s, t, state);
-        } else {
-            observe(state, t);
-        }
+        final S state = load(key);
+        analyse(org, s, t, state);
         prune(state, t);
+        save(key, state);
+    }
+
+    /** The state under {@code key}, or an empty one. */
+    protected final S load(final String key) {
+        final S stored = store.get(key);
+        return stored != null ? stored : emptyState();
+    }
+
+    /** Writes the state under {@code key} back, or deletes it when it holds nothing worth keeping ({@link #discard}). */
+    protected final void save(final String key, final S state) {
         if (discard(state)) {
             store.delete(key);
         } else {
             store.put(key, state);
         }
-        observed.persisted(key, firstObservedMs(state));
+    }
+
+    /**
+     * The earliest event time at which the org was observed (any signal, analysed or not),
+     * {@code Long.MAX_VALUE} when never (or when the detector does not observe orgs).
+     */
+    protected final long observedSinceMs(final String org) {
+        if (observedStore == null) {
+            return Long.MAX_VALUE;
+        }
+        final long cached = observed.since(org);
+        if (cached != Long.MAX_VALUE) {
+            return cached;
+        }
+        final Long since = observedStore.get(org);
+        if (since == null) {
+            return Long.MAX_VALUE;
+        }
+        observed.persisted(org, since);
+        return since;
     }
 
     /** Connects the detector's further stores (beyond its per-org state), if it has any. */
@@ -119,8 +177,9 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
 
     /**
      * The store key of the state a signal belongs to: the org by default; a detector whose state
-     * divides by series (e.g. per operation) keys it {@code org + SERIES_SEPARATOR + series}, so a
-     * signal reads and rewrites its series' state only.
+     * divides by series (per operation, per error signature, per entity) keys it
+     * {@code org + SERIES_SEPARATOR + series} ({@link #seriesKey}), so a signal reads and rewrites
+     * its series' state only.
      */
     protected String stateKey(final String org, final Signal s) {
         return org;
@@ -128,6 +187,17 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
 
     /** Separates the org from the series in a state key. */
     public static final char SERIES_SEPARATOR = '\u001f';
+
+    /** The state key of one series of an org. */
+    protected static String seriesKey(final String org, final String series) {
+        return org + SERIES_SEPARATOR + series;
+    }
+
+    /** The series of a state key (empty for an org-wide key). */
+    protected static String seriesOf(final String stateKey) {
+        final int i = stateKey.indexOf(SERIES_SEPARATOR);
+        return i < 0 ? "" : stateKey.substring(i + 1);
+    }
 
     /** The org of a state key. */
     protected static String orgOf(final String stateKey) {
@@ -140,10 +210,10 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
         return false;
     }
 
-    /** The signals this detector analyses; the others only mark the org as observed (see {@link #observesOrg()}). */
+    /** The signals this detector analyses; every signal marks the org as observed (see {@link #observesOrg()}). */
     protected abstract boolean analyses(Signal s);
 
-    /** Whether signals it does not analyse still count as the org being watched (exposure for rate baselines). */
+    /** Whether signals count as the org being watched since their event time (rate baselines are time spans that must not reach back before it). */
     protected boolean observesOrg() {
         return true;
     }
@@ -152,15 +222,6 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
 
     /** Analyses one signal of the org against its state (which is saved afterwards). */
     protected abstract void analyse(String org, Signal s, long t, S state);
-
-    /** Notes that the org was observed at {@code t}. */
-    protected void observe(final S state, final long t) {
-    }
-
-    /** The earliest instant the state knows the org was observed, {@code Long.MAX_VALUE} when none. */
-    protected long firstObservedMs(final S state) {
-        return Long.MAX_VALUE;
-    }
 
     /** Forgets what is older than the detector needs, as of event time {@code t}. */
     protected abstract void prune(S state, long t);
@@ -173,15 +234,28 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     }
 
     /** Applies {@code update} to every state (key: org, or org and series) and writes back the states it reports as changed. */
-    protected final void updateEachOrg(final BiPredicate<String, S> update) {
+    protected final void updateEachState(final BiPredicate<String, S> update) {
+        updateEachState(update, (key, state) -> false);
+    }
+
+    /**
+     * Applies {@code update} to every state and writes back the states it reports as changed; then
+     * deletes those that {@code expired} reports as worth keeping no longer.
+     */
+    protected final void updateEachState(final BiPredicate<String, S> update, final BiPredicate<String, S> expired) {
+        final List<String> gone = new ArrayList<>();
         try (KeyValueIterator<String, S> all = store.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, S> entry = all.next();
                 if (update.test(entry.key, entry.value)) {
                     store.put(entry.key, entry.value);
                 }
+                if (expired.test(entry.key, entry.value)) {
+                    gone.add(entry.key);
+                }
             }
         }
+        gone.forEach(store::delete);
     }
 
     /** Sends an alert state downstream, keyed by its dedup key, at its event time. */

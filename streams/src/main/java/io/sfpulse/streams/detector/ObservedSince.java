@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Per task, per org: the earliest event time already persisted as "observed" in a detector's
- * store. A signal the detector does not analyse only moves that instant earlier, so when it is not
- * earlier the detector can skip reading and rewriting its state. A lower bound of what the store
+ * observed-since store. A signal only moves that instant earlier, so when it is not earlier the
+ * detector skips reading and rewriting the store. A lower bound of what the store
  * holds; losing it (restart, rebalance) only costs one store read. Not thread-safe (one per processor).
  */
 final class ObservedSince {
@@ -16,6 +16,11 @@ final class ObservedSince {
     boolean alreadyPersisted(final String org, final long t) {
         final Long s = since.get(org);
         return s != null && s <= t;
+    }
+
+    /** The instant known persisted for the org, {@code Long.MAX_VALUE} when not known here. */
+    long since(final String org) {
+        return since.getOrDefault(org, Long.MAX_VALUE);
     }
 
     void persisted(final String org, final long firstObservedMs) {

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The history of one alert (one dedup key) as the release-health view needs it: its latest state
  * and evidence, when it was first triggered and when it resolved (for mean time to restore).
- * Plain data kept as JSON in {@code alert-history-store}; not thread-safe.
+ * Plain data kept in binary ({@link io.sfpulse.streams.state.StateSerde}) in {@code alert-history-store}; not thread-safe.
  */
 public final class AlertRecord {
 

@@ -4,7 +4,7 @@ import io.sfpulse.schemas.signal.Signal;
 
 /**
  * What one org's signals looked like in one 5-minute event-time window: failures, latency
- * samples (count, sum, max) and data changes. Plain data kept as JSON in {@code signal-buckets-store}.
+ * samples (count, sum, max) and data changes. Plain data kept in binary ({@link io.sfpulse.streams.state.StateSerde}) in {@code signal-buckets-store}.
  */
 public final class SignalBucket {
 

@@ -30,6 +30,6 @@ public final class DataAnomalyDetector implements Detector {
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return DetectorProcessor.stateStore(NAME, DataAnomalyHistory.class);
+        return DetectorProcessor.stores(NAME, DataAnomalyHistory.class, true);
     }
 }

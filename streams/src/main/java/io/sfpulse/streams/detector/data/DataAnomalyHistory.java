@@ -8,9 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Per-org data-change state: one {@link MinuteCounts} series per anomaly key (deletes of an entity,
- * all changes of an entity, updates by one user, nulling of one field), when the org was first
- * observed, and the alert state per (release, key). Stored as JSON; not thread-safe.
+ * Data-change state of one (org, entity) - its store key: one {@link MinuteCounts} series per
+ * anomaly key of the entity (its deletes, all its changes, its updates by one user, the nulling of
+ * one of its fields), when the org was first observed, and the alert state per (release, key).
+ * Plain data in the detector's binary state store; not thread-safe.
  */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
 final class DataAnomalyHistory {

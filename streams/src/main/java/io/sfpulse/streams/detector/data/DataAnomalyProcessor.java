@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Data anomalies from Change Data Capture, per org: delete bursts and change-volume shifts per
+ * Data anomalies from Change Data Capture, per org and entity (the store key): delete bursts and change-volume shifts per
  * entity and mass updates by one user (or automation user) - per-minute count series compared
  * after vs before the deploy with the exact rate test of {@link RateRegression} - and
  * null-rate jumps per field: the share of an entity's updates that set the field to null, after vs
@@ -94,18 +94,20 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
         return new DataAnomalyHistory();
     }
 
+    /** One state per (org, entity): a change reads and rewrites its entity's series and alerts only. */
     @Override
-    protected void observe(final DataAnomalyHistory h, final long t) {
-        h.observe(t);
+    protected String stateKey(final String org, final Signal s) {
+        return seriesKey(org, s.getSubject());
     }
 
     @Override
-    protected long firstObservedMs(final DataAnomalyHistory h) {
-        return h.firstObservedMs;
+    protected boolean discard(final DataAnomalyHistory h) {
+        return h.series.isEmpty() && h.alerts.isEmpty();
     }
 
     @Override
     protected void analyse(final String org, final Signal s, final long t, final DataAnomalyHistory h) {
+        h.observe(observedSinceMs(org));
         final String type = s.getAttributes().getOrDefault("changeType", "");
         if (type.startsWith("GAP")) {
             onGap(org, h, s, type, t);
@@ -246,7 +248,9 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
 
     @Override
     protected void punctuate(final long streamTime) {
-        updateEachOrg((org, h) -> {
+        updateEachState((stateKey, h) -> {
+            final String org = orgOf(stateKey);
+            h.observe(observedSinceMs(org));
             boolean changed = false;
             for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {
                 final AlertState a = en.getValue();
@@ -261,6 +265,9 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
                 }
             }
             return changed;
+        }, (stateKey, h) -> {
+            prune(h, streamTime);
+            return discard(h); // an entity quiet for longer than a baseline and a window
         });
     }
 

@@ -5,30 +5,36 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.MinuteCounts;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Per-org state of the failure detector: failures per minute (with when the org was first
- * observed), failures per minute of each component they were located in, signature and location
- * counts per release, and the alert state per release, component or no-deploy episode. Stored as
- * JSON in the detector's store; executions (the denominator) live in their own window store. Not
- * thread-safe.
+ * Org-wide state of the failure detector (store key: the org): failures per minute, signature and
+ * location counts per release (evidence), the org-wide alert state per release or no-deploy
+ * episode, and what the org-wide decisions need to know of its components - which had failures
+ * lately (how many tests share alpha) and which have an open alert per release. Each component's
+ * own series and alerts are {@link ComponentFailures}, under their own key; executions (the
+ * denominator) are in {@link ExecutionCounts}. Plain data in a binary state store; not thread-safe.
  */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
 final class FailureHistory {
 
     MinuteCounts failures = new MinuteCounts();
-    /** Failures per minute of each component (Class.X, Flow.Y, ...) that failures were located in. */
-    Map<String, MinuteCounts> failuresByComponent = new HashMap<>();
     Map<String, Map<String, Integer>> signaturesByRelease = new HashMap<>();
     Map<String, Map<String, Integer>> locationsByRelease = new HashMap<>();
+    /** Org-wide alert state per release id, and the no-deploy episode. */
     Map<String, AlertState> alerts = new HashMap<>();
+    /** Components (Class.X, Flow.Y, ...) failures were located in, with the event time of their last failure. */
+    Map<String, Long> componentsLastFailedMs = new HashMap<>();
+    /** Per release, the components whose alert about it is open. */
+    Map<String, Set<String>> openComponentAlerts = new HashMap<>();
 
     void addFailure(final long eventTimeMs, final String releaseId, final String signature, final String location) {
         failures.add(eventTimeMs, 1);
         final String component = componentOf(location);
         if (component != null) {
-            componentFailures(component).add(eventTimeMs, 1);
+            componentsLastFailedMs.merge(component, eventTimeMs, Math::max);
         }
         if (releaseId != null) {
             if (signature != null) {
@@ -40,17 +46,31 @@ final class FailureHistory {
         }
     }
 
-    /** The series of a component, observed since the org was. */
-    MinuteCounts componentFailures(final String component) {
-        final MinuteCounts c = failuresByComponent.computeIfAbsent(component, k -> new MinuteCounts());
-        c.observe(failures.firstObservedMs());
-        return c;
+    /** How many component series are tested, sharing alpha (at least 1). */
+    int componentTests() {
+        return Math.max(1, componentsLastFailedMs.size());
+    }
+
+    /** Records whether a component's alert about a release is open now. */
+    void componentAlert(final String releaseId, final String component, final boolean open) {
+        if (open) {
+            openComponentAlerts.computeIfAbsent(releaseId, r -> new HashSet<>()).add(component);
+        } else if (openComponentAlerts.containsKey(releaseId)) {
+            openComponentAlerts.get(releaseId).remove(component);
+            openComponentAlerts.values().removeIf(Set::isEmpty);
+        }
+    }
+
+    boolean anyComponentAlertOpen(final String releaseId) {
+        return openComponentAlerts.containsKey(releaseId);
     }
 
     void prune(final long horizonMs) {
         failures.prune(horizonMs);
-        failuresByComponent.values().forEach(c -> c.prune(horizonMs));
-        failuresByComponent.values().removeIf(MinuteCounts::isEmpty);
+        componentsLastFailedMs.values().removeIf(t -> t < horizonMs);
+        // Release context is kept while the release's org-wide alert state is (every release with failures has one).
+        signaturesByRelease.keySet().retainAll(alerts.keySet());
+        locationsByRelease.keySet().retainAll(alerts.keySet());
     }
 
     /**

@@ -4,7 +4,8 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
-import java.util.HashSet;
+import io.sfpulse.streams.state.StateSerde;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.Stores;
@@ -17,6 +18,8 @@ public final class PostDeployFailureDetector implements Detector {
     public static final String NAME = "post-deploy-failures";
     /** Executions per org and minute (the failure rate's denominator), kept as long as a baseline and window need. */
     public static final String EXECUTIONS_STORE = NAME + "-executions-store";
+    /** Failures and alert states per (org, component). */
+    public static final String COMPONENTS_STORE = NAME + "-components-store";
     private final PostDeployFailureEvaluator evaluator;
 
     public PostDeployFailureDetector(final FailureSettings settings) {
@@ -35,7 +38,9 @@ public final class PostDeployFailureDetector implements Detector {
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        final Set<StoreBuilder<?>> stores = new HashSet<>(DetectorProcessor.stateStore(NAME, FailureHistory.class));
+        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(NAME, FailureHistory.class, true));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMPONENTS_STORE), Serdes.String(),
+            StateSerde.of(ComponentFailures.class)).withCachingEnabled());
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXECUTIONS_STORE), Serdes.Bytes(), Serdes.Long())
             .withCachingEnabled());
         return stores;

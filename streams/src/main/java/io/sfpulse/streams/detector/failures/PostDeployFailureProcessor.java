@@ -18,8 +18,9 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
- * Keeps each org's {@link FailureHistory} and its executions per minute (a window store: API calls,
- * page views, Apex executions), asks the {@link PostDeployFailureEvaluator} after every failure
+ * Keeps each org's {@link FailureHistory}, each component's {@link ComponentFailures} (own key) and
+ * the org's executions per minute ({@link ExecutionCounts}: API calls, page views, Apex
+ * executions), asks the {@link PostDeployFailureEvaluator} after every failure
  * whether the live release raised the failure rate - org-wide and in the failure's component - and
  * drives the alert lifecycle: TRIGGERED once, UPDATED when the count doubled (after a cooldown),
  * RESOLVED when a stream-time punctuation finds the recent rate back to baseline, and a new
@@ -29,9 +30,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory> {
 
     private static final String SUBJECT = "failures";
-    private static final String COMPONENT = "|component|";
     private final PostDeployFailureEvaluator evaluator;
     private ExecutionCounts executions;
+    private ComponentFailureStore components;
 
     PostDeployFailureProcessor(final PostDeployFailureEvaluator evaluator) {
         super(PostDeployFailureDetector.NAME);
@@ -41,6 +42,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
     @Override
     protected void connectStores(final ProcessorContext<String, Alert> ctx) {
         executions = new ExecutionCounts(ctx.getStateStore(PostDeployFailureDetector.EXECUTIONS_STORE));
+        components = new ComponentFailureStore(ctx.getStateStore(PostDeployFailureDetector.COMPONENTS_STORE));
     }
 
     @Override
@@ -63,67 +65,72 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
     }
 
     @Override
-    protected void observe(final FailureHistory h, final long t) {
-        h.failures.observe(t);
-    }
-
-    @Override
-    protected long firstObservedMs(final FailureHistory h) {
-        return h.failures.firstObservedMs();
-    }
-
-    @Override
     protected void analyse(final String org, final Signal s, final long t, final FailureHistory h) {
+        final long observedSince = observedSinceMs(org);
+        h.failures.observe(observedSince);
         h.addFailure(t, s.getReleaseId(), s.getSignature(), s.getLocation());
+        final String component = FailureHistory.componentOf(s.getLocation());
+        final String componentKey = component == null ? null : seriesKey(org, component);
+        final ComponentFailures c = component == null ? null : components.load(componentKey);
+        if (c != null) {
+            c.failures.observe(observedSince);
+            c.failures.add(t, 1);
+        }
         final boolean released = s.getReleaseId() != null && s.getReleaseCompletedTime() != null;
         if (released) {
             // One incident per cause: a component alert while the release's org-wide alert was never raised, and no
             // org-wide trigger while a component alert of the release is open (it explains the rise).
             final AlertState orgWide = h.alerts.computeIfAbsent(s.getReleaseId(), id -> AlertState.forRelease(s));
-            final String prefix = s.getReleaseId() + COMPONENT;
-            final boolean componentOpen = h.alerts.entrySet().stream().anyMatch(en -> en.getKey().startsWith(prefix) && en.getValue().isOpen());
-            if (!orgWide.isPending() || !componentOpen) {
-                onFailure(org, h, orgWide, null, t);
+            if (!orgWide.isPending() || !h.anyComponentAlertOpen(s.getReleaseId())) {
+                onFailure(org, h, orgWide, null, h.failures, t);
             }
-            final String component = FailureHistory.componentOf(s.getLocation());
-            if (component != null && orgWide.isPending() && orgWide.episode() == 1) {
-                onFailure(org, h, h.alerts.computeIfAbsent(prefix + component, id -> AlertState.forRelease(s)), component, t);
+            if (c != null && orgWide.isPending() && orgWide.episode() == 1) {
+                final AlertState ca = c.alerts.computeIfAbsent(s.getReleaseId(), id -> AlertState.forRelease(s));
+                onFailure(org, h, ca, component, c.failures, t);
+                h.componentAlert(s.getReleaseId(), component, ca.isOpen());
             }
         }
         if (!released || !evaluator.rate().inWindow(s.getReleaseCompletedTime().toEpochMilli(), t)) {
             onFailureWithoutDeploy(org, h, t);
         }
+        if (c != null) {
+            pruneComponent(c, t);
+            components.save(componentKey, c);
+        }
+    }
+
+    private long horizonMs(final long t) {
+        final RateRegression.Parameters p = evaluator.settings().rate();
+        return t - p.baseline().toMillis() - p.window().toMillis() - Duration.ofHours(1).toMillis();
     }
 
     @Override
     protected void prune(final FailureHistory h, final long t) {
-        final RateRegression.Parameters p = evaluator.settings().rate();
-        h.prune(t - p.baseline().toMillis() - p.window().toMillis() - Duration.ofHours(1).toMillis());
         h.alerts.values().removeIf(a -> evaluator.rate().expired(a, t));
+        h.prune(horizonMs(t));
     }
 
+    private void pruneComponent(final ComponentFailures c, final long t) {
+        c.failures.prune(horizonMs(t));
+        c.alerts.values().removeIf(a -> evaluator.rate().expired(a, t));
+    }
 
     private PostDeployFailureEvaluator.Finding assess(final String org, final FailureHistory h, final AlertState a, final String component,
-                                                      final RateRegression.Evaluation windows) {
-        final MinuteCounts series = series(h, component);
-        final int tests = component == null ? 1 : Math.max(1, h.failuresByComponent.size());
+                                                      final MinuteCounts series, final RateRegression.Evaluation windows) {
+        final int tests = component == null ? 1 : h.componentTests();
         return evaluator.assess(windows, series, () -> executions.between(org, windows.baselineFromMs(), windows.currentToMs()), a, tests, h);
     }
 
-    private MinuteCounts series(final FailureHistory h, final String component) {
-        return component == null ? h.failures : h.componentFailures(component);
-    }
-
-    private void onFailure(final String org, final FailureHistory h, final AlertState a, final String component, final long now) {
+    private void onFailure(final String org, final FailureHistory h, final AlertState a, final String component, final MinuteCounts series,
+                           final long now) {
         final boolean open = a.isOpen();
         if (!open && !evaluator.rate().inWindow(a.releaseCompletedMs(), now)) {
             return;
         }
-        final MinuteCounts series = series(h, component);
         if (a.isResolved()) {
             // Resolved, still in the release's window: has the rate risen again since the resolution? Then a new episode.
             if (a.hasRelease() && now - a.lastEmittedMs() >= evaluator.settings().cooldown().toMillis()) {
-                final PostDeployFailureEvaluator.Finding again = assess(org, h, a, component,
+                final PostDeployFailureEvaluator.Finding again = assess(org, h, a, component, series,
                     evaluator.rate().sinceRelease(series, a.releaseCompletedMs(), a.lastEmittedMs(), now));
                 if (again.verdict() == RateComparison.Verdict.INCREASE) {
                     AlertLifecycle.reopen(a, org, PostDeployFailureDetector.NAME, subjectKey(component));
@@ -132,7 +139,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
             }
             return;
         }
-        final PostDeployFailureEvaluator.Finding f = assess(org, h, a, component,
+        final PostDeployFailureEvaluator.Finding f = assess(org, h, a, component, series,
             evaluator.rate().sinceRelease(series, a.releaseCompletedMs(), a.episodeStartMs(), now));
         if (a.isPending() && f.verdict() == RateComparison.Verdict.INCREASE) {
             emit(org, a, component, f, AlertStatus.TRIGGERED, now);
@@ -148,19 +155,20 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
     private void onFailureWithoutDeploy(final String org, final FailureHistory h, final long now) {
         final AlertState episode = h.alerts.get(AlertLifecycle.NO_DEPLOY);
         if (AlertState.openAlert(episode)) {
-            onFailure(org, h, episode, null, now);
+            onFailure(org, h, episode, null, h.failures, now);
             return;
         }
         final long noDeployWindow = evaluator.settings().rate().noDeployWindow().toMillis();
         // Nor while the rolling window still holds the tail of a release's regression that alerted (resolved less than a
         // window ago): the release explains it.
         if (noDeployWindow == 0 || !AlertLifecycle.mayStartEpisode(episode, now, evaluator.settings().cooldown().toMillis())
+            || !h.openComponentAlerts.isEmpty()
             || h.alerts.values().stream().anyMatch(a -> a.isOpen() || a.hasRelease() && a.isResolved() && now - a.lastEmittedMs() < noDeployWindow)) {
             return;
         }
         final RateRegression.Evaluation windows = evaluator.rate().rolling(h.failures, now);
         final AlertState a = AlertState.noDeploy(windows.currentFromMs());
-        final PostDeployFailureEvaluator.Finding f = assess(org, h, a, null, windows);
+        final PostDeployFailureEvaluator.Finding f = assess(org, h, a, null, h.failures, windows);
         if (f.verdict() == RateComparison.Verdict.INCREASE) {
             h.alerts.put(AlertLifecycle.NO_DEPLOY, a);
             emit(org, a, null, f, AlertStatus.TRIGGERED, now);
@@ -170,30 +178,52 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
     @Override
     protected void punctuate(final long streamTime) {
         final RateRegression.Parameters p = evaluator.settings().rate();
-        final long horizon = streamTime - p.baseline().toMillis() - p.window().toMillis() - Duration.ofHours(1).toMillis()
-            - 2 * p.noDeployWindow().toMillis();
-        updateEachOrg((org, h) -> {
-            executions.prune(org, horizon);
+        final long executionsHorizon = horizonMs(streamTime) - 2 * p.noDeployWindow().toMillis();
+        updateEachState((org, h) -> {
+            executions.prune(org, executionsHorizon);
             boolean changed = false;
-            for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {
-                final AlertState a = en.getValue();
-                if (a.isOpen() && streamTime - a.lastEmittedMs() >= evaluator.settings().rate().resolveWindow().toMillis()) {
-                    final String component = componentOfKey(en.getKey());
-                    final PostDeployFailureEvaluator.Finding recent = assess(org, h, a, component,
-                        evaluator.rate().recent(series(h, component), a.releaseCompletedMs(), streamTime));
-                    if (evaluator.rate().backToBaseline(recent.pValue())) {
-                        emit(org, a, component, recent, AlertStatus.RESOLVED, streamTime);
-                        changed = true;
-                    }
+            for (final AlertState a : h.alerts.values()) {
+                if (resolves(org, h, a, null, h.failures, streamTime)) {
+                    changed = true;
                 }
+            }
+            return changed;
+        });
+        components.updateEach((key, c) -> {
+            final boolean open = c.alerts.values().stream().anyMatch(AlertState::isOpen);
+            if (!open) {
+                return false;
+            }
+            final String org = orgOf(key);
+            final String component = seriesOf(key);
+            final FailureHistory h = load(org);
+            boolean changed = false;
+            for (final Map.Entry<String, AlertState> en : c.alerts.entrySet()) {
+                if (resolves(org, h, en.getValue(), component, c.failures, streamTime)) {
+                    h.componentAlert(en.getKey(), component, false);
+                    changed = true;
+                }
+            }
+            if (changed) {
+                save(org, h);
             }
             return changed;
         });
     }
 
-    private static String componentOfKey(final String alertKey) {
-        final int i = alertKey.indexOf(COMPONENT);
-        return i < 0 ? null : alertKey.substring(i + COMPONENT.length());
+    /** Resolves an open alert whose recent rate is back to baseline (a resolve window after its last state), reporting whether it did. */
+    private boolean resolves(final String org, final FailureHistory h, final AlertState a, final String component, final MinuteCounts series,
+                             final long streamTime) {
+        if (!a.isOpen() || streamTime - a.lastEmittedMs() < evaluator.settings().rate().resolveWindow().toMillis()) {
+            return false;
+        }
+        final PostDeployFailureEvaluator.Finding recent = assess(org, h, a, component, series,
+            evaluator.rate().recent(series, a.releaseCompletedMs(), streamTime));
+        if (!evaluator.rate().backToBaseline(recent.pValue())) {
+            return false;
+        }
+        emit(org, a, component, recent, AlertStatus.RESOLVED, streamTime);
+        return true;
     }
 
     private static String subjectKey(final String component) {

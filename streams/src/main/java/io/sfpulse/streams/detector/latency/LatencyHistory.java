@@ -8,7 +8,7 @@ import java.util.Map;
  * Latency state of one (org, operation) - its store key: which 5-minute buckets hold a sketch (the
  * sketches themselves are in {@link SketchBuckets}, one key each), and per release (or no-deploy
  * episode) the post-deploy samples with their exceedances of the baseline's p50 and p95, plus the
- * alert state. Plain data stored as JSON; not thread-safe.
+ * alert state. Plain data in the binary {@link io.sfpulse.streams.state.StateSerde}; not thread-safe.
  */
 final class LatencyHistory {
 

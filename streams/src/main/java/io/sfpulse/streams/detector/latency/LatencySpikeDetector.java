@@ -4,7 +4,7 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.Stores;
@@ -35,7 +35,7 @@ public final class LatencySpikeDetector implements Detector {
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        final Set<StoreBuilder<?>> stores = new HashSet<>(DetectorProcessor.stateStore(NAME, LatencyHistory.class));
+        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(NAME, LatencyHistory.class, false));
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SKETCHES_STORE), Serdes.Bytes(), Serdes.ByteArray())
             .withCachingEnabled());
         return stores;

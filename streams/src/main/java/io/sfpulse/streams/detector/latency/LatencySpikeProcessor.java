@@ -51,7 +51,7 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
     /** One state per (org, operation): a sample reads and rewrites its operation's state only. */
     @Override
     protected String stateKey(final String org, final Signal s) {
-        return org + SERIES_SEPARATOR + s.getSubject();
+        return seriesKey(org, s.getSubject());
     }
 
     @Override
@@ -174,7 +174,7 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
 
     @Override
     protected void punctuate(final long streamTime) {
-        updateEachOrg((key, h) -> {
+        updateEachState((key, h) -> {
             final String org = orgOf(key);
             boolean changed = false;
             for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {

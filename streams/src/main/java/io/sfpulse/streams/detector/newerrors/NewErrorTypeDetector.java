@@ -30,6 +30,6 @@ public final class NewErrorTypeDetector implements Detector {
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return DetectorProcessor.stateStore(NAME, SignatureHistory.class);
+        return DetectorProcessor.stores(NAME, SignatureHistory.class, true);
     }
 }

@@ -5,6 +5,7 @@ import io.sfpulse.streams.detector.SuspectComponents;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides whether an error signature is new with a release: first seen at or after the deploy,
@@ -27,37 +28,43 @@ final class NewErrorTypeEvaluator {
         return settings;
     }
 
-    Verdict evaluate(final SignatureHistory h, final String signature, final String releaseId, final long deployMs, final long nowMs) {
-        final long first = h.firstSeenMs.getOrDefault(signature, Long.MAX_VALUE);
+    /** Whether the signature is new with the release deployed at {@code deployMs}, the org observed since {@code observedSinceMs}. */
+    Verdict evaluate(final SignatureHistory h, final String releaseId, final long deployMs, final long observedSinceMs) {
+        final long first = h.firstSeenMs;
         if (first < deployMs) {
             return Verdict.KNOWN;
         }
         if (first - deployMs > settings.window().toMillis()) {
             return Verdict.KNOWN; // appeared long after the deploy: not attributed to it
         }
-        if (deployMs - Math.max(h.firstObservedMs, deployMs - settings.lookback().toMillis()) < settings.minLookback().toMillis()) {
+        if (deployMs - Math.max(observedSinceMs, deployMs - settings.lookback().toMillis()) < settings.minLookback().toMillis()) {
             return Verdict.INCONCLUSIVE;
         }
-        final int count = h.countsByRelease.getOrDefault(releaseId, Map.of()).getOrDefault(signature, 0);
+        final int count = h.count(releaseId);
         return count >= settings.minCount() ? Verdict.NEW : Verdict.TOO_FEW;
     }
 
-    boolean quiet(final SignatureHistory h, final String signature, final long nowMs) {
-        return nowMs - h.lastSeenMs.getOrDefault(signature, Long.MIN_VALUE / 2) >= settings.quiet().toMillis();
+    boolean quiet(final SignatureHistory h, final long nowMs) {
+        return nowMs - h.lastSeenMs >= settings.quiet().toMillis();
     }
 
-    Map<String, String> evidence(final SignatureHistory h, final String signature, final AlertState a) {
+    /** Whether a release's alert can no longer change: not open and past the window in which errors are attributed to it. */
+    boolean settled(final AlertState a, final long nowMs) {
+        return !a.isOpen() && nowMs - a.releaseCompletedMs() > settings.window().toMillis();
+    }
+
+    Map<String, String> evidence(final SignatureHistory h, final String signature, final AlertState a, final long observedSinceMs) {
         final Map<String, String> e = new LinkedHashMap<>();
-        final long lookbackFrom = Math.max(h.firstObservedMs, a.releaseCompletedMs() - settings.lookback().toMillis());
+        final long lookbackFrom = Math.max(observedSinceMs, a.releaseCompletedMs() - settings.lookback().toMillis());
         e.put("test", "signature first seen after the deploy, absent from the observed look-back");
         e.put("signature", signature);
-        e.put("firstSeen", Instant.ofEpochMilli(h.firstSeenMs.get(signature)).toString());
-        e.put("minutesAfterDeploy", String.valueOf((h.firstSeenMs.get(signature) - a.releaseCompletedMs()) / 60_000));
-        e.put("countSinceDeploy", String.valueOf(h.countsByRelease.getOrDefault(a.releaseId(), Map.of()).getOrDefault(signature, 0)));
+        e.put("firstSeen", Instant.ofEpochMilli(h.firstSeenMs).toString());
+        e.put("minutesAfterDeploy", String.valueOf((h.firstSeenMs - a.releaseCompletedMs()) / 60_000));
+        e.put("countSinceDeploy", String.valueOf(h.count(a.releaseId())));
         e.put("lookbackWindow", Instant.ofEpochMilli(lookbackFrom) + "/" + Instant.ofEpochMilli(a.releaseCompletedMs()));
-        e.put("location", h.location.getOrDefault(signature, ""));
+        e.put("location", h.location == null ? "" : h.location);
         e.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components(),
-            h.location.containsKey(signature) ? java.util.Set.of(h.location.get(signature)) : java.util.Set.of())));
+            h.location == null ? Set.of() : Set.of(h.location))));
         e.put("deployId", a.releaseId());
         e.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
         return e;

@@ -8,7 +8,6 @@ import io.sfpulse.streams.detector.AlertLifecycle;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.detector.SubjectKeys;
-import java.util.Map;
 
 /**
  * Raises one alert per error signature that a release introduced (see {@link NewErrorTypeEvaluator}):
@@ -31,24 +30,20 @@ final class NewErrorTypeProcessor extends DetectorProcessor<SignatureHistory> {
         return s.getKind() == SignalKind.FAILURE && s.getSignature() != null;
     }
 
+    /** One state per (org, signature): a failure reads and rewrites its signature's state only. */
+    @Override
+    protected String stateKey(final String org, final Signal s) {
+        return seriesKey(org, s.getSignature());
+    }
+
     @Override
     protected SignatureHistory emptyState() {
         return new SignatureHistory();
     }
 
     @Override
-    protected void observe(final SignatureHistory h, final long t) {
-        h.observe(t);
-    }
-
-    @Override
-    protected long firstObservedMs(final SignatureHistory h) {
-        return h.firstObservedMs;
-    }
-
-    @Override
     protected void analyse(final String org, final Signal s, final long t, final SignatureHistory h) {
-        h.add(t, s.getSignature(), s.getLocation(), s.getReleaseId());
+        h.add(t, s.getLocation(), s.getReleaseId());
         if (s.getReleaseId() != null && s.getReleaseCompletedTime() != null) {
             onFailure(org, h, s, t);
         }
@@ -56,20 +51,27 @@ final class NewErrorTypeProcessor extends DetectorProcessor<SignatureHistory> {
 
     @Override
     protected void prune(final SignatureHistory h, final long t) {
-        h.prune(t - evaluator.settings().lookback().toMillis());
+        h.alerts.entrySet().removeIf(e -> {
+            if (evaluator.settled(e.getValue(), t)) {
+                h.countsByRelease.remove(e.getKey());
+                return true;
+            }
+            return false;
+        });
+        h.countsByRelease.keySet().retainAll(h.alerts.keySet());
     }
 
     private void onFailure(final String org, final SignatureHistory h, final Signal s, final long now) {
-        final String key = s.getReleaseId() + "|" + s.getSignature();
-        final AlertState a = h.alerts.computeIfAbsent(key, k -> AlertState.forRelease(s));
-        final NewErrorTypeEvaluator.Verdict v = evaluator.evaluate(h, s.getSignature(), s.getReleaseId(), a.releaseCompletedMs(), now);
+        final String release = s.getReleaseId();
+        final AlertState a = h.alerts.computeIfAbsent(release, k -> AlertState.forRelease(s));
+        final NewErrorTypeEvaluator.Verdict v = evaluator.evaluate(h, release, a.releaseCompletedMs(), observedSinceMs(org));
         if (v != NewErrorTypeEvaluator.Verdict.NEW) {
             if (v == NewErrorTypeEvaluator.Verdict.KNOWN) {
-                h.alerts.remove(key);
+                h.forget(release);
             }
             return;
         }
-        final int count = h.countsByRelease.get(s.getReleaseId()).get(s.getSignature());
+        final int count = h.count(release);
         if (a.isResolved() && now - a.releaseCompletedMs() <= evaluator.settings().window().toMillis()
             && count - a.lastReportedCount() >= evaluator.settings().minCount()) {
             // Quiet long enough to resolve, then back at least minCount times: the same new error regressed again.
@@ -84,18 +86,22 @@ final class NewErrorTypeProcessor extends DetectorProcessor<SignatureHistory> {
 
     @Override
     protected void punctuate(final long streamTime) {
-        updateEachOrg((org, h) -> {
+        final long horizon = streamTime - evaluator.settings().lookback().toMillis();
+        updateEachState((key, h) -> {
+            final String org = orgOf(key);
+            final String signature = seriesOf(key);
             boolean changed = false;
-            for (final Map.Entry<String, AlertState> e : h.alerts.entrySet()) {
-                final AlertState a = e.getValue();
-                final String signature = e.getKey().substring(e.getKey().indexOf('|') + 1);
-                if (a.isOpen() && evaluator.quiet(h, signature, streamTime)) {
+            for (final AlertState a : h.alerts.values()) {
+                if (a.isOpen() && evaluator.quiet(h, streamTime)) {
                     emit(org, h, signature, a, AlertStatus.RESOLVED, (int) a.lastReportedCount(), streamTime);
                     changed = true;
                 }
             }
+            if (changed) {
+                prune(h, streamTime);
+            }
             return changed;
-        });
+        }, (key, h) -> h.forgotten(horizon));
     }
 
     private void emit(final String org, final SignatureHistory h, final String signature, final AlertState a,
@@ -104,6 +110,6 @@ final class NewErrorTypeProcessor extends DetectorProcessor<SignatureHistory> {
             ? "New error no longer occurring after deploy " + a.releaseId() + ": " + signature
             : "New error after deploy " + a.releaseId() + " (" + count + "x, never seen before): " + signature;
         emit(a, status, new AlertLifecycle.Draft(org, NewErrorTypeDetector.NAME, SubjectKeys.hash(signature), signature, summary,
-            Severity.ERROR, evaluator.evidence(h, signature, a), a.releaseCompletedMs(), now), count, now);
+            Severity.ERROR, evaluator.evidence(h, signature, a, observedSinceMs(org)), a.releaseCompletedMs(), now), count, now);
     }
 }
