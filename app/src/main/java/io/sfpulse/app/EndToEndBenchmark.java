@@ -2,6 +2,7 @@ package io.sfpulse.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.embedded.TemporaryDirectory;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
@@ -46,9 +47,10 @@ final class EndToEndBenchmark {
         final Map<Long, Long> publishedAt = new ConcurrentHashMap<>();
         final List<double[]> samples = new ArrayList<>(); // {latency ms, status ordinal}
         final Map<String, List<Double>> byStatus = new LinkedHashMap<>();
-        try (WebhookReceiver webhook = new WebhookReceiver(r -> record(r, publishedAt, samples, byStatus))) {
+        try (TemporaryDirectory dataDir = TemporaryDirectory.create("sfpulse-bench-e2e");
+             WebhookReceiver webhook = new WebhookReceiver(r -> record(r, publishedAt, samples, byStatus))) {
             final Map<String, String> props = new HashMap<>();
-            props.put(AppConfig.DATA_DIR_CONFIG, Files.createTempDirectory("sfpulse-bench-e2e").toString());
+            props.put(AppConfig.DATA_DIR_CONFIG, dataDir.toString());
             props.put(AppConfig.OPS_PORT_CONFIG, "-1");
             props.put(SinkConfig.WEBHOOK_URL_CONFIG, webhook.url());
             props.put(SinkConfig.WEBHOOK_SECRET_CONFIG, webhook.secret());

@@ -41,20 +41,27 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path dataDir;
     private final int brokerPort;
+    /** The data directory when it is the broker's own temporary one (deleted on close), else null. */
+    private final TemporaryDirectory temporary;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(final Path dataDir, final int brokerPort) {
+    private EmbeddedKafka(final Path dataDir, final int brokerPort, final TemporaryDirectory temporary) {
         this.dataDir = dataDir;
         this.brokerPort = brokerPort;
+        this.temporary = temporary;
     }
 
-    /** Starts a broker on a fresh temporary directory. */
+    /** Starts a broker on a fresh temporary directory, deleted with everything in it when the broker is closed. */
     public static EmbeddedKafka startTemporary() {
+        final TemporaryDirectory dir = TemporaryDirectory.create("sfpulse-kafka-");
+        final EmbeddedKafka kafka = new EmbeddedKafka(dir.path(), FreePorts.distinct(1, java.util.Set.of())[0], dir);
         try {
-            return start(Files.createTempDirectory("sfpulse-kafka-"), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            kafka.startServer();
+        } catch (RuntimeException e) {
+            dir.close();
+            throw e;
         }
+        return kafka;
     }
 
     /**
@@ -62,7 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port the client port, or 0 for a free one
      */
     public static EmbeddedKafka start(final Path dataDir, final int port) {
-        final EmbeddedKafka kafka = new EmbeddedKafka(dataDir, port == 0 ? FreePorts.distinct(1, java.util.Set.of())[0] : port);
+        final EmbeddedKafka kafka = new EmbeddedKafka(dataDir, port == 0 ? FreePorts.distinct(1, java.util.Set.of())[0] : port, null);
         kafka.startServer();
         return kafka;
     }
@@ -184,6 +191,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
             server = null;
             LOG.info("Embedded Kafka stopped");
+        }
+        if (temporary != null) {
+            temporary.close();
         }
     }
 }

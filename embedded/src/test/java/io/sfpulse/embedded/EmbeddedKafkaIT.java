@@ -50,4 +50,15 @@ class EmbeddedKafkaIT {
             assertThat(values).containsExactly("before-restart");
         }
     }
+
+    @Test
+    void shouldDeleteATemporaryBrokersDataDirectoryWhenClosed() throws Exception {
+        final Path data;
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            data = kafka.dataDir();
+            kafka.createTopics(1, List.of("t"));
+            assertThat(data.resolve("meta.properties")).exists();
+        }
+        assertThat(data).doesNotExist();
+    }
 }

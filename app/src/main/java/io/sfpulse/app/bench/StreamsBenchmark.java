@@ -1,6 +1,7 @@
 package io.sfpulse.app.bench;
 
 import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.embedded.TemporaryDirectory;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.event.EventSource;
@@ -104,14 +105,15 @@ public final class StreamsBenchmark {
 
     private Result once(final int events, final Setup setup, final boolean measureRestore) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
-             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start()) {
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
+             StateDirectories stateDirs = new StateDirectories()) {
             final String applicationId = "sfpulse-bench-" + UUID.randomUUID();
             final List<DetectionConfig> configs = new ArrayList<>();
             for (int i = 0; i < setup.instances(); i++) {
                 final Map<String, Object> props = new HashMap<>();
                 props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
                 props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-                props.put(DetectionConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sfpulse-bench-streams").toString());
+                props.put(DetectionConfig.STATE_DIR_CONFIG, stateDirs.create().toString());
                 props.put(DetectionConfig.APPLICATION_ID_CONFIG, applicationId);
                 props.put(DetectionConfig.NUM_THREADS_CONFIG, setup.threads());
                 props.putAll(overrides);
@@ -248,6 +250,22 @@ public final class StreamsBenchmark {
                         .setPayload("{\"LoggingLevel__c\":\"INFO\"}").build()));
             }
             producer.flush();
+        }
+    }
+
+    /** The state directories of one run's instances, deleted after it. */
+    private static final class StateDirectories implements AutoCloseable {
+        private final List<TemporaryDirectory> dirs = new ArrayList<>();
+
+        TemporaryDirectory create() {
+            final TemporaryDirectory d = TemporaryDirectory.create("sfpulse-bench-streams");
+            dirs.add(d);
+            return d;
+        }
+
+        @Override
+        public void close() {
+            dirs.forEach(TemporaryDirectory::close);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sfpulse.app.replay;
 
+import io.sfpulse.embedded.TemporaryDirectory;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.progress.SourceProgress;
@@ -10,10 +11,6 @@ import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.streams.DetectionConfig;
 import io.sfpulse.streams.DetectionTopology;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +38,7 @@ public final class TopologyReplay implements AutoCloseable {
     private final TestInputTopic<String, DeploymentMarker> markers;
     private final TestInputTopic<String, SourceProgress> progress;
     private final TestOutputTopic<String, Alert> alerts;
-    private final Path stateDir;
+    private final TemporaryDirectory stateDir;
     private Instant last = Instant.EPOCH;
     private long events;
 
@@ -54,11 +51,7 @@ public final class TopologyReplay implements AutoCloseable {
         topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         final Properties streams = config.streamsProperties();
         streams.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        try {
-            stateDir = Files.createTempDirectory("sfpulse-replay");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        stateDir = TemporaryDirectory.create("sfpulse-replay");
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(DetectionTopology.build(config, topics), streams);
         markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
@@ -112,15 +105,7 @@ public final class TopologyReplay implements AutoCloseable {
             driver.close();
         } finally {
             MockSchemaRegistryClient.dropScope(scope);
-            deleteQuietly(stateDir);
-        }
-    }
-
-    private static void deleteQuietly(final Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temp directory
+            stateDir.close();
         }
     }
 }
