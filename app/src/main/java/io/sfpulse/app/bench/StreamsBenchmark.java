@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -35,14 +36,18 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
  * Detection throughput: N Salesforce events (Nebula log entries and ApiEventStream latencies over
  * 20 orgs, 3 hours of event time around a deploy per org) pre-loaded into the input topics of a
  * real broker; the Kafka Streams application is started and timed until every signal is on the
- * enriched topic (all four detectors evaluate every signal on the way). Runs with 1 and 2 stream
- * threads over 2 partitions.
+ * enriched topic (all four detectors evaluate every signal on the way). Before it, on the same
+ * broker and the same loaded input, a pass-through topology ({@link PassThroughTopology}) with the
+ * same partitions, instances, threads and settings is timed the same way: the ratio says how far
+ * detection is from what Kafka Streams itself allows here.
  */
 public final class StreamsBenchmark {
 
@@ -62,9 +67,16 @@ public final class StreamsBenchmark {
      * One run: seconds from start until the first enriched signal (start-up, rebalance, restore of
      * nothing, first fetch) and until the last; the steady rate counts signals after the first.
      */
-    private record Result(Setup setup, long signals, long signalsAtFirstSample, double firstSeconds, double totalSeconds) {
+    private record Timing(long records, long recordsAtFirstSample, double firstSeconds, double totalSeconds) {
         double steadyRate() {
-            return (signals - signalsAtFirstSample) / Math.max(1e-9, totalSeconds - firstSeconds);
+            return (records - recordsAtFirstSample) / Math.max(1e-9, totalSeconds - firstSeconds);
+        }
+    }
+
+    /** One setup: the detection app and, on the same broker and input, the pass-through reference. */
+    private record Result(Setup setup, Timing detection, Timing passThrough) {
+        double ratio() {
+            return detection.steadyRate() / passThrough.steadyRate();
         }
     }
 
@@ -94,12 +106,15 @@ public final class StreamsBenchmark {
         for (final Setup setup : setups) {
             rows.add(once(events, setup, setup.equals(setups.get(0))));
         }
-        out.printf("%nDetection (Kafka Streams, 4 detectors + release-health stores), %d events over %d orgs%n", events, ORGS);
-        out.printf("| partitions | instances | threads each | events | first signal after (s) | total (s) | steady signals/s | vs first |%n"
-            + "|---|---|---|---|---|---|---|---|%n");
+        out.printf("%nDetection (Kafka Streams, 4 detectors + release-health stores) next to a pass-through topology (same input topics,"
+            + " partitions, serdes and threads: deserialize, map, serialize, produce), %d events over %d orgs%n", events, ORGS);
+        out.printf("| partitions | instances | threads each | events | first signal after (s) | total (s) | steady signals/s | vs first |"
+            + " pass-through steady records/s | detection / pass-through |%n|---|---|---|---|---|---|---|---|---|---|%n");
         for (final Result r : rows) {
-            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f | %.2f | %.0f | %.2fx |%n", r.setup().partitions(), r.setup().instances(),
-                r.setup().threads(), events, r.firstSeconds(), r.totalSeconds(), r.steadyRate(), r.steadyRate() / rows.get(0).steadyRate());
+            final Timing d = r.detection();
+            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f | %.2f | %.0f | %.2fx | %.0f | %.2f |%n", r.setup().partitions(),
+                r.setup().instances(), r.setup().threads(), events, d.firstSeconds(), d.totalSeconds(), d.steadyRate(),
+                d.steadyRate() / rows.get(0).detection().steadyRate(), r.passThrough().steadyRate(), r.ratio());
         }
     }
 
@@ -124,41 +139,70 @@ public final class StreamsBenchmark {
             topics.add(TopicNames.SIGNALS_ENRICHED);
             topics.add(TopicNames.ALERTS);
             topics.add(TopicNames.STREAMS_DLQ);
+            topics.add(PassThroughTopology.OUTPUT);
             kafka.createTopics(setup.partitions(), topics);
-            load(kafka.bootstrapServers(), Topics.create(SfpulseSerdes.forRegistry(registry.url())), events);
-            final long start = System.nanoTime();
-            final double seconds;
-            double firstSeconds = -1;
-            long atFirst = 0;
-            final List<DetectionService> services = new ArrayList<>();
+            final Topics serdes = Topics.create(SfpulseSerdes.forRegistry(registry.url()));
+            load(kafka.bootstrapServers(), serdes, events);
             try (Admin admin = kafka.admin()) {
-                configs.forEach(c -> services.add(new DetectionService(c).start()));
-                long done;
-                while ((done = enriched(admin, setup.partitions())) < events) {
-                    if (firstSeconds < 0 && done > 0) {
-                        firstSeconds = (System.nanoTime() - start) / 1e9;
-                        atFirst = done;
+                // The reference first, on the same loaded input: its own application id, the detection app's settings.
+                final List<KafkaStreams> passThrough = new ArrayList<>();
+                final Timing reference = measure("pass-through", setup, events, () -> {
+                    for (final DetectionConfig c : configs) {
+                        final Properties p = c.streamsProperties();
+                        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId + "-pass-through");
+                        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.create().toString());
+                        final KafkaStreams app = new KafkaStreams(PassThroughTopology.build(c, serdes), p);
+                        passThrough.add(app);
+                        app.start();
                     }
-                    Thread.sleep(100); // sampling end offsets
-                    if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
-                        throw new IllegalStateException("streams benchmark did not finish");
-                    }
+                }, () -> endOffsets(admin, PassThroughTopology.OUTPUT, setup.partitions()), () -> passThrough.forEach(KafkaStreams::close));
+                final List<DetectionService> services = new ArrayList<>();
+                final Timing detection = measure("detection", setup, events, () -> configs.forEach(c -> services.add(new DetectionService(c).start())),
+                    () -> endOffsets(admin, TopicNames.SIGNALS_ENRICHED, setup.partitions()), () -> services.forEach(DetectionService::close));
+                if (measureRestore) {
+                    restore(configs.get(0));
                 }
-                seconds = (System.nanoTime() - start) / 1e9;
-                if (firstSeconds < 0) {
-                    firstSeconds = seconds;
+                return new Result(setup, detection, reference);
+            }
+        }
+    }
+
+    /** Starts an app and samples its output's end offsets until {@code events} records are there; then stops it. */
+    private Timing measure(final String what, final Setup setup, final int events, final Runnable start, final OffsetSum output,
+                           final Runnable stop) throws Exception {
+        final long started = System.nanoTime();
+        double firstSeconds = -1;
+        long atFirst = 0;
+        try {
+            start.run();
+            long done;
+            while ((done = output.get()) < events) {
+                if (firstSeconds < 0 && done > 0) {
+                    firstSeconds = (System.nanoTime() - started) / 1e9;
                     atFirst = done;
                 }
-                out.printf(Locale.ROOT, "[bench] streams partitions=%d instances=%d threads=%d: first signal after %.2f s, %d signals in %.2f s%n",
-                    setup.partitions(), setup.instances(), setup.threads(), firstSeconds, events, seconds);
-            } finally {
-                services.forEach(DetectionService::close);
+                Thread.sleep(100); // sampling end offsets
+                if (System.nanoTime() - started > Duration.ofMinutes(10).toNanos()) {
+                    throw new IllegalStateException(what + " benchmark did not finish");
+                }
             }
-            if (measureRestore) {
-                restore(configs.get(0));
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            if (firstSeconds < 0) {
+                firstSeconds = seconds;
+                atFirst = done;
             }
-            return new Result(setup, events, atFirst, firstSeconds, seconds);
+            out.printf(Locale.ROOT, "[bench] %s partitions=%d instances=%d threads=%d: first record after %.2f s, %d records in %.2f s%n",
+                what, setup.partitions(), setup.instances(), setup.threads(), firstSeconds, events, seconds);
+            return new Timing(events, atFirst, firstSeconds, seconds);
+        } finally {
+            stop.run();
         }
+    }
+
+    /** The sum of a topic's end offsets, sampled. */
+    @FunctionalInterface
+    private interface OffsetSum {
+        long get() throws Exception;
     }
 
     /**
@@ -269,10 +313,10 @@ public final class StreamsBenchmark {
         }
     }
 
-    private static long enriched(final Admin admin, final int partitions) throws Exception {
+    private static long endOffsets(final Admin admin, final String topic, final int partitions) throws Exception {
         final Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
-            specs.put(new TopicPartition(TopicNames.SIGNALS_ENRICHED, p), OffsetSpec.latest());
+            specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
         return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
     }
