@@ -5,6 +5,8 @@ import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.ingest.SalesforceSourceConnector;
+import io.sfpulse.ingest.auth.AccessToken;
+import io.sfpulse.ingest.auth.OAuthClient;
 import io.sfpulse.schemas.connect.AvroWireConverter;
 import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,7 +26,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Ingest throughput: events retained in the emulated org (Nebula-Logger-sized payloads) streamed
  * over CometD by the connector into a real broker, from connector start until the last event is
- * in Kafka. Runs with 1 and 2 tasks (channels spread over tasks).
+ * in Kafka. Runs with 1 and 2 tasks (channels spread over tasks). Before each, on the same emulator
+ * and the same retained events, receive-only CometD clients ({@link ReceiveOnlyCometdClient}) are
+ * timed the same way: the ratio says how far the connector is from what CometD itself allows.
  */
 public final class IngestBenchmark {
 
@@ -33,23 +38,34 @@ public final class IngestBenchmark {
         this.out = out;
     }
 
-    /** Result of one run. */
-    public record Run(int tasks, int events, double seconds) {
+    /** Result of one run: the connector into Kafka, and the receive-only client on the same stream. */
+    public record Run(int tasks, int events, double seconds, double receiveOnlySeconds) {
         double perSecond() {
             return events / seconds;
+        }
+
+        double receiveOnlyPerSecond() {
+            return events / receiveOnlySeconds;
         }
     }
 
     public List<Run> run(final int events) throws Exception {
+        // Warm-up, not reported: the JIT compiles the emulator's, CometD's and the connector's paths once, so neither
+        // the reference nor the connector is timed cold (the first measured run would otherwise pay for both).
+        final Run warmUp = once(Math.min(events, 10_000), 1);
+        out.printf(Locale.ROOT, "[bench] warm-up done (%d events; not reported)%n", warmUp.events());
         final List<Run> runs = new ArrayList<>();
         for (final int tasks : new int[] {1, 2}) {
             runs.add(once(events, tasks));
         }
         final Run base = runs.get(0);
-        out.printf("%nIngest (emulator -> CometD -> Connect -> Kafka), %d events, payload ~0.6 KB%n", events);
-        out.printf("| tasks | events | seconds | events/s | vs 1 task |%n|---|---|---|---|---|%n");
+        out.printf("%nIngest (emulator -> CometD -> Connect -> Kafka: Avro, acknowledged, offsets committed) next to a receive-only CometD"
+            + " client (same library and transport, one per task; handshake, subscribe with replay, count), %d events, payload ~0.6 KB%n", events);
+        out.printf("| tasks | events | seconds | events/s | vs 1 task | receive-only seconds | receive-only events/s | ingest / receive-only |%n"
+            + "|---|---|---|---|---|---|---|---|%n");
         for (final Run r : runs) {
-            out.printf("| %d | %d | %.2f | %.0f | %.2fx |%n", r.tasks(), r.events(), r.seconds(), r.perSecond(), r.perSecond() / base.perSecond());
+            out.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.2fx | %.2f | %.0f | %.2f |%n", r.tasks(), r.events(), r.seconds(), r.perSecond(),
+                r.perSecond() / base.perSecond(), r.receiveOnlySeconds(), r.receiveOnlyPerSecond(), r.perSecond() / r.receiveOnlyPerSecond());
         }
         return runs;
     }
@@ -59,7 +75,9 @@ public final class IngestBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
              SalesforceEmulator emulator = SalesforceEmulator.builder().build().start()) {
-            kafka.createTopics(1, channels.stream().map(TopicNames::forChannel).toList());
+            final List<String> topics = new ArrayList<>(channels.stream().map(TopicNames::forChannel).toList());
+            topics.add(TopicNames.SOURCE_PROGRESS); // the connector also reports how far each source has delivered
+            kafka.createTopics(1, topics);
             for (int i = 0; i < events; i++) {
                 final Map<String, Object> p = new HashMap<>();
                 p.put("LoggingLevel__c", i % 50 == 0 ? "ERROR" : "INFO");
@@ -71,6 +89,7 @@ public final class IngestBenchmark {
                 p.put("Limits_SoqlQueries_Used__c", i % 40);
                 emulator.org().publishPlatformEvent(channels.get(i % tasks), p, null);
             }
+            final double receiveOnly = receiveOnly(emulator, channels, events);
             try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), Map.of(
                 "value.converter", AvroWireConverter.class.getName(),
                 "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()))) {
@@ -95,7 +114,41 @@ public final class IngestBenchmark {
                 }
                 final double seconds = (System.nanoTime() - start) / 1e9;
                 out.printf("[bench] ingest tasks=%d: %d events in %.2f s%n", tasks, events, seconds);
-                return new Run(tasks, events, seconds);
+                return new Run(tasks, events, seconds, receiveOnly);
+            }
+        }
+    }
+
+    /**
+     * Seconds for receive-only clients (one per task, each on that task's channels) to receive every
+     * retained event from the earliest, from before the OAuth login until the last arrives.
+     */
+    private double receiveOnly(final SalesforceEmulator emulator, final List<String> channels, final int events) throws Exception {
+        final Map<String, String> c = new HashMap<>();
+        c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
+        c.put(SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
+        c.put(SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
+        c.put(SalesforceSourceConfig.CHANNELS_CONFIG, String.join(",", channels));
+        final SalesforceSourceConfig config = new SalesforceSourceConfig(c);
+        final long start = System.nanoTime();
+        final AccessToken token = new OAuthClient(config).token();
+        final List<ReceiveOnlyCometdClient> clients = new ArrayList<>();
+        try {
+            for (final String channel : channels) {
+                clients.add(new ReceiveOnlyCometdClient(token.instanceUrl() + "/cometd/" + config.apiVersion(), token.value(), List.of(channel)).start());
+            }
+            while (clients.stream().mapToLong(ReceiveOnlyCometdClient::received).sum() < events) {
+                Thread.sleep(20); // sampling the counters
+                if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
+                    throw new IllegalStateException("receive-only client did not finish");
+                }
+            }
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "[bench] receive-only CometD clients=%d: %d events in %.2f s%n", clients.size(), events, seconds);
+            return seconds;
+        } finally {
+            for (final ReceiveOnlyCometdClient client : clients) {
+                client.close();
             }
         }
     }
