@@ -34,6 +34,7 @@ final class BenchCommand {
                 new io.sfpulse.app.bench.StreamsBenchmark(out).run(events,
                     s >= 0 ? args.get(s + 1) : io.sfpulse.app.bench.StreamsBenchmark.DEFAULT_SETUPS, overrides);
             }
+            case "elf" -> new io.sfpulse.app.bench.EventLogFileBenchmark(out).run(i >= 0 ? events : 100_000);
             case "e2e" -> {
                 final int r = args.indexOf("--rounds");
                 new EndToEndBenchmark(out).run(r >= 0 ? Integer.parseInt(args.get(r + 1)) : 8);
@@ -45,7 +46,7 @@ final class BenchCommand {
                     s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, Map.of());
             }
             default -> {
-                out.println("Unknown benchmark '" + which + "' (available: ingest, streams, detection, e2e)");
+                out.println("Unknown benchmark '" + which + "' (available: ingest, streams, elf, detection, e2e)");
                 return 2;
             }
         }

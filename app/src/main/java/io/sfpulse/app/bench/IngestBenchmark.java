@@ -90,18 +90,8 @@ public final class IngestBenchmark {
                 emulator.org().publishPlatformEvent(channels.get(i % tasks), p, null);
             }
             final double receiveOnly = receiveOnly(emulator, channels, events);
-            try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), Map.of(
-                "value.converter", AvroWireConverter.class.getName(),
-                "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()))) {
-                final Map<String, String> c = new HashMap<>();
-                c.put("connector.class", SalesforceSourceConnector.class.getName());
-                c.put("tasks.max", String.valueOf(tasks));
-                c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
-                c.put(SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
-                c.put(SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
-                c.put(SalesforceSourceConfig.CHANNELS_CONFIG, String.join(",", channels));
-                c.put(SalesforceSourceConfig.REPLAY_INITIAL_CONFIG, "earliest");
-                c.put(SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "0");
+            try (EmbeddedConnect connect = startConnect(kafka, registry)) {
+                final Map<String, String> c = connectorConfig(emulator, tasks, channels);
                 final long start = System.nanoTime();
                 connect.putConnector("bench", c);
                 try (Admin admin = kafka.admin()) {
@@ -151,6 +141,26 @@ public final class IngestBenchmark {
                 client.close();
             }
         }
+    }
+
+    /** The connector's configuration on the emulator: the channels from the earliest retained event, no deploy polling. */
+    static Map<String, String> connectorConfig(final SalesforceEmulator emulator, final int tasks, final List<String> channels) {
+        final Map<String, String> c = new HashMap<>();
+        c.put("connector.class", SalesforceSourceConnector.class.getName());
+        c.put("tasks.max", String.valueOf(tasks));
+        c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
+        c.put(SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
+        c.put(SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
+        c.put(SalesforceSourceConfig.CHANNELS_CONFIG, String.join(",", channels));
+        c.put(SalesforceSourceConfig.REPLAY_INITIAL_CONFIG, "earliest");
+        c.put(SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "0");
+        return c;
+    }
+
+    /** The Connect worker of a benchmark: the converter the launcher uses, on the given registry. */
+    static EmbeddedConnect startConnect(final EmbeddedKafka kafka, final EmbeddedSchemaRegistry registry) {
+        return EmbeddedConnect.start(kafka.bootstrapServers(), Map.of("value.converter", AvroWireConverter.class.getName(),
+            "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()));
     }
 
     private static long endOffsets(final Admin admin, final List<String> channels) throws Exception {
