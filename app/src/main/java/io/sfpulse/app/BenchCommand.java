@@ -34,6 +34,14 @@ final class BenchCommand {
                 new io.sfpulse.app.bench.StreamsBenchmark(out).run(events,
                     s >= 0 ? args.get(s + 1) : io.sfpulse.app.bench.StreamsBenchmark.DEFAULT_SETUPS, overrides);
             }
+            case "scale" -> {
+                final int e = args.indexOf("--events-per-org");
+                final int o = args.indexOf("--orgs");
+                final int n = args.indexOf("--series");
+                new io.sfpulse.app.bench.StreamsBenchmark(out).runScale(e >= 0 ? Integer.parseInt(args.get(e + 1)) : 500,
+                    java.util.Arrays.stream((o >= 0 ? args.get(o + 1) : "10,100,1000").split(",")).map(String::trim).map(Integer::valueOf).toList(),
+                    n >= 0 ? Integer.parseInt(args.get(n + 1)) : 10);
+            }
             case "elf" -> new io.sfpulse.app.bench.EventLogFileBenchmark(out).run(i >= 0 ? events : 100_000);
             case "e2e" -> {
                 final int r = args.indexOf("--rounds");
@@ -46,7 +54,7 @@ final class BenchCommand {
                     s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, Map.of());
             }
             default -> {
-                out.println("Unknown benchmark '" + which + "' (available: ingest, streams, elf, detection, e2e)");
+                out.println("Unknown benchmark '" + which + "' (available: ingest, streams, scale, elf, detection, e2e)");
                 return 2;
             }
         }

@@ -51,8 +51,10 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  */
 public final class StreamsBenchmark {
 
-    private static final int ORGS = 20;
     private final PrintStream out;
+    /** Orgs in the load; each has {@link #seriesPerKind} latency operations and as many failing components. */
+    private int orgs = 20;
+    private int seriesPerKind = 1;
     private Map<String, String> overrides = Map.of();
 
     public StreamsBenchmark(final PrintStream out) {
@@ -74,7 +76,7 @@ public final class StreamsBenchmark {
     }
 
     /** One setup: the detection app and, on the same broker and input, the pass-through reference. */
-    private record Result(Setup setup, Timing detection, Timing passThrough) {
+    private record Result(Setup setup, Timing detection, Timing passThrough, Restore restore) {
         double ratio() {
             return detection.steadyRate() / passThrough.steadyRate();
         }
@@ -107,7 +109,7 @@ public final class StreamsBenchmark {
             rows.add(once(events, setup, setup.equals(setups.get(0))));
         }
         out.printf("%nDetection (Kafka Streams, 4 detectors + release-health stores) next to a pass-through topology (same input topics,"
-            + " partitions, serdes and threads: deserialize, map, serialize, produce), %d events over %d orgs%n", events, ORGS);
+            + " partitions, serdes and threads: deserialize, map, serialize, produce), %d events over %d orgs%n", events, orgs);
         out.printf("| partitions | instances | threads each | events | first signal after (s) | total (s) | steady signals/s | vs first |"
             + " pass-through steady records/s | detection / pass-through |%n|---|---|---|---|---|---|---|---|---|---|%n");
         for (final Result r : rows) {
@@ -159,10 +161,8 @@ public final class StreamsBenchmark {
                 final List<DetectionService> services = new ArrayList<>();
                 final Timing detection = measure("detection", setup, events, () -> configs.forEach(c -> services.add(new DetectionService(c).start())),
                     () -> endOffsets(admin, TopicNames.SIGNALS_ENRICHED, setup.partitions()), () -> services.forEach(DetectionService::close));
-                if (measureRestore) {
-                    restore(configs.get(0));
-                }
-                return new Result(setup, detection, reference);
+                final Restore restore = measureRestore ? restore(configs.get(0)) : null;
+                return new Result(setup, detection, reference, restore);
             }
         }
     }
@@ -209,7 +209,7 @@ public final class StreamsBenchmark {
      * State restore time: the instance's local state is wiped (a lost disk, a new machine) and the
      * app restarted; Kafka Streams rebuilds every store from its changelog before RUNNING.
      */
-    private void restore(final DetectionConfig config) throws Exception {
+    private Restore restore(final DetectionConfig config) throws Exception {
         final java.nio.file.Path stateDir = java.nio.file.Path.of(config.getString(DetectionConfig.STATE_DIR_CONFIG));
         final long bytes;
         try (var files = Files.walk(stateDir)) {
@@ -248,10 +248,40 @@ public final class StreamsBenchmark {
             out.printf(Locale.ROOT, "[bench] state restore: %d changelog records (%.1f MB of local state before the wipe) restored in %.2f s "
                 + "(%.0f records/s; first restore start to last restore end); RUNNING %.2f s after start%n", restored.get(), bytes / 1e6,
                 restoring, restored.get() / Math.max(1e-9, restoring), toRunning);
+            return new Restore(bytes, restored.get(), restoring);
         }
     }
 
-    private static void load(final String bootstrap, final Topics topics, final int events) throws Exception {
+    /** Local state on disk before the wipe, changelog records restored, seconds restoring. */
+    private record Restore(long stateBytes, long records, double seconds) {
+    }
+
+    /**
+     * Cost per org: the same load shape at each org count ({@code seriesPerKind} latency operations
+     * and as many failing components per org, {@code eventsPerOrg} events each), one instance, one
+     * thread, two partitions; prints the steady rate, the local state on disk (total and per org)
+     * and its restore from the changelogs.
+     */
+    public void runScale(final int eventsPerOrg, final List<Integer> orgCounts, final int seriesPerKind) throws Exception {
+        this.seriesPerKind = seriesPerKind;
+        final List<Result> rows = new ArrayList<>();
+        for (final int n : orgCounts) {
+            this.orgs = n;
+            rows.add(once(n * eventsPerOrg, new Setup(2, 1, 1), true));
+        }
+        out.printf("%nDetection cost per org: %d events per org, %d series per org (%d latency operations, %d failing components),"
+            + " 2 partitions, 1 instance, 1 thread%n", eventsPerOrg, 2 * seriesPerKind, seriesPerKind, seriesPerKind);
+        out.printf("| orgs | events | steady signals/s | pass-through records/s | detection / pass-through | state on disk (MB) | state per org (KB)"
+            + " | restored records | restore (s) |%n|---|---|---|---|---|---|---|---|---|%n");
+        for (int i = 0; i < rows.size(); i++) {
+            final Result r = rows.get(i);
+            out.printf(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.2f | %.1f | %.1f | %d | %.2f |%n", orgCounts.get(i), orgCounts.get(i) * eventsPerOrg,
+                r.detection().steadyRate(), r.passThrough().steadyRate(), r.ratio(), r.restore().stateBytes() / 1e6,
+                r.restore().stateBytes() / 1e3 / orgCounts.get(i), r.restore().records(), r.restore().seconds());
+        }
+    }
+
+    private void load(final String bootstrap, final Topics topics, final int events) throws Exception {
         final Instant t0 = Instant.parse("2026-11-20T09:00:00Z");
         final Instant deploy = t0.plus(Duration.ofHours(2));
         final Random random = new Random(1);
@@ -260,7 +290,7 @@ public final class StreamsBenchmark {
                 topics.channel("/event/LogEntryEvent__e").valueSerde().serializer());
              KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                  new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer())) {
-            for (int o = 0; o < ORGS; o++) {
+            for (int o = 0; o < orgs; o++) {
                 final String org = String.format("00D%015d", o);
                 markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null, deploy.toEpochMilli(), org, DeploymentMarker.newBuilder()
                     .setOrgId(org).setDeployId("0Af" + o).setSource(MarkerSource.DEPLOY_REQUEST).setStatus("Succeeded").setCompletedTime(deploy)
@@ -269,16 +299,23 @@ public final class StreamsBenchmark {
             markers.flush();
             final long spanMs = Duration.ofHours(3).toMillis();
             for (int i = 0; i < events; i++) {
-                final String org = String.format("00D%015d", i % ORGS);
+                final String org = String.format("00D%015d", i % orgs);
+                final long k = i / orgs; // the org's k-th event
                 final Instant at = t0.plusMillis((long) i * spanMs / events);
-                final boolean api = i % 2 == 0;
+                // The default load is kept as measured since November (with an even org count each org is all API calls or all
+                // log entries); the per-org cost run gives every org both, spread over its series.
+                final boolean api = seriesPerKind == 1 ? i % 2 == 0 : k % 2 == 0;
+                final int series = (int) (k / 2 % seriesPerKind);
                 final String channel = api ? "/event/ApiEventStream" : "/event/LogEntryEvent__e";
+                // One series per kind by default (Account queries, AccountService failures); more for the per-org cost run.
+                final String entity = seriesPerKind == 1 ? "Account" : "Object" + series + "__c";
+                final String service = seriesPerKind == 1 ? "AccountService" : "Service" + series;
                 final String payload = api
-                    ? String.format(Locale.ROOT, "{\"Operation\":\"Query\",\"QueriedEntities\":\"Account\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}",
-                        200 + 20 * random.nextGaussian(), at)
+                    ? String.format(Locale.ROOT, "{\"Operation\":\"Query\",\"QueriedEntities\":\"%s\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}",
+                        entity, 200 + 20 * random.nextGaussian(), at)
                     : String.format("{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"System.DmlException\",\"ExceptionMessage__c\":"
-                        + "\"Insert failed row %d\",\"ExceptionStackTrace__c\":\"Class.AccountService.save: line 88\",\"CreatedDate\":\"%s\"}",
-                        i % 40 == 1 ? "ERROR" : "INFO", i % 7, at);
+                        + "\"Insert failed row %d\",\"ExceptionStackTrace__c\":\"Class.%s.save: line 88\",\"CreatedDate\":\"%s\"}",
+                        i % 40 == 1 ? "ERROR" : "INFO", i % 7, service, at);
                 final SalesforceEvent e = SalesforceEvent.newBuilder().setOrgId(org).setChannel(channel).setSource(EventSource.COMETD)
                     .setReplayId((long) i).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
                 producer.send(new ProducerRecord<>(TopicNames.forChannel(channel), null, at.toEpochMilli(), org, e));
@@ -286,7 +323,7 @@ public final class StreamsBenchmark {
             // The join holds signals for its grace period until stream time passes them: one later event per org
             // (hence in every partition) releases the tail of the load. These flush events stay buffered themselves.
             final Instant after = t0.plusMillis(spanMs).plus(Duration.ofMinutes(5));
-            for (int o = 0; o < ORGS; o++) {
+            for (int o = 0; o < orgs; o++) {
                 final String org = String.format("00D%015d", o);
                 producer.send(new ProducerRecord<>(TopicNames.forChannel("/event/LogEntryEvent__e"), null, after.toEpochMilli(), org,
                     SalesforceEvent.newBuilder().setOrgId(org).setChannel("/event/LogEntryEvent__e").setSource(EventSource.COMETD)
