@@ -4,24 +4,21 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.state.StateSerde;
+import io.sfpulse.streams.state.StoreScans;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -243,19 +240,10 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
      * deletes those that {@code expired} reports as worth keeping no longer.
      */
     protected final void updateEachState(final BiPredicate<String, S> update, final BiPredicate<String, S> expired) {
-        final List<String> gone = new ArrayList<>();
-        try (KeyValueIterator<String, S> all = store.all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, S> entry = all.next();
-                if (update.test(entry.key, entry.value)) {
-                    store.put(entry.key, entry.value);
-                }
-                if (expired.test(entry.key, entry.value)) {
-                    gone.add(entry.key);
-                }
-            }
-        }
-        gone.forEach(store::delete);
+        StoreScans.rewriteEach(store, (key, state) -> {
+            final boolean changed = update.test(key, state);
+            return expired.test(key, state) ? StoreScans.Rewrite.DELETE : changed ? StoreScans.Rewrite.PUT : StoreScans.Rewrite.KEEP;
+        });
     }
 
     /** Sends an alert state downstream, keyed by its dedup key, at its event time. */

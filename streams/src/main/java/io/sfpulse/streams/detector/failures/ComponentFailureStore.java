@@ -1,10 +1,7 @@
 package io.sfpulse.streams.detector.failures;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.sfpulse.streams.state.StoreScans;
 import java.util.function.BiPredicate;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -35,15 +32,7 @@ final class ComponentFailureStore {
 
     /** Applies {@code update} to every component state, saving (or deleting, when empty) those it reports as changed. */
     void updateEach(final BiPredicate<String, ComponentFailures> update) {
-        final List<KeyValue<String, ComponentFailures>> changed = new ArrayList<>();
-        try (KeyValueIterator<String, ComponentFailures> all = store.all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, ComponentFailures> e = all.next();
-                if (update.test(e.key, e.value)) {
-                    changed.add(e);
-                }
-            }
-        }
-        changed.forEach(e -> save(e.key, e.value));
+        StoreScans.rewriteEach(store, (key, c) -> !update.test(key, c) ? StoreScans.Rewrite.KEEP
+            : c.isEmpty() ? StoreScans.Rewrite.DELETE : StoreScans.Rewrite.PUT);
     }
 }
