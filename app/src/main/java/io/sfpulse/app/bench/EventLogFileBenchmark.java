@@ -52,7 +52,7 @@ public final class EventLogFileBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
              SalesforceEmulator emulator = SalesforceEmulator.builder().build().start()) {
-            kafka.createTopics(1, List.of(topic, referenceTopic, TopicNames.SOURCE_PROGRESS, TopicNames.forChannel("/event/Bench_0__e")));
+            kafka.createTopics(1, List.of(topic, referenceTopic, TopicNames.forChannel("/event/Bench_0__e")));
             emulator.org().defineChannel("/event/Bench_0__e"); // the connector streams a channel; this one stays quiet
             final long csvBytes = addLogFiles(emulator, rows);
             final double connectorSeconds;

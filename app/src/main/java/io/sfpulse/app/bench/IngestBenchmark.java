@@ -75,9 +75,7 @@ public final class IngestBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
              SalesforceEmulator emulator = SalesforceEmulator.builder().build().start()) {
-            final List<String> topics = new ArrayList<>(channels.stream().map(TopicNames::forChannel).toList());
-            topics.add(TopicNames.SOURCE_PROGRESS); // the connector also reports how far each source has delivered
-            kafka.createTopics(1, topics);
+            kafka.createTopics(1, channels.stream().map(TopicNames::forChannel).toList());
             for (int i = 0; i < events; i++) {
                 final Map<String, Object> p = new HashMap<>();
                 p.put("LoggingLevel__c", i % 50 == 0 ? "ERROR" : "INFO");
@@ -143,7 +141,11 @@ public final class IngestBenchmark {
         }
     }
 
-    /** The connector's configuration on the emulator: the channels from the earliest retained event, no deploy polling. */
+    /**
+     * The connector's configuration on the emulator: the channels from the earliest retained event, no
+     * deploy polling; topics it writes besides the measured ones (progress records) are created by
+     * Connect, as the launcher configures it.
+     */
     static Map<String, String> connectorConfig(final SalesforceEmulator emulator, final int tasks, final List<String> channels) {
         final Map<String, String> c = new HashMap<>();
         c.put("connector.class", SalesforceSourceConnector.class.getName());
@@ -154,6 +156,8 @@ public final class IngestBenchmark {
         c.put(SalesforceSourceConfig.CHANNELS_CONFIG, String.join(",", channels));
         c.put(SalesforceSourceConfig.REPLAY_INITIAL_CONFIG, "earliest");
         c.put(SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "0");
+        c.put("topic.creation.default.replication.factor", "-1");
+        c.put("topic.creation.default.partitions", "1");
         return c;
     }
 
