@@ -67,6 +67,7 @@ public final class StreamingSession implements AutoCloseable {
     private final AtomicLong handshakes = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong dailyLimitHits = new AtomicLong();
+    private final AtomicLong resubscribes = new AtomicLong();
     private final ClientSessionChannel.MessageListener eventListener = this::onEvent;
     /** The org's clock from the Date header of the latest response (see {@link ServerDates}). */
     private volatile Instant lastServerDate;
@@ -104,6 +105,11 @@ public final class StreamingSession implements AutoCloseable {
     /** Clients abandoned and rebuilt after failures. */
     public long reconnects() {
         return reconnects.get();
+    }
+
+    /** Subscribes sent again after a failed subscribe on a live session. */
+    public long resubscribes() {
+        return resubscribes.get();
     }
 
     /** Times Salesforce answered that the org's daily event delivery allocation is used up. */
@@ -193,7 +199,29 @@ public final class StreamingSession implements AutoCloseable {
             listener.onFatal("Subscribe to '" + channel + "' refused: " + error, null);
         } else {
             handleFailure(c, "subscribe", message);
+            resubscribeLater(c, channel);
         }
+    }
+
+    /**
+     * A subscribe that failed while the session stays up is not retried by the CometD client, and
+     * the session would go on connecting with no subscription (no event, no error): subscribe again
+     * after back-off, unless the client is being replaced (its handshake subscribes anyway).
+     */
+    private void resubscribeLater(final BayeuxClient c, final String channel) {
+        final Duration delay = backoff.next();
+        if (delay == null) {
+            listener.onFatal("Gave up subscribing to '" + channel + "' after " + backoff.attempt() + " attempts over " + config.retryMaxElapsed(), null);
+            return;
+        }
+        LOG.atWarn().addKeyValue("org", token.orgId()).addKeyValue("channel", channel)
+            .log("Subscribe failed; subscribing again in {} ms (attempt {})", delay.toMillis(), backoff.attempt());
+        scheduler.schedule(() -> {
+            if (!closed && c == client && !restarting.get() && c.isHandshook()) {
+                resubscribes.incrementAndGet();
+                subscribe(c, channel);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onInvalidReplay(final BayeuxClient c, final String channel, final String error) {
