@@ -72,7 +72,8 @@ public final class Pipeline implements AutoCloseable {
         startKafka();
         startRegistry();
         if (config.emulatedOrg() && emulator == null) {
-            emulator = SalesforceEmulator.builder().port(config.emulatorPort()).build().start();
+            // Keepalives every 2 s (Salesforce: within 270 s) so the demo's quiet stretches still report progress promptly.
+            emulator = SalesforceEmulator.builder().port(config.emulatorPort()).pubSubKeepalive(java.time.Duration.ofSeconds(2)).build().start();
             emulator.org().defineChannel(Scenarios.LOG_CHANNEL);
             started.push(emulator);
             progress.accept("Salesforce emulator: org " + emulator.org().orgId() + " at " + emulator.baseUrl());
@@ -192,6 +193,8 @@ public final class Pipeline implements AutoCloseable {
         if (config.emulatedOrg()) {
             final Map<String, String> c = new HashMap<>();
             c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
+            c.put(SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());
+            c.put(SalesforceSourceConfig.PUBSUB_TLS_CONFIG, "false");
             c.put(SalesforceSourceConfig.ORG_ID_CONFIG, emulator.org().orgId());
             c.put(SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
             c.put(SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());

@@ -40,7 +40,7 @@ class ConnectorSecretsIT {
     void connectorSecretsStayOutOfTheRestApiAndConfigTopicButTheConnectorLogsIn() throws Exception {
         final AppConfig config = new AppConfig(Map.of(AppConfig.DATA_DIR_CONFIG, dir.toString(), AppConfig.OPS_PORT_CONFIG, "-1",
             AppConfig.SERVICES_CONFIG, "ingest"));
-        try (SalesforceEmulator emulator = SalesforceEmulator.builder().build().start()) {
+        try (SalesforceEmulator emulator = SalesforceEmulator.builder().pubSubKeepalive(java.time.Duration.ofSeconds(3)).build().start()) {
             emulator.org().defineChannel(CHANNEL);
             run(config, emulator);
         }

@@ -125,6 +125,8 @@ class FaultInjectionIT {
         p.put(AppConfig.SERVICES_CONFIG, services);
         p.put(AppConfig.DATA_DIR_CONFIG, dir.resolve(services).toString());
         p.put(AppConfig.OPS_PORT_CONFIG, "-1");
+        // The faults injected below are CometD's (connection drops, server busy); Pub/Sub's are covered in the ingest ITs.
+        p.put(AppConfig.ORG_PREFIX + Pipeline.EMULATED_ORG + "." + io.sfpulse.ingest.SalesforceSourceConfig.TRANSPORT_CONFIG, "cometd");
         p.put(SinkConfig.WEBHOOK_URL_CONFIG, hook.url());
         p.put(SinkConfig.WEBHOOK_SECRET_CONFIG, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         p.put(SinkConfig.LOG_ENABLED_CONFIG, "false");
@@ -143,7 +145,7 @@ class FaultInjectionIT {
         EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, 0);
         final int kafkaPort = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
         try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
-             SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3)).build().start();
+             SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3)).pubSubKeepalive(Duration.ofSeconds(3)).build().start();
              FlakyWebhook hook = new FlakyWebhook()) {
             emulator.org().defineChannel(CHANNEL);
             emulator.org().clock().pin(clock);

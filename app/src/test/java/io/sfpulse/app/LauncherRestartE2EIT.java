@@ -42,7 +42,7 @@ class LauncherRestartE2EIT {
     @Test
     void shouldLoseNoEventWhenTheLauncherRestartsMidScenario() throws Exception {
         final AppConfig config = new AppConfig(Map.of(AppConfig.DATA_DIR_CONFIG, dir.toString(), AppConfig.OPS_PORT_CONFIG, "0", AppConfig.SERVICES_CONFIG, "ingest"));
-        try (SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3)).build().start()) {
+        try (SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3)).pubSubKeepalive(Duration.ofSeconds(3)).build().start()) {
             emulator.org().defineChannel(Scenarios.LOG_CHANNEL);
             final List<String> expected = new ArrayList<>();
             try (Pipeline first = new Pipeline(config, m -> { }).withEmulator(emulator).start()) {

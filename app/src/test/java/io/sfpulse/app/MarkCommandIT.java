@@ -32,7 +32,7 @@ class MarkCommandIT {
     void shouldAnnounceReleaseThroughTheMarkerApi() throws Exception {
         final AppConfig config = new AppConfig(Map.of(AppConfig.DATA_DIR_CONFIG, dir.toString(), AppConfig.OPS_PORT_CONFIG, "0", AppConfig.SERVICES_CONFIG, "ingest",
             AppConfig.MARKER_PORT_CONFIG, "0", AppConfig.MARKER_TOKEN_CONFIG, "ci-secret"));
-        try (SalesforceEmulator emulator = SalesforceEmulator.builder().build().start();
+        try (SalesforceEmulator emulator = SalesforceEmulator.builder().pubSubKeepalive(java.time.Duration.ofSeconds(3)).build().start();
              Pipeline pipeline = new Pipeline(config, m -> { }).withEmulator(defineChannels(emulator)).start()) {
             final String url = "http://127.0.0.1:" + pipeline.markerApi().port();
             final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -91,7 +91,7 @@ class PipelineE2EIT {
     }
 
     private void runPipeline(final java.io.ByteArrayOutputStream logs) throws Exception {
-        try (SalesforceEmulator emulator = SalesforceEmulator.builder().build().start();
+        try (SalesforceEmulator emulator = SalesforceEmulator.builder().pubSubKeepalive(java.time.Duration.ofSeconds(3)).build().start();
              WebhookReceiver webhook = new WebhookReceiver(r -> { })) {
             emulator.org().defineChannel(Scenarios.LOG_CHANNEL);
             final Map<String, String> props = new HashMap<>();

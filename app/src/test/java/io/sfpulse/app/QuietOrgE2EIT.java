@@ -45,7 +45,7 @@ class QuietOrgE2EIT {
 
     @Test
     void everyAlertResolvesOnProgressAloneAfterTheOrgGoesSilent() throws Exception {
-        try (SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(LONG_POLL).build().start()) {
+        try (SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(LONG_POLL).pubSubKeepalive(LONG_POLL).build().start()) {
             emulator.org().defineChannel(Scenarios.LOG_CHANNEL);
             final Map<String, String> props = new HashMap<>();
             props.put(AppConfig.DATA_DIR_CONFIG, dir.toString());

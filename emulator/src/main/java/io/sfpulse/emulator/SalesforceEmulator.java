@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Salesforce org on localhost: OAuth token endpoint, Streaming API (a real CometD server at
- * {@code /cometd/<version>} with Salesforce's replay semantics and errors), and the REST resources
+ * {@code /cometd/<version>} with Salesforce's replay semantics and errors), the Pub/Sub API (a
+ * grpc-java server over the same channels, {@link #pubSubEndpoint()}), and the REST resources
  * sfpulse uses. {@link #faults()} injects failures; {@link #org()} publishes events and deploys.
  */
 public final class SalesforceEmulator implements AutoCloseable {
@@ -36,6 +37,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final ServerConnector connector;
     private final ServletContextHandler context;
     private StreamingEndpoint streaming;
+    private final io.sfpulse.emulator.pubsub.PubSubServer pubSub;
 
     private SalesforceEmulator(final Builder b) {
         this.org = new EmulatedOrg(b.orgId, b.clientId, b.clientSecret, b.username, b.password, b.clock, b.retention);
@@ -64,6 +66,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         context.addFilter(new FilterHolder(new ApiVersionFilter()), "/cometd/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new OrgDateFilter(b.clock)), "/*", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(context);
+        this.pubSub = new io.sfpulse.emulator.pubsub.PubSubServer(org, tokens, faults, b.pubSubPort, b.pubSubKeepalive);
     }
 
     public static Builder builder() {
@@ -79,13 +82,24 @@ public final class SalesforceEmulator implements AutoCloseable {
         final BayeuxServer bayeux = (BayeuxServer) context.getServletContext().getAttribute(BayeuxServer.ATTRIBUTE);
         streaming = new StreamingEndpoint(bayeux, org, tokens, faults);
         streaming.install();
-        LOG.info("Salesforce emulator for org '{}' at {}", org.orgId(), baseUrl());
+        pubSub.start();
+        LOG.info("Salesforce emulator for org '{}' at {} (Pub/Sub API at {})", org.orgId(), baseUrl(), pubSubEndpoint());
         return this;
     }
 
     /** The instance URL (also the login URL): {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    /** The Pub/Sub API endpoint ({@code host:port}, plaintext): the connector's {@code salesforce.pubsub.endpoint}. */
+    public String pubSubEndpoint() {
+        return pubSub.endpoint();
+    }
+
+    /** What the Pub/Sub endpoint saw (subscribes, keepalives, the largest outstanding demand). */
+    public io.sfpulse.emulator.pubsub.PubSubStats pubSubStats() {
+        return pubSub.stats();
     }
 
     public EmulatedOrg org() {
@@ -102,6 +116,7 @@ public final class SalesforceEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        pubSub.close();
         try {
             server.stop();
         } catch (Exception e) {
@@ -122,6 +137,8 @@ public final class SalesforceEmulator implements AutoCloseable {
         private Duration tokenTtl = Duration.ofHours(2);
         private Duration longPollTimeout = Duration.ofSeconds(110);
         private Duration reconnectWindow = Duration.ofSeconds(40);
+        private int pubSubPort;
+        private Duration pubSubKeepalive = Duration.ofSeconds(270);
 
         public Builder port(final int port) {
             this.port = port;
@@ -168,6 +185,18 @@ public final class SalesforceEmulator implements AutoCloseable {
 
         public Builder reconnectWindow(final Duration window) {
             this.reconnectWindow = window;
+            return this;
+        }
+
+        /** Port of the Pub/Sub API endpoint (0: any free port). */
+        public Builder pubSubPort(final int port) {
+            this.pubSubPort = port;
+            return this;
+        }
+
+        /** How long a Pub/Sub stream with nothing to deliver stays silent before an empty keepalive response (Salesforce: 270 s). */
+        public Builder pubSubKeepalive(final Duration keepalive) {
+            this.pubSubKeepalive = keepalive;
             return this;
         }
 

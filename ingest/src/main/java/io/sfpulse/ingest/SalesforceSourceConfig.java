@@ -96,6 +96,20 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     public static final String RETRY_MAX_BACKOFF_MS_CONFIG = "salesforce.retry.max.backoff.ms";
     private static final String RETRY_MAX_BACKOFF_MS_DOC = "Upper bound of the exponential back-off between attempts.";
 
+    public static final String TRANSPORT_CONFIG = "salesforce.transport";
+    private static final String TRANSPORT_DOC = "How events are streamed: 'pubsub' (Pub/Sub API over gRPC: pull-based flow control, Avro payloads, "
+        + "schema ids; recommended) or 'cometd' (Streaming API long polling; legacy channels and orgs that prefer it).";
+    public static final String PUBSUB_ENDPOINT_CONFIG = "salesforce.pubsub.endpoint";
+    private static final String PUBSUB_ENDPOINT_DOC = "Pub/Sub API host:port.";
+    public static final String PUBSUB_TLS_CONFIG = "salesforce.pubsub.tls";
+    private static final String PUBSUB_TLS_DOC = "Whether the Pub/Sub connection uses TLS (always against Salesforce; the emulator speaks plaintext).";
+    public static final String PUBSUB_BATCH_CONFIG = "salesforce.pubsub.batch.size";
+    private static final String PUBSUB_BATCH_DOC = "Most events in flight per channel (requested from Salesforce and not yet handed to Kafka Connect); "
+        + "at most 100, the Pub/Sub limit per request.";
+    public static final String PUBSUB_STALL_TIMEOUT_MS_CONFIG = "salesforce.pubsub.stall.timeout.ms";
+    private static final String PUBSUB_STALL_TIMEOUT_MS_DOC = "A stream that sends nothing (no events, no keepalive; Salesforce sends one within 270 s) "
+        + "for this long is cancelled and resubscribed from the last acknowledged replay id.";
+
     /** Task-level keys set by the connector. */
     public static final String TASK_CHANNELS_CONFIG = "task.channels";
     public static final String TASK_DEPLOY_POLLER_CONFIG = "task.deploy.poller";
@@ -105,6 +119,9 @@ public final class SalesforceSourceConfig extends AbstractConfig {
 
     /** Replay start when nothing is committed. */
     public enum InitialReplay { LATEST, EARLIEST }
+
+    /** The streaming transport. */
+    public enum Transport { PUBSUB, COMETD }
 
     /** What to do when Salesforce rejects a replay id. */
     public enum InvalidReplayPolicy { FAIL, EARLIEST, LATEST }
@@ -123,12 +140,19 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         .define(JWT_KEY_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, JWT_KEY_FILE_DOC)
         .define(JWT_AUDIENCE_CONFIG, Type.STRING, "", Importance.LOW, JWT_AUDIENCE_DOC)
         .define(TOKEN_MAX_AGE_MS_CONFIG, Type.LONG, 90 * 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW, TOKEN_MAX_AGE_MS_DOC)
-        .group("Streaming (CometD)")
+        .group("Streaming (Pub/Sub and CometD)")
         .define(CHANNELS_CONFIG, Type.LIST, List.of(), Importance.HIGH, CHANNELS_DOC)
         .define(REPLAY_INITIAL_CONFIG, Type.STRING, "latest", ConfigDef.CaseInsensitiveValidString.in("latest", "earliest"),
             Importance.MEDIUM, REPLAY_INITIAL_DOC)
         .define(REPLAY_INVALID_POLICY_CONFIG, Type.STRING, "fail", ConfigDef.CaseInsensitiveValidString.in("fail", "earliest", "latest"),
             Importance.MEDIUM, REPLAY_INVALID_POLICY_DOC)
+        .define(TRANSPORT_CONFIG, Type.STRING, "pubsub", ConfigDef.CaseInsensitiveValidString.in("pubsub", "cometd"), Importance.HIGH, TRANSPORT_DOC)
+        .define(PUBSUB_ENDPOINT_CONFIG, Type.STRING, "api.pubsub.salesforce.com:7443", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            PUBSUB_ENDPOINT_DOC)
+        .define(PUBSUB_TLS_CONFIG, Type.BOOLEAN, true, Importance.LOW, PUBSUB_TLS_DOC)
+        .define(PUBSUB_BATCH_CONFIG, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW, PUBSUB_BATCH_DOC)
+        .define(PUBSUB_STALL_TIMEOUT_MS_CONFIG, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW, PUBSUB_STALL_TIMEOUT_MS_DOC)
+        .group("Streaming: retries and buffering")
         .define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, QUEUE_CAPACITY_DOC)
         .define(RETRY_MAX_ELAPSED_MS_CONFIG, Type.LONG, 15 * 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_MAX_ELAPSED_MS_DOC)
         .define(RETRY_MAX_BACKOFF_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_BACKOFF_MS_DOC)
@@ -278,6 +302,26 @@ public final class SalesforceSourceConfig extends AbstractConfig {
 
     public int apiReservePercent() {
         return getInt(API_RESERVE_PERCENT_CONFIG);
+    }
+
+    public Transport transport() {
+        return Transport.valueOf(getString(TRANSPORT_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    public String pubSubEndpoint() {
+        return getString(PUBSUB_ENDPOINT_CONFIG);
+    }
+
+    public boolean pubSubTls() {
+        return getBoolean(PUBSUB_TLS_CONFIG);
+    }
+
+    public int pubSubBatchSize() {
+        return getInt(PUBSUB_BATCH_CONFIG);
+    }
+
+    public Duration pubSubStallTimeout() {
+        return Duration.ofMillis(getLong(PUBSUB_STALL_TIMEOUT_MS_CONFIG));
     }
 
     public int queueCapacity() {

@@ -26,7 +26,7 @@ final class IngestHarness implements AutoCloseable {
     final EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
     final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
     final SalesforceEmulator emulator = SalesforceEmulator.builder()
-        .longPollTimeout(Duration.ofSeconds(3)).reconnectWindow(Duration.ofSeconds(5)).build().start();
+        .longPollTimeout(Duration.ofSeconds(3)).reconnectWindow(Duration.ofSeconds(5)).pubSubKeepalive(Duration.ofSeconds(1)).build().start();
     EmbeddedConnect connect;
 
     IngestHarness() {
@@ -55,8 +55,24 @@ final class IngestHarness implements AutoCloseable {
         }
     }
 
+    /** A connector streaming {@code channels} over CometD (and, with no channels, only polling). */
     Map<String, String> connectorConfig(final String... channels) {
+        return connectorConfig(SalesforceSourceConfig.Transport.COMETD, channels);
+    }
+
+    /** A connector streaming {@code channels} over {@code transport} from this harness's emulator. */
+    Map<String, String> connectorConfig(final SalesforceSourceConfig.Transport transport, final String... channels) {
+        return connectorConfig(emulator, transport, channels);
+    }
+
+    static Map<String, String> connectorConfig(final SalesforceEmulator emulator, final SalesforceSourceConfig.Transport transport,
+                                               final String... channels) {
         final Map<String, String> c = new HashMap<>();
+        c.put(SalesforceSourceConfig.TRANSPORT_CONFIG, transport.name().toLowerCase(java.util.Locale.ROOT));
+        c.put(SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());
+        c.put(SalesforceSourceConfig.PUBSUB_TLS_CONFIG, "false");
+        // The emulator sends a keepalive every second: a stream silent for 5 s has stalled.
+        c.put(SalesforceSourceConfig.PUBSUB_STALL_TIMEOUT_MS_CONFIG, "5000");
         c.put("connector.class", SalesforceSourceConnector.class.getName());
         c.put("tasks.max", "2");
         c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());

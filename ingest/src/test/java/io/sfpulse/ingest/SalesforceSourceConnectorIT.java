@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.sfpulse.ingest.SalesforceSourceConfig.Transport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SalesforceSourceConnectorIT extends IngestITBase {
 
@@ -37,12 +40,13 @@ class SalesforceSourceConnectorIT extends IngestITBase {
         });
     }
 
-    @Test
-    void shouldDeliverRetainedAndNewEventsKeyedByOrgWithReplayIds() {
-        final String channel = "/event/Deliver_Test__e";
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void shouldDeliverRetainedAndNewEventsKeyedByOrgWithReplayIds(final Transport transport) {
+        final String channel = "/event/Deliver_" + transport + "__e";
         h.emulator.org().defineChannel(channel);
         final List<String> before = publish(channel, 20, "before");
-        h.startConnect().putConnector("deliver", h.connectorConfig(channel));
+        h.startConnect().putConnector("deliver", h.connectorConfig(transport, channel));
         try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
             final Set<String> seen = new HashSet<>();
             awaitAll(consumer, seen, before);
@@ -56,21 +60,23 @@ class SalesforceSourceConnectorIT extends IngestITBase {
                     assertThat(e.getOrgId()).isEqualTo(h.emulator.org().orgId());
                     assertThat(e.getChannel()).isEqualTo(channel);
                     assertThat(e.getReplayId()).isPositive();
+                    assertThat(e.getSource().name()).isEqualTo(transport.name());
                     assertThat(e.getPayload()).contains("\"LoggingLevel__c\":\"ERROR\"");
                 });
             });
         }
     }
 
-    @Test
-    void shouldReportProgressOnTheOrgsClockWhileTheChannelIsQuiet() {
-        final String channel = "/event/Progress_Test__e";
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void shouldReportProgressOnTheOrgsClockWhileTheChannelIsQuiet(final Transport transport) {
+        final String channel = "/event/Progress_" + transport + "__e";
         h.emulator.org().defineChannel(channel);
         // The org's clock is not the ingest's: progress must follow the org (its responses' Date header).
         h.emulator.org().clock().shift(Duration.ofDays(3));
         try {
             final List<String> published = publish(channel, 3, "progress");
-            h.startConnect().putConnector("progress", h.connectorConfig(channel));
+            h.startConnect().putConnector("progress", h.connectorConfig(transport, channel));
             try (KafkaConsumer<String, SalesforceEvent> events = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel));
                  KafkaConsumer<String, io.sfpulse.schemas.progress.SourceProgress> progress =
                      h.consumer(io.sfpulse.schemas.progress.SourceProgress.class, TopicNames.SOURCE_PROGRESS)) {
@@ -80,7 +86,8 @@ class SalesforceSourceConnectorIT extends IngestITBase {
                     return seen.size() >= published.size();
                 });
                 final Instant lastEvent = seen.stream().map(SalesforceEvent::getEventTime).max(Instant::compareTo).orElseThrow();
-                // No further events: the held /meta/connect returns empty every 3 s and each return reports progress.
+                // No further events: the held /meta/connect returns empty every 3 s, the Pub/Sub stream sends a keepalive
+                // every second, and each reports progress.
                 final List<io.sfpulse.schemas.progress.SourceProgress> reports = new ArrayList<>();
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
                     h.drain(progress).stream().filter(p -> channel.equals(p.getSource())).forEach(reports::add);
@@ -88,7 +95,7 @@ class SalesforceSourceConnectorIT extends IngestITBase {
                 });
                 assertThat(reports).allSatisfy(p -> {
                     assertThat(p.getOrgId()).isEqualTo(h.emulator.org().orgId());
-                    assertThat(p.getTransport()).isEqualTo(io.sfpulse.schemas.progress.ProgressTransport.COMETD);
+                    assertThat(p.getTransport().name()).isEqualTo(transport.name());
                     assertThat(p.getDeliveredThrough()).isBefore(h.emulator.org().clock().instant())
                         .isAfter(Instant.now().plus(Duration.ofDays(2)));
                 });
@@ -99,11 +106,12 @@ class SalesforceSourceConnectorIT extends IngestITBase {
         }
     }
 
-    @Test
-    void shouldLoseNoEventWhenTheWorkerRestartsMidStream() {
-        final String channel = "/event/Restart_Test__e";
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void shouldLoseNoEventWhenTheWorkerRestartsMidStream(final Transport transport) {
+        final String channel = "/event/Restart_" + transport + "__e";
         h.emulator.org().defineChannel(channel);
-        h.startConnect().putConnector("restart", h.connectorConfig(channel));
+        h.startConnect().putConnector("restart", h.connectorConfig(transport, channel));
         await().atMost(Duration.ofSeconds(60)).until(() -> h.connect.isRunning("restart"));
         final List<String> expected = new ArrayList<>(publish(channel, 30, "first"));
         try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {

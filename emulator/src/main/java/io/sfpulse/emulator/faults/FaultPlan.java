@@ -129,4 +129,73 @@ public final class FaultPlan {
     public long connectDelayMillis() {
         return connectDelayMillis;
     }
+
+    // ---- Pub/Sub (gRPC) faults; each counts when it fires so a test can prove it happened ----
+
+    private final AtomicInteger pubSubDropAfterEvents = new AtomicInteger(-1);
+    private final AtomicBoolean pubSubStall = new AtomicBoolean();
+    private final AtomicInteger pubSubUnavailableSubscribes = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong pubSubStreamsDropped = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pubSubStreamsStalled = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pubSubSubscribesRefused = new java.util.concurrent.atomic.AtomicLong();
+
+    /** After {@code n} more delivered events the stream ends with {@code UNAVAILABLE: RST_STREAM closed stream}. */
+    public FaultPlan dropPubSubStreamAfterEvents(final int n) {
+        pubSubDropAfterEvents.set(n);
+        return this;
+    }
+
+    /** Counts one event delivered on Pub/Sub; true when the drop threshold is reached (and disarms it). */
+    public boolean countPubSubDeliveredAndCheckDrop() {
+        final int left = pubSubDropAfterEvents.getAndUpdate(n -> n > 0 ? n - 1 : n);
+        if (left == 1) {
+            pubSubDropAfterEvents.set(-1);
+            pubSubStreamsDropped.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** The next Pub/Sub stream that would deliver goes silent: no events, no keepalives, until the client cancels it. */
+    public FaultPlan stallNextPubSubStream() {
+        pubSubStall.set(true);
+        return this;
+    }
+
+    public boolean takePubSubStall() {
+        if (pubSubStall.getAndSet(false)) {
+            pubSubStreamsStalled.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** The next {@code n} Subscribe calls fail at once with {@code UNAVAILABLE} ({@code service.unavailable}). */
+    public FaultPlan unavailableOnNextPubSubSubscribes(final int n) {
+        pubSubUnavailableSubscribes.set(n);
+        return this;
+    }
+
+    public boolean takePubSubUnavailable() {
+        if (pubSubUnavailableSubscribes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            pubSubSubscribesRefused.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** Pub/Sub streams ended by {@link #dropPubSubStreamAfterEvents}. */
+    public long pubSubStreamsDropped() {
+        return pubSubStreamsDropped.get();
+    }
+
+    /** Pub/Sub streams silenced by {@link #stallNextPubSubStream}. */
+    public long pubSubStreamsStalled() {
+        return pubSubStreamsStalled.get();
+    }
+
+    /** Subscribe calls refused by {@link #unavailableOnNextPubSubSubscribes}. */
+    public long pubSubSubscribesRefused() {
+        return pubSubSubscribesRefused.get();
+    }
 }

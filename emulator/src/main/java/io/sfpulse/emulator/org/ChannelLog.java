@@ -58,6 +58,7 @@ public final class ChannelLog {
         lastReplayId += 1 + ThreadLocalRandom.current().nextInt(3);
         final StoredEvent event = new StoredEvent(lastReplayId, now, dataForReplayId.apply(lastReplayId));
         events.add(event);
+        notifyAll(); // Pub/Sub subscriptions waiting in awaitAfter
         subscribers.values().forEach(s -> {
             if (backlog(s) <= BATCH) {
                 drain(s, BATCH);
@@ -119,6 +120,36 @@ public final class ChannelLog {
             s.sink.accept(channel, e.data());
             s.cursor = e.replayId();
         }
+    }
+
+    /** Up to {@code max} retained events after {@code cursor} (the replay id last delivered; {@link Long#MIN_VALUE} for all). */
+    public synchronized List<StoredEvent> readAfter(final long cursor, final int max) {
+        final int from = firstAfter(cursor);
+        return List.copyOf(events.subList(from, Math.min(events.size(), from + max)));
+    }
+
+    /** The replay id of the newest event published on this channel (0 before the first). */
+    public synchronized long latestReplayId() {
+        return lastReplayId;
+    }
+
+    /** Waits up to {@code millis} for an event after {@code cursor}; true if one is there. */
+    public synchronized boolean awaitAfter(final long cursor, final long millis) throws InterruptedException {
+        final long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (lastReplayId <= cursor || firstAfter(cursor) >= events.size()) {
+            final long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    /** True if a subscription may start after {@code replayId}: the id of a retained event, or the channel's tip. */
+    public synchronized boolean isRetained(final long replayId, final Instant now) {
+        prune(now);
+        return replayId == lastReplayId || events.stream().anyMatch(e -> e.replayId() == replayId);
     }
 
     public synchronized void unsubscribe(final String sessionId) {

@@ -30,6 +30,7 @@ public final class EmulatedOrg {
     private final List<DeployRequestRecord> deployRequests = new ArrayList<>();
     private final List<EventLogFileRecord> eventLogFiles = new ArrayList<>();
     private final List<SetupAuditRecord> setupAudit = new ArrayList<>();
+    private final EventSchemas schemas = new EventSchemas();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong apiCalls = new AtomicLong();
     private volatile long dailyApiLimit = 100_000;
@@ -107,7 +108,7 @@ public final class EmulatedOrg {
             }
             event.put("replayId", replayId);
             final Map<String, Object> data = new LinkedHashMap<>();
-            data.put("schema", schemaId(channel));
+            data.put("schema", schemas.register(eventType(channel, payload), payload));
             data.put("payload", payload);
             data.put("event", event);
             return data;
@@ -238,10 +239,22 @@ public final class EmulatedOrg {
         return deployRequests.stream().filter(d -> d.id().equals(id)).findFirst();
     }
 
-    /** A stable, schema-id-like value per channel (Salesforce's is the base64url MD5 of the Avro schema). */
-    private static String schemaId(final String channel) {
-        return java.util.Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(UUID.nameUUIDFromBytes(channel.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 22);
+    /** Every event type's Avro schema versions (the ids in {@code data.schema}, what Pub/Sub's GetSchema serves). */
+    public EventSchemas schemas() {
+        return schemas;
+    }
+
+    /** The channels defined so far. */
+    public Set<String> channelNames() {
+        return Set.copyOf(channels.keySet());
+    }
+
+    /** A change event's type is its entity's ({@code AccountChangeEvent}, {@code Invoice__ChangeEvent}); others are named by their channel. */
+    private static String eventType(final String channel, final Map<String, Object> payload) {
+        if (payload.get("ChangeEventHeader") instanceof Map<?, ?> header && header.get("entityName") != null) {
+            final String entity = String.valueOf(header.get("entityName"));
+            return (entity.endsWith("__c") ? entity.substring(0, entity.length() - 1) : entity) + "ChangeEvent";
+        }
+        return channel.substring(channel.lastIndexOf('/') + 1);
     }
 }

@@ -1,5 +1,7 @@
 package io.sfpulse.ingest.cometd;
 
+import io.sfpulse.ingest.stream.ReplayPositions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.cometd.bayeux.Channel;
@@ -26,7 +28,9 @@ final class ReplayExtension implements ClientSession.Extension {
         if (Channel.META_HANDSHAKE.equals(message.getChannel())) {
             message.getExt(true).put("replay", Boolean.TRUE);
         } else if (Channel.META_SUBSCRIBE.equals(message.getChannel())) {
-            final Map<String, Object> map = positions.replayMap(channels);
+            // The whole channel -> replay id map (Salesforce accepts it, EMP-Connector sends it); -2 / -1 for the presets.
+            final Map<String, Object> map = new HashMap<>();
+            channels.forEach(c -> map.put(c, positions.forSubscribe(c).cometdValue()));
             message.getExt(true).put("replay", map);
         }
         return true;

@@ -22,34 +22,50 @@ public final class SalesforceEventMapper {
     /** Largest payload (JSON characters) mapped to a record; Salesforce caps events at 1 MB, Kafka records default to 1 MiB. */
     public static final int MAX_PAYLOAD_CHARS = 900_000;
 
+    /** A CometD event. */
     public SalesforceEvent map(final String orgId, final String channel, final Map<String, Object> data, final Instant receivedAt) {
+        return map(orgId, channel, EventSource.COMETD, data, receivedAt);
+    }
+
+    /**
+     * An event in the Bayeux {@code data} shape, from either transport (Pub/Sub events are decoded into
+     * it; their replay id is absent when it is not an 8-byte value, and {@code error} says why a
+     * payload could not be decoded).
+     */
+    public SalesforceEvent map(final String orgId, final String channel, final EventSource source, final Map<String, Object> data,
+                               final Instant receivedAt) {
         if (data == null) {
             throw new MappingException("Event on '" + channel + "' has no data");
         }
+        if (data.get("error") != null) {
+            throw new MappingException("Event on '" + channel + "': " + data.get("error"));
+        }
         final Map<?, ?> event = asMap(data.get("event"), channel, "event");
         final Map<?, ?> payload = asMap(data.get("payload"), channel, "payload");
-        if (!(event.get("replayId") instanceof Number replayId)) {
+        final Number replayId = event.get("replayId") instanceof Number n ? n : null;
+        if (replayId == null && (source != EventSource.PUBSUB || event.get("EventUuid") == null)) {
             throw new MappingException("Event on '" + channel + "' has no numeric data.event.replayId");
         }
         final Object uuid = event.get("EventUuid");
-        final Instant eventTime = eventTime(payload, channel, replayId.longValue(), receivedAt);
+        final long replay = replayId == null ? -1 : replayId.longValue();
+        final Instant eventTime = eventTime(payload, channel, replay, receivedAt);
         final String payloadJson;
         try {
             payloadJson = JSON.writeValueAsString(payload);
         } catch (JsonProcessingException e) {
-            throw new MappingException("Payload on '" + channel + "' replayId " + replayId + " is not serializable", e);
+            throw new MappingException("Payload on '" + channel + "' replayId " + replay + " is not serializable", e);
         }
         if (payloadJson.length() > MAX_PAYLOAD_CHARS) {
             // Kafka's default record limit is 1 MiB: a larger record would fail the producer and stop the task.
-            throw new MappingException("Payload on '" + channel + "' replayId " + replayId + " has " + payloadJson.length()
+            throw new MappingException("Payload on '" + channel + "' replayId " + replay + " has " + payloadJson.length()
                 + " characters, above the " + MAX_PAYLOAD_CHARS + " a record may carry; dead-lettered (truncated)");
         }
         return SalesforceEvent.newBuilder()
             .setOrgId(orgId)
             .setChannel(channel)
-            .setSource(EventSource.COMETD)
-            .setReplayId(replayId.longValue())
-            .setEventUuid(uuid != null ? uuid.toString() : syntheticId(channel, payload, replayId.longValue()))
+            .setSource(source)
+            .setReplayId(replayId == null ? null : replayId.longValue())
+            .setEventUuid(uuid != null ? uuid.toString() : syntheticId(channel, payload, replay))
             .setSchemaId(data.get("schema") == null ? null : data.get("schema").toString())
             .setEventTime(eventTime)
             .setReceivedTime(receivedAt)

@@ -9,6 +9,9 @@ import io.sfpulse.ingest.error.Backoff;
 import io.sfpulse.ingest.error.StreamingAction;
 import io.sfpulse.ingest.error.StreamingErrorClassifier;
 import io.sfpulse.ingest.progress.ServerDates;
+import io.sfpulse.ingest.stream.ReplayId;
+import io.sfpulse.ingest.stream.ReplayPositions;
+import io.sfpulse.ingest.stream.StreamingSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -30,30 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One long-polling Streaming API session for a set of channels of one org. Subscribes (again) in
- * the handshake listener from {@link ReplayPositions}, classifies every failure, and recovers with
- * bounded, jittered back-off: re-handshake, re-login, or a new client. Unrecoverable errors go to
- * {@link Listener#onFatal}. Events are handed to {@link Listener#onEvent} on CometD's thread.
+ * One long-polling Streaming API (CometD) session for a set of channels of one org. Subscribes
+ * (again) in the handshake listener from the channels' {@link ReplayPositions}, classifies every
+ * failure, and recovers with bounded, jittered back-off: re-handshake, re-login, or a new client.
+ * Unrecoverable errors go to {@link Listener#onFatal}. Events are handed to {@link Listener#onEvent}
+ * on CometD's thread (blocking it is the back-pressure onto the long poll).
  */
-public final class StreamingSession implements AutoCloseable {
+public final class CometdSource implements StreamingSource {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StreamingSession.class);
-
-    /** Receives events and terminal failures. */
-    public interface Listener {
-        /** One event's Bayeux {@code data}; may block to apply back-pressure. */
-        void onEvent(String channel, Map<String, Object> data);
-
-        /** The session gave up; the task must fail with this reason. */
-        void onFatal(String reason, Throwable cause);
-
-        /**
-         * A /meta/connect returned successfully: every event the org published up to
-         * {@code deliveredThrough} (its clock, from the reply's Date header) has been handed to {@link #onEvent}.
-         */
-        default void onDelivered(Instant deliveredThrough) {
-        }
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(CometdSource.class);
 
     private final SalesforceSourceConfig config;
     private final OAuthClient oauth;
@@ -75,12 +63,14 @@ public final class StreamingSession implements AutoCloseable {
     private volatile AccessToken token;
     private volatile boolean closed;
 
-    public StreamingSession(final SalesforceSourceConfig config, final OAuthClient oauth, final List<String> channels,
-                            final ReplayPositions positions, final Listener listener, final ScheduledExecutorService scheduler) {
+    /** @param starts where each channel starts (its committed position or the initial preset) */
+    public CometdSource(final SalesforceSourceConfig config, final OAuthClient oauth, final Map<String, ReplayId> starts,
+                        final Listener listener, final ScheduledExecutorService scheduler) {
         this.config = config;
         this.oauth = oauth;
-        this.channels = List.copyOf(channels);
-        this.positions = positions;
+        this.channels = List.copyOf(starts.keySet());
+        this.positions = new ReplayPositions();
+        starts.forEach(positions::setStart);
         this.listener = listener;
         this.scheduler = scheduler;
         this.backoff = new Backoff(Duration.ofMillis(500), config.retryMaxBackoff(), config.retryMaxElapsed());
@@ -88,6 +78,7 @@ public final class StreamingSession implements AutoCloseable {
         httpClient.setMaxResponseHeadersSize(64 * 1024);
     }
 
+    @Override
     public void start() {
         try {
             httpClient.start();
@@ -95,6 +86,17 @@ public final class StreamingSession implements AutoCloseable {
             throw new IllegalStateException("Cannot start HTTP client", e);
         }
         connect(false);
+    }
+
+    @Override
+    public void acknowledged(final String channel, final ReplayId replayId) {
+        positions.acked(channel, replayId);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return Map.of("handshakes-total", handshakes.get(), "reconnects-total", reconnects.get(),
+            "daily-limit-exceeded-total", dailyLimitHits.get(), "resubscribes-total", resubscribes.get());
     }
 
     /** Number of successful handshakes so far (1 + re-handshakes). */
@@ -226,14 +228,14 @@ public final class StreamingSession implements AutoCloseable {
 
     private void onInvalidReplay(final BayeuxClient c, final String channel, final String error) {
         final InvalidReplayPolicy policy = config.invalidReplayPolicy();
-        final long rejected = positions.forSubscribe(channel);
+        final ReplayId rejected = positions.forSubscribe(channel);
         if (policy == InvalidReplayPolicy.FAIL) {
             LOG.atError().addKeyValue("org", token.orgId()).addKeyValue("channel", channel).log("Salesforce refused replayId {} ({}); policy 'fail' "
                 + "stops the task. Set salesforce.replay.invalid.policy to earliest or latest to resume with a possible gap.", rejected, error);
             listener.onFatal("Replay id " + rejected + " for '" + channel + "' is no longer retained by Salesforce", null);
             return;
         }
-        final long restart = policy == InvalidReplayPolicy.EARLIEST ? -2 : -1;
+        final ReplayId restart = policy == InvalidReplayPolicy.EARLIEST ? ReplayId.EARLIEST : ReplayId.LATEST;
         LOG.atWarn().addKeyValue("org", token.orgId()).addKeyValue("channel", channel).log("Salesforce refused replayId {} ({}); policy '{}' "
             + "resubscribes from {} - events between may be missing", rejected, error, policy, restart);
         positions.setStart(channel, restart);
@@ -307,7 +309,13 @@ public final class StreamingSession implements AutoCloseable {
     }
 
     private void onEvent(final ClientSessionChannel channel, final Message message) {
-        listener.onEvent(channel.getId(), message.getDataAsMap());
+        final Map<String, Object> data = message.getDataAsMap();
+        final Object id = data != null && data.get("event") instanceof Map<?, ?> e ? e.get("replayId") : null;
+        final ReplayId replayId = id instanceof Number n && n.longValue() >= 0 ? ReplayId.of(n.longValue()) : null;
+        if (replayId != null) {
+            positions.received(channel.getId(), replayId);
+        }
+        listener.onEvent(channel.getId(), replayId, data);
     }
 
     private static String failureReason(final Message message) {
