@@ -21,7 +21,11 @@ final class BenchCommand {
         out.printf("[bench] %s on %d cores, %s, Java %s%n", which, Runtime.getRuntime().availableProcessors(),
             System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
         switch (which) {
-            case "ingest" -> new IngestBenchmark(out).run(events);
+            case "ingest" -> {
+                final int t = args.indexOf("--transport");
+                new IngestBenchmark(out).run(events, java.util.Arrays.stream((t >= 0 ? args.get(t + 1) : "pubsub,cometd").split(","))
+                    .map(v -> io.sfpulse.ingest.SalesforceSourceConfig.Transport.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT))).toList());
+            }
             case "streams" -> {
                 final int s = args.indexOf("--setups");
                 final Map<String, String> overrides = new java.util.LinkedHashMap<>();

@@ -143,7 +143,7 @@ class PipelineE2EIT {
                 // Structured context (SLF4J key-value pairs, rendered key=value by slf4j-simple, as fields by JSON layouts):
                 // the ingest's lines name org and channel, detection's and the sink's name org, alert (dedup key) and detector.
                 final String org = "org=" + emulator.org().orgId();
-                assertThat(logged.lines()).anyMatch(l -> l.contains(org + " channel=" + Scenarios.LOG_CHANNEL + " Subscribing from replayId"))
+                assertThat(logged.lines()).anyMatch(l -> l.contains(org + " channel=" + Scenarios.LOG_CHANNEL + " Subscribing from "))
                     .anyMatch(l -> l.contains(org + " alert=" + triggered.getDedupKey() + " detector=post-deploy-failures Alert TRIGGERED"))
                     .anyMatch(l -> l.contains(org + " alert=" + triggered.getDedupKey() + " detector=post-deploy-failures ALERT TRIGGERED"))
                     .anyMatch(l -> l.contains(org + " Logged in at"));

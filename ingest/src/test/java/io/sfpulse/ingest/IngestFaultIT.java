@@ -137,16 +137,23 @@ class IngestFaultIT extends IngestITBase {
         return total;
     }
 
-    @Test
-    void shouldSurfaceDailyLimitAsMetricAndKeepTrying() throws Exception {
-        final String channel = "/event/Daily_Limit__e";
-        startConnector("daily-limit", channel, Map.of());
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void shouldSurfaceDailyLimitAsMetricAndKeepTrying(final Transport transport) throws Exception {
+        final String channel = "/event/Daily_Limit_" + transport + "__e";
+        startConnector(transport, "daily-limit", channel, Map.of());
         try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
             final Set<String> seen = new HashSet<>();
             final List<String> expected = new ArrayList<>(publish(channel, 3));
             awaitAll(consumer, seen, expected);
             assertThat(metric("events-received-total")).isGreaterThanOrEqualTo(3);
-            h.emulator.faults().dailyLimitOnNextConnect();
+            if (transport == Transport.COMETD) {
+                h.emulator.faults().dailyLimitOnNextConnect();
+            } else {
+                // The stream is reset after one more event; the resubscribe meets the exhausted allocation.
+                h.emulator.faults().pubSubDailyLimitOnNextSubscribe().dropPubSubStreamAfterEvents(1);
+                expected.addAll(publish(channel, 1));
+            }
             await().atMost(Duration.ofSeconds(60)).until(() -> metric("daily-limit-exceeded-total") >= 1);
             expected.addAll(publish(channel, 3));
             awaitAll(consumer, seen, expected);

@@ -57,7 +57,8 @@ public final class EventLogFileBenchmark {
             final long csvBytes = addLogFiles(emulator, rows);
             final double connectorSeconds;
             try (EmbeddedConnect connect = IngestBenchmark.startConnect(kafka, registry); Admin admin = kafka.admin()) {
-                final Map<String, String> c = IngestBenchmark.connectorConfig(emulator, 1, List.of("/event/Bench_0__e"));
+                final Map<String, String> c = IngestBenchmark.connectorConfig(emulator,
+                    io.sfpulse.ingest.SalesforceSourceConfig.Transport.COMETD, 1, List.of("/event/Bench_0__e"));
                 c.put(SalesforceSourceConfig.ELF_EVENT_TYPES_CONFIG, TYPE);
                 c.put(SalesforceSourceConfig.ELF_INTERVAL_CONFIG, "Hourly");
                 c.put(SalesforceSourceConfig.ELF_POLL_INTERVAL_MS_CONFIG, "100");

@@ -4,6 +4,7 @@ import io.sfpulse.embedded.EmbeddedConnect;
 import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.ingest.SalesforceSourceConfig;
+import io.sfpulse.ingest.SalesforceSourceConfig.Transport;
 import io.sfpulse.ingest.SalesforceSourceConnector;
 import io.sfpulse.ingest.auth.AccessToken;
 import io.sfpulse.ingest.auth.OAuthClient;
@@ -25,10 +26,11 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Ingest throughput: events retained in the emulated org (Nebula-Logger-sized payloads) streamed
- * over CometD by the connector into a real broker, from connector start until the last event is
- * in Kafka. Runs with 1 and 2 tasks (channels spread over tasks). Before each, on the same emulator
- * and the same retained events, receive-only CometD clients ({@link ReceiveOnlyCometdClient}) are
- * timed the same way: the ratio says how far the connector is from what CometD itself allows.
+ * by the connector into a real broker over each transport asked for (Pub/Sub, CometD), from
+ * connector start until the last event is in Kafka. Runs with 1 and 2 tasks (channels spread over
+ * tasks). Before each, on the same emulator and the same retained events, receive-only clients of
+ * that transport ({@link ReceiveOnlyPubSubClient}, {@link ReceiveOnlyCometdClient}) are timed the
+ * same way: the ratio says how far the connector is from what the transport itself allows.
  */
 public final class IngestBenchmark {
 
@@ -39,7 +41,7 @@ public final class IngestBenchmark {
     }
 
     /** Result of one run: the connector into Kafka, and the receive-only client on the same stream. */
-    public record Run(int tasks, int events, double seconds, double receiveOnlySeconds) {
+    public record Run(Transport transport, int tasks, int events, double seconds, double receiveOnlySeconds) {
         double perSecond() {
             return events / seconds;
         }
@@ -49,28 +51,30 @@ public final class IngestBenchmark {
         }
     }
 
-    public List<Run> run(final int events) throws Exception {
-        // Warm-up, not reported: the JIT compiles the emulator's, CometD's and the connector's paths once, so neither
-        // the reference nor the connector is timed cold (the first measured run would otherwise pay for both).
-        final Run warmUp = once(Math.min(events, 10_000), 1);
-        out.printf(Locale.ROOT, "[bench] warm-up done (%d events; not reported)%n", warmUp.events());
+    public List<Run> run(final int events, final List<Transport> transports) throws Exception {
         final List<Run> runs = new ArrayList<>();
-        for (final int tasks : new int[] {1, 2}) {
-            runs.add(once(events, tasks));
+        for (final Transport transport : transports) {
+            // Warm-up, not reported: the JIT compiles the emulator's, the transport's and the connector's paths once, so neither
+            // the reference nor the connector is timed cold (the first measured run would otherwise pay for both).
+            final Run warmUp = once(transport, Math.min(events, 10_000), 1);
+            out.printf(Locale.ROOT, "[bench] %s warm-up done (%d events; not reported)%n", transport, warmUp.events());
+            for (final int tasks : new int[] {1, 2}) {
+                runs.add(once(transport, events, tasks));
+            }
         }
-        final Run base = runs.get(0);
-        out.printf("%nIngest (emulator -> CometD -> Connect -> Kafka: Avro, acknowledged, offsets committed) next to a receive-only CometD"
-            + " client (same library and transport, one per task; handshake, subscribe with replay, count), %d events, payload ~0.6 KB%n", events);
-        out.printf("| tasks | events | seconds | events/s | vs 1 task | receive-only seconds | receive-only events/s | ingest / receive-only |%n"
+        out.printf("%nIngest (emulator -> Pub/Sub or CometD -> Connect -> Kafka: Avro, acknowledged, offsets committed) next to a receive-only"
+            + " client of the same transport and library (one per task; subscribe from the earliest event, count; Pub/Sub with the same"
+            + " 100-event flow-control bound), %d events, payload ~0.6 KB%n", events);
+        out.printf("| transport | tasks | events | seconds | events/s | receive-only seconds | receive-only events/s | ingest / receive-only |%n"
             + "|---|---|---|---|---|---|---|---|%n");
         for (final Run r : runs) {
-            out.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.2fx | %.2f | %.0f | %.2f |%n", r.tasks(), r.events(), r.seconds(), r.perSecond(),
-                r.perSecond() / base.perSecond(), r.receiveOnlySeconds(), r.receiveOnlyPerSecond(), r.perSecond() / r.receiveOnlyPerSecond());
+            out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.0f | %.2f | %.0f | %.2f |%n", r.transport().name().toLowerCase(Locale.ROOT), r.tasks(),
+                r.events(), r.seconds(), r.perSecond(), r.receiveOnlySeconds(), r.receiveOnlyPerSecond(), r.perSecond() / r.receiveOnlyPerSecond());
         }
         return runs;
     }
 
-    private Run once(final int events, final int tasks) throws Exception {
+    private Run once(final Transport transport, final int events, final int tasks) throws Exception {
         final List<String> channels = IntStream.range(0, tasks).mapToObj(i -> "/event/Bench_" + i + "__e").toList();
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
@@ -87,9 +91,10 @@ public final class IngestBenchmark {
                 p.put("Limits_SoqlQueries_Used__c", i % 40);
                 emulator.org().publishPlatformEvent(channels.get(i % tasks), p, null);
             }
-            final double receiveOnly = receiveOnly(emulator, channels, events);
+            final double receiveOnly = transport == Transport.PUBSUB ? receiveOnlyPubSub(emulator, channels, events)
+                : receiveOnly(emulator, channels, events);
             try (EmbeddedConnect connect = startConnect(kafka, registry)) {
-                final Map<String, String> c = connectorConfig(emulator, tasks, channels);
+                final Map<String, String> c = connectorConfig(emulator, transport, tasks, channels);
                 final long start = System.nanoTime();
                 connect.putConnector("bench", c);
                 try (Admin admin = kafka.admin()) {
@@ -101,8 +106,8 @@ public final class IngestBenchmark {
                     }
                 }
                 final double seconds = (System.nanoTime() - start) / 1e9;
-                out.printf("[bench] ingest tasks=%d: %d events in %.2f s%n", tasks, events, seconds);
-                return new Run(tasks, events, seconds, receiveOnly);
+                out.printf("[bench] ingest %s tasks=%d: %d events in %.2f s%n", transport, tasks, events, seconds);
+                return new Run(transport, tasks, events, seconds, receiveOnly);
             }
         }
     }
@@ -141,13 +146,45 @@ public final class IngestBenchmark {
         }
     }
 
+    /** Seconds for receive-only Pub/Sub subscribers (one per channel) to receive every retained event, from before the login. */
+    private double receiveOnlyPubSub(final SalesforceEmulator emulator, final List<String> channels, final int events) throws Exception {
+        final Map<String, String> c = connectorConfig(emulator, Transport.PUBSUB, 1, channels);
+        final SalesforceSourceConfig config = new SalesforceSourceConfig(c);
+        final long start = System.nanoTime();
+        final AccessToken token = new OAuthClient(config).token();
+        final List<ReceiveOnlyPubSubClient> clients = new ArrayList<>();
+        try {
+            for (final String channel : channels) {
+                clients.add(new ReceiveOnlyPubSubClient(emulator.pubSubEndpoint(), token.value(), token.instanceUrl(), token.orgId(), channel,
+                    config.pubSubBatchSize()).start());
+            }
+            while (clients.stream().mapToLong(ReceiveOnlyPubSubClient::received).sum() < events) {
+                Thread.sleep(20); // sampling the counters
+                if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
+                    throw new IllegalStateException("receive-only Pub/Sub client did not finish");
+                }
+            }
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "[bench] receive-only Pub/Sub clients=%d: %d events in %.2f s%n", clients.size(), events, seconds);
+            return seconds;
+        } finally {
+            for (final ReceiveOnlyPubSubClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
     /**
-     * The connector's configuration on the emulator: the channels from the earliest retained event, no
-     * deploy polling; topics it writes besides the measured ones (progress records) are created by
-     * Connect, as the launcher configures it.
+     * The connector's configuration on the emulator: the channels from the earliest retained event over
+     * {@code transport}, no deploy polling; topics it writes besides the measured ones (progress records)
+     * are created by Connect, as the launcher configures it.
      */
-    static Map<String, String> connectorConfig(final SalesforceEmulator emulator, final int tasks, final List<String> channels) {
+    static Map<String, String> connectorConfig(final SalesforceEmulator emulator, final Transport transport, final int tasks,
+                                               final List<String> channels) {
         final Map<String, String> c = new HashMap<>();
+        c.put(SalesforceSourceConfig.TRANSPORT_CONFIG, transport.name().toLowerCase(Locale.ROOT));
+        c.put(SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());
+        c.put(SalesforceSourceConfig.PUBSUB_TLS_CONFIG, "false");
         c.put("connector.class", SalesforceSourceConnector.class.getName());
         c.put("tasks.max", String.valueOf(tasks));
         c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());

@@ -184,6 +184,18 @@ public final class FaultPlan {
         return false;
     }
 
+    private final AtomicBoolean pubSubDailyLimit = new AtomicBoolean();
+
+    /** The next Subscribe call is refused because the org's 24-hour event delivery allocation is used up. */
+    public FaultPlan pubSubDailyLimitOnNextSubscribe() {
+        pubSubDailyLimit.set(true);
+        return this;
+    }
+
+    public boolean takePubSubDailyLimit() {
+        return pubSubDailyLimit.getAndSet(false);
+    }
+
     /** Pub/Sub streams ended by {@link #dropPubSubStreamAfterEvents}. */
     public long pubSubStreamsDropped() {
         return pubSubStreamsDropped.get();

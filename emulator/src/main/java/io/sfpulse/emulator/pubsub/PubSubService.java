@@ -154,6 +154,11 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
                 fail(PubSubErrors.unavailable());
                 return;
             }
+            if (faults.takePubSubDailyLimit()) {
+                fail(PubSubErrors.error(io.grpc.Status.RESOURCE_EXHAUSTED, "subscription.limit.exceeded",
+                    "The number of events delivered in the last 24 hours exceeds your org's allocation."));
+                return;
+            }
             final Optional<ChannelLog> channel = org.channel(topic);
             if (topic.isBlank() || channel.isEmpty()) {
                 fail(topic.isBlank() ? PubSubErrors.invalid("topic.validation.empty", "The topic name is blank.") : PubSubErrors.cannotSubscribe(topic));

@@ -162,11 +162,15 @@ public final class PubSubSource implements StreamingSource {
         }
         final Metadata[] headers = new Metadata[1];
         try {
+            // Logs in again ahead of the token's configured maximum age, so resubscribes never start with an expiring token.
+            token = oauth.token();
             blocking.withDeadlineAfter(10, TimeUnit.SECONDS).withInterceptors(new HeaderCapture(headers))
                 .getTopic(TopicRequest.newBuilder().setTopicName(streams.keySet().iterator().next()).build());
             final Instant date = headers[0] == null ? null : ServerDates.parse(headers[0].get(DATE));
             probeDate = date != null ? date : Instant.now();
             probeNanos = System.nanoTime();
+        } catch (AuthenticationException e) {
+            LOG.atWarn().addKeyValue("org", orgId()).log("Login ahead of token expiry failed, the current token stays in use: {}", e.getMessage());
         } catch (StatusRuntimeException e) {
             LOG.atDebug().addKeyValue("org", orgId()).log("GetTopic probe failed: {}", e.getStatus());
         } catch (RuntimeException e) {
