@@ -110,6 +110,11 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     private static final String PUBSUB_STALL_TIMEOUT_MS_DOC = "A stream that sends nothing (no events, no keepalive; Salesforce sends one within 270 s) "
         + "for this long is cancelled and resubscribed from the last acknowledged replay id.";
 
+    public static final String PUBSUB_MANAGED_CONFIG = "salesforce.pubsub.managed.subscriptions";
+    private static final String PUBSUB_MANAGED_DOC = "Beta: channels streamed with Pub/Sub ManagedSubscribe, as channel=DeveloperName of the org's "
+        + "ManagedEventSubscription (e.g. /event/LogEntryEvent__e=Sfpulse_Logs). Salesforce keeps their position: the connector commits "
+        + "what Kafka acknowledged (each progress interval) and resumes where the server says; other channels use Subscribe.";
+
     /** Task-level keys set by the connector. */
     public static final String TASK_CHANNELS_CONFIG = "task.channels";
     public static final String TASK_DEPLOY_POLLER_CONFIG = "task.deploy.poller";
@@ -152,6 +157,7 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         .define(PUBSUB_TLS_CONFIG, Type.BOOLEAN, true, Importance.LOW, PUBSUB_TLS_DOC)
         .define(PUBSUB_BATCH_CONFIG, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW, PUBSUB_BATCH_DOC)
         .define(PUBSUB_STALL_TIMEOUT_MS_CONFIG, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW, PUBSUB_STALL_TIMEOUT_MS_DOC)
+        .define(PUBSUB_MANAGED_CONFIG, Type.LIST, List.of(), Importance.LOW, PUBSUB_MANAGED_DOC)
         .group("Streaming: retries and buffering")
         .define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, QUEUE_CAPACITY_DOC)
         .define(RETRY_MAX_ELAPSED_MS_CONFIG, Type.LONG, 15 * 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_MAX_ELAPSED_MS_DOC)
@@ -194,6 +200,13 @@ public final class SalesforceSourceConfig extends AbstractConfig {
             java.util.regex.Pattern.compile(getString(SETUP_AUDIT_ACTIONS_CONFIG));
         } catch (java.util.regex.PatternSyntaxException e) {
             throw new ConfigException(SETUP_AUDIT_ACTIONS_CONFIG, getString(SETUP_AUDIT_ACTIONS_CONFIG), "not a regular expression");
+        }
+        for (final String entry : getList(PUBSUB_MANAGED_CONFIG)) {
+            final String[] kv = entry.split("=", 2);
+            if (kv.length != 2 || kv[1].isBlank() || !getList(CHANNELS_CONFIG).contains(kv[0].trim())) {
+                throw new ConfigException(PUBSUB_MANAGED_CONFIG, entry, "entries look like <channel>=<DeveloperName>, for a channel in "
+                    + CHANNELS_CONFIG);
+            }
         }
         for (final String channel : getList(CHANNELS_CONFIG)) {
             if (!channel.matches("^/(event|data|topic|u)/[A-Za-z0-9_]+$")) {
@@ -322,6 +335,16 @@ public final class SalesforceSourceConfig extends AbstractConfig {
 
     public Duration pubSubStallTimeout() {
         return Duration.ofMillis(getLong(PUBSUB_STALL_TIMEOUT_MS_CONFIG));
+    }
+
+    /** Channel to managed subscription developer name. */
+    public Map<String, String> pubSubManagedSubscriptions() {
+        final Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (final String entry : getList(PUBSUB_MANAGED_CONFIG)) {
+            final String[] kv = entry.split("=", 2);
+            out.put(kv[0].trim(), kv[1].trim());
+        }
+        return out;
     }
 
     public int queueCapacity() {

@@ -129,4 +129,35 @@ class PubSubIngestIT extends IngestITBase {
             assertThat(byId.get(first.get(2)).getPayload()).contains("\"Message__c\":\"m2\"").doesNotContain("Severity__c");
         }
     }
+
+    @Test
+    void aManagedSubscriptionResumesWhereTheServerCommittedNotFromTheConnectorsOffsets() {
+        final String channel = "/event/Managed__e";
+        h.emulator.org().defineChannel(channel);
+        final var subscription = h.emulator.org().managedSubscriptions().define("Sfpulse_Managed", channel, true);
+        final Map<String, String> managed = Map.of(SalesforceSourceConfig.PUBSUB_MANAGED_CONFIG, channel + "=Sfpulse_Managed");
+        start("managed-1", channel, managed);
+        final List<String> first = publish(channel, 5, Map.of());
+        final List<String> all = new ArrayList<>(first);
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final List<SalesforceEvent> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                records.addAll(IngestHarness.drain(consumer));
+                return records.stream().map(SalesforceEvent::getEventUuid).toList().containsAll(first);
+            });
+            final long lastReplay = records.stream().mapToLong(SalesforceEvent::getReplayId).max().orElseThrow();
+            // What Kafka acknowledged is committed to the server.
+            await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(lastReplay).equals(
+                h.emulator.org().managedSubscriptions().byId(subscription.id()).orElseThrow().committedReplayId()));
+            h.resetConnect();
+            all.addAll(publish(channel, 5, Map.of()));
+            // A new connector has no Connect offsets (and starts from 'earliest'): the server's position decides.
+            start("managed-2", channel, managed);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                records.addAll(IngestHarness.drain(consumer));
+                return records.stream().map(SalesforceEvent::getEventUuid).toList().containsAll(all);
+            });
+            assertThat(records).extracting(SalesforceEvent::getEventUuid).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+        }
+    }
 }

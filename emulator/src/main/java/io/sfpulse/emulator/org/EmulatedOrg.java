@@ -31,6 +31,7 @@ public final class EmulatedOrg {
     private final List<EventLogFileRecord> eventLogFiles = new ArrayList<>();
     private final List<SetupAuditRecord> setupAudit = new ArrayList<>();
     private final EventSchemas schemas = new EventSchemas();
+    private final ManagedSubscriptions managedSubscriptions = new ManagedSubscriptions();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong apiCalls = new AtomicLong();
     private volatile long dailyApiLimit = 100_000;
@@ -242,6 +243,11 @@ public final class EmulatedOrg {
     /** Every event type's Avro schema versions (the ids in {@code data.schema}, what Pub/Sub's GetSchema serves). */
     public EventSchemas schemas() {
         return schemas;
+    }
+
+    /** The org's managed event subscriptions (Pub/Sub ManagedSubscribe, beta). */
+    public ManagedSubscriptions managedSubscriptions() {
+        return managedSubscriptions;
     }
 
     /** The channels defined so far. */

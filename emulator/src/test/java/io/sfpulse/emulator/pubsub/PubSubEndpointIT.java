@@ -214,4 +214,66 @@ class PubSubEndpointIT {
         assertThat(nulled).isEqualTo(1L << schema.getField("Company").pos());
         call.requests.onCompleted();
     }
+
+    @Test
+    void aManagedSubscriptionCommitsServerSideAndAllowsOneStreamAtATime() throws Exception {
+        final String topic = "/event/Managed_Endpoint__e";
+        emulator.org().defineChannel(topic);
+        final long first = emulator.org().publishPlatformEvent(topic, Map.of("N__c", 1), null);
+        final var subscription = emulator.org().managedSubscriptions().define("Endpoint_Sub", topic, true);
+        final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        final StreamObserver<com.salesforce.eventbus.protobuf.ManagedFetchRequest> requests = PubSubGrpc.newStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth(emulator.tokens().issue())))
+            .managedSubscribe(new StreamObserver<>() {
+                @Override
+                public void onNext(final com.salesforce.eventbus.protobuf.ManagedFetchResponse value) {
+                    received.add(value);
+                }
+
+                @Override
+                public void onError(final Throwable t) {
+                    received.add(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            });
+        requests.onNext(com.salesforce.eventbus.protobuf.ManagedFetchRequest.newBuilder().setDeveloperName("Endpoint_Sub").setNumRequested(10).build());
+        var response = (com.salesforce.eventbus.protobuf.ManagedFetchResponse) received.poll(10, TimeUnit.SECONDS);
+        assertThat(response.getEventsCount()).isEqualTo(1);
+        assertThat(replay(response.getEvents(0).getReplayId())).isEqualTo(first);
+        // A second stream of the same subscription is refused while this one is open.
+        final BlockingQueue<Object> second = new LinkedBlockingQueue<>();
+        PubSubGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth(emulator.tokens().issue())))
+            .managedSubscribe(new StreamObserver<>() {
+                @Override
+                public void onNext(final com.salesforce.eventbus.protobuf.ManagedFetchResponse value) {
+                }
+
+                @Override
+                public void onError(final Throwable t) {
+                    second.add(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            }).onNext(com.salesforce.eventbus.protobuf.ManagedFetchRequest.newBuilder().setSubscriptionId(subscription.id()).setNumRequested(1).build());
+        final Throwable refused = (Throwable) second.poll(10, TimeUnit.SECONDS);
+        assertThat(Status.trailersFromThrowable(refused).get(Metadata.Key.of("error-code", Metadata.ASCII_STRING_MARSHALLER)))
+            .isEqualTo("sfdc.platform.eventbus.grpc.managed.subscription.already.active");
+        // A commit is answered with its request id and kept by the server.
+        requests.onNext(com.salesforce.eventbus.protobuf.ManagedFetchRequest.newBuilder().setCommitReplayIdRequest(
+            com.salesforce.eventbus.protobuf.CommitReplayRequest.newBuilder().setCommitRequestId("c-1")
+                .setReplayId(response.getEvents(0).getReplayId())).build());
+        do {
+            response = (com.salesforce.eventbus.protobuf.ManagedFetchResponse) received.poll(10, TimeUnit.SECONDS);
+        } while (response != null && !response.hasCommitResponse());
+        assertThat(response).isNotNull();
+        assertThat(response.getCommitResponse().getCommitRequestId()).isEqualTo("c-1");
+        assertThat(response.getCommitResponse().hasError()).isFalse();
+        assertThat(emulator.org().managedSubscriptions().byId(subscription.id()).orElseThrow().committedReplayId()).isEqualTo(first);
+        requests.onCompleted();
+    }
 }

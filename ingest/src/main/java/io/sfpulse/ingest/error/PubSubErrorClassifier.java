@@ -16,6 +16,10 @@ public final class PubSubErrorClassifier {
         if (code.contains("fetch.replayid.corrupted") || code.contains("fetch.replayid.validation.failed")) {
             return StreamingAction.INVALID_REPLAY;
         }
+        if (code.contains("managed.subscription.already.active")) {
+            // Usually this task's own previous stream, not yet released by the server: bounded retries.
+            return StreamingAction.RETRY;
+        }
         if (code.contains("subscription.limit.exceeded")) {
             return StreamingAction.DAILY_LIMIT;
         }

@@ -36,7 +36,11 @@ public final class PubSubEventDecoder {
     private static final DateTimeFormatter SALESFORCE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Function<String, String> schemaLoader;
-    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    /** Per schema id: the schema and a reader for it (resolving a writer schema is the costly part; done once per id). */
+    private record Reader(Schema schema, GenericDatumReader<GenericRecord> reader) {
+    }
+
+    private final Map<String, Reader> schemas = new ConcurrentHashMap<>();
 
     /** @param schemaLoader schema id to its Avro schema JSON (a GetSchema call) */
     public PubSubEventDecoder(final Function<String, String> schemaLoader) {
@@ -60,10 +64,15 @@ public final class PubSubEventDecoder {
         data.put("schema", schemaId);
         data.put("event", event);
         try {
-            final Schema schema = schemas.computeIfAbsent(schemaId, id -> new Schema.Parser().parse(schemaLoader.apply(id)));
-            final GenericRecord record = new GenericDatumReader<GenericRecord>(schema)
-                .read(null, DecoderFactory.get().binaryDecoder(consumed.getEvent().getPayload().toByteArray(), null));
-            data.put("payload", payload(schema, record));
+            final Reader reader = schemas.computeIfAbsent(schemaId, id -> {
+                final Schema schema = new Schema.Parser().parse(schemaLoader.apply(id));
+                return new Reader(schema, new GenericDatumReader<>(schema));
+            });
+            final GenericRecord record;
+            synchronized (reader) { // one reader per schema id, shared by the streams of the channels using it
+                record = reader.reader().read(null, DecoderFactory.get().binaryDecoder(consumed.getEvent().getPayload().toByteArray(), null));
+            }
+            data.put("payload", payload(reader.schema(), record));
         } catch (IOException | AvroRuntimeException | IllegalArgumentException e) {
             data.put("error", "Pub/Sub payload of schema " + schemaId + " could not be decoded: " + e);
             data.put("payloadBase64", Base64.getEncoder().encodeToString(consumed.getEvent().getPayload().toByteArray()));

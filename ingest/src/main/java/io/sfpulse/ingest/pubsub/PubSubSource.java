@@ -1,9 +1,13 @@
 package io.sfpulse.ingest.pubsub;
 
 import com.google.protobuf.ByteString;
+import com.salesforce.eventbus.protobuf.CommitReplayRequest;
+import com.salesforce.eventbus.protobuf.CommitReplayResponse;
 import com.salesforce.eventbus.protobuf.ConsumerEvent;
 import com.salesforce.eventbus.protobuf.FetchRequest;
 import com.salesforce.eventbus.protobuf.FetchResponse;
+import com.salesforce.eventbus.protobuf.ManagedFetchRequest;
+import com.salesforce.eventbus.protobuf.ManagedFetchResponse;
 import com.salesforce.eventbus.protobuf.PubSubGrpc;
 import com.salesforce.eventbus.protobuf.ReplayPreset;
 import com.salesforce.eventbus.protobuf.SchemaRequest;
@@ -21,7 +25,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.ingest.SalesforceSourceConfig.InvalidReplayPolicy;
 import io.sfpulse.ingest.auth.AccessToken;
@@ -78,6 +81,10 @@ public final class PubSubSource implements StreamingSource {
     private final AtomicLong reauthentications = new AtomicLong();
     private final AtomicLong keepalives = new AtomicLong();
     private final AtomicLong dailyLimitHits = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong commitFailures = new AtomicLong();
+    /** Topic to managed subscription developer name (ManagedSubscribe, beta). */
+    private final Map<String, String> managedSubscriptions;
     private final int batch;
     private ManagedChannel channel;
     private PubSubGrpc.PubSubStub async;
@@ -97,6 +104,7 @@ public final class PubSubSource implements StreamingSource {
         this.listener = listener;
         this.scheduler = scheduler;
         this.batch = config.pubSubBatchSize();
+        this.managedSubscriptions = config.pubSubManagedSubscriptions();
         starts.forEach((topic, from) -> {
             positions.setStart(topic, from);
             streams.put(topic, new TopicStream(topic));
@@ -140,7 +148,8 @@ public final class PubSubSource implements StreamingSource {
     public Map<String, Long> counters() {
         return Map.of("stalls-total", stalls.get(), "resubscribes-total", resubscribes.get(), "reconnects-total", resubscribes.get(),
             "reauthentications-total", reauthentications.get(), "keepalives-total", keepalives.get(),
-            "daily-limit-exceeded-total", dailyLimitHits.get(), "schemas-cached", (long) (decoder == null ? 0 : decoder.cachedSchemas()));
+            "daily-limit-exceeded-total", dailyLimitHits.get(), "schemas-cached", (long) (decoder == null ? 0 : decoder.cachedSchemas()),
+            "managed-commits-total", commits.get(), "managed-commit-failures-total", commitFailures.get());
     }
 
     /** Events requested from Salesforce and not yet handed to Kafka Connect, per channel (flow control's bound). */
@@ -160,6 +169,7 @@ public final class PubSubSource implements StreamingSource {
         if (closed || streams.isEmpty()) {
             return;
         }
+        streams.values().forEach(TopicStream::commitAcknowledged);
         final Metadata[] headers = new Metadata[1];
         try {
             // Logs in again ahead of the token's configured maximum age, so resubscribes never start with an expiring token.
@@ -218,9 +228,11 @@ public final class PubSubSource implements StreamingSource {
         private final String topic;
         private final Backoff backoff = new Backoff(Duration.ofMillis(500), config.retryMaxBackoff(), config.retryMaxElapsed());
         private int generation;
-        /** The current call (set as it starts, for cancelling) and whether its first request went out (later ones may follow). */
-        private ClientCallStreamObserver<FetchRequest> requests;
+        /** The current call and whether its first request went out (later ones may follow). */
+        private Call call;
         private boolean started;
+        /** The last position committed to a managed subscription. */
+        private ReplayId committed;
         /** Events Salesforce still owes this call (our requests minus its deliveries). */
         private int pending;
         /** Events handed to the task and not yet given to Kafka Connect. */
@@ -239,65 +251,45 @@ public final class PubSubSource implements StreamingSource {
 
         void subscribe() {
             final ReplayId from = positions.forSubscribe(topic);
-            final FetchRequest.Builder first = FetchRequest.newBuilder().setTopicName(topic);
-            if (from.isPreset()) {
-                first.setReplayPreset(from.isEarliest() ? ReplayPreset.EARLIEST : ReplayPreset.LATEST);
-            } else {
-                first.setReplayPreset(ReplayPreset.CUSTOM).setReplayId(ByteString.copyFrom(from.bytes()));
-            }
+            final String managed = managedSubscriptions.get(topic);
             final int gen;
+            final int n;
             synchronized (this) {
                 gen = ++generation;
-                final int n = Math.max(1, batch - unhanded);
+                n = Math.max(1, batch - unhanded);
                 pending = n;
-                first.setNumRequested(n);
                 lastResponseNanos = System.nanoTime();
                 stallLogged = false;
                 started = false;
             }
-            LOG.atInfo().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Subscribing from {} ({} requested)", from,
-                first.getNumRequested());
-            async.subscribe(new ClientResponseObserver<FetchRequest, FetchResponse>() {
-                @Override
-                public void beforeStart(final ClientCallStreamObserver<FetchRequest> stream) {
-                    synchronized (TopicStream.this) {
-                        if (gen == generation) {
-                            requests = stream;
-                        }
-                    }
-                }
-
-                @Override
-                public void onNext(final FetchResponse response) {
-                    onResponse(gen, response);
-                }
-
-                @Override
-                public void onError(final Throwable t) {
-                    onFailure(gen, t);
-                }
-
-                @Override
-                public void onCompleted() {
-                    onFailure(gen, Status.UNAVAILABLE.withDescription("Salesforce completed the Subscribe stream").asRuntimeException());
-                }
-            }).onNext(first.build());
+            final Call c;
+            if (managed != null) {
+                LOG.atInfo().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Subscribing with managed subscription '{}' "
+                    + "(server-side committed replay, beta; {} requested)", managed, n);
+                c = new ManagedCall(gen, managed, n);
+            } else {
+                LOG.atInfo().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Subscribing from {} ({} requested)", from, n);
+                c = new PlainCall(gen, from, n);
+            }
             synchronized (this) {
                 if (gen == generation) {
+                    call = c;
                     started = true;
                     requestMore();
+                } else {
+                    c.cancel();
                 }
             }
         }
 
-        private void onResponse(final int gen, final FetchResponse response) {
+        private void onResponse(final int gen, final List<ConsumerEvent> events, final int serverPending) {
             synchronized (this) {
                 if (gen != generation || closed) {
                     return;
                 }
                 lastResponseNanos = System.nanoTime();
             }
-            for (final ConsumerEvent consumed : response.getEventsList()) {
+            for (final ConsumerEvent consumed : events) {
                 final ReplayId replayId = ReplayId.ofBytes(consumed.getReplayId().toByteArray());
                 positions.received(topic, replayId);
                 synchronized (this) {
@@ -312,16 +304,29 @@ public final class PubSubSource implements StreamingSource {
                     return;
                 }
                 backoff.reset();
-                if (response.getEventsCount() == 0) {
+                if (events.isEmpty()) {
                     keepalives.incrementAndGet();
-                    if (pending > 0 && response.getPendingNumRequested() > 0) {
+                    if (pending > 0 && serverPending > 0) {
                         caughtUpNanos = System.nanoTime();
                     }
                 }
                 requestMore();
             }
-            if (response.getEventsCount() == 0) {
+            if (events.isEmpty()) {
                 maybeReportDelivered();
+            }
+        }
+
+        /** Managed subscriptions: commits the last acknowledged position when it moved (server-side replay). */
+        void commitAcknowledged() {
+            final Call c;
+            synchronized (this) {
+                c = call;
+            }
+            final ReplayId acked = positions.forSubscribe(topic);
+            if (c instanceof ManagedCall managed && !acked.isPreset() && !acked.equals(committed)) {
+                managed.commit(acked);
+                committed = acked;
             }
         }
 
@@ -335,15 +340,15 @@ public final class PubSubSource implements StreamingSource {
         /** Asks for more when at least half the bound is free; never beyond the bound. Holds the lock. */
         private void requestMore() {
             final int free = batch - pending - unhanded;
-            if (requests != null && started && free > 0 && (free * 2 >= batch || pending == 0)) {
+            if (call != null && started && free > 0 && (free * 2 >= batch || pending == 0)) {
                 pending += free;
-                requests.onNext(FetchRequest.newBuilder().setNumRequested(free).build());
+                call.request(free);
             }
         }
 
         void checkStall(final long now) {
             synchronized (this) {
-                if (closed || requests == null || now - lastResponseNanos < config.pubSubStallTimeout().toNanos() || stallLogged) {
+                if (closed || call == null || now - lastResponseNanos < config.pubSubStallTimeout().toNanos() || stallLogged) {
                     return;
                 }
                 stallLogged = true;
@@ -357,15 +362,15 @@ public final class PubSubSource implements StreamingSource {
         }
 
         void cancel() {
-            final ClientCallStreamObserver<FetchRequest> r;
+            final Call c;
             synchronized (this) {
-                r = requests;
-                requests = null;
+                c = call;
+                call = null;
                 generation++;
                 pending = 0;
             }
-            if (r != null) {
-                r.cancel("sfpulse: resubscribing", null);
+            if (c != null) {
+                c.cancel();
             }
         }
 
@@ -374,7 +379,7 @@ public final class PubSubSource implements StreamingSource {
                 if (gen != generation || closed) {
                     return;
                 }
-                requests = null;
+                call = null;
                 pending = 0;
             }
             final Status status = Status.fromThrowable(t);
@@ -450,6 +455,111 @@ public final class PubSubSource implements StreamingSource {
                     retry(relogin);
                 }
             }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** One RPC of this stream: Subscribe or ManagedSubscribe. */
+        private interface Call {
+            void request(int n);
+
+            void cancel();
+        }
+
+        /** {@code Subscribe}: where to start is in the first request. */
+        private final class PlainCall implements Call {
+            private final ClientCallStreamObserver<FetchRequest> requests;
+
+            PlainCall(final int gen, final ReplayId from, final int n) {
+                final FetchRequest.Builder first = FetchRequest.newBuilder().setTopicName(topic).setNumRequested(n);
+                if (from.isPreset()) {
+                    first.setReplayPreset(from.isEarliest() ? ReplayPreset.EARLIEST : ReplayPreset.LATEST);
+                } else {
+                    first.setReplayPreset(ReplayPreset.CUSTOM).setReplayId(ByteString.copyFrom(from.bytes()));
+                }
+                requests = (ClientCallStreamObserver<FetchRequest>) async.subscribe(new io.grpc.stub.StreamObserver<FetchResponse>() {
+                    @Override
+                    public void onNext(final FetchResponse response) {
+                        onResponse(gen, response.getEventsList(), response.getPendingNumRequested());
+                    }
+
+                    @Override
+                    public void onError(final Throwable t) {
+                        onFailure(gen, t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        onFailure(gen, Status.UNAVAILABLE.withDescription("Salesforce completed the Subscribe stream").asRuntimeException());
+                    }
+                });
+                requests.onNext(first.build());
+            }
+
+            @Override
+            public void request(final int n) {
+                requests.onNext(FetchRequest.newBuilder().setNumRequested(n).build());
+            }
+
+            @Override
+            public void cancel() {
+                requests.cancel("sfpulse: resubscribing", null);
+            }
+        }
+
+        /** {@code ManagedSubscribe} (beta): the server keeps the position; this stream commits what Kafka acknowledged. */
+        private final class ManagedCall implements Call {
+            private final ClientCallStreamObserver<ManagedFetchRequest> requests;
+
+            ManagedCall(final int gen, final String developerName, final int n) {
+                requests = (ClientCallStreamObserver<ManagedFetchRequest>) async.managedSubscribe(
+                    new io.grpc.stub.StreamObserver<ManagedFetchResponse>() {
+                        @Override
+                        public void onNext(final ManagedFetchResponse response) {
+                            if (response.hasCommitResponse()) {
+                                onCommitted(response.getCommitResponse());
+                                if (response.getEventsCount() == 0) {
+                                    return;
+                                }
+                            }
+                            onResponse(gen, response.getEventsList(), response.getPendingNumRequested());
+                        }
+
+                        @Override
+                        public void onError(final Throwable t) {
+                            onFailure(gen, t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            onFailure(gen, Status.UNAVAILABLE.withDescription("Salesforce completed the ManagedSubscribe stream").asRuntimeException());
+                        }
+                    });
+                requests.onNext(ManagedFetchRequest.newBuilder().setDeveloperName(developerName).setNumRequested(n).build());
+            }
+
+            @Override
+            public synchronized void request(final int n) {
+                requests.onNext(ManagedFetchRequest.newBuilder().setNumRequested(n).build());
+            }
+
+            synchronized void commit(final ReplayId replayId) {
+                requests.onNext(ManagedFetchRequest.newBuilder().setCommitReplayIdRequest(CommitReplayRequest.newBuilder()
+                    .setCommitRequestId(UUID.randomUUID().toString()).setReplayId(ByteString.copyFrom(replayId.bytes()))).build());
+            }
+
+            @Override
+            public void cancel() {
+                requests.cancel("sfpulse: resubscribing", null);
+            }
+        }
+
+        private void onCommitted(final CommitReplayResponse response) {
+            if (response.hasError()) {
+                commitFailures.incrementAndGet();
+                LOG.atWarn().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Managed subscription commit {} failed: {} {}",
+                    response.getCommitRequestId(), response.getError().getCode(), response.getError().getMsg());
+            } else {
+                commits.incrementAndGet();
+            }
         }
     }
 

@@ -27,5 +27,9 @@ class PubSubErrorClassifierTest {
         assertThat(PubSubErrorClassifier.classify(Status.Code.DEADLINE_EXCEEDED, null)).isEqualTo(StreamingAction.RETRY);
         assertThat(PubSubErrorClassifier.classify(Status.Code.RESOURCE_EXHAUSTED, P + "subscription.limit.exceeded"))
             .isEqualTo(StreamingAction.DAILY_LIMIT);
+        assertThat(PubSubErrorClassifier.classify(Status.Code.FAILED_PRECONDITION, P + "managed.subscription.already.active"))
+            .isEqualTo(StreamingAction.RETRY);
+        assertThat(PubSubErrorClassifier.classify(Status.Code.NOT_FOUND, P + "managed.subscription.developer.name.not.found"))
+            .isEqualTo(StreamingAction.FATAL);
     }
 }
