@@ -51,6 +51,12 @@ final class BenchCommand {
                 final int r = args.indexOf("--rounds");
                 new EndToEndBenchmark(out).run(r >= 0 ? Integer.parseInt(args.get(r + 1)) : 8);
             }
+            case "chaos" -> {
+                final int f = args.indexOf("--faults");
+                final int s = args.indexOf("--seed");
+                new io.sfpulse.app.bench.ChaosBenchmark(out).run(f >= 0 ? Integer.parseInt(args.get(f + 1)) : 100,
+                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L);
+            }
             case "detection" -> {
                 final int k = args.indexOf("--orgs-per-kind");
                 final int s = args.indexOf("--seed");
@@ -58,7 +64,7 @@ final class BenchCommand {
                     s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, Map.of());
             }
             default -> {
-                out.println("Unknown benchmark '" + which + "' (available: ingest, streams, scale, elf, detection, e2e)");
+                out.println("Unknown benchmark '" + which + "' (available: ingest, streams, scale, elf, detection, e2e, chaos)");
                 return 2;
             }
         }

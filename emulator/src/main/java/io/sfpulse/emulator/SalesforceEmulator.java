@@ -53,7 +53,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         this.context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new TokenServlet(org, tokens, faults, this::baseUrl)), "/services/oauth2/token");
-        context.addServlet(new ServletHolder(new io.sfpulse.emulator.rest.RestServlet(org, tokens, this::baseUrl)), "/services/data/*");
+        context.addServlet(new ServletHolder(new io.sfpulse.emulator.rest.RestServlet(org, tokens, faults, this::baseUrl)), "/services/data/*");
         final ServletHolder cometd = new ServletHolder(CometDServlet.class);
         cometd.setInitOrder(1);
         cometd.setInitParameter("timeout", String.valueOf(b.longPollTimeout.toMillis()));

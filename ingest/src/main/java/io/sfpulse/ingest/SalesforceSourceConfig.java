@@ -104,8 +104,10 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     public static final String PUBSUB_TLS_CONFIG = "salesforce.pubsub.tls";
     private static final String PUBSUB_TLS_DOC = "Whether the Pub/Sub connection uses TLS (always against Salesforce; the emulator speaks plaintext).";
     public static final String PUBSUB_BATCH_CONFIG = "salesforce.pubsub.batch.size";
-    private static final String PUBSUB_BATCH_DOC = "Most events in flight per channel (requested from Salesforce and not yet handed to Kafka Connect); "
-        + "at most 100, the Pub/Sub limit per request.";
+    private static final String PUBSUB_BATCH_DOC = "Events asked for in one Pub/Sub FetchRequest (at most 100, the Pub/Sub limit per request).";
+    public static final String PUBSUB_MAX_IN_FLIGHT_CONFIG = "salesforce.pubsub.max.in.flight";
+    private static final String PUBSUB_MAX_IN_FLIGHT_DOC = "Most events in flight per channel: requested from Salesforce and not yet handed to "
+        + "Kafka Connect. A slow broker therefore slows Salesforce's delivery instead of filling memory; at least the batch size.";
     public static final String PUBSUB_STALL_TIMEOUT_MS_CONFIG = "salesforce.pubsub.stall.timeout.ms";
     private static final String PUBSUB_STALL_TIMEOUT_MS_DOC = "A stream that sends nothing (no events, no keepalive; Salesforce sends one within 270 s) "
         + "for this long is cancelled and resubscribed from the last acknowledged replay id.";
@@ -156,6 +158,7 @@ public final class SalesforceSourceConfig extends AbstractConfig {
             PUBSUB_ENDPOINT_DOC)
         .define(PUBSUB_TLS_CONFIG, Type.BOOLEAN, true, Importance.LOW, PUBSUB_TLS_DOC)
         .define(PUBSUB_BATCH_CONFIG, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW, PUBSUB_BATCH_DOC)
+        .define(PUBSUB_MAX_IN_FLIGHT_CONFIG, Type.INT, 400, ConfigDef.Range.atLeast(1), Importance.LOW, PUBSUB_MAX_IN_FLIGHT_DOC)
         .define(PUBSUB_STALL_TIMEOUT_MS_CONFIG, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW, PUBSUB_STALL_TIMEOUT_MS_DOC)
         .define(PUBSUB_MANAGED_CONFIG, Type.LIST, List.of(), Importance.LOW, PUBSUB_MANAGED_DOC)
         .group("Streaming: retries and buffering")
@@ -331,6 +334,11 @@ public final class SalesforceSourceConfig extends AbstractConfig {
 
     public int pubSubBatchSize() {
         return getInt(PUBSUB_BATCH_CONFIG);
+    }
+
+    /** The in-flight bound per channel, never below one request's batch. */
+    public int pubSubMaxInFlight() {
+        return Math.max(getInt(PUBSUB_MAX_IN_FLIGHT_CONFIG), pubSubBatchSize());
     }
 
     public Duration pubSubStallTimeout() {

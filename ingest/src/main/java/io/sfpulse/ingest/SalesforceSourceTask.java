@@ -97,18 +97,27 @@ public final class SalesforceSourceTask extends SourceTask {
                 ? new PubSubSource(config, oauth, starts, new Listener(), scheduler)
                 : new CometdSource(config, oauth, starts, new Listener(), scheduler);
         }
-        metrics.register(context, orgId, transport.name().toLowerCase(java.util.Locale.ROOT), sourceCounterNames(),
-            () -> source == null ? Map.of() : source.counters());
-        if (source != null) {
-            source.start();
-        }
         if (config.taskPollsDeploys()) {
             startPolling(config, oauth);
         }
+        metrics.register(context, orgId, transport.name().toLowerCase(java.util.Locale.ROOT), counterNames(), this::counters);
+        if (source != null) {
+            source.start();
+        }
     }
 
-    private Iterable<String> sourceCounterNames() {
-        return source == null ? List.of() : source.counters().keySet();
+    /** The streaming source's counters and the pollers' ({@code poll-failures-total}, {@code pollers-stopped}). */
+    private Map<String, Long> counters() {
+        final Map<String, Long> out = new LinkedHashMap<>(source == null ? Map.of() : source.counters());
+        if (pollers != null) {
+            out.put("poll-failures-total", pollers.failures());
+            out.put("pollers-stopped", (long) pollers.stopped().size());
+        }
+        return out;
+    }
+
+    private Iterable<String> counterNames() {
+        return counters().keySet();
     }
 
     /** Each channel's committed position for this transport, else the initial preset. */

@@ -60,12 +60,14 @@ class PubSubIngestIT extends IngestITBase {
         final String channel = "/event/Flow_Control__e";
         h.emulator.org().defineChannel(channel);
         final List<String> backlog = publish(channel, 600, Map.of());
-        start("flow-control", channel, Map.of(SalesforceSourceConfig.PUBSUB_BATCH_CONFIG, "10", SalesforceSourceConfig.QUEUE_CAPACITY_CONFIG, "25"));
+        start("flow-control", channel, Map.of(SalesforceSourceConfig.PUBSUB_BATCH_CONFIG, "10", SalesforceSourceConfig.PUBSUB_MAX_IN_FLIGHT_CONFIG, "30",
+            SalesforceSourceConfig.QUEUE_CAPACITY_CONFIG, "25"));
         try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
             awaitAll(consumer, new HashSet<>(), backlog);
         }
         // Pull-based: Salesforce never owed this client more than the bound, backlog or not.
-        assertThat(h.emulator.pubSubStats().maxOutstandingDemand(channel)).isBetween(1, 10);
+        assertThat(h.emulator.pubSubStats().maxOutstandingDemand(channel)).isBetween(1, 30);
+        assertThat(h.emulator.pubSubStats().maxRequested(channel)).as("largest single request").isEqualTo(10);
         assertThat(h.emulator.pubSubStats().eventsSent()).isGreaterThanOrEqualTo(600);
     }
 

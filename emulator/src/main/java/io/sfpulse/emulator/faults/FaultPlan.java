@@ -210,4 +210,36 @@ public final class FaultPlan {
     public long pubSubSubscribesRefused() {
         return pubSubSubscribesRefused.get();
     }
+
+    // ---- REST faults: the next queries on one sObject fail with Salesforce's error shape ----
+
+    /** A REST error to answer: HTTP status, Salesforce errorCode and message. */
+    public record RestError(int status, String errorCode, String message) {
+    }
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> restFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, RestError> restErrors = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong restFaultsInjected = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The next {@code n} queries reading {@code sobject} (e.g. DeployRequest, SetupAuditTrail) answer this error; n < 0: every one. */
+    public FaultPlan failRestQueries(final String sobject, final int n, final int status, final String errorCode, final String message) {
+        restErrors.put(sobject, new RestError(status, errorCode, message));
+        restFailures.put(sobject, new java.util.concurrent.atomic.AtomicInteger(n));
+        return this;
+    }
+
+    /** The error to answer a query on {@code sobject} with, if one is armed (counts it). */
+    public java.util.Optional<RestError> takeRestError(final String sobject) {
+        final java.util.concurrent.atomic.AtomicInteger left = restFailures.get(sobject);
+        if (left == null || left.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
+            return java.util.Optional.empty();
+        }
+        restFaultsInjected.incrementAndGet();
+        return java.util.Optional.ofNullable(restErrors.get(sobject));
+    }
+
+    /** REST queries answered with an injected error so far. */
+    public long restFaultsInjected() {
+        return restFaultsInjected.get();
+    }
 }

@@ -175,6 +175,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
                 return false;
             }
             demand += requested;
+            stats.requested(topic, requested);
             stats.outstanding(topic, demand);
             lock.notifyAll();
             return true;
@@ -185,6 +186,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
             log = channel;
             cursor = from;
             demand = firstDemand;
+            stats.requested(topic, firstDemand);
             stats.subscribed();
             stats.outstanding(topic, demand);
             streams.execute(this::deliver);

@@ -24,6 +24,18 @@ public final class PubSubStats {
         eventsSent.addAndGet(n);
     }
 
+    private final java.util.Map<String, AtomicInteger> maxRequestByTopic = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void requested(final String topic, final int n) {
+        maxRequestByTopic.computeIfAbsent(topic, t -> new AtomicInteger()).accumulateAndGet(n, Math::max);
+    }
+
+    /** The largest num_requested of one request on {@code topic} (0 if none). */
+    public int maxRequested(final String topic) {
+        final AtomicInteger max = maxRequestByTopic.get(topic);
+        return max == null ? 0 : max.get();
+    }
+
     void outstanding(final String topic, final int demand) {
         maxOutstanding.accumulateAndGet(demand, Math::max);
         maxOutstandingByTopic.computeIfAbsent(topic, t -> new AtomicInteger()).accumulateAndGet(demand, Math::max);

@@ -37,10 +37,29 @@ public final class RestServlet extends HttpServlet {
     private final transient TokenStore tokens;
     private final transient Supplier<String> instanceUrl;
 
-    public RestServlet(final EmulatedOrg org, final TokenStore tokens, final Supplier<String> instanceUrl) {
+    public RestServlet(final EmulatedOrg org, final TokenStore tokens, final io.sfpulse.emulator.faults.FaultPlan faults,
+                       final Supplier<String> instanceUrl) {
+        this.faults = faults;
         this.org = org;
         this.tokens = tokens;
         this.instanceUrl = instanceUrl;
+    }
+
+    private final io.sfpulse.emulator.faults.FaultPlan faults;
+    private static final java.util.regex.Pattern FROM = java.util.regex.Pattern.compile("(?i)\\bFROM\\s+(\\w+)");
+
+    /** An injected error for the sObject a query reads, written in Salesforce's shape; true if one was answered. */
+    private boolean injectedError(final String soql, final HttpServletResponse resp) throws IOException {
+        final Matcher from = soql == null ? null : FROM.matcher(soql);
+        if (from == null || !from.find()) {
+            return false;
+        }
+        final var error = faults.takeRestError(from.group(1));
+        if (error.isEmpty()) {
+            return false;
+        }
+        Json.write(resp, error.get().status(), Json.error(error.get().message(), error.get().errorCode()));
+        return true;
     }
 
     @Override
@@ -66,6 +85,8 @@ public final class RestServlet extends HttpServlet {
         final Matcher details = DEPLOY_DETAILS.matcher(rest);
         if (publish.matches() && "POST".equals(req.getMethod())) {
             publish(req, resp, publish.group(1));
+        } else if ((rest.equals("/tooling/query") || rest.equals("/query")) && injectedError(req.getParameter("q"), resp)) {
+            return;
         } else if (rest.equals("/tooling/query") && "GET".equals(req.getMethod())) {
             toolingQuery(req.getParameter("q"), version, resp);
         } else if (details.matches() && "GET".equals(req.getMethod())) {

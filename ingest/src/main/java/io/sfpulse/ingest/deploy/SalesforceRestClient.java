@@ -13,7 +13,10 @@ import io.sfpulse.ingest.progress.ServerDates;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Authenticated GETs against the org's REST API; logs in again once on 401. Thread-safe. */
+/**
+ * Authenticated GETs against the org's REST API; logs in again once on 401; an error answer is a
+ * {@link SalesforceApiException} (status, errorCode, permanent or not). Thread-safe.
+ */
 public final class SalesforceRestClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,9 +48,7 @@ public final class SalesforceRestClient {
             response.headers().firstValue("Date").map(ServerDates::parse).ifPresent(lastServerDate::set);
         }
         if (response.statusCode() / 100 != 2) {
-            final String body = response.body();
-            throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode() + ": "
-                + (body.length() > 512 ? body.substring(0, 512) + "..." : body));
+            throw new SalesforceApiException("GET " + pathAndQuery, response.statusCode(), response.body());
         }
         return response.body();
     }

@@ -51,7 +51,7 @@ public final class TaskMetrics {
         final LinkedHashMap<String, String> sourceTags = new LinkedHashMap<>(tags);
         sourceTags.put("transport", transport);
         for (final String name : names) {
-            gauge(metrics, sourceTags, name, "Streaming source counter '" + name + "' (" + transport + ").",
+            gauge(metrics, sourceTags, name, "Task counter '" + name + "' (streaming over " + transport + ", REST pollers).",
                 () -> sourceCounters.get().getOrDefault(name, 0L));
         }
     }

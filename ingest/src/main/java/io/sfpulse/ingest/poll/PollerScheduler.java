@@ -3,7 +3,11 @@ package io.sfpulse.ingest.poll;
 import io.sfpulse.schemas.progress.ProgressTransport;
 import java.time.Duration;
 import java.time.Instant;
+import io.sfpulse.ingest.deploy.SalesforceApiException;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every REST poller of a task at its own fixed delay on one small pool and hands what it finds
- * to the task's queue (records first, then the progress they make). A failed poll is logged and
- * retried at the next interval from the same cursor (bounded by the interval, never a tight loop).
+ * Runs every REST poller of a task on one small pool and hands what it finds to the task's queue
+ * (records first, then the progress they make). A poll that fails for a reason that passes (network,
+ * 5xx, 429, the org's API limit) is retried from the same cursor after a bounded, jittered back-off
+ * (the interval doubled per failure, at most {@link #MAX_BACKOFF_FACTOR} intervals), logged with
+ * the attempt; a permanent failure (a malformed query, a missing permission or object, a session
+ * refused after a new login) stops that poller with one clear ERROR and a metric, and the task's
+ * other sources go on.
  */
 public final class PollerScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollerScheduler.class);
+    static final int MAX_BACKOFF_FACTOR = 16;
 
     /** Where found records and progress go (the task's queue); may block. */
     public interface Sink {
@@ -30,6 +39,8 @@ public final class PollerScheduler implements AutoCloseable {
     private final String orgId;
     private final Sink sink;
     private final ScheduledExecutorService pool;
+    private final AtomicLong failures = new AtomicLong();
+    private final Set<String> stopped = ConcurrentHashMap.newKeySet();
 
     public PollerScheduler(final String orgId, final Sink sink) {
         this.orgId = orgId;
@@ -38,10 +49,21 @@ public final class PollerScheduler implements AutoCloseable {
     }
 
     public void schedule(final Poller poller, final Duration interval) {
-        pool.scheduleWithFixedDelay(() -> runOnce(poller, interval), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        pool.schedule(() -> runOnce(poller, interval, 0), 0, TimeUnit.MILLISECONDS);
     }
 
-    private void runOnce(final Poller poller, final Duration interval) {
+    /** Failed polls so far (transient and permanent). */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** Pollers stopped by a permanent error. */
+    public Set<String> stopped() {
+        return Set.copyOf(stopped);
+    }
+
+    private void runOnce(final Poller poller, final Duration interval, final int failed) {
+        int failedInARow = failed;
         try {
             final Poller.Batch batch = poller.poll();
             for (final SourceRecord record : batch.records()) {
@@ -51,11 +73,42 @@ public final class PollerScheduler implements AutoCloseable {
             for (final Map.Entry<String, Instant> p : batch.progress().entrySet()) {
                 sink.progress(p.getKey(), poller.transport(), p.getValue());
             }
+            failedInARow = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        } catch (SalesforceApiException e) {
+            failures.incrementAndGet();
+            if (e.permanent()) {
+                stopped.add(poller.source());
+                LOG.atError().addKeyValue("org", orgId).log("{} poller stopped: Salesforce refused it permanently ({} {}): {}. Fix the cause "
+                    + "(permission, query, API version) and restart the connector; the other sources go on.", poller.source(), e.status(),
+                    e.errorCode(), e.getMessage());
+                return;
+            }
+            failedInARow++;
+            warnRetry(poller, interval, failedInARow, e.getMessage());
         } catch (Exception e) {
-            LOG.atWarn().addKeyValue("org", orgId).log("{} poll failed, retrying in {} ms: {}", poller.source(), interval.toMillis(), e.getMessage());
+            failures.incrementAndGet();
+            failedInARow++;
+            warnRetry(poller, interval, failedInARow, e.getMessage());
         }
+        final int next = failedInARow;
+        pool.schedule(() -> runOnce(poller, interval, next), delay(interval, next).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void warnRetry(final Poller poller, final Duration interval, final int failedInARow, final String message) {
+        LOG.atWarn().addKeyValue("org", orgId).log("{} poll failed (attempt {} in a row), retrying in about {} ms: {}", poller.source(),
+            failedInARow, delay(interval, failedInARow).toMillis(), message);
+    }
+
+    /** The interval after a success; after failures the interval doubled per failure, capped, with jitter (half to full). */
+    static Duration delay(final Duration interval, final int failedInARow) {
+        if (failedInARow == 0) {
+            return interval;
+        }
+        final long cap = interval.toMillis() * Math.min(MAX_BACKOFF_FACTOR, 1L << Math.min(failedInARow - 1, 30));
+        return Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.max(1, cap / 2), cap + 1));
     }
 
     @Override

@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Pub/Sub API (gRPC) transport: one {@code Subscribe} stream per channel, with pull-based flow
  * control (never more events in flight per channel, requested and not yet handed to Kafka Connect,
- * than {@code salesforce.pubsub.batch.size} ≤ 100), a stall watchdog (a stream that sends nothing,
+ * than {@code salesforce.pubsub.max.in.flight}, asked for {@code salesforce.pubsub.batch.size} ≤ 100
+ * per request), a stall watchdog (a stream that sends nothing,
  * not even the keepalive Salesforce sends within 270 s, is cancelled and resubscribed from the last
  * acknowledged replay id), and the streaming path's error classes: bounded jittered back-off on
  * {@code UNAVAILABLE} and other transient statuses, a new login on {@code UNAUTHENTICATED}, the
@@ -85,7 +86,9 @@ public final class PubSubSource implements StreamingSource {
     private final AtomicLong commitFailures = new AtomicLong();
     /** Topic to managed subscription developer name (ManagedSubscribe, beta). */
     private final Map<String, String> managedSubscriptions;
+    /** Events per request (≤ 100) and the most in flight per channel (requested, not yet handed to Connect). */
     private final int batch;
+    private final int maxInFlight;
     private ManagedChannel channel;
     private PubSubGrpc.PubSubStub async;
     private PubSubGrpc.PubSubBlockingStub blocking;
@@ -104,6 +107,7 @@ public final class PubSubSource implements StreamingSource {
         this.listener = listener;
         this.scheduler = scheduler;
         this.batch = config.pubSubBatchSize();
+        this.maxInFlight = config.pubSubMaxInFlight();
         this.managedSubscriptions = config.pubSubManagedSubscriptions();
         starts.forEach((topic, from) -> {
             positions.setStart(topic, from);
@@ -256,7 +260,7 @@ public final class PubSubSource implements StreamingSource {
             final int n;
             synchronized (this) {
                 gen = ++generation;
-                n = Math.max(1, batch - unhanded);
+                n = Math.max(1, Math.min(batch, maxInFlight - unhanded));
                 pending = n;
                 lastResponseNanos = System.nanoTime();
                 stallLogged = false;
@@ -337,12 +341,19 @@ public final class PubSubSource implements StreamingSource {
             }
         }
 
-        /** Asks for more when at least half the bound is free; never beyond the bound. Holds the lock. */
+        /**
+         * Asks for more, a batch (≤ 100) per request, while the in-flight bound leaves room for a whole
+         * batch (or nothing is owed at all); never beyond the bound. Holds the lock.
+         */
         private void requestMore() {
-            final int free = batch - pending - unhanded;
-            if (call != null && started && free > 0 && (free * 2 >= batch || pending == 0)) {
-                pending += free;
-                call.request(free);
+            while (call != null && started) {
+                final int free = maxInFlight - pending - unhanded;
+                final int n = Math.min(batch, free);
+                if (n <= 0 || (n < batch && pending > 0)) {
+                    return;
+                }
+                pending += n;
+                call.request(n);
             }
         }
 
