@@ -34,10 +34,15 @@ final class IngestHarness implements AutoCloseable {
     }
 
     EmbeddedConnect startConnect() {
-        connect = EmbeddedConnect.start(kafka.bootstrapServers(), Map.of(
+        connect = startWorker();
+        return connect;
+    }
+
+    /** Another worker of the same Connect cluster (group), which the caller closes. */
+    EmbeddedConnect startWorker() {
+        return EmbeddedConnect.start(kafka.bootstrapServers(), Map.of(
             "value.converter", AvroWireConverter.class.getName(),
             "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()));
-        return connect;
     }
 
     /** Between tests: remove every connector so none restarts in the next test, then stop the worker. */

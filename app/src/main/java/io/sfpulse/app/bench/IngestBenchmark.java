@@ -64,7 +64,7 @@ public final class IngestBenchmark {
         }
         out.printf("%nIngest (emulator -> Pub/Sub or CometD -> Connect -> Kafka: Avro, acknowledged, offsets committed) next to a receive-only"
             + " client of the same transport and library (one per task; subscribe from the earliest event, count; Pub/Sub with the same"
-            + " 100-event flow-control bound), %d events, payload ~0.6 KB%n", events);
+            + " flow-control bounds: 100 per request, 400 in flight), %d events, payload ~0.6 KB%n", events);
         out.printf("| transport | tasks | events | seconds | events/s | receive-only seconds | receive-only events/s | ingest / receive-only |%n"
             + "|---|---|---|---|---|---|---|---|%n");
         for (final Run r : runs) {
@@ -156,7 +156,7 @@ public final class IngestBenchmark {
         try {
             for (final String channel : channels) {
                 clients.add(new ReceiveOnlyPubSubClient(emulator.pubSubEndpoint(), token.value(), token.instanceUrl(), token.orgId(), channel,
-                    config.pubSubBatchSize()).start());
+                    config.pubSubBatchSize(), config.pubSubMaxInFlight()).start());
             }
             while (clients.stream().mapToLong(ReceiveOnlyPubSubClient::received).sum() < events) {
                 Thread.sleep(20); // sampling the counters

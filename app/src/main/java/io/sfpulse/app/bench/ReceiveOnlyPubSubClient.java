@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Pub/Sub reference of {@code bench ingest}: a grpc-java subscriber with the connector's flow
- * control bound ({@code batch} requested at a time, the next request when the previous batch
- * arrived) that subscribes from the earliest retained event and counts what arrives - no Avro
+ * control bounds ({@code batch} per request, at most {@code maxInFlight} requested and not yet
+ * received) that subscribes from the earliest retained event and counts what arrives - no Avro
  * decoding, no mapping, no Kafka, no offsets.
  */
 final class ReceiveOnlyPubSubClient implements AutoCloseable {
@@ -24,10 +24,13 @@ final class ReceiveOnlyPubSubClient implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     private final String topic;
     private final int batch;
+    private final int maxInFlight;
     private StreamObserver<FetchRequest> requests;
+    /** Events requested and not yet received; guarded by this. */
+    private int owed;
 
     ReceiveOnlyPubSubClient(final String endpoint, final String accessToken, final String instanceUrl, final String orgId,
-                            final String topic, final int batch) {
+                            final String topic, final int batch, final int maxInFlight) {
         final Metadata auth = new Metadata();
         auth.put(Metadata.Key.of("accesstoken", Metadata.ASCII_STRING_MARSHALLER), accessToken);
         auth.put(Metadata.Key.of("instanceurl", Metadata.ASCII_STRING_MARSHALLER), instanceUrl);
@@ -36,21 +39,17 @@ final class ReceiveOnlyPubSubClient implements AutoCloseable {
             .intercept(MetadataUtils.newAttachHeadersInterceptor(auth)).build();
         this.topic = topic;
         this.batch = batch;
+        this.maxInFlight = maxInFlight;
     }
 
     ReceiveOnlyPubSubClient start() {
         requests = PubSubGrpc.newStub(channel).subscribe(new StreamObserver<>() {
-            private int owed = batch;
-
             @Override
             public void onNext(final FetchResponse response) {
                 received.addAndGet(response.getEventsCount());
-                owed -= response.getEventsCount();
-                if (owed <= 0) {
-                    owed = batch;
-                    synchronized (ReceiveOnlyPubSubClient.this) {
-                        requests.onNext(FetchRequest.newBuilder().setNumRequested(batch).build());
-                    }
+                synchronized (ReceiveOnlyPubSubClient.this) {
+                    owed -= response.getEventsCount();
+                    topUp(false);
                 }
             }
 
@@ -64,9 +63,23 @@ final class ReceiveOnlyPubSubClient implements AutoCloseable {
             }
         });
         synchronized (this) {
-            requests.onNext(FetchRequest.newBuilder().setTopicName(topic).setReplayPreset(ReplayPreset.EARLIEST).setNumRequested(batch).build());
+            topUp(true);
         }
         return this;
+    }
+
+    /** Requests a batch at a time while a whole batch fits the in-flight bound. Holds the lock. */
+    private void topUp(final boolean first) {
+        boolean withTopic = first;
+        while (owed + batch <= Math.max(batch, maxInFlight)) {
+            final FetchRequest.Builder r = FetchRequest.newBuilder().setNumRequested(batch);
+            if (withTopic) {
+                r.setTopicName(topic).setReplayPreset(ReplayPreset.EARLIEST);
+                withTopic = false;
+            }
+            owed += batch;
+            requests.onNext(r.build());
+        }
     }
 
     long received() {
