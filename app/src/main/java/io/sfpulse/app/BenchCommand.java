@@ -54,8 +54,10 @@ final class BenchCommand {
             case "chaos" -> {
                 final int f = args.indexOf("--faults");
                 final int s = args.indexOf("--seed");
-                new io.sfpulse.app.bench.ChaosBenchmark(out).run(f >= 0 ? Integer.parseInt(args.get(f + 1)) : 100,
-                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L);
+                if (!new io.sfpulse.app.bench.ChaosBenchmark(out).run(f >= 0 ? Integer.parseInt(args.get(f + 1)) : 100,
+                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L)) {
+                    return 1;
+                }
             }
             case "detection" -> {
                 final int k = args.indexOf("--orgs-per-kind");

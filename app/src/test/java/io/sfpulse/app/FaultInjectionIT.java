@@ -241,6 +241,9 @@ class FaultInjectionIT {
                 });
                 assertThat(hook.refused.get()).isGreaterThanOrEqualTo(2);
                 assertThat(hook.accepted).as("delivered once each (idempotency keys)").doesNotHaveDuplicates();
+                // The CometD faults fired: the connection was dropped and both busy replies were served.
+                assertThat(emulator.faults().fired("connection-drop")).isEqualTo(1);
+                assertThat(emulator.faults().fired("server-busy")).isEqualTo(2);
             } finally {
                 sink.close();
                 streams.close();

@@ -84,8 +84,10 @@ class IngestFaultIT extends IngestITBase {
             awaitAll(consumer, seen, expected);
             final int tokensBefore = h.emulator.tokens().issuedCount();
             // The server forgets the client; its re-handshake is then denied (403::Handshake denied / 401).
+            final long deniedBefore = h.emulator.faults().fired("handshake-denied");
             h.emulator.faults().rejectNextHandshake().unknownClientOnNextConnect();
             await().atMost(Duration.ofSeconds(60)).until(() -> h.emulator.tokens().issuedCount() > tokensBefore);
+            assertThat(h.emulator.faults().fired("handshake-denied") - deniedBefore).isEqualTo(1);
             expected.addAll(publish(channel, 3));
             awaitAll(consumer, seen, expected);
         }
@@ -147,8 +149,10 @@ class IngestFaultIT extends IngestITBase {
             final List<String> expected = new ArrayList<>(publish(channel, 3));
             awaitAll(consumer, seen, expected);
             assertThat(metric("events-received-total")).isGreaterThanOrEqualTo(3);
+            final long limitBefore = h.emulator.faults().fired("daily-limit");
             if (transport == Transport.COMETD) {
                 h.emulator.faults().dailyLimitOnNextConnect();
+                await().atMost(Duration.ofSeconds(60)).until(() -> h.emulator.faults().fired("daily-limit") == limitBefore + 1);
             } else {
                 // The stream is reset after one more event; the resubscribe meets the exhausted allocation.
                 h.emulator.faults().pubSubDailyLimitOnNextSubscribe().dropPubSubStreamAfterEvents(1);
@@ -169,9 +173,12 @@ class IngestFaultIT extends IngestITBase {
             final Set<String> seen = new HashSet<>();
             final List<String> expected = new ArrayList<>(publish(channel, 3));
             awaitAll(consumer, seen, expected);
+            final long busyBefore = h.emulator.faults().fired("server-busy");
             h.emulator.faults().serverBusyOnNextConnects(2);
             expected.addAll(publish(channel, 3));
             awaitAll(consumer, seen, expected);
+            // Both busy replies were served before the events came through.
+            assertThat(h.emulator.faults().fired("server-busy") - busyBefore).isEqualTo(2);
         }
     }
 

@@ -140,9 +140,11 @@ class SalesforceSourceConnectorIT extends IngestITBase {
             final Set<String> seen = new HashSet<>();
             final List<String> expected = new ArrayList<>(publish(channel, 10, "pre"));
             awaitAll(consumer, seen, expected);
+            final long before = h.emulator.faults().fired("unknown-client");
             h.emulator.faults().unknownClientOnNextConnect();
             expected.addAll(publish(channel, 10, "post"));
             awaitAll(consumer, seen, expected);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.emulator.faults().fired("unknown-client") == before + 1);
         }
     }
 

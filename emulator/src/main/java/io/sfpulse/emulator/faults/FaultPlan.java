@@ -51,7 +51,7 @@ public final class FaultPlan {
     }
 
     public boolean takeDailyLimit() {
-        return dailyLimitOnNextConnect.getAndSet(false);
+        return fired("daily-limit", dailyLimitOnNextConnect.getAndSet(false));
     }
 
     /** The next {@code n} token requests fail with HTTP 503. */
@@ -72,12 +72,30 @@ public final class FaultPlan {
         return this;
     }
 
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> fired = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private boolean fired(final String fault, final boolean happened) {
+        if (happened) {
+            fired.computeIfAbsent(fault, f -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        }
+        return happened;
+    }
+
+    /**
+     * How often a CometD fault fired (not only armed): {@code handshake-denied}, {@code unknown-client},
+     * {@code server-busy}, {@code daily-limit}, {@code connection-drop}.
+     */
+    public long fired(final String fault) {
+        final java.util.concurrent.atomic.AtomicLong n = fired.get(fault);
+        return n == null ? 0 : n.get();
+    }
+
     public boolean takeRejectHandshake() {
-        return rejectNextHandshake.getAndSet(false);
+        return fired("handshake-denied", rejectNextHandshake.getAndSet(false));
     }
 
     public boolean takeUnknownClient() {
-        return unknownClientOnNextConnect.getAndSet(false);
+        return fired("unknown-client", unknownClientOnNextConnect.getAndSet(false));
     }
 
     public boolean takeInvalidReplayId() {
@@ -85,7 +103,7 @@ public final class FaultPlan {
     }
 
     public boolean takeBusy() {
-        return busyConnects.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        return fired("server-busy", busyConnects.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
     }
 
     public boolean takeTokenEndpointFailure() {
@@ -98,7 +116,7 @@ public final class FaultPlan {
         if (left == 1) {
             dropAfterEvents.set(-1);
             unknownClientOnNextConnect.set(true);
-            return true;
+            return fired("connection-drop", true);
         }
         return false;
     }
