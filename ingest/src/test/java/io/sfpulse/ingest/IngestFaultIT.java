@@ -23,13 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class IngestFaultIT extends IngestITBase {
 
     private static List<String> publish(final String channel, final int n) {
-        final List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            final String id = UUID.randomUUID().toString();
-            h.emulator.org().publishPlatformEvent(channel, Map.of("Message__c", "m" + i), id);
-            ids.add(id);
-        }
-        return ids;
+        return h.publish(channel, n, Map.of());
     }
 
     private static void awaitAll(final KafkaConsumer<String, SalesforceEvent> consumer, final Set<String> seen, final List<String> expected) {
@@ -125,19 +119,6 @@ class IngestFaultIT extends IngestITBase {
         }
     }
 
-    /** Reads a task metric from the worker's JMX registry (any MBean of kafka.connect carrying the attribute). */
-    private static long metric(final String attribute) throws Exception {
-        final javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        long total = 0;
-        for (final javax.management.ObjectName name : jmx.queryNames(new javax.management.ObjectName("kafka.connect:*"), null)) {
-            for (final javax.management.MBeanAttributeInfo a : jmx.getMBeanInfo(name).getAttributes()) {
-                if (a.getName().equals(attribute)) {
-                    total += ((Number) jmx.getAttribute(name, attribute)).longValue();
-                }
-            }
-        }
-        return total;
-    }
 
     @ParameterizedTest
     @EnumSource(Transport.class)
@@ -148,7 +129,7 @@ class IngestFaultIT extends IngestITBase {
             final Set<String> seen = new HashSet<>();
             final List<String> expected = new ArrayList<>(publish(channel, 3));
             awaitAll(consumer, seen, expected);
-            assertThat(metric("events-received-total")).isGreaterThanOrEqualTo(3);
+            assertThat(IngestHarness.metric("events-received-total")).isGreaterThanOrEqualTo(3);
             final long limitBefore = h.emulator.faults().fired("daily-limit");
             if (transport == Transport.COMETD) {
                 h.emulator.faults().dailyLimitOnNextConnect();
@@ -158,10 +139,10 @@ class IngestFaultIT extends IngestITBase {
                 h.emulator.faults().pubSubDailyLimitOnNextSubscribe().dropPubSubStreamAfterEvents(1);
                 expected.addAll(publish(channel, 1));
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> metric("daily-limit-exceeded-total") >= 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> IngestHarness.metric("daily-limit-exceeded-total") >= 1);
             expected.addAll(publish(channel, 3));
             awaitAll(consumer, seen, expected);
-            assertThat(metric("reconnects-total")).isGreaterThanOrEqualTo(1);
+            assertThat(IngestHarness.metric("reconnects-total")).isGreaterThanOrEqualTo(1);
         }
     }
 

@@ -111,6 +111,33 @@ final class IngestHarness implements AutoCloseable {
         return out;
     }
 
+    /** Sum of a task metric over the worker's JMX MBeans (any MBean of kafka.connect carrying the attribute). */
+    static long metric(final String attribute) throws Exception {
+        final javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        long total = 0;
+        for (final javax.management.ObjectName name : jmx.queryNames(new javax.management.ObjectName("kafka.connect:*"), null)) {
+            for (final javax.management.MBeanAttributeInfo a : jmx.getMBeanInfo(name).getAttributes()) {
+                if (a.getName().equals(attribute)) {
+                    total += ((Number) jmx.getAttribute(name, attribute)).longValue();
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Publishes {@code n} platform events ({@code Message__c} = m0, m1, ... plus {@code extra}) with fresh EventUuids; returns them. */
+    List<String> publish(final String channel, final int n, final Map<String, Object> extra) {
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            final String id = UUID.randomUUID().toString();
+            final Map<String, Object> payload = new HashMap<>(extra);
+            payload.put("Message__c", "m" + i);
+            emulator.org().publishPlatformEvent(channel, payload, id);
+            ids.add(id);
+        }
+        return ids;
+    }
+
     @Override
     public void close() {
         stopConnect();

@@ -25,15 +25,7 @@ import org.junit.jupiter.api.Test;
 class PubSubIngestIT extends IngestITBase {
 
     private static List<String> publish(final String channel, final int n, final Map<String, Object> extra) {
-        final List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            final String id = UUID.randomUUID().toString();
-            final Map<String, Object> payload = new HashMap<>(extra);
-            payload.put("Message__c", "m" + i);
-            h.emulator.org().publishPlatformEvent(channel, payload, id);
-            ids.add(id);
-        }
-        return ids;
+        return h.publish(channel, n, extra);
     }
 
     private static void awaitAll(final KafkaConsumer<String, SalesforceEvent> consumer, final Set<String> seen, final List<String> expected) {

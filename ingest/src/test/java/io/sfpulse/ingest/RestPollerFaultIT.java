@@ -19,19 +19,6 @@ import org.junit.jupiter.api.Test;
 /** REST pollers under Salesforce errors: transient ones are retried with back-off, permanent ones stop that poller loudly. */
 class RestPollerFaultIT extends IngestITBase {
 
-    /** Sum of a task counter over the worker's JMX MBeans. */
-    private static long metric(final String attribute) throws Exception {
-        final javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        long total = 0;
-        for (final javax.management.ObjectName name : jmx.queryNames(new javax.management.ObjectName("kafka.connect:*"), null)) {
-            for (final javax.management.MBeanAttributeInfo a : jmx.getMBeanInfo(name).getAttributes()) {
-                if (a.getName().equals(attribute)) {
-                    total += ((Number) jmx.getAttribute(name, attribute)).longValue();
-                }
-            }
-        }
-        return total;
-    }
 
     private static List<DeploymentMarker> awaitMarker(final KafkaConsumer<String, DeploymentMarker> consumer, final String deployId) {
         final List<DeploymentMarker> markers = new ArrayList<>();
@@ -56,8 +43,8 @@ class RestPollerFaultIT extends IngestITBase {
             awaitMarker(consumer, "0Af00000000T001AAA");
         }
         assertThat(h.emulator.faults().restFaultsInjected() - injectedBefore).as("503s answered").isEqualTo(3);
-        assertThat(metric("poll-failures-total")).isGreaterThanOrEqualTo(3);
-        assertThat(metric("pollers-stopped")).isZero();
+        assertThat(IngestHarness.metric("poll-failures-total")).isGreaterThanOrEqualTo(3);
+        assertThat(IngestHarness.metric("pollers-stopped")).isZero();
     }
 
     @Test
@@ -72,7 +59,7 @@ class RestPollerFaultIT extends IngestITBase {
         config.put(SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "200");
         config.put("tasks.max", "1");
         h.startConnect().putConnector("permanent", config);
-        await().atMost(Duration.ofSeconds(60)).until(() -> metric("pollers-stopped") == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> IngestHarness.metric("pollers-stopped") == 1);
         assertThat(h.emulator.faults().restFaultsInjected() - injectedBefore).as("the refused query was asked once").isEqualTo(1);
         // Streaming and the DeployRequest poller are unaffected.
         final Instant completed = Instant.now().minusSeconds(5);

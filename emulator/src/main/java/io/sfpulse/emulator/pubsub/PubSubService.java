@@ -168,6 +168,26 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         void ended() {
         }
 
+        /** The call's first request: where and what to stream. Holds the lock. */
+        abstract void start(Q first);
+
+        /** A later request: more demand (and, for managed subscriptions, commits). Holds the lock. */
+        abstract void later(Q request);
+
+        @Override
+        public void onNext(final Q request) {
+            synchronized (lock) {
+                if (done) {
+                    return;
+                }
+                if (log == null) {
+                    start(request);
+                } else {
+                    later(request);
+                }
+            }
+        }
+
         /** Adds demand from a later request; false (and the call failed) when the request is invalid. */
         boolean addDemand(final int requested) {
             if (requested <= 0) {
@@ -346,24 +366,16 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         }
 
         @Override
-        public void onNext(final FetchRequest request) {
-            synchronized (lock) {
-                if (done) {
-                    return;
-                }
-                if (log == null) {
-                    start(request);
-                    return;
-                }
-                if (!request.getTopicName().isEmpty() && !request.getTopicName().equals(topic)) {
-                    fail(PubSubErrors.invalid("subscription.fetch.topic.mismatch", "The topic name in a FetchRequest must match the first request's."));
-                    return;
-                }
-                addDemand(request.getNumRequested());
+        void later(final FetchRequest request) {
+            if (!request.getTopicName().isEmpty() && !request.getTopicName().equals(topic)) {
+                fail(PubSubErrors.invalid("subscription.fetch.topic.mismatch", "The topic name in a FetchRequest must match the first request's."));
+                return;
             }
+            addDemand(request.getNumRequested());
         }
 
-        private void start(final FetchRequest first) {
+        @Override
+        void start(final FetchRequest first) {
             final ChannelLog channel = channelFor(first.getTopicName(), first.getNumRequested());
             if (channel == null) {
                 return;
@@ -415,21 +427,12 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         }
 
         @Override
-        public void onNext(final ManagedFetchRequest request) {
-            synchronized (lock) {
-                if (done) {
-                    return;
-                }
-                if (log == null) {
-                    start(request);
-                    return;
-                }
-                if (request.hasCommitReplayIdRequest()) {
-                    commit(request.getCommitReplayIdRequest());
-                }
-                if (request.getNumRequested() > 0) {
-                    addDemand(request.getNumRequested());
-                }
+        void later(final ManagedFetchRequest request) {
+            if (request.hasCommitReplayIdRequest()) {
+                commit(request.getCommitReplayIdRequest());
+            }
+            if (request.getNumRequested() > 0) {
+                addDemand(request.getNumRequested());
             }
         }
 
@@ -446,7 +449,8 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
                 .setPendingNumRequested(demand).setRpcId(UUID.randomUUID().toString()).build());
         }
 
-        private void start(final ManagedFetchRequest first) {
+        @Override
+        void start(final ManagedFetchRequest first) {
             final Optional<ManagedSubscriptions.Subscription> found;
             if (!first.getSubscriptionId().isBlank()) {
                 found = org.managedSubscriptions().byId(first.getSubscriptionId());

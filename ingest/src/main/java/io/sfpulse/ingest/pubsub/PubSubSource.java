@@ -468,6 +468,26 @@ public final class PubSubSource implements StreamingSource {
             }, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
 
+        /** The response side of one call of this stream: its responses, its end (an error, or Salesforce completing it). */
+        private <R> io.grpc.stub.StreamObserver<R> responses(final int gen, final String rpc, final java.util.function.Consumer<R> onNext) {
+            return new io.grpc.stub.StreamObserver<>() {
+                @Override
+                public void onNext(final R response) {
+                    onNext.accept(response);
+                }
+
+                @Override
+                public void onError(final Throwable t) {
+                    onFailure(gen, t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    onFailure(gen, Status.UNAVAILABLE.withDescription("Salesforce completed the " + rpc + " stream").asRuntimeException());
+                }
+            };
+        }
+
         /** One RPC of this stream: Subscribe or ManagedSubscribe. */
         private interface Call {
             void request(int n);
@@ -486,22 +506,8 @@ public final class PubSubSource implements StreamingSource {
                 } else {
                     first.setReplayPreset(ReplayPreset.CUSTOM).setReplayId(ByteString.copyFrom(from.bytes()));
                 }
-                requests = (ClientCallStreamObserver<FetchRequest>) async.subscribe(new io.grpc.stub.StreamObserver<FetchResponse>() {
-                    @Override
-                    public void onNext(final FetchResponse response) {
-                        onResponse(gen, response.getEventsList(), response.getPendingNumRequested());
-                    }
-
-                    @Override
-                    public void onError(final Throwable t) {
-                        onFailure(gen, t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        onFailure(gen, Status.UNAVAILABLE.withDescription("Salesforce completed the Subscribe stream").asRuntimeException());
-                    }
-                });
+                requests = (ClientCallStreamObserver<FetchRequest>) async.subscribe(responses(gen, "Subscribe",
+                    response -> onResponse(gen, response.getEventsList(), response.getPendingNumRequested())));
                 requests.onNext(first.build());
             }
 
@@ -521,29 +527,15 @@ public final class PubSubSource implements StreamingSource {
             private final ClientCallStreamObserver<ManagedFetchRequest> requests;
 
             ManagedCall(final int gen, final String developerName, final int n) {
-                requests = (ClientCallStreamObserver<ManagedFetchRequest>) async.managedSubscribe(
-                    new io.grpc.stub.StreamObserver<ManagedFetchResponse>() {
-                        @Override
-                        public void onNext(final ManagedFetchResponse response) {
-                            if (response.hasCommitResponse()) {
-                                onCommitted(response.getCommitResponse());
-                                if (response.getEventsCount() == 0) {
-                                    return;
-                                }
-                            }
-                            onResponse(gen, response.getEventsList(), response.getPendingNumRequested());
+                requests = (ClientCallStreamObserver<ManagedFetchRequest>) async.managedSubscribe(responses(gen, "ManagedSubscribe", response -> {
+                    if (response.hasCommitResponse()) {
+                        onCommitted(response.getCommitResponse());
+                        if (response.getEventsCount() == 0) {
+                            return;
                         }
-
-                        @Override
-                        public void onError(final Throwable t) {
-                            onFailure(gen, t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            onFailure(gen, Status.UNAVAILABLE.withDescription("Salesforce completed the ManagedSubscribe stream").asRuntimeException());
-                        }
-                    });
+                    }
+                    onResponse(gen, response.getEventsList(), response.getPendingNumRequested());
+                }));
                 requests.onNext(ManagedFetchRequest.newBuilder().setDeveloperName(developerName).setNumRequested(n).build());
             }
 
