@@ -54,8 +54,9 @@ final class BenchCommand {
             case "chaos" -> {
                 final int f = args.indexOf("--faults");
                 final int s = args.indexOf("--seed");
+                final int g = args.indexOf("--guarantee");
                 if (!new io.sfpulse.app.bench.ChaosBenchmark(out).run(f >= 0 ? Integer.parseInt(args.get(f + 1)) : 100,
-                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L)) {
+                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, g >= 0 ? args.get(g + 1) : "exactly_once_v2")) {
                     return 1;
                 }
             }

@@ -170,7 +170,7 @@ public final class ChaosBenchmark {
     }
 
     /** Runs the faults; false when an event was lost or an alert state not delivered. */
-    public boolean run(final int faults, final long seed) throws Exception {
+    public boolean run(final int faults, final long seed, final String guarantee) throws Exception {
         final Random random = new Random(seed);
         try (TemporaryDirectory dir = TemporaryDirectory.create("sfpulse-chaos");
              SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3))
@@ -186,7 +186,7 @@ public final class ChaosBenchmark {
             final Map<String, ServiceProcess> services = new LinkedHashMap<>();
             for (final String name : List.of("ingest", "streams", "sink")) {
                 final Path config = dir.path().resolve(name + ".properties");
-                writeConfig(config, settings(name, dir.path(), bootstrap, registry.url(), emulator, webhook));
+                writeConfig(config, settings(name, dir.path(), bootstrap, registry.url(), emulator, webhook, guarantee));
                 services.put(name, new ServiceProcess(name, config, dir.path().resolve(name + ".log")));
             }
             for (final ServiceProcess s : services.values()) {
@@ -198,7 +198,8 @@ public final class ChaosBenchmark {
             final Thread observing = new Thread(observer, "chaos-observer");
             publishing.start();
             observing.start();
-            out.printf(Locale.ROOT, "[bench] chaos: %d faults, seed %d; services in their own JVMs, logs in %s%n", faults, seed, dir.path());
+            out.printf(Locale.ROOT, "[bench] chaos: %d faults, seed %d, streams %s; services in their own JVMs, logs in %s%n", faults, seed,
+                guarantee, dir.path());
             // Warm-up: the pipeline flows, and the org has a minute of history, before the release and the first fault.
             final long warmUp = System.nanoTime();
             awaitFlow(publisher, observer.firstEnrichedNanos, warmUp, Duration.ofMinutes(5), List.of(PUBSUB_CHANNEL, COMETD_CHANNEL));
@@ -275,6 +276,13 @@ public final class ChaosBenchmark {
             for (final ServiceProcess s : services.values()) {
                 s.stop();
             }
+            // The services' logs outlive the run's temporary directory.
+            final Path logs = Path.of(".sfpulse", "chaos-logs");
+            Files.createDirectories(logs);
+            for (final ServiceProcess s : services.values()) {
+                Files.copy(s.log(), logs.resolve(s.name() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            out.printf("[bench] service logs in %s%n", logs.toAbsolutePath());
             registry.close();
             kafka.close();
             return complete;
@@ -364,7 +372,7 @@ public final class ChaosBenchmark {
     }
 
     private static Map<String, String> settings(final String service, final Path dir, final String bootstrap, final String registry,
-                                                final SalesforceEmulator emulator, final StormWebhook webhook) {
+                                                final SalesforceEmulator emulator, final StormWebhook webhook, final String guarantee) {
         final Map<String, String> p = new LinkedHashMap<>();
         p.put(AppConfig.BOOTSTRAP_CONFIG, bootstrap);
         p.put(AppConfig.REGISTRY_URL_CONFIG, registry);
@@ -389,6 +397,8 @@ public final class ChaosBenchmark {
         }
         p.put(DetectionConfig.FAILURE_CHANNELS_CONFIG, PUBSUB_CHANNEL + "," + COMETD_CHANNEL);
         p.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        // kill -9 of the streams process must not re-emit what it produced since its last commit.
+        p.put(DetectionConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // A short attribution grace, so recovery times show the faults rather than the grace (60 s by default), and a
         // new-error-types detector that may decide after one minute of history (its defaults want far more).
         p.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, "2000");
