@@ -55,8 +55,12 @@ final class BenchCommand {
                 final int f = args.indexOf("--faults");
                 final int s = args.indexOf("--seed");
                 final int g = args.indexOf("--guarantee");
+                final int k = args.indexOf("--kinds");
+                final List<io.sfpulse.app.bench.ChaosBenchmark.Fault> kinds = k < 0 ? List.of(io.sfpulse.app.bench.ChaosBenchmark.Fault.values())
+                    : java.util.Arrays.stream(args.get(k + 1).split(",")).map(v -> io.sfpulse.app.bench.ChaosBenchmark.Fault.valueOf(
+                        v.trim().toUpperCase(java.util.Locale.ROOT))).toList();
                 if (!new io.sfpulse.app.bench.ChaosBenchmark(out).run(f >= 0 ? Integer.parseInt(args.get(f + 1)) : 100,
-                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, g >= 0 ? args.get(g + 1) : "exactly_once_v2")) {
+                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, g >= 0 ? args.get(g + 1) : "exactly_once_v2", kinds)) {
                     return 1;
                 }
             }

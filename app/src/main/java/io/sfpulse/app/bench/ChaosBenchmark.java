@@ -57,7 +57,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class ChaosBenchmark {
 
     /** What is injected. */
-    enum Fault { KILL_INGEST, KILL_STREAMS, KILL_SINK, BROKER_RESTART, COMETD_DROP, COMETD_UNKNOWN_CLIENT, COMETD_BUSY, PUBSUB_DROP,
+    public enum Fault { KILL_INGEST, KILL_STREAMS, KILL_SINK, BROKER_RESTART, COMETD_DROP, COMETD_UNKNOWN_CLIENT, COMETD_BUSY, PUBSUB_DROP,
         PUBSUB_STALL, PUBSUB_UNAVAILABLE, TOKEN_EXPIRY, SINK_503_STORM, SINK_429_STORM }
 
     private static final String PUBSUB_CHANNEL = "/event/LogEntryEvent__e";
@@ -171,6 +171,11 @@ public final class ChaosBenchmark {
 
     /** Runs the faults; false when an event was lost or an alert state not delivered. */
     public boolean run(final int faults, final long seed, final String guarantee) throws Exception {
+        return run(faults, seed, guarantee, List.of(Fault.values()));
+    }
+
+    /** Runs {@code faults} faults drawn from {@code kinds} (to reproduce one kind). */
+    public boolean run(final int faults, final long seed, final String guarantee, final List<Fault> kinds) throws Exception {
         final Random random = new Random(seed);
         try (TemporaryDirectory dir = TemporaryDirectory.create("sfpulse-chaos");
              SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3))
@@ -211,7 +216,7 @@ public final class ChaosBenchmark {
             final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
             final long started = System.nanoTime();
             for (int i = 1; i <= faults; i++) {
-                final Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+                final Fault fault = kinds.get(random.nextInt(kinds.size()));
                 final long hold = 500 + random.nextInt(2_500);
                 publisher.signatures = i;
                 switch (fault) {

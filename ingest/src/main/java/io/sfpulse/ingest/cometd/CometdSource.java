@@ -201,7 +201,7 @@ public final class CometdSource implements StreamingSource {
             listener.onFatal("Subscribe to '" + channel + "' refused: " + error, null);
         } else {
             handleFailure(c, "subscribe", message);
-            resubscribeLater(c, channel);
+            resubscribeLater(c, channel, action, message.getAdvice() == null ? null : message.getAdvice().get("reconnect"));
         }
     }
 
@@ -210,7 +210,11 @@ public final class CometdSource implements StreamingSource {
      * the session would go on connecting with no subscription (no event, no error): subscribe again
      * after back-off, unless the client is being replaced (its handshake subscribes anyway).
      */
-    private void resubscribeLater(final BayeuxClient c, final String channel) {
+    private void resubscribeLater(final BayeuxClient c, final String channel, final StreamingAction action, final Object reconnect) {
+        if (action != StreamingAction.RETRY || "handshake".equals(reconnect) || "none".equals(reconnect)) {
+            return; // the session is being rebuilt: its handshake subscribes every channel again
+        }
+        final long handshakesNow = handshakes.get();
         final Duration delay = backoff.next();
         if (delay == null) {
             listener.onFatal("Gave up subscribing to '" + channel + "' after " + backoff.attempt() + " attempts over " + config.retryMaxElapsed(), null);
@@ -219,7 +223,8 @@ public final class CometdSource implements StreamingSource {
         LOG.atWarn().addKeyValue("org", token.orgId()).addKeyValue("channel", channel)
             .log("Subscribe failed; subscribing again in {} ms (attempt {})", delay.toMillis(), backoff.attempt());
         scheduler.schedule(() -> {
-            if (!closed && c == client && !restarting.get() && c.isHandshook()) {
+            // Only on the same session: after a new handshake the handshake listener has subscribed already.
+            if (!closed && c == client && !restarting.get() && c.isHandshook() && handshakes.get() == handshakesNow) {
                 resubscribes.incrementAndGet();
                 subscribe(c, channel);
             }

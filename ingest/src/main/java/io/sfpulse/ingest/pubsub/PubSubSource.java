@@ -464,6 +464,10 @@ public final class PubSubSource implements StreamingSource {
                 } catch (RuntimeException e) {
                     LOG.atWarn().addKeyValue("org", orgId()).setCause(e).log("Resubscribe failed, will retry");
                     retry(relogin);
+                } catch (Error e) {
+                    // Never silent: a scheduled task's error would otherwise vanish into its Future and the channel stop for good.
+                    LOG.atError().addKeyValue("org", orgId()).addKeyValue("channel", topic).setCause(e).log("Resubscribe failed with {}", e.toString());
+                    listener.onFatal("Resubscribing to '" + topic + "' failed: " + e, e);
                 }
             }, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
