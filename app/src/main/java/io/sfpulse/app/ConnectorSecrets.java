@@ -37,6 +37,15 @@ final class ConnectorSecrets {
     ConnectorSecrets(final Path dir) {
         this.file = dir.resolve("secrets.properties");
         this.restTokenFile = dir.resolve("rest-token");
+        // A restarted launcher keeps the secrets of every connector: tasks the worker restores from its config topic read them
+        // before (or while) this launcher puts the connectors again.
+        if (Files.exists(file)) {
+            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                secrets.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read connector secrets from " + file, e);
+            }
+        }
     }
 
     Path restTokenFile() {
@@ -93,17 +102,25 @@ final class ConnectorSecrets {
         }
     }
 
-    /** Writes {@code content}, the file readable and writable by this user only (where the file system has POSIX permissions). */
+    /**
+     * Writes {@code content} to a temporary file readable and writable by this user only (where the
+     * file system has POSIX permissions) and moves it over {@code target} atomically: a reader (the
+     * worker's config provider) sees the old file or the new one, never a truncated one.
+     */
     private static void writeOwnerOnly(final Path target, final String content) throws IOException {
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        if (!Files.exists(target)) {
-            Files.createFile(target);
-        }
+        final Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        final Path temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
         try {
-            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the file keeps the directory's default permissions
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the file keeps the directory's default permissions
+            }
+            Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        Files.writeString(target, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

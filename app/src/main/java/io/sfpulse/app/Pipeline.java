@@ -226,8 +226,8 @@ public final class Pipeline implements AutoCloseable {
         worker.put(io.sfpulse.embedded.RestTokenAuthExtension.TOKEN_CONFIG, secrets.restToken(restToken == null ? null : restToken.value()));
         worker.put("value.converter", AvroWireConverter.class.getName());
         worker.put("value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
-        connect = EmbeddedConnect.start(bootstrap, worker);
-        started.push(connect);
+        // Every connector's secrets are in the file before the worker starts: it restarts the tasks of its config topic at once.
+        final Map<String, Map<String, String>> connectors = new java.util.LinkedHashMap<>();
         for (final Map.Entry<String, Map<String, String>> org : orgs.entrySet()) {
             final Map<String, String> c = new HashMap<>(org.getValue());
             c.put("connector.class", SalesforceSourceConnector.class.getName());
@@ -235,7 +235,13 @@ public final class Pipeline implements AutoCloseable {
             c.putIfAbsent("topic.creation.default.replication.factor", "-1");
             c.putIfAbsent("topic.creation.default.partitions", String.valueOf(config.partitions()));
             final String name = connectorName(org.getKey());
-            connect.putConnector(name, secrets.externalise(name, c, SalesforceSourceConfig.CONFIG_DEF));
+            connectors.put(name, secrets.externalise(name, c, SalesforceSourceConfig.CONFIG_DEF));
+        }
+        connect = EmbeddedConnect.start(bootstrap, worker);
+        started.push(connect);
+        for (final Map.Entry<String, Map<String, String>> connector : connectors.entrySet()) {
+            final String name = connector.getKey();
+            connect.putConnector(name, connector.getValue());
             awaitConnector(name);
             progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl()
                 + ", token required: connect.rest.token or " + secrets.restTokenFile() + ")");

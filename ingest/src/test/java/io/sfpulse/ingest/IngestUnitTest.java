@@ -23,6 +23,8 @@ class IngestUnitTest {
 
     @Test
     void classifiesStreamingErrorsLikeSalesforceDocumentsThem() {
+        // CometD's generic subscribe refusal (a subscribe racing a session being rebuilt) is retried, bounded by the retry budget.
+        assertThat(StreamingErrorClassifier.classify("403::subscribe_failed", "", Map.of())).isEqualTo(StreamingAction.RETRY);
         assertThat(StreamingErrorClassifier.classify("403::Unknown client", "", Map.of("reconnect", "handshake")))
             .isEqualTo(StreamingAction.REHANDSHAKE);
         assertThat(StreamingErrorClassifier.classify("401::Authentication invalid", "", Map.of("reconnect", "none")))

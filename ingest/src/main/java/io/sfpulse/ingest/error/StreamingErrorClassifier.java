@@ -33,6 +33,11 @@ public final class StreamingErrorClassifier {
             || e.contains("concurrent user limit")) {
             return StreamingAction.RETRY;
         }
+        if (e.startsWith("403::subscribe_failed")) {
+            // CometD's generic refusal of a subscribe, as when it races a session being rebuilt: subscribed again on the same
+            // session after back-off (bounded by the retry budget); a refusal for a reason (restricted or unknown channel) is fatal.
+            return StreamingAction.RETRY;
+        }
         if (e.startsWith("400::") || e.startsWith("403::")) {
             return StreamingAction.FATAL;
         }
