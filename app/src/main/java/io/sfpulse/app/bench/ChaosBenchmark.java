@@ -4,7 +4,6 @@ import io.sfpulse.app.AppConfig;
 import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.embedded.TemporaryDirectory;
 import io.sfpulse.emulator.SalesforceEmulator;
-import io.sfpulse.emulator.org.DeployRequestRecord;
 import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.event.SalesforceEvent;
@@ -209,8 +208,20 @@ public final class ChaosBenchmark {
             final long warmUp = System.nanoTime();
             awaitFlow(publisher, observer.firstEnrichedNanos, warmUp, Duration.ofMinutes(5), List.of(PUBSUB_CHANNEL, COMETD_CHANNEL));
             Thread.sleep(Math.max(0, Duration.ofSeconds(75).toMillis() - (System.nanoTime() - warmUp) / 1_000_000L));
-            emulator.org().addDeployRequest(new DeployRequestRecord("0AfCHAOS00000001AAA", "Succeeded", false, Instant.now().minusSeconds(5),
-                Instant.now(), "Release Bot", List.of("ApexClass:InvoiceService"), 0));
+            // The release, as CI/CD reports it (marker API record), at the org's time.
+            final io.sfpulse.schemas.serde.AvroWireSerializer<io.sfpulse.schemas.deploy.DeploymentMarker> markerValues =
+                new io.sfpulse.schemas.serde.AvroWireSerializer<>();
+            markerValues.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()), false);
+            try (org.apache.kafka.clients.producer.KafkaProducer<String, io.sfpulse.schemas.deploy.DeploymentMarker> markers =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of(
+                         org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                         new org.apache.kafka.common.serialization.StringSerializer(), markerValues)) {
+                markers.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, emulator.org().orgId(),
+                    io.sfpulse.schemas.deploy.DeploymentMarker.newBuilder().setOrgId(emulator.org().orgId()).setDeployId("0AfCHAOS0000001AAA")
+                        .setSource(io.sfpulse.schemas.deploy.MarkerSource.MARKER_API).setStatus("Succeeded")
+                        .setCompletedTime(emulator.org().clock().instant()).setComponents(List.of("ApexClass:InvoiceService"))
+                        .setComponentCount(1).build())).get();
+            }
             final Map<Fault, List<Long>> recoveries = new EnumMap<>(Fault.class);
             final Map<Fault, List<Long>> ingestRecoveries = new EnumMap<>(Fault.class);
             final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
