@@ -46,7 +46,12 @@ class ConnectWorkerFailoverIT extends IngestITBase {
         try {
             final Map<String, String> config = h.connectorConfig(transport, channel);
             config.put("tasks.max", "1");
-            first.putConnector(name, config);
+            // Only the group's leader accepts a connector config in-process (the REST API would forward it).
+            try {
+                first.putConnector(name, config);
+            } catch (IllegalStateException notLeader) {
+                second.putConnector(name, config);
+            }
             await().atMost(Duration.ofSeconds(60)).until(() -> first.isRunning(name));
             final String holder = first.status(name).tasks().get(0).workerId();
             final EmbeddedConnect leaving = first.restUrl().toString().contains(holder) ? first : second;
