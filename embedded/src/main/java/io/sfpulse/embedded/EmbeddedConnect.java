@@ -74,14 +74,49 @@ public final class EmbeddedConnect implements AutoCloseable {
         return connect.herder();
     }
 
-    /** Creates or updates a connector and waits until the herder accepted it. */
+    /**
+     * Creates or updates a connector and waits until the herder accepted it. Only the group's leader
+     * writes connector configs: on a worker that is not the leader (several launchers forming one
+     * Connect cluster, each putting the same connectors) it waits, bounded, until the connector is in
+     * the cluster's config (the leader's launcher put it) or this worker became the leader.
+     */
     public void putConnector(final String name, final Map<String, String> config) {
-        final FutureCallback<Herder.Created<ConnectorInfo>> cb = new FutureCallback<>();
         final Map<String, String> withName = new HashMap<>(config);
         withName.put("name", name);
-        connect.herder().putConnectorConfig(name, withName, true, cb);
-        await(cb, "create connector '" + name + "'");
-        LOG.info("Connector '{}' configured", name);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            final FutureCallback<Herder.Created<ConnectorInfo>> cb = new FutureCallback<>();
+            connect.herder().putConnectorConfig(name, withName, true, cb);
+            try {
+                cb.get(60, TimeUnit.SECONDS);
+                LOG.info("Connector '{}' configured", name);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.connect.runtime.distributed.NotLeaderException)) {
+                    throw new IllegalStateException("Cannot create connector '" + name + "'", e);
+                }
+                if (connect.herder().connectors().contains(name)) {
+                    LOG.info("Connector '{}' is configured by the Connect cluster's leader; this worker runs its share of the tasks", name);
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Cannot create connector '" + name + "': this worker is not the leader and the "
+                        + "leader did not configure it within 60 s", e);
+                }
+                LOG.info("Not the Connect cluster's leader; waiting for the leader to configure connector '{}'", name);
+                try {
+                    Thread.sleep(500); // bounded wait for the leader's config (60 s in all)
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted", ie);
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Cannot create connector '" + name + "'", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted", e);
+            }
+        }
     }
 
     public void deleteConnector(final String name) {

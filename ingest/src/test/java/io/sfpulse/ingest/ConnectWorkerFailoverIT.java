@@ -46,12 +46,10 @@ class ConnectWorkerFailoverIT extends IngestITBase {
         try {
             final Map<String, String> config = h.connectorConfig(transport, channel);
             config.put("tasks.max", "1");
-            // Only the group's leader accepts a connector config in-process (the REST API would forward it).
-            try {
-                first.putConnector(name, config);
-            } catch (IllegalStateException notLeader) {
-                second.putConnector(name, config);
-            }
+            // Each worker is given the connector, as each launcher of a cluster does: the leader writes it, the other waits to see it.
+            final var onSecond = java.util.concurrent.CompletableFuture.runAsync(() -> second.putConnector(name, config));
+            first.putConnector(name, config);
+            onSecond.join();
             await().atMost(Duration.ofSeconds(60)).until(() -> first.isRunning(name));
             final String holder = first.status(name).tasks().get(0).workerId();
             final EmbeddedConnect leaving = first.restUrl().toString().contains(holder) ? first : second;
