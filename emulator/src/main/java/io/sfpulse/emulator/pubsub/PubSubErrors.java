@@ -58,6 +58,10 @@ final class PubSubErrors {
         return Status.UNAVAILABLE.withDescription("RST_STREAM closed stream. HTTP/2 error code: NO_ERROR").asRuntimeException();
     }
 
+    static StatusRuntimeException requestedEventsInvalid() {
+        return invalid("subscription.fetch.requested.events.invalid", "The number of requested events must be greater than zero.");
+    }
+
     static StatusRuntimeException invalid(final String code, final String message) {
         return error(Status.INVALID_ARGUMENT, code, message);
     }

@@ -132,7 +132,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
     }
 
     private String currentSchemaId(final ChannelLog log) {
-        final var latest = log.readAfter(Math.max(Long.MIN_VALUE, log.latestReplayId() - 1), 1);
+        final var latest = log.readAfter(log.latestReplayId() - 1, 1);
         return latest.isEmpty() ? null : String.valueOf(latest.get(0).data().get("schema"));
     }
 
@@ -191,7 +191,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         /** Adds demand from a later request; false (and the call failed) when the request is invalid. */
         boolean addDemand(final int requested) {
             if (requested <= 0) {
-                fail(PubSubErrors.invalid("subscription.fetch.requested.events.invalid", "The number of requested events must be greater than zero."));
+                fail(PubSubErrors.requestedEventsInvalid());
                 return false;
             }
             demand += requested;
@@ -230,7 +230,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
                 return null;
             }
             if (requested <= 0) {
-                fail(PubSubErrors.invalid("subscription.fetch.requested.events.invalid", "The number of requested events must be greater than zero."));
+                fail(PubSubErrors.requestedEventsInvalid());
                 return null;
             }
             return channel.get();

@@ -156,13 +156,6 @@ public final class PubSubSource implements StreamingSource {
             "managed-commits-total", commits.get(), "managed-commit-failures-total", commitFailures.get());
     }
 
-    /** Events requested from Salesforce and not yet handed to Kafka Connect, per channel (flow control's bound). */
-    public Map<String, Integer> inFlight() {
-        final Map<String, Integer> out = new LinkedHashMap<>();
-        streams.forEach((t, s) -> out.put(t, s.inFlight()));
-        return out;
-    }
-
     private void watchdog() {
         final long now = System.nanoTime();
         streams.values().forEach(s -> s.checkStall(now));
@@ -247,10 +240,6 @@ public final class PubSubSource implements StreamingSource {
 
         TopicStream(final String topic) {
             this.topic = topic;
-        }
-
-        synchronized int inFlight() {
-            return pending + unhanded;
         }
 
         void subscribe() {
@@ -618,8 +607,4 @@ public final class PubSubSource implements StreamingSource {
         }
     }
 
-    /** For tests: the channels this source streams. */
-    List<String> topics() {
-        return List.copyOf(streams.keySet());
-    }
 }
