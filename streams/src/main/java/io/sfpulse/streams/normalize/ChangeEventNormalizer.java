@@ -1,0 +1,39 @@
+package io.sfpulse.streams.normalize;
+
+import static io.sfpulse.streams.normalize.NormalizedSignals.base;
+import static io.sfpulse.streams.normalize.PayloadFields.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.signal.Signal;
+import io.sfpulse.schemas.signal.SignalKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Change Data Capture ({@code /data/...}): one data-change signal per event with entity, change type, commit user, record count and the fields set to null. */
+final class ChangeEventNormalizer implements SourceNormalizer {
+
+    @Override
+    public boolean handles(final String channel, final JsonNode payload) {
+        return channel.startsWith("/data/");
+    }
+
+    @Override
+    public List<Signal> normalize(final SalesforceEvent event, final JsonNode payload) {
+        final JsonNode header = payload.get("ChangeEventHeader");
+        final Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("changeType", text(header, "changeType"));
+        attrs.put("commitUser", text(header, "commitUser"));
+        attrs.put("records", String.valueOf(Math.max(1, header.path("recordIds").size())));
+        final List<String> nulled = new ArrayList<>();
+        payload.fields().forEachRemaining(f -> {
+            if (f.getValue().isNull() && !f.getKey().equals("ChangeEventHeader")) {
+                nulled.add(f.getKey());
+            }
+        });
+        attrs.put("nulledFields", String.join(",", nulled));
+        return List.of(base(event, SignalKind.DATA_CHANGE, text(header, "entityName")).setAttributes(attrs).build());
+    }
+}
