@@ -31,6 +31,10 @@ public final class DetectionConfig extends AbstractConfig {
     private static final String FAILURE_CHANNELS_DOC = "Salesforce channels whose ingest topics carry failures (and observations).";
     public static final String LATENCY_CHANNELS_CONFIG = "streams.latency.channels";
     private static final String LATENCY_CHANNELS_DOC = "Channels whose ingest topics carry latencies (and failures such as 5xx REST calls).";
+    public static final String ACTIVITY_CHANNELS_CONFIG = "streams.activity.channels";
+    private static final String ACTIVITY_CHANNELS_DOC = "Further channels whose events are activity of an entry point, for the absent-activity "
+        + "detector: custom platform events (each its own entry point, e.g. /event/Order_Created__e) and elf/FlowExecution. Nebula Logger "
+        + "entries that name their origin are activity already.";
     public static final String DATA_CHANNELS_CONFIG = "streams.data.channels";
     private static final String DATA_CHANNELS_DOC = "Change Data Capture channels read.";
     public static final String JOIN_GRACE_MS_CONFIG = "streams.join.grace.ms";
@@ -81,6 +85,7 @@ public final class DetectionConfig extends AbstractConfig {
             .define(LATENCY_CHANNELS_CONFIG, Type.LIST, List.of("/event/ApiEventStream", "/event/LightningUriEventStream", "elf/ApexExecution",
                 "elf/RestApi", "elf/LightningPageView", "elf/ApexUnexpectedException"), Importance.MEDIUM, LATENCY_CHANNELS_DOC)
             .define(DATA_CHANNELS_CONFIG, Type.LIST, List.of("/data/ChangeEvents"), Importance.MEDIUM, DATA_CHANNELS_DOC)
+            .define(ACTIVITY_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, ACTIVITY_CHANNELS_DOC)
             .define(JOIN_GRACE_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, JOIN_GRACE_MS_DOC)
             .define(MARKER_HISTORY_MS_CONFIG, Type.LONG, Duration.ofDays(30).toMillis(), Importance.LOW, MARKER_HISTORY_MS_DOC)
             .define(RELEASE_MERGE_WINDOW_MS_CONFIG, Type.LONG, Duration.ofMinutes(15).toMillis(), ConfigDef.Range.atLeast(0), Importance.LOW,
@@ -116,11 +121,12 @@ public final class DetectionConfig extends AbstractConfig {
         return Detectors.configured(this);
     }
 
-    /** Failure and latency channels together: everything the topology reads. */
+    /** Failure, latency, data and activity channels together: everything the topology reads. */
     public List<String> inputChannels() {
         final java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(getList(FAILURE_CHANNELS_CONFIG));
         all.addAll(getList(LATENCY_CHANNELS_CONFIG));
         all.addAll(getList(DATA_CHANNELS_CONFIG));
+        all.addAll(getList(ACTIVITY_CHANNELS_CONFIG));
         return List.copyOf(all);
     }
 

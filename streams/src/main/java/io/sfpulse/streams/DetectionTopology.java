@@ -105,16 +105,18 @@ public final class DetectionTopology {
 
         // The markers table is read by the attribution processor (versioned lookups at event time): the
         // ingest topics and the markers topic are co-partitioned by org id.
-        final KStream<String, Signal> enriched = signals.process(
+        final KStream<String, Signal> attributed = signals.process(
             ReleaseAttributionProcessor.supplier(MARKERS_STORE, ATTRIBUTION_BUFFER_STORE, SOURCE_PROGRESS_STORE, config.joinGrace(), signalSerde),
             Named.as("attribute-release"), MARKERS_STORE);
+        final KStream<String, Signal> enriched = attributed.filterNot((org, s) -> ProgressSignals.isProgress(s), Named.as("drop-progress"));
 
         enriched.to(TopicNames.SIGNALS_ENRICHED, Produced.with(Serdes.String(), signalSerde).withName("signals-enriched-sink"));
 
-        // Every detector reads every enriched signal (each picks its kinds); their alert states are merged into one topic.
+        // Every detector reads every enriched signal (each picks its kinds), one that judges silence the progress
+        // signals too; their alert states are merged into one topic.
         KStream<String, Alert> alerts = null;
         for (final Detector detector : config.detectors()) {
-            final KStream<String, Alert> own = enriched.process(detector, Named.as(detector.name()));
+            final KStream<String, Alert> own = (detector.readsProgress() ? attributed : enriched).process(detector, Named.as(detector.name()));
             alerts = alerts == null ? own : alerts.merge(own, Named.as("merge-" + detector.name() + "-alerts"));
         }
 

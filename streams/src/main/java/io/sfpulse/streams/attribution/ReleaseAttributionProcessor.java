@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Progress signals ({@link ProgressSignals}: a source of the org delivered everything up to t)
  * move stream time like any record, so the buffer also empties when the org is quiet; each is
- * recorded per org and source in the progress store (for the page) and goes no further.
+ * recorded per org and source in the progress store (for the page) and is buffered and released
+ * like a signal, so that downstream it arrives after every signal of its time: a detector that
+ * judges silence ({@link io.sfpulse.streams.detector.Detector#readsProgress()}) may then trust it.
+ * The topology keeps progress signals out of the enriched topic and away from other detectors.
  */
 public final class ReleaseAttributionProcessor extends ContextualProcessor<String, Signal, String, Signal> {
 
@@ -119,8 +122,6 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
             if (before == null || before < record.timestamp()) {
                 progress.put(key, record.timestamp());
             }
-            evictUpTo(deadline);
-            return;
         }
         if (record.timestamp() <= deadline) {
             // Already past its grace (late, or grace zero): no marker can still arrive for it.

@@ -38,13 +38,21 @@ public final class AlertState {
 
     /** Not raised yet, about the release a signal was attributed to. */
     public static AlertState forRelease(final Signal s) {
+        return forRelease(s.getReleaseId(),
+            s.getReleaseCompletedTime() == null ? s.getEventTime().toEpochMilli() : s.getReleaseCompletedTime().toEpochMilli(),
+            s.getReleaseComponents(), s.getReleaseLabel(), s.getReleaseCommit());
+    }
+
+    /** Not raised yet, about a release known by its fields (e.g. the org's live release, for an entry point that no longer runs). */
+    public static AlertState forRelease(final String releaseId, final long completedMs, final List<String> components, final String label,
+                                        final String commit) {
         final AlertState a = new AlertState();
-        a.releaseId = s.getReleaseId();
-        a.releaseCompletedMs = s.getReleaseCompletedTime() == null ? s.getEventTime().toEpochMilli() : s.getReleaseCompletedTime().toEpochMilli();
-        a.episodeStartMs = a.releaseCompletedMs;
-        a.components = new ArrayList<>(s.getReleaseComponents());
-        a.releaseLabel = s.getReleaseLabel();
-        a.releaseCommit = s.getReleaseCommit();
+        a.releaseId = releaseId;
+        a.releaseCompletedMs = completedMs;
+        a.episodeStartMs = completedMs;
+        a.components = new ArrayList<>(components);
+        a.releaseLabel = label;
+        a.releaseCommit = commit;
         return a;
     }
 

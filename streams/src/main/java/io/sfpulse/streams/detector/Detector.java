@@ -16,6 +16,15 @@ public interface Detector extends ProcessorSupplier<String, Signal, String, Aler
     /** Operator name, metric tag and the {@code detector} field of its alerts, e.g. {@code post-deploy-failures}. */
     String name();
 
+    /**
+     * Whether the detector also receives progress signals ({@link io.sfpulse.streams.normalize.ProgressSignals},
+     * attributed, after every signal of their time): a detector that judges silence needs to know
+     * how far each source has delivered. Default: no, it sees enriched signals only.
+     */
+    default boolean readsProgress() {
+        return false;
+    }
+
     /** State store of the detector, {@code <name>-store}. */
     static String storeName(final String detectorName) {
         return detectorName + "-store";

@@ -1,5 +1,7 @@
 package io.sfpulse.streams.detector;
 
+import io.sfpulse.streams.detector.absence.AbsenceDetector;
+import io.sfpulse.streams.detector.absence.AbsenceSettings;
 import io.sfpulse.streams.detector.data.DataAnomalyDetector;
 import io.sfpulse.streams.detector.data.DataAnomalySettings;
 import io.sfpulse.streams.detector.failures.FailureSettings;
@@ -28,7 +30,8 @@ public final class Detectors {
         new Registration(PostDeployFailureDetector.NAME, FailureSettings::define, c -> new PostDeployFailureDetector(FailureSettings.from(c))),
         new Registration(NewErrorTypeDetector.NAME, NewErrorTypeSettings::define, c -> new NewErrorTypeDetector(NewErrorTypeSettings.from(c))),
         new Registration(LatencySpikeDetector.NAME, LatencySpikeSettings::define, c -> new LatencySpikeDetector(LatencySpikeSettings.from(c))),
-        new Registration(DataAnomalyDetector.NAME, DataAnomalySettings::define, c -> new DataAnomalyDetector(DataAnomalySettings.from(c))));
+        new Registration(DataAnomalyDetector.NAME, DataAnomalySettings::define, c -> new DataAnomalyDetector(DataAnomalySettings.from(c))),
+        new Registration(AbsenceDetector.NAME, AbsenceSettings::define, c -> new AbsenceDetector(AbsenceSettings.from(c))));
 
     private Detectors() {
     }

@@ -1,5 +1,6 @@
 package io.sfpulse.streams.normalize;
 
+import static io.sfpulse.streams.normalize.NormalizedSignals.activity;
 import static io.sfpulse.streams.normalize.NormalizedSignals.failure;
 import static io.sfpulse.streams.normalize.NormalizedSignals.latency;
 import static io.sfpulse.streams.normalize.NormalizedSignals.observation;
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * EventLogFile rows ({@code elf/<EventType>}, one event per CSV row): ApexUnexpectedException rows
  * are failures; ApexExecution RUN_TIME and CPU_TIME, LightningPageView EFFECTIVE_PAGE_TIME and
- * RestApi/API RUN_TIME are latencies; a REST call with a 5xx status is also a failure.
+ * RestApi/API RUN_TIME are latencies; a REST call with a 5xx status is also a failure; FlowExecution
+ * rows are activity of their flow version.
  */
 final class EventLogFileNormalizer implements SourceNormalizer {
 
@@ -37,6 +39,8 @@ final class EventLogFileNormalizer implements SourceNormalizer {
                 return apexExecution(event, payload);
             case "elf/LightningPageView":
                 return List.of(latency(event, "page " + path(text(payload, "PAGE_URL")), number(payload, "EFFECTIVE_PAGE_TIME")));
+            case "elf/FlowExecution":
+                return List.of(flowExecution(event, payload));
             case "elf/RestApi":
             case "elf/API":
                 return restCall(event, payload);
@@ -54,6 +58,19 @@ final class EventLogFileNormalizer implements SourceNormalizer {
             out.add(latency(event, "apex cpu " + text(payload, "ENTRY_POINT"), cpu));
         }
         return out;
+    }
+
+    /**
+     * A FlowExecution row aggregates one request's interviews of one flow version: ACTIVITY of
+     * {@code FlowVersion.<FLOW_VERSION_ID>} (the file names no flow API name) with NUMBER_OF_INTERVIEWS executions.
+     */
+    private static Signal flowExecution(final SalesforceEvent event, final JsonNode payload) {
+        final String version = text(payload, "FLOW_VERSION_ID");
+        final double interviews = number(payload, "NUMBER_OF_INTERVIEWS");
+        if (version.isEmpty() || Double.isNaN(interviews) || interviews <= 0) {
+            return observation(event);
+        }
+        return activity(event, "FlowVersion." + version, interviews);
     }
 
     /** A REST call: its latency, and a failure when the status is a server error. */

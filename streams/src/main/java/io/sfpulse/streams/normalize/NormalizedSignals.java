@@ -30,6 +30,11 @@ final class NormalizedSignals {
         return base(event, SignalKind.OBSERVATION, "observation").build();
     }
 
+    /** An entry point ran {@code executions} times: subject and location are the entry point. */
+    static Signal activity(final SalesforceEvent event, final String entryPoint, final double executions) {
+        return base(event, SignalKind.ACTIVITY, entryPoint).setLocation(entryPoint).setValue(executions).build();
+    }
+
     static Signal failure(final SalesforceEvent event, final String signature, final String location) {
         return base(event, SignalKind.FAILURE, SignalNormalizer.FAILURES).setSignature(signature).setLocation(location).build();
     }

@@ -11,7 +11,8 @@ import java.util.List;
  * Turns a raw Salesforce event into its signals, once, upstream of every detector: parses the
  * payload, rejects what is not a JSON object (or a change event without its header), and hands the
  * event to the normalizer of its source family - Nebula Logger, standard error events, change
- * events, Real-Time Event Monitoring streams, EventLogFile rows. An event no family analyses is an
+ * events, Real-Time Event Monitoring streams, EventLogFile rows. Any other custom platform event is
+ * ACTIVITY of its channel ({@code Event.Order_Created__e}). An event no family analyses is an
  * OBSERVATION (it proves the org was watched at that time, which rate baselines need when errors
  * are rare). Pure, thread-safe.
  */
@@ -50,6 +51,10 @@ public final class SignalNormalizer {
             if (family.handles(channel, payload)) {
                 return family.normalize(event, payload);
             }
+        }
+        if (channel.startsWith("/event/") && channel.endsWith("__e")) {
+            // A custom platform event: its channel ran (an integration or automation published it).
+            return List.of(NormalizedSignals.activity(event, "Event." + channel.substring("/event/".length()), 1));
         }
         return List.of(NormalizedSignals.observation(event));
     }

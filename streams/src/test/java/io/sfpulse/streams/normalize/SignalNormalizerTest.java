@@ -93,4 +93,30 @@ class SignalNormalizerTest {
         assertThatThrownBy(() -> normalize("/data/ChangeEvents", "{\"Name\":\"Acme\"}")).isInstanceOf(SignalNormalizer.MalformedEventException.class)
             .hasMessageContaining("no ChangeEventHeader");
     }
+
+    @Test
+    void nebulaEntryNamingItsOriginIsActivityOfThatEntryPoint() {
+        final Signal flow = normalize("/event/LogEntryEvent__e", "{\"LoggingLevel__c\":\"INFO\",\"OriginType__c\":\"Flow\","
+            + "\"OriginLocation__c\":\"Invoice_Update\"}").get(0);
+        assertThat(flow.getKind()).isEqualTo(SignalKind.ACTIVITY);
+        assertThat(flow.getSubject()).isEqualTo("Flow.Invoice_Update");
+        assertThat(flow.getValue()).isEqualTo(1.0);
+        final Signal apex = normalize("/event/LogEntryEvent__e", "{\"LoggingLevel__c\":\"DEBUG\",\"OriginType__c\":\"Apex\","
+            + "\"OriginLocation__c\":\"InvoiceBatch.execute: line 12, column 1\"}").get(0);
+        assertThat(apex.getSubject()).isEqualTo("Class.InvoiceBatch.execute");
+        assertThat(normalize("/event/LogEntryEvent__e", "{\"LoggingLevel__c\":\"INFO\",\"Message__c\":\"heartbeat\"}").get(0).getKind())
+            .isEqualTo(SignalKind.OBSERVATION);
+    }
+
+    @Test
+    void customPlatformEventIsActivityOfItsChannelAndFlowExecutionRowsOfTheirFlowVersion() {
+        final Signal order = normalize("/event/Order_Created__e", "{\"OrderNumber__c\":\"1\"}").get(0);
+        assertThat(order.getKind()).isEqualTo(SignalKind.ACTIVITY);
+        assertThat(order.getSubject()).isEqualTo("Event.Order_Created__e");
+        final Signal flow = normalize("elf/FlowExecution", "{\"EVENT_TYPE\":\"FlowExecution\",\"PROCESS_TYPE\":\"AutoLaunchedFlow\","
+            + "\"FLOW_VERSION_ID\":\"3015j000000Tq4K\",\"NUMBER_OF_INTERVIEWS\":\"25\",\"NUMBER_OF_ERRORS\":\"3\"}").get(0);
+        assertThat(flow.getKind()).isEqualTo(SignalKind.ACTIVITY);
+        assertThat(flow.getSubject()).isEqualTo("FlowVersion.3015j000000Tq4K");
+        assertThat(flow.getValue()).isEqualTo(25.0);
+    }
 }

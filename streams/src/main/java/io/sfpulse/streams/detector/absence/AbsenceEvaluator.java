@@ -1,0 +1,171 @@
+package io.sfpulse.streams.detector.absence;
+
+import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.SuspectComponents;
+import io.sfpulse.streams.stats.RateComparison;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Has an entry point stopped, or nearly, after a release? Its executions in the judged span
+ * (delivered time only: up to where its source's progress says everything arrived) against what its
+ * baseline expects for that span: the same time of day on previous days when the history covers
+ * several days (a nightly lull is not an absence), else the span before the release. The exact
+ * conditional test of Poisson rates, lower tail ({@link RateComparison#compareDecrease}), at alpha
+ * divided by the org's entry points, with an expected-count guard (silence where little was expected
+ * proves nothing) and a minimum effect. A drop that the org's other activity of the same family
+ * shares (a quiet night, a planned outage, an org gone silent) is INCONCLUSIVE, not an absence of
+ * this entry point. Pure: no Kafka types, event time only.
+ */
+final class AbsenceEvaluator {
+
+    static final long DAY_MS = 86_400_000L;
+
+    enum Verdict { ABSENT, PRESENT, INCONCLUSIVE }
+
+    /** The baseline for one span: counts, exposure in hours, what kind and which windows. */
+    record Baseline(long count, double hours, String kind, List<String> windows) {
+        double expected(final double spanHours) {
+            return hours > 0 ? count / hours * spanHours : 0;
+        }
+    }
+
+    /** The call on one span, with everything the evidence shows. */
+    record Assessment(Verdict verdict, String reason, RateComparison.Result test, double alpha, long fromMs, long toMs, long observed,
+                      double expected, Baseline baseline, long othersObserved, double othersExpected) {
+    }
+
+    private final AbsenceSettings settings;
+
+    AbsenceEvaluator(final AbsenceSettings settings) {
+        this.settings = settings;
+    }
+
+    AbsenceSettings settings() {
+        return settings;
+    }
+
+    /** The span judged at {@code throughMs}: the last {@code span} of delivered time, not before {@code startMs} (the release or the last resolution). */
+    long spanStart(final long startMs, final long throughMs) {
+        return Math.max(startMs, throughMs - settings.span().toMillis());
+    }
+
+    /**
+     * Judges {@code [fromMs, toMs)} of {@code series} (whose family total is {@code family}) against
+     * its baseline for the release at {@code releaseMs}; {@code entryPoints} is the Bonferroni factor.
+     */
+    Assessment assess(final ActivitySeries series, final ActivitySeries family, final long releaseMs, final long fromMs, final long toMs,
+                      final int entryPoints) {
+        final double alpha = settings.alpha() / Math.max(1, entryPoints);
+        final double spanHours = (toMs - fromMs) / 3_600_000.0;
+        final long observed = series.count(fromMs, toMs);
+        final Baseline baseline = baseline(series, releaseMs, fromMs, toMs);
+        final Baseline familyBaseline = baseline(family, releaseMs, fromMs, toMs, baseline.kind());
+        final long othersObserved = Math.max(0, family.count(fromMs, toMs) - observed);
+        final double othersExpected = Math.max(0, familyBaseline.expected(spanHours) - baseline.expected(spanHours));
+        final RateComparison test = new RateComparison(alpha, 0, settings.minRatio(), 0);
+        final RateComparison.Result r = baseline.hours() <= 0
+            ? new RateComparison.Result(RateComparison.Verdict.INCONCLUSIVE, 1.0, 1.0, 0, 0, observed, 0)
+            : test.compareDecrease(observed, spanHours, baseline.count(), baseline.hours(), settings.minExpected());
+        final double expected = baseline.expected(spanHours);
+        final Verdict verdict;
+        final String reason;
+        if (baseline.hours() <= 0) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "baseline shorter than " + settings.minBaseline() + " before the release";
+        } else if (r.verdict() == RateComparison.Verdict.INCONCLUSIVE) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = String.format(Locale.ROOT, "%.1f executions expected in the span, fewer than %.0f: silence proves nothing", expected,
+                settings.minExpected());
+        } else if (r.verdict() != RateComparison.Verdict.DECREASE) {
+            verdict = Verdict.PRESENT;
+            reason = "not significantly below its baseline";
+        } else if (othersExpected >= settings.minExpected() && othersObserved <= settings.orgDropRatio() * othersExpected) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = String.format(Locale.ROOT, "org-wide drop: the org's other entry points ran %d times, %.1f expected", othersObserved,
+                othersExpected);
+        } else {
+            verdict = Verdict.ABSENT;
+            reason = "significantly below its baseline while the org's other activity went on";
+        }
+        return new Assessment(verdict, reason, r, alpha, fromMs, toMs, observed, expected, baseline, othersObserved, othersExpected);
+    }
+
+    /** Whether an entry point runs again at a normal rate: in the recent span it ran, above 1/minRatio of expected, and is not significantly low. */
+    boolean resumed(final Assessment recent) {
+        return recent.observed() > 0 && recent.verdict() != Verdict.ABSENT && recent.test().rateRatio() > 1 / settings.minRatio();
+    }
+
+    private Baseline baseline(final ActivitySeries s, final long releaseMs, final long fromMs, final long toMs) {
+        final boolean seasonal = s.firstObservedMs() <= releaseMs - settings.seasonalHistory().toMillis();
+        return baseline(s, releaseMs, fromMs, toMs, seasonal ? SEASONAL : BEFORE_RELEASE);
+    }
+
+    static final String SEASONAL = "same time of day on previous days";
+    static final String BEFORE_RELEASE = "span before the release";
+
+    private Baseline baseline(final ActivitySeries s, final long releaseMs, final long fromMs, final long toMs, final String kind) {
+        final List<String> windows = new ArrayList<>();
+        if (kind.equals(SEASONAL)) {
+            final long covered = s.firstObservedMs() == Long.MAX_VALUE ? 0 : (releaseMs - s.firstObservedMs()) / DAY_MS;
+            final int days = (int) Math.max(0, Math.min(settings.seasonalDays(), covered));
+            double count = 0;
+            for (int k = 1; k <= days; k++) {
+                count += s.hourlyCount(fromMs - k * DAY_MS, toMs - k * DAY_MS);
+                windows.add(window(fromMs - k * DAY_MS, toMs - k * DAY_MS));
+            }
+            return new Baseline(Math.round(count), days * (toMs - fromMs) / 3_600_000.0, kind, windows);
+        }
+        final long observedFrom = s.firstObservedMs() == Long.MAX_VALUE ? releaseMs : s.firstObservedMs();
+        final long from = Math.min(releaseMs, Math.max(releaseMs - settings.baseline().toMillis(), observedFrom));
+        if (releaseMs - from < settings.minBaseline().toMillis() || releaseMs - from <= 0) {
+            return new Baseline(0, 0, kind, List.of());
+        }
+        windows.add(window(from, releaseMs));
+        return new Baseline(s.count(from, releaseMs), (releaseMs - from) / 3_600_000.0, kind, windows);
+    }
+
+    /** Evidence of an assessment: the test, its windows and counts, the org-wide check, the series, the release and its suspects. */
+    Map<String, String> evidence(final String entryPoint, final ActivitySeries series, final Assessment a, final AlertState alert,
+                                 final int entryPoints) {
+        final Map<String, String> e = new LinkedHashMap<>();
+        e.put("test", "exact conditional binomial test of Poisson rates (lower tail)");
+        e.put("alpha", fmt(a.alpha()));
+        e.put("entryPointsTested", String.valueOf(entryPoints));
+        e.put("pValue", String.format(Locale.ROOT, "%.3g", a.test().pValue()));
+        e.put("entryPoint", entryPoint);
+        e.put("source", String.valueOf(series.source));
+        e.put("currentWindow", window(a.fromMs(), a.toMs()));
+        e.put("observedCount", String.valueOf(a.observed()));
+        e.put("expectedCount", fmt(a.expected()));
+        e.put("rateRatio", fmt(a.test().rateRatio()));
+        e.put("baselineKind", a.baseline().kind());
+        e.put("baselineWindows", String.join(",", a.baseline().windows()));
+        e.put("baselineCount", String.valueOf(a.baseline().count()));
+        e.put("baselineRatePerHour", fmt(a.baseline().hours() > 0 ? a.baseline().count() / a.baseline().hours() : 0));
+        e.put("othersObserved", String.valueOf(a.othersObserved()));
+        e.put("othersExpected", fmt(a.othersExpected()));
+        e.put("reason", a.reason());
+        final long seriesFrom = Math.min(alert.releaseCompletedMs() - settings.span().toMillis(), a.fromMs());
+        e.put("series", series.minutes.series(seriesFrom, Math.max(a.toMs(), seriesFrom + 60_000)));
+        if (alert.hasRelease()) {
+            e.put("deployId", alert.releaseId());
+            e.put("deployCompletedAt", Instant.ofEpochMilli(alert.releaseCompletedMs()).toString());
+            e.put("suspectComponents", String.join(",", SuspectComponents.byLocation(alert.components(), Set.of(entryPoint))));
+        }
+        return e;
+    }
+
+    private static String window(final long from, final long to) {
+        return Instant.ofEpochMilli(from) + "/" + Instant.ofEpochMilli(to);
+    }
+
+    private static String fmt(final double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+}

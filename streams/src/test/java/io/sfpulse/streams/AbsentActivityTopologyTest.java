@@ -1,0 +1,228 @@
+package io.sfpulse.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.AlertStatus;
+import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.schemas.event.EventSource;
+import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.progress.ProgressTransport;
+import io.sfpulse.schemas.progress.SourceProgress;
+import io.sfpulse.schemas.registry.MockSchemaRegistryClient;
+import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.streams.detector.absence.AbsenceDetector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The absent-activity detector through the whole topology: a flow that stops after the deploy that
+ * changed it, silence seen through progress records only, an org that goes quiet as a whole, and a
+ * nightly lull that the same-time-of-day baseline expects.
+ */
+class AbsentActivityTopologyTest {
+
+    private static final String SCOPE = AbsentActivityTopologyTest.class.getName();
+    private static final String ORDER_CHANNEL = "/event/Order_Created__e";
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
+    private static final String DEPLOY_ID = "0Af000000000071AAA";
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, SalesforceEvent> log;
+    private TestInputTopic<String, SalesforceEvent> orders;
+    private TestInputTopic<String, SourceProgress> progress;
+    private TestInputTopic<String, DeploymentMarker> markers;
+    private TestOutputTopic<String, Alert> alerts;
+    @TempDir
+    Path stateDir;
+
+    @BeforeEach
+    void setUp() {
+        start(Map.of());
+    }
+
+    private void start(final Map<String, String> overrides) {
+        final Map<String, String> settings = new java.util.HashMap<>(Map.of(
+            DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+            "schema.registry.url", "mock://" + SCOPE,
+            DetectionConfig.JOIN_GRACE_MS_CONFIG, "0",
+            DetectionConfig.ACTIVITY_CHANNELS_CONFIG, ORDER_CHANNEL));
+        settings.putAll(overrides);
+        final DetectionConfig config = new DetectionConfig(settings);
+        final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
+        final Properties props = config.streamsProperties();
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(DetectionTopology.build(config, topics), props);
+        log = driver.createInputTopic(TopicNames.forChannel(Fixtures.LOG_CHANNEL), new StringSerializer(),
+            topics.channel(Fixtures.LOG_CHANNEL).valueSerde().serializer());
+        orders = driver.createInputTopic(TopicNames.forChannel(ORDER_CHANNEL), new StringSerializer(),
+            topics.channel(ORDER_CHANNEL).valueSerde().serializer());
+        progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
+        markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
+        alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+        MockSchemaRegistryClient.dropScope(SCOPE);
+    }
+
+    /** A Nebula Logger INFO entry logged from {@code originType} {@code location} (what a flow's or a class's logging leaves). */
+    private void logged(final Instant at, final String originType, final String location) {
+        final String payload = String.format("{\"LoggingLevel__c\":\"INFO\",\"Message__c\":\"done\",\"OriginType__c\":\"%s\","
+            + "\"OriginLocation__c\":\"%s\",\"CreatedDate\":\"%s\"}", originType, location, at);
+        log.pipeInput(Fixtures.ORG, event(Fixtures.LOG_CHANNEL, at, payload), at);
+    }
+
+    private void orderCreated(final Instant at) {
+        orders.pipeInput(Fixtures.ORG, event(ORDER_CHANNEL, at, "{\"OrderNumber__c\":\"00001\",\"CreatedDate\":\"" + at + "\"}"), at);
+    }
+
+    private static SalesforceEvent event(final String channel, final Instant at, final String payload) {
+        return SalesforceEvent.newBuilder().setOrgId(Fixtures.ORG).setChannel(channel).setSource(EventSource.COMETD).setReplayId(1L)
+            .setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
+    }
+
+    private void progress(final String source, final Instant through) {
+        progress.pipeInput(Fixtures.ORG, SourceProgress.newBuilder().setOrgId(Fixtures.ORG).setSource(source)
+            .setTransport(ProgressTransport.COMETD).setDeliveredThrough(through).setEmittedTime(through).build(), through);
+    }
+
+    private void deploy() {
+        markers.pipeInput(Fixtures.ORG, Fixtures.deploy(DEPLOY_ID, DEPLOY, "Flow:Invoice_Flow", "ApexClass:InvoiceService"), DEPLOY);
+    }
+
+    /** Minutes [from, to) of the org's usual traffic: the flow (unless stopped), AccountSync, an order event. */
+    private void minutes(final int from, final int to, final boolean flowRuns, final boolean ordersFlow) {
+        for (int m = from; m < to; m++) {
+            final Instant at = T0.plus(Duration.ofMinutes(m));
+            if (flowRuns) {
+                logged(at.plusSeconds(10), "Flow", "Invoice_Flow");
+            }
+            logged(at.plusSeconds(30), "Apex", "AccountSync.run");
+            if (ordersFlow) {
+                orderCreated(at.plusSeconds(45));
+            }
+        }
+    }
+
+    private List<Alert> absenceAlerts() {
+        return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals(AbsenceDetector.NAME)).toList();
+    }
+
+    @Test
+    void aFlowThatStopsAfterTheDeployThatChangedItAlertsNamingFlowAndDeployThenResolvesWhenItRunsAgain() {
+        minutes(0, 120, true, true);
+        deploy();
+        minutes(120, 170, false, true);
+        minutes(170, 200, true, true);
+        final List<Alert> out = absenceAlerts();
+        assertThat(out).extracting(Alert::getSubject).containsOnly("Flow.Invoice_Flow");
+        assertThat(out).extracting(Alert::getStatus).containsSubsequence(AlertStatus.TRIGGERED, AlertStatus.UPDATED, AlertStatus.RESOLVED);
+        final Alert first = out.get(0);
+        assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
+        assertThat(first.getReleaseId()).isEqualTo(DEPLOY_ID);
+        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|" + DEPLOY_ID + "|absent-activity|");
+        assertThat(first.getSummary()).startsWith("Flow.Invoice_Flow stopped after deploy " + DEPLOY_ID + ": 0 executions in");
+        assertThat(first.getEvidence())
+            .containsEntry("suspectComponents", "Flow:Invoice_Flow")
+            .containsEntry("observedCount", "0")
+            .containsEntry("baselineKind", "span before the release")
+            .containsEntry("entryPointsTested", "3")
+            .containsEntry("source", Fixtures.LOG_CHANNEL)
+            .containsKeys("pValue", "expectedCount", "baselineWindows", "currentWindow", "othersObserved", "othersExpected", "series");
+        assertThat(Double.parseDouble(first.getEvidence().get("expectedCount"))).isGreaterThanOrEqualTo(8.0);
+        assertThat(Double.parseDouble(first.getEvidence().get("pValue"))).isLessThan(0.001 / 3);
+        // Detected within minutes of the deploy: as soon as 8 executions were expected and none came.
+        assertThat(first.getEventTime()).isBetween(DEPLOY.plus(Duration.ofMinutes(8)), DEPLOY.plus(Duration.ofMinutes(15)));
+        final Alert resolved = out.get(out.size() - 1);
+        assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+        assertThat(resolved.getEventTime()).isAfter(T0.plus(Duration.ofMinutes(170)));
+        assertThat(out).extracting(Alert::getDedupKey).containsOnly(first.getDedupKey());
+    }
+
+    @Test
+    void anOrgThatGoesQuietAsAWholeIsNoAbsence() {
+        minutes(0, 120, true, true);
+        deploy();
+        for (int m = 120; m < 240; m++) {
+            final Instant at = T0.plus(Duration.ofMinutes(m));
+            progress(Fixtures.LOG_CHANNEL, at);
+            progress(ORDER_CHANNEL, at);
+        }
+        assertThat(absenceAlerts()).isEmpty();
+    }
+
+    @Test
+    void aChannelThatFallsSilentIsSeenThroughItsProgressRecordsOnly() {
+        minutes(0, 120, true, true);
+        deploy();
+        // Orders stop; the org's logging goes on. Without a progress record the orders channel is delivered
+        // only up to its last event: nothing can be said about its silence yet.
+        minutes(120, 150, true, false);
+        assertThat(absenceAlerts()).isEmpty();
+        // The ingest reports the orders channel delivered everything up to now: its silence is real.
+        for (int m = 150; m < 170; m++) {
+            final Instant at = T0.plus(Duration.ofMinutes(m));
+            logged(at.plusSeconds(10), "Flow", "Invoice_Flow");
+            logged(at.plusSeconds(30), "Apex", "AccountSync.run");
+            progress(ORDER_CHANNEL, at.plusSeconds(50));
+        }
+        final List<Alert> out = absenceAlerts();
+        assertThat(out).isNotEmpty();
+        assertThat(out).extracting(Alert::getSubject).containsOnly("Event.Order_Created__e");
+        assertThat(out.get(0).getEvidence()).containsEntry("source", ORDER_CHANNEL).containsEntry("observedCount", "0");
+    }
+
+    @Test
+    void aNightlyLullThatPreviousDaysShowIsNoAbsence() {
+        nightlyLullWithDeployAt8Pm();
+        assertThat(absenceAlerts()).isEmpty();
+    }
+
+    @Test
+    void theSameLullJudgedAgainstTheSpanBeforeTheDeployWouldAlert() {
+        // What the same-time-of-day baseline saves: with seasonality out of reach, the evening lull looks like a stop.
+        driver.close();
+        MockSchemaRegistryClient.dropScope(SCOPE);
+        start(Map.of("detector.absent-activity.seasonal.history.ms", String.valueOf(Duration.ofDays(30).toMillis())));
+        nightlyLullWithDeployAt8Pm();
+        assertThat(absenceAlerts()).extracting(Alert::getSubject).contains("Flow.Nightly_Sync");
+    }
+
+    private void nightlyLullWithDeployAt8Pm() {
+        // Four days of a sync flow that runs from 08:00 to 20:00 only, next to activity that runs all day.
+        final Instant day0 = Instant.parse("2026-11-16T00:00:00Z");
+        final Instant deployAt = Instant.parse("2026-11-20T20:00:00Z");
+        for (Instant at = day0; at.isBefore(deployAt.plus(Duration.ofMinutes(90))); at = at.plus(Duration.ofMinutes(1))) {
+            final int hour = at.atZone(java.time.ZoneOffset.UTC).getHour();
+            if (hour >= 8 && hour < 20) {
+                logged(at.plusSeconds(10), "Flow", "Nightly_Sync");
+            }
+            logged(at.plusSeconds(30), "Apex", "AccountSync.run");
+            if (at.equals(deployAt)) {
+                markers.pipeInput(Fixtures.ORG, Fixtures.deploy(DEPLOY_ID, deployAt, "Flow:Nightly_Sync"), deployAt);
+            }
+        }
+    }
+}

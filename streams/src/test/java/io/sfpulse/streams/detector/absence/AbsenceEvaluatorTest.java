@@ -1,0 +1,90 @@
+package io.sfpulse.streams.detector.absence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class AbsenceEvaluatorTest {
+
+    private static final long MIN = 60_000;
+    private static final long RELEASE = 1_000 * 60 * MIN;
+    private final AbsenceEvaluator evaluator = new AbsenceEvaluator(AbsenceSettings.defaults());
+
+    /** {@code perMinute} executions a minute in [from, to) minutes relative to the release. */
+    private static void run(final ActivitySeries s, final int from, final int to, final int perMinute) {
+        for (int m = from; m < to; m++) {
+            if (perMinute > 0) {
+                s.add(RELEASE + m * MIN + 1_000, perMinute, "/event/LogEntryEvent__e");
+            } else {
+                s.minutes.observe(RELEASE + m * MIN);
+            }
+        }
+    }
+
+    @Test
+    void silenceWhereEnoughWasExpectedIsAbsentWhileTheOrgGoesOn() {
+        final ActivitySeries flow = new ActivitySeries();
+        final ActivitySeries all = new ActivitySeries();
+        run(flow, -180, 0, 1);
+        run(all, -180, 0, 3);
+        run(all, 0, 15, 2);
+        final AbsenceEvaluator.Assessment a = evaluator.assess(flow, all, RELEASE, RELEASE, RELEASE + 15 * MIN, 2);
+        assertThat(a.verdict()).isEqualTo(AbsenceEvaluator.Verdict.ABSENT);
+        assertThat(a.observed()).isZero();
+        assertThat(a.expected()).isEqualTo(15.0, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(a.alpha()).isEqualTo(0.0005);
+        assertThat(a.othersObserved()).isEqualTo(30);
+        assertThat(a.baseline().kind()).isEqualTo(AbsenceEvaluator.BEFORE_RELEASE);
+    }
+
+    @Test
+    void silenceWhereLittleWasExpectedIsInconclusive() {
+        final ActivitySeries flow = new ActivitySeries();
+        run(flow, -180, 0, 0);
+        flow.add(RELEASE - 100 * MIN, 1, "/event/LogEntryEvent__e");
+        flow.add(RELEASE - 50 * MIN, 1, "/event/LogEntryEvent__e");
+        final AbsenceEvaluator.Assessment a = evaluator.assess(flow, flow, RELEASE, RELEASE, RELEASE + 30 * MIN, 1);
+        assertThat(a.verdict()).isEqualTo(AbsenceEvaluator.Verdict.INCONCLUSIVE);
+        assertThat(a.reason()).contains("silence proves nothing");
+    }
+
+    @Test
+    void aDropTheRestOfTheOrgSharesIsInconclusive() {
+        final ActivitySeries flow = new ActivitySeries();
+        final ActivitySeries all = new ActivitySeries();
+        run(flow, -180, 0, 1);
+        run(all, -180, 0, 3);
+        final AbsenceEvaluator.Assessment a = evaluator.assess(flow, all, RELEASE, RELEASE, RELEASE + 30 * MIN, 2);
+        assertThat(a.verdict()).isEqualTo(AbsenceEvaluator.Verdict.INCONCLUSIVE);
+        assertThat(a.reason()).startsWith("org-wide drop");
+    }
+
+    @Test
+    void aShortHistoryIsInconclusiveAndARunningEntryPointIsPresentAndResumed() {
+        final ActivitySeries young = new ActivitySeries();
+        run(young, -20, 0, 2);
+        assertThat(evaluator.assess(young, young, RELEASE, RELEASE, RELEASE + 30 * MIN, 1).reason()).startsWith("baseline shorter than");
+        final ActivitySeries steady = new ActivitySeries();
+        run(steady, -180, 30, 1);
+        final AbsenceEvaluator.Assessment a = evaluator.assess(steady, steady, RELEASE, RELEASE + 10 * MIN, RELEASE + 30 * MIN, 1);
+        assertThat(a.verdict()).isEqualTo(AbsenceEvaluator.Verdict.PRESENT);
+        assertThat(evaluator.resumed(a)).isTrue();
+    }
+
+    @Test
+    void withDaysOfHistoryTheBaselineIsTheSameTimeOfDay() {
+        final ActivitySeries flow = new ActivitySeries();
+        // Five days: busy in the hour before the release, idle in the hour after it, every day.
+        for (int day = 5; day >= 1; day--) {
+            final long offset = -day * 1440L;
+            run(flow, (int) offset - 60, (int) offset, 2);
+            run(flow, (int) offset, (int) offset + 60, 0);
+        }
+        run(flow, -60, 0, 2);
+        final AbsenceEvaluator.Assessment a = evaluator.assess(flow, flow, RELEASE, RELEASE, RELEASE + 30 * MIN, 1);
+        assertThat(a.baseline().kind()).isEqualTo(AbsenceEvaluator.SEASONAL);
+        assertThat(a.baseline().windows()).hasSize(5);
+        assertThat(a.expected()).isZero();
+        assertThat(a.verdict()).isEqualTo(AbsenceEvaluator.Verdict.INCONCLUSIVE);
+    }
+}
