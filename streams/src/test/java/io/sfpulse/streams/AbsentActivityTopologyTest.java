@@ -150,7 +150,7 @@ class AbsentActivityTopologyTest {
             .containsEntry("baselineKind", "span before the release")
             .containsEntry("entryPointsTested", "3")
             .containsEntry("source", Fixtures.LOG_CHANNEL)
-            .containsKeys("pValue", "expectedCount", "baselineWindows", "currentWindow", "othersObserved", "othersExpected", "series");
+            .containsKeys("pValue", "expectedCount", "baselineWindows", "currentWindow", "othersObserved", "shareExpectedCount", "sharePValue", "series");
         assertThat(Double.parseDouble(first.getEvidence().get("expectedCount"))).isGreaterThanOrEqualTo(8.0);
         assertThat(Double.parseDouble(first.getEvidence().get("pValue"))).isLessThan(0.001 / 3);
         // Detected within minutes of the deploy: as soon as 8 executions were expected and none came.

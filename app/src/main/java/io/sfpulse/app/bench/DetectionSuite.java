@@ -57,7 +57,13 @@ public final class DetectionSuite {
         final SuiteScore score = SuiteScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(),
             alerts.stream().filter(a -> !a.getOrgId().equals(LabelledScenarios.orgId(999_999))).toList());
         out.print(score.report());
-        score.falseAlerts().stream().limit(10).forEach(a -> out.printf("  false alert: %s %s%n", a.getOrgId(), a.getSummary()));
+        // A few false alerts of each kind that has any, so every cause shows.
+        final Map<String, LabelledScenarios.Kind> kindOf = new java.util.HashMap<>();
+        scenarios.forEach(sc -> kindOf.put(sc.label().orgId(), sc.label().kind()));
+        score.falseAlerts().stream().collect(java.util.stream.Collectors.groupingBy(a -> String.valueOf(kindOf.get(a.getOrgId())),
+                java.util.TreeMap::new, java.util.stream.Collectors.toList()))
+            .forEach((kind, falses) -> falses.stream().limit(3).forEach(a -> out.printf("  false alert (%s): %s %s %s%n", kind, a.getOrgId(),
+                a.getDetector(), a.getSummary())));
         return score;
     }
 }

@@ -34,6 +34,11 @@ public final class LabelledScenarios {
     public static final Duration REGRESSION = Duration.ofMinutes(45);
     public static final Duration TOTAL = Duration.ofHours(4);
     static final String AUTOMATION_USER = "005AUTOMATION0001";
+    /** The record-triggered flow every org runs (Nebula Logger traces it) and that stops in {@link Kind#ABSENT_FLOW}. */
+    public static final String FLOW = "Invoice_Flow";
+    /** The sync flow of {@link Kind#QUIET_NIGHT}, idle 12 hours a day. */
+    static final String NIGHTLY_FLOW = "Nightly_Sync";
+    static final Duration NIGHTLY_HISTORY = Duration.ofDays(3).plusHours(2);
     /** The component that regresses in {@link Kind#COMPONENT_REGRESSION}. */
     public static final String REGRESSING_COMPONENT = "Class.InvoiceService";
 
@@ -58,7 +63,13 @@ public final class LabelledScenarios {
         /** A failure regression, then the org goes silent (no event at all, only progress records): it still resolves. */
         QUIET_AFTER_REGRESSION(true, Set.of("post-deploy-failures")),
         /** One component (InvoiceService) regresses among two noisy others: found, and named. */
-        COMPONENT_REGRESSION(true, Set.of("post-deploy-failures"));
+        COMPONENT_REGRESSION(true, Set.of("post-deploy-failures")),
+        /** The record-triggered flow Invoice_Flow (~40 runs an hour, traced by Nebula Logger) stops after the deploy that changed it. */
+        ABSENT_FLOW(true, Set.of("absent-activity")),
+        /** After the deploy every entry point runs at a tenth of its rate (a planned outage, a holiday): no absence of one of them. */
+        PLANNED_DROP(true, Set.of()),
+        /** A sync flow idle every night, deployed at nightfall, with three days of history: the lull is its usual one. */
+        QUIET_NIGHT(true, Set.of());
 
         private final boolean deploys;
         private final Set<String> detectors;
@@ -84,7 +95,11 @@ public final class LabelledScenarios {
 
         /** The alert subject a true detection must have, or null when any subject of the right detector is one. */
         public String requiredSubject() {
-            return this == COMPONENT_REGRESSION ? "failures in " + REGRESSING_COMPONENT : null;
+            return switch (this) {
+                case COMPONENT_REGRESSION -> "failures in " + REGRESSING_COMPONENT;
+                case ABSENT_FLOW -> "Flow." + FLOW;
+                default -> null;
+            };
         }
     }
 
@@ -124,9 +139,14 @@ public final class LabelledScenarios {
             final Instant failedAt = change.minus(Duration.ofMinutes(20));
             in.add(new Input(failedAt, null, null, deploy(orgId, "0Af" + orgId.substring(3, 15) + "FLD", "Failed", failedAt), null));
         }
-        final long minutes = TOTAL.toMinutes();
+        // QUIET_NIGHT's org has three days of ordinary traffic before t0 (what a same-time-of-day baseline needs).
+        final Instant start = kind == Kind.QUIET_NIGHT ? change.minus(NIGHTLY_HISTORY) : t0;
+        if (kind == Kind.QUIET_NIGHT) {
+            new Traffic(orgId, random, in, kind).nightlyFlow(start, change);
+        }
+        final long minutes = Duration.between(start, t0.plus(TOTAL)).toMinutes();
         for (long m = 0; m < minutes; m++) {
-            final Instant minute = t0.plus(Duration.ofMinutes(m));
+            final Instant minute = start.plus(Duration.ofMinutes(m));
             if (kind == Kind.QUIET_AFTER_REGRESSION && !minute.isBefore(end)) {
                 // Silent: the ingest still reports that the channel delivered everything up to now, once a minute.
                 in.add(new Input(minute, null, null, null, SourceProgress.newBuilder().setOrgId(orgId).setSource(LOG_CHANNEL)
@@ -139,7 +159,7 @@ public final class LabelledScenarios {
                 new Traffic(orgId, random, in, kind).knownErrorsOnce(minute);
             }
             final boolean changed = !minute.isBefore(change) && minute.isBefore(end);
-            final boolean regressed = (kind.regression() || kind == Kind.TRAFFIC_RAMP) && changed;
+            final boolean regressed = (kind.regression() || kind == Kind.TRAFFIC_RAMP || kind == Kind.PLANNED_DROP) && changed;
             final Traffic traffic = new Traffic(orgId, random, in, kind);
             traffic.minute(minute, regressed ? kind : Kind.CLEAN_DEPLOY);
         }
@@ -184,6 +204,7 @@ public final class LabelledScenarios {
             for (int i = 0; i < load; i++) {
                 event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("INFO", "", "heartbeat", ""));
             }
+            activity(minute, kind, load);
             final boolean failing = kind == Kind.FAILURE_RATE || kind == Kind.NO_DEPLOY_FAILURES || kind == Kind.FAILED_DEPLOY
                 || kind == Kind.DUPLICATE_DELIVERY || kind == Kind.QUIET_AFTER_REGRESSION;
             final double errorsPerMinute = failing ? 1.5 : 0.08 * load;
@@ -226,6 +247,39 @@ public final class LabelledScenarios {
                     change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", AUTOMATION_USER, false);
                 }
             }
+        }
+
+        /**
+         * Entry points traced by Nebula Logger INFO entries: the record-triggered flow (0.67 a minute) and the
+         * account sync (1 a minute); in QUIET_NIGHT also the nightly sync flow, idle from the deploy on.
+         */
+        private void activity(final Instant minute, final Kind kind, final int load) {
+            final double scale = kind == Kind.PLANNED_DROP ? 0.1 : load;
+            if (kind != Kind.ABSENT_FLOW) {
+                for (int i = poisson(0.67 * scale); i > 0; i--) {
+                    event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, origin("Flow", FLOW));
+                }
+            }
+            for (int i = poisson(scale); i > 0; i--) {
+                event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, origin("Apex", "AccountSync.run"));
+            }
+        }
+
+        /** QUIET_NIGHT's nightly sync flow from {@code from} on: it runs in the 12 hours before each nightfall, idle in the 12 after. */
+        void nightlyFlow(final Instant from, final Instant nightfall) {
+            for (Instant minute = from; minute.isBefore(nightfall.plus(TOTAL)); minute = minute.plus(Duration.ofMinutes(1))) {
+                final long sinceNightfall = Math.floorMod(Duration.between(nightfall, minute).toMillis(), Duration.ofDays(1).toMillis());
+                if (sinceNightfall >= Duration.ofHours(12).toMillis()) {
+                    for (int i = poisson(0.67); i > 0; i--) {
+                        event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, origin("Flow", NIGHTLY_FLOW));
+                    }
+                }
+            }
+        }
+
+        private static String origin(final String type, final String location) {
+            return String.format("{\"LoggingLevel__c\":\"INFO\",\"Message__c\":\"done\",\"OriginType__c\":\"%s\",\"OriginLocation__c\":\"%s\"}",
+                type, location);
         }
 
         private static final String[][] KNOWN = {

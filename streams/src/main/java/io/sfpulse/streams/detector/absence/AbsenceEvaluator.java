@@ -2,6 +2,7 @@ package io.sfpulse.streams.detector.absence;
 
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.SuspectComponents;
+import io.sfpulse.streams.stats.Binomial;
 import io.sfpulse.streams.stats.RateComparison;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,9 +19,10 @@ import java.util.Set;
  * several days (a nightly lull is not an absence), else the span before the release. The exact
  * conditional test of Poisson rates, lower tail ({@link RateComparison#compareDecrease}), at alpha
  * divided by the org's entry points, with an expected-count guard (silence where little was expected
- * proves nothing) and a minimum effect. A drop that the org's other activity of the same family
- * shares (a quiet night, a planned outage, an org gone silent) is INCONCLUSIVE, not an absence of
- * this entry point. Pure: no Kafka types, event time only.
+ * proves nothing) and a minimum effect. When the org has other activity of the same source family,
+ * the entry point's share of it must have fallen too (exact binomial test of the share, same alpha,
+ * guard and effect): a drop the rest of the org shares (a quiet night, a planned outage, an org gone
+ * silent) is INCONCLUSIVE, not an absence of this entry point. Pure: no Kafka types, event time only.
  */
 final class AbsenceEvaluator {
 
@@ -35,9 +37,21 @@ final class AbsenceEvaluator {
         }
     }
 
-    /** The call on one span, with everything the evidence shows. */
+    /**
+     * The entry point's share of its family's executions, now against the baseline: did it fall
+     * relative to the rest of the org (not merely with it)?
+     * @param othersObserved    the family's other executions in the span
+     * @param othersBaseline    the family's other executions in the baseline windows
+     * @param expected          the entry point's executions the baseline share expects, given everything that ran in the span
+     * @param pValue            lower tail P(X <= observed | observed + othersObserved, baseline share)
+     * @param ratio             observed share / baseline share
+     */
+    record ShareTest(long othersObserved, long othersBaseline, double expected, double pValue, double ratio) {
+    }
+
+    /** The call on one span, with everything the evidence shows; {@code share} is null when the family has no other activity. */
     record Assessment(Verdict verdict, String reason, RateComparison.Result test, double alpha, long fromMs, long toMs, long observed,
-                      double expected, Baseline baseline, long othersObserved, double othersExpected) {
+                      double expected, Baseline baseline, ShareTest share) {
     }
 
     private final AbsenceSettings settings;
@@ -66,13 +80,14 @@ final class AbsenceEvaluator {
         final long observed = series.count(fromMs, toMs);
         final Baseline baseline = baseline(series, releaseMs, fromMs, toMs);
         final Baseline familyBaseline = baseline(family, releaseMs, fromMs, toMs, baseline.kind());
-        final long othersObserved = Math.max(0, family.count(fromMs, toMs) - observed);
-        final double othersExpected = Math.max(0, familyBaseline.expected(spanHours) - baseline.expected(spanHours));
         final RateComparison test = new RateComparison(alpha, 0, settings.minRatio(), 0);
         final RateComparison.Result r = baseline.hours() <= 0
             ? new RateComparison.Result(RateComparison.Verdict.INCONCLUSIVE, 1.0, 1.0, 0, 0, observed, 0)
             : test.compareDecrease(observed, spanHours, baseline.count(), baseline.hours(), settings.minExpected());
         final double expected = baseline.expected(spanHours);
+        final long othersBaseline = Math.max(0, familyBaseline.count() - baseline.count());
+        final ShareTest share = family == series || othersBaseline == 0 ? null
+            : share(observed, Math.max(0, family.count(fromMs, toMs) - observed), baseline.count(), othersBaseline);
         final Verdict verdict;
         final String reason;
         if (baseline.hours() <= 0) {
@@ -85,15 +100,28 @@ final class AbsenceEvaluator {
         } else if (r.verdict() != RateComparison.Verdict.DECREASE) {
             verdict = Verdict.PRESENT;
             reason = "not significantly below its baseline";
-        } else if (othersExpected >= settings.minExpected() && othersObserved <= settings.orgDropRatio() * othersExpected) {
+        } else if (share != null && (share.pValue() >= alpha || share.ratio() > 1 / settings.minRatio())) {
             verdict = Verdict.INCONCLUSIVE;
-            reason = String.format(Locale.ROOT, "org-wide drop: the org's other entry points ran %d times, %.1f expected", othersObserved,
-                othersExpected);
+            reason = share.expected() < settings.minExpected()
+                ? String.format(Locale.ROOT, "the org's other activity fell too: given what ran, its share expects %.1f executions (p=%.3g)",
+                    share.expected(), share.pValue())
+                : String.format(Locale.ROOT, "org-wide drop: its share of the org's activity did not fall (ratio %.2f, p=%.3g)", share.ratio(),
+                    share.pValue());
         } else {
             verdict = Verdict.ABSENT;
-            reason = "significantly below its baseline while the org's other activity went on";
+            reason = share == null ? "significantly below its baseline (no other activity of the org to compare with)"
+                : "significantly below its baseline and its share of the org's activity";
         }
-        return new Assessment(verdict, reason, r, alpha, fromMs, toMs, observed, expected, baseline, othersObserved, othersExpected);
+        return new Assessment(verdict, reason, r, alpha, fromMs, toMs, observed, expected, baseline, share);
+    }
+
+    private static ShareTest share(final long observed, final long othersObserved, final long baseline, final long othersBaseline) {
+        final double p0 = (double) baseline / (baseline + othersBaseline);
+        final long n = observed + othersObserved;
+        final double expected = n * p0;
+        final double pValue = n == 0 ? 1.0 : Binomial.lowerTail(n, observed, p0);
+        final double ratio = n == 0 || p0 == 0 ? 1.0 : ((double) observed / n) / p0;
+        return new ShareTest(othersObserved, othersBaseline, expected, pValue, ratio);
     }
 
     /** Whether an entry point runs again at a normal rate: in the recent span it ran, above 1/minRatio of expected, and is not significantly low. */
@@ -148,8 +176,14 @@ final class AbsenceEvaluator {
         e.put("baselineWindows", String.join(",", a.baseline().windows()));
         e.put("baselineCount", String.valueOf(a.baseline().count()));
         e.put("baselineRatePerHour", fmt(a.baseline().hours() > 0 ? a.baseline().count() / a.baseline().hours() : 0));
-        e.put("othersObserved", String.valueOf(a.othersObserved()));
-        e.put("othersExpected", fmt(a.othersExpected()));
+        if (a.share() != null) {
+            e.put("shareTest", "exact binomial test of its share of the org's activity (lower tail)");
+            e.put("othersObserved", String.valueOf(a.share().othersObserved()));
+            e.put("othersBaselineCount", String.valueOf(a.share().othersBaseline()));
+            e.put("shareExpectedCount", fmt(a.share().expected()));
+            e.put("sharePValue", String.format(Locale.ROOT, "%.3g", a.share().pValue()));
+            e.put("shareRatio", fmt(a.share().ratio()));
+        }
         e.put("reason", a.reason());
         final long seriesFrom = Math.min(alert.releaseCompletedMs() - settings.span().toMillis(), a.fromMs());
         e.put("series", series.minutes.series(seriesFrom, Math.max(a.toMs(), seriesFrom + 60_000)));

@@ -18,12 +18,11 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param seasonalDays       how many previous days that baseline averages at most
  * @param alpha              significance level of the lower-tail test, divided by the org's entry points (Bonferroni)
  * @param minExpected        fewest executions expected in the judged span for silence to prove anything
- * @param minRatio           the rate must fall to 1/minRatio of expected or lower
- * @param orgDropRatio       when the org's other activity fell to this share of its expected or lower, the drop is org-wide: INCONCLUSIVE
+ * @param minRatio           the rate (and, when the org has other activity, the share of it) must fall to 1/minRatio or lower
  * @param resolveWindow      recent span that must show the entry point running again to resolve
  */
 public record AbsenceSettings(Duration window, Duration span, Duration baseline, Duration minBaseline, Duration seasonalHistory,
-                              int seasonalDays, double alpha, double minExpected, double minRatio, double orgDropRatio,
+                              int seasonalDays, double alpha, double minExpected, double minRatio,
                               Duration resolveWindow) {
 
     public static final String GROUP = "Detector: absent activity";
@@ -48,16 +47,12 @@ public record AbsenceSettings(Duration window, Duration span, Duration baseline,
     private static final String MIN_EXPECTED_DOC = "Fewest executions expected in the judged span; below it silence proves nothing (INCONCLUSIVE).";
     public static final String MIN_RATIO_CONFIG = PREFIX + "min.ratio";
     private static final String MIN_RATIO_DOC = "The observed rate must be at most expected / min.ratio to alert.";
-    public static final String ORG_DROP_RATIO_CONFIG = PREFIX + "org.drop.ratio";
-    private static final String ORG_DROP_RATIO_DOC =
-        "When the org's other activity of the same family fell to this share of its expected or lower, the drop is org-wide "
-            + "(a quiet night, a planned outage): INCONCLUSIVE, no alert.";
     public static final String RESOLVE_WINDOW_MS_CONFIG = PREFIX + "resolve.window.ms";
     private static final String RESOLVE_WINDOW_MS_DOC = "Recent span in which the entry point must run again at a normal rate to resolve.";
 
     public static AbsenceSettings defaults() {
         return new AbsenceSettings(Duration.ofHours(4), Duration.ofMinutes(30), Duration.ofHours(3), Duration.ofHours(1), Duration.ofDays(3), 7,
-            0.001, 8, 4, 0.5, Duration.ofMinutes(20));
+            0.001, 8, 4, Duration.ofMinutes(20));
     }
 
     public static ConfigDef define(final ConfigDef def) {
@@ -73,7 +68,6 @@ public record AbsenceSettings(Duration window, Duration span, Duration baseline,
             .define(ALPHA_CONFIG, Type.DOUBLE, d.alpha(), Range.between(1e-12, 0.5), Importance.MEDIUM, ALPHA_DOC)
             .define(MIN_EXPECTED_CONFIG, Type.DOUBLE, d.minExpected(), Range.atLeast(1.0), Importance.MEDIUM, MIN_EXPECTED_DOC)
             .define(MIN_RATIO_CONFIG, Type.DOUBLE, d.minRatio(), Range.atLeast(1.0), Importance.MEDIUM, MIN_RATIO_DOC)
-            .define(ORG_DROP_RATIO_CONFIG, Type.DOUBLE, d.orgDropRatio(), Range.between(0.0, 1.0), Importance.LOW, ORG_DROP_RATIO_DOC)
             .define(RESOLVE_WINDOW_MS_CONFIG, Type.LONG, d.resolveWindow().toMillis(), Range.atLeast(60_000), Importance.LOW, RESOLVE_WINDOW_MS_DOC)
             .configDef();
     }
@@ -81,7 +75,7 @@ public record AbsenceSettings(Duration window, Duration span, Duration baseline,
     public static AbsenceSettings from(final AbstractConfig c) {
         return new AbsenceSettings(ms(c, WINDOW_MS_CONFIG), ms(c, SPAN_MS_CONFIG), ms(c, BASELINE_MS_CONFIG), ms(c, MIN_BASELINE_MS_CONFIG),
             ms(c, SEASONAL_HISTORY_MS_CONFIG), c.getInt(SEASONAL_DAYS_CONFIG), c.getDouble(ALPHA_CONFIG), c.getDouble(MIN_EXPECTED_CONFIG),
-            c.getDouble(MIN_RATIO_CONFIG), c.getDouble(ORG_DROP_RATIO_CONFIG), ms(c, RESOLVE_WINDOW_MS_CONFIG));
+            c.getDouble(MIN_RATIO_CONFIG), ms(c, RESOLVE_WINDOW_MS_CONFIG));
     }
 
     private static Duration ms(final AbstractConfig c, final String key) {

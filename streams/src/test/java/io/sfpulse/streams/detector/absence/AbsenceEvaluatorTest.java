@@ -33,7 +33,8 @@ class AbsenceEvaluatorTest {
         assertThat(a.observed()).isZero();
         assertThat(a.expected()).isEqualTo(15.0, org.assertj.core.data.Offset.offset(0.5));
         assertThat(a.alpha()).isEqualTo(0.0005);
-        assertThat(a.othersObserved()).isEqualTo(30);
+        assertThat(a.share().othersObserved()).isEqualTo(30);
+        assertThat(a.share().ratio()).isZero();
         assertThat(a.baseline().kind()).isEqualTo(AbsenceEvaluator.BEFORE_RELEASE);
     }
 
@@ -54,9 +55,18 @@ class AbsenceEvaluatorTest {
         final ActivitySeries all = new ActivitySeries();
         run(flow, -180, 0, 1);
         run(all, -180, 0, 3);
-        final AbsenceEvaluator.Assessment a = evaluator.assess(flow, all, RELEASE, RELEASE, RELEASE + 30 * MIN, 2);
-        assertThat(a.verdict()).isEqualTo(AbsenceEvaluator.Verdict.INCONCLUSIVE);
-        assertThat(a.reason()).startsWith("org-wide drop");
+        final AbsenceEvaluator.Assessment silent = evaluator.assess(flow, all, RELEASE, RELEASE, RELEASE + 30 * MIN, 2);
+        assertThat(silent.verdict()).isEqualTo(AbsenceEvaluator.Verdict.INCONCLUSIVE);
+        assertThat(silent.reason()).contains("other activity fell too");
+        // Everything at a tenth of its rate for two hours: the flow's share of the org did not move.
+        for (int m = 0; m < 120; m += 10) {
+            flow.add(RELEASE + m * MIN, 1, "/event/LogEntryEvent__e");
+            all.add(RELEASE + m * MIN, 3, "/event/LogEntryEvent__e");
+        }
+        final AbsenceEvaluator.Assessment tenth = evaluator.assess(flow, all, RELEASE, RELEASE, RELEASE + 120 * MIN, 2);
+        assertThat(tenth.test().verdict()).isEqualTo(io.sfpulse.streams.stats.RateComparison.Verdict.DECREASE);
+        assertThat(tenth.verdict()).isEqualTo(AbsenceEvaluator.Verdict.INCONCLUSIVE);
+        assertThat(tenth.reason()).startsWith("org-wide drop");
     }
 
     @Test
