@@ -1,5 +1,6 @@
 package io.sfpulse.app;
 
+import io.sfpulse.streams.detector.absence.AbsenceDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
 import io.sfpulse.emulator.scenario.ScenarioRunner;
 import io.sfpulse.emulator.scenario.Scenarios;
@@ -27,7 +28,21 @@ final class DemoCommand {
         this.out = out;
     }
 
-    int run() throws Exception {
+    /** Default scenario of {@code sfpulse demo}. */
+    static final String DEFAULT_SCENARIO = "deploy-error-burst";
+    /** The detector whose alert a scenario is about (it must fire and resolve for the demo to pass); none: any alert. */
+    private static final Map<String, String> REQUIRED_DETECTOR = Map.of("flow-stops", AbsenceDetector.NAME);
+
+    int run(final List<String> args) throws Exception {
+        final int i = args.indexOf("--scenario");
+        final String name = i < 0 ? DEFAULT_SCENARIO : i + 1 < args.size() ? args.get(i + 1) : "";
+        if (!Scenarios.BY_NAME.containsKey(name)) {
+            throw new IllegalArgumentException("Unknown scenario '" + name + "'; scenarios: " + new java.util.TreeSet<>(Scenarios.BY_NAME.keySet()));
+        }
+        return run(name);
+    }
+
+    private int run(final String scenario) throws Exception {
         final long started = System.nanoTime();
         final Path dataDir = Files.createTempDirectory("sfpulse-demo-");
         try (WebhookReceiver webhook = new WebhookReceiver(r -> out.println("[webhook] received " + status(r.body())
@@ -39,8 +54,8 @@ final class DemoCommand {
                 out.println("[sfpulse] local webhook receiver: " + webhook.url());
                 try (AlertWatcher watcher = new AlertWatcher(pipeline.bootstrapServers(), pipeline.registryUrl(), this::print)) {
                     new ScenarioRunner(Duration.ofMillis(120), m -> out.println("[emulator] " + m))
-                        .run(pipeline.emulator().org(), Scenarios.deployErrorBurst(42));
-                    final boolean done = awaitLifecycle(watcher, webhook);
+                        .run(pipeline.emulator().org(), Scenarios.BY_NAME.get(scenario).apply(42));
+                    final boolean done = awaitLifecycle(watcher, webhook, REQUIRED_DETECTOR.get(scenario));
                     out.printf("[sfpulse] %s in %d s; alert states also in %s%n", done ? "demo complete" : "demo FAILED: no resolved alert",
                         Duration.ofNanos(System.nanoTime() - started).toSeconds(), dataDir.resolve("alerts.jsonl"));
                     return done ? 0 : 1;
@@ -64,7 +79,8 @@ final class DemoCommand {
         return p;
     }
 
-    private boolean awaitLifecycle(final AlertWatcher watcher, final WebhookReceiver webhook) throws InterruptedException {
+    private boolean awaitLifecycle(final AlertWatcher watcher, final WebhookReceiver webhook, final String requiredDetector)
+        throws InterruptedException {
         final long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             final List<Alert> seen = watcher.seen();
@@ -77,8 +93,10 @@ final class DemoCommand {
                 }
             });
             final long delivered = webhook.received().stream().filter(WebhookReceiver.Received::signatureValid).count();
-            // Done when every alert raised for the release has resolved and every state reached the webhook.
-            if (!seen.isEmpty() && open.isEmpty() && delivered >= seen.size()) {
+            final boolean required = requiredDetector == null
+                || seen.stream().anyMatch(a -> a.getDetector().equals(requiredDetector) && a.getStatus() == AlertStatus.RESOLVED);
+            // Done when every alert raised for the release has resolved (the scenario's own among them) and every state reached the webhook.
+            if (!seen.isEmpty() && required && open.isEmpty() && delivered >= seen.size()) {
                 return true;
             }
             Thread.sleep(250); // waiting on external progress of the pipeline, checked by polling

@@ -15,10 +15,14 @@ public final class Launcher {
         Usage: ./sfpulse <command> [options]
 
         Commands:
-          demo                 Run a scripted release end to end on embedded parts (KRaft broker,
+          demo [--scenario NAME]
+                               Run a scripted release end to end on embedded parts (KRaft broker,
                                schema registry, Salesforce emulator, Connect worker, Kafka Streams,
                                sink with a local signed webhook) and print the alerts with their
                                evidence. Exits 0 when the deploy's alert fired and resolved.
+                               Scenarios: deploy-error-burst (default: a NullPointerException burst
+                               after a deploy), flow-stops (a record-triggered flow stops firing
+                               after the deploy that changed it, then runs again).
           run --config FILE    Run ingest, detection and sink until stopped (Ctrl-C). Anything not
                                configured is embedded: no kafka.bootstrap.servers -> embedded broker
                                (data in sfpulse.data.dir), no salesforce.orgs -> the emulated org.
@@ -61,7 +65,7 @@ public final class Launcher {
         final int code;
         try {
             code = switch (args[0]) {
-                case "demo" -> new DemoCommand(System.out).run();
+                case "demo" -> new DemoCommand(System.out).run(list.subList(1, list.size()));
                 case "run" -> new RunCommand(System.out).run(configPath(list));
                 case "mark" -> new MarkCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "bench" -> new BenchCommand(System.out).run(list.subList(1, list.size()));

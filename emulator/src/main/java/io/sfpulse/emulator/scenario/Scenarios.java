@@ -59,12 +59,53 @@ public final class Scenarios {
         return s;
     }
 
-    /** Two INFO entries a minute and, one minute in 30, a DmlException, for {@code minutes} from the start. */
+    /** The record-triggered flow of {@link #flowStops}. */
+    public static final String STOPPING_FLOW = "Invoice_Update";
+    public static final String FLOW_DEPLOY_ID = "0Af5g00000Demo2CAA";
+    public static final List<String> FLOW_DEPLOY_COMPONENTS = List.of("Flow:" + STOPPING_FLOW, "ValidationRule:Invoice__c.Require_Amount");
+
+    /** The scenarios {@code sfpulse demo --scenario NAME} knows, by name. */
+    public static final Map<String, java.util.function.LongFunction<Scenario>> BY_NAME = Map.of(
+        "deploy-error-burst", Scenarios::deployErrorBurst,
+        "flow-stops", Scenarios::flowStops);
+
+    /**
+     * Two hours of normal traffic plus a record-triggered flow, Invoice_Update, that logs a Nebula
+     * Logger entry each time it runs (~40 times an hour); a deploy at T changes the flow and it stops
+     * firing; at T+35m an admin reactivates the previous flow version and it runs again; traffic goes
+     * on to T+60m.
+     */
+    public static Scenario flowStops(final long seed) {
+        final Random random = new Random(seed);
+        final Scenario s = new Scenario("flow-stops",
+            "2 h of normal traffic with the Invoice_Update flow running ~40/h, deploy at T changing it, the flow stops, runs again from T+35m");
+        final int deployMinute = 120;
+        s.milestone(Duration.ZERO, "baseline: normal traffic and the Invoice_Update flow (~40 runs an hour) for 2 h", Duration.ZERO, (org, at) -> { });
+        normalTraffic(s, random, deployMinute + 60);
+        s.milestone(Duration.ofMinutes(deployMinute), "deploy " + FLOW_DEPLOY_ID + " completed: " + FLOW_DEPLOY_COMPONENTS, Duration.ofSeconds(2),
+            (org, at) -> org.addDeployRequest(new DeployRequestRecord(FLOW_DEPLOY_ID, "Succeeded", false, at.minusSeconds(180), at,
+                "release.bot@acme.example", FLOW_DEPLOY_COMPONENTS, 0)));
+        s.milestone(Duration.ofMinutes(deployMinute), "the Invoice_Update flow stops firing", Duration.ZERO, (org, at) -> { });
+        s.milestone(Duration.ofMinutes(deployMinute + 35), "previous flow version reactivated: Invoice_Update runs again", Duration.ZERO,
+            (org, at) -> { });
+        for (int m = 0; m < deployMinute + 60; m++) {
+            if (m >= deployMinute && m < deployMinute + 35) {
+                continue;
+            }
+            if (random.nextInt(3) < 2) {
+                s.at(Duration.ofMinutes(m).plusSeconds(random.nextInt(60)), (org, at) -> flowRan(org, at, STOPPING_FLOW));
+            }
+        }
+        s.milestone(Duration.ofMinutes(deployMinute + 60), "scenario complete", Duration.ZERO, (org, at) -> { });
+        return s;
+    }
+
+    /** Two INFO entries a minute (two Apex entry points) and, one minute in 30, a DmlException, for {@code minutes} from the start. */
     private static void normalTraffic(final Scenario s, final Random random, final int minutes) {
         for (int m = 0; m < minutes; m++) {
             final Duration offset = Duration.ofMinutes(m);
-            s.at(offset.plusSeconds(random.nextInt(30)), (org, at) -> info(org, at, "Invoice batch processed"));
-            s.at(offset.plusSeconds(30 + random.nextInt(30)), (org, at) -> info(org, at, "Account sync completed"));
+            s.at(offset.plusSeconds(random.nextInt(30)), (org, at) -> info(org, at, "Invoice batch processed", "InvoiceBatch.execute"));
+            s.at(offset.plusSeconds(30 + random.nextInt(30)), (org, at) -> info(org, at, "Account sync completed", "AccountSync.run"));
             if (random.nextInt(30) == 0) {
                 s.at(offset.plusSeconds(random.nextInt(60)), (org, at) -> error(org, at, "System.DmlException",
                     "Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING", "Class.AccountService.save: line 88, column 1"));
@@ -87,8 +128,18 @@ public final class Scenarios {
         }
     }
 
-    private static void info(final EmulatedOrg org, final Instant at, final String message) {
-        org.publishPlatformEvent(LOG_CHANNEL, entry(at, "INFO", message, null, null, null), UUID.randomUUID().toString());
+    private static void info(final EmulatedOrg org, final Instant at, final String message, final String apexOrigin) {
+        final Map<String, Object> p = entry(at, "INFO", message, null, null, null);
+        p.put("OriginLocation__c", apexOrigin);
+        org.publishPlatformEvent(LOG_CHANNEL, p, UUID.randomUUID().toString());
+    }
+
+    /** What a flow's Nebula Logger "Add Log Entry" action publishes: OriginType__c Flow, OriginLocation__c the flow's API name. */
+    private static void flowRan(final EmulatedOrg org, final Instant at, final String flow) {
+        final Map<String, Object> p = entry(at, "INFO", "Invoice updated", null, null, null);
+        p.put("OriginType__c", "Flow");
+        p.put("OriginLocation__c", flow);
+        org.publishPlatformEvent(LOG_CHANNEL, p, UUID.randomUUID().toString());
     }
 
     private static void error(final EmulatedOrg org, final Instant at, final String type, final String message, final String trace) {
@@ -107,7 +158,7 @@ public final class Scenarios {
         p.put("ExceptionMessage__c", exceptionMessage);
         p.put("ExceptionStackTrace__c", trace);
         p.put("OriginType__c", "Apex");
-        p.put("OriginLocation__c", trace == null ? "Class.InvoiceBatch.execute" : trace.lines().findFirst().orElse(null));
+        p.put("OriginLocation__c", trace == null ? "InvoiceBatch.execute" : trace.lines().findFirst().orElse(null));
         p.put("TransactionId__c", UUID.randomUUID().toString());
         p.put("LoggedByUsername__c", "integration@acme.example");
         p.put("EpochTimestamp__c", at.toEpochMilli());

@@ -35,6 +35,7 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
     /** Series name prefix of a family total (sorts before every entry point of the org). */
     static final String FAMILY_PREFIX = "\u0000";
     private static final long MAX_OPEN_MS = 7 * AbsenceEvaluator.DAY_MS;
+    private static final long STEP_MS = 60_000;
 
     private final AbsenceEvaluator evaluator;
     private final AbsenceSettings settings;
@@ -154,7 +155,8 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
             }
             final OrgActivity o = org(org);
             final long through = deliveredThrough(o, org, series.source, streamTime);
-            if (through == Long.MIN_VALUE || through <= judgedThrough.getOrDefault(key, Long.MIN_VALUE)) {
+            final long judged = judgedThrough.getOrDefault(key, Long.MIN_VALUE);
+            if (through == Long.MIN_VALUE || through <= judged) {
                 return false;
             }
             judgedThrough.put(key, through);
@@ -162,7 +164,16 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
             if (family == null) {
                 family = series; // no family total (yet): the org's other activity is unknown, so the org-wide check finds nothing
             }
-            return judge(org, entryPoint, series, family, o, through);
+            // Judged minute by minute of delivered time, also when stream time jumped (a backlog read at once, compressed
+            // time): Kafka Streams calls a stream-time punctuation once however many minutes passed.
+            boolean changed = false;
+            // After a start (nothing judged yet in this instance), from the last window: what was already emitted is skipped.
+            final long first = Math.max(judged == Long.MIN_VALUE ? series.firstObservedMs() : judged + STEP_MS,
+                through - settings.window().toMillis());
+            for (long t = first; t < through; t += STEP_MS) {
+                changed |= judge(org, entryPoint, series, family, o, t);
+            }
+            return judge(org, entryPoint, series, family, o, through) || changed;
         }, (key, series) -> {
             final boolean stale = series.alerts.isEmpty() && series.lastEventMs < streamTime - forgetAfter;
             if (stale && !seriesOf(key).startsWith(FAMILY_PREFIX)) {
@@ -197,6 +208,9 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
         }
         for (final Iterator<AlertState> it = series.alerts.values().iterator(); it.hasNext(); ) {
             final AlertState a = it.next();
+            if (!a.isPending() && through <= a.lastEmittedMs()) {
+                continue; // judged again after a restart: this state was emitted at a later time already
+            }
             final long release = a.releaseCompletedMs();
             final boolean inWindow = through - release <= settings.window().toMillis();
             if (a.isPending() && !inWindow || a.isResolved() && through - a.lastEmittedMs() > settings.window().toMillis() + settings.baseline().toMillis()
@@ -234,6 +248,9 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
             }
             final AbsenceEvaluator.Assessment now = evaluator.assess(series, family, release, evaluator.spanStart(start, through), through,
                 o.entryPoints);
+            LOG.atDebug().addKeyValue("org", org).addKeyValue("detector", AbsenceDetector.NAME).log("{} judged over {}..{}: {} ({}), observed {} expected {} entryPoints {} p {}",
+                entryPoint, java.time.Instant.ofEpochMilli(now.fromMs()), java.time.Instant.ofEpochMilli(now.toMs()), now.verdict(), now.reason(),
+                now.observed(), now.expected(), o.entryPoints, now.test().pValue());
             if (now.verdict() != AbsenceEvaluator.Verdict.ABSENT) {
                 continue;
             }

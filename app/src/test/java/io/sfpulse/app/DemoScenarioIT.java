@@ -1,0 +1,39 @@
+package io.sfpulse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code sfpulse demo --scenario flow-stops} on its embedded parts (KRaft broker, registry, emulator
+ * over Pub/Sub, Connect worker, Kafka Streams, sink, signed webhook): the flow that stops after the
+ * deploy that changed it raises an absent-activity alert naming flow and deploy, which resolves when
+ * the flow runs again; every state reaches the webhook; the command exits 0.
+ */
+class DemoScenarioIT {
+
+    @Test
+    void flowStopsScenarioAlertsOnTheSilentFlowAndResolvesEndToEndToTheWebhook() throws Exception {
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        final int code = new DemoCommand(new PrintStream(console, true, StandardCharsets.UTF_8)).run(List.of("--scenario", "flow-stops"));
+        final String out = console.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("=== ALERT TRIGGERED [ERROR] Flow.Invoice_Update stopped after deploy 0Af5g00000Demo2CAA")
+            .contains("=== ALERT RESOLVED [ERROR] Flow.Invoice_Update runs again after deploy 0Af5g00000Demo2CAA")
+            .containsPattern("suspectComponents\\s+Flow:Invoice_Update")
+            .contains("[webhook] received TRIGGERED (Standard Webhooks signature valid")
+            .contains("[webhook] received RESOLVED (Standard Webhooks signature valid")
+            .doesNotContain("Failures up").doesNotContain("New error after");
+    }
+
+    @Test
+    void anUnknownScenarioIsRefusedWithTheKnownOnes() {
+        final DemoCommand demo = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> demo.run(List.of("--scenario", "nope")))
+            .hasMessageContaining("Unknown scenario 'nope'").hasMessageContaining("flow-stops").hasMessageContaining("deploy-error-burst");
+    }
+}
