@@ -40,7 +40,7 @@ class DetectorsIT extends BrokerTestBase {
 
     private static final List<Kind> KINDS = List.of(Kind.FAILURE_RATE, Kind.NEW_ERROR_TYPE, Kind.LATENCY_SHIFT, Kind.DELETE_BURST,
         Kind.NULL_RATE, Kind.NO_DEPLOY_LATENCY, Kind.CLEAN_DEPLOY, Kind.FAILED_DEPLOY, Kind.DUPLICATE_DELIVERY, Kind.QUIET_AFTER_REGRESSION,
-        Kind.COMPONENT_REGRESSION, Kind.TRAFFIC_RAMP);
+        Kind.COMPONENT_REGRESSION, Kind.TRAFFIC_RAMP, Kind.ABSENT_FLOW, Kind.PLANNED_DROP);
     private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
 
     @TempDir
@@ -88,6 +88,8 @@ class DetectorsIT extends BrokerTestBase {
         assertThat(alerts).as("clean deploy stays quiet").noneMatch(a -> a.getOrgId().equals(clean));
         final String ramp = scenarios.get(KINDS.indexOf(Kind.TRAFFIC_RAMP)).label().orgId();
         assertThat(alerts).as("a traffic ramp is no regression").noneMatch(a -> a.getOrgId().equals(ramp));
+        final String drop = scenarios.get(KINDS.indexOf(Kind.PLANNED_DROP)).label().orgId();
+        assertThat(alerts).as("an org-wide drop is no absence").noneMatch(a -> a.getOrgId().equals(drop));
         final Alert noDeploy = alerts.stream().filter(a -> a.getOrgId().equals(LabelledScenarios.orgId(KINDS.indexOf(Kind.NO_DEPLOY_LATENCY) + 1))
             && a.getStatus() == AlertStatus.TRIGGERED).findFirst().orElseThrow();
         assertThat(noDeploy.getReleaseId()).isNull();

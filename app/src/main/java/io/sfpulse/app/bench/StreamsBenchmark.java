@@ -313,9 +313,11 @@ public final class StreamsBenchmark {
                 final String payload = api
                     ? String.format(Locale.ROOT, "{\"Operation\":\"Query\",\"QueriedEntities\":\"%s\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}",
                         entity, 200 + 20 * random.nextGaussian(), at)
+                    // Nebula Logger entries name their origin (every INFO entry is activity of its entry point).
                     : String.format("{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"System.DmlException\",\"ExceptionMessage__c\":"
-                        + "\"Insert failed row %d\",\"ExceptionStackTrace__c\":\"Class.%s.save: line 88\",\"CreatedDate\":\"%s\"}",
-                        i % 40 == 1 ? "ERROR" : "INFO", i % 7, service, at);
+                        + "\"Insert failed row %d\",\"ExceptionStackTrace__c\":\"Class.%s.save: line 88\",\"OriginType__c\":\"Apex\","
+                        + "\"OriginLocation__c\":\"%s.save\",\"CreatedDate\":\"%s\"}",
+                        i % 40 == 1 ? "ERROR" : "INFO", i % 7, service, service, at);
                 final SalesforceEvent e = SalesforceEvent.newBuilder().setOrgId(org).setChannel(channel).setSource(EventSource.COMETD)
                     .setReplayId((long) i).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
                 producer.send(new ProducerRecord<>(TopicNames.forChannel(channel), null, at.toEpochMilli(), org, e));
