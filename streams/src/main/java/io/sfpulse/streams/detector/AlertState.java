@@ -90,6 +90,14 @@ public final class AlertState {
         lastReportedCount = 0;
     }
 
+    /**
+     * Whether this state has nothing left to do as of {@code t}: never raised and its release's
+     * window ({@code windowMs}) is over, or resolved more than {@code keepResolvedMs} ago.
+     */
+    public boolean expired(final long t, final long windowMs, final long keepResolvedMs) {
+        return isPending() && t - releaseCompletedMs > windowMs || isResolved() && t - lastEmittedMs > keepResolvedMs;
+    }
+
     public boolean isOpen() {
         return status == AlertStatus.TRIGGERED || status == AlertStatus.UPDATED;
     }

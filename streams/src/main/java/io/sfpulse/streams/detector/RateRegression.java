@@ -110,8 +110,7 @@ public final class RateRegression {
      * window is over, or resolved longer ago than a window and a baseline.
      */
     public boolean expired(final AlertState a, final long t) {
-        return a.isPending() && t - a.releaseCompletedMs() > parameters.window().toMillis()
-            || a.isResolved() && t - a.lastEmittedMs() > parameters.window().toMillis() + parameters.baseline().toMillis();
+        return a.expired(t, parameters.window().toMillis(), parameters.window().toMillis() + parameters.baseline().toMillis());
     }
 
     /** Evidence of a rate comparison: test, windows, counts, rates, effect size, p-value, the per-minute series, the release. */

@@ -11,8 +11,8 @@ import java.util.List;
  * Turns a raw Salesforce event into its signals, once, upstream of every detector: parses the
  * payload, rejects what is not a JSON object (or a change event without its header), and hands the
  * event to the normalizer of its source family - Nebula Logger, standard error events, change
- * events, Real-Time Event Monitoring streams, EventLogFile rows. Any other custom platform event is
- * ACTIVITY of its channel ({@code Event.Order_Created__e}). An event no family analyses is an
+ * events, Real-Time Event Monitoring streams, EventLogFile rows, other custom platform events (in
+ * that order: the first family that handles an event normalizes it). An event no family analyses is an
  * OBSERVATION (it proves the org was watched at that time, which rate baselines need when errors
  * are rare). Pure, thread-safe.
  */
@@ -22,7 +22,7 @@ public final class SignalNormalizer {
     public static final String FAILURES = "failures";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<SourceNormalizer> FAMILIES = List.of(new NebulaLogNormalizer(), new PlatformEventNormalizer(),
-        new ChangeEventNormalizer(), new MonitoringEventNormalizer(), new EventLogFileNormalizer());
+        new ChangeEventNormalizer(), new MonitoringEventNormalizer(), new EventLogFileNormalizer(), new CustomEventNormalizer());
 
     /** Thrown for payloads that are not JSON objects. */
     public static final class MalformedEventException extends RuntimeException {
@@ -51,10 +51,6 @@ public final class SignalNormalizer {
             if (family.handles(channel, payload)) {
                 return family.normalize(event, payload);
             }
-        }
-        if (channel.startsWith("/event/") && channel.endsWith("__e")) {
-            // A custom platform event: its channel ran (an integration or automation published it).
-            return List.of(NormalizedSignals.activity(event, "Event." + channel.substring("/event/".length()), 1));
         }
         return List.of(NormalizedSignals.observation(event));
     }

@@ -265,9 +265,12 @@ public final class LabelledScenarios {
             }
         }
 
-        /** QUIET_NIGHT's nightly sync flow from {@code from} on: it runs in the 12 hours before each nightfall, idle in the 12 after. */
+        /**
+         * QUIET_NIGHT's nightly sync flow from {@code from} to the deploy at nightfall: it runs in the 12 hours before
+         * each nightfall, and is idle after the last one for longer than the scenario lasts.
+         */
         void nightlyFlow(final Instant from, final Instant nightfall) {
-            for (Instant minute = from; minute.isBefore(nightfall.plus(TOTAL)); minute = minute.plus(Duration.ofMinutes(1))) {
+            for (Instant minute = from; minute.isBefore(nightfall); minute = minute.plus(Duration.ofMinutes(1))) {
                 final long sinceNightfall = Math.floorMod(Duration.between(nightfall, minute).toMillis(), Duration.ofDays(1).toMillis());
                 if (sinceNightfall >= Duration.ofHours(12).toMillis()) {
                     for (int i = poisson(0.67); i > 0; i--) {

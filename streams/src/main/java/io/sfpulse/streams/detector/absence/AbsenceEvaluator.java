@@ -30,8 +30,24 @@ final class AbsenceEvaluator {
 
     enum Verdict { ABSENT, PRESENT, INCONCLUSIVE }
 
+    /** What a span is compared with, by the label evidence and summaries show. */
+    enum BaselineKind {
+        SEASONAL("same time of day on previous days"),
+        BEFORE_RELEASE("span before the release");
+
+        private final String label;
+
+        BaselineKind(final String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
     /** The baseline for one span: counts, exposure in hours, what kind and which windows. */
-    record Baseline(long count, double hours, String kind, List<String> windows) {
+    record Baseline(long count, double hours, BaselineKind kind, List<String> windows) {
         double expected(final double spanHours) {
             return hours > 0 ? count / hours * spanHours : 0;
         }
@@ -81,9 +97,8 @@ final class AbsenceEvaluator {
         final Baseline baseline = baseline(series, releaseMs, fromMs, toMs);
         final Baseline familyBaseline = baseline(family, releaseMs, fromMs, toMs, baseline.kind());
         final RateComparison test = new RateComparison(alpha, 0, settings.minRatio(), 0);
-        final RateComparison.Result r = baseline.hours() <= 0
-            ? new RateComparison.Result(RateComparison.Verdict.INCONCLUSIVE, 1.0, 1.0, 0, 0, observed, 0)
-            : test.compareDecrease(observed, spanHours, baseline.count(), baseline.hours(), settings.minExpected());
+        // Without a baseline nothing is expected: the expected-count guard makes the test INCONCLUSIVE.
+        final RateComparison.Result r = test.compareDecrease(observed, spanHours, baseline.count(), baseline.hours(), settings.minExpected());
         final double expected = baseline.expected(spanHours);
         final long othersBaseline = Math.max(0, familyBaseline.count() - baseline.count());
         final ShareTest share = family == series || othersBaseline == 0 ? null
@@ -131,15 +146,12 @@ final class AbsenceEvaluator {
 
     private Baseline baseline(final ActivitySeries s, final long releaseMs, final long fromMs, final long toMs) {
         final boolean seasonal = s.firstObservedMs() <= releaseMs - settings.seasonalHistory().toMillis();
-        return baseline(s, releaseMs, fromMs, toMs, seasonal ? SEASONAL : BEFORE_RELEASE);
+        return baseline(s, releaseMs, fromMs, toMs, seasonal ? BaselineKind.SEASONAL : BaselineKind.BEFORE_RELEASE);
     }
 
-    static final String SEASONAL = "same time of day on previous days";
-    static final String BEFORE_RELEASE = "span before the release";
-
-    private Baseline baseline(final ActivitySeries s, final long releaseMs, final long fromMs, final long toMs, final String kind) {
+    private Baseline baseline(final ActivitySeries s, final long releaseMs, final long fromMs, final long toMs, final BaselineKind kind) {
         final List<String> windows = new ArrayList<>();
-        if (kind.equals(SEASONAL)) {
+        if (kind == BaselineKind.SEASONAL) {
             final long covered = s.firstObservedMs() == Long.MAX_VALUE ? 0 : (releaseMs - s.firstObservedMs()) / DAY_MS;
             final int days = (int) Math.max(0, Math.min(settings.seasonalDays(), covered));
             double count = 0;
@@ -172,7 +184,7 @@ final class AbsenceEvaluator {
         e.put("observedCount", String.valueOf(a.observed()));
         e.put("expectedCount", fmt(a.expected()));
         e.put("rateRatio", fmt(a.test().rateRatio()));
-        e.put("baselineKind", a.baseline().kind());
+        e.put("baselineKind", a.baseline().kind().label());
         e.put("baselineWindows", String.join(",", a.baseline().windows()));
         e.put("baselineCount", String.valueOf(a.baseline().count()));
         e.put("baselineRatePerHour", fmt(a.baseline().hours() > 0 ? a.baseline().count() / a.baseline().hours() : 0));

@@ -41,8 +41,8 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
     private final AbsenceSettings settings;
     private KeyValueStore<String, OrgActivity> orgStore;
     private final Map<String, OrgActivity> orgs = new HashMap<>();
-    /** org + channel -> latest event time seen (a source without progress records is delivered up to its last signal). */
-    private final Map<String, Long> lastSeen = new HashMap<>();
+    /** org -> channel -> latest event time seen (a source without progress records is delivered up to its last signal). */
+    private final Map<String, Map<String, Long>> lastSeen = new HashMap<>();
     /** Series key -> delivered time up to which it was last judged (a span is judged again only when it grew). */
     private final Map<String, Long> judgedThrough = new HashMap<>();
 
@@ -84,7 +84,7 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
             }
             return true;
         }
-        lastSeen.merge(org + SERIES_SEPARATOR + s.getChannel(), t, Math::max);
+        lastSeen.computeIfAbsent(org, k -> new HashMap<>()).merge(s.getChannel(), t, Math::max);
         if (s.getKind() != SignalKind.ACTIVITY) {
             return true;
         }
@@ -126,6 +126,10 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
         return Math.max(1, Math.round(s.getValue()));
     }
 
+    private static boolean isFamilyTotal(final String stateKey) {
+        return seriesOf(stateKey).startsWith(FAMILY_PREFIX);
+    }
+
     /** Source family of a channel: EventLogFile rows (hours late) are never compared with streamed activity. */
     static String family(final String channel) {
         return channel != null && channel.startsWith("elf/") ? "elf" : "streaming";
@@ -149,7 +153,7 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
         updateEachState((key, series) -> {
             final String org = orgOf(key);
             final String entryPoint = seriesOf(key);
-            if (entryPoint.startsWith(FAMILY_PREFIX)) {
+            if (isFamilyTotal(key)) {
                 families.put(key, series);
                 return false;
             }
@@ -176,7 +180,7 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
             return judge(org, entryPoint, series, family, o, through) || changed;
         }, (key, series) -> {
             final boolean stale = series.alerts.isEmpty() && series.lastEventMs < streamTime - forgetAfter;
-            if (stale && !seriesOf(key).startsWith(FAMILY_PREFIX)) {
+            if (stale && !isFamilyTotal(key)) {
                 final OrgActivity o = org(orgOf(key));
                 o.entryPoints = Math.max(0, o.entryPoints - 1);
                 orgStore.put(orgOf(key), o);
@@ -189,7 +193,7 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
     /** How far the entry point's source has delivered: its progress record, else its last signal; never beyond stream time. */
     private long deliveredThrough(final OrgActivity o, final String org, final String source, final long streamTime) {
         final long progress = o.deliveredThrough.getOrDefault(source, Long.MIN_VALUE);
-        final long seen = lastSeen.getOrDefault(org + SERIES_SEPARATOR + source, Long.MIN_VALUE);
+        final long seen = lastSeen.getOrDefault(org, Map.of()).getOrDefault(source, Long.MIN_VALUE);
         final long through = Math.max(progress, seen);
         return through == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(through, streamTime);
     }
@@ -213,7 +217,7 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
             }
             final long release = a.releaseCompletedMs();
             final boolean inWindow = through - release <= settings.window().toMillis();
-            if (a.isPending() && !inWindow || a.isResolved() && through - a.lastEmittedMs() > settings.window().toMillis() + settings.baseline().toMillis()
+            if (a.expired(through, settings.window().toMillis(), settings.window().toMillis() + settings.baseline().toMillis())
                 || a.isOpen() && through - release > MAX_OPEN_MS) {
                 if (a.isOpen()) {
                     LOG.atWarn().addKeyValue("org", org).addKeyValue("detector", AbsenceDetector.NAME)
@@ -274,7 +278,7 @@ final class AbsenceProcessor extends DetectorProcessor<ActivitySeries> {
             case UPDATED -> String.format(Locale.ROOT, "%s still %s %d min after %s: %d executions in the last %d min, %.1f expected", entryPoint,
                 as.observed() == 0 ? "silent" : "far below normal", silentMinutes, deploy, as.observed(), spanMinutes, as.expected());
             default -> String.format(Locale.ROOT, "%s %s after %s: %d executions in %d min, %.1f expected (%s)", entryPoint,
-                as.observed() == 0 ? "stopped" : "dropped", deploy, as.observed(), spanMinutes, as.expected(), as.baseline().kind());
+                as.observed() == 0 ? "stopped" : "dropped", deploy, as.observed(), spanMinutes, as.expected(), as.baseline().kind().label());
         };
         emit(a, status, new AlertLifecycle.Draft(org, AbsenceDetector.NAME, SubjectKeys.hash(entryPoint), entryPoint, summary, Severity.ERROR,
             evaluator.evidence(entryPoint, series, as, a, entryPoints), as.fromMs(), as.toMs()), silentMinutes, now);

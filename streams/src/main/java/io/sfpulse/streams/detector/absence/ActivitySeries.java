@@ -64,8 +64,4 @@ final class ActivitySeries {
         minutes.prune(minuteHorizonMs);
         hours.headMap(Math.floorDiv(hourHorizonMs, HOUR_MS)).clear();
     }
-
-    boolean hasOpenAlert() {
-        return alerts.values().stream().anyMatch(AlertState::isOpen);
-    }
 }

@@ -35,7 +35,7 @@ class AbsenceEvaluatorTest {
         assertThat(a.alpha()).isEqualTo(0.0005);
         assertThat(a.share().othersObserved()).isEqualTo(30);
         assertThat(a.share().ratio()).isZero();
-        assertThat(a.baseline().kind()).isEqualTo(AbsenceEvaluator.BEFORE_RELEASE);
+        assertThat(a.baseline().kind()).isEqualTo(AbsenceEvaluator.BaselineKind.BEFORE_RELEASE);
     }
 
     @Test
@@ -92,7 +92,7 @@ class AbsenceEvaluatorTest {
         }
         run(flow, -60, 0, 2);
         final AbsenceEvaluator.Assessment a = evaluator.assess(flow, flow, RELEASE, RELEASE, RELEASE + 30 * MIN, 1);
-        assertThat(a.baseline().kind()).isEqualTo(AbsenceEvaluator.SEASONAL);
+        assertThat(a.baseline().kind()).isEqualTo(AbsenceEvaluator.BaselineKind.SEASONAL);
         assertThat(a.baseline().windows()).hasSize(5);
         assertThat(a.expected()).isZero();
         assertThat(a.verdict()).isEqualTo(AbsenceEvaluator.Verdict.INCONCLUSIVE);
