@@ -1,6 +1,7 @@
 package io.sfpulse.streams.detector.absence;
 
 import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.MinuteCounts;
 import io.sfpulse.streams.detector.SuspectComponents;
 import io.sfpulse.streams.stats.Binomial;
 import io.sfpulse.streams.stats.RateComparison;
@@ -91,18 +92,23 @@ final class AbsenceEvaluator {
      */
     Assessment assess(final ActivitySeries series, final ActivitySeries family, final long releaseMs, final long fromMs, final long toMs,
                       final int entryPoints) {
+        // Counts are kept per minute: the span starts at the first whole minute at or after fromMs and the baseline before
+        // the release ends where the release's minute starts, so that minute (runs just before the release among them)
+        // counts in neither.
+        final long from = Math.min(toMs, Math.floorDiv(fromMs + MinuteCounts.MINUTE_MS - 1, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS);
+        final long release = Math.floorDiv(releaseMs, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS;
         final double alpha = settings.alpha() / Math.max(1, entryPoints);
-        final double spanHours = (toMs - fromMs) / 3_600_000.0;
-        final long observed = series.count(fromMs, toMs);
-        final Baseline baseline = baseline(series, releaseMs, fromMs, toMs);
-        final Baseline familyBaseline = baseline(family, releaseMs, fromMs, toMs, baseline.kind());
+        final double spanHours = (toMs - from) / 3_600_000.0;
+        final long observed = series.count(from, toMs);
+        final Baseline baseline = baseline(series, release, from, toMs);
+        final Baseline familyBaseline = baseline(family, release, from, toMs, baseline.kind());
         final RateComparison test = new RateComparison(alpha, 0, settings.minRatio(), 0);
         // Without a baseline nothing is expected: the expected-count guard makes the test INCONCLUSIVE.
         final RateComparison.Result r = test.compareDecrease(observed, spanHours, baseline.count(), baseline.hours(), settings.minExpected());
         final double expected = baseline.expected(spanHours);
         final long othersBaseline = Math.max(0, familyBaseline.count() - baseline.count());
         final ShareTest share = family == series || othersBaseline == 0 ? null
-            : share(observed, Math.max(0, family.count(fromMs, toMs) - observed), baseline.count(), othersBaseline);
+            : share(observed, Math.max(0, family.count(from, toMs) - observed), baseline.count(), othersBaseline);
         final Verdict verdict;
         final String reason;
         if (baseline.hours() <= 0) {
@@ -127,7 +133,7 @@ final class AbsenceEvaluator {
             reason = share == null ? "significantly below its baseline (no other activity of the org to compare with)"
                 : "significantly below its baseline and its share of the org's activity";
         }
-        return new Assessment(verdict, reason, r, alpha, fromMs, toMs, observed, expected, baseline, share);
+        return new Assessment(verdict, reason, r, alpha, from, toMs, observed, expected, baseline, share);
     }
 
     private static ShareTest share(final long observed, final long othersObserved, final long baseline, final long othersBaseline) {
