@@ -62,12 +62,14 @@ public final class StreamingEndpoint {
 
             @Override
             public void unsubscribed(final ServerSession session, final ServerChannel channel, final ServerMessage message) {
+                LOG.debug("Client '{}' unsubscribed from '{}'", session.getId(), channel.getId());
                 org.channel(channel.getId()).ifPresent(log -> log.unsubscribe(session.getId()));
             }
         });
         bayeux.addListener(new BayeuxServer.SessionListener() {
             @Override
             public void sessionRemoved(final ServerSession session, final ServerMessage message, final boolean timeout) {
+                LOG.debug("Session '{}' removed{}", session.getId(), timeout ? " (timed out)" : "");
                 detachEverywhere(session.getId());
             }
         });
@@ -91,6 +93,7 @@ public final class StreamingEndpoint {
         final Subscribe decision = pendingSubscribes.remove(session.getId() + "|" + channel);
         final Optional<ChannelLog> log = org.channel(channel);
         if (decision == null || log.isEmpty()) {
+            LOG.debug("Client '{}' subscribed to '{}' without a pending subscribe decision: not attached", session.getId(), channel);
             return;
         }
         log.get().subscribe(session.getId(), decision.replayId(), org.clock().instant(), (ch, data) -> {

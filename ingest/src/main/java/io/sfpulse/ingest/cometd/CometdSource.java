@@ -189,7 +189,12 @@ public final class CometdSource implements StreamingSource {
     }
 
     private void onSubscribe(final BayeuxClient c, final Message message) {
-        if (closed || c != client || message.isSuccessful()) {
+        if (closed || c != client) {
+            return;
+        }
+        if (message.isSuccessful()) {
+            LOG.atInfo().addKeyValue("org", token.orgId()).addKeyValue("channel", String.valueOf(message.get(Message.SUBSCRIPTION_FIELD)))
+                .log("Subscribed (client '{}')", c.getId());
             return;
         }
         final String channel = String.valueOf(message.get(Message.SUBSCRIPTION_FIELD));
