@@ -181,10 +181,13 @@ class FaultInjectionIT {
                 publish(emulator, 12, "Attempt to de-reference a null object", Duration.ofSeconds(30));
                 kafka = EmbeddedKafka.start(kafkaDir, kafkaPort);
 
-                // CometD faults and a webhook storm during the recovery; 15 events delivered twice (at-least-once redelivery).
+                // CometD faults and a webhook storm during the recovery.
                 emulator.faults().dropConnectionAfterEvents(5).serverBusyOnNextConnects(2);
                 hook.storm.set(true);
                 publish(emulator, 15, null, Duration.ofMinutes(1));
+                await().atMost(Duration.ofSeconds(90)).until(() -> distinct(bootstrap, registry.url(), TopicNames.forChannel(CHANNEL)).containsAll(published));
+                // Then 15 events delivered twice (at-least-once redelivery) on the recovered session: armed once the faults
+                // above are recovered from, so the copies are not lost with a session or a task the recovery replaces.
                 emulator.faults().duplicateNextDeliveries(15);
                 publish(emulator, 15, null, Duration.ofMinutes(1));
                 await().atMost(Duration.ofSeconds(90)).until(() -> hook.refused.get() >= 2);
