@@ -93,7 +93,8 @@ public final class StreamingEndpoint {
         final Subscribe decision = pendingSubscribes.remove(session.getId() + "|" + channel);
         final Optional<ChannelLog> log = org.channel(channel);
         if (decision == null || log.isEmpty()) {
-            LOG.debug("Client '{}' subscribed to '{}' without a pending subscribe decision: not attached", session.getId(), channel);
+            LOG.debug("Client '{}' subscribed to '{}' but not attached ({})", session.getId(), channel,
+                decision == null ? "no pending subscribe decision" : "no such channel in the org");
             return;
         }
         log.get().subscribe(session.getId(), decision.replayId(), org.clock().instant(), (ch, data) -> {

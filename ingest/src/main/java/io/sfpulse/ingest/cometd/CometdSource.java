@@ -192,12 +192,11 @@ public final class CometdSource implements StreamingSource {
         if (closed || c != client) {
             return;
         }
+        final String channel = String.valueOf(message.get(Message.SUBSCRIPTION_FIELD));
         if (message.isSuccessful()) {
-            LOG.atInfo().addKeyValue("org", token.orgId()).addKeyValue("channel", String.valueOf(message.get(Message.SUBSCRIPTION_FIELD)))
-                .log("Subscribed (client '{}')", c.getId());
+            LOG.atInfo().addKeyValue("org", token.orgId()).addKeyValue("channel", channel).log("Subscribed (client '{}')", c.getId());
             return;
         }
-        final String channel = String.valueOf(message.get(Message.SUBSCRIPTION_FIELD));
         final String error = String.valueOf(message.get(Message.ERROR_FIELD));
         final StreamingAction action = StreamingErrorClassifier.classify(error, failureReason(message), message.getAdvice());
         if (action == StreamingAction.INVALID_REPLAY) {
