@@ -163,6 +163,31 @@ class IngestFaultIT extends IngestITBase {
         }
     }
 
+    @Test
+    void aConnectReplyThatNeverComesIsGivenUpOnAfterTheAdvisedTimeoutPlusAMargin() {
+        final String channel = "/event/Stalled_Connect__e";
+        startConnector("stalled-connect", channel, Map.of());
+        try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            final Set<String> seen = new HashSet<>();
+            final List<String> expected = new ArrayList<>(publish(channel, 3));
+            awaitAll(consumer, seen, expected);
+            final long stallsBefore = h.emulator.faults().fired("connect-stall");
+            h.emulator.faults().stallNextConnect();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.emulator.faults().fired("connect-stall") > stallsBefore);
+                expected.addAll(publish(channel, 3));
+                // The server holds the reply for minutes; the client gives up after the 3 s long poll
+                // plus the 15 s margin and connects again, so the events arrive well before the stall ends.
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    IngestHarness.drain(consumer).forEach(e -> seen.add(e.getEventUuid()));
+                    assertThat(seen).containsAll(expected);
+                });
+            } finally {
+                h.emulator.faults().releaseConnectStalls();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void shouldFollowEarliestPolicyWhenCommittedReplayIdAgedOut(final Transport transport) {

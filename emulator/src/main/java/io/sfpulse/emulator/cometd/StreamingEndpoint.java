@@ -164,6 +164,7 @@ public final class StreamingEndpoint {
         }
 
         private void onConnect(final ServerSession session, final ServerMessage.Mutable message) {
+            faults.holdIfConnectStalled();
             final long delay = faults.connectDelayMillis();
             if (delay > 0) {
                 try {

@@ -66,6 +66,38 @@ public final class FaultPlan {
         return this;
     }
 
+    private final AtomicBoolean stallNextConnect = new AtomicBoolean();
+    private volatile java.util.concurrent.CountDownLatch connectStallRelease = new java.util.concurrent.CountDownLatch(0);
+
+    /**
+     * The next {@code /meta/connect} gets no reply until {@link #releaseConnectStalls()} (or five
+     * minutes): a reply lost on the network, or a server that holds the long poll and never answers.
+     * The client has to notice by itself, after the advised long-poll timeout plus its network-delay margin.
+     */
+    public FaultPlan stallNextConnect() {
+        connectStallRelease = new java.util.concurrent.CountDownLatch(1);
+        stallNextConnect.set(true);
+        return this;
+    }
+
+    /** Lets every stalled connect go on (its client has long given up on it). */
+    public FaultPlan releaseConnectStalls() {
+        connectStallRelease.countDown();
+        return this;
+    }
+
+    /** Holds the calling connect while a stall is armed for it (counts {@code connect-stall}). */
+    public void holdIfConnectStalled() {
+        if (!fired("connect-stall", stallNextConnect.getAndSet(false))) {
+            return;
+        }
+        try {
+            connectStallRelease.await(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Delays every {@code /meta/connect} reply by this many milliseconds. */
     public FaultPlan delayConnects(final long millis) {
         this.connectDelayMillis = millis;
@@ -83,7 +115,7 @@ public final class FaultPlan {
 
     /**
      * How often a CometD fault fired (not only armed): {@code handshake-denied}, {@code unknown-client},
-     * {@code server-busy}, {@code daily-limit}, {@code connection-drop}.
+     * {@code server-busy}, {@code daily-limit}, {@code connection-drop}, {@code connect-stall}.
      */
     public long fired(final String fault) {
         final java.util.concurrent.atomic.AtomicLong n = fired.get(fault);

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class CometdSource implements StreamingSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(CometdSource.class);
+    /** How long past the advised long-poll timeout a /meta/connect reply may take before the transport gives up on it. */
+    static final Duration NETWORK_DELAY_MARGIN = Duration.ofSeconds(15);
 
     private final SalesforceSourceConfig config;
     private final OAuthClient oauth;
@@ -128,7 +130,10 @@ public final class CometdSource implements StreamingSource {
 
     private BayeuxClient newClient(final AccessToken accessToken) {
         final Map<String, Object> options = new HashMap<>();
-        options.put(ClientTransport.MAX_NETWORK_DELAY_OPTION, 120_000L + 15_000L); // 110 s server hold + margin
+        // CometD waits for a /meta/connect reply the server's advised long-poll timeout (110 s on
+        // Salesforce) plus this margin, and for any other reply this margin alone: a lost reply is
+        // noticed after 125 s, not after the 245 s a margin that already counted the hold would take.
+        options.put(ClientTransport.MAX_NETWORK_DELAY_OPTION, NETWORK_DELAY_MARGIN.toMillis());
         options.put(ClientTransport.MAX_MESSAGE_SIZE_OPTION, 10 * 1024 * 1024);
         final JettyHttpClientTransport transport = new JettyHttpClientTransport(options, httpClient) {
             @Override
