@@ -87,10 +87,17 @@ class IngestSourcesIT extends IngestITBase {
             assertThat(events).extracting(e -> e.getChange().getChangeType())
                 .containsExactly("CREATE", "UPDATE", "DELETE", "GAP_UPDATE", "GAP_OVERFLOW");
             assertThat(events).allSatisfy(e -> assertThat(e.getSource().name()).isEqualTo(transport.name()));
+            final SalesforceEvent created = events.get(0);
+            assertThat(created.getPayload()).contains("\"CreatedById\":\"005000000000001AAA\"", "\"LastModifiedById\":\"005000000000001AAA\"",
+                "\"CreatedDate\":\"", "\"LastModifiedDate\":\"");
+            assertThat(created.getChange().getCommitNumber()).isPositive();
+            // CometD's header says where the transaction ends; Pub/Sub's header has no such field.
+            assertThat(created.getChange().getIsTransactionEnd()).isEqualTo(transport == Transport.COMETD ? Boolean.TRUE : null);
             final SalesforceEvent upd = events.get(1);
+            assertThat(upd.getChange().getCommitNumber()).isGreaterThan(created.getChange().getCommitNumber());
             assertThat(upd.getChange().getEntityName()).isEqualTo(entity);
             assertThat(upd.getChange().getCommitUser()).isEqualTo("005000000000002AAA");
-            assertThat(upd.getChange().getChangedFields()).contains("Industry", "Fax");
+            assertThat(upd.getChange().getChangedFields()).containsExactlyInAnyOrder("Industry", "Fax", "LastModifiedDate");
             assertThat(upd.getChange().getNulledFields()).containsExactly("Fax");
             assertThat(upd.getPayload()).contains("\"Industry\":\"Biotechnology\"").doesNotContain("\"Name\":null");
             assertThat(upd.getEventTime()).isEqualTo(upd.getChange().getCommitTimestamp());

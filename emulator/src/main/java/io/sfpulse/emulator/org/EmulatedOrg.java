@@ -33,6 +33,8 @@ public final class EmulatedOrg {
     private final EventSchemas schemas = new EventSchemas();
     private final ManagedSubscriptions managedSubscriptions = new ManagedSubscriptions();
     private final AtomicLong published = new AtomicLong();
+    /** System change numbers: increasing per commit, large like an org's (diagnostic only, not unique across orgs). */
+    private final AtomicLong commitNumbers = new AtomicLong(92_847_272_780L);
     private final AtomicLong apiCalls = new AtomicLong();
     private volatile long dailyApiLimit = 100_000;
     private volatile java.security.PublicKey jwtPublicKey;
@@ -117,33 +119,44 @@ public final class EmulatedOrg {
     }
 
     /**
-     * Publishes a Change Data Capture event the way CometD delivers it: header with commit
-     * timestamp/user, body with only the given fields (nulls for nulled fields), to the entity's
-     * channel when it is defined and to {@code /data/ChangeEvents}. GAP_* and GAP_OVERFLOW are header only.
+     * Publishes a Change Data Capture event the way CometD delivers it (one change per transaction),
+     * to the entity's channel when it is defined and to {@code /data/ChangeEvents}: the header with
+     * commit timestamp, number and user and {@code isTransactionEnd}; a CREATE or UNDELETE body with
+     * the given fields plus the system fields {@code CreatedDate}, {@code CreatedById},
+     * {@code LastModifiedDate}, {@code LastModifiedById}; an UPDATE body with only the given fields
+     * (nulls for nulled fields) plus {@code LastModifiedDate}, all of them in {@code changedFields};
+     * DELETE, GAP_* and GAP_OVERFLOW with no body fields.
      * @return the replay id on {@code /data/ChangeEvents}
      */
     public long publishChange(final String entity, final String changeType, final List<String> recordIds,
                               final Map<String, Object> fields, final String commitUser) {
         final Instant now = clock.instant();
+        final boolean gap = changeType.startsWith("GAP");
+        final Map<String, Object> body = new LinkedHashMap<>();
+        if (!gap && !changeType.equals("DELETE")) {
+            body.putAll(fields);
+            if (changeType.equals("CREATE") || changeType.equals("UNDELETE")) {
+                body.putIfAbsent("CreatedDate", now.toString());
+                body.putIfAbsent("CreatedById", commitUser);
+                body.putIfAbsent("LastModifiedById", commitUser);
+            }
+            body.put("LastModifiedDate", now.toString());
+        }
         final Map<String, Object> header = new LinkedHashMap<>();
         header.put("entityName", entity);
         header.put("recordIds", recordIds);
         header.put("changeType", changeType);
-        header.put("changeOrigin", changeType.startsWith("GAP") ? "" : "com/salesforce/api/rest/66.0;client=sfpulse-emulator");
+        header.put("changeOrigin", gap ? "" : "com/salesforce/api/rest/66.0;client=sfpulse-emulator");
         header.put("transactionKey", UUID.randomUUID().toString());
         header.put("sequenceNumber", 1);
+        header.put("isTransactionEnd", true);
         header.put("commitTimestamp", now.toEpochMilli());
-        header.put("commitNumber", published.get() + 10_000_000L);
+        header.put("commitNumber", commitNumbers.incrementAndGet());
         header.put("commitUser", commitUser);
-        header.put("changedFields", changeType.equals("UPDATE") ? new ArrayList<>(fields.keySet()) : List.of());
+        header.put("changedFields", changeType.equals("UPDATE") ? new ArrayList<>(body.keySet()) : List.of());
         final Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("ChangeEventHeader", header);
-        if (!changeType.startsWith("GAP")) {
-            payload.putAll(fields);
-            if (!changeType.equals("DELETE")) {
-                payload.put("LastModifiedDate", now.toString());
-            }
-        }
+        payload.putAll(body);
         final String entityChannel = "/data/" + (entity.endsWith("__c") ? entity.substring(0, entity.length() - 1) : entity) + "ChangeEvent";
         if (channels.containsKey(entityChannel)) {
             publishChangeEvent(entityChannel, payload);

@@ -92,6 +92,8 @@ public final class SalesforceEventMapper {
             .setTransactionKey(h.get("transactionKey") == null ? null : String.valueOf(h.get("transactionKey")))
             .setSequenceNumber(h.get("sequenceNumber") instanceof Number n ? n.intValue() : 0)
             .setChangeOrigin(h.get("changeOrigin") == null ? null : String.valueOf(h.get("changeOrigin")))
+            .setCommitNumber(h.get("commitNumber") instanceof Number n ? n.longValue() : null)
+            .setIsTransactionEnd(h.get("isTransactionEnd") instanceof Boolean b ? b : null)
             .build();
     }
 
