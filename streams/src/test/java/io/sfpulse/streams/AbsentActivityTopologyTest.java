@@ -4,29 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
-import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.schemas.progress.ProgressTransport;
-import io.sfpulse.schemas.progress.SourceProgress;
-import io.sfpulse.schemas.registry.MockSchemaRegistryClient;
-import io.sfpulse.schemas.serde.SfpulseSerdes;
-import io.sfpulse.schemas.topic.TopicNames;
-import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.streams.detector.absence.AbsenceDetector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,12 +31,7 @@ class AbsentActivityTopologyTest {
     private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
     private static final String DEPLOY_ID = "0Af000000000071AAA";
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, SalesforceEvent> log;
-    private TestInputTopic<String, SalesforceEvent> orders;
-    private TestInputTopic<String, SourceProgress> progress;
-    private TestInputTopic<String, DeploymentMarker> markers;
-    private TestOutputTopic<String, Alert> alerts;
+    private DetectionDriver driver;
     @TempDir
     Path stateDir;
 
@@ -60,42 +41,25 @@ class AbsentActivityTopologyTest {
     }
 
     private void start(final Map<String, String> overrides) {
-        final Map<String, String> settings = new java.util.HashMap<>(Map.of(
-            DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-            "schema.registry.url", "mock://" + SCOPE,
-            DetectionConfig.JOIN_GRACE_MS_CONFIG, "0",
-            DetectionConfig.ACTIVITY_CHANNELS_CONFIG, ORDER_CHANNEL));
-        settings.putAll(overrides);
-        final DetectionConfig config = new DetectionConfig(settings);
-        final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
-        final Properties props = config.streamsProperties();
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(DetectionTopology.build(config, topics), props);
-        log = driver.createInputTopic(TopicNames.forChannel(Fixtures.LOG_CHANNEL), new StringSerializer(),
-            topics.channel(Fixtures.LOG_CHANNEL).valueSerde().serializer());
-        orders = driver.createInputTopic(TopicNames.forChannel(ORDER_CHANNEL), new StringSerializer(),
-            topics.channel(ORDER_CHANNEL).valueSerde().serializer());
-        progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
-        markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
-        alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
+        final Map<String, String> settings = new java.util.HashMap<>(overrides);
+        settings.put(DetectionConfig.ACTIVITY_CHANNELS_CONFIG, ORDER_CHANNEL);
+        driver = new DetectionDriver(stateDir, SCOPE, settings);
     }
 
     @AfterEach
     void tearDown() {
         driver.close();
-        MockSchemaRegistryClient.dropScope(SCOPE);
     }
 
     /** A Nebula Logger INFO entry logged from {@code originType} {@code location} (what a flow's or a class's logging leaves). */
     private void logged(final Instant at, final String originType, final String location) {
         final String payload = String.format("{\"LoggingLevel__c\":\"INFO\",\"Message__c\":\"done\",\"OriginType__c\":\"%s\","
             + "\"OriginLocation__c\":\"%s\",\"CreatedDate\":\"%s\"}", originType, location, at);
-        log.pipeInput(Fixtures.ORG, event(Fixtures.LOG_CHANNEL, at, payload), at);
+        driver.pipe(event(Fixtures.LOG_CHANNEL, at, payload));
     }
 
     private void orderCreated(final Instant at) {
-        orders.pipeInput(Fixtures.ORG, event(ORDER_CHANNEL, at, "{\"OrderNumber__c\":\"00001\",\"CreatedDate\":\"" + at + "\"}"), at);
+        driver.pipe(event(ORDER_CHANNEL, at, "{\"OrderNumber__c\":\"00001\",\"CreatedDate\":\"" + at + "\"}"));
     }
 
     private static SalesforceEvent event(final String channel, final Instant at, final String payload) {
@@ -104,12 +68,11 @@ class AbsentActivityTopologyTest {
     }
 
     private void progress(final String source, final Instant through) {
-        progress.pipeInput(Fixtures.ORG, SourceProgress.newBuilder().setOrgId(Fixtures.ORG).setSource(source)
-            .setTransport(ProgressTransport.COMETD).setDeliveredThrough(through).setEmittedTime(through).build(), through);
+        driver.progress(Fixtures.ORG, source, through);
     }
 
     private void deploy() {
-        markers.pipeInput(Fixtures.ORG, Fixtures.deploy(DEPLOY_ID, DEPLOY, "Flow:Invoice_Flow", "ApexClass:InvoiceService"), DEPLOY);
+        driver.deploy(Fixtures.deploy(DEPLOY_ID, DEPLOY, "Flow:Invoice_Flow", "ApexClass:InvoiceService"));
     }
 
     /** Minutes [from, to) of the org's usual traffic: the flow (unless stopped), AccountSync, an order event. */
@@ -127,7 +90,7 @@ class AbsentActivityTopologyTest {
     }
 
     private List<Alert> absenceAlerts() {
-        return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals(AbsenceDetector.NAME)).toList();
+        return driver.alerts(AbsenceDetector.NAME);
     }
 
     @Test
@@ -224,7 +187,6 @@ class AbsentActivityTopologyTest {
     void theSameLullJudgedAgainstTheSpanBeforeTheDeployWouldAlert() {
         // What the same-time-of-day baseline saves: with seasonality out of reach, the evening lull looks like a stop.
         driver.close();
-        MockSchemaRegistryClient.dropScope(SCOPE);
         start(Map.of("detector.absent-activity.seasonal.history.ms", String.valueOf(Duration.ofDays(30).toMillis())));
         nightlyLullWithDeployAt8Pm();
         assertThat(absenceAlerts()).extracting(Alert::getSubject).contains("Flow.Nightly_Sync");
@@ -241,7 +203,7 @@ class AbsentActivityTopologyTest {
             }
             logged(at.plusSeconds(30), "Apex", "AccountSync.run");
             if (at.equals(deployAt)) {
-                markers.pipeInput(Fixtures.ORG, Fixtures.deploy(DEPLOY_ID, deployAt, "Flow:Nightly_Sync"), deployAt);
+                driver.deploy(Fixtures.deploy(DEPLOY_ID, deployAt, "Flow:Nightly_Sync"));
             }
         }
     }

@@ -1,13 +1,13 @@
 package io.sfpulse.streams.detector;
 
 import io.sfpulse.streams.detector.absence.AbsenceDetector;
-import io.sfpulse.streams.detector.absence.AbsenceSettings;
 import io.sfpulse.streams.detector.data.DataAnomalyDetector;
 import io.sfpulse.streams.detector.data.DataAnomalySettings;
 import io.sfpulse.streams.detector.failures.FailureSettings;
 import io.sfpulse.streams.detector.failures.PostDeployFailureDetector;
 import io.sfpulse.streams.detector.latency.LatencySpikeDetector;
 import io.sfpulse.streams.detector.latency.LatencySpikeSettings;
+import io.sfpulse.streams.detector.missingrecords.MissingRecordsDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
 import java.util.List;
@@ -31,7 +31,8 @@ public final class Detectors {
         new Registration(NewErrorTypeDetector.NAME, NewErrorTypeSettings::define, c -> new NewErrorTypeDetector(NewErrorTypeSettings.from(c))),
         new Registration(LatencySpikeDetector.NAME, LatencySpikeSettings::define, c -> new LatencySpikeDetector(LatencySpikeSettings.from(c))),
         new Registration(DataAnomalyDetector.NAME, DataAnomalySettings::define, c -> new DataAnomalyDetector(DataAnomalySettings.from(c))),
-        new Registration(AbsenceDetector.NAME, AbsenceSettings::define, c -> new AbsenceDetector(AbsenceSettings.from(c))));
+        new Registration(AbsenceDetector.NAME, AbsenceDetector::define, AbsenceDetector::from),
+        new Registration(MissingRecordsDetector.NAME, MissingRecordsDetector::define, MissingRecordsDetector::from));
 
     private Detectors() {
     }

@@ -1,50 +1,93 @@
 package io.sfpulse.streams.detector.absence;
 
-import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.signal.Signal;
-import io.sfpulse.streams.detector.Detector;
-import io.sfpulse.streams.detector.DetectorProcessor;
-import io.sfpulse.streams.state.StateSerde;
-import java.util.LinkedHashSet;
+import io.sfpulse.schemas.signal.SignalKind;
+import io.sfpulse.streams.detector.SuspectComponents;
+import io.sfpulse.streams.detector.drop.DropDetector;
+import io.sfpulse.streams.detector.drop.DropSettings;
+import io.sfpulse.streams.detector.drop.WatchedCounts;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
-/** Entry points (flows, Apex methods, platform-event channels) that stop running after a release: {@link AbsenceProcessor}. */
-public final class AbsenceDetector implements Detector {
+/**
+ * Entry points (flows, Apex methods, platform-event channels: ACTIVITY signals) that stop running,
+ * or nearly, after a release. Suspects: the release's components named in the entry point.
+ */
+public final class AbsenceDetector extends DropDetector {
 
     public static final String NAME = "absent-activity";
-    /** Per org: live release, progress per source, number of entry points. */
-    public static final String ORG_STORE = NAME + "-org-store";
-    private final AbsenceEvaluator evaluator;
+    public static final String GROUP = "Detector: absent activity";
 
-    public AbsenceDetector(final AbsenceSettings settings) {
-        this.evaluator = new AbsenceEvaluator(settings);
+    public AbsenceDetector(final DropSettings settings) {
+        super(NAME, settings, new EntryPoints());
     }
 
-    @Override
-    public String name() {
-        return NAME;
+    public static DropSettings defaults() {
+        return new DropSettings(Duration.ofHours(4), Duration.ofMinutes(30), Duration.ofHours(3), Duration.ofHours(1), Duration.ofDays(3), 7,
+            0.001, 8, 4, Duration.ofMinutes(20));
     }
 
-    /** Silence is judged on delivered time: the detector reads the progress records. */
-    @Override
-    public boolean readsProgress() {
-        return true;
+    public static ConfigDef define(final ConfigDef def) {
+        return DropSettings.define(def, NAME, GROUP, "an entry point's executions", defaults());
     }
 
-    @Override
-    public Processor<String, Signal, String, Alert> get() {
-        return new AbsenceProcessor(evaluator);
+    public static AbsenceDetector from(final AbstractConfig config) {
+        return new AbsenceDetector(DropSettings.from(config, NAME));
     }
 
-    @Override
-    public Set<StoreBuilder<?>> stores() {
-        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(NAME, ActivitySeries.class, false));
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORG_STORE), Serdes.String(), StateSerde.of(OrgActivity.class))
-            .withCachingEnabled());
-        return stores;
+    /** Executions of entry points, streamed and from EventLogFile rows (hours late: never compared with streamed activity). */
+    private static final class EntryPoints implements WatchedCounts {
+        @Override
+        public boolean counts(final Signal s) {
+            return s.getKind() == SignalKind.ACTIVITY;
+        }
+
+        @Override
+        public String subject(final Signal s) {
+            return s.getSubject();
+        }
+
+        @Override
+        public long amount(final Signal s) {
+            return Math.max(1, Math.round(s.getValue()));
+        }
+
+        @Override
+        public String family(final String channel) {
+            return channel != null && channel.startsWith("elf/") ? "elf" : "streaming";
+        }
+
+        @Override
+        public List<String> suspects(final List<String> components, final String subject) {
+            return SuspectComponents.byLocation(components, Set.of(subject));
+        }
+
+        @Override
+        public String title(final String subject) {
+            return subject;
+        }
+
+        @Override
+        public String unit() {
+            return "executions";
+        }
+
+        @Override
+        public String resumed() {
+            return "runs again";
+        }
+
+        @Override
+        public String evidenceKey() {
+            return "entryPoint";
+        }
+
+        @Override
+        public String testedKey() {
+            return "entryPointsTested";
+        }
     }
 }

@@ -1,8 +1,7 @@
-package io.sfpulse.streams.detector.absence;
+package io.sfpulse.streams.detector.drop;
 
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.MinuteCounts;
-import io.sfpulse.streams.detector.SuspectComponents;
 import io.sfpulse.streams.stats.Binomial;
 import io.sfpulse.streams.stats.RateComparison;
 import java.time.Instant;
@@ -11,25 +10,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Has an entry point stopped, or nearly, after a release? Its executions in the judged span
+ * Has a subject (an entry point, an object's record creation, ...) stopped, or nearly, after a
+ * release? Its occurrences in the judged span
  * (delivered time only: up to where its source's progress says everything arrived) against what its
  * baseline expects for that span: the same time of day on previous days when the history covers
  * several days (a nightly lull is not an absence), else the span before the release. The exact
  * conditional test of Poisson rates, lower tail ({@link RateComparison#compareDecrease}), at alpha
- * divided by the org's entry points, with an expected-count guard (silence where little was expected
+ * divided by the org's subjects, with an expected-count guard (silence where little was expected
  * proves nothing) and a minimum effect. When the org has other activity of the same source family,
- * the entry point's share of it must have fallen too (exact binomial test of the share, same alpha,
+ * the subject's share of it must have fallen too (exact binomial test of the share, same alpha,
  * guard and effect): a drop the rest of the org shares (a quiet night, a planned outage, an org gone
- * silent) is INCONCLUSIVE, not an absence of this entry point. Pure: no Kafka types, event time only.
+ * silent) is INCONCLUSIVE, not a drop of this subject. Pure: no Kafka types, event time only.
  */
-final class AbsenceEvaluator {
+final class DropEvaluator {
 
     static final long DAY_MS = 86_400_000L;
 
-    enum Verdict { ABSENT, PRESENT, INCONCLUSIVE }
+    enum Verdict { DROPPED, NORMAL, INCONCLUSIVE }
 
     /** What a span is compared with, by the label evidence and summaries show. */
     enum BaselineKind {
@@ -55,11 +54,11 @@ final class AbsenceEvaluator {
     }
 
     /**
-     * The entry point's share of its family's executions, now against the baseline: did it fall
+     * The subject's share of its family's occurrences, now against the baseline: did it fall
      * relative to the rest of the org (not merely with it)?
-     * @param othersObserved    the family's other executions in the span
-     * @param othersBaseline    the family's other executions in the baseline windows
-     * @param expected          the entry point's executions the baseline share expects, given everything that ran in the span
+     * @param othersObserved    the family's other occurrences in the span
+     * @param othersBaseline    the family's other occurrences in the baseline windows
+     * @param expected          the subject's occurrences the baseline share expects, given everything that ran in the span
      * @param pValue            lower tail P(X <= observed | observed + othersObserved, baseline share)
      * @param ratio             observed share / baseline share
      */
@@ -71,13 +70,15 @@ final class AbsenceEvaluator {
                       double expected, Baseline baseline, ShareTest share) {
     }
 
-    private final AbsenceSettings settings;
+    private final DropSettings settings;
+    private final WatchedCounts watched;
 
-    AbsenceEvaluator(final AbsenceSettings settings) {
+    DropEvaluator(final DropSettings settings, final WatchedCounts watched) {
         this.settings = settings;
+        this.watched = watched;
     }
 
-    AbsenceSettings settings() {
+    DropSettings settings() {
         return settings;
     }
 
@@ -88,16 +89,16 @@ final class AbsenceEvaluator {
 
     /**
      * Judges {@code [fromMs, toMs)} of {@code series} (whose family total is {@code family}) against
-     * its baseline for the release at {@code releaseMs}; {@code entryPoints} is the Bonferroni factor.
+     * its baseline for the release at {@code releaseMs}; {@code subjects} is the Bonferroni factor.
      */
-    Assessment assess(final ActivitySeries series, final ActivitySeries family, final long releaseMs, final long fromMs, final long toMs,
-                      final int entryPoints) {
+    Assessment assess(final CountSeries series, final CountSeries family, final long releaseMs, final long fromMs, final long toMs,
+                      final int subjects) {
         // Counts are kept per minute: the span starts at the first whole minute at or after fromMs and the baseline before
         // the release ends where the release's minute starts, so that minute (runs just before the release among them)
         // counts in neither.
         final long from = Math.min(toMs, Math.floorDiv(fromMs + MinuteCounts.MINUTE_MS - 1, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS);
         final long release = Math.floorDiv(releaseMs, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS;
-        final double alpha = settings.alpha() / Math.max(1, entryPoints);
+        final double alpha = settings.alpha() / Math.max(1, subjects);
         final double spanHours = (toMs - from) / 3_600_000.0;
         final long observed = series.count(from, toMs);
         final Baseline baseline = baseline(series, release, from, toMs);
@@ -116,20 +117,20 @@ final class AbsenceEvaluator {
             reason = "baseline shorter than " + settings.minBaseline() + " before the release";
         } else if (r.verdict() == RateComparison.Verdict.INCONCLUSIVE) {
             verdict = Verdict.INCONCLUSIVE;
-            reason = String.format(Locale.ROOT, "%.1f executions expected in the span, fewer than %.0f: silence proves nothing", expected,
-                settings.minExpected());
+            reason = String.format(Locale.ROOT, "%.1f %s expected in the span, fewer than %.0f: silence proves nothing", expected,
+                watched.unit(), settings.minExpected());
         } else if (r.verdict() != RateComparison.Verdict.DECREASE) {
-            verdict = Verdict.PRESENT;
+            verdict = Verdict.NORMAL;
             reason = "not significantly below its baseline";
         } else if (share != null && (share.pValue() >= alpha || share.ratio() > 1 / settings.minRatio())) {
             verdict = Verdict.INCONCLUSIVE;
             reason = share.expected() < settings.minExpected()
-                ? String.format(Locale.ROOT, "the org's other activity fell too: given what ran, its share expects %.1f executions (p=%.3g)",
-                    share.expected(), share.pValue())
+                ? String.format(Locale.ROOT, "the org's other activity fell too: given what ran, its share expects %.1f %s (p=%.3g)",
+                    share.expected(), watched.unit(), share.pValue())
                 : String.format(Locale.ROOT, "org-wide drop: its share of the org's activity did not fall (ratio %.2f, p=%.3g)", share.ratio(),
                     share.pValue());
         } else {
-            verdict = Verdict.ABSENT;
+            verdict = Verdict.DROPPED;
             reason = share == null ? "significantly below its baseline (no other activity of the org to compare with)"
                 : "significantly below its baseline and its share of the org's activity";
         }
@@ -145,17 +146,17 @@ final class AbsenceEvaluator {
         return new ShareTest(othersObserved, othersBaseline, expected, pValue, ratio);
     }
 
-    /** Whether an entry point runs again at a normal rate: in the recent span it ran, above 1/minRatio of expected, and is not significantly low. */
+    /** Whether a subject is back at a normal rate: in the recent span it ran, above 1/minRatio of expected, and is not significantly low. */
     boolean resumed(final Assessment recent) {
-        return recent.observed() > 0 && recent.verdict() != Verdict.ABSENT && recent.test().rateRatio() > 1 / settings.minRatio();
+        return recent.observed() > 0 && recent.verdict() != Verdict.DROPPED && recent.test().rateRatio() > 1 / settings.minRatio();
     }
 
-    private Baseline baseline(final ActivitySeries s, final long releaseMs, final long fromMs, final long toMs) {
+    private Baseline baseline(final CountSeries s, final long releaseMs, final long fromMs, final long toMs) {
         final boolean seasonal = s.firstObservedMs() <= releaseMs - settings.seasonalHistory().toMillis();
         return baseline(s, releaseMs, fromMs, toMs, seasonal ? BaselineKind.SEASONAL : BaselineKind.BEFORE_RELEASE);
     }
 
-    private Baseline baseline(final ActivitySeries s, final long releaseMs, final long fromMs, final long toMs, final BaselineKind kind) {
+    private Baseline baseline(final CountSeries s, final long releaseMs, final long fromMs, final long toMs, final BaselineKind kind) {
         final List<String> windows = new ArrayList<>();
         if (kind == BaselineKind.SEASONAL) {
             final long covered = s.firstObservedMs() == Long.MAX_VALUE ? 0 : (releaseMs - s.firstObservedMs()) / DAY_MS;
@@ -177,14 +178,14 @@ final class AbsenceEvaluator {
     }
 
     /** Evidence of an assessment: the test, its windows and counts, the org-wide check, the series, the release and its suspects. */
-    Map<String, String> evidence(final String entryPoint, final ActivitySeries series, final Assessment a, final AlertState alert,
-                                 final int entryPoints) {
+    Map<String, String> evidence(final String subject, final CountSeries series, final Assessment a, final AlertState alert,
+                                 final int subjects) {
         final Map<String, String> e = new LinkedHashMap<>();
         e.put("test", "exact conditional binomial test of Poisson rates (lower tail)");
         e.put("alpha", fmt(a.alpha()));
-        e.put("entryPointsTested", String.valueOf(entryPoints));
+        e.put(watched.testedKey(), String.valueOf(subjects));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", a.test().pValue()));
-        e.put("entryPoint", entryPoint);
+        e.put(watched.evidenceKey(), subject);
         e.put("source", String.valueOf(series.source));
         e.put("currentWindow", window(a.fromMs(), a.toMs()));
         e.put("observedCount", String.valueOf(a.observed()));
@@ -208,7 +209,7 @@ final class AbsenceEvaluator {
         if (alert.hasRelease()) {
             e.put("deployId", alert.releaseId());
             e.put("deployCompletedAt", Instant.ofEpochMilli(alert.releaseCompletedMs()).toString());
-            e.put("suspectComponents", String.join(",", SuspectComponents.byLocation(alert.components(), Set.of(entryPoint))));
+            e.put("suspectComponents", String.join(",", watched.suspects(alert.components(), subject)));
         }
         return e;
     }

@@ -1,4 +1,4 @@
-package io.sfpulse.streams.detector.absence;
+package io.sfpulse.streams.detector.drop;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
@@ -9,19 +9,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The executions of one entry point of one org (or, as a family total, of all its entry points of
- * one source family): per minute for the recent hours, per hour for the previous days (the
+ * The occurrences of one subject of one org (or, as a family total, of all its subjects of one
+ * source family): per minute for the recent hours, per hour for the previous days (the
  * same-time-of-day baseline), the channel they come from, and the alert state per release. Stored
- * per (org, entry point) in the detector's store (binary); not thread-safe.
+ * per (org, subject) in the detector's store (binary); not thread-safe.
  */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
-final class ActivitySeries {
+final class CountSeries {
 
     static final long HOUR_MS = 3_600_000L;
 
     MinuteCounts minutes = new MinuteCounts();
     TreeMap<Long, Long> hours = new TreeMap<>();
-    /** Channel of the entry point's signals, e.g. /event/LogEntryEvent__e or elf/FlowExecution. */
+    /** Channel of the subject's signals, e.g. /event/LogEntryEvent__e, elf/FlowExecution or /data/ChangeEvents. */
     String source;
     long lastEventMs = Long.MIN_VALUE;
     /** Delivered time up to which the series was last judged (a span is judged again only when it grew). */
@@ -29,9 +29,9 @@ final class ActivitySeries {
     /** Alert state per release id. */
     Map<String, AlertState> alerts = new LinkedHashMap<>();
 
-    void add(final long t, final long executions, final String channel) {
-        minutes.add(t, executions);
-        hours.merge(Math.floorDiv(t, HOUR_MS), executions, Long::sum);
+    void add(final long t, final long occurrences, final String channel) {
+        minutes.add(t, occurrences);
+        hours.merge(Math.floorDiv(t, HOUR_MS), occurrences, Long::sum);
         lastEventMs = Math.max(lastEventMs, t);
         if (source == null) {
             source = channel;
@@ -42,12 +42,12 @@ final class ActivitySeries {
         return minutes.firstObservedMs();
     }
 
-    /** Executions in [fromMs, toMs), per minute. */
+    /** Occurrences in [fromMs, toMs), per minute. */
     long count(final long fromMs, final long toMs) {
         return minutes.count(fromMs, toMs);
     }
 
-    /** Executions in [fromMs, toMs) from the hourly counts, each hour prorated by how much of it the span covers. */
+    /** Occurrences in [fromMs, toMs) from the hourly counts, each hour prorated by how much of it the span covers. */
     double hourlyCount(final long fromMs, final long toMs) {
         double sum = 0;
         for (long h = Math.floorDiv(fromMs, HOUR_MS); h * HOUR_MS < toMs; h++) {

@@ -1,4 +1,4 @@
-package io.sfpulse.streams.detector.absence;
+package io.sfpulse.streams.detector.drop;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the absent-activity detector knows of an org as a whole: the live release (learnt from any
- * attributed signal, progress records included, so a release is known even when the entry point it
- * broke never runs again), how far each source has delivered (progress records), and how many entry
- * points the org has (the Bonferroni factor). Stored per org; not thread-safe.
+ * What a drop detector knows of an org as a whole: the live release (learnt from any attributed
+ * signal, progress records included, so a release is known even when the subject it broke never
+ * occurs again), how far each source has delivered (progress records), and how many subjects the
+ * org has (the Bonferroni factor). Stored per org; not thread-safe.
  */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
-final class OrgActivity {
+final class OrgReleases {
 
     String releaseId;
     long releaseCompletedMs = Long.MIN_VALUE;
@@ -24,7 +24,7 @@ final class OrgActivity {
     String releaseCommit;
     /** Source -> delivered through (org time), from progress records. */
     Map<String, Long> deliveredThrough = new HashMap<>();
-    int entryPoints;
+    int subjects;
 
     /** Takes the signal's release when it is newer than the one known; reports whether it was. */
     boolean noteRelease(final Signal s) {
