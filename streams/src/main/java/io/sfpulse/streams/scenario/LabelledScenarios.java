@@ -39,6 +39,8 @@ public final class LabelledScenarios {
     /** The sync flow of {@link Kind#QUIET_NIGHT}, idle 12 hours a day. */
     static final String NIGHTLY_FLOW = "Nightly_Sync";
     static final Duration NIGHTLY_HISTORY = Duration.ofDays(3).plusHours(2);
+    /** The object whose records an intake flow creates (~40 an hour) and that stops being created in {@link Kind#MISSING_RECORDS}. */
+    public static final String INTAKE_OBJECT = "Case";
     /** The component that regresses in {@link Kind#COMPONENT_REGRESSION}. */
     public static final String REGRESSING_COMPONENT = "Class.InvoiceService";
 
@@ -69,7 +71,9 @@ public final class LabelledScenarios {
         /** After the deploy every entry point runs at a tenth of its rate (a planned outage, a holiday): no absence of one of them. */
         PLANNED_DROP(true, Set.of()),
         /** A sync flow idle every night, deployed at nightfall, with three days of history: the lull is its usual one. */
-        QUIET_NIGHT(true, Set.of());
+        QUIET_NIGHT(true, Set.of()),
+        /** The intake flow stops creating Cases (~40 an hour) after the deploy that changed it; Accounts are still created. */
+        MISSING_RECORDS(true, Set.of("missing-records"));
 
         private final boolean deploys;
         private final Set<String> detectors;
@@ -98,6 +102,7 @@ public final class LabelledScenarios {
             return switch (this) {
                 case COMPONENT_REGRESSION -> "failures in " + REGRESSING_COMPONENT;
                 case ABSENT_FLOW -> "Flow." + FLOW;
+                case MISSING_RECORDS -> INTAKE_OBJECT;
                 default -> null;
             };
         }
@@ -174,8 +179,8 @@ public final class LabelledScenarios {
     private static DeploymentMarker deploy(final String orgId, final String deployId, final String status, final Instant at) {
         return DeploymentMarker.newBuilder().setOrgId(orgId).setDeployId(deployId)
             .setSource(MarkerSource.DEPLOY_REQUEST).setStatus(status).setCompletedTime(at).setCreatedBy("Release Bot")
-            .setComponents(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger"))
-            .setComponentCount(3).setCheckOnly(false).build();
+            .setComponents(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger", "Flow:Case_Intake"))
+            .setComponentCount(4).setCheckOnly(false).build();
     }
 
     /** Scenarios for {@code perKind} orgs of each kind, inputs of all merged in event-time order. */
@@ -242,10 +247,28 @@ public final class LabelledScenarios {
             for (int i = poisson(kind == Kind.DELETE_BURST ? 3 : 0.03); i > 0; i--) {
                 change(minute.plusMillis(random.nextInt(60_000)), "DELETE", kind == Kind.DELETE_BURST ? AUTOMATION_USER : "005USER000000000", false);
             }
+            creations(minute, kind);
             if (kind == Kind.MASS_UPDATE) {
                 for (int i = poisson(15); i > 0; i--) {
                     change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", AUTOMATION_USER, false);
                 }
+            }
+        }
+
+        /**
+         * Records created: Cases by the intake flow (0.67 a minute, none in MISSING_RECORDS) and Accounts, two at a time in
+         * one change event (0.25 events a minute); both at a tenth in PLANNED_DROP. Not tripled by TRAFFIC_RAMP: its extra
+         * traffic is calls and log entries, not data.
+         */
+        private void creations(final Instant minute, final Kind kind) {
+            final double scale = kind == Kind.PLANNED_DROP ? 0.1 : 1;
+            if (kind != Kind.MISSING_RECORDS) {
+                for (int i = poisson(0.67 * scale); i > 0; i--) {
+                    create(minute.plusMillis(random.nextInt(60_000)), INTAKE_OBJECT, 1);
+                }
+            }
+            for (int i = poisson(0.25 * scale); i > 0; i--) {
+                create(minute.plusMillis(random.nextInt(60_000)), "Account", 2);
             }
         }
 
@@ -322,6 +345,20 @@ public final class LabelledScenarios {
                 + "\"changeType\":\"%s\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1}%s}",
                 record, type, user, at.toEpochMilli(), UUID.nameUUIDFromBytes((org + at + record).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 nullsPhone ? ",\"Phone\":null" : ",\"Rating\":\"Warm\""));
+        }
+
+        /** A CREATE change event for {@code records} new records of {@code entity}, with the system fields Salesforce sends. */
+        private void create(final Instant at, final String entity, final int records) {
+            final List<String> ids = new ArrayList<>();
+            for (int i = 0; i < records; i++) {
+                ids.add(String.format(Locale.ROOT, "\"%s%012dAAA\"", entity.equals(INTAKE_OBJECT) ? "500" : "001", random.nextInt(1_000_000)));
+            }
+            final String user = entity.equals(INTAKE_OBJECT) ? AUTOMATION_USER : "005USER000000001";
+            event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[%s],"
+                + "\"changeType\":\"CREATE\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1,"
+                + "\"isTransactionEnd\":true},\"CreatedDate\":\"%s\",\"CreatedById\":\"%s\",\"LastModifiedDate\":\"%s\",\"LastModifiedById\":\"%s\"}",
+                entity, String.join(",", ids), user, at.toEpochMilli(),
+                UUID.nameUUIDFromBytes((org + at + entity + ids).getBytes(java.nio.charset.StandardCharsets.UTF_8)), at, user, at, user));
         }
 
         private void event(final Instant at, final String channel, final String payload) {
