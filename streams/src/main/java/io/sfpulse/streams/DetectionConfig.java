@@ -37,6 +37,10 @@ public final class DetectionConfig extends AbstractConfig {
         + "entries that name their origin are activity already.";
     public static final String DATA_CHANNELS_CONFIG = "streams.data.channels";
     private static final String DATA_CHANNELS_DOC = "Change Data Capture channels read.";
+    public static final String CATEGORY_FIELDS_CONFIG = "streams.category.fields";
+    private static final String CATEGORY_FIELDS_DOC = "Picklist and category fields (Entity.Field) whose values change events carry into their "
+        + "data-change signals (attribute value.<Field>), for the value-shift detector; a CREATE reports the values set, an UPDATE the "
+        + "values changed, a nulled field '(none)'.";
     public static final String JOIN_GRACE_MS_CONFIG = "streams.join.grace.ms";
     private static final String JOIN_GRACE_MS_DOC =
         "How long (event time) signals wait for a late deployment marker before being attributed to a release.";
@@ -86,6 +90,8 @@ public final class DetectionConfig extends AbstractConfig {
                 "elf/RestApi", "elf/LightningPageView", "elf/ApexUnexpectedException"), Importance.MEDIUM, LATENCY_CHANNELS_DOC)
             .define(DATA_CHANNELS_CONFIG, Type.LIST, List.of("/data/ChangeEvents"), Importance.MEDIUM, DATA_CHANNELS_DOC)
             .define(ACTIVITY_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, ACTIVITY_CHANNELS_DOC)
+            .define(CATEGORY_FIELDS_CONFIG, Type.LIST, List.of("Case.Status", "Case.Priority", "Case.Origin", "Lead.Status",
+                "Opportunity.StageName", "Account.Rating"), Importance.MEDIUM, CATEGORY_FIELDS_DOC)
             .define(JOIN_GRACE_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, JOIN_GRACE_MS_DOC)
             .define(MARKER_HISTORY_MS_CONFIG, Type.LONG, Duration.ofDays(30).toMillis(), Importance.LOW, MARKER_HISTORY_MS_DOC)
             .define(RELEASE_MERGE_WINDOW_MS_CONFIG, Type.LONG, Duration.ofMinutes(15).toMillis(), ConfigDef.Range.atLeast(0), Importance.LOW,
@@ -119,6 +125,11 @@ public final class DetectionConfig extends AbstractConfig {
     /** Every detector, configured from this configuration. */
     public List<Detector> detectors() {
         return Detectors.configured(this);
+    }
+
+    /** The category fields (Entity.Field) whose values data-change signals carry. */
+    public java.util.Set<String> categoryFields() {
+        return java.util.Set.copyOf(getList(CATEGORY_FIELDS_CONFIG));
     }
 
     /** Failure, latency, data and activity channels together: everything the topology reads. */

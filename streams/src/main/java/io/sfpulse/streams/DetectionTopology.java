@@ -100,7 +100,7 @@ public final class DetectionTopology {
                 Consumed.with(Serdes.String(), topics.sourceProgress().valueSerde()).withTimestampExtractor(new SourceProgressTimestampExtractor())
                     .withName("source-progress-source"))
             .mapValues(ProgressSignals::toSignal, Named.as("progress-signals"));
-        final KStream<String, Signal> signals = events.flatMapValues(new SignalNormalizer()::normalize, Named.as("normalize-signals"))
+        final KStream<String, Signal> signals = events.flatMapValues(new SignalNormalizer(config.categoryFields())::normalize, Named.as("normalize-signals"))
             .merge(progress, Named.as("merge-progress"));
 
         // The markers table is read by the attribution processor (versioned lookups at event time): the

@@ -10,6 +10,9 @@ import io.sfpulse.streams.detector.latency.LatencySpikeSettings;
 import io.sfpulse.streams.detector.missingrecords.MissingRecordsDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
+import io.sfpulse.streams.detector.valueshift.ValueShiftDetector;
+import io.sfpulse.streams.detector.valueshift.ValueShiftSettings;
+import io.sfpulse.streams.DetectionConfig;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -32,7 +35,9 @@ public final class Detectors {
         new Registration(LatencySpikeDetector.NAME, LatencySpikeSettings::define, c -> new LatencySpikeDetector(LatencySpikeSettings.from(c))),
         new Registration(DataAnomalyDetector.NAME, DataAnomalySettings::define, c -> new DataAnomalyDetector(DataAnomalySettings.from(c))),
         new Registration(AbsenceDetector.NAME, AbsenceDetector::define, AbsenceDetector::from),
-        new Registration(MissingRecordsDetector.NAME, MissingRecordsDetector::define, MissingRecordsDetector::from));
+        new Registration(MissingRecordsDetector.NAME, MissingRecordsDetector::define, MissingRecordsDetector::from),
+        new Registration(ValueShiftDetector.NAME, ValueShiftSettings::define,
+            c -> new ValueShiftDetector(ValueShiftSettings.from(c), c.getList(DetectionConfig.CATEGORY_FIELDS_CONFIG).size())));
 
     private Detectors() {
     }

@@ -12,8 +12,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Change Data Capture ({@code /data/...}): one data-change signal per event with entity, change type, commit user, record count and the fields set to null. */
+/**
+ * Change Data Capture ({@code /data/...}): one data-change signal per event with entity, change
+ * type, commit user, record count, the fields set to null, and the values written to the
+ * configured category fields ({@code value.Status=Closed}; {@code (none)} when nulled).
+ */
 final class ChangeEventNormalizer implements SourceNormalizer {
+
+    /** Entity -> its category fields. */
+    private final Map<String, List<String>> categoryFields = new java.util.HashMap<>();
+
+    ChangeEventNormalizer(final java.util.Set<String> categoryFields) {
+        for (final String f : categoryFields) {
+            final int dot = f.indexOf('.');
+            if (dot > 0 && dot < f.length() - 1) {
+                this.categoryFields.computeIfAbsent(f.substring(0, dot), e -> new ArrayList<>()).add(f.substring(dot + 1));
+            }
+        }
+    }
 
     @Override
     public boolean handles(final String channel, final JsonNode payload) {
@@ -34,6 +50,13 @@ final class ChangeEventNormalizer implements SourceNormalizer {
             }
         });
         attrs.put("nulledFields", String.join(",", nulled));
-        return List.of(base(event, SignalKind.DATA_CHANGE, text(header, "entityName")).setAttributes(attrs).build());
+        final String entity = text(header, "entityName");
+        for (final String field : categoryFields.getOrDefault(entity, List.of())) {
+            final JsonNode v = payload.get(field);
+            if (v != null) {
+                attrs.put(SignalNormalizer.CATEGORY_VALUE_PREFIX + field, v.isNull() ? SignalNormalizer.NO_VALUE : v.asText());
+            }
+        }
+        return List.of(base(event, SignalKind.DATA_CHANGE, entity).setAttributes(attrs).build());
     }
 }

@@ -18,11 +18,25 @@ import java.util.List;
  */
 public final class SignalNormalizer {
 
+    /** Attribute prefix of a category field's value in a data-change signal, e.g. {@code value.Status}. */
+    public static final String CATEGORY_VALUE_PREFIX = "value.";
+    /** The value of a category field set to null. */
+    public static final String NO_VALUE = "(none)";
     /** Subject of every failure signal. */
     public static final String FAILURES = "failures";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<SourceNormalizer> FAMILIES = List.of(new NebulaLogNormalizer(), new PlatformEventNormalizer(),
-        new ChangeEventNormalizer(), new MonitoringEventNormalizer(), new EventLogFileNormalizer(), new CustomEventNormalizer());
+    private final List<SourceNormalizer> families;
+
+    /** Without category fields: change events carry no field values. */
+    public SignalNormalizer() {
+        this(java.util.Set.of());
+    }
+
+    /** @param categoryFields {@code Entity.Field}s whose values change events carry ({@code value.<Field>} attributes) */
+    public SignalNormalizer(final java.util.Set<String> categoryFields) {
+        families = List.of(new NebulaLogNormalizer(), new PlatformEventNormalizer(), new ChangeEventNormalizer(categoryFields),
+            new MonitoringEventNormalizer(), new EventLogFileNormalizer(), new CustomEventNormalizer());
+    }
 
     /** Thrown for payloads that are not JSON objects. */
     public static final class MalformedEventException extends RuntimeException {
@@ -47,7 +61,7 @@ public final class SignalNormalizer {
         if (channel.startsWith("/data/") && !payload.path("ChangeEventHeader").isObject()) {
             throw new MalformedEventException("Change event " + event.getEventUuid() + " on '" + channel + "' has no ChangeEventHeader", null);
         }
-        for (final SourceNormalizer family : FAMILIES) {
+        for (final SourceNormalizer family : families) {
             if (family.handles(channel, payload)) {
                 return family.normalize(event, payload);
             }

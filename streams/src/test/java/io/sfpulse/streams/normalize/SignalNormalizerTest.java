@@ -64,6 +64,20 @@ class SignalNormalizerTest {
     }
 
     @Test
+    void changeEventsCarryTheValuesOfConfiguredCategoryFieldsOnly() {
+        final SignalNormalizer withFields = new SignalNormalizer(java.util.Set.of("Case.Status", "Case.Priority", "Lead.Status"));
+        final Signal s = withFields.normalize(SalesforceEvent.newBuilder().setOrgId("00D000000000001EAA").setChannel("/data/ChangeEvents")
+            .setSource(EventSource.COMETD).setReplayId(1L).setEventUuid("e-2").setEventTime(AT).setReceivedTime(AT)
+            .setPayload("{\"ChangeEventHeader\":{\"entityName\":\"Case\",\"changeType\":\"UPDATE\",\"commitUser\":\"005A\","
+                + "\"recordIds\":[\"500000000000001AAA\"]},\"Status\":\"Closed\",\"Priority\":null,\"Subject\":\"Printer\"}").build()).get(0);
+        assertThat(s.getAttributes()).containsEntry("value.Status", "Closed").containsEntry("value.Priority", SignalNormalizer.NO_VALUE)
+            .doesNotContainKey("value.Subject");
+        // Without configured fields no values are carried.
+        assertThat(normalize("/data/ChangeEvents", "{\"ChangeEventHeader\":{\"entityName\":\"Case\",\"changeType\":\"UPDATE\"},"
+            + "\"Status\":\"Closed\"}").get(0).getAttributes()).doesNotContainKey("value.Status");
+    }
+
+    @Test
     void apexExecutionRowGivesWallTimeAndCpuTimeSeries() {
         final List<Signal> signals = normalize("elf/ApexExecution", "{\"ENTRY_POINT\":\"InvoiceController.submit\",\"RUN_TIME\":\"812\","
             + "\"CPU_TIME\":\"640\"}");
