@@ -73,7 +73,11 @@ public final class LabelledScenarios {
         /** A sync flow idle every night, deployed at nightfall, with three days of history: the lull is its usual one. */
         QUIET_NIGHT(true, Set.of()),
         /** The intake flow stops creating Cases (~40 an hour) after the deploy that changed it; Accounts are still created. */
-        MISSING_RECORDS(true, Set.of("missing-records"));
+        MISSING_RECORDS(true, Set.of("missing-records")),
+        /** After the deploy 85 % of the Status values written to Cases are Closed (a flow closing them by mistake); 25 % before. */
+        VALUE_SHIFT(true, Set.of("value-shift")),
+        /** The same shift after a deploy that changed the Case Status picklist itself (StandardValueSet:CaseStatus): intended. */
+        VALUE_SHIFT_INTENDED(true, Set.of());
 
         private final boolean deploys;
         private final Set<String> detectors;
@@ -103,6 +107,7 @@ public final class LabelledScenarios {
                 case COMPONENT_REGRESSION -> "failures in " + REGRESSING_COMPONENT;
                 case ABSENT_FLOW -> "Flow." + FLOW;
                 case MISSING_RECORDS -> INTAKE_OBJECT;
+                case VALUE_SHIFT -> INTAKE_OBJECT + ".Status";
                 default -> null;
             };
         }
@@ -138,11 +143,11 @@ public final class LabelledScenarios {
         final String deployId = kind.deploys() ? "0Af" + orgId.substring(3, 15) + "AAA" : null;
         final List<Input> in = new ArrayList<>();
         if (deployId != null) {
-            in.add(new Input(change, null, null, deploy(orgId, deployId, "Succeeded", change), null));
+            in.add(new Input(change, null, null, deploy(orgId, deployId, "Succeeded", change, kind == Kind.VALUE_SHIFT_INTENDED), null));
         }
         if (kind == Kind.FAILED_DEPLOY) {
             final Instant failedAt = change.minus(Duration.ofMinutes(20));
-            in.add(new Input(failedAt, null, null, deploy(orgId, "0Af" + orgId.substring(3, 15) + "FLD", "Failed", failedAt), null));
+            in.add(new Input(failedAt, null, null, deploy(orgId, "0Af" + orgId.substring(3, 15) + "FLD", "Failed", failedAt, false), null));
         }
         // QUIET_NIGHT's org has three days of ordinary traffic before t0 (what a same-time-of-day baseline needs).
         final Instant start = kind == Kind.QUIET_NIGHT ? change.minus(NIGHTLY_HISTORY) : t0;
@@ -164,7 +169,8 @@ public final class LabelledScenarios {
                 new Traffic(orgId, random, in, kind).knownErrorsOnce(minute);
             }
             final boolean changed = !minute.isBefore(change) && minute.isBefore(end);
-            final boolean regressed = (kind.regression() || kind == Kind.TRAFFIC_RAMP || kind == Kind.PLANNED_DROP) && changed;
+            final boolean regressed = (kind.regression() || kind == Kind.TRAFFIC_RAMP || kind == Kind.PLANNED_DROP || kind == Kind.VALUE_SHIFT_INTENDED)
+                && changed;
             final Traffic traffic = new Traffic(orgId, random, in, kind);
             traffic.minute(minute, regressed ? kind : Kind.CLEAN_DEPLOY);
         }
@@ -176,11 +182,16 @@ public final class LabelledScenarios {
         return new Scenario(new Label(orgId, kind, change, end, deployId), in);
     }
 
-    private static DeploymentMarker deploy(final String orgId, final String deployId, final String status, final Instant at) {
+    private static DeploymentMarker deploy(final String orgId, final String deployId, final String status, final Instant at,
+                                           final boolean changesStatusPicklist) {
+        final List<String> components = new ArrayList<>(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger",
+            "Flow:Case_Intake"));
+        if (changesStatusPicklist) {
+            components.add("StandardValueSet:CaseStatus");
+        }
         return DeploymentMarker.newBuilder().setOrgId(orgId).setDeployId(deployId)
             .setSource(MarkerSource.DEPLOY_REQUEST).setStatus(status).setCompletedTime(at).setCreatedBy("Release Bot")
-            .setComponents(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger", "Flow:Case_Intake"))
-            .setComponentCount(4).setCheckOnly(false).build();
+            .setComponents(components).setComponentCount(components.size()).setCheckOnly(false).build();
     }
 
     /** Scenarios for {@code perKind} orgs of each kind, inputs of all merged in event-time order. */
@@ -248,6 +259,7 @@ public final class LabelledScenarios {
                 change(minute.plusMillis(random.nextInt(60_000)), "DELETE", kind == Kind.DELETE_BURST ? AUTOMATION_USER : "005USER000000000", false);
             }
             creations(minute, kind);
+            caseUpdates(minute, kind);
             if (kind == Kind.MASS_UPDATE) {
                 for (int i = poisson(15); i > 0; i--) {
                     change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", AUTOMATION_USER, false);
@@ -269,6 +281,29 @@ public final class LabelledScenarios {
             }
             for (int i = poisson(0.25 * scale); i > 0; i--) {
                 create(minute.plusMillis(random.nextInt(60_000)), "Account", 2);
+            }
+        }
+
+        /** The usual mix of Case Status values written by updates: 25 % New, 35 % Working, 15 % Escalated, 25 % Closed. */
+        private static final String[] STATUS_MIX = {"New", "New", "New", "New", "New", "Working", "Working", "Working", "Working", "Working",
+            "Working", "Working", "Escalated", "Escalated", "Escalated", "Closed", "Closed", "Closed", "Closed", "Closed"};
+
+        /**
+         * Case updates (1 a minute) writing Status: the usual mix ({@link #STATUS_MIX}), or, in VALUE_SHIFT and
+         * VALUE_SHIFT_INTENDED after the deploy, Closed 85 % of the time.
+         */
+        private void caseUpdates(final Instant minute, final Kind kind) {
+            final boolean closing = kind == Kind.VALUE_SHIFT || kind == Kind.VALUE_SHIFT_INTENDED;
+            for (int i = poisson(1); i > 0; i--) {
+                final Instant at = minute.plusMillis(random.nextInt(60_000));
+                final String status = closing && random.nextDouble() < 0.85 ? "Closed" : STATUS_MIX[random.nextInt(STATUS_MIX.length)];
+                final String record = String.format(Locale.ROOT, "500%012dAAA", random.nextInt(1_000_000));
+                final String user = "005USER00000000" + random.nextInt(3);
+                event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[\"%s\"],"
+                    + "\"changeType\":\"UPDATE\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1,"
+                    + "\"isTransactionEnd\":true,\"changedFields\":[\"Status\",\"LastModifiedDate\"]},\"Status\":\"%s\",\"LastModifiedDate\":\"%s\"}",
+                    INTAKE_OBJECT, record, user, at.toEpochMilli(),
+                    UUID.nameUUIDFromBytes((org + at + record + status).getBytes(java.nio.charset.StandardCharsets.UTF_8)), status, at));
             }
         }
 
