@@ -23,6 +23,15 @@ public final class SalesforceIds {
     }
 
     /**
+     * Whether {@code value} is an 18-character id whose case-safe suffix matches its first 15
+     * characters: how a field value is told to be a record reference (1 in 32,768 other
+     * 18-character words would pass by chance).
+     */
+    public static boolean isCaseSafeId(final String value) {
+        return value != null && value.length() == 18 && isId(value) && suffix(value.substring(0, 15)).equalsIgnoreCase(value.substring(15));
+    }
+
+    /**
      * The 18-character form of a 15- or 18-character id: a 15-character id gets its computed
      * suffix; an 18-character id keeps its first 15 characters and its suffix is recomputed (so a
      * suffix that another system upper- or lower-cased comes out as Salesforce writes it).

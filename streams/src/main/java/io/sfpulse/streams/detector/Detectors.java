@@ -10,6 +10,8 @@ import io.sfpulse.streams.detector.latency.LatencySpikeSettings;
 import io.sfpulse.streams.detector.missingrecords.MissingRecordsDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
+import io.sfpulse.streams.detector.relationships.BrokenRelationshipsDetector;
+import io.sfpulse.streams.detector.relationships.RelationshipSettings;
 import io.sfpulse.streams.detector.valueshift.ValueShiftDetector;
 import io.sfpulse.streams.detector.valueshift.ValueShiftSettings;
 import io.sfpulse.streams.DetectionConfig;
@@ -36,6 +38,8 @@ public final class Detectors {
         new Registration(DataAnomalyDetector.NAME, DataAnomalySettings::define, c -> new DataAnomalyDetector(DataAnomalySettings.from(c))),
         new Registration(AbsenceDetector.NAME, AbsenceDetector::define, AbsenceDetector::from),
         new Registration(MissingRecordsDetector.NAME, MissingRecordsDetector::define, MissingRecordsDetector::from),
+        new Registration(BrokenRelationshipsDetector.NAME, RelationshipSettings::define,
+            c -> new BrokenRelationshipsDetector(RelationshipSettings.from(c))),
         new Registration(ValueShiftDetector.NAME, ValueShiftSettings::define,
             c -> new ValueShiftDetector(ValueShiftSettings.from(c), c.getList(DetectionConfig.CATEGORY_FIELDS_CONFIG).size())));
 

@@ -5,6 +5,7 @@ import static io.sfpulse.streams.normalize.PayloadFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.id.SalesforceIds;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.signal.SignalKind;
 import java.util.ArrayList;
@@ -14,11 +15,15 @@ import java.util.Map;
 
 /**
  * Change Data Capture ({@code /data/...}): one data-change signal per event with entity, change
- * type, commit user, record count, the fields set to null, and the values written to the
- * configured category fields ({@code value.Status=Closed}; {@code (none)} when nulled).
+ * type, commit user, record count, the fields set to null, the values written to the configured
+ * category fields ({@code value.Status=Closed}; {@code (none)} when nulled), the record references
+ * written ({@code ref.AccountId=001…}: fields whose value is an 18-character case-safe id) and, for
+ * a DELETE or UNDELETE, the records' ids ({@code recordIds}, at most 100).
  */
 final class ChangeEventNormalizer implements SourceNormalizer {
 
+    /** Id fields of every record that say who, not which related record: never relationship references. */
+    private static final java.util.Set<String> NOT_REFERENCES = java.util.Set.of("Id", "CreatedById", "LastModifiedById");
     /** Entity -> its category fields. */
     private final Map<String, List<String>> categoryFields = new java.util.HashMap<>();
 
@@ -51,6 +56,21 @@ final class ChangeEventNormalizer implements SourceNormalizer {
         });
         attrs.put("nulledFields", String.join(",", nulled));
         final String entity = text(header, "entityName");
+        final String changeType = attrs.get("changeType");
+        if (changeType.equals("DELETE") || changeType.equals("UNDELETE")) {
+            final List<String> ids = new ArrayList<>();
+            header.path("recordIds").forEach(id -> {
+                if (ids.size() < SignalNormalizer.MAX_RECORD_IDS && SalesforceIds.isId(id.asText())) {
+                    ids.add(SalesforceIds.to18(id.asText()));
+                }
+            });
+            attrs.put("recordIds", String.join(",", ids));
+        }
+        payload.fields().forEachRemaining(f -> {
+            if (f.getValue().isTextual() && !NOT_REFERENCES.contains(f.getKey()) && SalesforceIds.isCaseSafeId(f.getValue().asText())) {
+                attrs.put(SignalNormalizer.REFERENCE_PREFIX + f.getKey(), f.getValue().asText());
+            }
+        });
         for (final String field : categoryFields.getOrDefault(entity, List.of())) {
             final JsonNode v = payload.get(field);
             if (v != null) {

@@ -20,6 +20,10 @@ public final class SignalNormalizer {
 
     /** Attribute prefix of a category field's value in a data-change signal, e.g. {@code value.Status}. */
     public static final String CATEGORY_VALUE_PREFIX = "value.";
+    /** Attribute prefix of a record reference written by a change event, e.g. {@code ref.AccountId}. */
+    public static final String REFERENCE_PREFIX = "ref.";
+    /** Most record ids a DELETE's {@code recordIds} attribute lists. */
+    public static final int MAX_RECORD_IDS = 100;
     /** The value of a category field set to null. */
     public static final String NO_VALUE = "(none)";
     /** Subject of every failure signal. */

@@ -78,6 +78,19 @@ class SignalNormalizerTest {
     }
 
     @Test
+    void changeEventsCarryTheRecordReferencesTheyWriteAndADeleteItsRecordIds() {
+        final Signal update = normalize("/data/ChangeEvents", "{\"ChangeEventHeader\":{\"entityName\":\"Contact\",\"changeType\":\"UPDATE\","
+            + "\"recordIds\":[\"003000000000001AAA\"]},\"AccountId\":\"001000000000042AAA\",\"ReportsToId\":\"003000000000007AAB\","
+            + "\"Title\":\"ABCDEFGHIJKLMNOPQR\",\"LastModifiedById\":\"005000000000001AAA\"}").get(0);
+        // A case-safe id is a reference; a wrong suffix, an 18-letter word and who-changed-it fields are not.
+        assertThat(update.getAttributes()).containsEntry("ref.AccountId", "001000000000042AAA")
+            .doesNotContainKeys("ref.ReportsToId", "ref.Title", "ref.LastModifiedById", "recordIds");
+        final Signal delete = normalize("/data/ChangeEvents", "{\"ChangeEventHeader\":{\"entityName\":\"Account\",\"changeType\":\"DELETE\","
+            + "\"recordIds\":[\"001000000000042AAA\",\"001000000000043\"]}}").get(0);
+        assertThat(delete.getAttributes()).containsEntry("recordIds", "001000000000042AAA,001000000000043AAA");
+    }
+
+    @Test
     void apexExecutionRowGivesWallTimeAndCpuTimeSeries() {
         final List<Signal> signals = normalize("elf/ApexExecution", "{\"ENTRY_POINT\":\"InvoiceController.submit\",\"RUN_TIME\":\"812\","
             + "\"CPU_TIME\":\"640\"}");
