@@ -41,7 +41,7 @@ class DetectorsIT extends BrokerTestBase {
     private static final List<Kind> KINDS = List.of(Kind.FAILURE_RATE, Kind.NEW_ERROR_TYPE, Kind.LATENCY_SHIFT, Kind.DELETE_BURST,
         Kind.NULL_RATE, Kind.NO_DEPLOY_LATENCY, Kind.CLEAN_DEPLOY, Kind.FAILED_DEPLOY, Kind.DUPLICATE_DELIVERY, Kind.QUIET_AFTER_REGRESSION,
         Kind.COMPONENT_REGRESSION, Kind.TRAFFIC_RAMP, Kind.ABSENT_FLOW, Kind.PLANNED_DROP, Kind.MISSING_RECORDS, Kind.VALUE_SHIFT,
-        Kind.VALUE_SHIFT_INTENDED);
+        Kind.VALUE_SHIFT_INTENDED, Kind.BROKEN_RELATIONSHIP);
     private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
 
     @TempDir

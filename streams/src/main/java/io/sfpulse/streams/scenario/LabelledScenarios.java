@@ -20,8 +20,8 @@ import java.util.UUID;
 /**
  * Generated Salesforce-shaped traffic with known answers: per org, four hours of Nebula Logger
  * entries (INFO heartbeats, a few recurring errors), Real-Time Event Monitoring API latencies
- * (log-normal) and Account change events (updates by three users, some nulling Phone, rare
- * deletes); at two hours either a deploy or nothing, and - depending on the {@link Kind} - a
+ * (log-normal) and change events (Account updates by three users, some nulling Phone, rare
+ * deletes; Case and Account creations; Case Status and Contact AccountId updates); at two hours either a deploy or nothing, and - depending on the {@link Kind} - a
  * regression from then on for 45 minutes before traffic returns to normal. Random but
  * reproducible (seeded). Used by the labelled detection suite, the detector ITs and tests.
  */
@@ -77,7 +77,9 @@ public final class LabelledScenarios {
         /** After the deploy 85 % of the Status values written to Cases are Closed (a flow closing them by mistake); 25 % before. */
         VALUE_SHIFT(true, Set.of("value-shift")),
         /** The same shift after a deploy that changed the Case Status picklist itself (StandardValueSet:CaseStatus): intended. */
-        VALUE_SHIFT_INTENDED(true, Set.of());
+        VALUE_SHIFT_INTENDED(true, Set.of()),
+        /** After the deploy 40 % of Contact updates point AccountId at Accounts deleted before it (children left on deleted parents). */
+        BROKEN_RELATIONSHIP(true, Set.of("broken-relationships"));
 
         private final boolean deploys;
         private final Set<String> detectors;
@@ -108,6 +110,7 @@ public final class LabelledScenarios {
                 case ABSENT_FLOW -> "Flow." + FLOW;
                 case MISSING_RECORDS -> INTAKE_OBJECT;
                 case VALUE_SHIFT -> INTAKE_OBJECT + ".Status";
+                case BROKEN_RELATIONSHIP -> "Contact.AccountId -> deleted";
                 default -> null;
             };
         }
@@ -172,6 +175,9 @@ public final class LabelledScenarios {
             final boolean regressed = (kind.regression() || kind == Kind.TRAFFIC_RAMP || kind == Kind.PLANNED_DROP || kind == Kind.VALUE_SHIFT_INTENDED)
                 && changed;
             final Traffic traffic = new Traffic(orgId, random, in, kind);
+            if (m % 30 == 10 && minute.isBefore(change)) {
+                traffic.parentDeleted(minute.plusSeconds(5), (int) (m / 30));
+            }
             traffic.minute(minute, regressed ? kind : Kind.CLEAN_DEPLOY);
         }
         if (kind == Kind.DUPLICATE_DELIVERY) {
@@ -260,6 +266,7 @@ public final class LabelledScenarios {
             }
             creations(minute, kind);
             caseUpdates(minute, kind);
+            contactUpdates(minute, kind);
             if (kind == Kind.MASS_UPDATE) {
                 for (int i = poisson(15); i > 0; i--) {
                     change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", AUTOMATION_USER, false);
@@ -304,6 +311,37 @@ public final class LabelledScenarios {
                     + "\"isTransactionEnd\":true,\"changedFields\":[\"Status\",\"LastModifiedDate\"]},\"Status\":\"%s\",\"LastModifiedDate\":\"%s\"}",
                     INTAKE_OBJECT, record, user, at.toEpochMilli(),
                     UUID.nameUUIDFromBytes((org + at + record + status).getBytes(java.nio.charset.StandardCharsets.UTF_8)), status, at));
+            }
+        }
+
+        /** The k-th Account deleted before the deploy (outside the range of live Account ids). */
+        private static String deletedParent(final int k) {
+            return String.format(Locale.ROOT, "001%012dAAA", 900_000_000L + k);
+        }
+
+        /** Every 30 minutes before the deploy an Account is deleted (by an admin, 005USER000000000). */
+        void parentDeleted(final Instant at, final int k) {
+            event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"Account\",\"recordIds\":[\"%s\"],"
+                + "\"changeType\":\"DELETE\",\"commitUser\":\"005USER000000000\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\","
+                + "\"sequenceNumber\":1,\"isTransactionEnd\":true}}", deletedParent(k), at.toEpochMilli(),
+                UUID.nameUUIDFromBytes((org + at + k).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
+
+        /**
+         * Contact updates (1 a minute) writing AccountId: a live Account, or, in BROKEN_RELATIONSHIP after the deploy, 40 % of
+         * the time one of the Accounts deleted before it.
+         */
+        private void contactUpdates(final Instant minute, final Kind kind) {
+            for (int i = poisson(1); i > 0; i--) {
+                final Instant at = minute.plusMillis(random.nextInt(60_000));
+                final String parent = kind == Kind.BROKEN_RELATIONSHIP && random.nextDouble() < 0.4 ? deletedParent(random.nextInt(4))
+                    : String.format(Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));
+                final String record = String.format(Locale.ROOT, "003%012dAAA", random.nextInt(1_000_000));
+                event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"Contact\",\"recordIds\":[\"%s\"],"
+                    + "\"changeType\":\"UPDATE\",\"commitUser\":\"005USER00000000%d\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\","
+                    + "\"sequenceNumber\":1,\"isTransactionEnd\":true,\"changedFields\":[\"AccountId\",\"LastModifiedDate\"]},"
+                    + "\"AccountId\":\"%s\",\"LastModifiedDate\":\"%s\"}", record, random.nextInt(3), at.toEpochMilli(),
+                    UUID.nameUUIDFromBytes((org + at + record + parent).getBytes(java.nio.charset.StandardCharsets.UTF_8)), parent, at));
             }
         }
 

@@ -77,6 +77,12 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> {
         return type.equals("CREATE") || type.equals("UPDATE") || type.equals("UNDELETE");
     }
 
+    /** One state per (org, object): a change reads and rewrites its object's references only. */
+    @Override
+    protected String stateKey(final String org, final Signal s) {
+        return seriesKey(org, s.getSubject());
+    }
+
     @Override
     protected ObjectReferences emptyState() {
         return new ObjectReferences();
