@@ -172,7 +172,7 @@ public final class SalesforceSourceConfig extends AbstractConfig {
         .define(API_RESERVE_PERCENT_CONFIG, Type.INT, 20, ConfigDef.Range.between(0, 100), Importance.LOW, API_RESERVE_PERCENT_DOC)
         .group("EventLogFile")
         .define(ELF_EVENT_TYPES_CONFIG, Type.LIST, List.of("ApexUnexpectedException", "ApexExecution", "RestApi", "API", "LightningPageView",
-            "URI", "Login"), Importance.MEDIUM, ELF_EVENT_TYPES_DOC)
+            "URI", "Login", "ApexCallout", "ApiTotalUsage"), Importance.MEDIUM, ELF_EVENT_TYPES_DOC)
         .define(ELF_INTERVAL_CONFIG, Type.STRING, "Hourly", ConfigDef.ValidString.in("Hourly", "Daily"), Importance.LOW, ELF_INTERVAL_DOC)
         .define(ELF_POLL_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, ELF_POLL_INTERVAL_MS_DOC)
         .define(ELF_MAX_FILES_CONFIG, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW, ELF_MAX_FILES_DOC)

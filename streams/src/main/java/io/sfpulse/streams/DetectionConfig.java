@@ -30,7 +30,8 @@ public final class DetectionConfig extends AbstractConfig {
     public static final String FAILURE_CHANNELS_CONFIG = "streams.failure.channels";
     private static final String FAILURE_CHANNELS_DOC = "Salesforce channels whose ingest topics carry failures (and observations).";
     public static final String LATENCY_CHANNELS_CONFIG = "streams.latency.channels";
-    private static final String LATENCY_CHANNELS_DOC = "Channels whose ingest topics carry latencies (and failures such as 5xx REST calls).";
+    private static final String LATENCY_CHANNELS_DOC = "Channels whose ingest topics carry latencies, failures such as 5xx REST calls, and requests (API calls and "
+        + "Apex callouts with their client or host and outcome, for the integration-failures detector).";
     public static final String ACTIVITY_CHANNELS_CONFIG = "streams.activity.channels";
     private static final String ACTIVITY_CHANNELS_DOC = "Further channels whose events are activity of an entry point, for the absent-activity "
         + "detector: custom platform events (each its own entry point, e.g. /event/Order_Created__e) and elf/FlowExecution. Nebula Logger "
@@ -87,7 +88,8 @@ public final class DetectionConfig extends AbstractConfig {
             .define(FAILURE_CHANNELS_CONFIG, Type.LIST, List.of("/event/LogEntryEvent__e", "/event/BatchApexErrorEvent"), Importance.HIGH,
                 FAILURE_CHANNELS_DOC)
             .define(LATENCY_CHANNELS_CONFIG, Type.LIST, List.of("/event/ApiEventStream", "/event/LightningUriEventStream", "elf/ApexExecution",
-                "elf/RestApi", "elf/LightningPageView", "elf/ApexUnexpectedException"), Importance.MEDIUM, LATENCY_CHANNELS_DOC)
+                "elf/RestApi", "elf/API", "elf/ApexCallout", "elf/ApiTotalUsage", "elf/LightningPageView", "elf/ApexUnexpectedException"),
+                Importance.MEDIUM, LATENCY_CHANNELS_DOC)
             .define(DATA_CHANNELS_CONFIG, Type.LIST, List.of("/data/ChangeEvents"), Importance.MEDIUM, DATA_CHANNELS_DOC)
             .define(ACTIVITY_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, ACTIVITY_CHANNELS_DOC)
             .define(CATEGORY_FIELDS_CONFIG, Type.LIST, List.of("Case.Status", "Case.Priority", "Case.Origin", "Lead.Status",

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
-import io.sfpulse.schemas.event.EventSource;
-import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.streams.detector.relationships.BrokenRelationshipsDetector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,12 +50,7 @@ class BrokenRelationshipsTopologyTest {
     }
 
     private void change(final Instant at, final String entity, final String type, final String recordId, final String body) {
-        final String payload = String.format("{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[\"%s\"],\"changeType\":\"%s\","
-            + "\"changeOrigin\":\"\",\"transactionKey\":\"%s\",\"sequenceNumber\":1,\"isTransactionEnd\":true,\"commitTimestamp\":%d,"
-            + "\"commitNumber\":92847272780,\"commitUser\":\"005000000000001AAA\",\"changedFields\":[]}%s}",
-            entity, recordId, type, UUID.randomUUID(), at.toEpochMilli(), body);
-        driver.pipe(SalesforceEvent.newBuilder().setOrgId(Fixtures.ORG).setChannel(Fixtures.CDC_CHANNEL).setSource(EventSource.COMETD)
-            .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build());
+        driver.pipe(Fixtures.changeEvent(at, entity, type, List.of(recordId), body));
     }
 
     private void contactUpdated(final Instant at, final String accountId) {
@@ -113,7 +105,7 @@ class BrokenRelationshipsTopologyTest {
             .containsEntry("parentObject", "Account")
             .containsEntry("shareBefore", "0.0%")
             .containsEntry("suspectComponents", "ApexTrigger:ContactTrigger")
-            .containsKeys("pValue", "deletedParents", "changesNow", "changesBefore", "baselineWindows", "currentWindow", "series");
+            .containsKeys("pValue", "deletedParents", "trialsNow", "trialsBefore", "baselineWindows", "currentWindow", "series");
         assertThat(first.getEvidence().get("deletedParents")).matches("(00100000000000[1-4]AAA,?)+");
         assertThat(Long.parseLong(first.getEvidence().get("observedCount"))).isGreaterThanOrEqualTo(5);
         assertThat(first.getEventTime()).isBetween(DEPLOY, DEPLOY.plus(Duration.ofMinutes(15)));

@@ -50,6 +50,21 @@ final class Fixtures {
             .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
     }
 
+    /**
+     * A CometD change event as Salesforce (and the emulator) sends it: the full header (one change per
+     * transaction, commit time {@code at}) and {@code body}, the body fields as JSON members each
+     * preceded by a comma (empty for none).
+     */
+    static SalesforceEvent changeEvent(final Instant at, final String entity, final String type, final List<String> recordIds, final String body) {
+        final String ids = recordIds.stream().map(id -> "\"" + id + "\"").collect(java.util.stream.Collectors.joining(","));
+        final String payload = String.format("{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[%s],\"changeType\":\"%s\","
+            + "\"changeOrigin\":\"\",\"transactionKey\":\"%s\",\"sequenceNumber\":1,\"isTransactionEnd\":true,\"commitTimestamp\":%d,"
+            + "\"commitNumber\":92847272780,\"commitUser\":\"005000000000001AAA\",\"changedFields\":[]}%s}",
+            entity, ids, type, UUID.randomUUID(), at.toEpochMilli(), body);
+        return SalesforceEvent.newBuilder().setOrgId(ORG).setChannel(CDC_CHANNEL).setSource(EventSource.COMETD)
+            .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
+    }
+
     static SalesforceEvent error(final Instant at) {
         return logEntry(at, "ERROR", "System.NullPointerException", "Attempt to de-reference a null object on 001000000000123AAA",
             "Class.InvoiceService.calculate: line 42, column 1");

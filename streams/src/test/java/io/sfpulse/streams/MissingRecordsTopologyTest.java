@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
-import io.sfpulse.schemas.event.EventSource;
-import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.streams.detector.missingrecords.MissingRecordsDetector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,18 +47,12 @@ class MissingRecordsTopologyTest {
     private void change(final Instant at, final String entity, final String type, final int records) {
         final List<String> ids = new ArrayList<>();
         for (int i = 0; i < records; i++) {
-            ids.add("\"500" + String.format("%012d", Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000_000L)) + "AAA\"");
+            ids.add(String.format("500%012dAAA", Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000_000L)));
         }
-        final String body = type.equals("CREATE")
+        driver.pipe(Fixtures.changeEvent(at, entity, type, ids, type.equals("CREATE")
             ? String.format(",\"Subject\":\"Order problem\",\"CreatedDate\":\"%s\",\"CreatedById\":\"005000000000001AAA\","
                 + "\"LastModifiedDate\":\"%s\",\"LastModifiedById\":\"005000000000001AAA\"", at, at)
-            : String.format(",\"Status\":\"Working\",\"LastModifiedDate\":\"%s\"", at);
-        final String payload = String.format("{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[%s],\"changeType\":\"%s\","
-            + "\"changeOrigin\":\"\",\"transactionKey\":\"%s\",\"sequenceNumber\":1,\"isTransactionEnd\":true,\"commitTimestamp\":%d,"
-            + "\"commitNumber\":92847272780,\"commitUser\":\"005000000000001AAA\",\"changedFields\":[]}%s}",
-            entity, String.join(",", ids), type, UUID.randomUUID(), at.toEpochMilli(), body);
-        driver.pipe(SalesforceEvent.newBuilder().setOrgId(Fixtures.ORG).setChannel(Fixtures.CDC_CHANNEL).setSource(EventSource.COMETD)
-            .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build());
+            : String.format(",\"Status\":\"Working\",\"LastModifiedDate\":\"%s\"", at)));
     }
 
     /** Minutes [from, to): a Case created (unless stopped) and one updated, three Accounts created every other minute in one event. */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
-import io.sfpulse.schemas.event.EventSource;
-import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.streams.detector.valueshift.ValueShiftDetector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,13 +45,8 @@ class ValueShiftTopologyTest {
     }
 
     private void caseUpdated(final Instant at, final String status, final String subject) {
-        final String payload = String.format("{\"ChangeEventHeader\":{\"entityName\":\"Case\",\"recordIds\":[\"500000000000001AAA\"],"
-            + "\"changeType\":\"UPDATE\",\"changeOrigin\":\"\",\"transactionKey\":\"%s\",\"sequenceNumber\":1,\"isTransactionEnd\":true,"
-            + "\"commitTimestamp\":%d,\"commitNumber\":92847272780,\"commitUser\":\"005000000000001AAA\",\"changedFields\":[\"Status\","
-            + "\"Subject\",\"LastModifiedDate\"]},\"Status\":\"%s\",\"Subject\":\"%s\",\"LastModifiedDate\":\"%s\"}",
-            UUID.randomUUID(), at.toEpochMilli(), status, subject, at);
-        driver.pipe(SalesforceEvent.newBuilder().setOrgId(Fixtures.ORG).setChannel(Fixtures.CDC_CHANNEL).setSource(EventSource.COMETD)
-            .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build());
+        driver.pipe(Fixtures.changeEvent(at, "Case", "UPDATE", List.of("500000000000001AAA"),
+            String.format(",\"Status\":\"%s\",\"Subject\":\"%s\",\"LastModifiedDate\":\"%s\"", status, subject, at)));
     }
 
     /** Minutes [from, to): two Case updates a minute, Status drawn from the usual mix, or 85 % Closed when {@code closing}. */

@@ -5,6 +5,7 @@ import io.sfpulse.streams.detector.data.DataAnomalyDetector;
 import io.sfpulse.streams.detector.data.DataAnomalySettings;
 import io.sfpulse.streams.detector.failures.FailureSettings;
 import io.sfpulse.streams.detector.failures.PostDeployFailureDetector;
+import io.sfpulse.streams.detector.integrations.IntegrationFailuresDetector;
 import io.sfpulse.streams.detector.latency.LatencySpikeDetector;
 import io.sfpulse.streams.detector.latency.LatencySpikeSettings;
 import io.sfpulse.streams.detector.missingrecords.MissingRecordsDetector;
@@ -40,6 +41,7 @@ public final class Detectors {
         new Registration(MissingRecordsDetector.NAME, MissingRecordsDetector::define, MissingRecordsDetector::from),
         new Registration(BrokenRelationshipsDetector.NAME, RelationshipSettings::define,
             c -> new BrokenRelationshipsDetector(RelationshipSettings.from(c))),
+        new Registration(IntegrationFailuresDetector.NAME, IntegrationFailuresDetector::define, IntegrationFailuresDetector::from),
         new Registration(ValueShiftDetector.NAME, ValueShiftSettings::define,
             c -> new ValueShiftDetector(ValueShiftSettings.from(c), c.getList(DetectionConfig.CATEGORY_FIELDS_CONFIG).size())));
 

@@ -22,6 +22,12 @@ public final class SignalNormalizer {
     public static final String CATEGORY_VALUE_PREFIX = "value.";
     /** Attribute prefix of a record reference written by a change event, e.g. {@code ref.AccountId}. */
     public static final String REFERENCE_PREFIX = "ref.";
+    /** Attribute of a request signal: who made it, e.g. {@code API client Invoice Sync}, {@code callouts to erp.example.com}. */
+    public static final String REQUESTER = "requester";
+    /** Attribute of a request signal: {@code ok}, or how it failed ({@code HTTP 503}, {@code REQUEST_LIMIT_EXCEEDED}, {@code no response}). */
+    public static final String OUTCOME = "outcome";
+    /** The outcome of a request that did not fail. */
+    public static final String OK = "ok";
     /** Most record ids a DELETE's {@code recordIds} attribute lists. */
     public static final int MAX_RECORD_IDS = 100;
     /** The value of a category field set to null. */

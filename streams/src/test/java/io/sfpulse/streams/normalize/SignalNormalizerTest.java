@@ -91,6 +91,27 @@ class SignalNormalizerTest {
     }
 
     @Test
+    void requestsSayWhoMadeThemAndHowTheyEnded() {
+        final Signal limited = normalize("elf/RestApi", "{\"METHOD\":\"GET\",\"URI\":\"/services/data/v62.0/limits\",\"CLIENT_NAME\":\"\","
+            + "\"CONNECTED_APP_NAME\":\"Invoice Sync\",\"STATUS_CODE\":\"403\",\"EXCEPTION_MESSAGE\":\"REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.\","
+            + "\"RUN_TIME\":\"12\"}").get(0);
+        assertThat(limited.getAttributes()).containsEntry(SignalNormalizer.REQUESTER, "API client Invoice Sync")
+            .containsEntry(SignalNormalizer.OUTCOME, "REQUEST_LIMIT_EXCEEDED");
+        final Signal soap = normalize("elf/API", "{\"METHOD_NAME\":\"query\",\"CLIENT_NAME\":\"DataLoader\",\"REQUEST_STATUS\":\"A\",\"RUN_TIME\":\"3\"}").get(0);
+        assertThat(soap.getAttributes()).containsEntry(SignalNormalizer.OUTCOME, "authorization error");
+        final Signal callout = normalize("elf/ApexCallout", "{\"URL\":\"https://ERP.example.com/api/orders\",\"SUCCESS\":\"1\","
+            + "\"STATUS_CODE\":\"503\",\"TIME\":\"227\"}").get(0);
+        assertThat(callout.getKind()).isEqualTo(SignalKind.LATENCY);
+        assertThat(callout.getSubject()).isEqualTo("callout erp.example.com");
+        assertThat(callout.getValue()).isEqualTo(227.0);
+        assertThat(callout.getAttributes()).containsEntry(SignalNormalizer.REQUESTER, "callouts to erp.example.com")
+            .containsEntry(SignalNormalizer.OUTCOME, "HTTP 503");
+        final Signal usage = normalize("elf/ApiTotalUsage", "{\"CLIENT_NAME\":\"\",\"CONNECTED_APP_NAME\":\"Invoice Sync\",\"STATUS_CODE\":\"204\"}").get(0);
+        assertThat(usage.getKind()).isEqualTo(SignalKind.OBSERVATION);
+        assertThat(usage.getAttributes()).containsEntry(SignalNormalizer.OUTCOME, SignalNormalizer.OK);
+    }
+
+    @Test
     void apexExecutionRowGivesWallTimeAndCpuTimeSeries() {
         final List<Signal> signals = normalize("elf/ApexExecution", "{\"ENTRY_POINT\":\"InvoiceController.submit\",\"RUN_TIME\":\"812\","
             + "\"CPU_TIME\":\"640\"}");

@@ -23,10 +23,10 @@ public final class BrokenRelationshipsDetector implements Detector {
     public static final String NAME = "broken-relationships";
     /** org + id of a deleted record -> when it was deleted (event time). */
     public static final String DELETED_STORE = NAME + "-deleted-store";
-    private final RelationshipEvaluator evaluator;
+    private final RelationshipSettings settings;
 
     public BrokenRelationshipsDetector(final RelationshipSettings settings) {
-        this.evaluator = new RelationshipEvaluator(settings);
+        this.settings = settings;
     }
 
     @Override
@@ -36,7 +36,7 @@ public final class BrokenRelationshipsDetector implements Detector {
 
     @Override
     public Processor<String, Signal, String, Alert> get() {
-        return new RelationshipProcessor(evaluator);
+        return new RelationshipProcessor(settings);
     }
 
     @Override

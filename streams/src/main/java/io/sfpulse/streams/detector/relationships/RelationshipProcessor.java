@@ -8,10 +8,10 @@ import io.sfpulse.schemas.signal.SignalKind;
 import io.sfpulse.streams.detector.AlertLifecycle;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
-import io.sfpulse.streams.detector.MinuteCounts;
-import io.sfpulse.streams.detector.SubjectKeys;
+import io.sfpulse.streams.detector.SuspectComponents;
+import io.sfpulse.streams.detector.share.ShareJudge;
 import io.sfpulse.streams.normalize.SignalNormalizer;
-import io.sfpulse.streams.stats.RateComparison;
+import io.sfpulse.streams.stats.ProportionComparison;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,24 +24,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Per (org, object): counts the object's changes, and per reference field those that null it and
  * those that point it at a record deleted earlier (DELETE change events put the deleted ids, per
- * org, into the detector's deleted-records store for {@code deleted.retention.ms}); at most once a
- * minute of event time per object, judges every broken reference against the share before the
- * live release ({@link RelationshipEvaluator}). TRIGGERED, UPDATED when the broken references
- * double, RESOLVED when the recent share is back; a new episode when it rises again inside the
- * release window. Dedup key: org|release|broken-relationships|reference hash.
+ * org, into the detector's deleted-records store for {@code deleted.retention.ms}); judges every
+ * broken reference against the share before the live release, with the lifecycle of every share
+ * detector ({@link ShareJudge}). Dedup key: org|release|broken-relationships|reference hash.
  */
-final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> {
+final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> implements ShareJudge.Voice {
 
     private static final long SWEEP_EVERY_MS = 3_600_000L;
-    private final RelationshipEvaluator evaluator;
+    private final ShareJudge judge;
     private final RelationshipSettings settings;
     private KeyValueStore<String, Long> deleted;
     private long sweptAt = Long.MIN_VALUE;
 
-    RelationshipProcessor(final RelationshipEvaluator evaluator) {
+    RelationshipProcessor(final RelationshipSettings settings) {
         super(BrokenRelationshipsDetector.NAME);
-        this.evaluator = evaluator;
-        this.settings = evaluator.settings();
+        this.settings = settings;
+        this.judge = new ShareJudge(BrokenRelationshipsDetector.NAME, settings.share());
     }
 
     @Override
@@ -91,92 +89,34 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> {
     @Override
     protected void analyse(final String org, final Signal s, final long t, final ObjectReferences o) {
         final Map<String, String> attrs = s.getAttributes();
-        o.changes.add(t, 1);
+        o.changes.countTrial(t);
         for (final Map.Entry<String, String> attr : attrs.entrySet()) {
             if (attr.getKey().startsWith(SignalNormalizer.REFERENCE_PREFIX)) {
                 final String field = attr.getKey().substring(SignalNormalizer.REFERENCE_PREFIX.length());
                 o.learnReference(field);
                 final Long deletedAt = deleted.get(org + SERIES_SEPARATOR + attr.getValue());
                 if (deletedAt != null && deletedAt <= t) {
-                    o.countBroken(field + RelationshipEvaluator.DANGLING, t, attr.getValue());
+                    o.changes.countHit(field + ObjectReferences.DANGLING, t, attr.getValue());
                 }
             }
         }
         for (final String field : attrs.getOrDefault("nulledFields", "").split(",")) {
             if (!field.isBlank() && o.isReference(field.trim())) {
-                o.countBroken(field.trim() + RelationshipEvaluator.NULLED, t, null);
+                o.changes.countHit(field.trim() + ObjectReferences.NULLED, t, null);
             }
         }
-        watch(o, s, t);
-        judge(org, s.getSubject(), o, t);
-    }
-
-    /** Under a release the object has a baseline before, every reference it breaks can be that release's doing. */
-    private void watch(final ObjectReferences o, final Signal s, final long t) {
-        if (s.getReleaseId() == null || s.getReleaseCompletedTime() == null) {
-            return;
-        }
-        final long release = s.getReleaseCompletedTime().toEpochMilli();
-        if (t - release > settings.window().toMillis() || o.changes.firstObservedMs() > release - settings.minBaseline().toMillis()) {
-            return;
-        }
-        for (final String broken : o.broken.keySet()) {
-            o.alerts.computeIfAbsent(s.getReleaseId() + "|" + broken, k -> AlertState.forRelease(s));
-        }
-    }
-
-    private void judge(final String org, final String object, final ObjectReferences o, final long t) {
-        final long minute = Math.floorDiv(t, MinuteCounts.MINUTE_MS);
-        if (minute == o.judgedMinute) {
-            return;
-        }
-        o.judgedMinute = minute;
-        for (final Map.Entry<String, AlertState> en : o.alerts.entrySet()) {
-            final String broken = en.getKey().substring(en.getKey().indexOf('|') + 1);
-            final AlertState a = en.getValue();
-            final long release = a.releaseCompletedMs();
-            final String subject = object + "." + broken;
-            if (a.isOpen()) {
-                final RelationshipEvaluator.Assessment recent = evaluator.assess(o, broken, release,
-                    Math.max(a.episodeStartMs(), t - settings.resolveWindow().toMillis()), t);
-                if (recent.verdict() != RateComparison.Verdict.INCREASE) {
-                    emit(org, object, broken, o, a, AlertStatus.RESOLVED, recent, t);
-                } else {
-                    final RelationshipEvaluator.Assessment now = evaluator.assess(o, broken, release, evaluator.spanStart(a.episodeStartMs(), t), t);
-                    if (now.result().currentHits() >= 2 * a.lastReportedCount()) {
-                        emit(org, object, broken, o, a, AlertStatus.UPDATED, now, t);
-                    }
-                }
-                continue;
-            }
-            final long start = a.isResolved() ? a.lastEmittedMs() : a.episodeStartMs();
-            if (t - release > settings.window().toMillis() || t <= start) {
-                continue;
-            }
-            final RelationshipEvaluator.Assessment now = evaluator.assess(o, broken, release, evaluator.spanStart(start, t), t);
-            if (now.verdict() != RateComparison.Verdict.INCREASE) {
-                continue;
-            }
-            if (a.isResolved()) {
-                AlertLifecycle.reopen(a, org, BrokenRelationshipsDetector.NAME, SubjectKeys.hash(subject));
-            }
-            emit(org, object, broken, o, a, AlertStatus.TRIGGERED, now, t);
-        }
+        judge.watch(o.changes, s, t);
+        judge.judge(org, s.getSubject(), o.changes, t, this);
     }
 
     @Override
     protected void prune(final ObjectReferences o, final long t) {
-        long horizon = t - settings.baseline().toMillis() - settings.window().toMillis() - settings.span().toMillis();
-        for (final AlertState a : o.alerts.values()) {
-            horizon = Math.min(horizon, a.releaseCompletedMs() - settings.baseline().toMillis());
-        }
-        o.alerts.values().removeIf(a -> a.expired(t, settings.window().toMillis(), settings.window().toMillis() + settings.baseline().toMillis()));
-        o.prune(horizon);
+        judge.prune(o.changes, t);
     }
 
     @Override
     protected boolean discard(final ObjectReferences o) {
-        return o.changes.isEmpty() && o.alerts.isEmpty();
+        return o.changes.isEmpty();
     }
 
     @Override
@@ -201,23 +141,70 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> {
         expired.forEach(deleted::delete);
     }
 
-    private void emit(final String org, final String object, final String broken, final ObjectReferences o, final AlertState a,
-                      final AlertStatus status, final RelationshipEvaluator.Assessment as, final long now) {
-        final var r = as.result();
-        final String subject = object + "." + broken;
-        final String deploy = a.hasRelease() ? "deploy " + a.releaseId() : "the release";
-        final String what = broken.endsWith(RelationshipEvaluator.NULLED)
-            ? object + "." + broken.substring(0, broken.length() - RelationshipEvaluator.NULLED.length()) + " nulled"
-            : object + "." + broken.substring(0, broken.length() - RelationshipEvaluator.DANGLING.length()) + " points at deleted records";
-        final String summary = switch (status) {
+    @Override
+    public String subject(final String object, final String broken) {
+        return object + "." + broken;
+    }
+
+    @Override
+    public String summary(final AlertStatus status, final String object, final String broken, final String deploy,
+                          final ProportionComparison.Result r) {
+        final String what = object + "." + ObjectReferences.fieldOf(broken)
+            + (broken.endsWith(ObjectReferences.NULLED) ? " nulled" : " points at deleted records");
+        return switch (status) {
             case RESOLVED -> String.format(Locale.ROOT, "%s: back to baseline after %s (%d of %d %s changes, %s before)", what, deploy,
-                r.currentHits(), r.currentTrials(), object, RelationshipEvaluator.pct(r.baselineShare()));
+                r.currentHits(), r.currentTrials(), object, ShareJudge.pct(r.baselineShare()));
             case UPDATED -> String.format(Locale.ROOT, "%s still after %s: %d of %d %s changes (%s), %s before", what, deploy, r.currentHits(),
-                r.currentTrials(), object, RelationshipEvaluator.pct(r.currentShare()), RelationshipEvaluator.pct(r.baselineShare()));
+                r.currentTrials(), object, ShareJudge.pct(r.currentShare()), ShareJudge.pct(r.baselineShare()));
             default -> String.format(Locale.ROOT, "%s after %s: %d of %d %s changes (%s), %s before (p=%.2g)", what, deploy, r.currentHits(),
-                r.currentTrials(), object, RelationshipEvaluator.pct(r.currentShare()), RelationshipEvaluator.pct(r.baselineShare()), r.pValue());
+                r.currentTrials(), object, ShareJudge.pct(r.currentShare()), ShareJudge.pct(r.baselineShare()), r.pValue());
         };
-        emit(a, status, new AlertLifecycle.Draft(org, BrokenRelationshipsDetector.NAME, SubjectKeys.hash(subject), subject, summary,
-            Severity.ERROR, evaluator.evidence(object, broken, o, as, a), as.fromMs(), as.toMs()), r.currentHits(), now);
+    }
+
+    @Override
+    public void explain(final Map<String, String> e, final String object, final String broken, final io.sfpulse.streams.detector.share.ShareSeries s,
+                        final AlertState alert) {
+        final boolean nulled = broken.endsWith(ObjectReferences.NULLED);
+        final String field = ObjectReferences.fieldOf(broken);
+        e.put("test", nulled ? "Fisher's exact test (one-sided) of the share of the object's changes that null the reference"
+            : "Fisher's exact test (one-sided) of the share of the object's changes that point the reference at a deleted record");
+        e.put("entity", object);
+        e.put("field", object + "." + field);
+        e.put("relationship", nulled ? "nulled" : "points at deleted record");
+        final java.util.Set<String> parents = s.samples(broken);
+        if (!parents.isEmpty()) {
+            e.put("deletedParents", String.join(",", parents));
+            e.put("parentObject", objectOf(parents.iterator().next()));
+        }
+        if (alert.hasRelease()) {
+            e.put("suspectComponents", String.join(",", SuspectComponents.byEntity(alert.components(), object, field)));
+        }
+    }
+
+    @Override
+    public Severity severity(final String broken) {
+        return Severity.ERROR;
+    }
+
+    @Override
+    public void send(final AlertState a, final AlertStatus status, final AlertLifecycle.Draft draft, final long count, final long now) {
+        emit(a, status, draft, count, now);
+    }
+
+    /** The object an id's key prefix stands for, for the standard objects; else the prefix. */
+    static String objectOf(final String id) {
+        final String prefix = id.length() >= 3 ? id.substring(0, 3) : id;
+        return switch (prefix) {
+            case "001" -> "Account";
+            case "003" -> "Contact";
+            case "005" -> "User";
+            case "006" -> "Opportunity";
+            case "00Q" -> "Lead";
+            case "500" -> "Case";
+            case "701" -> "Campaign";
+            case "800" -> "Contract";
+            case "801" -> "Order";
+            default -> "records with key prefix " + prefix;
+        };
     }
 }
