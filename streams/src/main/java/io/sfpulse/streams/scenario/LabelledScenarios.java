@@ -41,6 +41,10 @@ public final class LabelledScenarios {
     static final Duration NIGHTLY_HISTORY = Duration.ofDays(3).plusHours(2);
     /** The object whose records an intake flow creates (~40 an hour) and that stops being created in {@link Kind#MISSING_RECORDS}. */
     public static final String INTAKE_OBJECT = "Case";
+    /** The API client whose calls fail in {@link Kind#API_FAILURES}. */
+    static final String SYNC_CLIENT = "Invoice Sync";
+    /** The external host whose callouts fail in {@link Kind#CALLOUT_FAILURES}. */
+    static final String ERP_HOST = "erp.example.com";
     /** The component that regresses in {@link Kind#COMPONENT_REGRESSION}. */
     public static final String REGRESSING_COMPONENT = "Class.InvoiceService";
 
@@ -79,7 +83,11 @@ public final class LabelledScenarios {
         /** The same shift after a deploy that changed the Case Status picklist itself (StandardValueSet:CaseStatus): intended. */
         VALUE_SHIFT_INTENDED(true, Set.of()),
         /** After the deploy 40 % of Contact updates point AccountId at Accounts deleted before it (children left on deleted parents). */
-        BROKEN_RELATIONSHIP(true, Set.of("broken-relationships"));
+        BROKEN_RELATIONSHIP(true, Set.of("broken-relationships")),
+        /** After the deploy 40 % of the Invoice Sync client's REST calls fail (REQUEST_LIMIT_EXCEEDED, INVALID_SESSION_ID). */
+        API_FAILURES(true, Set.of("integration-failures")),
+        /** After the deploy half of the Apex callouts to erp.example.com get no response. */
+        CALLOUT_FAILURES(true, Set.of("integration-failures"));
 
         private final boolean deploys;
         private final Set<String> detectors;
@@ -111,6 +119,8 @@ public final class LabelledScenarios {
                 case MISSING_RECORDS -> INTAKE_OBJECT;
                 case VALUE_SHIFT -> INTAKE_OBJECT + ".Status";
                 case BROKEN_RELATIONSHIP -> "Contact.AccountId -> deleted";
+                case API_FAILURES -> "API client " + SYNC_CLIENT;
+                case CALLOUT_FAILURES -> "callouts to " + ERP_HOST;
                 default -> null;
             };
         }
@@ -191,7 +201,7 @@ public final class LabelledScenarios {
     private static DeploymentMarker deploy(final String orgId, final String deployId, final String status, final Instant at,
                                            final boolean changesStatusPicklist) {
         final List<String> components = new ArrayList<>(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger",
-            "Flow:Case_Intake"));
+            "Flow:Case_Intake", "ApexClass:ErpClient"));
         if (changesStatusPicklist) {
             components.add("StandardValueSet:CaseStatus");
         }
@@ -267,6 +277,7 @@ public final class LabelledScenarios {
             creations(minute, kind);
             caseUpdates(minute, kind);
             contactUpdates(minute, kind);
+            integrations(minute, kind);
             if (kind == Kind.MASS_UPDATE) {
                 for (int i = poisson(15); i > 0; i--) {
                     change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", AUTOMATION_USER, false);
@@ -311,6 +322,38 @@ public final class LabelledScenarios {
                     + "\"isTransactionEnd\":true,\"changedFields\":[\"Status\",\"LastModifiedDate\"]},\"Status\":\"%s\",\"LastModifiedDate\":\"%s\"}",
                     INTAKE_OBJECT, record, user, at.toEpochMilli(),
                     UUID.nameUUIDFromBytes((org + at + record + status).getBytes(java.nio.charset.StandardCharsets.UTF_8)), status, at));
+            }
+        }
+
+        /**
+         * EventLogFile rows of the org's integrations: REST calls of two clients (Invoice Sync and Marketing Cloud, one a
+         * minute each, 1 % answered 404 — not 5xx, which would be a failure signal and, being rare, a "new error type") and Apex callouts to erp.example.com (one a minute, 1 % without response); after
+         * the deploy, 40 % of Invoice Sync's calls fail in API_FAILURES (403 REQUEST_LIMIT_EXCEEDED, 401 INVALID_SESSION_ID)
+         * and half the callouts get no response in CALLOUT_FAILURES.
+         */
+        private void integrations(final Instant minute, final Kind kind) {
+            for (final String client : new String[] {SYNC_CLIENT, "Marketing Cloud"}) {
+                for (int i = poisson(1); i > 0; i--) {
+                    final Instant at = minute.plusMillis(random.nextInt(60_000));
+                    String status = random.nextDouble() < 0.01 ? "404" : "200";
+                    String exception = "";
+                    if (kind == Kind.API_FAILURES && client.equals(SYNC_CLIENT) && random.nextDouble() < 0.4) {
+                        final boolean limited = random.nextBoolean();
+                        status = limited ? "403" : "401";
+                        exception = limited ? "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded." : "INVALID_SESSION_ID: Session expired or invalid";
+                    }
+                    event(at, "elf/RestApi", String.format(Locale.ROOT, "{\"EVENT_TYPE\":\"RestApi\",\"METHOD\":\"PATCH\","
+                        + "\"URI\":\"/services/data/v62.0/sobjects/Account\",\"CLIENT_NAME\":\"%s\",\"STATUS_CODE\":\"%s\","
+                        + "\"EXCEPTION_MESSAGE\":\"%s\",\"RUN_TIME\":\"%d\",\"TIMESTAMP_DERIVED\":\"%s\"}", client, status, exception,
+                        30 + random.nextInt(40), at));
+                }
+            }
+            for (int i = poisson(1); i > 0; i--) {
+                final Instant at = minute.plusMillis(random.nextInt(60_000));
+                final boolean answered = random.nextDouble() >= (kind == Kind.CALLOUT_FAILURES ? 0.5 : 0.01);
+                event(at, "elf/ApexCallout", String.format(Locale.ROOT, "{\"EVENT_TYPE\":\"ApexCallout\",\"METHOD\":\"POST\",\"TYPE\":\"REST\","
+                    + "\"URL\":\"https://%s/api/orders\",\"SUCCESS\":\"%s\",\"STATUS_CODE\":\"%s\",\"TIME\":\"%d\",\"TIMESTAMP_DERIVED\":\"%s\"}",
+                    ERP_HOST, answered ? "1" : "0", answered ? "200" : "", 150 + random.nextInt(150), at));
             }
         }
 
