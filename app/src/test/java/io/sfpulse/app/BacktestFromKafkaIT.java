@@ -48,8 +48,12 @@ class BacktestFromKafkaIT {
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start()) {
             final LabelledScenarios.Scenario regressed = LabelledScenarios.generate(LabelledScenarios.Kind.FAILURE_RATE, LabelledScenarios.orgId(1), T0, 7);
             final LabelledScenarios.Scenario clean = LabelledScenarios.generate(LabelledScenarios.Kind.CLEAN_DEPLOY, LabelledScenarios.orgId(2), T0, 8);
-            kafka.createTopics(2, List.of(TopicNames.forChannel(LabelledScenarios.LOG_CHANNEL), TopicNames.forChannel(LabelledScenarios.API_CHANNEL),
-                TopicNames.forChannel(LabelledScenarios.CDC_CHANNEL), TopicNames.DEPLOYMENT_MARKERS));
+            // Every channel the scenarios record on (platform events, change events, EventLogFile rows), and the markers.
+            final java.util.Set<String> recordedTopics = new java.util.TreeSet<>();
+            LabelledScenarios.merged(List.of(regressed, clean)).stream().filter(i -> i.channel() != null)
+                .forEach(i -> recordedTopics.add(TopicNames.forChannel(i.channel())));
+            recordedTopics.add(TopicNames.DEPLOYMENT_MARKERS);
+            kafka.createTopics(2, recordedTopics);
             final Topics topics = Topics.create(SfpulseSerdes.forRegistry(registry.url()));
             final Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             try (KafkaProducer<String, SalesforceEvent> events = new KafkaProducer<>(p, new StringSerializer(),

@@ -5,45 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.streams.detector.relationships.BrokenRelationshipsDetector;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The broken-relationships detector through the whole topology: Contacts pointed at Accounts
  * deleted earlier after a deploy (child records left on a deleted parent), Contacts whose AccountId
  * a deploy starts nulling, and Contacts pointing at live Accounts only.
  */
-class BrokenRelationshipsTopologyTest {
+class BrokenRelationshipsTopologyTest extends DetectorTopologyTestBase {
 
-    private static final String SCOPE = BrokenRelationshipsTopologyTest.class.getName();
-    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
     private static final String DEPLOY_ID = "0Af000000000101AAA";
 
     private final Random random = new Random(11);
-    private DetectionDriver driver;
-    @TempDir
-    Path stateDir;
-
-    @BeforeEach
-    void setUp() {
-        driver = new DetectionDriver(stateDir, SCOPE, Map.of());
-    }
-
-    @AfterEach
-    void tearDown() {
-        driver.close();
-    }
-
     /** An 18-character Account id (all digits: its case-safe suffix is AAA). */
     private static String account(final int n) {
         return String.format(Locale.ROOT, "001%012dAAA", n);

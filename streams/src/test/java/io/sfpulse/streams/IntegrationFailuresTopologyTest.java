@@ -7,45 +7,23 @@ import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.streams.detector.integrations.IntegrationFailuresDetector;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The integration-failures detector through the whole topology, on EventLogFile rows: an API client
  * whose calls start failing (REQUEST_LIMIT_EXCEEDED, 401) after a deploy while another client is fine,
  * Apex callouts to one host that stop getting answers, and a steady low failure rate after a deploy.
  */
-class IntegrationFailuresTopologyTest {
+class IntegrationFailuresTopologyTest extends DetectorTopologyTestBase {
 
-    private static final String SCOPE = IntegrationFailuresTopologyTest.class.getName();
-    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
     private static final String DEPLOY_ID = "0Af000000000111AAA";
 
     private final Random random = new Random(5);
-    private DetectionDriver driver;
-    @TempDir
-    Path stateDir;
-
-    @BeforeEach
-    void setUp() {
-        driver = new DetectionDriver(stateDir, SCOPE, Map.of());
-    }
-
-    @AfterEach
-    void tearDown() {
-        driver.close();
-    }
-
     private void row(final String type, final Instant at, final String json) {
         driver.pipe(SalesforceEvent.newBuilder().setOrgId(Fixtures.ORG).setChannel("elf/" + type).setSource(EventSource.EVENT_LOG_FILE)
             .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(json).build());

@@ -5,43 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.streams.detector.missingrecords.MissingRecordsDetector;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The missing-records detector through the whole topology: Cases an intake flow stops creating after
  * the deploy that changed it (their updates go on), records created in bulk counted once per event,
  * and an org whose record creation stops as a whole.
  */
-class MissingRecordsTopologyTest {
+class MissingRecordsTopologyTest extends DetectorTopologyTestBase {
 
-    private static final String SCOPE = MissingRecordsTopologyTest.class.getName();
-    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
     private static final String DEPLOY_ID = "0Af000000000081AAA";
-
-    private DetectionDriver driver;
-    @TempDir
-    Path stateDir;
-
-    @BeforeEach
-    void setUp() {
-        driver = new DetectionDriver(stateDir, SCOPE, Map.of());
-    }
-
-    @AfterEach
-    void tearDown() {
-        driver.close();
-    }
 
     /** A CometD change event on {@code entity} for {@code records} records, shaped as the emulator and Salesforce send it. */
     private void change(final Instant at, final String entity, final String type, final int records) {

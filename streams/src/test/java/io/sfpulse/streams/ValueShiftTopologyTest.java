@@ -5,45 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.streams.detector.valueshift.ValueShiftDetector;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The value-shift detector through the whole topology: Case.Status suddenly mostly Closed after a
  * deploy (named, with the mix before and after), back to normal later; the same shift after a deploy
  * that changed the Status picklist itself is intended; fields not configured are not watched.
  */
-class ValueShiftTopologyTest {
+class ValueShiftTopologyTest extends DetectorTopologyTestBase {
 
-    private static final String SCOPE = ValueShiftTopologyTest.class.getName();
-    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
     private static final String DEPLOY_ID = "0Af000000000091AAA";
     private static final String[] USUAL = {"New", "New", "Working", "Working", "Working", "Escalated", "Closed", "Closed"};
 
     private final Random random = new Random(7);
-    private DetectionDriver driver;
-    @TempDir
-    Path stateDir;
-
-    @BeforeEach
-    void setUp() {
-        driver = new DetectionDriver(stateDir, SCOPE, Map.of());
-    }
-
-    @AfterEach
-    void tearDown() {
-        driver.close();
-    }
-
     private void caseUpdated(final Instant at, final String status, final String subject) {
         driver.pipe(Fixtures.changeEvent(at, "Case", "UPDATE", List.of("500000000000001AAA"),
             String.format(",\"Status\":\"%s\",\"Subject\":\"%s\",\"LastModifiedDate\":\"%s\"", status, subject, at)));
