@@ -148,12 +148,15 @@ class ReleaseHealthPageIT {
                             }
                         }
                     });
-                    // Instance B, holding the other partitions, gives the same answers.
-                    for (final String org : orgIds) {
-                        assertThat(JSON.readTree(get(baseB + "/api/orgs/" + org, TOKEN).body()))
-                            .isEqualTo(JSON.readTree(get(baseA + "/api/orgs/" + org, TOKEN).body()));
-                    }
-                    assertThat(JSON.readTree(get(baseB + "/api/orgs", TOKEN).body())).isEqualTo(JSON.readTree(get(baseA + "/api/orgs", TOKEN).body()));
+                    // Instance B, holding the other partitions, gives the same answers (once both have processed everything:
+                    // while signals still flow, an answer can change between the two requests).
+                    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                        for (final String org : orgIds) {
+                            assertThat(JSON.readTree(get(baseB + "/api/orgs/" + org, TOKEN).body()))
+                                .isEqualTo(JSON.readTree(get(baseA + "/api/orgs/" + org, TOKEN).body()));
+                        }
+                        assertThat(JSON.readTree(get(baseB + "/api/orgs", TOKEN).body())).isEqualTo(JSON.readTree(get(baseA + "/api/orgs", TOKEN).body()));
+                    });
                     // The work really is split: each instance holds the signal buckets of some orgs only (org-keyed partitions;
                     // alert histories are keyed by dedup key, so either instance may hold an alert of any org), together all.
                     final String all = String.join(",", orgIds);
