@@ -88,7 +88,9 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
         }
         f.prune(horizon);
         f.alerts.values().removeIf(a -> a.expired(t, settings.window().toMillis(), settings.window().toMillis() + settings.baseline().toMillis()));
-        f.intendedReleases.removeIf(r -> f.alerts.isEmpty() && f.all.isEmpty());
+        if (f.all.isEmpty()) {
+            f.intendedReleases.clear(); // nothing written for longer than a baseline and a window: no release is still judged
+        }
     }
 
     @Override
