@@ -23,6 +23,16 @@ public final class MinuteCounts {
         firstObservedMs = Math.min(firstObservedMs, t);
     }
 
+    /** The start of the minute {@code ms} falls in. */
+    public static long minuteStart(final long ms) {
+        return Math.floorDiv(ms, MINUTE_MS) * MINUTE_MS;
+    }
+
+    /** The first whole minute at or after {@code ms}. */
+    public static long nextMinuteStart(final long ms) {
+        return Math.floorDiv(ms + MINUTE_MS - 1, MINUTE_MS) * MINUTE_MS;
+    }
+
     /** Adds {@code n} at event time {@code t}. */
     public void add(final long t, final long n) {
         observe(t);

@@ -120,8 +120,8 @@ public final class RateRegression {
         evidence.put("test", "exact conditional binomial test of Poisson rates (one-sided)");
         evidence.put("alpha", fmt(alpha(alert)));
         evidence.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
-        evidence.put("currentWindow", Instant.ofEpochMilli(e.currentFromMs()) + "/" + Instant.ofEpochMilli(e.currentToMs()));
-        evidence.put("baselineWindow", Instant.ofEpochMilli(e.baselineFromMs()) + "/" + Instant.ofEpochMilli(e.baselineToMs()));
+        evidence.put("currentWindow", EvidenceFormat.window(e.currentFromMs(), e.currentToMs()));
+        evidence.put("baselineWindow", EvidenceFormat.window(e.baselineFromMs(), e.baselineToMs()));
         evidence.put("currentCount", String.valueOf(r.current()));
         evidence.put("baselineCount", String.valueOf(r.baseline()));
         evidence.put("currentRatePerHour", fmt(r.currentRate()));

@@ -48,10 +48,15 @@ final class ChangeEventNormalizer implements SourceNormalizer {
         attrs.put("changeType", text(header, "changeType"));
         attrs.put("commitUser", text(header, "commitUser"));
         attrs.put("records", String.valueOf(Math.max(1, header.path("recordIds").size())));
+        // One pass over the body: the fields set to null, and the record references written.
         final List<String> nulled = new ArrayList<>();
+        final Map<String, String> references = new LinkedHashMap<>();
         payload.fields().forEachRemaining(f -> {
-            if (f.getValue().isNull() && !f.getKey().equals("ChangeEventHeader")) {
+            final JsonNode v = f.getValue();
+            if (v.isNull() && !f.getKey().equals("ChangeEventHeader")) {
                 nulled.add(f.getKey());
+            } else if (v.isTextual() && !NOT_REFERENCES.contains(f.getKey()) && SalesforceIds.isCaseSafeId(v.asText())) {
+                references.put(SignalNormalizer.REFERENCE_PREFIX + f.getKey(), v.asText());
             }
         });
         attrs.put("nulledFields", String.join(",", nulled));
@@ -66,11 +71,7 @@ final class ChangeEventNormalizer implements SourceNormalizer {
             });
             attrs.put("recordIds", String.join(",", ids));
         }
-        payload.fields().forEachRemaining(f -> {
-            if (f.getValue().isTextual() && !NOT_REFERENCES.contains(f.getKey()) && SalesforceIds.isCaseSafeId(f.getValue().asText())) {
-                attrs.put(SignalNormalizer.REFERENCE_PREFIX + f.getKey(), f.getValue().asText());
-            }
-        });
+        attrs.putAll(references);
         for (final String field : categoryFields.getOrDefault(entity, List.of())) {
             final JsonNode v = payload.get(field);
             if (v != null) {

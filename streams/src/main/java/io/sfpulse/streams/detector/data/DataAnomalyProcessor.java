@@ -1,5 +1,7 @@
 package io.sfpulse.streams.detector.data;
 
+import static io.sfpulse.streams.detector.EvidenceFormat.pct;
+
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.signal.Signal;
@@ -175,10 +177,6 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
         };
         return new Finding(p.verdict(), p.pValue(), p.currentHits(), String.format(Locale.ROOT, "null in %s of updates vs %s before (p=%.2g)",
             pct(p.currentShare()), pct(p.baselineShare()), p.pValue()), nullRateEvidence, e);
-    }
-
-    private static String pct(final double share) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
     private void onChange(final String org, final DataAnomalyHistory h, final AlertState a, final String key, final long now) {

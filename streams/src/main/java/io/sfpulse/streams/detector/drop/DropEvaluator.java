@@ -1,5 +1,7 @@
 package io.sfpulse.streams.detector.drop;
 
+import static io.sfpulse.streams.detector.EvidenceFormat.window;
+
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.MinuteCounts;
 import io.sfpulse.streams.stats.Binomial;
@@ -96,8 +98,8 @@ final class DropEvaluator {
         // Counts are kept per minute: the span starts at the first whole minute at or after fromMs and the baseline before
         // the release ends where the release's minute starts, so that minute (runs just before the release among them)
         // counts in neither.
-        final long from = Math.min(toMs, Math.floorDiv(fromMs + MinuteCounts.MINUTE_MS - 1, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS);
-        final long release = Math.floorDiv(releaseMs, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS;
+        final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
+        final long release = MinuteCounts.minuteStart(releaseMs);
         final double alpha = settings.alpha() / Math.max(1, subjects);
         final double spanHours = (toMs - from) / 3_600_000.0;
         final long observed = series.count(from, toMs);
@@ -212,10 +214,6 @@ final class DropEvaluator {
             e.put("suspectComponents", String.join(",", watched.suspects(alert.components(), subject)));
         }
         return e;
-    }
-
-    private static String window(final long from, final long to) {
-        return Instant.ofEpochMilli(from) + "/" + Instant.ofEpochMilli(to);
     }
 
     private static String fmt(final double v) {

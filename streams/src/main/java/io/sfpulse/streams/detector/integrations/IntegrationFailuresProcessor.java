@@ -1,5 +1,7 @@
 package io.sfpulse.streams.detector.integrations;
 
+import static io.sfpulse.streams.detector.EvidenceFormat.pct;
+
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.signal.Signal;
@@ -100,11 +102,11 @@ final class IntegrationFailuresProcessor extends DetectorProcessor<ShareSeries> 
         final String unit = requester.startsWith(CALLOUTS) ? "callouts" : "requests";
         return switch (status) {
             case RESOLVED -> String.format(Locale.ROOT, "%s: failures back to baseline after %s (%d of %d %s, %s before)", requester, deploy,
-                r.currentHits(), r.currentTrials(), unit, ShareJudge.pct(r.baselineShare()));
+                r.currentHits(), r.currentTrials(), unit, pct(r.baselineShare()));
             case UPDATED -> String.format(Locale.ROOT, "%s still failing after %s: %d of %d %s (%s), %s before", requester, deploy,
-                r.currentHits(), r.currentTrials(), unit, ShareJudge.pct(r.currentShare()), ShareJudge.pct(r.baselineShare()));
+                r.currentHits(), r.currentTrials(), unit, pct(r.currentShare()), pct(r.baselineShare()));
             default -> String.format(Locale.ROOT, "%s failing after %s: %d of %d %s failed (%s), %s before (p=%.2g)", requester, deploy,
-                r.currentHits(), r.currentTrials(), unit, ShareJudge.pct(r.currentShare()), ShareJudge.pct(r.baselineShare()), r.pValue());
+                r.currentHits(), r.currentTrials(), unit, pct(r.currentShare()), pct(r.baselineShare()), r.pValue());
         };
     }
 

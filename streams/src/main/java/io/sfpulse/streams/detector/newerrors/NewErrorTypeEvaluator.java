@@ -1,6 +1,7 @@
 package io.sfpulse.streams.detector.newerrors;
 
 import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.EvidenceFormat;
 import io.sfpulse.streams.detector.SuspectComponents;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ final class NewErrorTypeEvaluator {
         e.put("firstSeen", Instant.ofEpochMilli(h.firstSeenMs).toString());
         e.put("minutesAfterDeploy", String.valueOf((h.firstSeenMs - a.releaseCompletedMs()) / 60_000));
         e.put("countSinceDeploy", String.valueOf(h.count(a.releaseId())));
-        e.put("lookbackWindow", Instant.ofEpochMilli(lookbackFrom) + "/" + Instant.ofEpochMilli(a.releaseCompletedMs()));
+        e.put("lookbackWindow", EvidenceFormat.window(lookbackFrom, a.releaseCompletedMs()));
         e.put("location", h.location == null ? "" : h.location);
         e.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components(),
             h.location == null ? Set.of() : Set.of(h.location))));

@@ -1,5 +1,7 @@
 package io.sfpulse.streams.detector.relationships;
 
+import static io.sfpulse.streams.detector.EvidenceFormat.pct;
+
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
@@ -153,11 +155,11 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> im
             + (broken.endsWith(ObjectReferences.NULLED) ? " nulled" : " points at deleted records");
         return switch (status) {
             case RESOLVED -> String.format(Locale.ROOT, "%s: back to baseline after %s (%d of %d %s changes, %s before)", what, deploy,
-                r.currentHits(), r.currentTrials(), object, ShareJudge.pct(r.baselineShare()));
+                r.currentHits(), r.currentTrials(), object, pct(r.baselineShare()));
             case UPDATED -> String.format(Locale.ROOT, "%s still after %s: %d of %d %s changes (%s), %s before", what, deploy, r.currentHits(),
-                r.currentTrials(), object, ShareJudge.pct(r.currentShare()), ShareJudge.pct(r.baselineShare()));
+                r.currentTrials(), object, pct(r.currentShare()), pct(r.baselineShare()));
             default -> String.format(Locale.ROOT, "%s after %s: %d of %d %s changes (%s), %s before (p=%.2g)", what, deploy, r.currentHits(),
-                r.currentTrials(), object, ShareJudge.pct(r.currentShare()), ShareJudge.pct(r.baselineShare()), r.pValue());
+                r.currentTrials(), object, pct(r.currentShare()), pct(r.baselineShare()), r.pValue());
         };
     }
 

@@ -1,5 +1,8 @@
 package io.sfpulse.streams.detector.share;
 
+import static io.sfpulse.streams.detector.EvidenceFormat.pct;
+import static io.sfpulse.streams.detector.EvidenceFormat.window;
+
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.AlertLifecycle;
@@ -64,8 +67,8 @@ public final class ShareJudge {
 
     /** Judges the hits of kind {@code key} in [fromMs, toMs) against the baseline before the release at {@code releaseMs}. */
     public Assessment assess(final ShareSeries s, final String key, final long releaseMs, final long fromMs, final long toMs) {
-        final long release = Math.floorDiv(releaseMs, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS;
-        final long from = Math.min(toMs, Math.floorDiv(fromMs + MinuteCounts.MINUTE_MS - 1, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS);
+        final long release = MinuteCounts.minuteStart(releaseMs);
+        final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
         final long baselineFrom = Math.min(release, Math.max(release - settings.baseline().toMillis(), s.firstObservedMs()));
         ProportionComparison.Result r = test.compare(s.hitCount(key, from, toMs), s.trials.count(from, toMs),
             s.hitCount(key, baselineFrom, release), s.trials.count(baselineFrom, release));
@@ -191,11 +194,4 @@ public final class ShareJudge {
         return e;
     }
 
-    public static String pct(final double share) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
-    }
-
-    private static String window(final long from, final long to) {
-        return Instant.ofEpochMilli(from) + "/" + Instant.ofEpochMilli(to);
-    }
 }

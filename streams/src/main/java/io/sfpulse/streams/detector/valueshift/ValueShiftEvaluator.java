@@ -1,5 +1,8 @@
 package io.sfpulse.streams.detector.valueshift;
 
+import static io.sfpulse.streams.detector.EvidenceFormat.pct;
+import static io.sfpulse.streams.detector.EvidenceFormat.window;
+
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.MinuteCounts;
 import io.sfpulse.streams.detector.SuspectComponents;
@@ -53,8 +56,8 @@ final class ValueShiftEvaluator {
     Assessment assess(final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
         final double alpha = settings.alpha() / fieldsTested;
         // Per-minute counts: the release's own minute counts in neither window.
-        final long release = Math.floorDiv(releaseMs, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS;
-        final long from = Math.min(toMs, Math.floorDiv(fromMs + MinuteCounts.MINUTE_MS - 1, MinuteCounts.MINUTE_MS) * MinuteCounts.MINUTE_MS);
+        final long release = MinuteCounts.minuteStart(releaseMs);
+        final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
         final long baselineFrom = Math.min(release, Math.max(release - settings.baseline().toMillis(), f.firstObservedMs()));
         final CategoryShift test = new CategoryShift(alpha, settings.minCurrent(), settings.minBaselineValues(), settings.minShareChange(), 5);
         CategoryShift.Result r = test.compare(f.counts(baselineFrom, release), f.counts(from, toMs));
@@ -111,16 +114,9 @@ final class ValueShiftEvaluator {
         return e;
     }
 
-    static String pct(final double share) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
-    }
-
     private static String mix(final Map<String, Long> counts) {
         return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
             .map(en -> en.getKey() + "=" + en.getValue()).collect(Collectors.joining(","));
     }
 
-    private static String window(final long from, final long to) {
-        return Instant.ofEpochMilli(from) + "/" + Instant.ofEpochMilli(to);
-    }
 }

@@ -1,5 +1,7 @@
 package io.sfpulse.streams.detector.valueshift;
 
+import static io.sfpulse.streams.detector.EvidenceFormat.pct;
+
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
@@ -169,12 +171,12 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
         final String deploy = a.hasRelease() ? "deploy " + a.releaseId() : "the release";
         final String summary = switch (status) {
             case RESOLVED -> String.format(Locale.ROOT, "%s values back to their usual mix after %s: '%s' in %s of %d values (%s before)", field,
-                deploy, r.movedValue(), ValueShiftEvaluator.pct(r.shareAfter()), r.currentTotal(), ValueShiftEvaluator.pct(r.shareBefore()));
+                deploy, r.movedValue(), pct(r.shareAfter()), r.currentTotal(), pct(r.shareBefore()));
             case UPDATED -> String.format(Locale.ROOT, "%s values still shifted after %s: '%s' in %s of %d values written vs %s before (p=%.2g)",
-                field, deploy, r.movedValue(), ValueShiftEvaluator.pct(r.shareAfter()), r.currentTotal(), ValueShiftEvaluator.pct(r.shareBefore()),
+                field, deploy, r.movedValue(), pct(r.shareAfter()), r.currentTotal(), pct(r.shareBefore()),
                 r.pValue());
             default -> String.format(Locale.ROOT, "%s values shifted after %s: '%s' in %s of %d values written vs %s before (chi-square p=%.2g)",
-                field, deploy, r.movedValue(), ValueShiftEvaluator.pct(r.shareAfter()), r.currentTotal(), ValueShiftEvaluator.pct(r.shareBefore()),
+                field, deploy, r.movedValue(), pct(r.shareAfter()), r.currentTotal(), pct(r.shareBefore()),
                 r.pValue());
         };
         emit(a, status, new AlertLifecycle.Draft(org, ValueShiftDetector.NAME, SubjectKeys.hash(field), field, summary, Severity.WARNING,
