@@ -317,11 +317,8 @@ public final class LabelledScenarios {
                 final String status = closing && random.nextDouble() < 0.85 ? "Closed" : STATUS_MIX[random.nextInt(STATUS_MIX.length)];
                 final String record = String.format(Locale.ROOT, "500%012dAAA", random.nextInt(1_000_000));
                 final String user = "005USER00000000" + random.nextInt(3);
-                event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[\"%s\"],"
-                    + "\"changeType\":\"UPDATE\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1,"
-                    + "\"isTransactionEnd\":true,\"changedFields\":[\"Status\",\"LastModifiedDate\"]},\"Status\":\"%s\",\"LastModifiedDate\":\"%s\"}",
-                    INTAKE_OBJECT, record, user, at.toEpochMilli(),
-                    UUID.nameUUIDFromBytes((org + at + record + status).getBytes(java.nio.charset.StandardCharsets.UTF_8)), status, at));
+                changeEvent(at, INTAKE_OBJECT, "UPDATE", List.of(record), user, List.of("Status", "LastModifiedDate"), record + status,
+                    String.format(",\"Status\":\"%s\",\"LastModifiedDate\":\"%s\"", status, at));
             }
         }
 
@@ -364,10 +361,7 @@ public final class LabelledScenarios {
 
         /** Every 30 minutes before the deploy an Account is deleted (by an admin, 005USER000000000). */
         void parentDeleted(final Instant at, final int k) {
-            event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"Account\",\"recordIds\":[\"%s\"],"
-                + "\"changeType\":\"DELETE\",\"commitUser\":\"005USER000000000\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\","
-                + "\"sequenceNumber\":1,\"isTransactionEnd\":true}}", deletedParent(k), at.toEpochMilli(),
-                UUID.nameUUIDFromBytes((org + at + k).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            changeEvent(at, "Account", "DELETE", List.of(deletedParent(k)), "005USER000000000", List.of(), String.valueOf(k), "");
         }
 
         /**
@@ -380,11 +374,8 @@ public final class LabelledScenarios {
                 final String parent = kind == Kind.BROKEN_RELATIONSHIP && random.nextDouble() < 0.4 ? deletedParent(random.nextInt(4))
                     : String.format(Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));
                 final String record = String.format(Locale.ROOT, "003%012dAAA", random.nextInt(1_000_000));
-                event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"Contact\",\"recordIds\":[\"%s\"],"
-                    + "\"changeType\":\"UPDATE\",\"commitUser\":\"005USER00000000%d\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\","
-                    + "\"sequenceNumber\":1,\"isTransactionEnd\":true,\"changedFields\":[\"AccountId\",\"LastModifiedDate\"]},"
-                    + "\"AccountId\":\"%s\",\"LastModifiedDate\":\"%s\"}", record, random.nextInt(3), at.toEpochMilli(),
-                    UUID.nameUUIDFromBytes((org + at + record + parent).getBytes(java.nio.charset.StandardCharsets.UTF_8)), parent, at));
+                changeEvent(at, "Contact", "UPDATE", List.of(record), "005USER00000000" + random.nextInt(3), List.of("AccountId", "LastModifiedDate"),
+                    record + parent, String.format(",\"AccountId\":\"%s\",\"LastModifiedDate\":\"%s\"", parent, at));
             }
         }
 
@@ -457,24 +448,35 @@ public final class LabelledScenarios {
 
         private void change(final Instant at, final String type, final String user, final boolean nullsPhone) {
             final String record = String.format(Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));
-            event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"Account\",\"recordIds\":[\"%s\"],"
-                + "\"changeType\":\"%s\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1}%s}",
-                record, type, user, at.toEpochMilli(), UUID.nameUUIDFromBytes((org + at + record).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                nullsPhone ? ",\"Phone\":null" : ",\"Rating\":\"Warm\""));
+            final List<String> changed = type.equals("UPDATE") ? List.of(nullsPhone ? "Phone" : "Rating") : List.of();
+            changeEvent(at, "Account", type, List.of(record), user, changed, record, nullsPhone ? ",\"Phone\":null" : ",\"Rating\":\"Warm\"");
         }
 
         /** A CREATE change event for {@code records} new records of {@code entity}, with the system fields Salesforce sends. */
         private void create(final Instant at, final String entity, final int records) {
             final List<String> ids = new ArrayList<>();
             for (int i = 0; i < records; i++) {
-                ids.add(String.format(Locale.ROOT, "\"%s%012dAAA\"", entity.equals(INTAKE_OBJECT) ? "500" : "001", random.nextInt(1_000_000)));
+                ids.add(String.format(Locale.ROOT, "%s%012dAAA", entity.equals(INTAKE_OBJECT) ? "500" : "001", random.nextInt(1_000_000)));
             }
             final String user = entity.equals(INTAKE_OBJECT) ? AUTOMATION_USER : "005USER000000001";
+            changeEvent(at, entity, "CREATE", ids, user, List.of(), entity + ids, String.format(
+                ",\"CreatedDate\":\"%s\",\"CreatedById\":\"%s\",\"LastModifiedDate\":\"%s\",\"LastModifiedById\":\"%s\"", at, user, at, user));
+        }
+
+        /**
+         * A CometD change event of one transaction: its header (transaction key derived from org, time and {@code keyedBy},
+         * so a scenario generates the same events every time) and {@code body}, JSON members each preceded by a comma.
+         */
+        private void changeEvent(final Instant at, final String entity, final String type, final List<String> recordIds, final String user,
+                                 final List<String> changedFields, final String keyedBy, final String body) {
             event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[%s],"
-                + "\"changeType\":\"CREATE\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1,"
-                + "\"isTransactionEnd\":true},\"CreatedDate\":\"%s\",\"CreatedById\":\"%s\",\"LastModifiedDate\":\"%s\",\"LastModifiedById\":\"%s\"}",
-                entity, String.join(",", ids), user, at.toEpochMilli(),
-                UUID.nameUUIDFromBytes((org + at + entity + ids).getBytes(java.nio.charset.StandardCharsets.UTF_8)), at, user, at, user));
+                + "\"changeType\":\"%s\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1,"
+                + "\"isTransactionEnd\":true,\"changedFields\":[%s]}%s}", entity, quoted(recordIds), type, user, at.toEpochMilli(),
+                UUID.nameUUIDFromBytes((org + at + keyedBy).getBytes(java.nio.charset.StandardCharsets.UTF_8)), quoted(changedFields), body));
+        }
+
+        private static String quoted(final List<String> values) {
+            return values.stream().map(v -> "\"" + v + "\"").collect(java.util.stream.Collectors.joining(","));
         }
 
         private void event(final Instant at, final String channel, final String payload) {
