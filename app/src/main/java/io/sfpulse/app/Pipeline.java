@@ -211,9 +211,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void provisionTopics(final Map<String, Map<String, String>> orgs) {
-        final Set<String> topics = new LinkedHashSet<>(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.INGEST_DLQ, TopicNames.ALERTS,
-            TopicNames.SIGNALS_ENRICHED, TopicNames.STREAMS_DLQ, TopicNames.SINK_DLQ, TopicNames.DELIVERIES));
-        topics.addAll(DetectionTopology.inputTopics(new DetectionConfig(serviceProps())));
+        final Set<String> topics = new LinkedHashSet<>(List.of(TopicNames.INGEST_DLQ, TopicNames.SINK_DLQ, TopicNames.DELIVERIES));
+        topics.addAll(DetectionTopology.topics(new DetectionConfig(serviceProps())));
         orgs.values().forEach(c -> new SalesforceSourceConfig(c).channels().forEach(ch -> topics.add(TopicNames.forChannel(ch))));
         EmbeddedKafka.createTopics(bootstrap, config.partitions(), topics);
     }

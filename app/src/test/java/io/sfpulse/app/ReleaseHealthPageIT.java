@@ -67,8 +67,7 @@ class ReleaseHealthPageIT {
             props.put(DetectionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
             props.put(DetectionConfig.APPLICATION_ID_CONFIG, "page-it-" + UUID.randomUUID());
             final DetectionConfig config = new DetectionConfig(props);
-            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(config));
-            topics.addAll(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.SIGNALS_ENRICHED, TopicNames.ALERTS, TopicNames.STREAMS_DLQ));
+            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.topics(config));
             kafka.createTopics(1, topics);
             final LabelledScenarios.Scenario failed = LabelledScenarios.generate(LabelledScenarios.Kind.FAILURE_RATE, LabelledScenarios.orgId(1), T0, 11);
             final LabelledScenarios.Scenario healthy = LabelledScenarios.generate(LabelledScenarios.Kind.CLEAN_DEPLOY, LabelledScenarios.orgId(2), T0, 12);
@@ -125,8 +124,7 @@ class ReleaseHealthPageIT {
             try (OpsEndpoint opsA = new OpsEndpoint("127.0.0.1", 0, TOKEN, true);
                  OpsEndpoint opsB = new OpsEndpoint("127.0.0.1", 0, TOKEN, true)) {
                 final DetectionConfig configA = instance(kafka, registry, applicationId, "a", opsA.port());
-                final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(configA));
-                topics.addAll(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.SIGNALS_ENRICHED, TopicNames.ALERTS, TopicNames.STREAMS_DLQ));
+                final Set<String> topics = new LinkedHashSet<>(DetectionTopology.topics(configA));
                 kafka.createTopics(4, topics);
                 ScenarioPublisher.publish(kafka.bootstrapServers(), Topics.create(SfpulseSerdes.forRegistry(registry.url())), scenarios, T0);
                 try (DetectionService a = new DetectionService(configA).start();

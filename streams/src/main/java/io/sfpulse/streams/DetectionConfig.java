@@ -4,6 +4,7 @@ import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.config.ConfigGroup;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.Detectors;
+import io.sfpulse.streams.verdict.VerdictSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class DetectionConfig extends AbstractConfig {
         + "instance gets them back) at once instead of after the session timeout; Kafka Streams' own default (false) only pays off "
         + "with static membership.";
 
-    public static final ConfigDef CONFIG_DEF = Detectors.define(inputs(streams(AvroSerdeConfig.configDef())));
+    public static final ConfigDef CONFIG_DEF = VerdictSettings.define(Detectors.define(inputs(streams(AvroSerdeConfig.configDef()))));
 
     private static ConfigDef streams(final ConfigDef def) {
         return ConfigGroup.of(def, GROUP_STREAMS)
@@ -127,6 +128,11 @@ public final class DetectionConfig extends AbstractConfig {
     /** Every detector, configured from this configuration. */
     public List<Detector> detectors() {
         return Detectors.configured(this);
+    }
+
+    /** When and how releases are judged. */
+    public VerdictSettings verdictSettings() {
+        return VerdictSettings.from(this);
     }
 
     /** The category fields (Entity.Field) whose values data-change signals carry. */

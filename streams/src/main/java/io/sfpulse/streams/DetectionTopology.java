@@ -19,6 +19,8 @@ import io.sfpulse.streams.state.StateSerde;
 import io.sfpulse.streams.normalize.ProgressSignals;
 import io.sfpulse.streams.normalize.SignalNormalizer;
 import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
+import io.sfpulse.streams.verdict.ReleaseVerdictProcessor;
+import io.sfpulse.streams.verdict.VerdictInput;
 import io.sfpulse.streams.time.SalesforceEventTimestampExtractor;
 import io.sfpulse.streams.time.SourceProgressTimestampExtractor;
 import java.time.Duration;
@@ -42,7 +44,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * The detection topology: raw events are deduplicated (redeliveries dropped) and become signals,
  * each signal is attributed to the release live in its org at its event time (lookup in a
  * versioned marker table after a grace period for late markers), enriched signals are written for
- * analytics, and every configured {@link Detector} turns them into alerts. The one place that reads
+ * analytics, every configured {@link Detector} turns them into alerts, and each release gets a verdict
+ * ({@link ReleaseVerdictProcessor}) from its exposure and those alerts. The one place that reads
  * and writes topics.
  */
 public final class DetectionTopology {
@@ -72,6 +75,19 @@ public final class DetectionTopology {
     public static List<String> inputTopics(final DetectionConfig config) {
         final List<String> all = new java.util.ArrayList<>(eventTopics(config));
         all.add(TopicNames.SOURCE_PROGRESS);
+        return all;
+    }
+
+    /** Topics the topology writes: enriched signals, alerts, verdicts and its dead-letter topic. */
+    public static List<String> outputTopics() {
+        return List.of(TopicNames.SIGNALS_ENRICHED, TopicNames.ALERTS, TopicNames.VERDICTS, TopicNames.STREAMS_DLQ);
+    }
+
+    /** Every topic the detection app reads or writes (besides its internal ones): what a deployment provisions. */
+    public static List<String> topics(final DetectionConfig config) {
+        final List<String> all = new java.util.ArrayList<>(inputTopics(config));
+        all.add(TopicNames.DEPLOYMENT_MARKERS);
+        all.addAll(outputTopics());
         return all;
     }
 
@@ -119,6 +135,13 @@ public final class DetectionTopology {
             final KStream<String, Alert> own = (detector.readsProgress() ? attributed : enriched).process(detector, Named.as(detector.name()));
             alerts = alerts == null ? own : alerts.merge(own, Named.as("merge-" + detector.name() + "-alerts"));
         }
+
+        // One verdict per release and org, from the release's exposure (every attributed signal, progress too: it moves
+        // the org's clock) and the detectors' alerts on it; added last, so it sees a signal after every detector did.
+        final KStream<String, VerdictInput> verdictInputs = attributed.mapValues(VerdictInput::of, Named.as("verdict-signals"))
+            .merge(alerts.mapValues(VerdictInput::of, Named.as("verdict-alerts")), Named.as("merge-verdict-inputs"));
+        verdictInputs.process(ReleaseVerdictProcessor.supplier(config.verdictSettings()), Named.as(ReleaseVerdictProcessor.NAME))
+            .to(TopicNames.VERDICTS, Produced.with(Serdes.String(), topics.verdicts().valueSerde()).withName("verdicts-sink"));
 
         // Read models for the release-health page (interactive queries): signal buckets per org, read back
         // from the enriched topic (keyed by org), and the history of every alert, read back from the alerts

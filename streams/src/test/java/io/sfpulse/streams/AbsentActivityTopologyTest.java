@@ -51,11 +51,8 @@ class AbsentActivityTopologyTest {
         driver.close();
     }
 
-    /** A Nebula Logger INFO entry logged from {@code originType} {@code location} (what a flow's or a class's logging leaves). */
     private void logged(final Instant at, final String originType, final String location) {
-        final String payload = String.format("{\"LoggingLevel__c\":\"INFO\",\"Message__c\":\"done\",\"OriginType__c\":\"%s\","
-            + "\"OriginLocation__c\":\"%s\",\"CreatedDate\":\"%s\"}", originType, location, at);
-        driver.pipe(event(Fixtures.LOG_CHANNEL, at, payload));
+        driver.pipe(Fixtures.loggedFrom(at, originType, location));
     }
 
     private void orderCreated(final Instant at) {

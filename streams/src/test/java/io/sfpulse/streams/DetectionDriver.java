@@ -9,6 +9,7 @@ import io.sfpulse.schemas.registry.MockSchemaRegistryClient;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 /**
  * The whole detection topology on a {@link TopologyTestDriver} (no broker): events piped to their
  * channel's topic at their event time, progress records, deployment markers, and the alert states
- * it emitted, per detector. Join grace 0 and no task idling, so every record is processed at once.
+ * it emitted, per detector, and the release verdicts. Join grace 0 and no task idling, so every record is processed at once.
  */
 final class DetectionDriver implements AutoCloseable {
 
@@ -38,6 +39,8 @@ final class DetectionDriver implements AutoCloseable {
     private final TestInputTopic<String, DeploymentMarker> markers;
     private final TestOutputTopic<String, Alert> alerts;
     private final List<Alert> emitted = new ArrayList<>();
+    private final TestOutputTopic<String, ReleaseVerdict> verdicts;
+    private final List<ReleaseVerdict> verdictsEmitted = new ArrayList<>();
 
     DetectionDriver(final Path stateDir, final String scope, final Map<String, String> overrides) {
         this.scope = scope;
@@ -55,6 +58,7 @@ final class DetectionDriver implements AutoCloseable {
         progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
         markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
         alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
+        verdicts = driver.createOutputTopic(TopicNames.VERDICTS, new StringDeserializer(), topics.verdicts().valueSerde().deserializer());
     }
 
     /** Pipes {@code event} to its channel's topic, keyed by org, at its event time. */
@@ -77,6 +81,12 @@ final class DetectionDriver implements AutoCloseable {
     List<Alert> alerts(final String detector) {
         emitted.addAll(alerts.readValuesToList());
         return emitted.stream().filter(a -> a.getDetector().equals(detector)).toList();
+    }
+
+    /** Every verdict emitted so far for {@code org}, in order. */
+    List<ReleaseVerdict> verdicts(final String org) {
+        verdictsEmitted.addAll(verdicts.readValuesToList());
+        return verdictsEmitted.stream().filter(v -> v.getOrgId().equals(org)).toList();
     }
 
     @Override

@@ -55,8 +55,7 @@ class DetectorsIT extends BrokerTestBase {
         props.put(DetectionConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(DetectionConfig.APPLICATION_ID_CONFIG, "detectors-it-" + UUID.randomUUID());
         final DetectionConfig config = new DetectionConfig(props);
-        final Set<String> topicNames = new LinkedHashSet<>(DetectionTopology.inputTopics(config));
-        topicNames.addAll(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.SIGNALS_ENRICHED, TopicNames.ALERTS, TopicNames.STREAMS_DLQ));
+        final Set<String> topicNames = new LinkedHashSet<>(DetectionTopology.topics(config));
         kafka.createTopics(2, topicNames);
 
         final List<LabelledScenarios.Scenario> scenarios = new ArrayList<>();

@@ -25,6 +25,14 @@ final class Fixtures {
             .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
     }
 
+    /** A Nebula Logger INFO entry logged from {@code originType} {@code location} (what a flow's or a class's logging leaves). */
+    static SalesforceEvent loggedFrom(final Instant at, final String originType, final String location) {
+        final String payload = String.format("{\"LoggingLevel__c\":\"INFO\",\"Message__c\":\"done\",\"OriginType__c\":\"%s\","
+            + "\"OriginLocation__c\":\"%s\",\"CreatedDate\":\"%s\"}", originType, location, at);
+        return SalesforceEvent.newBuilder().setOrgId(ORG).setChannel(LOG_CHANNEL).setSource(EventSource.COMETD)
+            .setReplayId(1L).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
+    }
+
     static final String API_CHANNEL = "/event/ApiEventStream";
 
     /** A Real-Time Event Monitoring ApiEventStream event of a SOQL query on Account taking {@code millis}. */

@@ -66,8 +66,7 @@ class StreamsRestartIT extends BrokerTestBase {
         props.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "session.timeout.ms", "6000");
         props.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "heartbeat.interval.ms", "1500");
         final DetectionConfig config = new DetectionConfig(props);
-        final Set<String> topicNames = new LinkedHashSet<>(DetectionTopology.inputTopics(config));
-        topicNames.addAll(List.of(TopicNames.DEPLOYMENT_MARKERS, TopicNames.SIGNALS_ENRICHED, TopicNames.ALERTS, TopicNames.STREAMS_DLQ));
+        final Set<String> topicNames = new LinkedHashSet<>(DetectionTopology.topics(config));
         kafka.createTopics(1, topicNames);
         final Topics topics = Topics.create(SfpulseSerdes.forRegistry(registry.url()));
         final String org = ORG.substring(0, 10) + suffix;

@@ -136,11 +136,7 @@ public final class StreamsBenchmark {
                 props.putAll(overrides);
                 configs.add(new DetectionConfig(props));
             }
-            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.inputTopics(configs.get(0)));
-            topics.add(TopicNames.DEPLOYMENT_MARKERS);
-            topics.add(TopicNames.SIGNALS_ENRICHED);
-            topics.add(TopicNames.ALERTS);
-            topics.add(TopicNames.STREAMS_DLQ);
+            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.topics(configs.get(0)));
             topics.add(PassThroughTopology.OUTPUT);
             kafka.createTopics(setup.partitions(), topics);
             final Topics serdes = Topics.create(SfpulseSerdes.forRegistry(registry.url()));

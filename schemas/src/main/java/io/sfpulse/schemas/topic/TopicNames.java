@@ -10,6 +10,8 @@ public final class TopicNames {
     /** How far each source of each org has delivered ({@code SourceProgress}, keyed by org id, co-partitioned with the event topics). */
     public static final String SOURCE_PROGRESS = "sfpulse.ingest.progress.v1";
     public static final String ALERTS = "sfpulse.streams.alerts.v1";
+    /** One verdict per release and org, re-evaluated at each checkpoint ({@code ReleaseVerdict}, keyed by {@code org|releaseId}). */
+    public static final String VERDICTS = "sfpulse.streams.verdicts.v1";
     public static final String SIGNALS_ENRICHED = "sfpulse.streams.signals-enriched.v1";
     public static final String STREAMS_DLQ = "sfpulse.streams.dlq.v1";
     public static final String DELIVERIES = "sfpulse.sink.deliveries.v1";

@@ -6,6 +6,7 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.progress.SourceProgress;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -19,6 +20,7 @@ public final class Topics {
     private final Topic<String, Alert> alerts;
     private final Topic<String, DeliveryOutcome> deliveries;
     private final Topic<String, SourceProgress> sourceProgress;
+    private final Topic<String, ReleaseVerdict> verdicts;
 
     private Topics(final SfpulseSerdes serdes) {
         this.serdes = serdes;
@@ -26,6 +28,7 @@ public final class Topics {
         this.alerts = new Topic<>(TopicNames.ALERTS, Serdes.String(), serdes.valueSerde(Alert.class));
         this.deliveries = new Topic<>(TopicNames.DELIVERIES, Serdes.String(), serdes.valueSerde(DeliveryOutcome.class));
         this.sourceProgress = new Topic<>(TopicNames.SOURCE_PROGRESS, Serdes.String(), serdes.valueSerde(SourceProgress.class));
+        this.verdicts = new Topic<>(TopicNames.VERDICTS, Serdes.String(), serdes.valueSerde(ReleaseVerdict.class));
     }
 
     public static Topics create(final SfpulseSerdes serdes) {
@@ -54,6 +57,11 @@ public final class Topics {
     /** Delivery outcomes keyed by {@code channel|idempotencyKey}. */
     public Topic<String, DeliveryOutcome> deliveries() {
         return deliveries;
+    }
+
+    /** Release verdicts keyed by {@code org|releaseId}. */
+    public Topic<String, ReleaseVerdict> verdicts() {
+        return verdicts;
     }
 
     /** Alerts keyed by dedup key. */

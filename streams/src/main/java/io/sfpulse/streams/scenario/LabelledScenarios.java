@@ -87,7 +87,9 @@ public final class LabelledScenarios {
         /** After the deploy 40 % of the Invoice Sync client's REST calls fail (REQUEST_LIMIT_EXCEEDED, INVALID_SESSION_ID). */
         API_FAILURES(true, Set.of("integration-failures")),
         /** After the deploy half of the Apex callouts to erp.example.com get no response. */
-        CALLOUT_FAILURES(true, Set.of("integration-failures"));
+        CALLOUT_FAILURES(true, Set.of("integration-failures")),
+        /** A deploy at a quiet hour: from then on the org is silent (only the ingest's progress records); nobody ran the release. */
+        UNEXERCISED(true, Set.of());
 
         private final boolean deploys;
         private final Set<String> detectors;
@@ -170,7 +172,7 @@ public final class LabelledScenarios {
         final long minutes = Duration.between(start, t0.plus(TOTAL)).toMinutes();
         for (long m = 0; m < minutes; m++) {
             final Instant minute = start.plus(Duration.ofMinutes(m));
-            if (kind == Kind.QUIET_AFTER_REGRESSION && !minute.isBefore(end)) {
+            if (kind == Kind.QUIET_AFTER_REGRESSION && !minute.isBefore(end) || kind == Kind.UNEXERCISED && !minute.isBefore(change)) {
                 // Silent: the ingest still reports that the channel delivered everything up to now, once a minute.
                 in.add(new Input(minute, null, null, null, SourceProgress.newBuilder().setOrgId(orgId).setSource(LOG_CHANNEL)
                     .setTransport(ProgressTransport.COMETD).setDeliveredThrough(minute).setEmittedTime(minute).build()));
