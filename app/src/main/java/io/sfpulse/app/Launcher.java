@@ -30,6 +30,11 @@ public final class Launcher {
           mark --org ID --label V [--commit SHA] [--components A,B] [--time T] [--url U] [--token T]
                                Announce a release (CI/CD) to a running sfpulse's marker API
                                (marker.api.port, marker.api.token).
+          gate --org ID (--release ID | --commit SHA | --label V) [--wait 30m] [--checkpoint MIN] [--dry-run]
+               [--url U] [--token T]
+                               Wait for a release's verdict from a running sfpulse (operations endpoint,
+                               /v1/releases/...) and exit with it: 0 HEALTHY, 1 FAULTY, 2 INCONCLUSIVE or
+                               timed out, 3 unknown org/release or refused. For CI/CD promotion gates.
 
           backtest --signals FILE.csv --markers FILE.csv --out FILE.(json|csv) [--kind latency|failures]
                    [--operation NAME] [--org ID] [--config FILE]
@@ -68,6 +73,7 @@ public final class Launcher {
                 case "demo" -> new DemoCommand(System.out).run(list.subList(1, list.size()));
                 case "run" -> new RunCommand(System.out).run(configPath(list));
                 case "mark" -> new MarkCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
+                case "gate" -> new GateCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "bench" -> new BenchCommand(System.out).run(list.subList(1, list.size()));
                 case "backtest" -> new BacktestCommand(System.out).run(list.subList(1, list.size()));
                 default -> {

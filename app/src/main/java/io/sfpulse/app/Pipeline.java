@@ -10,6 +10,8 @@ import io.sfpulse.app.ops.InstancePeers;
 import io.sfpulse.app.ops.KafkaReachability;
 import io.sfpulse.app.ops.OpsEndpoint;
 import io.sfpulse.app.ops.ReleaseHealthPage;
+import io.sfpulse.app.ops.VerdictApi;
+import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.ingest.marker.MarkerApiServer;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
@@ -147,16 +149,19 @@ public final class Pipeline implements AutoCloseable {
             orgs.keySet().forEach(org -> ops.readiness("ingest:" + org, () -> connect.isRunning(connectorName(org))));
         }
         if (detection != null) {
-            ops.streams(detection.streams());
-            new ReleaseHealthPage(new ReleaseHealthQueries(detection.streams()), new InstancePeers(detection.streams(), applicationServer, opsToken()))
-                .register(ops.server());
+            final ReleaseVerdictQueries verdicts = new ReleaseVerdictQueries(detection.streams());
+            ops.streams(detection.streams()).verdicts(verdicts);
+            final ReleaseHealthQueries health = new ReleaseHealthQueries(detection.streams());
+            final InstancePeers peers = new InstancePeers(detection.streams(), applicationServer, opsToken());
+            new ReleaseHealthPage(health, verdicts, peers).register(ops.server());
+            new VerdictApi(verdicts, health, peers).register(ops.server());
         }
         if (sink != null) {
             ops.sink(sink);
         }
         ops.start();
         progress.accept("operations endpoint: http://" + config.getString(AppConfig.OPS_HOST_CONFIG) + ":" + ops.port()
-            + (detection != null ? "/ (release health), " : " (") + "/metrics, /health/live, /health/ready)");
+            + (detection != null ? "/ (release health), /v1/releases/{org}/{release}/verdict, " : " (") + "/metrics, /health/live, /health/ready)");
     }
 
     /** The operations endpoint, when running. */

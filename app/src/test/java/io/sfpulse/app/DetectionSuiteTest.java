@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfpulse.app.bench.DetectionSuite;
 import io.sfpulse.streams.scenario.LabelledScenarios;
+import io.sfpulse.schemas.verdict.VerdictStatus;
 import io.sfpulse.streams.scenario.SuiteScore;
+import io.sfpulse.streams.scenario.VerdictScore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,8 @@ class DetectionSuiteTest {
     @Test
     void detectsEveryInjectedRegressionWithTheRightLabelAndReportsTheScore() {
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        final SuiteScore score = new DetectionSuite(new PrintStream(console, true, StandardCharsets.UTF_8)).run(1, 3L, Map.of());
+        final DetectionSuite.Result result = new DetectionSuite(new PrintStream(console, true, StandardCharsets.UTF_8)).run(1, 3L, Map.of());
+        final SuiteScore score = result.alerts();
         assertThat(score.recall()).as(score.report()).isEqualTo(1.0);
         assertThat(score.byKind()).containsOnlyKeys(LabelledScenarios.Kind.values());
         score.byKind().values().stream().filter(k -> k.kind().regression()).forEach(k -> {
@@ -26,6 +29,14 @@ class DetectionSuiteTest {
         });
         assertThat(score.byKind().get(LabelledScenarios.Kind.CLEAN_DEPLOY).falseAlerts()).isZero();
         assertThat(score.byKind().get(LabelledScenarios.Kind.TRAFFIC_RAMP).falseAlerts()).as("a traffic ramp is no regression").isZero();
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("| scenario | orgs | detected |").contains("precision ");
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("| scenario | orgs | detected |").contains("precision ")
+            .contains("| scenario | releases | expected | FAULTY |").contains("verdict accuracy ");
+        // Every labelled release gets a final verdict; a release that regressed is FAULTY, a clean one never is.
+        final VerdictScore verdicts = result.verdicts();
+        assertThat(verdicts.byKind().values()).allSatisfy(k -> assertThat(k.notFinal()).as("%s not final", k.kind()).isZero());
+        verdicts.byKind().values().stream().filter(k -> k.kind().regression())
+            .forEach(k -> assertThat(k.correct()).as("%s FAULTY\n%s", k.kind(), verdicts.report()).isEqualTo(k.releases()));
+        assertThat(verdicts.byKind().get(LabelledScenarios.Kind.CLEAN_DEPLOY).byStatus()).containsOnlyKeys(VerdictStatus.HEALTHY);
+        assertThat(verdicts.byKind().get(LabelledScenarios.Kind.UNEXERCISED).byStatus()).containsOnlyKeys(VerdictStatus.INCONCLUSIVE);
     }
 }

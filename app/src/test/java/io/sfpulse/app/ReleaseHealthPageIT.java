@@ -19,6 +19,7 @@ import io.sfpulse.streams.DetectionTopology;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.streams.scenario.LabelledScenarios;
 import io.sfpulse.streams.scenario.ScenarioPublisher;
+import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +76,7 @@ class ReleaseHealthPageIT {
 
             try (DetectionService service = new DetectionService(config).start();
                  OpsEndpoint ops = new OpsEndpoint("127.0.0.1", 0, TOKEN, true).streams(service.streams())) {
-                new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()), null).register(ops.server());
+                new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()), new ReleaseVerdictQueries(service.streams()), null).register(ops.server());
                 ops.start();
                 final String base = "http://127.0.0.1:" + ops.port();
                 final String failedOrg = failed.label().orgId();
@@ -91,6 +92,8 @@ class ReleaseHealthPageIT {
                     final JsonNode clean = JSON.readTree(get(base + "/api/orgs/" + healthy.label().orgId(), TOKEN).body());
                     assertThat(clean.path("kpis").path("changeFailureRate").asDouble()).isZero();
                     assertThat(clean.path("releases").get(0).path("deployId").asText()).isEqualTo(healthy.label().deployId());
+                    assertThat(clean.path("releases").get(0).path("verdict").path("status").asText()).isEqualTo("HEALTHY");
+                    assertThat(org.path("releases").get(0).path("verdict").path("isFinal").asBoolean()).isTrue();
                 });
                 assertThat(get(base + "/api/orgs", null).statusCode()).isEqualTo(401);
                 final JsonNode orgs = JSON.readTree(get(base + "/api/orgs", TOKEN).body());
@@ -98,7 +101,7 @@ class ReleaseHealthPageIT {
 
                 final String dom = chromium(chromium, base + "/#token=" + TOKEN + "&org=" + failedOrg);
                 assertThat(dom).contains("data-ready=\"true\"", "Change-failure rate", "100%", "1 of 1 releases", failed.label().deployId(),
-                    "failed (", "Failures back to baseline", "pValue: ", "class=\"failure-bar\"", "class=\"latency-line\"", "class=\"release-line\"", "Mean time to restore",
+                    "failed (", "class=\"verdict\"", "FAULTY</span>", "post-deploy-failures alerted on", "Failures back to baseline", "pValue: ", "class=\"failure-bar\"", "class=\"latency-line\"", "class=\"release-line\"", "Mean time to restore",
                     healthy.label().orgId());
                 final String denied = chromium(chromium, base + "/");
                 assertThat(denied).contains("data-ready=\"error\"", "HTTP 401");
@@ -181,7 +184,7 @@ class ReleaseHealthPageIT {
 
     private static void serve(final OpsEndpoint ops, final DetectionService service) {
         ops.streams(service.streams());
-        new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()),
+        new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()), new ReleaseVerdictQueries(service.streams()),
             new io.sfpulse.app.ops.InstancePeers(service.streams(), "127.0.0.1:" + ops.port(), TOKEN)).register(ops.server());
         ops.start();
     }

@@ -3,7 +3,9 @@ package io.sfpulse.app.bench;
 import io.sfpulse.app.replay.TopologyReplay;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.streams.scenario.LabelledScenarios;
+import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import io.sfpulse.streams.scenario.SuiteScore;
+import io.sfpulse.streams.scenario.VerdictScore;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +17,8 @@ import java.util.Map;
  * every {@link LabelledScenarios.Kind} (clean deploys, post-deploy failure/latency/data
  * regressions, regressions without a deploy), replays their interleaved traffic through the
  * detection topology with default settings, and scores the alerts against the labels: precision,
- * recall, false alerts, time-to-detect and resolution per scenario kind.
+ * recall, false alerts, time-to-detect and resolution per scenario kind; and the release verdicts
+ * against the labels (faulty releases FAULTY, clean ones HEALTHY or INCONCLUSIVE).
  */
 public final class DetectionSuite {
 
@@ -26,11 +29,16 @@ public final class DetectionSuite {
         this.out = out;
     }
 
-    /** Runs the suite and returns its score. */
-    public SuiteScore run(final int perKind, final long seed, final Map<String, String> settings) {
+    /** The suite's two scores: alerts and release verdicts. */
+    public record Result(SuiteScore alerts, VerdictScore verdicts) {
+    }
+
+    /** Runs the suite and returns its scores. */
+    public Result run(final int perKind, final long seed, final Map<String, String> settings) {
         final List<LabelledScenarios.Scenario> scenarios = LabelledScenarios.suite(perKind, T0, seed);
         final List<LabelledScenarios.Input> inputs = LabelledScenarios.merged(scenarios);
         final List<Alert> alerts = new ArrayList<>();
+        final List<ReleaseVerdict> verdicts = new ArrayList<>();
         final long started = System.nanoTime();
         try (TopologyReplay replay = new TopologyReplay(settings)) {
             for (final LabelledScenarios.Input in : inputs) {
@@ -43,6 +51,7 @@ public final class DetectionSuite {
                 }
                 if (replay.events() % 10_000 == 0) {
                     alerts.addAll(replay.alerts());
+                    verdicts.addAll(replay.verdicts());
                 }
             }
             // An hour of heartbeats after the end lets grace periods and stream-time resolutions run.
@@ -50,6 +59,7 @@ public final class DetectionSuite {
                 LabelledScenarios.orgId(999_999), T0.plus(LabelledScenarios.TOTAL).minus(LabelledScenarios.BASELINE), seed);
             tail.inputs().stream().filter(i -> i.event() != null && i.time().isAfter(replay.streamTime())).forEach(i -> replay.event(i.event()));
             alerts.addAll(replay.alerts());
+            verdicts.addAll(replay.verdicts());
             final double seconds = (System.nanoTime() - started) / 1e9;
             out.printf("[bench] detection suite: %d orgs (%d per kind, seed %d), %d events in %.1f s (%.0f events/s in-process)%n",
                 scenarios.size(), perKind, seed, replay.events(), seconds, replay.events() / seconds);
@@ -64,6 +74,9 @@ public final class DetectionSuite {
                 java.util.TreeMap::new, java.util.stream.Collectors.toList()))
             .forEach((kind, falses) -> falses.stream().limit(3).forEach(a -> out.printf("  false alert (%s): %s %s %s%n", kind, a.getOrgId(),
                 a.getDetector(), a.getSummary())));
-        return score;
+        final VerdictScore verdictScore = VerdictScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(), verdicts);
+        out.println();
+        out.print(verdictScore.report());
+        return new Result(score, verdictScore);
     }
 }

@@ -41,14 +41,24 @@ public final class InstancePeers {
 
     /** GET {@code path} on a peer; the body of a 200, else an IOException naming the peer and status. */
     public String get(final String baseUrl, final String path) throws IOException, InterruptedException {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = forward(baseUrl, path);
         if (response.statusCode() != 200) {
             throw new IOException(baseUrl + path + " answered " + response.statusCode());
         }
         return response.body();
+    }
+
+    /** GET {@code path} (with its query) on a peer, whatever it answers. */
+    public HttpResponse<String> forward(final String baseUrl, final String path) throws IOException, InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether {@code host:port} is this instance. */
+    public boolean isSelf(final String hostAndPort) {
+        return hostAndPort.equals(self) || self == null;
     }
 }

@@ -2,6 +2,8 @@ package io.sfpulse.app.ops;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -13,7 +15,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sfpulse.sink.AlertSinkService;
 import io.sfpulse.sink.DeliveryCounters;
 import java.io.IOException;
+import io.sfpulse.streams.verdict.ReleaseOutcome;
+import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -21,7 +28,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * Builds the metrics registry of one sfpulse process and its {@link OpsServer}: JVM and process
  * metrics, every Kafka Streams metric of the detection app (consumer lag, processed and dropped
  * records, and the detectors' own {@code stream-detector-metrics}: signals evaluated and alerts
- * by state), the ingest's Connect task metrics (via JMX) and the sink's delivery counters.
+ * by state), release verdicts, the ingest's Connect task metrics (via JMX) and the sink's delivery counters.
  */
 public final class OpsEndpoint implements AutoCloseable {
 
@@ -31,6 +38,7 @@ public final class OpsEndpoint implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private final Set<String> sinkChannels = new HashSet<>();
     private AlertSinkService sink;
+    private final List<Runnable> refreshers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public OpsEndpoint(final String host, final int port, final String token, final boolean healthPublic) throws IOException {
         new JvmMemoryMetrics().bindTo(registry);
@@ -43,6 +51,7 @@ public final class OpsEndpoint implements AutoCloseable {
 
     private String scrape() {
         connect.refresh();
+        refreshers.forEach(Runnable::run);
         if (sink != null) {
             sink.deliveryCounters().channels().stream().filter(sinkChannels::add).forEach(this::bindChannel);
         }
@@ -53,6 +62,32 @@ public final class OpsEndpoint implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         server.readiness("streams", () -> streams.state() == KafkaStreams.State.RUNNING);
+        return this;
+    }
+
+    /**
+     * Release verdicts of the orgs this instance judges: {@code sfpulse_release_verdicts{org,status}}
+     * (releases by their latest verdict) and {@code sfpulse_release_verdict_latest{org,status}} (1 for
+     * the status of each org's newest release), refreshed at each scrape.
+     */
+    public OpsEndpoint verdicts(final ReleaseVerdictQueries queries) {
+        final MultiGauge byStatus = MultiGauge.builder("sfpulse.release.verdicts")
+            .description("Releases per org by their latest verdict (PENDING, HEALTHY, INCONCLUSIVE, FAULTY)").register(registry);
+        final MultiGauge latest = MultiGauge.builder("sfpulse.release.verdict.latest")
+            .description("1 for the verdict of each org's newest release").register(registry);
+        refreshers.add(() -> {
+            final List<ReleaseOutcome> all = queries.all();
+            final Map<List<String>, Long> counts = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+            final Map<String, String> newest = new TreeMap<>();
+            for (final ReleaseOutcome o : all) {
+                counts.merge(List.of(o.orgId, o.status), 1L, Long::sum);
+                newest.putIfAbsent(o.orgId, o.status); // newest first
+            }
+            byStatus.register(counts.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("org", e.getKey().get(0), "status",
+                e.getKey().get(1)), e.getValue())).toList(), true);
+            latest.register(newest.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("org", e.getKey(), "status", e.getValue()), 1))
+                .toList(), true);
+        });
         return this;
     }
 

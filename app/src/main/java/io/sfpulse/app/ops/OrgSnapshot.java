@@ -5,6 +5,8 @@ import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.streams.health.SignalBucket;
+import io.sfpulse.streams.verdict.ReleaseOutcome;
+import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +25,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * What the stores of one instance (or, merged, of all instances) hold about one org: its releases,
- * alerts and 5-minute signal buckets. Markers travel as Avro JSON; alerts and buckets as plain JSON.
+ * alerts, 5-minute signal buckets and release verdicts. Markers travel as Avro JSON; alerts and buckets as plain JSON.
  * The three stores are partitioned by org but their tasks may sit on different instances, so
  * snapshots are merged store by store.
  */
@@ -38,10 +40,13 @@ public final class OrgSnapshot {
     public List<AlertRecord> alerts = new ArrayList<>();
     /** Window start (epoch ms) to bucket. */
     public Map<Long, SignalBucket> buckets = new TreeMap<>();
+    /** Release id to its latest verdict. */
+    public Map<String, ReleaseOutcome> verdicts = new TreeMap<>();
 
-    static OrgSnapshot local(final ReleaseHealthQueries queries, final String org, final List<AlertRecord> localAlerts, final Instant from,
-                             final Instant to) {
+    static OrgSnapshot local(final ReleaseHealthQueries queries, final ReleaseVerdictQueries verdictQueries, final String org,
+                             final List<AlertRecord> localAlerts, final Instant from, final Instant to) {
         final OrgSnapshot s = new OrgSnapshot();
+        verdictQueries.releases(org).forEach(o -> s.verdicts.put(o.releaseId, o));
         queries.releases(org, from, to).forEach(m -> s.markers.add(toJson(m)));
         queries.attempts(org, from, to).forEach(m -> s.attempts.add(toJson(m)));
         queries.progress(org).forEach((source, through) -> s.progress.put(source, through.toEpochMilli()));
@@ -78,6 +83,7 @@ public final class OrgSnapshot {
         }
         alerts = new ArrayList<>(byKey.values());
         other.buckets.forEach(buckets::putIfAbsent);
+        other.verdicts.forEach((id, v) -> verdicts.merge(id, v, (x, y) -> y.evaluatedAtMs > x.evaluatedAtMs ? y : x));
     }
 
     ReleaseHealth health(final String org) {

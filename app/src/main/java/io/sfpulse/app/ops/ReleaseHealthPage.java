@@ -6,6 +6,8 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
+import io.sfpulse.streams.verdict.ReleaseOutcome;
+import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The release-health page: a static page at {@code /} (no data in it, so open) whose script reads
  * {@code /api/orgs} and {@code /api/orgs/<org>} (token-protected like the metrics) - per org the
- * recent releases with failures and latency before/after, the alerts each raised with their
+ * recent releases with their verdict, failures and latency before/after, the alerts each raised with their
  * evidence, open alerts, 5-minute signal charts, change-failure rate and mean time to restore.
  *
  * <p>Data come from Kafka Streams interactive queries. Each instance answers for its own
@@ -41,11 +43,13 @@ public final class ReleaseHealthPage {
     private static final Instant ALL_FROM = Instant.EPOCH;
     private static final Instant ALL_TO = Instant.parse("9999-12-31T00:00:00Z");
     private final ReleaseHealthQueries queries;
+    private final ReleaseVerdictQueries verdicts;
     private final InstancePeers peers;
 
     /** @param peers the application's other instances, or null when this instance is alone by design */
-    public ReleaseHealthPage(final ReleaseHealthQueries queries, final InstancePeers peers) {
+    public ReleaseHealthPage(final ReleaseHealthQueries queries, final ReleaseVerdictQueries verdicts, final InstancePeers peers) {
         this.queries = queries;
+        this.verdicts = verdicts;
         this.peers = peers;
     }
 
@@ -95,7 +99,7 @@ public final class ReleaseHealthPage {
     Map<String, OrgSnapshot> localSnapshots(final Collection<String> orgs, final List<AlertRecord> alerts) {
         final Map<String, OrgSnapshot> out = new TreeMap<>();
         for (final String org : orgs) {
-            out.put(org, OrgSnapshot.local(queries, org, alerts, ALL_FROM, ALL_TO));
+            out.put(org, OrgSnapshot.local(queries, verdicts, org, alerts, ALL_FROM, ALL_TO));
         }
         return out;
     }
@@ -183,6 +187,16 @@ public final class ReleaseHealthPage {
             rm.put("components", d.getComponents());
             rm.put("failed", r.failed());
             rm.put("alerts", r.alerts().stream().map(a -> a.dedupKey).toList());
+            final ReleaseOutcome v = snapshot.verdicts.get(d.getDeployId());
+            if (v != null) {
+                final Map<String, Object> vm = new LinkedHashMap<>();
+                vm.put("status", v.status);
+                vm.put("isFinal", v.finalized);
+                vm.put("checkpointMinutes", v.checkpointMinutes);
+                vm.put("minutesAfterRelease", v.minutesAfterRelease(v.evaluatedAtMs));
+                vm.put("reasons", v.reasons);
+                rm.put("verdict", vm);
+            }
             rm.put("before", r.before());
             rm.put("after", r.after());
             releases.add(rm);

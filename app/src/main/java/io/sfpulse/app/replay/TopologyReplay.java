@@ -9,6 +9,7 @@ import io.sfpulse.schemas.registry.MockSchemaRegistryClient;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import io.sfpulse.streams.DetectionConfig;
 import io.sfpulse.streams.DetectionTopology;
 import java.time.Instant;
@@ -38,6 +39,7 @@ public final class TopologyReplay implements AutoCloseable {
     private final TestInputTopic<String, DeploymentMarker> markers;
     private final TestInputTopic<String, SourceProgress> progress;
     private final TestOutputTopic<String, Alert> alerts;
+    private final TestOutputTopic<String, ReleaseVerdict> verdicts;
     private final TemporaryDirectory stateDir;
     private Instant last = Instant.EPOCH;
     private long events;
@@ -57,6 +59,7 @@ public final class TopologyReplay implements AutoCloseable {
         markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
         progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
         alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
+        verdicts = driver.createOutputTopic(TopicNames.VERDICTS, new StringDeserializer(), topics.verdicts().valueSerde().deserializer());
     }
 
     /** Feeds one raw event, keyed by org, at its event time. */
@@ -97,6 +100,11 @@ public final class TopologyReplay implements AutoCloseable {
     /** Alert states raised since the last call. */
     public List<Alert> alerts() {
         return alerts.readValuesToList();
+    }
+
+    /** Release verdicts emitted since the last call. */
+    public List<ReleaseVerdict> verdicts() {
+        return verdicts.readValuesToList();
     }
 
     @Override

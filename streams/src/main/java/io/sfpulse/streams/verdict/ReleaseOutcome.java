@@ -37,6 +37,8 @@ public final class ReleaseOutcome {
     public int checkpointsDone;
     public boolean finalized;
     public String supersededBy;
+    /** Superseded by the same release under another id (a CI/CD marker merged into its DeployRequest). */
+    public boolean merged;
     /** The latest verdict. */
     public String status = "PENDING";
     public List<String> reasons = new ArrayList<>();

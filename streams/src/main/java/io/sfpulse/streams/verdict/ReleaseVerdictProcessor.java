@@ -147,9 +147,9 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
             final ReleaseOutcome old = outcomes.get(VerdictStores.key(org, id));
             if (old != null) {
                 old.supersededBy = s.getReleaseId();
+                old.merged = replacesLatest && id.equals(clock.latestReleaseId);
                 evaluate(old, Math.max(liveAt, old.liveAtMs), null, true,
-                    (replacesLatest && id.equals(clock.latestReleaseId) ? "merged into release " : "evaluation ended when release ")
-                        + s.getReleaseId() + " went live");
+                    (old.merged ? "merged into release " : "evaluation ended when release ") + s.getReleaseId() + " went live");
             }
             clock.pending.remove(id);
         }
