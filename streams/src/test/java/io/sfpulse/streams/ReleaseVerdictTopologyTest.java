@@ -109,6 +109,8 @@ class ReleaseVerdictTopologyTest extends DetectorTopologyTestBase {
         final ReleaseVerdict secondFinal = last(verdicts);
         assertThat(secondFinal.getReleaseId()).isEqualTo("0AfSECOND000001AAA");
         assertThat(secondFinal.getIsFinal()).isTrue();
+        assertThat(secondFinal.getRollbackTo().getReleaseId()).as("the release before ended HEALTHY").isEqualTo("0AfFIRST0000001AAA");
+        assertThat(first.get(0).getRollbackTo()).isNull();
         assertThat(secondFinal.getExposure().getComponentExecutions()).containsEntry("ApexClass:InvoiceService", secondFinal.getExposure().getSignals());
     }
 }

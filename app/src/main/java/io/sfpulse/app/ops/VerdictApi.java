@@ -160,6 +160,16 @@ public final class VerdictApi {
         exposure.put("unexercised", v.getExposure().getUnexercised());
         m.put("exposure", exposure);
         m.put("supersededBy", v.getSupersededBy());
+        if (v.getRollbackTo() != null) {
+            final Map<String, Object> r = new LinkedHashMap<>();
+            r.put("releaseId", v.getRollbackTo().getReleaseId());
+            r.put("label", v.getRollbackTo().getLabel());
+            r.put("commit", v.getRollbackTo().getCommit());
+            r.put("releaseCompletedTime", v.getRollbackTo().getReleaseCompletedTime().toString());
+            m.put("rollbackTo", r);
+        } else {
+            m.put("rollbackTo", null);
+        }
         return m;
     }
 

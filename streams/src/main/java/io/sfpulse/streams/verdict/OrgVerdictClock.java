@@ -17,4 +17,9 @@ public final class OrgVerdictClock {
     /** The newest release tracked (by the instant it went live). */
     public String latestReleaseId;
     public long latestLiveAtMs = Long.MIN_VALUE;
+    /** The newest release whose final verdict was HEALTHY (the rollback target of the releases after it); null when none. */
+    public String healthyReleaseId;
+    public String healthyLabel;
+    public String healthyCommit;
+    public long healthyLiveAtMs;
 }

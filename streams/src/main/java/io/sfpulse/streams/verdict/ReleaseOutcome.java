@@ -39,6 +39,11 @@ public final class ReleaseOutcome {
     public String supersededBy;
     /** Superseded by the same release under another id (a CI/CD marker merged into its DeployRequest). */
     public boolean merged;
+    /** The newest earlier release that ended HEALTHY when this one went live (rollback target); null when none. */
+    public String rollbackReleaseId;
+    public String rollbackLabel;
+    public String rollbackCommit;
+    public long rollbackLiveAtMs;
     /** The latest verdict. */
     public String status = "PENDING";
     public List<String> reasons = new ArrayList<>();

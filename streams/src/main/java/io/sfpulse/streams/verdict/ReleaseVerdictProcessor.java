@@ -150,6 +150,7 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
                 old.merged = replacesLatest && id.equals(clock.latestReleaseId);
                 evaluate(old, Math.max(liveAt, old.liveAtMs), null, true,
                     (old.merged ? "merged into release " : "evaluation ended when release ") + s.getReleaseId() + " went live");
+                noteIfHealthy(clock, old);
             }
             clock.pending.remove(id);
         }
@@ -160,6 +161,12 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
         o.commit = s.getReleaseCommit();
         o.liveAtMs = liveAt;
         o.components = new java.util.ArrayList<>(s.getReleaseComponents());
+        if (clock.healthyReleaseId != null) {
+            o.rollbackReleaseId = clock.healthyReleaseId;
+            o.rollbackLabel = clock.healthyLabel;
+            o.rollbackCommit = clock.healthyCommit;
+            o.rollbackLiveAtMs = clock.healthyLiveAtMs;
+        }
         o.evaluatedAtMs = liveAt;
         o.reasons = judge.judge(o, liveAt, false).reasons();
         clock.pending.add(o.releaseId);
@@ -195,9 +202,20 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
             }
             if (o.finalized) {
                 clock.pending.remove(id);
+                noteIfHealthy(clock, o);
             }
         }
         clock.nextDueMs = nextDue(org, clock);
+    }
+
+    /** A release that ended HEALTHY (not merged away) is the rollback target of the releases after it. */
+    private static void noteIfHealthy(final OrgVerdictClock clock, final ReleaseOutcome o) {
+        if (o.finalized && !o.merged && VerdictStatus.HEALTHY.name().equals(o.status) && o.liveAtMs >= clock.healthyLiveAtMs) {
+            clock.healthyReleaseId = o.releaseId;
+            clock.healthyLabel = o.label;
+            clock.healthyCommit = o.commit;
+            clock.healthyLiveAtMs = o.liveAtMs;
+        }
     }
 
     private long dueAt(final ReleaseOutcome o, final int checkpoint) {

@@ -48,6 +48,9 @@ public final class VerdictJudge {
             reasons.addAll(failing);
             reasons.addAll(minor);
             reasons.add(exposure(o, after));
+            reasons.add(o.rollbackReleaseId == null ? "no earlier release of the org ended HEALTHY: no rollback target"
+                : "rollback target: release " + o.rollbackReleaseId + (o.rollbackLabel == null ? "" : " (" + o.rollbackLabel + ")")
+                    + (o.rollbackCommit == null ? "" : " commit " + o.rollbackCommit) + ", the last one that ended HEALTHY");
             return new Judgement(VerdictStatus.FAULTY, reasons);
         }
         if (!checkpoint) {

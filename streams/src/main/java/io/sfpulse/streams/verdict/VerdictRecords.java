@@ -2,6 +2,7 @@ package io.sfpulse.streams.verdict;
 
 import io.sfpulse.schemas.verdict.ReleaseExposure;
 import io.sfpulse.schemas.verdict.ReleaseVerdict;
+import io.sfpulse.schemas.verdict.RollbackTarget;
 import io.sfpulse.schemas.verdict.VerdictAlert;
 import io.sfpulse.schemas.verdict.VerdictStatus;
 import java.time.Instant;
@@ -29,6 +30,9 @@ public final class VerdictRecords {
             .setReasons(List.copyOf(o.reasons)).setAlerts(alerts)
             .setExposure(ReleaseExposure.newBuilder().setSignals(o.signals).setFailures(o.failures).setComponentExecutions(executions)
                 .setUnexercised(VerdictJudge.unexercised(o)).build())
-            .setSupersededBy(o.supersededBy).build();
+            .setSupersededBy(o.supersededBy)
+            .setRollbackTo(o.rollbackReleaseId == null ? null : RollbackTarget.newBuilder().setReleaseId(o.rollbackReleaseId)
+                .setLabel(o.rollbackLabel).setCommit(o.rollbackCommit).setReleaseCompletedTime(Instant.ofEpochMilli(o.rollbackLiveAtMs)).build())
+            .build();
     }
 }
