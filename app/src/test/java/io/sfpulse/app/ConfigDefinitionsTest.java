@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.schemas.config.ConfigDocumentation;
 import io.sfpulse.sink.SinkConfig;
+import io.sfpulse.sink.action.ActionConfig;
 import io.sfpulse.streams.DetectionConfig;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,7 +20,7 @@ class ConfigDefinitionsTest {
     static Stream<Arguments> configDefs() {
         return Map.of("launcher (AppConfig)", AppConfig.CONFIG_DEF, "ingest connector (SalesforceSourceConfig)",
                 SalesforceSourceConfig.CONFIG_DEF, "detection (DetectionConfig)", DetectionConfig.CONFIG_DEF, "sink (SinkConfig)",
-                SinkConfig.CONFIG_DEF)
+                SinkConfig.CONFIG_DEF, "action (ActionConfig)", ActionConfig.CONFIG_DEF)
             .entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 

@@ -12,7 +12,6 @@ import io.sfpulse.sink.chart.AlertChart;
 import io.sfpulse.sink.chart.ChartServer;
 import io.sfpulse.sink.ledger.DeliveryLedger;
 import io.sfpulse.sink.route.AlertRouter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,13 +24,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -42,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * record's offset. Each (channel, alert state) outcome goes to the delivery ledger first, so a
  * restart - even one that interrupted an alert between two channels - delivers nothing twice and
  * skips nothing. Permanent failures and exhausted retries go to the dead-letter topic with
- * headers (channel, attempts, last status, error); so does an undecodable record. One thread.
+ * headers (channel, attempts, last status, error); so does an undecodable record. One thread; the
+ * configured actions ({@link ActionService}) run on their own.
  */
 public final class AlertSinkService implements AutoCloseable {
 
@@ -56,12 +52,12 @@ public final class AlertSinkService implements AutoCloseable {
     private final DeliveryLedger ledger;
     private final ChangeEventForwarder changes;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final DeadLetterWriter deadLetters;
+    private final ActionService actions;
     private final Deserializer<Alert> alertDeserializer;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final DeliveryCounters counters = new DeliveryCounters();
     private volatile boolean running = true;
@@ -84,9 +80,8 @@ public final class AlertSinkService implements AutoCloseable {
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
             ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 15 * 60_000), new StringDeserializer(), new ByteArrayDeserializer());
-        this.deadLetters = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        this.deadLetters = new DeadLetterWriter(config.bootstrapServers());
+        this.actions = config.actions().isEmpty() ? null : new ActionService(config, topics, ledger, counters, deadLetters);
         this.changes = config.getBoolean(SinkConfig.PAGERDUTY_CHANGES_CONFIG) && channels.pagerDuty().isPresent()
             ? new ChangeEventForwarder(config, topics, channels.pagerDuty().get(), delivery) : null;
         this.thread = new Thread(this::run, "sfpulse-sink");
@@ -97,6 +92,9 @@ public final class AlertSinkService implements AutoCloseable {
         thread.start();
         if (changes != null) {
             changes.start();
+        }
+        if (actions != null) {
+            actions.start();
         }
         return this;
     }
@@ -137,7 +135,7 @@ public final class AlertSinkService implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Undecodable alert at {}-{}@{} sent to '{}': {}", record.topic(), record.partition(), record.offset(),
                 TopicNames.SINK_DLQ, e.getMessage());
-            deadLetter(record, "decode", 0, -1, e.getMessage());
+            deadLetters.write(record, "decode", 0, -1, e.getMessage());
             return;
         }
         final Set<String> routed = router.route(alert, channels.all().keySet());
@@ -164,7 +162,7 @@ public final class AlertSinkService implements AutoCloseable {
                 ChannelDelivery.withContext(LOG.atError(), context, name)
                     .log("Alert state {} permanently refused ({}); sent to '{}'", alert.getStatus(), error, TopicNames.SINK_DLQ);
             }
-            deadLetter(record, name, outcome.attempts(), status, error);
+            deadLetters.write(record, name, outcome.attempts(), status, error);
             ledger.record(outcome(alert, name, key, DeliveryResultKind.DEAD_LETTERED, outcome.attempts(), status, error));
         }
     }
@@ -176,26 +174,14 @@ public final class AlertSinkService implements AutoCloseable {
             .setHttpStatus(Math.max(status, 0)).setError(error).setTime(Instant.now()).build();
     }
 
-    private void deadLetter(final ConsumerRecord<String, byte[]> record, final String channel, final int attempts, final int status,
-                            final String error) {
-        final ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(TopicNames.SINK_DLQ, null,
-            record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value());
-        dlq.headers().add("sfpulse.channel", channel.getBytes(StandardCharsets.UTF_8));
-        dlq.headers().add("sfpulse.attempts", String.valueOf(attempts).getBytes(StandardCharsets.UTF_8));
-        dlq.headers().add("sfpulse.last.status", String.valueOf(status).getBytes(StandardCharsets.UTF_8));
-        dlq.headers().add("sfpulse.error", String.valueOf(error).getBytes(StandardCharsets.UTF_8));
-        dlq.headers().add("sfpulse.source", (record.topic() + "-" + record.partition() + "@" + record.offset()).getBytes(StandardCharsets.UTF_8));
-        try {
-            deadLetters.send(dlq).get(30, TimeUnit.SECONDS); // acknowledged before the offset is committed
-            deadLettered.incrementAndGet();
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot write dead letter for " + record.topic() + "@" + record.offset(), e);
-        }
-    }
-
     /** Whether the delivery loop is alive (started and neither stopped nor crashed). */
     public boolean isRunning() {
-        return running && thread.isAlive();
+        return running && thread.isAlive() && (actions == null || actions.isRunning());
+    }
+
+    /** Actions run (delivered) since start; 0 without actions. */
+    public long actionsRunCount() {
+        return actions == null ? 0 : actions.ranCount();
     }
 
     /** Attempts and failed attempts per channel. */
@@ -208,7 +194,7 @@ public final class AlertSinkService implements AutoCloseable {
     }
 
     public long deadLetteredCount() {
-        return deadLettered.get();
+        return deadLetters.count();
     }
 
     public long skippedDuplicateCount() {
@@ -222,12 +208,15 @@ public final class AlertSinkService implements AutoCloseable {
         if (changes != null) {
             changes.close();
         }
+        if (actions != null) {
+            actions.close();
+        }
         try {
             stopped.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deadLetters.close(Duration.ofSeconds(5));
+        deadLetters.close();
         ledger.close();
         channels.close();
         if (chartServer != null) {

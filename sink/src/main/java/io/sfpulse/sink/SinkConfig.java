@@ -4,6 +4,7 @@ import io.sfpulse.schemas.config.ConfigGroup;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.sink.retry.RetryPolicy;
+import io.sfpulse.sink.action.ActionConfig;
 import io.sfpulse.sink.route.AlertRouter;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +85,10 @@ public final class SinkConfig extends AbstractConfig {
     public static final String RETRY_MAX_MS_CONFIG = "sink.retry.max.ms";
     private static final String RETRY_MAX_MS_DOC = "Largest back-off delay (also caps Retry-After).";
 
+    public static final String ACTIONS_CONFIG = "actions";
+    private static final String ACTIONS_DOC = "Action names; each an HTTP request run on verdicts or alert states, configured by "
+        + "action.<name>.{url,method,content.type,body,headers,auth.header,auth.value,secret,on,orgs,detectors,rate.per.minute}.";
+
     /** Channel names, as used in routes and dead-letter headers. */
     public static final List<String> CHANNELS = List.of("log", "file", "webhook", "pagerduty", "slack", "teams");
 
@@ -126,12 +131,20 @@ public final class SinkConfig extends AbstractConfig {
             .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_ATTEMPTS_DOC)
             .define(RETRY_INITIAL_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_INITIAL_MS_DOC)
             .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_MS_DOC)
+            .group("Actions")
+            .define(ACTIONS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, ACTIONS_DOC)
             .configDef();
     }
 
     public SinkConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props);
         router(); // validate routes eagerly
+        actions(); // and actions, with their templates
+    }
+
+    /** The configured actions ({@code actions}, {@code action.<name>.*}). */
+    public List<ActionConfig> actions() {
+        return getList(ACTIONS_CONFIG).stream().map(name -> ActionConfig.of(name, originals())).toList();
     }
 
     public String bootstrapServers() {

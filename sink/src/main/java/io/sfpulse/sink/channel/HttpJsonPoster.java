@@ -8,14 +8,19 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** POSTs JSON bodies and classifies the answer ({@link DeliveryResult#ofHttp}); network errors are retriable. Thread-safe. */
+/** POSTs JSON bodies (or sends any body, for actions) and classifies the answer ({@link DeliveryResult#ofHttp}); network errors are retriable. Thread-safe. */
 public final class HttpJsonPoster {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public DeliveryResult post(final URI url, final String body, final Map<String, String> headers) {
+        return send("POST", url, "application/json", body, headers);
+    }
+
+    /** One request of {@code method} with a {@code contentType} body, classified like {@link #post}. */
+    public DeliveryResult send(final String method, final URI url, final String contentType, final String body, final Map<String, String> headers) {
         final HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         try {
             final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

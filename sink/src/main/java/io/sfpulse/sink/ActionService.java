@@ -1,0 +1,223 @@
+package io.sfpulse.sink;
+
+import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.schemas.alert.DeliveryOutcome;
+import io.sfpulse.schemas.alert.DeliveryResultKind;
+import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.schemas.verdict.ReleaseVerdict;
+import io.sfpulse.schemas.verdict.VerdictStatus;
+import io.sfpulse.sink.action.ActionConfig;
+import io.sfpulse.sink.action.ActionVariables;
+import io.sfpulse.sink.action.HttpAction;
+import io.sfpulse.sink.channel.DeliveryResult;
+import io.sfpulse.sink.channel.HttpJsonPoster;
+import io.sfpulse.sink.channel.WebhookChannel;
+import io.sfpulse.sink.ledger.DeliveryLedger;
+import io.sfpulse.sink.retry.RateLimiter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the configured actions ({@link ActionConfig}) on release verdicts and alert states, with the
+ * sink's guarantees: each (action, verdict or alert state) runs at most once - the delivery ledger
+ * ({@code action:<name>}) is checked before and written after, so a restart repeats nothing -,
+ * retries are classified and bounded ({@link ChannelDelivery}), what keeps failing goes to the
+ * sink's dead-letter topic with its attempts, and offsets commit after. A verdict runs
+ * {@code verdict:FAULTY} actions at its first FAULTY state and {@code verdict:HEALTHY} /
+ * {@code verdict:INCONCLUSIVE} ones at its final state. One thread.
+ */
+public final class ActionService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActionService.class);
+    private static final int VERDICT_CACHE = 10_000;
+
+    private final List<HttpAction> actions;
+    private final Map<String, RateLimiter> limiters = new LinkedHashMap<>();
+    private final ChannelDelivery delivery;
+    private final DeliveryLedger ledger;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final DeadLetterWriter deadLetters;
+    private final Deserializer<Alert> alerts;
+    private final Deserializer<ReleaseVerdict> verdicts;
+    /** The latest verdict per org|release, so an alert's action knows its release's label, commit and rollback target. */
+    private final Map<String, ReleaseVerdict> latestVerdicts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<String, ReleaseVerdict> eldest) {
+            return size() > VERDICT_CACHE;
+        }
+    };
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicLong ran = new AtomicLong();
+    private volatile boolean running = true;
+
+    ActionService(final SinkConfig config, final Topics topics, final DeliveryLedger ledger, final DeliveryCounters counters,
+                  final DeadLetterWriter deadLetters) {
+        final HttpJsonPoster http = new HttpJsonPoster();
+        this.actions = config.actions().stream().map(a -> new HttpAction(a, http)).toList();
+        actions.forEach(a -> limiters.put(a.config().name(), new RateLimiter(a.config().ratePerMinute(), Duration.ofMinutes(1))));
+        this.delivery = new ChannelDelivery(config.retryPolicy(), d -> Thread.sleep(d.toMillis()), counters);
+        this.ledger = ledger;
+        this.alerts = topics.alerts().valueSerde().deserializer();
+        this.verdicts = topics.verdicts().valueSerde().deserializer();
+        this.consumer = new KafkaConsumer<>(Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-actions",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
+            ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 15 * 60_000), new StringDeserializer(), new ByteArrayDeserializer());
+        this.deadLetters = deadLetters;
+        this.thread = new Thread(this::run, "sfpulse-actions");
+    }
+
+    ActionService start() {
+        LOG.info("Actions {} watching verdicts and alert states", actions.stream().map(a -> a.config().name()).toList());
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(TopicNames.VERDICTS, TopicNames.ALERTS));
+            while (running) {
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    handle(record);
+                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.error("Action service woken up unexpectedly", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Action service stopped on an unexpected error", e);
+        } finally {
+            consumer.close();
+            stopped.countDown();
+        }
+    }
+
+    /** What triggered actions: its trigger name, idempotency key, org, detector (alerts) and variables. */
+    record Trigger(String trigger, String key, String org, String detector, String dedupKey, String state, Map<String, String> variables) {
+    }
+
+    private void handle(final ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        final Trigger t;
+        try {
+            t = TopicNames.VERDICTS.equals(record.topic()) ? verdict(verdicts.deserialize(record.topic(), record.value()))
+                : alert(alerts.deserialize(record.topic(), record.value()));
+        } catch (RuntimeException e) {
+            LOG.error("Undecodable record at {}-{}@{} sent to '{}': {}", record.topic(), record.partition(), record.offset(), TopicNames.SINK_DLQ,
+                e.getMessage());
+            deadLetters.write(record, "action", 0, -1, "decode: " + e.getMessage());
+            return;
+        }
+        if (t == null) {
+            return;
+        }
+        for (final HttpAction action : actions) {
+            if (!action.config().runsOn(t.trigger(), t.org(), t.detector())) {
+                continue;
+            }
+            final String channel = "action:" + action.config().name();
+            final Map<String, String> context = Map.of("org", t.org(), "alert", t.dedupKey());
+            if (ledger.isDone(channel, t.key())) {
+                ChannelDelivery.withContext(LOG.atInfo(), context, channel).log("Action already ran for {} ({}); not again", t.trigger(), t.key());
+                continue;
+            }
+            final ChannelDelivery.Outcome outcome = delivery.deliver(context, channel, limiters.get(action.config().name()),
+                () -> action.run(t.variables()));
+            record(record, channel, t, outcome);
+        }
+    }
+
+    /** Records one run's outcome: audited as delivered, or dead-lettered with its attempts. Used by approved links too. */
+    void record(final ConsumerRecord<String, byte[]> record, final String channel, final Trigger t, final ChannelDelivery.Outcome outcome) {
+        final Map<String, String> context = Map.of("org", t.org(), "alert", t.dedupKey());
+        if (outcome.result() instanceof DeliveryResult.Delivered d) {
+            ran.incrementAndGet();
+            ChannelDelivery.withContext(LOG.atInfo(), context, channel).log("Action ran for {} (HTTP {}, {} attempt(s))", t.trigger(), d.status(),
+                outcome.attempts());
+            ledger.record(outcome(channel, t, DeliveryResultKind.DELIVERED, outcome.attempts(), d.status(), null));
+            return;
+        }
+        ChannelDelivery.withContext(LOG.atError(), context, channel).log("Action for {} failed after {} attempt(s) ({}); sent to '{}'", t.trigger(),
+            outcome.attempts(), outcome.result().error(), TopicNames.SINK_DLQ);
+        if (record != null) {
+            deadLetters.write(record, channel, outcome.attempts(), outcome.result().status(), outcome.result().error());
+        }
+        ledger.record(outcome(channel, t, DeliveryResultKind.DEAD_LETTERED, outcome.attempts(), outcome.result().status(), outcome.result().error()));
+    }
+
+    private Trigger verdict(final ReleaseVerdict v) {
+        final String release = v.getOrgId() + "|" + v.getReleaseId();
+        latestVerdicts.put(release, v);
+        final boolean fires = v.getStatus() == VerdictStatus.FAULTY
+            || v.getIsFinal() && (v.getStatus() == VerdictStatus.HEALTHY || v.getStatus() == VerdictStatus.INCONCLUSIVE);
+        if (!fires) {
+            return null;
+        }
+        final String trigger = "verdict:" + v.getStatus().name();
+        final String key = release + "#" + trigger;
+        final Map<String, String> vars = ActionVariables.of(v);
+        vars.put("trigger", trigger);
+        vars.put("idempotencyKey", key);
+        return new Trigger(trigger, key, v.getOrgId(), null, release, v.getStatus().name(), vars);
+    }
+
+    private Trigger alert(final Alert a) {
+        final String trigger = "alert:" + a.getStatus().name();
+        final String key = WebhookChannel.idempotencyKey(a);
+        final Map<String, String> vars = ActionVariables.of(a, a.getReleaseId() == null ? null : latestVerdicts.get(a.getOrgId() + "|" + a.getReleaseId()));
+        vars.put("trigger", trigger);
+        vars.put("idempotencyKey", key);
+        return new Trigger(trigger, key, a.getOrgId(), a.getDetector(), a.getDedupKey(), a.getStatus().name(), vars);
+    }
+
+    private static DeliveryOutcome outcome(final String channel, final Trigger t, final DeliveryResultKind kind, final int attempts,
+                                           final int status, final String error) {
+        return DeliveryOutcome.newBuilder().setChannel(channel).setAlertId(t.key()).setDedupKey(t.dedupKey()).setStatus(t.state())
+            .setIdempotencyKey(t.key()).setOutcome(kind).setAttempts(attempts).setHttpStatus(Math.max(status, 0)).setError(error)
+            .setTime(Instant.now()).build();
+    }
+
+    public long ranCount() {
+        return ran.get();
+    }
+
+    boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            stopped.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
