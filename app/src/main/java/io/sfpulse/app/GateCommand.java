@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code sfpulse gate}: asks a running sfpulse for a release's verdict and exits with it, for CI/CD
@@ -42,7 +40,6 @@ final class GateCommand {
     static final int FAULTY = 1;
     static final int INCONCLUSIVE = 2;
     static final int BAD_INPUT = 3;
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
@@ -216,28 +213,8 @@ final class GateCommand {
         }
     }
 
-    /** {@code 30m}, {@code 90s}, {@code 1h30m}, {@code 500ms}, or ISO-8601 ({@code PT30M}). */
     static Duration duration(final String text) {
-        if (text.startsWith("P") || text.startsWith("p")) {
-            return Duration.parse(text);
-        }
-        final Matcher m = DURATION.matcher(text);
-        Duration d = Duration.ZERO;
-        int end = 0;
-        while (m.find() && m.start() == end) {
-            final long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
-            end = m.end();
-        }
-        if (end != text.length() || text.isEmpty()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 30m, 90s, 1h30m)");
-        }
-        return d;
+        return Durations.parse(text);
     }
 
     private int usage(final String problem) {

@@ -35,6 +35,10 @@ public final class Launcher {
                                Wait for a release's verdict from a running sfpulse (operations endpoint,
                                /v1/releases/...) and exit with it: 0 HEALTHY, 1 FAULTY, 2 INCONCLUSIVE or
                                timed out, 3 unknown org/release or refused. For CI/CD promotion gates.
+          silence --org ID [--detector D] [--subject S] --for 2h --reason TEXT --by NAME | --list [--org ID]
+                  | --end ID --by NAME
+                               Hold back pushes of an org's alerts (a detector, a subject) for a while,
+                               with a reason; audited, they expire. Detection and verdicts go on.
 
           backtest --signals FILE.csv --markers FILE.csv --out FILE.(json|csv) [--kind latency|failures]
                    [--operation NAME] [--org ID] [--config FILE]
@@ -74,6 +78,7 @@ public final class Launcher {
                 case "run" -> new RunCommand(System.out).run(configPath(list));
                 case "mark" -> new MarkCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "gate" -> new GateCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
+                case "silence" -> new SilenceCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "bench" -> new BenchCommand(System.out).run(list.subList(1, list.size()));
                 case "backtest" -> new BacktestCommand(System.out).run(list.subList(1, list.size()));
                 default -> {

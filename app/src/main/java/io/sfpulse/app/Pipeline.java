@@ -10,7 +10,10 @@ import io.sfpulse.app.ops.InstancePeers;
 import io.sfpulse.app.ops.KafkaReachability;
 import io.sfpulse.app.ops.OpsEndpoint;
 import io.sfpulse.app.ops.ReleaseHealthPage;
+import io.sfpulse.app.ops.SilenceApi;
 import io.sfpulse.app.ops.VerdictApi;
+import io.sfpulse.sink.silence.SilenceBook;
+import java.time.Clock;
 import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.ingest.marker.MarkerApiServer;
@@ -159,6 +162,19 @@ public final class Pipeline implements AutoCloseable {
         if (sink != null) {
             ops.sink(sink);
         }
+        if (sink != null || detection != null) {
+            final Topics topics = Topics.create(SfpulseSerdes.forRegistry(registryUrl));
+            final SilenceBook book;
+            if (sink != null) {
+                book = sink.silences();
+            } else {
+                book = new SilenceBook(bootstrap, topics.silences().valueSerde(), Clock.systemUTC());
+                started.push(book);
+            }
+            final SilenceApi silences = new SilenceApi(bootstrap, topics, book, Clock.systemUTC());
+            started.push(silences);
+            silences.register(ops.server());
+        }
         ops.start();
         progress.accept("operations endpoint: http://" + config.getString(AppConfig.OPS_HOST_CONFIG) + ":" + ops.port()
             + (detection != null ? "/ (release health), /v1/releases/{org}/{release}/verdict, " : " (") + "/metrics, /health/live, /health/ready)");
@@ -216,10 +232,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void provisionTopics(final Map<String, Map<String, String>> orgs) {
-        final Set<String> topics = new LinkedHashSet<>(List.of(TopicNames.INGEST_DLQ, TopicNames.SINK_DLQ, TopicNames.DELIVERIES));
+        final Set<String> topics = new LinkedHashSet<>(List.of(TopicNames.INGEST_DLQ, TopicNames.SINK_DLQ, TopicNames.DELIVERIES,
+            TopicNames.SILENCES));
         topics.addAll(DetectionTopology.topics(new DetectionConfig(serviceProps())));
         orgs.values().forEach(c -> new SalesforceSourceConfig(c).channels().forEach(ch -> topics.add(TopicNames.forChannel(ch))));
-        EmbeddedKafka.createTopics(bootstrap, config.partitions(), topics);
+        EmbeddedKafka.createTopics(bootstrap, config.partitions(), topics, Set.of(TopicNames.SILENCES));
     }
 
     private void startIngest(final Map<String, Map<String, String>> orgs) throws InterruptedException {

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.app.ops.OpsEndpoint;
 import io.sfpulse.app.ops.ReleaseHealthPage;
+import io.sfpulse.app.ops.SilenceApi;
+import io.sfpulse.sink.silence.SilenceBook;
+import java.time.Clock;
 import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
@@ -69,17 +72,28 @@ class ReleaseHealthPageIT {
             props.put(DetectionConfig.APPLICATION_ID_CONFIG, "page-it-" + UUID.randomUUID());
             final DetectionConfig config = new DetectionConfig(props);
             final Set<String> topics = new LinkedHashSet<>(DetectionTopology.topics(config));
+            topics.add(TopicNames.SILENCES);
             kafka.createTopics(1, topics);
             final LabelledScenarios.Scenario failed = LabelledScenarios.generate(LabelledScenarios.Kind.FAILURE_RATE, LabelledScenarios.orgId(1), T0, 11);
             final LabelledScenarios.Scenario healthy = LabelledScenarios.generate(LabelledScenarios.Kind.CLEAN_DEPLOY, LabelledScenarios.orgId(2), T0, 12);
             ScenarioPublisher.publish(kafka.bootstrapServers(), Topics.create(SfpulseSerdes.forRegistry(registry.url())), List.of(failed, healthy), T0);
 
+            final Topics catalogue = Topics.create(SfpulseSerdes.forRegistry(registry.url()));
             try (DetectionService service = new DetectionService(config).start();
-                 OpsEndpoint ops = new OpsEndpoint("127.0.0.1", 0, TOKEN, true).streams(service.streams())) {
+                 OpsEndpoint ops = new OpsEndpoint("127.0.0.1", 0, TOKEN, true).streams(service.streams());
+                 SilenceBook book = new SilenceBook(kafka.bootstrapServers(), catalogue.silences().valueSerde(), Clock.systemUTC());
+                 SilenceApi silences = new SilenceApi(kafka.bootstrapServers(), catalogue, book, Clock.systemUTC())) {
                 new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()), new ReleaseVerdictQueries(service.streams()), null).register(ops.server());
+                silences.register(ops.server());
                 ops.start();
                 final String base = "http://127.0.0.1:" + ops.port();
                 final String failedOrg = failed.label().orgId();
+                final HttpResponse<String> silenced = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/silences"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString("{\"orgId\":\"" + failedOrg
+                        + "\",\"detector\":\"post-deploy-failures\",\"duration\":\"2h\",\"reason\":\"invoice batch replay\",\"createdBy\":\"ana\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(silenced.statusCode()).as(silenced.body()).isEqualTo(201);
+                await().atMost(Duration.ofSeconds(20)).until(() -> book.all().size() == 1);
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     final String body = get(base + "/api/orgs/" + failedOrg, TOKEN).body();
                     final JsonNode org = JSON.readTree(body);
@@ -101,7 +115,7 @@ class ReleaseHealthPageIT {
 
                 final String dom = chromium(chromium, base + "/#token=" + TOKEN + "&org=" + failedOrg);
                 assertThat(dom).contains("data-ready=\"true\"", "Change-failure rate", "100%", "1 of 1 releases", failed.label().deployId(),
-                    "failed (", "class=\"verdict\"", "FAULTY</span>", "post-deploy-failures alerted on", "Failures back to baseline", "pValue: ", "class=\"failure-bar\"", "class=\"latency-line\"", "class=\"release-line\"", "Mean time to restore",
+                    "failed (", "class=\"verdict\"", "id=\"silence-form\"", "invoice batch replay", "active</span>", "FAULTY</span>", "post-deploy-failures alerted on", "Failures back to baseline", "pValue: ", "class=\"failure-bar\"", "class=\"latency-line\"", "class=\"release-line\"", "Mean time to restore",
                     healthy.label().orgId());
                 final String denied = chromium(chromium, base + "/");
                 assertThat(denied).contains("data-ready=\"error\"", "HTTP 401");

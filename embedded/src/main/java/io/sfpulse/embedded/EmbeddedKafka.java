@@ -165,10 +165,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates missing topics on any cluster. Shared by the launcher for external clusters. */
     public static void createTopics(final String bootstrapServers, final int partitions, final Collection<String> names) {
+        createTopics(bootstrapServers, partitions, names, Set.of());
+    }
+
+    /** Creates missing topics; those in {@code compacted} with {@code cleanup.policy=compact} (state kept by key, e.g. silences). */
+    public static void createTopics(final String bootstrapServers, final int partitions, final Collection<String> names,
+                                    final Set<String> compacted) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n)).distinct()
-                .map(n -> new NewTopic(n, Optional.of(partitions), Optional.empty())).toList();
+                .map(n -> compacted.contains(n) ? new NewTopic(n, Optional.of(partitions), Optional.empty()).configs(Map.of("cleanup.policy", "compact"))
+                    : new NewTopic(n, Optional.of(partitions), Optional.empty())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }

@@ -12,6 +12,10 @@ import io.sfpulse.sink.chart.AlertChart;
 import io.sfpulse.sink.chart.ChartServer;
 import io.sfpulse.sink.ledger.DeliveryLedger;
 import io.sfpulse.sink.route.AlertRouter;
+import io.sfpulse.sink.silence.SilenceBook;
+import io.sfpulse.schemas.silence.Silence;
+import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * record's offset. Each (channel, alert state) outcome goes to the delivery ledger first, so a
  * restart - even one that interrupted an alert between two channels - delivers nothing twice and
  * skips nothing. Permanent failures and exhausted retries go to the dead-letter topic with
- * headers (channel, attempts, last status, error); so does an undecodable record. One thread; the
+ * headers (channel, attempts, last status, error); so does an undecodable record. An alert state an
+ * active silence ({@link SilenceBook}) matches is not pushed, and audited as SILENCED. One thread; the
  * configured actions ({@link ActionService}) run on their own.
  */
 public final class AlertSinkService implements AutoCloseable {
@@ -54,11 +59,13 @@ public final class AlertSinkService implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final DeadLetterWriter deadLetters;
     private final ActionService actions;
+    private final SilenceBook silences;
     private final Deserializer<Alert> alertDeserializer;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong silenced = new AtomicLong();
     private final DeliveryCounters counters = new DeliveryCounters();
     private volatile boolean running = true;
 
@@ -81,6 +88,7 @@ public final class AlertSinkService implements AutoCloseable {
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
             ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 15 * 60_000), new StringDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new DeadLetterWriter(config.bootstrapServers());
+        this.silences = new SilenceBook(config.bootstrapServers(), topics.silences().valueSerde(), Clock.systemUTC());
         this.actions = config.actions().isEmpty() ? null : new ActionService(config, topics, ledger, counters, deadLetters);
         this.changes = config.getBoolean(SinkConfig.PAGERDUTY_CHANGES_CONFIG) && channels.pagerDuty().isPresent()
             ? new ChangeEventForwarder(config, topics, channels.pagerDuty().get(), delivery) : null;
@@ -106,6 +114,7 @@ public final class AlertSinkService implements AutoCloseable {
 
     private void run() {
         try {
+            silences.awaitLoaded(Duration.ofSeconds(30));
             consumer.subscribe(List.of(TopicNames.ALERTS));
             while (running) {
                 for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -141,6 +150,20 @@ public final class AlertSinkService implements AutoCloseable {
         final Set<String> routed = router.route(alert, channels.all().keySet());
         final String key = WebhookChannel.idempotencyKey(alert);
         final Map<String, String> context = logContext(alert);
+        final Optional<Silence> silence = silences.matching(alert);
+        if (silence.isPresent()) {
+            final Silence s = silence.get();
+            final String note = "silence " + s.getId() + " by " + s.getCreatedBy() + " until " + s.getEndsAt() + ": " + s.getReason();
+            for (final String name : routed) {
+                if (!ledger.isDone(name, key)) {
+                    silenced.incrementAndGet();
+                    ledger.record(DeliveryOutcome.newBuilder(outcome(alert, name, key, DeliveryResultKind.SILENCED, 0, 0, null)).setNote(note).build());
+                }
+            }
+            LOG.atInfo().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey())
+                .log("Alert state {} not pushed to {}: {}", alert.getStatus(), routed, note);
+            return;
+        }
         for (final String name : routed) {
             final SinkChannels.Limited channel = channels.all().get(name);
             if (ledger.isDone(name, key)) {
@@ -197,6 +220,16 @@ public final class AlertSinkService implements AutoCloseable {
         return deadLetters.count();
     }
 
+    /** The silences this sink applies. */
+    public SilenceBook silences() {
+        return silences;
+    }
+
+    /** Alert states held back by a silence (one per routed channel). */
+    public long silencedCount() {
+        return silenced.get();
+    }
+
     public long skippedDuplicateCount() {
         return skipped.get();
     }
@@ -217,6 +250,7 @@ public final class AlertSinkService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         deadLetters.close();
+        silences.close();
         ledger.close();
         channels.close();
         if (chartServer != null) {

@@ -97,6 +97,10 @@ public final class OpsEndpoint implements AutoCloseable {
             .description("Alert states delivered to every routed channel").register(registry);
         FunctionCounter.builder("sfpulse.sink.alerts.dead.lettered", service, AlertSinkService::deadLetteredCount)
             .description("Alert states that went to the sink dead-letter topic").register(registry);
+        FunctionCounter.builder("sfpulse.sink.alerts.silenced", service, AlertSinkService::silencedCount)
+            .description("Alert states not pushed to a routed channel because a silence matched").register(registry);
+        FunctionCounter.builder("sfpulse.sink.actions.run", service, AlertSinkService::actionsRunCount)
+            .description("Actions run (accepted by their endpoint)").register(registry);
         FunctionCounter.builder("sfpulse.sink.alerts.skipped.duplicate", service, AlertSinkService::skippedDuplicateCount)
             .description("Alert states already delivered before a restart (skipped)").register(registry);
         server.readiness("sink", service::isRunning);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The operations endpoint of an sfpulse process: {@code /metrics} (Prometheus text format),
  * {@code /health/live}, {@code /health/ready} (200 when every readiness check passes, else 503,
- * with each check's state as JSON), plus routes other parts register (the release-health page).
+ * with each check's state as JSON), plus routes other parts register (the release-health page, the
+ * verdict and silence APIs).
  * With a token configured every route needs {@code Authorization: Bearer <token>} (compared in
  * constant time); the health routes may stay public for orchestrator probes.
  */
@@ -66,18 +68,25 @@ public final class OpsServer implements AutoCloseable {
 
     /** Registers a GET route; {@code open} routes skip the token. Paths are prefixes, as in {@link HttpServer}. */
     public OpsServer route(final String path, final boolean open, final Route route) {
+        return route(path, open, Set.of("GET", "HEAD"), route);
+    }
+
+    /** Registers a route answering {@code methods} (the route reads the method and body from the exchange). */
+    public OpsServer route(final String path, final boolean open, final Set<String> methods, final Route route) {
         server.createContext(path, exchange -> {
             try (exchange) {
-                respond(exchange, path, open, route);
+                respond(exchange, path, open, methods, route);
             }
         });
         return this;
     }
 
-    private void respond(final HttpExchange exchange, final String path, final boolean open, final Route route) {
+    private void respond(final HttpExchange exchange, final String path, final boolean open, final Set<String> methods, final Route route) {
         try {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                send(exchange, new Response(405, "text/plain", "GET only".getBytes(StandardCharsets.UTF_8)));
+            if (!methods.contains(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", String.join(", ", new java.util.TreeSet<>(methods)));
+                send(exchange, new Response(405, "text/plain", (String.join(", ", new java.util.TreeSet<>(methods)) + " only")
+                    .getBytes(StandardCharsets.UTF_8)));
             } else if (!open && !authorized(exchange)) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"sfpulse\"");
                 send(exchange, Response.json(401, "{\"error\":\"missing or wrong bearer token\"}"));

@@ -120,7 +120,8 @@ public final class VerdictApi {
         }
     }
 
-    private static Map<String, String> query(final String rawQuery) {
+    /** The decoded parameters of a raw query string. */
+    static Map<String, String> query(final String rawQuery) {
         final Map<String, String> out = new LinkedHashMap<>();
         if (rawQuery != null) {
             for (final String pair : rawQuery.split("&")) {

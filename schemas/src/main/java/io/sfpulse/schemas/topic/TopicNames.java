@@ -15,6 +15,8 @@ public final class TopicNames {
     public static final String SIGNALS_ENRICHED = "sfpulse.streams.signals-enriched.v1";
     public static final String STREAMS_DLQ = "sfpulse.streams.dlq.v1";
     public static final String DELIVERIES = "sfpulse.sink.deliveries.v1";
+    /** Silences ({@code Silence}, keyed by id, compacted): written by the operations API, read by the sink. */
+    public static final String SILENCES = "sfpulse.sink.silences.v1";
     public static final String SINK_DLQ = "sfpulse.sink.alerts-dlq.v1";
     public static final String SCHEMA_REGISTRY = "sfpulse.schemas.registry.v1";
     /** Kafka Connect worker internals (offsets hold Salesforce replay ids and poll cursors). */

@@ -6,6 +6,7 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.progress.SourceProgress;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.silence.Silence;
 import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -21,6 +22,7 @@ public final class Topics {
     private final Topic<String, DeliveryOutcome> deliveries;
     private final Topic<String, SourceProgress> sourceProgress;
     private final Topic<String, ReleaseVerdict> verdicts;
+    private final Topic<String, Silence> silences;
 
     private Topics(final SfpulseSerdes serdes) {
         this.serdes = serdes;
@@ -29,6 +31,7 @@ public final class Topics {
         this.deliveries = new Topic<>(TopicNames.DELIVERIES, Serdes.String(), serdes.valueSerde(DeliveryOutcome.class));
         this.sourceProgress = new Topic<>(TopicNames.SOURCE_PROGRESS, Serdes.String(), serdes.valueSerde(SourceProgress.class));
         this.verdicts = new Topic<>(TopicNames.VERDICTS, Serdes.String(), serdes.valueSerde(ReleaseVerdict.class));
+        this.silences = new Topic<>(TopicNames.SILENCES, Serdes.String(), serdes.valueSerde(Silence.class));
     }
 
     public static Topics create(final SfpulseSerdes serdes) {
@@ -62,6 +65,11 @@ public final class Topics {
     /** Release verdicts keyed by {@code org|releaseId}. */
     public Topic<String, ReleaseVerdict> verdicts() {
         return verdicts;
+    }
+
+    /** Silences keyed by id. */
+    public Topic<String, Silence> silences() {
+        return silences;
     }
 
     /** Alerts keyed by dedup key. */
