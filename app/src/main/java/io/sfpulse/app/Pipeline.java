@@ -10,6 +10,7 @@ import io.sfpulse.app.ops.InstancePeers;
 import io.sfpulse.app.ops.KafkaReachability;
 import io.sfpulse.app.ops.OpsEndpoint;
 import io.sfpulse.app.ops.ReleaseHealthPage;
+import io.sfpulse.app.ops.ActionLinkApi;
 import io.sfpulse.app.ops.SilenceApi;
 import io.sfpulse.app.ops.VerdictApi;
 import io.sfpulse.sink.silence.SilenceBook;
@@ -161,6 +162,7 @@ public final class Pipeline implements AutoCloseable {
         }
         if (sink != null) {
             ops.sink(sink);
+            new ActionLinkApi(sink).register(ops.server());
         }
         if (sink != null || detection != null) {
             final Topics topics = Topics.create(SfpulseSerdes.forRegistry(registryUrl));

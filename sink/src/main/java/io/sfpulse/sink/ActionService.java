@@ -6,13 +6,13 @@ import io.sfpulse.schemas.alert.DeliveryResultKind;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.schemas.verdict.ReleaseVerdict;
-import io.sfpulse.schemas.verdict.VerdictStatus;
 import io.sfpulse.sink.action.ActionConfig;
-import io.sfpulse.sink.action.ActionVariables;
+import io.sfpulse.sink.action.ActionLinks;
+import io.sfpulse.sink.action.ActionTrigger;
+import io.sfpulse.sink.action.ActionTriggers;
 import io.sfpulse.sink.action.HttpAction;
 import io.sfpulse.sink.channel.DeliveryResult;
 import io.sfpulse.sink.channel.HttpJsonPoster;
-import io.sfpulse.sink.channel.WebhookChannel;
 import io.sfpulse.sink.ledger.DeliveryLedger;
 import io.sfpulse.sink.retry.RateLimiter;
 import java.time.Duration;
@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * retries are classified and bounded ({@link ChannelDelivery}), what keeps failing goes to the
  * sink's dead-letter topic with its attempts, and offsets commit after. A verdict runs
  * {@code verdict:FAULTY} actions at its first FAULTY state and {@code verdict:HEALTHY} /
- * {@code verdict:INCONCLUSIVE} ones at its final state. One thread.
+ * {@code verdict:INCONCLUSIVE} ones at its final state. Actions that need approval run only through
+ * {@link #approve} (an action link a human followed). One thread.
  */
 public final class ActionService implements AutoCloseable {
 
@@ -118,12 +119,8 @@ public final class ActionService implements AutoCloseable {
         }
     }
 
-    /** What triggered actions: its trigger name, idempotency key, org, detector (alerts) and variables. */
-    record Trigger(String trigger, String key, String org, String detector, String dedupKey, String state, Map<String, String> variables) {
-    }
-
     private void handle(final ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        final Trigger t;
+        final ActionTrigger t;
         try {
             t = TopicNames.VERDICTS.equals(record.topic()) ? verdict(verdicts.deserialize(record.topic(), record.value()))
                 : alert(alerts.deserialize(record.topic(), record.value()));
@@ -142,6 +139,9 @@ public final class ActionService implements AutoCloseable {
             }
             final String channel = "action:" + action.config().name();
             final Map<String, String> context = Map.of("org", t.org(), "alert", t.dedupKey());
+            if (action.config().approval()) {
+                continue; // offered as an action link with the alert; runs when a human approves it (approve)
+            }
             if (ledger.isDone(channel, t.key())) {
                 ChannelDelivery.withContext(LOG.atInfo(), context, channel).log("Action already ran for {} ({}); not again", t.trigger(), t.key());
                 continue;
@@ -153,7 +153,7 @@ public final class ActionService implements AutoCloseable {
     }
 
     /** Records one run's outcome: audited as delivered, or dead-lettered with its attempts. Used by approved links too. */
-    void record(final ConsumerRecord<String, byte[]> record, final String channel, final Trigger t, final ChannelDelivery.Outcome outcome) {
+    void record(final ConsumerRecord<String, byte[]> record, final String channel, final ActionTrigger t, final ChannelDelivery.Outcome outcome) {
         final Map<String, String> context = Map.of("org", t.org(), "alert", t.dedupKey());
         if (outcome.result() instanceof DeliveryResult.Delivered d) {
             ran.incrementAndGet();
@@ -170,36 +170,63 @@ public final class ActionService implements AutoCloseable {
         ledger.record(outcome(channel, t, DeliveryResultKind.DEAD_LETTERED, outcome.attempts(), outcome.result().status(), outcome.result().error()));
     }
 
-    private Trigger verdict(final ReleaseVerdict v) {
-        final String release = v.getOrgId() + "|" + v.getReleaseId();
-        latestVerdicts.put(release, v);
-        final boolean fires = v.getStatus() == VerdictStatus.FAULTY
-            || v.getIsFinal() && (v.getStatus() == VerdictStatus.HEALTHY || v.getStatus() == VerdictStatus.INCONCLUSIVE);
-        if (!fires) {
-            return null;
-        }
-        final String trigger = "verdict:" + v.getStatus().name();
-        final String key = release + "#" + trigger;
-        final Map<String, String> vars = ActionVariables.of(v);
-        vars.put("trigger", trigger);
-        vars.put("idempotencyKey", key);
-        return new Trigger(trigger, key, v.getOrgId(), null, release, v.getStatus().name(), vars);
+    private ActionTrigger verdict(final ReleaseVerdict v) {
+        latestVerdicts.put(v.getOrgId() + "|" + v.getReleaseId(), v);
+        return ActionTriggers.of(v);
     }
 
-    private Trigger alert(final Alert a) {
-        final String trigger = "alert:" + a.getStatus().name();
-        final String key = WebhookChannel.idempotencyKey(a);
-        final Map<String, String> vars = ActionVariables.of(a, a.getReleaseId() == null ? null : latestVerdicts.get(a.getOrgId() + "|" + a.getReleaseId()));
-        vars.put("trigger", trigger);
-        vars.put("idempotencyKey", key);
-        return new Trigger(trigger, key, a.getOrgId(), a.getDetector(), a.getDedupKey(), a.getStatus().name(), vars);
+    private ActionTrigger alert(final Alert a) {
+        return ActionTriggers.of(a, a.getReleaseId() == null ? null : latestVerdicts.get(a.getOrgId() + "|" + a.getReleaseId()));
     }
 
-    private static DeliveryOutcome outcome(final String channel, final Trigger t, final DeliveryResultKind kind, final int attempts,
+    private static DeliveryOutcome outcome(final String channel, final ActionTrigger t, final DeliveryResultKind kind, final int attempts,
                                            final int status, final String error) {
         return DeliveryOutcome.newBuilder().setChannel(channel).setAlertId(t.key()).setDedupKey(t.dedupKey()).setStatus(t.state())
             .setIdempotencyKey(t.key()).setOutcome(kind).setAttempts(attempts).setHttpStatus(Math.max(status, 0)).setError(error)
             .setTime(Instant.now()).build();
+    }
+
+    /** What following an action link did. */
+    public record Approval(int httpStatus, String message) {
+    }
+
+    /**
+     * Runs the action of a verified action link once: {@code by} is recorded with the run in the
+     * delivery ledger; a link already used (here or before a restart) answers 410 and runs nothing.
+     */
+    public synchronized Approval approve(final ActionLinks.Claim claim, final String by) throws InterruptedException {
+        final HttpAction action = actions.stream().filter(a -> a.config().name().equals(claim.action()) && a.config().approval()).findFirst()
+            .orElse(null);
+        if (action == null) {
+            return new Approval(404, "no approval action '" + claim.action() + "' is configured");
+        }
+        final String channel = "action:" + action.config().name();
+        final ActionTrigger t = claim.trigger();
+        if (ledger.isDone(channel, t.key())) {
+            return new Approval(410, "this link was used already: " + action.config().name() + " ran for " + t.trigger() + " of " + t.dedupKey());
+        }
+        final Map<String, String> vars = new java.util.HashMap<>(t.variables());
+        vars.put("approvedBy", by);
+        final Map<String, String> context = Map.of("org", t.org(), "alert", t.dedupKey());
+        final ChannelDelivery.Outcome outcome = delivery.deliver(context, channel, limiters.get(action.config().name()), () -> action.run(vars));
+        final String note = "approved by " + by + " via action link";
+        if (outcome.result() instanceof DeliveryResult.Delivered d) {
+            ran.incrementAndGet();
+            ChannelDelivery.withContext(LOG.atInfo(), context, channel).log("Action ran for {}, {} (HTTP {})", t.trigger(), note, d.status());
+            ledger.record(DeliveryOutcome.newBuilder(outcome(channel, t, DeliveryResultKind.DELIVERED, outcome.attempts(), d.status(), null))
+                .setNote(note).build());
+            return new Approval(200, action.config().name() + " ran (HTTP " + d.status() + "), " + note);
+        }
+        ChannelDelivery.withContext(LOG.atError(), context, channel).log("Approved action for {} failed after {} attempt(s): {}", t.trigger(),
+            outcome.attempts(), outcome.result().error());
+        ledger.record(DeliveryOutcome.newBuilder(outcome(channel, t, DeliveryResultKind.DEAD_LETTERED, outcome.attempts(),
+            outcome.result().status(), outcome.result().error())).setNote(note).build());
+        return new Approval(502, action.config().name() + " failed after " + outcome.attempts() + " attempt(s): " + outcome.result().error());
+    }
+
+    /** Whether a link's action already ran (or was dead-lettered) for its trigger. */
+    public boolean used(final ActionLinks.Claim claim) {
+        return ledger.isDone("action:" + claim.action(), claim.trigger().key());
     }
 
     public long ranCount() {

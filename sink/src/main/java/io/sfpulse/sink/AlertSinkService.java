@@ -11,6 +11,7 @@ import io.sfpulse.sink.channel.WebhookChannel;
 import io.sfpulse.sink.chart.AlertChart;
 import io.sfpulse.sink.chart.ChartServer;
 import io.sfpulse.sink.ledger.DeliveryLedger;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.route.AlertRouter;
 import io.sfpulse.sink.silence.SilenceBook;
 import io.sfpulse.schemas.silence.Silence;
@@ -60,6 +61,7 @@ public final class AlertSinkService implements AutoCloseable {
     private final DeadLetterWriter deadLetters;
     private final ActionService actions;
     private final SilenceBook silences;
+    private final ActionLinks links;
     private final Deserializer<Alert> alertDeserializer;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -74,7 +76,8 @@ public final class AlertSinkService implements AutoCloseable {
         this.charts = new AlertChart(config.getString(SinkConfig.CHART_PUBLIC_URL_CONFIG));
         final int chartPort = config.getInt(SinkConfig.CHART_PORT_CONFIG);
         this.chartServer = chartPort < 0 ? null : new ChartServer(charts, config.getString(SinkConfig.CHART_HOST_CONFIG), chartPort).start();
-        this.channels = new SinkChannels(config, charts);
+        this.links = config.actionLinks(Clock.systemUTC());
+        this.channels = new SinkChannels(config, charts, links);
         this.router = config.router();
         this.delivery = new ChannelDelivery(config.retryPolicy(), d -> Thread.sleep(d.toMillis()), counters);
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
@@ -218,6 +221,33 @@ public final class AlertSinkService implements AutoCloseable {
 
     public long deadLetteredCount() {
         return deadLetters.count();
+    }
+
+    /**
+     * Follows an action link: verifies it and runs its action once (see {@link ActionService#approve}).
+     * 404 for a link that is not ours or an action not configured, 410 for one expired or already used.
+     */
+    public ActionService.Approval approve(final String token, final String by) throws InterruptedException {
+        if (links == null || actions == null) {
+            return new ActionService.Approval(404, "no action needs approval here");
+        }
+        try {
+            return actions.approve(links.verify(token), by);
+        } catch (ActionLinks.Refused e) {
+            return new ActionService.Approval(e.expired() ? 410 : 404, e.getMessage());
+        }
+    }
+
+    /** What an action link would do, for its confirmation page; refused when not ours, expired or used. */
+    public ActionLinks.Claim inspect(final String token) throws ActionLinks.Refused {
+        if (links == null) {
+            throw new ActionLinks.Refused("no action needs approval here", false);
+        }
+        final ActionLinks.Claim claim = links.verify(token);
+        if (actions != null && actions.used(claim)) {
+            throw new ActionLinks.Refused("this link was used already: " + claim.action() + " ran for " + claim.trigger().trigger(), true);
+        }
+        return claim;
     }
 
     /** The silences this sink applies. */

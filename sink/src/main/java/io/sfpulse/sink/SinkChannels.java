@@ -1,5 +1,6 @@
 package io.sfpulse.sink;
 
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.channel.AlertChannel;
 import io.sfpulse.sink.channel.JsonLinesFileChannel;
 import io.sfpulse.sink.channel.LogChannel;
@@ -25,7 +26,8 @@ final class SinkChannels {
     private final Map<String, Limited> channels = new LinkedHashMap<>();
     private PagerDutyChannel pagerDuty;
 
-    SinkChannels(final SinkConfig c, final AlertChart charts) {
+    /** @param links signer of action links offered with alerts, or null when no action needs approval */
+    SinkChannels(final SinkConfig c, final AlertChart charts, final ActionLinks links) {
         if (c.getBoolean(SinkConfig.LOG_ENABLED_CONFIG)) {
             add(new LogChannel(), RateLimiter.unlimited());
         }
@@ -34,20 +36,21 @@ final class SinkChannels {
         }
         final String webhook = c.secret(SinkConfig.WEBHOOK_URL_CONFIG);
         if (webhook != null && c.getBoolean(SinkConfig.WEBHOOK_ENABLED_CONFIG)) {
-            add(new WebhookChannel(webhook, c.secret(SinkConfig.WEBHOOK_SECRET_CONFIG), charts), perMinute(c.getInt(SinkConfig.WEBHOOK_RATE_CONFIG)));
+            add(new WebhookChannel(webhook, c.secret(SinkConfig.WEBHOOK_SECRET_CONFIG), charts, links), perMinute(c.getInt(SinkConfig.WEBHOOK_RATE_CONFIG)));
         }
         final String routingKey = c.secret(SinkConfig.PAGERDUTY_KEY_CONFIG);
         if (routingKey != null && c.getBoolean(SinkConfig.PAGERDUTY_ENABLED_CONFIG)) {
-            pagerDuty = new PagerDutyChannel(c.getString(SinkConfig.PAGERDUTY_URL_CONFIG), routingKey, c.getString(SinkConfig.LINKS_BASE_URL_CONFIG), charts);
+            pagerDuty = new PagerDutyChannel(c.getString(SinkConfig.PAGERDUTY_URL_CONFIG), routingKey, c.getString(SinkConfig.LINKS_BASE_URL_CONFIG), charts,
+                links);
             add(pagerDuty, perMinute(c.getInt(SinkConfig.PAGERDUTY_RATE_CONFIG)));
         }
         final String slack = c.secret(SinkConfig.SLACK_URL_CONFIG);
         if (slack != null && c.getBoolean(SinkConfig.SLACK_ENABLED_CONFIG)) {
-            add(new SlackChannel(slack, charts), perMinute(c.getInt(SinkConfig.SLACK_RATE_CONFIG)));
+            add(new SlackChannel(slack, charts, links), perMinute(c.getInt(SinkConfig.SLACK_RATE_CONFIG)));
         }
         final String teams = c.secret(SinkConfig.TEAMS_URL_CONFIG);
         if (teams != null && c.getBoolean(SinkConfig.TEAMS_ENABLED_CONFIG)) {
-            add(new TeamsChannel(teams, charts), perMinute(c.getInt(SinkConfig.TEAMS_RATE_CONFIG)));
+            add(new TeamsChannel(teams, charts, links), perMinute(c.getInt(SinkConfig.TEAMS_RATE_CONFIG)));
         }
     }
 

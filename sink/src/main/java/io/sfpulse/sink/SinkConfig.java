@@ -5,6 +5,7 @@ import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.sink.retry.RetryPolicy;
 import io.sfpulse.sink.action.ActionConfig;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.route.AlertRouter;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +90,13 @@ public final class SinkConfig extends AbstractConfig {
     private static final String ACTIONS_DOC = "Action names; each an HTTP request run on verdicts or alert states, configured by "
         + "action.<name>.{url,method,content.type,body,headers,auth.header,auth.value,secret,on,orgs,detectors,rate.per.minute}.";
 
+    public static final String LINKS_SECRET_CONFIG = "action.links.secret";
+    private static final String LINKS_SECRET_DOC = "Secret (at least 32 characters) that signs action links; needed when an action has approval=true.";
+    public static final String LINKS_URL_CONFIG = "action.links.base.url";
+    private static final String LINKS_URL_DOC = "Public base URL of the operations endpoint, where action links are served (/v1/actions/...).";
+    public static final String LINKS_TTL_CONFIG = "action.links.ttl.ms";
+    private static final String LINKS_TTL_DOC = "How long an action link stays valid.";
+
     /** Channel names, as used in routes and dead-letter headers. */
     public static final List<String> CHANNELS = List.of("log", "file", "webhook", "pagerduty", "slack", "teams");
 
@@ -133,6 +141,9 @@ public final class SinkConfig extends AbstractConfig {
             .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_MS_DOC)
             .group("Actions")
             .define(ACTIONS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, ACTIONS_DOC)
+            .define(LINKS_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, LINKS_SECRET_DOC)
+            .define(LINKS_URL_CONFIG, Type.STRING, "http://127.0.0.1:9464", Importance.MEDIUM, LINKS_URL_DOC)
+            .define(LINKS_TTL_CONFIG, Type.LONG, Duration.ofHours(24).toMillis(), ConfigDef.Range.atLeast(60_000), Importance.LOW, LINKS_TTL_DOC)
             .configDef();
     }
 
@@ -140,6 +151,25 @@ public final class SinkConfig extends AbstractConfig {
         super(CONFIG_DEF, props);
         router(); // validate routes eagerly
         actions(); // and actions, with their templates
+        actionLinks(java.time.Clock.systemUTC());
+    }
+
+    /**
+     * The signer of action links when an action needs approval (else null).
+     * @throws ConfigException when one does and {@code action.links.secret} is missing or short
+     */
+    public ActionLinks actionLinks(final java.time.Clock clock) {
+        final List<ActionConfig> approval = actions().stream().filter(ActionConfig::approval).toList();
+        if (approval.isEmpty()) {
+            return null;
+        }
+        final String secret = secret(LINKS_SECRET_CONFIG);
+        if (secret == null || secret.length() < 32) {
+            throw new ConfigException(LINKS_SECRET_CONFIG, Password.HIDDEN, "at least 32 characters are needed to sign links of the approval "
+                + "actions " + approval.stream().map(ActionConfig::name).toList());
+        }
+        return new ActionLinks(ActionLinks.secretOf(secret), getString(LINKS_URL_CONFIG), Duration.ofMillis(getLong(LINKS_TTL_CONFIG)), clock,
+            approval);
     }
 
     /** The configured actions ({@code actions}, {@code action.<name>.*}). */

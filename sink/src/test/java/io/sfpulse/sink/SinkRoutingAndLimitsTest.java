@@ -74,7 +74,7 @@ class SinkRoutingAndLimitsTest {
         p.put(SinkConfig.PAGERDUTY_KEY_CONFIG, "S3CR3TR0UT1NGKEY");
         p.put(SinkConfig.SLACK_URL_CONFIG, "https://hooks.slack.com/services/x");
         p.put(SinkConfig.SLACK_ENABLED_CONFIG, false);
-        final SinkChannels channels = new SinkChannels(new SinkConfig(p), new io.sfpulse.sink.chart.AlertChart(null));
+        final SinkChannels channels = new SinkChannels(new SinkConfig(p), new io.sfpulse.sink.chart.AlertChart(null), null);
         assertThat(channels.all().keySet()).containsExactly("log", "pagerduty");
         assertThat(channels.all().get("pagerduty").channel().toString()).doesNotContain("S3CR3TR0UT1NGKEY");
     }

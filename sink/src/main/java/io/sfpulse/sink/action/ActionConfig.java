@@ -17,7 +17,7 @@ import org.apache.kafka.common.config.types.Password;
  * Settings of one action, {@code action.<name>.*}: an HTTP request (URL, method, content type,
  * body and headers as {@link ActionTemplate}s, an auth header and a secret kept PASSWORD-typed),
  * what triggers it ({@code on}: {@code verdict:FAULTY}, {@code alert:TRIGGERED}, ...), which orgs and
- * detectors. Every template is
+ * detectors, and whether it waits for a human's approval (an action link). Every template is
  * parsed here, so a wrong one fails at start-up naming its full key.
  */
 public final class ActionConfig extends AbstractConfig {
@@ -35,6 +35,7 @@ public final class ActionConfig extends AbstractConfig {
     public static final String ORGS = "orgs";
     public static final String DETECTORS = "detectors";
     public static final String RATE = "rate.per.minute";
+    public static final String APPROVAL = "approval";
 
     /** Triggers an action can name. */
     public static final Set<String> TRIGGERS = Set.of("verdict:FAULTY", "verdict:HEALTHY", "verdict:INCONCLUSIVE", "alert:TRIGGERED",
@@ -63,6 +64,8 @@ public final class ActionConfig extends AbstractConfig {
         .define(ORGS, Type.LIST, List.of(), Importance.MEDIUM, "Orgs (18-character ids) it runs for; empty: all.")
         .define(DETECTORS, Type.LIST, List.of(), Importance.LOW, "For alert triggers: detectors it runs for; empty: all.")
         .define(RATE, Type.INT, 60, ConfigDef.Range.atLeast(1), Importance.LOW, "Requests per minute at most.")
+        .define(APPROVAL, Type.BOOLEAN, false, Importance.MEDIUM, "Run only when a human follows the action link offered with the alert "
+            + "(Slack and Teams buttons, PagerDuty links, the webhook payload): signed, expiring, single use; never automatically.")
         .configDef();
 
     private final String name;
@@ -174,6 +177,10 @@ public final class ActionConfig extends AbstractConfig {
     public String secret() {
         final Password p = getPassword(SECRET);
         return p == null ? null : p.value();
+    }
+
+    public boolean approval() {
+        return getBoolean(APPROVAL);
     }
 
     public int ratePerMinute() {

@@ -34,6 +34,11 @@ public final class AlertJson {
         return m;
     }
 
+    /** The action links offered with an alert state (empty without approval actions). */
+    static java.util.List<io.sfpulse.sink.action.ActionLinks.Link> linksOf(final io.sfpulse.sink.action.ActionLinks links, final Alert a) {
+        return links == null ? java.util.List.of() : links.forAlert(a);
+    }
+
     public static String toJson(final Alert a) {
         try {
             return JSON.writeValueAsString(toMap(a));

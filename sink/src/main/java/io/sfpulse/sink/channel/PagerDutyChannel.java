@@ -3,6 +3,7 @@ package io.sfpulse.sink.channel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.sink.chart.AlertChart;
@@ -30,13 +31,17 @@ public final class PagerDutyChannel implements AlertChannel {
     private final String routingKey;
     private final String linkBaseUrl;
     private final AlertChart charts;
+    private final ActionLinks actionLinks;
     private final HttpJsonPoster poster = new HttpJsonPoster();
 
     /**
      * @param baseUrl     {@code https://events.pagerduty.com} (or a test server)
      * @param linkBaseUrl where humans can look at an org's releases, or null
+     * @param actionLinks signer of action links offered as incident links, or null
      */
-    public PagerDutyChannel(final String baseUrl, final String routingKey, final String linkBaseUrl, final AlertChart charts) {
+    public PagerDutyChannel(final String baseUrl, final String routingKey, final String linkBaseUrl, final AlertChart charts,
+                            final ActionLinks actionLinks) {
+        this.actionLinks = actionLinks;
         final String base = baseUrl.replaceAll("/+$", "");
         this.enqueue = URI.create(base + "/v2/enqueue");
         this.changeEnqueue = URI.create(base + "/v2/change/enqueue");
@@ -103,6 +108,7 @@ public final class PagerDutyChannel implements AlertChannel {
                 links.add(Map.of("href", linkBaseUrl.replaceAll("/+$", "") + "/orgs/" + alert.getOrgId(), "text", "Release health"));
                 event.put("client_url", linkBaseUrl);
             }
+            AlertJson.linksOf(actionLinks, alert).forEach(l -> links.add(Map.of("href", l.url(), "text", "Run " + l.action() + " (approval)")));
             if (!links.isEmpty()) {
                 event.put("links", links);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.chart.AlertChart;
 import java.net.URI;
 import java.util.ArrayList;
@@ -18,9 +19,12 @@ public final class SlackChannel implements AlertChannel {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI url;
     private final AlertChart charts;
+    private final ActionLinks links;
     private final HttpJsonPoster poster = new HttpJsonPoster();
 
-    public SlackChannel(final String webhookUrl, final AlertChart charts) {
+    /** @param links signer of action links offered as buttons, or null */
+    public SlackChannel(final String webhookUrl, final AlertChart charts, final ActionLinks links) {
+        this.links = links;
         this.url = URI.create(webhookUrl);
         this.charts = charts;
     }
@@ -53,6 +57,11 @@ public final class SlackChannel implements AlertChannel {
         new TreeMap<>(a.getEvidence()).forEach((k, v) -> evidence.append("\n• ").append(k).append(": ").append(v));
         blocks.add(Map.of("type", "section", "text", mrkdwn(cut(evidence.toString(), 3000))));
         charts.url(a).ifPresent(u -> blocks.add(Map.of("type", "image", "image_url", u, "alt_text", "before/after chart")));
+        final List<ActionLinks.Link> offered = AlertJson.linksOf(links, a);
+        if (!offered.isEmpty()) {
+            blocks.add(Map.of("type", "actions", "elements", offered.stream().map(l -> Map.of("type", "button", "text",
+                Map.of("type", "plain_text", "text", cut("Run " + l.action() + " (approval)", 75)), "url", l.url())).toList()));
+        }
         blocks.add(Map.of("type", "context", "elements", List.of(mrkdwn("dedup key `" + a.getDedupKey() + "`"))));
         final Map<String, Object> message = new LinkedHashMap<>();
         message.put("text", icon + " " + cut(title, 300));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.chart.AlertChart;
 import java.net.URI;
 import java.util.ArrayList;
@@ -21,9 +22,12 @@ public final class TeamsChannel implements AlertChannel {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI url;
     private final AlertChart charts;
+    private final ActionLinks links;
     private final HttpJsonPoster poster = new HttpJsonPoster();
 
-    public TeamsChannel(final String workflowUrl, final AlertChart charts) {
+    /** @param links signer of action links offered as card actions, or null */
+    public TeamsChannel(final String workflowUrl, final AlertChart charts, final ActionLinks links) {
+        this.links = links;
         this.url = URI.create(workflowUrl);
         this.charts = charts;
     }
@@ -61,6 +65,11 @@ public final class TeamsChannel implements AlertChannel {
         card.put("type", "AdaptiveCard");
         card.put("version", "1.4");
         card.put("body", body);
+        final List<ActionLinks.Link> offered = AlertJson.linksOf(links, a);
+        if (!offered.isEmpty()) {
+            card.put("actions", offered.stream().map(l -> Map.of("type", "Action.OpenUrl", "title", "Run " + l.action() + " (approval)",
+                "url", l.url())).toList());
+        }
         final Map<String, Object> attachment = new LinkedHashMap<>();
         attachment.put("contentType", "application/vnd.microsoft.card.adaptive");
         attachment.put("contentUrl", null);

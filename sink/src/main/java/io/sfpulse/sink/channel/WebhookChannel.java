@@ -3,6 +3,7 @@ package io.sfpulse.sink.channel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.alert.Alert;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.chart.AlertChart;
 import java.net.URI;
 import java.time.Instant;
@@ -24,8 +25,11 @@ public final class WebhookChannel implements AlertChannel {
     private final StandardWebhookSigner signer;
     private final HttpJsonPoster poster = new HttpJsonPoster();
     private final AlertChart charts;
+    private final ActionLinks links;
 
-    public WebhookChannel(final String url, final String signingSecret, final AlertChart charts) {
+    /** @param links signer of action links offered in the payload ({@code actions}), or null */
+    public WebhookChannel(final String url, final String signingSecret, final AlertChart charts, final ActionLinks links) {
+        this.links = links;
         this.url = URI.create(url);
         this.signer = signingSecret == null || signingSecret.isBlank() ? null : new StandardWebhookSigner(signingSecret);
         this.charts = charts;
@@ -58,6 +62,10 @@ public final class WebhookChannel implements AlertChannel {
 
     private String body(final Alert alert) {
         final Map<String, Object> m = AlertJson.toMap(alert);
+        final java.util.List<ActionLinks.Link> offered = AlertJson.linksOf(links, alert);
+        if (!offered.isEmpty()) {
+            m.put("actions", offered.stream().map(l -> Map.of("name", l.action(), "url", l.url())).toList());
+        }
         final Optional<byte[]> png = charts.png(alert);
         if (png.isPresent()) {
             final Map<String, Object> chart = new LinkedHashMap<>();
