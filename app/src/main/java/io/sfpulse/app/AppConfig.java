@@ -65,6 +65,9 @@ public final class AppConfig extends AbstractConfig {
     public static final String OPS_TOKEN_CONFIG = "ops.token";
     private static final String OPS_TOKEN_DOC = "Bearer token required on the operations endpoint (metrics, page, API); unset: no "
         + "authentication.";
+    public static final String ERROR_BUDGET_CONFIG = "kpi.error.budget.per.thousand";
+    private static final String ERROR_BUDGET_DOC = "Error budget of every org: failures per thousand executions allowed over a rolling 28 days "
+        + "(the page, /metrics and sfpulse report show how much of it is spent, in total and per release).";
     public static final String OPS_HEALTH_PUBLIC_CONFIG = "ops.health.public";
     private static final String OPS_HEALTH_PUBLIC_DOC = "Whether /health/live and /health/ready answer without the token (orchestrator "
         + "probes).";
@@ -93,6 +96,7 @@ public final class AppConfig extends AbstractConfig {
         .define(OPS_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.LOW, OPS_ADVERTISED_HOST_DOC)
         .define(OPS_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, OPS_TOKEN_DOC)
         .define(OPS_HEALTH_PUBLIC_CONFIG, Type.BOOLEAN, true, Importance.LOW, OPS_HEALTH_PUBLIC_DOC)
+        .define(ERROR_BUDGET_CONFIG, Type.DOUBLE, 10.0, ConfigDef.Range.atLeast(0.001), Importance.MEDIUM, ERROR_BUDGET_DOC)
         .configDef();
 
     private final Map<String, String> all;

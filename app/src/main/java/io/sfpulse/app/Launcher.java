@@ -39,6 +39,10 @@ public final class Launcher {
                   | --end ID --by NAME
                                Hold back pushes of an org's alerts (a detector, a subject) for a while,
                                with a reason; audited, they expire. Detection and verdicts go on.
+          report --org ID [--since 30d] [--url U] [--token T]
+                               The org's operations KPIs as Markdown: change-failure rate, mean time to
+                               restore, defects per release, lead time, error budget; per release its
+                               verdict, defects, time to restore, lead time and budget burned.
 
           backtest --signals FILE.csv --markers FILE.csv --out FILE.(json|csv) [--kind latency|failures]
                    [--operation NAME] [--org ID] [--config FILE]
@@ -79,6 +83,7 @@ public final class Launcher {
                 case "mark" -> new MarkCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "gate" -> new GateCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "silence" -> new SilenceCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
+                case "report" -> new ReportCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "bench" -> new BenchCommand(System.out).run(list.subList(1, list.size()));
                 case "backtest" -> new BacktestCommand(System.out).run(list.subList(1, list.size()));
                 default -> {

@@ -17,7 +17,7 @@ import java.util.Map;
 final class MarkCommand {
 
     static final String USAGE = """
-        Usage: ./sfpulse mark --org ORG_ID --label VERSION [--commit SHA] [--components A,B] [--time ISO-8601]
+        Usage: ./sfpulse mark --org ORG_ID --label VERSION [--commit SHA] [--commit-time ISO-8601] [--components A,B] [--time ISO-8601]
                               [--deploy-id ID] [--url URL] [--token TOKEN]
           --url defaults to $SFPULSE_MARKER_URL or http://127.0.0.1:8787; --token to $SFPULSE_MARKER_TOKEN.""";
 
@@ -46,6 +46,9 @@ final class MarkCommand {
         body.put("label", opts.get("label"));
         if (opts.containsKey("commit")) {
             body.put("commit", opts.get("commit"));
+        }
+        if (opts.containsKey("commit-time")) {
+            body.put("commitTime", opts.get("commit-time"));
         }
         if (opts.containsKey("components")) {
             body.put("components", Arrays.stream(opts.get("components").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());

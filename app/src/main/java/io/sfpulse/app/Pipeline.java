@@ -15,6 +15,7 @@ import io.sfpulse.app.ops.SilenceApi;
 import io.sfpulse.app.ops.VerdictApi;
 import io.sfpulse.sink.silence.SilenceBook;
 import java.time.Clock;
+import io.sfpulse.streams.health.KpiSettings;
 import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.ingest.marker.MarkerApiServer;
@@ -157,7 +158,10 @@ public final class Pipeline implements AutoCloseable {
             ops.streams(detection.streams()).verdicts(verdicts);
             final ReleaseHealthQueries health = new ReleaseHealthQueries(detection.streams());
             final InstancePeers peers = new InstancePeers(detection.streams(), applicationServer, opsToken());
-            new ReleaseHealthPage(health, verdicts, peers).register(ops.server());
+            final ReleaseHealthPage page = new ReleaseHealthPage(health, verdicts, peers,
+                new KpiSettings(config.getDouble(AppConfig.ERROR_BUDGET_CONFIG), Duration.ofDays(28)));
+            page.register(ops.server());
+            ops.kpis(page::localKpis);
             new VerdictApi(verdicts, health, peers).register(ops.server());
         }
         if (sink != null) {

@@ -39,6 +39,7 @@ class MarkCommandIT {
             final MarkCommand mark = new MarkCommand(new PrintStream(out, true), Map.of("SFPULSE_MARKER_TOKEN", "ci-secret"));
             // CI sends the 15-character org id; the marker must be keyed like the org's events (18 characters).
             assertThat(mark.run(List.of("--url", url, "--org", "00D000000000001", "--label", "v3.1.0", "--commit", "a1b2c3d",
+                "--commit-time", "2026-11-20T10:30:00Z",
                 "--components", "ApexClass:InvoiceService, Flow:Invoice_Approval", "--time", "2026-11-20T12:00:00Z"))).isZero();
             assertThat(out.toString()).contains("202");
             assertThat(new MarkCommand(new PrintStream(new ByteArrayOutputStream()), Map.of())
@@ -71,6 +72,7 @@ class MarkCommandIT {
                 final DeploymentMarker m = markers.stream().filter(x -> "v3.1.0".equals(x.getLabel())).findFirst().orElseThrow();
                 assertThat(m.getSource()).isEqualTo(MarkerSource.MARKER_API);
                 assertThat(m.getCommit()).isEqualTo("a1b2c3d");
+                assertThat(m.getCommitTime()).as("lead time starts at the commit").isEqualTo(java.time.Instant.parse("2026-11-20T10:30:00Z"));
                 assertThat(m.getComponents()).containsExactly("ApexClass:InvoiceService", "Flow:Invoice_Approval");
                 assertThat(markers).noneMatch(x -> "v3.1.1".equals(x.getLabel()));
             }

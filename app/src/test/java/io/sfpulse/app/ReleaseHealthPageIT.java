@@ -83,7 +83,10 @@ class ReleaseHealthPageIT {
                  OpsEndpoint ops = new OpsEndpoint("127.0.0.1", 0, TOKEN, true).streams(service.streams());
                  SilenceBook book = new SilenceBook(kafka.bootstrapServers(), catalogue.silences().valueSerde(), Clock.systemUTC());
                  SilenceApi silences = new SilenceApi(kafka.bootstrapServers(), catalogue, book, Clock.systemUTC())) {
-                new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()), new ReleaseVerdictQueries(service.streams()), null).register(ops.server());
+                final ReleaseHealthPage page = new ReleaseHealthPage(new ReleaseHealthQueries(service.streams()),
+                    new ReleaseVerdictQueries(service.streams()), null);
+                page.register(ops.server());
+                ops.kpis(page::localKpis);
                 silences.register(ops.server());
                 ops.start();
                 final String base = "http://127.0.0.1:" + ops.port();
@@ -100,6 +103,9 @@ class ReleaseHealthPageIT {
                     assertThat(org.path("kpis").path("changeFailureRate").asDouble()).as(body.length() > 3000 ? body.substring(0, 3000) : body).isEqualTo(1.0);
                     assertThat(org.path("kpis").path("openAlerts").asInt()).isZero();
                     assertThat(org.path("kpis").path("meanTimeToRestoreMinutes").asDouble()).isPositive();
+                    assertThat(org.path("kpis").path("defectsPerRelease").asDouble()).isPositive();
+                    assertThat(org.path("kpis").path("errorBudget").path("executions").asLong()).isPositive();
+                    assertThat(org.path("releases").get(0).path("defects").asInt()).isPositive();
                     // Signal buckets come through their own sub-topology (read back from the enriched topic): wait for them too.
                     assertThat(org.path("releases").get(0).path("after").path("failures").asLong())
                         .isGreaterThan(org.path("releases").get(0).path("before").path("failures").asLong());
@@ -110,12 +116,23 @@ class ReleaseHealthPageIT {
                     assertThat(org.path("releases").get(0).path("verdict").path("isFinal").asBoolean()).isTrue();
                 });
                 assertThat(get(base + "/api/orgs", null).statusCode()).isEqualTo(401);
+                // The KPIs as Markdown (sfpulse report) and as Prometheus gauges.
+                final java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+                assertThat(new ReportCommand(new java.io.PrintStream(console, true, StandardCharsets.UTF_8), Map.of())
+                    .run(List.of("--org", failedOrg, "--since", "3650d", "--url", base, "--token", TOKEN))).isZero();
+                assertThat(console.toString(StandardCharsets.UTF_8)).contains("# sfpulse report: org " + failedOrg,
+                    "| change-failure rate | 100.0% (1 of 1 releases with a post-deploy alert) |", "| error budget spent (",
+                    "| " + failed.label().deployId() + " | ", " | FAULTY | ");
+                assertThat(get(base + "/api/orgs/" + failedOrg + "?since=soon", TOKEN).statusCode()).isEqualTo(400);
+                final String metrics = get(base + "/metrics", TOKEN).body();
+                assertThat(metrics).contains("sfpulse_kpi_change_failure_rate{org=\"" + failedOrg + "\"} 1.0")
+                    .contains("sfpulse_kpi_error_budget_consumed{org=\"" + failedOrg + "\"}");
                 final JsonNode orgs = JSON.readTree(get(base + "/api/orgs", TOKEN).body());
                 assertThat(orgs.path("orgs").findValuesAsText("orgId")).contains(failedOrg, healthy.label().orgId());
 
                 final String dom = chromium(chromium, base + "/#token=" + TOKEN + "&org=" + failedOrg);
                 assertThat(dom).contains("data-ready=\"true\"", "Change-failure rate", "100%", "1 of 1 releases", failed.label().deployId(),
-                    "failed (", "class=\"verdict\"", "id=\"silence-form\"", "invoice batch replay", "active</span>", "FAULTY</span>", "post-deploy-failures alerted on", "Failures back to baseline", "pValue: ", "class=\"failure-bar\"", "class=\"latency-line\"", "class=\"release-line\"", "Mean time to restore",
+                    "failed (", "class=\"verdict\"", "id=\"silence-form\"", "Error budget spent (28 days)", "Defects per release", "class=\"release-kpis\"", "invoice batch replay", "active</span>", "FAULTY</span>", "post-deploy-failures alerted on", "Failures back to baseline", "pValue: ", "class=\"failure-bar\"", "class=\"latency-line\"", "class=\"release-line\"", "Mean time to restore",
                     healthy.label().orgId());
                 final String denied = chromium(chromium, base + "/");
                 assertThat(denied).contains("data-ready=\"error\"", "HTTP 401");

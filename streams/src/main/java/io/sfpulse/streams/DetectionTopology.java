@@ -149,10 +149,11 @@ public final class DetectionTopology {
         builder.stream(TopicNames.SIGNALS_ENRICHED, Consumed.with(Serdes.String(), signalSerde).withName("signal-buckets-source"))
             .groupByKey(Grouped.with("signal-buckets", Serdes.String(), signalSerde))
             // EventLogFile rows arrive hours late (hourly files, published after their hour): a day of grace keeps them in the chart.
+            // Kept 29 days: the error budget is over a rolling 28.
             .windowedBy(TimeWindows.ofSizeAndGrace(BUCKET, Duration.ofHours(26)))
             .aggregate(SignalBucket::new, (org, signal, bucket) -> bucket.add(signal), Named.as("signal-buckets-aggregate"),
                 Materialized.<String, SignalBucket, WindowStore<Bytes, byte[]>>as(SIGNAL_BUCKETS_STORE)
-                    .withKeySerde(Serdes.String()).withValueSerde(StateSerde.of(SignalBucket.class)).withRetention(Duration.ofDays(7)));
+                    .withKeySerde(Serdes.String()).withValueSerde(StateSerde.of(SignalBucket.class)).withRetention(Duration.ofDays(29)));
         builder.stream(TopicNames.ALERTS, Consumed.with(Serdes.String(), topics.alerts().valueSerde()).withName("alert-history-source"))
             .groupByKey(Grouped.with("alert-history", Serdes.String(), topics.alerts().valueSerde()))
             .aggregate(AlertRecord::new, (key, alert, history) -> history.apply(alert), Named.as("alert-history-aggregate"),

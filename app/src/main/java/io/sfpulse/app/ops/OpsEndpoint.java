@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sfpulse.sink.AlertSinkService;
 import io.sfpulse.sink.DeliveryCounters;
 import java.io.IOException;
+import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.streams.verdict.ReleaseOutcome;
 import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
 import java.util.HashSet;
@@ -87,6 +88,30 @@ public final class OpsEndpoint implements AutoCloseable {
                 e.getKey().get(1)), e.getValue())).toList(), true);
             latest.register(newest.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("org", e.getKey(), "status", e.getValue()), 1))
                 .toList(), true);
+        });
+        return this;
+    }
+
+    /**
+     * The operations KPIs of the orgs this instance holds, per org: {@code sfpulse_kpi_change_failure_rate},
+     * {@code sfpulse_kpi_mean_time_to_restore_minutes}, {@code sfpulse_kpi_defects_per_release},
+     * {@code sfpulse_kpi_lead_time_minutes} (median), {@code sfpulse_kpi_error_budget_consumed} (1 = spent)
+     * and {@code sfpulse_kpi_failures_per_thousand} (rolling 28 days), refreshed at each scrape.
+     */
+    public OpsEndpoint kpis(final java.util.function.Supplier<Map<String, ReleaseHealth.Kpis>> kpis) {
+        final Map<String, java.util.function.Function<ReleaseHealth.Kpis, Double>> series = new java.util.LinkedHashMap<>();
+        series.put("sfpulse.kpi.change.failure.rate", ReleaseHealth.Kpis::changeFailureRate);
+        series.put("sfpulse.kpi.mean.time.to.restore.minutes", ReleaseHealth.Kpis::meanTimeToRestoreMinutes);
+        series.put("sfpulse.kpi.defects.per.release", ReleaseHealth.Kpis::defectsPerRelease);
+        series.put("sfpulse.kpi.lead.time.minutes", ReleaseHealth.Kpis::medianLeadTimeMinutes);
+        series.put("sfpulse.kpi.error.budget.consumed", k -> k.errorBudget() == null ? null : k.errorBudget().consumed());
+        series.put("sfpulse.kpi.failures.per.thousand", k -> k.errorBudget() == null ? null : k.errorBudget().failuresPerThousand());
+        final Map<String, MultiGauge> gauges = new java.util.LinkedHashMap<>();
+        series.keySet().forEach(name -> gauges.put(name, MultiGauge.builder(name).description("Operations KPI per org (see README)").register(registry)));
+        refreshers.add(() -> {
+            final Map<String, ReleaseHealth.Kpis> now = kpis.get();
+            series.forEach((name, f) -> gauges.get(name).register(now.entrySet().stream().filter(e -> f.apply(e.getValue()) != null)
+                .map(e -> MultiGauge.Row.of(Tags.of("org", e.getKey()), f.apply(e.getValue()))).toList(), true));
         });
         return this;
     }

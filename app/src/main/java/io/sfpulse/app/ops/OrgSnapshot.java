@@ -4,6 +4,7 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
+import io.sfpulse.streams.health.KpiSettings;
 import io.sfpulse.streams.health.SignalBucket;
 import io.sfpulse.streams.verdict.ReleaseOutcome;
 import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
@@ -87,11 +88,16 @@ public final class OrgSnapshot {
     }
 
     ReleaseHealth health(final String org) {
+        return health(org, KpiSettings.defaults(), null);
+    }
+
+    /** The org's health with the KPIs over releases and alerts from {@code since} on (null: all). */
+    ReleaseHealth health(final String org, final KpiSettings settings, final Instant since) {
         final List<DeploymentMarker> decoded = markers.stream().map(OrgSnapshot::fromJson)
             .sorted(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime)).toList();
         final List<ReleaseHealthQueries.Bucket> list = buckets.entrySet().stream()
             .map(e -> new ReleaseHealthQueries.Bucket(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
-        return new ReleaseHealth(org, decoded, alerts, list);
+        return new ReleaseHealth(org, decoded, alerts, list, settings, since);
     }
 
     /** The attempts, oldest first. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.ReleaseHealth;
+import io.sfpulse.streams.health.KpiSettings;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.streams.verdict.ReleaseOutcome;
 import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
@@ -44,10 +45,17 @@ public final class ReleaseHealthPage {
     private static final Instant ALL_TO = Instant.parse("9999-12-31T00:00:00Z");
     private final ReleaseHealthQueries queries;
     private final ReleaseVerdictQueries verdicts;
+    private final KpiSettings kpiSettings;
     private final InstancePeers peers;
 
     /** @param peers the application's other instances, or null when this instance is alone by design */
     public ReleaseHealthPage(final ReleaseHealthQueries queries, final ReleaseVerdictQueries verdicts, final InstancePeers peers) {
+        this(queries, verdicts, peers, KpiSettings.defaults());
+    }
+
+    public ReleaseHealthPage(final ReleaseHealthQueries queries, final ReleaseVerdictQueries verdicts, final InstancePeers peers,
+                             final KpiSettings kpis) {
+        this.kpiSettings = kpis;
         this.queries = queries;
         this.verdicts = verdicts;
         this.peers = peers;
@@ -58,7 +66,14 @@ public final class ReleaseHealthPage {
         server.route("/api/orgs", false, exchange -> {
             final String path = exchange.getRequestURI().getRawPath();
             final String rest = path.length() > "/api/orgs".length() ? path.substring("/api/orgs/".length()) : "";
-            return OpsServer.Response.json(200, rest.isEmpty() ? orgs() : org(URLDecoder.decode(rest, StandardCharsets.UTF_8)));
+            final String since = VerdictApi.query(exchange.getRequestURI().getRawQuery()).get("since");
+            final Instant from;
+            try {
+                from = since == null ? null : since.contains("T") ? Instant.parse(since) : Instant.now().minus(io.sfpulse.app.Durations.parse(since));
+            } catch (RuntimeException e) {
+                return OpsServer.Response.json(400, JSON.writeValueAsString(Map.of("error", "since: a duration (30d) or an instant (ISO-8601)")));
+            }
+            return OpsServer.Response.json(200, rest.isEmpty() ? orgs() : org(URLDecoder.decode(rest, StandardCharsets.UTF_8), from));
         });
         server.route("/api/local/", false, exchange -> {
             final String path = exchange.getRequestURI().getPath();
@@ -87,6 +102,14 @@ public final class ReleaseHealthPage {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The KPIs of every org this instance holds, from its local stores only (for /metrics: each instance exports its own orgs). */
+    public Map<String, ReleaseHealth.Kpis> localKpis() {
+        final List<AlertRecord> alerts = queries.alerts();
+        final Map<String, ReleaseHealth.Kpis> out = new TreeMap<>();
+        localSnapshots(localOrgs(alerts), alerts).forEach((org, snapshot) -> out.put(org, snapshot.health(org, kpiSettings, null).kpis()));
+        return out;
     }
 
     /** Orgs with signals or alerts in this instance's partitions. */
@@ -160,19 +183,20 @@ public final class ReleaseHealthPage {
         g.snapshots().forEach((org, snapshot) -> {
             final Map<String, Object> m = new LinkedHashMap<>();
             m.put("orgId", org);
-            m.put("kpis", snapshot.health(org).kpis());
+            m.put("kpis", snapshot.health(org, kpiSettings, null).kpis());
             out.add(m);
         });
         return JSON.writeValueAsString(Map.of("orgs", out, "unreachableInstances", g.unreachable()));
     }
 
-    String org(final String org) throws IOException {
+    String org(final String org, final Instant since) throws IOException {
         final Gathered g = gather(List.of(org));
         final OrgSnapshot snapshot = g.snapshots().get(org);
-        final ReleaseHealth h = snapshot.health(org);
+        final ReleaseHealth h = snapshot.health(org, kpiSettings, since);
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("orgId", org);
         m.put("unreachableInstances", g.unreachable());
+        m.put("since", since == null ? null : since.toString());
         m.put("kpis", h.kpis());
         final List<Map<String, Object>> releases = new ArrayList<>();
         for (final ReleaseHealth.Release r : h.releases()) {
@@ -187,6 +211,12 @@ public final class ReleaseHealthPage {
             rm.put("components", d.getComponents());
             rm.put("failed", r.failed());
             rm.put("alerts", r.alerts().stream().map(a -> a.dedupKey).toList());
+            rm.put("defects", r.defects());
+            rm.put("meanTimeToRestoreMinutes", r.meanTimeToRestoreMinutes());
+            rm.put("leadTimeMinutes", r.leadTimeMinutes());
+            rm.put("commitTime", d.getCommitTime() == null ? null : d.getCommitTime().toString());
+            rm.put("failuresWhileLive", r.failuresWhileLive());
+            rm.put("budgetBurned", r.budgetBurned());
             final ReleaseOutcome v = snapshot.verdicts.get(d.getDeployId());
             if (v != null) {
                 final Map<String, Object> vm = new LinkedHashMap<>();

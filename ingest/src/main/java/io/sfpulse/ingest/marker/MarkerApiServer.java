@@ -142,6 +142,7 @@ public final class MarkerApiServer implements AutoCloseable {
             .setCreatedBy(json.hasNonNull("createdBy") ? json.get("createdBy").asText() : null)
             .setLabel(label)
             .setCommit(json.hasNonNull("commit") ? json.get("commit").asText() : null)
+            .setCommitTime(json.hasNonNull("commitTime") ? Instant.parse(json.get("commitTime").asText()) : null)
             .setComponents(components)
             .setComponentCount(components.size())
             .build();

@@ -52,6 +52,7 @@ public final class ReleaseModel {
         return DeploymentMarker.newBuilder(deploy)
             .setLabel(ci.getLabel())
             .setCommit(ci.getCommit())
+            .setCommitTime(ci.getCommitTime())
             .setCreatedBy(deploy.getCreatedBy() != null ? deploy.getCreatedBy() : ci.getCreatedBy())
             .build();
     }

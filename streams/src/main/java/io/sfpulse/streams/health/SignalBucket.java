@@ -29,6 +29,11 @@ public final class SignalBucket {
         return this;
     }
 
+    /** Everything the org ran in the window (failures, latency samples, data changes, activity and observations): the error budget's denominator. */
+    public long executions() {
+        return failures + latencySamples + dataChanges + observations;
+    }
+
     public double latencyMeanMs() {
         return latencySamples == 0 ? Double.NaN : latencySumMs / latencySamples;
     }

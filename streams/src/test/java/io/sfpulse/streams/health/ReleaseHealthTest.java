@@ -73,4 +73,43 @@ class ReleaseHealthTest {
         assertThat(k.changeFailureRate()).isNull();
         assertThat(k.meanTimeToRestoreMinutes()).isNull();
     }
+
+    @Test
+    void defectsLeadTimeAndTheErrorBudgetPerOrgAndRelease() {
+        final DeploymentMarker r1 = DeploymentMarker.newBuilder(release("r1", T)).setCommitTime(T.minus(Duration.ofMinutes(90))).build();
+        final DeploymentMarker r2 = DeploymentMarker.newBuilder(release("r2", T.plus(Duration.ofHours(2)))).setCommitTime(T.plus(Duration.ofMinutes(90)))
+            .build();
+        final List<AlertRecord> alerts = List.of(alert("r2", "deploy", T.plus(Duration.ofHours(2)).plusSeconds(300), T.plus(Duration.ofHours(3))),
+            alert("r2", "deploy", T.plus(Duration.ofHours(2)).plusSeconds(600), null));
+        // 1,000 executions in each of 4 buckets; 2 failures while r1 was live, 18 while r2 is.
+        final List<ReleaseHealthQueries.Bucket> buckets = List.of(executions(T, 1000, 2), executions(T.plus(Duration.ofHours(1)), 1000, 0),
+            executions(T.plus(Duration.ofHours(2)), 1000, 10), executions(T.plus(Duration.ofHours(3)), 1000, 8));
+        final ReleaseHealth h = new ReleaseHealth(ORG, List.of(r1, r2), alerts, buckets, new KpiSettings(10.0, Duration.ofDays(28)), null);
+        final ReleaseHealth.Kpis k = h.kpis();
+        assertThat(k.defectsPerRelease()).isEqualTo(1.0);
+        assertThat(k.medianLeadTimeMinutes()).as("90 and 30 minutes").isEqualTo(90.0);
+        final ReleaseHealth.ErrorBudget b = k.errorBudget();
+        assertThat(b.executions()).isEqualTo(4000);
+        assertThat(b.failures()).isEqualTo(20);
+        assertThat(b.failuresPerThousand()).isEqualTo(5.0);
+        assertThat(b.consumed()).as("5 of the 10 per thousand allowed").isEqualTo(0.5);
+        assertThat(b.to()).isEqualTo(T.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(5)).toString());
+        final ReleaseHealth.Release newest = h.releases().get(0);
+        assertThat(newest.defects()).isEqualTo(2);
+        assertThat(newest.leadTimeMinutes()).isEqualTo(30.0);
+        assertThat(newest.failuresWhileLive()).isEqualTo(18);
+        assertThat(newest.budgetBurned()).as("18 of the 40 failures allowed").isEqualTo(0.45);
+        assertThat(newest.meanTimeToRestoreMinutes()).isEqualTo(55.0);
+        assertThat(h.releases().get(1).budgetBurned()).isEqualTo(0.05);
+
+        final ReleaseHealth recent = new ReleaseHealth(ORG, List.of(r1, r2), alerts, buckets, KpiSettings.defaults(), T.plus(Duration.ofHours(1)));
+        assertThat(recent.releases()).extracting(r -> r.marker().getDeployId()).containsExactly("r2");
+    }
+
+    private static ReleaseHealthQueries.Bucket executions(final Instant start, final long observations, final long failures) {
+        final SignalBucket b = new SignalBucket();
+        b.observations = observations - failures;
+        b.failures = failures;
+        return new ReleaseHealthQueries.Bucket(start, b);
+    }
 }
