@@ -20,15 +20,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -54,7 +49,6 @@ public final class ActionService implements AutoCloseable {
     private final Map<String, RateLimiter> limiters = new LinkedHashMap<>();
     private final ChannelDelivery delivery;
     private final DeliveryLedger ledger;
-    private final KafkaConsumer<String, byte[]> consumer;
     private final DeadLetterWriter deadLetters;
     private final Deserializer<Alert> alerts;
     private final Deserializer<ReleaseVerdict> verdicts;
@@ -65,10 +59,8 @@ public final class ActionService implements AutoCloseable {
             return size() > VERDICT_CACHE;
         }
     };
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CommittingLoop<byte[]> loop;
     private final AtomicLong ran = new AtomicLong();
-    private volatile boolean running = true;
 
     ActionService(final SinkConfig config, final Topics topics, final DeliveryLedger ledger, final DeliveryCounters counters,
                   final DeadLetterWriter deadLetters) {
@@ -79,7 +71,7 @@ public final class ActionService implements AutoCloseable {
         this.ledger = ledger;
         this.alerts = topics.alerts().valueSerde().deserializer();
         this.verdicts = topics.verdicts().valueSerde().deserializer();
-        this.consumer = new KafkaConsumer<>(Map.of(
+        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
             ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-actions",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -87,36 +79,13 @@ public final class ActionService implements AutoCloseable {
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
             ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 15 * 60_000), new StringDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = deadLetters;
-        this.thread = new Thread(this::run, "sfpulse-actions");
+        this.loop = new CommittingLoop<>("actions", consumer, List.of(TopicNames.VERDICTS, TopicNames.ALERTS), () -> { }, this::handle);
     }
 
     ActionService start() {
         LOG.info("Actions {} watching verdicts and alert states", actions.stream().map(a -> a.config().name()).toList());
-        thread.start();
+        loop.start();
         return this;
-    }
-
-    private void run() {
-        try {
-            consumer.subscribe(List.of(TopicNames.VERDICTS, TopicNames.ALERTS));
-            while (running) {
-                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    handle(record);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.error("Action service woken up unexpectedly", e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("Action service stopped on an unexpected error", e);
-        } finally {
-            consumer.close();
-            stopped.countDown();
-        }
     }
 
     private void handle(final ConsumerRecord<String, byte[]> record) throws InterruptedException {
@@ -234,17 +203,11 @@ public final class ActionService implements AutoCloseable {
     }
 
     boolean isRunning() {
-        return running && thread.isAlive();
+        return loop.isRunning();
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            stopped.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

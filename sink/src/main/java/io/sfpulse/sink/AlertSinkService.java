@@ -22,15 +22,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -57,19 +52,16 @@ public final class AlertSinkService implements AutoCloseable {
     private final ChartServer chartServer;
     private final DeliveryLedger ledger;
     private final ChangeEventForwarder changes;
-    private final KafkaConsumer<String, byte[]> consumer;
     private final DeadLetterWriter deadLetters;
     private final ActionService actions;
     private final SilenceBook silences;
     private final ActionLinks links;
     private final Deserializer<Alert> alertDeserializer;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CommittingLoop<byte[]> loop;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong silenced = new AtomicLong();
     private final DeliveryCounters counters = new DeliveryCounters();
-    private volatile boolean running = true;
 
     public AlertSinkService(final SinkConfig config) {
         LOG.info("Alert sink configuration: {}", config);
@@ -83,7 +75,7 @@ public final class AlertSinkService implements AutoCloseable {
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         this.alertDeserializer = topics.alerts().valueSerde().deserializer();
         this.ledger = new DeliveryLedger(config.bootstrapServers(), topics.deliveries().valueSerde());
-        this.consumer = new KafkaConsumer<>(Map.of(
+        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
             ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -95,12 +87,13 @@ public final class AlertSinkService implements AutoCloseable {
         this.actions = config.actions().isEmpty() ? null : new ActionService(config, topics, ledger, counters, deadLetters);
         this.changes = config.getBoolean(SinkConfig.PAGERDUTY_CHANGES_CONFIG) && channels.pagerDuty().isPresent()
             ? new ChangeEventForwarder(config, topics, channels.pagerDuty().get(), delivery) : null;
-        this.thread = new Thread(this::run, "sfpulse-sink");
+        this.loop = new CommittingLoop<>("sink", consumer, List.of(TopicNames.ALERTS), () -> silences.awaitLoaded(Duration.ofSeconds(30)),
+            this::handle);
     }
 
     public AlertSinkService start() {
         LOG.info("Alert sink delivering to {}", channels.all().keySet());
-        thread.start();
+        loop.start();
         if (changes != null) {
             changes.start();
         }
@@ -113,31 +106,6 @@ public final class AlertSinkService implements AutoCloseable {
     /** Port of the chart server, or -1 when it is off. */
     public int chartPort() {
         return chartServer == null ? -1 : chartServer.port();
-    }
-
-    private void run() {
-        try {
-            silences.awaitLoaded(Duration.ofSeconds(30));
-            consumer.subscribe(List.of(TopicNames.ALERTS));
-            while (running) {
-                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    handle(record);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                        new OffsetAndMetadata(record.offset() + 1)));
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.error("Alert sink woken up unexpectedly", e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("Alert sink stopped on an unexpected error", e);
-        } finally {
-            consumer.close();
-            stopped.countDown();
-        }
     }
 
     private void handle(final ConsumerRecord<String, byte[]> record) throws InterruptedException {
@@ -202,7 +170,7 @@ public final class AlertSinkService implements AutoCloseable {
 
     /** Whether the delivery loop is alive (started and neither stopped nor crashed). */
     public boolean isRunning() {
-        return running && thread.isAlive() && (actions == null || actions.isRunning());
+        return loop.isRunning() && (actions == null || actions.isRunning());
     }
 
     /** Actions run (delivered) since start; 0 without actions. */
@@ -266,18 +234,12 @@ public final class AlertSinkService implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
+        loop.close();
         if (changes != null) {
             changes.close();
         }
         if (actions != null) {
             actions.close();
-        }
-        try {
-            stopped.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         deadLetters.close();
         silences.close();
