@@ -19,8 +19,8 @@ import java.util.Map;
 /**
  * {@code sfpulse report}: the operations KPIs of one org over a period as Markdown, from a running
  * sfpulse's release-health API - change-failure rate, mean time to restore, defects per release,
- * lead time, the error budget - and per release its verdict, defects, time to restore, lead time and
- * the share of the budget it burned.
+ * lead time, the error budget - and per release its verdict, defects, time to restore, lead time, the
+ * share of the budget it burned, and the use of the apps and pages it shipped before and after.
  */
 final class ReportCommand {
 
@@ -96,6 +96,19 @@ final class ReportCommand {
                 .append(v.isObject() ? v.path("status").asText() + (v.path("isFinal").asBoolean() ? "" : " (not final)") : "-").append(" | ")
                 .append(rel.path("defects").asInt()).append(" | ").append(min(rel.path("meanTimeToRestoreMinutes"))).append(" | ")
                 .append(min(rel.path("leadTimeMinutes"))).append(" | ").append(pct(rel.path("budgetBurned"))).append(" |\n");
+        }
+        final StringBuilder adoption = new StringBuilder();
+        for (final JsonNode rel : o.path("releases")) {
+            for (final JsonNode a : rel.path("adoption")) {
+                adoption.append("| ").append(rel.path("deployId").asText()).append(" | ").append(a.path("component").asText()).append(" | ")
+                    .append(a.path("viewsBefore").asLong()).append(" / ").append(a.path("viewersBefore").asInt()).append(" | ")
+                    .append(a.path("viewsAfter").asLong()).append(" / ").append(a.path("viewersAfter").asInt())
+                    .append(a.path("viewersAreFloor").asBoolean() ? "+" : "").append(" |\n");
+            }
+        }
+        if (adoption.length() > 0) {
+            md.append("\nAdoption of the apps and pages releases shipped (views / users, 24 h before and after):\n\n")
+                .append("| release | component | before | after |\n|---|---|---|---|\n").append(adoption);
         }
         return md.toString();
     }

@@ -12,6 +12,7 @@ import io.sfpulse.streams.attribution.ReleaseModel;
 import io.sfpulse.streams.attribution.ReleaseRecorder;
 import io.sfpulse.streams.dedupe.EventDeduplicator;
 import io.sfpulse.streams.detector.Detector;
+import io.sfpulse.streams.health.AdoptionBucket;
 import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.ReadModelStores;
 import io.sfpulse.streams.health.SignalBucket;
@@ -146,8 +147,16 @@ public final class DetectionTopology {
         // Read models for the release-health page (interactive queries): signal buckets per org, read back
         // from the enriched topic (keyed by org), and the history of every alert, read back from the alerts
         // topic (keyed by dedup key). Reading the output topics back needs no repartition topic.
-        builder.stream(TopicNames.SIGNALS_ENRICHED, Consumed.with(Serdes.String(), signalSerde).withName("signal-buckets-source"))
-            .groupByKey(Grouped.with("signal-buckets", Serdes.String(), signalSerde))
+        final KStream<String, Signal> readBack = builder.stream(TopicNames.SIGNALS_ENRICHED,
+            Consumed.with(Serdes.String(), signalSerde).withName("signal-buckets-source"));
+        // Page views per app and Lightning page, hourly: what a release's apps and pages were used before and after it.
+        readBack.filter((org, s) -> AdoptionBucket.counts(s), Named.as("page-views"))
+            .groupByKey(Grouped.with("adoption-buckets", Serdes.String(), signalSerde))
+            .windowedBy(TimeWindows.ofSizeAndGrace(ReadModelStores.ADOPTION_BUCKET, Duration.ofHours(26)))
+            .aggregate(AdoptionBucket::new, (org, signal, bucket) -> bucket.add(signal), Named.as("adoption-buckets-aggregate"),
+                Materialized.<String, AdoptionBucket, WindowStore<Bytes, byte[]>>as(ReadModelStores.ADOPTION_BUCKETS)
+                    .withKeySerde(Serdes.String()).withValueSerde(StateSerde.of(AdoptionBucket.class)).withRetention(Duration.ofDays(29)));
+        readBack.groupByKey(Grouped.with("signal-buckets", Serdes.String(), signalSerde))
             // EventLogFile rows arrive hours late (hourly files, published after their hour): a day of grace keeps them in the chart.
             // Kept 29 days: the error budget is over a rolling 28.
             .windowedBy(TimeWindows.ofSizeAndGrace(BUCKET, Duration.ofHours(26)))

@@ -83,6 +83,13 @@ final class DetectionDriver implements AutoCloseable {
         return emitted.stream().filter(a -> a.getDetector().equals(detector)).toList();
     }
 
+    /** The org's page views in the hour starting at {@code hour} (the adoption read model), or null. */
+    io.sfpulse.streams.health.AdoptionBucket views(final String org, final Instant hour) {
+        final org.apache.kafka.streams.state.WindowStore<String, io.sfpulse.streams.health.AdoptionBucket> store =
+            driver.getWindowStore(io.sfpulse.streams.health.ReadModelStores.ADOPTION_BUCKETS);
+        return store.fetch(org, hour.toEpochMilli());
+    }
+
     /** Every verdict emitted so far for {@code org}, in order. */
     List<ReleaseVerdict> verdicts(final String org) {
         verdictsEmitted.addAll(verdicts.readValuesToList());

@@ -4,6 +4,7 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
+import io.sfpulse.streams.health.AdoptionBucket;
 import io.sfpulse.streams.health.KpiSettings;
 import io.sfpulse.streams.health.SignalBucket;
 import io.sfpulse.streams.verdict.ReleaseOutcome;
@@ -26,7 +27,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * What the stores of one instance (or, merged, of all instances) hold about one org: its releases,
- * alerts, 5-minute signal buckets and release verdicts. Markers travel as Avro JSON; alerts and buckets as plain JSON.
+ * alerts, 5-minute signal buckets, hourly page views and release verdicts. Markers travel as Avro JSON; alerts and buckets as plain JSON.
  * The three stores are partitioned by org but their tasks may sit on different instances, so
  * snapshots are merged store by store.
  */
@@ -41,6 +42,8 @@ public final class OrgSnapshot {
     public List<AlertRecord> alerts = new ArrayList<>();
     /** Window start (epoch ms) to bucket. */
     public Map<Long, SignalBucket> buckets = new TreeMap<>();
+    /** Hour start (epoch ms) to the org's page views in it. */
+    public Map<Long, AdoptionBucket> views = new TreeMap<>();
     /** Release id to its latest verdict. */
     public Map<String, ReleaseOutcome> verdicts = new TreeMap<>();
 
@@ -53,6 +56,7 @@ public final class OrgSnapshot {
         queries.progress(org).forEach((source, through) -> s.progress.put(source, through.toEpochMilli()));
         localAlerts.stream().filter(a -> org.equals(a.orgId)).forEach(s.alerts::add);
         queries.buckets(org, from, to).forEach(b -> s.buckets.put(b.start().toEpochMilli(), b.value()));
+        queries.views(org, from, to).forEach(v -> s.views.put(v.start().toEpochMilli(), v.value()));
         return s;
     }
 
@@ -84,6 +88,7 @@ public final class OrgSnapshot {
         }
         alerts = new ArrayList<>(byKey.values());
         other.buckets.forEach(buckets::putIfAbsent);
+        other.views.forEach(views::putIfAbsent);
         other.verdicts.forEach((id, v) -> verdicts.merge(id, v, (x, y) -> y.evaluatedAtMs > x.evaluatedAtMs ? y : x));
     }
 
@@ -97,7 +102,9 @@ public final class OrgSnapshot {
             .sorted(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime)).toList();
         final List<ReleaseHealthQueries.Bucket> list = buckets.entrySet().stream()
             .map(e -> new ReleaseHealthQueries.Bucket(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
-        return new ReleaseHealth(org, decoded, alerts, list, settings, since);
+        final List<ReleaseHealthQueries.Views> hourly = views.entrySet().stream()
+            .map(e -> new ReleaseHealthQueries.Views(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
+        return new ReleaseHealth(org, decoded, alerts, list, hourly, settings, since);
     }
 
     /** The attempts, oldest first. */

@@ -217,6 +217,7 @@ public final class ReleaseHealthPage {
             rm.put("commitTime", d.getCommitTime() == null ? null : d.getCommitTime().toString());
             rm.put("failuresWhileLive", r.failuresWhileLive());
             rm.put("budgetBurned", r.budgetBurned());
+            rm.put("adoption", r.adoption());
             final ReleaseOutcome v = snapshot.verdicts.get(d.getDeployId());
             if (v != null) {
                 final Map<String, Object> vm = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -15,7 +16,8 @@ import java.util.OptionalDouble;
  * carried the commit time) and the share of the org's error budget it burned; and the org's KPIs:
  * change-failure rate (releases with at least one post-deploy alert / releases), mean time to
  * restore (triggered -> resolved, over resolved alerts), defects per release, median lead time, and
- * the error budget (failures per thousand executions over a rolling 28 days against a target),
+ * the error budget (failures per thousand executions over a rolling 28 days against a target), the
+ * adoption of the apps and pages each release shipped (views and viewers before vs after),
  * optionally over a period ({@code since}). Pure.
  */
 public final class ReleaseHealth {
@@ -31,7 +33,7 @@ public final class ReleaseHealth {
      * @param budgetBurned failures while it was live, as a share of the org's error budget (null without executions)
      */
     public record Release(DeploymentMarker marker, List<AlertRecord> alerts, Span before, Span after, Double meanTimeToRestoreMinutes,
-                          Double leadTimeMinutes, long failuresWhileLive, Double budgetBurned) {
+                          Double leadTimeMinutes, long failuresWhileLive, Double budgetBurned, List<Adoption> adoption) {
         public boolean failed() {
             return !alerts.isEmpty();
         }
@@ -40,6 +42,18 @@ public final class ReleaseHealth {
             return alerts.size();
         }
     }
+
+    /**
+     * Use of an app or Lightning page a release shipped ({@code CustomApplication:X}, {@code FlexiPage:Y}),
+     * in the {@link #ADOPTION_SPAN} before and after it went live (whole hours; the hour it went live in
+     * counts for neither).
+     * @param viewersAreFloor true when more distinct viewers came than a bucket keeps
+     */
+    public record Adoption(String component, long viewsBefore, int viewersBefore, long viewsAfter, int viewersAfter, boolean viewersAreFloor) {
+    }
+
+    /** How far before and after a release its apps' and pages' use is compared. */
+    public static final Duration ADOPTION_SPAN = Duration.ofHours(24);
 
     /**
      * The error budget over the rolling window ending at the org's latest data ({@code from}, {@code to}: ISO-8601 instants).
@@ -65,9 +79,18 @@ public final class ReleaseHealth {
         this(orgId, markers, allAlerts, buckets, KpiSettings.defaults(), null);
     }
 
-    /** @param since only releases that went live and alerts triggered from then on (null: all) */
     public ReleaseHealth(final String orgId, final List<DeploymentMarker> markers, final List<AlertRecord> allAlerts,
                          final List<ReleaseHealthQueries.Bucket> buckets, final KpiSettings settings, final Instant since) {
+        this(orgId, markers, allAlerts, buckets, List.of(), settings, since);
+    }
+
+    /**
+     * @param views hourly page views of the org (for adoption)
+     * @param since only releases that went live and alerts triggered from then on (null: all)
+     */
+    public ReleaseHealth(final String orgId, final List<DeploymentMarker> markers, final List<AlertRecord> allAlerts,
+                         final List<ReleaseHealthQueries.Bucket> buckets, final List<ReleaseHealthQueries.Views> views,
+                         final KpiSettings settings, final Instant since) {
         this.orgId = orgId;
         this.buckets = buckets;
         final long from = since == null ? Long.MIN_VALUE : since.toEpochMilli();
@@ -91,10 +114,61 @@ public final class ReleaseHealth {
             rs.add(new Release(m, own, span(live.minus(AROUND), live), span(live, live.plus(AROUND)),
                 restore.isPresent() ? restore.getAsDouble() : null,
                 m.getCommitTime() == null ? null : Duration.between(m.getCommitTime(), live).toSeconds() / 60.0,
-                failuresLive, allowed == null || allowed == 0 ? null : failuresLive / allowed));
+                failuresLive, allowed == null || allowed == 0 ? null : failuresLive / allowed, adoption(m, views)));
         }
         rs.sort(Comparator.comparing((Release r) -> r.marker().getCompletedTime()).reversed());
         this.releases = rs;
+    }
+
+    /** Use of the apps and Lightning pages the release shipped, before vs after it. */
+    private static List<Adoption> adoption(final DeploymentMarker m, final List<ReleaseHealthQueries.Views> views) {
+        final List<Adoption> out = new ArrayList<>();
+        final Instant live = m.getCompletedTime();
+        for (final String component : m.getComponents()) {
+            final String target = component.startsWith("CustomApplication:") ? "app:" + component.substring("CustomApplication:".length())
+                : component.startsWith("FlexiPage:") ? "page:" + component.substring("FlexiPage:".length()) : null;
+            if (target == null) {
+                continue;
+            }
+            long before = 0;
+            long after = 0;
+            final java.util.Set<String> viewersBefore = new java.util.HashSet<>();
+            final java.util.Set<String> viewersAfter = new java.util.HashSet<>();
+            boolean floor = false;
+            for (final ReleaseHealthQueries.Views v : views) {
+                final Instant end = v.start().plus(ReadModelStores.ADOPTION_BUCKET);
+                final boolean isBefore = !end.isAfter(live) && !v.start().isBefore(live.minus(ADOPTION_SPAN));
+                final boolean isAfter = !v.start().isBefore(live) && v.start().isBefore(live.plus(ADOPTION_SPAN));
+                if (!isBefore && !isAfter) {
+                    continue;
+                }
+                for (final Map.Entry<String, AdoptionBucket.Target> t : v.value().targets.entrySet()) {
+                    if (!sameTarget(t.getKey(), target)) {
+                        continue;
+                    }
+                    floor |= t.getValue().moreViewers;
+                    if (isBefore) {
+                        before += t.getValue().views;
+                        viewersBefore.addAll(t.getValue().viewers);
+                    } else {
+                        after += t.getValue().views;
+                        viewersAfter.addAll(t.getValue().viewers);
+                    }
+                }
+            }
+            out.add(new Adoption(component, before, viewersBefore.size(), after, viewersAfter.size(), floor));
+        }
+        return out;
+    }
+
+    /** {@code app:c__Sales_Console} (a namespaced app name) is the app {@code Sales_Console} a release ships. */
+    private static boolean sameTarget(final String seen, final String shipped) {
+        if (seen.equalsIgnoreCase(shipped)) {
+            return true;
+        }
+        final int colon = shipped.indexOf(':');
+        final String kind = shipped.substring(0, colon + 1);
+        return seen.startsWith(kind) && seen.toLowerCase(java.util.Locale.ROOT).endsWith("__" + shipped.substring(colon + 1).toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The error budget over the window that ends with the org's latest bucket; null without buckets. */

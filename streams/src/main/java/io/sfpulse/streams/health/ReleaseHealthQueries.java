@@ -90,6 +90,26 @@ public final class ReleaseHealthQueries {
         return out.entrySet().stream().map(e -> new Bucket(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
     }
 
+    /** One hour of one org's page views. */
+    public record Views(Instant start, AdoptionBucket value) {
+    }
+
+    /** The org's hourly page views with window start in [from, to], oldest first. */
+    public List<Views> views(final String org, final Instant from, final Instant to) {
+        final StateQueryResult<WindowStoreIterator<ValueAndTimestamp<AdoptionBucket>>> result = streams.query(StateQueryRequest
+            .inStore(ReadModelStores.ADOPTION_BUCKETS)
+            .withQuery(WindowKeyQuery.<String, ValueAndTimestamp<AdoptionBucket>>withKeyAndWindowStartRange(org, from, to)));
+        final TreeMap<Long, AdoptionBucket> out = new TreeMap<>();
+        for (final QueryResult<WindowStoreIterator<ValueAndTimestamp<AdoptionBucket>>> r : result.getPartitionResults().values()) {
+            if (r.isSuccess()) {
+                try (WindowStoreIterator<ValueAndTimestamp<AdoptionBucket>> it = r.getResult()) {
+                    it.forEachRemaining((KeyValue<Long, ValueAndTimestamp<AdoptionBucket>> kv) -> out.put(kv.key, kv.value.value()));
+                }
+            }
+        }
+        return out.entrySet().stream().map(e -> new Views(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
+    }
+
     /** Per source of the org, the org time up to which it has delivered everything (progress records). */
     public Map<String, Instant> progress(final String org) {
         final String prefix = ReleaseAttributionProcessor.progressKey(org, "");

@@ -41,7 +41,8 @@ final class EventLogFileNormalizer implements SourceNormalizer {
             case "elf/ApexExecution":
                 return apexExecution(event, payload);
             case "elf/LightningPageView":
-                return List.of(latency(event, "page " + path(text(payload, "PAGE_URL")), number(payload, "EFFECTIVE_PAGE_TIME")));
+                return List.of(NormalizedSignals.pageView(latency(event, "page " + path(text(payload, "PAGE_URL")), number(payload, "EFFECTIVE_PAGE_TIME")),
+                    text(payload, "USER_ID_DERIVED", "USER_ID"), text(payload, "APP_NAME", "PAGE_APP_NAME"), text(payload, "PAGE_FLEXI_PAGE_NAME_OR_ID")));
             case "elf/FlowExecution":
                 return List.of(flowExecution(event, payload));
             case "elf/RestApi":

@@ -9,7 +9,11 @@ import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.signal.Signal;
 import java.util.List;
 
-/** Real-Time Event Monitoring streams: ApiEventStream ElapsedTime and LightningUriEventStream EffectivePageTime as latencies per operation and entity. */
+/**
+ * Real-Time Event Monitoring streams: ApiEventStream ElapsedTime and LightningUriEventStream
+ * EffectivePageTime as latencies per operation and entity; a Lightning page view also carries its
+ * viewer (UserId) and app (AppName), for release adoption.
+ */
 final class MonitoringEventNormalizer implements SourceNormalizer {
 
     @Override
@@ -22,7 +26,7 @@ final class MonitoringEventNormalizer implements SourceNormalizer {
         if (event.getChannel().equals("/event/ApiEventStream")) {
             return List.of(latency(event, "api " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"), number(payload, "ElapsedTime")));
         }
-        return List.of(latency(event, "page " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"),
-            number(payload, "EffectivePageTime")));
+        return List.of(NormalizedSignals.pageView(latency(event, "page " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"),
+            number(payload, "EffectivePageTime")), text(payload, "UserId"), text(payload, "AppName"), ""));
     }
 }

@@ -47,6 +47,24 @@ final class NormalizedSignals {
         return base(event, SignalKind.LATENCY, operation.trim().replaceAll("\\s+", " ")).setValue(millis).build();
     }
 
+    /**
+     * A page view: its latency (or observation) with who viewed it, the app and the page as attributes
+     * (empty values left out), what release adoption counts.
+     */
+    static Signal pageView(final Signal signal, final String viewer, final String app, final String page) {
+        final java.util.Map<String, String> attrs = new java.util.LinkedHashMap<>(signal.getAttributes());
+        if (!viewer.isBlank()) {
+            attrs.put(SignalNormalizer.VIEWER, viewer);
+        }
+        if (!app.isBlank()) {
+            attrs.put(SignalNormalizer.APP, app);
+        }
+        if (!page.isBlank()) {
+            attrs.put(SignalNormalizer.PAGE, page);
+        }
+        return Signal.newBuilder(signal).setAttributes(attrs).build();
+    }
+
     /** "System.NullPointerException: Attempt to de-reference a null object on 001xx00000ABCDE" -> ids and numbers masked. */
     static String signature(final String type, final String message) {
         final String firstLine = message.lines().findFirst().orElse("");

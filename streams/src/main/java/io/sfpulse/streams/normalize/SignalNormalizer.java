@@ -26,6 +26,10 @@ public final class SignalNormalizer {
     public static final String REQUESTER = "requester";
     /** Attribute of a request signal: {@code ok}, or how it failed ({@code HTTP 503}, {@code REQUEST_LIMIT_EXCEEDED}, {@code no response}). */
     public static final String OUTCOME = "outcome";
+    /** Attributes of a page view (LightningUriEventStream, EventLogFile LightningPageView): who viewed, in which app, which page. */
+    public static final String VIEWER = "viewer";
+    public static final String APP = "app";
+    public static final String PAGE = "page";
     /** The outcome of a request that did not fail. */
     public static final String OK = "ok";
     /** Most record ids a DELETE's {@code recordIds} attribute lists. */

@@ -3,6 +3,7 @@ package io.sfpulse.streams.verdict;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.signal.SignalKind;
 import io.sfpulse.streams.detector.SuspectComponents;
+import io.sfpulse.streams.normalize.SignalNormalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Which of a release's components ({@code Type:Name}) a signal exercised: a component whose name is a
  * word of the signal's location or subject (the stack frame {@code Class.InvoiceService.calculate},
- * the entry point {@code Flow.Invoice_Flow}, an operation), and, for a data change, the components
+ * the entry point {@code Flow.Invoice_Flow}, an operation, a page view's app and Lightning page),
+ * and, for a data change, the components
  * that belong to or are named after its object ({@link SuspectComponents#byEntity}). One per
  * release, kept in memory by the verdict processor; not thread-safe.
  */
@@ -43,10 +45,17 @@ public final class ComponentMatcher {
         }
         words(s.getLocation(), out);
         words(s.getSubject(), out);
+        // A page view names its app (c__Sales_Console for CustomApplication:Sales_Console) and Lightning page.
+        words(stripNamespace(s.getAttributes().get(SignalNormalizer.APP)), out);
+        words(s.getAttributes().get(SignalNormalizer.PAGE), out);
         if (s.getKind() == SignalKind.DATA_CHANGE) {
             out.addAll(byEntity.computeIfAbsent(s.getSubject(), e -> SuspectComponents.byEntity(components, e, null)));
         }
         return out;
+    }
+
+    private static String stripNamespace(final String name) {
+        return name == null ? null : name.contains("__") ? name.substring(name.lastIndexOf("__") + 2) : name;
     }
 
     private void words(final String text, final Set<String> out) {

@@ -112,4 +112,30 @@ class ReleaseHealthTest {
         b.failures = failures;
         return new ReleaseHealthQueries.Bucket(start, b);
     }
+
+    @Test
+    void adoptionComparesTheShippedAppsAndPagesInTheDayBeforeAndAfter() {
+        final DeploymentMarker r = DeploymentMarker.newBuilder(release("r1", T.plus(Duration.ofMinutes(30))))
+            .setComponents(List.of("CustomApplication:Sales_Console", "FlexiPage:Account_Record_Page", "ApexClass:InvoiceService")).build();
+        final List<ReleaseHealthQueries.Views> views = List.of(
+            views(T.minus(Duration.ofHours(2)), "app:c__Sales_Console", 10, "u1", "u2"),
+            views(T, "app:c__Sales_Console", 99, "u9"),                      // the hour the release went live in: neither
+            views(T.plus(Duration.ofHours(1)), "app:c__Sales_Console", 30, "u1", "u2", "u3"),
+            views(T.plus(Duration.ofHours(2)), "page:Account_Record_Page", 5, "u4"),
+            views(T.plus(Duration.ofHours(30)), "app:c__Sales_Console", 7, "u5")); // beyond the day after
+        final ReleaseHealth.Release rel = new ReleaseHealth(ORG, List.of(r), List.of(), List.of(), views, KpiSettings.defaults(), null)
+            .releases().get(0);
+        assertThat(rel.adoption()).containsExactly(
+            new ReleaseHealth.Adoption("CustomApplication:Sales_Console", 10, 2, 30, 3, false),
+            new ReleaseHealth.Adoption("FlexiPage:Account_Record_Page", 0, 0, 5, 1, false));
+    }
+
+    private static ReleaseHealthQueries.Views views(final Instant hour, final String target, final long count, final String... viewers) {
+        final AdoptionBucket b = new AdoptionBucket();
+        final AdoptionBucket.Target t = new AdoptionBucket.Target();
+        t.views = count;
+        t.viewers.addAll(List.of(viewers));
+        b.targets.put(target, t);
+        return new ReleaseHealthQueries.Views(hour, b);
+    }
 }
