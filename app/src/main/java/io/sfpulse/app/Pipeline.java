@@ -160,6 +160,9 @@ public final class Pipeline implements AutoCloseable {
             final InstancePeers peers = new InstancePeers(detection.streams(), applicationServer, opsToken());
             final ReleaseHealthPage page = new ReleaseHealthPage(health, verdicts, peers,
                 new KpiSettings(config.getDouble(AppConfig.ERROR_BUDGET_CONFIG), Duration.ofDays(28)));
+            if (sink != null) {
+                page.actionLinks(sink.actionLinks());
+            }
             page.register(ops.server());
             ops.kpis(page::localKpis);
             new VerdictApi(verdicts, health, peers).register(ops.server());

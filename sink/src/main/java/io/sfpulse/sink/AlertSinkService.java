@@ -218,6 +218,11 @@ public final class AlertSinkService implements AutoCloseable {
         return claim;
     }
 
+    /** The signer of action links, or null when no action needs approval. */
+    public ActionLinks actionLinks() {
+        return links;
+    }
+
     /** The silences this sink applies. */
     public SilenceBook silences() {
         return silences;

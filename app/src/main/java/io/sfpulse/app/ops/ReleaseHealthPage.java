@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.ReleaseHealth;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.streams.health.KpiSettings;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.streams.verdict.ReleaseOutcome;
@@ -46,6 +47,7 @@ public final class ReleaseHealthPage {
     private final ReleaseHealthQueries queries;
     private final ReleaseVerdictQueries verdicts;
     private final KpiSettings kpiSettings;
+    private ActionLinks actionLinks;
     private final InstancePeers peers;
 
     /** @param peers the application's other instances, or null when this instance is alone by design */
@@ -59,6 +61,12 @@ public final class ReleaseHealthPage {
         this.queries = queries;
         this.verdicts = verdicts;
         this.peers = peers;
+    }
+
+    /** Offers the action links of approval actions with the alerts (when the sink runs in this process). */
+    public ReleaseHealthPage actionLinks(final ActionLinks links) {
+        this.actionLinks = links;
+        return this;
     }
 
     public void register(final OpsServer server) {
@@ -259,6 +267,9 @@ public final class ReleaseHealthPage {
             am.put("triggeredAt", a.triggeredAtMs < 0 ? null : Instant.ofEpochMilli(a.triggeredAtMs).toString());
             am.put("resolvedAt", a.resolvedAtMs < 0 ? null : Instant.ofEpochMilli(a.resolvedAtMs).toString());
             am.put("evidence", a.evidence);
+            am.put("actions", actionLinks == null || a.triggeredAtMs < 0 || a.severity == null ? List.of()
+                : actionLinks.forTriggered(a.orgId, a.dedupKey, a.releaseId, a.detector, a.subject, a.severity, a.summary,
+                    Instant.ofEpochMilli(a.triggeredAtMs)).stream().map(l -> Map.of("name", l.action(), "url", l.url())).toList());
             return am;
         }).toList());
         m.put("buckets", h.buckets().stream().map(b -> {

@@ -74,6 +74,19 @@ public final class ActionLinks {
         return approvalActions.stream().filter(c -> c.runsOn(t.trigger(), t.org(), t.detector())).map(c -> new Link(c.name(), link(c.name(), t))).toList();
     }
 
+    /**
+     * Links for the approval actions an alert's TRIGGERED state runs, from what the release-health page
+     * keeps of it: the same links (same trigger key, so one use between them) the alert's push offered.
+     */
+    public List<Link> forTriggered(final String org, final String dedupKey, final String releaseId, final String detector, final String subject,
+                                   final String severity, final String summary, final Instant triggeredAt) {
+        final Alert a = Alert.newBuilder().setAlertId(dedupKey + "#TRIGGERED#0").setDedupKey(dedupKey)
+            .setStatus(io.sfpulse.schemas.alert.AlertStatus.TRIGGERED).setSeverity(io.sfpulse.schemas.alert.Severity.valueOf(severity))
+            .setOrgId(org).setReleaseId(releaseId).setDetector(detector).setSubject(subject).setSummary(summary).setSequence(0)
+            .setWindowStart(triggeredAt).setWindowEnd(triggeredAt).setEventTime(triggeredAt).build();
+        return forAlert(a);
+    }
+
     /** The URL that runs {@code action} on {@code t} once approved. */
     public String link(final String action, final ActionTrigger t) {
         final JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(action).jwtID(t.key()).expirationTime(Date.from(clock.instant().plus(ttl)))

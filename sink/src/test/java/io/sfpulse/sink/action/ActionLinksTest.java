@@ -50,4 +50,29 @@ class ActionLinksTest {
         assertThatThrownBy(() -> other.verify(token)).hasMessageContaining("not a link of this sfpulse");
         assertThatThrownBy(() -> at(NOW).verify("garbage")).hasMessageContaining("not a link of this sfpulse");
     }
+
+    @Test
+    void thePageOffersTheSameSingleUseLinkAsTheAlertsPush() throws Exception {
+        final java.util.Map<String, Object> p = new java.util.HashMap<>();
+        p.put("kafka.bootstrap.servers", "x:9092");
+        p.put("schema.registry.url", "mock://links");
+        p.put("actions", "rollback");
+        p.put("action.rollback.url", "https://ci.example.com/rollback");
+        p.put("action.rollback.on", "alert:TRIGGERED");
+        p.put("action.rollback.approval", "true");
+        p.put("action.links.secret", "0123456789abcdef0123456789abcdef");
+        final ActionLinks links = new io.sfpulse.sink.SinkConfig(p).actionLinks(Clock.fixed(NOW, ZoneOffset.UTC));
+        final io.sfpulse.schemas.alert.Alert pushed = io.sfpulse.schemas.alert.Alert.newBuilder().setAlertId("x").setDedupKey("k")
+            .setStatus(io.sfpulse.schemas.alert.AlertStatus.TRIGGERED).setSeverity(io.sfpulse.schemas.alert.Severity.ERROR)
+            .setOrgId("00D000000000001EAA").setReleaseId("0AfR").setDetector("post-deploy-failures").setSubject("failures").setSummary("up 8x")
+            .setWindowStart(NOW.minusSeconds(600)).setWindowEnd(NOW).setEventTime(NOW).build();
+        final String fromPush = links.forAlert(pushed).get(0).url();
+        final String fromPage = links.forTriggered("00D000000000001EAA", "k", "0AfR", "post-deploy-failures", "failures", "ERROR", "up 8x", NOW)
+            .get(0).url();
+        assertThat(links.verify(fromPage.substring(fromPage.lastIndexOf('/') + 1)).trigger().key())
+            .isEqualTo(links.verify(fromPush.substring(fromPush.lastIndexOf('/') + 1)).trigger().key()).isEqualTo("k#TRIGGERED#0");
+        final io.sfpulse.schemas.alert.Alert resolved = io.sfpulse.schemas.alert.Alert.newBuilder(pushed)
+            .setStatus(io.sfpulse.schemas.alert.AlertStatus.RESOLVED).setSequence(2).build();
+        assertThat(links.forAlert(resolved)).as("the action runs on TRIGGERED only").isEmpty();
+    }
 }
