@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * What every detector processor shares, as a template: per signal it notes, cheaply, since when
  * the org has been observed (its own small store: baselines never reach back before the data did),
  * skips what the detector does not analyse, loads the state of the signal's series (key: org and
- * series, see {@link #stateKey}), lets the detector analyse, prunes and saves; a stream-time
+ * series, see {@link #stateKey}; decoded states kept for the next signal, written through), lets the
+ * detector analyse, prunes and saves; a stream-time
  * punctuation each minute (event time, never wall clock) for resolutions; metrics per detector;
  * forwarding alert states keyed by dedup key.
  * @param <S> the state type of one series (or of the org, for what is org-wide)
@@ -44,6 +45,18 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     private Sensor signalSensor;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, S> store;
+    /**
+     * The states last loaded or saved, decoded (write-through: the store always holds the same bytes),
+     * so a series' next signal does not decode its state again. Bounded, least recently used first out;
+     * emptied at init (a task that moved or restored starts from the store).
+     */
+    private final Map<String, S> decoded = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<String, S> eldest) {
+            return size() > DECODED_STATES;
+        }
+    };
+    private static final int DECODED_STATES = 20_000;
     private KeyValueStore<String, Long> observedStore;
 
     protected DetectorProcessor(final String name) {
@@ -81,6 +94,7 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     public final void init(final ProcessorContext<String, Alert> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(storeName);
+        decoded.clear();
         if (observesOrg()) {
             this.observedStore = ctx.getStateStore(Detector.observedStoreName(name));
         }
@@ -120,14 +134,26 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
         }
         final String key = stateKey(org, s);
         final S state = load(key);
-        analyse(org, s, t, state);
-        prune(state, t);
+        try {
+            analyse(org, s, t, state);
+            prune(state, t);
+        } catch (RuntimeException e) {
+            decoded.remove(key); // the store still holds the state before this signal; so must the next load
+            throw e;
+        }
         save(key, state);
     }
 
     /** The state under {@code key}, or an empty one. */
     protected final S load(final String key) {
+        final S cached = decoded.get(key);
+        if (cached != null) {
+            return cached;
+        }
         final S stored = store.get(key);
+        if (stored != null) {
+            decoded.put(key, stored);
+        }
         return stored != null ? stored : emptyState();
     }
 
@@ -135,8 +161,10 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     protected final void save(final String key, final S state) {
         if (discard(state)) {
             store.delete(key);
+            decoded.remove(key);
         } else {
             store.put(key, state);
+            decoded.put(key, state);
         }
     }
 
@@ -242,7 +270,15 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     protected final void updateEachState(final BiPredicate<String, S> update, final BiPredicate<String, S> expired) {
         StoreScans.rewriteEach(store, (key, state) -> {
             final boolean changed = update.test(key, state);
-            return expired.test(key, state) ? StoreScans.Rewrite.DELETE : changed ? StoreScans.Rewrite.PUT : StoreScans.Rewrite.KEEP;
+            final StoreScans.Rewrite r = expired.test(key, state) ? StoreScans.Rewrite.DELETE
+                : changed ? StoreScans.Rewrite.PUT : StoreScans.Rewrite.KEEP;
+            // The scan visits decoded copies: what is written back replaces the cached state, what is kept leaves it as stored.
+            switch (r) {
+                case PUT -> decoded.put(key, state);
+                case DELETE -> decoded.remove(key);
+                case KEEP -> { }
+            }
+            return r;
         });
     }
 
