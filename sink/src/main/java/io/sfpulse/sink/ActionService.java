@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * retries are classified and bounded ({@link ChannelDelivery}), what keeps failing goes to the
  * sink's dead-letter topic with its attempts, and offsets commit after. A verdict runs
  * {@code verdict:FAULTY} actions at its first FAULTY state and {@code verdict:HEALTHY} /
- * {@code verdict:INCONCLUSIVE} ones at its final state. Actions that need approval run only through
+ * {@code verdict:INCONCLUSIVE} ones at its final state; a state older than {@code actions.max.age.ms}
+ * runs nothing (enabling actions must not act on last week's releases). Actions that need approval run only through
  * {@link #approve} (an action link a human followed). One thread.
  */
 public final class ActionService implements AutoCloseable {
@@ -61,6 +62,8 @@ public final class ActionService implements AutoCloseable {
     };
     private final CommittingLoop<byte[]> loop;
     private final AtomicLong ran = new AtomicLong();
+    private final AtomicLong tooOld = new AtomicLong();
+    private final long maxAgeMs;
 
     ActionService(final SinkConfig config, final Topics topics, final DeliveryLedger ledger, final DeliveryCounters counters,
                   final DeadLetterWriter deadLetters) {
@@ -69,6 +72,7 @@ public final class ActionService implements AutoCloseable {
         actions.forEach(a -> limiters.put(a.config().name(), new RateLimiter(a.config().ratePerMinute(), Duration.ofMinutes(1))));
         this.delivery = new ChannelDelivery(config.retryPolicy(), d -> Thread.sleep(d.toMillis()), counters);
         this.ledger = ledger;
+        this.maxAgeMs = config.getLong(SinkConfig.ACTIONS_MAX_AGE_CONFIG);
         this.alerts = topics.alerts().valueSerde().deserializer();
         this.verdicts = topics.verdicts().valueSerde().deserializer();
         final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -100,6 +104,14 @@ public final class ActionService implements AutoCloseable {
             return;
         }
         if (t == null) {
+            return;
+        }
+        final long age = System.currentTimeMillis() - record.timestamp();
+        if (age > maxAgeMs) {
+            tooOld.incrementAndGet();
+            LOG.atInfo().addKeyValue("org", t.org()).addKeyValue("alert", t.dedupKey())
+                .log("No action for {} of {}: the state is {} min old (actions.max.age.ms {} min)", t.trigger(), t.dedupKey(), age / 60_000,
+                    maxAgeMs / 60_000);
             return;
         }
         for (final HttpAction action : actions) {
@@ -196,6 +208,11 @@ public final class ActionService implements AutoCloseable {
     /** Whether a link's action already ran (or was dead-lettered) for its trigger. */
     public boolean used(final ActionLinks.Claim claim) {
         return ledger.isDone("action:" + claim.action(), claim.trigger().key());
+    }
+
+    /** Verdicts and alert states too old to run actions. */
+    public long tooOldCount() {
+        return tooOld.get();
     }
 
     public long ranCount() {

@@ -173,6 +173,11 @@ public final class AlertSinkService implements AutoCloseable {
         return loop.isRunning() && (actions == null || actions.isRunning());
     }
 
+    /** Verdicts and alert states that ran no action because they were older than actions.max.age.ms. */
+    public long actionsTooOldCount() {
+        return actions == null ? 0 : actions.tooOldCount();
+    }
+
     /** Actions run (delivered) since start; 0 without actions. */
     public long actionsRunCount() {
         return actions == null ? 0 : actions.ranCount();

@@ -90,6 +90,9 @@ public final class SinkConfig extends AbstractConfig {
     private static final String ACTIONS_DOC = "Action names; each an HTTP request run on verdicts or alert states, configured by "
         + "action.<name>.{url,method,content.type,body,headers,auth.header,auth.value,secret,on,orgs,detectors,rate.per.minute}.";
 
+    public static final String ACTIONS_MAX_AGE_CONFIG = "actions.max.age.ms";
+    private static final String ACTIONS_MAX_AGE_DOC = "A verdict or alert state older than this (its record time against the clock) runs no "
+        + "action: turning actions on, or a sink back after a long outage, does not roll back releases of days ago. Logged.";
     public static final String LINKS_SECRET_CONFIG = "action.links.secret";
     private static final String LINKS_SECRET_DOC = "Secret (at least 32 characters) that signs action links; needed when an action has approval=true.";
     public static final String LINKS_URL_CONFIG = "action.links.base.url";
@@ -141,6 +144,8 @@ public final class SinkConfig extends AbstractConfig {
             .define(RETRY_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_MAX_MS_DOC)
             .group("Actions")
             .define(ACTIONS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, ACTIONS_DOC)
+            .define(ACTIONS_MAX_AGE_CONFIG, Type.LONG, Duration.ofHours(6).toMillis(), ConfigDef.Range.atLeast(60_000), Importance.MEDIUM,
+                ACTIONS_MAX_AGE_DOC)
             .define(LINKS_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, LINKS_SECRET_DOC)
             .define(LINKS_URL_CONFIG, Type.STRING, "http://127.0.0.1:9464", Importance.MEDIUM, LINKS_URL_DOC)
             .define(LINKS_TTL_CONFIG, Type.LONG, Duration.ofHours(24).toMillis(), ConfigDef.Range.atLeast(60_000), Importance.LOW, LINKS_TTL_DOC)

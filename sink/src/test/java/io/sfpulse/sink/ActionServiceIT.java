@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
  * FAULTY verdict runs the rollback actions with the rollback target in their payload, once, even
  * when the verdict is emitted again and when a sink restarted from the beginning of the topics
  * reads everything a second time; an alert state runs the webhook; an endpoint that keeps failing
- * ends in the dead-letter topic with its attempts.
+ * ends in the dead-letter topic with its attempts; a verdict of last week runs nothing.
  */
 class ActionServiceIT {
 
@@ -146,7 +146,9 @@ class ActionServiceIT {
         try (KafkaProducer<String, ReleaseVerdict> vp = new KafkaProducer<>(p, new StringSerializer(), topics.verdicts().valueSerde().serializer());
              KafkaProducer<String, Alert> ap = new KafkaProducer<>(p, new StringSerializer(), topics.alerts().valueSerde().serializer())) {
             for (final ReleaseVerdict v : verdicts) {
-                vp.send(new ProducerRecord<>(TopicNames.VERDICTS, v.getOrgId() + "|" + v.getReleaseId(), v)).get();
+                // A release of last week (its record time 7 days ago) is replayed when actions are turned on: it must run nothing.
+                final Long time = v.getReleaseId().startsWith("0AfLASTWEEK") ? System.currentTimeMillis() - Duration.ofDays(7).toMillis() : null;
+                vp.send(new ProducerRecord<>(TopicNames.VERDICTS, null, time, v.getOrgId() + "|" + v.getReleaseId(), v)).get();
             }
             for (final Alert a : alerts) {
                 ap.send(new ProducerRecord<>(TopicNames.ALERTS, a.getDedupKey(), a)).get();
@@ -169,7 +171,7 @@ class ActionServiceIT {
             .setEventTime(Instant.parse("2026-12-01T10:07:00Z")).build();
         // The first FAULTY state, then the same release FAULTY again at its last checkpoint; a clean release ends HEALTHY
         // (after a provisional HEALTHY, which runs nothing).
-        produce(List.of(verdict("0AfFAULTY0000001AAA", VerdictStatus.FAULTY, false), verdict("0AfFAULTY0000001AAA", VerdictStatus.FAULTY, true),
+        produce(List.of(verdict("0AfLASTWEEK00001AAA", VerdictStatus.FAULTY, true), verdict("0AfFAULTY0000001AAA", VerdictStatus.FAULTY, false), verdict("0AfFAULTY0000001AAA", VerdictStatus.FAULTY, true),
             verdict("0AfCLEAN00000001AAA", VerdictStatus.HEALTHY, false), verdict("0AfCLEAN00000001AAA", VerdictStatus.HEALTHY, true)), List.of(alert));
 
         try (AlertSinkService sink = new AlertSinkService(config("actions-it-1")).start()) {
@@ -181,6 +183,7 @@ class ActionServiceIT {
                 assertThat(received("/broken")).as("three attempts, then the dead letters").hasSize(3);
                 assertThat(sink.actionsRunCount()).isEqualTo(5);
             });
+            assertThat(sink.actionsTooOldCount()).as("last week's FAULTY release").isEqualTo(1);
         }
         final Map<String, String> github = received("/dispatches").get(0);
         assertThat(github).containsEntry("authorization", "Bearer ghp_test0123456789").containsEntry("accept", "application/vnd.github+json")
