@@ -12,10 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -65,20 +65,12 @@ final class GateCommand {
     }
 
     int run(final List<String> args) throws InterruptedException {
-        final Map<String, String> opts = new LinkedHashMap<>();
-        boolean dryRun = false;
-        for (int i = 0; i < args.size(); i++) {
-            final String a = args.get(i);
-            if (a.equals("--dry-run")) {
-                dryRun = true;
-            } else if (a.equals("--verbose")) {
-                continue;
-            } else if (a.startsWith("--") && i + 1 < args.size()) {
-                opts.put(a.substring(2), args.get(++i));
-            } else {
-                return usage("unexpected argument '" + a + "'");
-            }
+        final CommandOptions parsed = CommandOptions.parse(args, Set.of("--dry-run"));
+        if (!parsed.unexpected().isEmpty()) {
+            return usage("unexpected argument '" + parsed.unexpected().get(0) + "'");
         }
+        final Map<String, String> opts = parsed.values();
+        final boolean dryRun = opts.containsKey("dry-run");
         final long named = List.of("release", "commit", "label").stream().filter(opts::containsKey).count();
         if (!opts.containsKey("org") || named != 1) {
             return usage("--org and exactly one of --release, --commit, --label are needed");
@@ -96,8 +88,8 @@ final class GateCommand {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        final String base = opts.getOrDefault("url", env.getOrDefault("SFPULSE_URL", "http://127.0.0.1:9464")).replaceAll("/+$", "");
-        final String token = opts.getOrDefault("token", env.getOrDefault("SFPULSE_OPS_TOKEN", ""));
+        final String base = parsed.opsUrl(env);
+        final String token = parsed.opsToken(env);
         final URI uri;
         try {
             uri = URI.create(base + verdictPath(SalesforceIds.to18(opts.get("org")), opts));

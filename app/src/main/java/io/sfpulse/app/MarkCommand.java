@@ -30,7 +30,7 @@ final class MarkCommand {
     }
 
     int run(final List<String> args) throws Exception {
-        final Map<String, String> opts = options(args);
+        final Map<String, String> opts = CommandOptions.parse(args, java.util.Set.of()).values();
         if (!opts.containsKey("org") || !opts.containsKey("label")) {
             out.println(USAGE);
             return 2;
@@ -65,16 +65,5 @@ final class MarkCommand {
             .POST(HttpRequest.BodyPublishers.ofString(new ObjectMapper().writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
         out.println("[sfpulse] marker API answered " + response.statusCode() + ": " + response.body());
         return response.statusCode() == 202 ? 0 : 1;
-    }
-
-    private static Map<String, String> options(final List<String> args) {
-        final Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            final String a = args.get(i);
-            if (a.startsWith("--") && i + 1 < args.size() && !a.equals("--verbose")) {
-                opts.put(a.substring(2), args.get(++i));
-            }
-        }
-        return opts;
     }
 }

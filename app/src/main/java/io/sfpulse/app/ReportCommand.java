@@ -39,20 +39,16 @@ final class ReportCommand {
     }
 
     int run(final List<String> args) throws IOException, InterruptedException {
-        final Map<String, String> opts = new java.util.LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).startsWith("--") && !args.get(i).equals("--verbose")) {
-                opts.put(args.get(i).substring(2), args.get(++i));
-            }
-        }
+        final CommandOptions parsed = CommandOptions.parse(args, java.util.Set.of());
+        final Map<String, String> opts = parsed.values();
         if (!opts.containsKey("org") || !SalesforceIds.isId(opts.get("org"))) {
             out.println(USAGE);
             return 2;
         }
         final String org = SalesforceIds.to18(opts.get("org"));
         final String since = opts.getOrDefault("since", "30d");
-        final String base = opts.getOrDefault("url", env.getOrDefault("SFPULSE_URL", "http://127.0.0.1:9464")).replaceAll("/+$", "");
-        final String token = opts.getOrDefault("token", env.getOrDefault("SFPULSE_OPS_TOKEN", ""));
+        final String base = parsed.opsUrl(env);
+        final String token = parsed.opsToken(env);
         final HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(HttpRequest.newBuilder(
                 URI.create(base + "/api/orgs/" + org + "?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8)))
             .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code sfpulse silence}: silences an org's alerts of a detector (and subject) for a while, lists
@@ -39,17 +40,10 @@ final class SilenceCommand {
     }
 
     int run(final List<String> args) throws IOException, InterruptedException {
-        final Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            final String a = args.get(i);
-            if (a.equals("--list")) {
-                opts.put("list", "true");
-            } else if (a.startsWith("--") && i + 1 < args.size() && !a.equals("--verbose")) {
-                opts.put(a.substring(2), args.get(++i));
-            }
-        }
-        final String base = opts.getOrDefault("url", env.getOrDefault("SFPULSE_URL", "http://127.0.0.1:9464")).replaceAll("/+$", "");
-        final String token = opts.getOrDefault("token", env.getOrDefault("SFPULSE_OPS_TOKEN", ""));
+        final CommandOptions parsed = CommandOptions.parse(args, Set.of("--list"));
+        final Map<String, String> opts = parsed.values();
+        final String base = parsed.opsUrl(env);
+        final String token = parsed.opsToken(env);
         final HttpRequest.Builder request;
         if (opts.containsKey("list")) {
             request = HttpRequest.newBuilder(URI.create(base + "/v1/silences"
