@@ -1,5 +1,6 @@
 package io.sfpulse.streams;
 
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.config.ConfigGroup;
 import io.sfpulse.streams.detector.Detector;
@@ -22,6 +23,7 @@ public final class DetectionConfig extends AbstractConfig {
     public static final String APPLICATION_ID_CONFIG = "streams.application.id";
     public static final String BOOTSTRAP_SERVERS_CONFIG = "kafka.bootstrap.servers";
     public static final String STATE_DIR_CONFIG = "streams.state.dir";
+    public static final String STATE_STORES_CONFIG = "streams.state.stores";
     public static final String PROCESSING_GUARANTEE_CONFIG = "streams.processing.guarantee";
     public static final String COMMIT_INTERVAL_MS_CONFIG = "streams.commit.interval.ms";
     public static final String NUM_THREADS_CONFIG = "streams.num.threads";
@@ -61,6 +63,10 @@ public final class DetectionConfig extends AbstractConfig {
     private static final String APPLICATION_ID_DOC = "Kafka Streams application.id; instances sharing it split the work.";
     private static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap servers.";
     private static final String STATE_DIR_DOC = "Local state directory.";
+    private static final String STATE_STORES_DOC = "Where detection keeps its state: rocksdb (on disk, changelogged: restarts and "
+        + "moved tasks restore it), in-memory (on the heap, changelogged: every start restores it from the changelog), or "
+        + "in-memory-unlogged (on the heap, no changelog: state is lost with the process; only for replays, which start from "
+        + "nothing and never restore - backtests and the labelled suite use it).";
     private static final String PROCESSING_GUARANTEE_DOC =
         "at_least_once or exactly_once_v2 (needs 3 brokers by default, or transaction.state.log settings for one).";
     private static final String COMMIT_INTERVAL_MS_DOC = "How often progress is committed; low keeps alerts prompt.";
@@ -76,6 +82,8 @@ public final class DetectionConfig extends AbstractConfig {
             .define(APPLICATION_ID_CONFIG, Type.STRING, "sfpulse-streams", Importance.HIGH, APPLICATION_ID_DOC)
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/sfpulse-streams", Importance.MEDIUM, STATE_DIR_DOC)
+            .define(STATE_STORES_CONFIG, Type.STRING, StateStores.Kind.ROCKSDB.value(),
+                ConfigDef.ValidString.in(StateStores.Kind.names().toArray(String[]::new)), Importance.LOW, STATE_STORES_DOC)
             .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.AT_LEAST_ONCE,
                 ConfigDef.ValidString.in(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Importance.LOW, COMMIT_INTERVAL_MS_DOC)
@@ -123,6 +131,11 @@ public final class DetectionConfig extends AbstractConfig {
     /** How long event ids are remembered for deduplication (zero: no deduplication). */
     public Duration dedupeWindow() {
         return Duration.ofMillis(getLong(DEDUPE_WINDOW_MS_CONFIG));
+    }
+
+    /** The kind of state store every stateful operator of the topology uses. */
+    public StateStores stateStores() {
+        return new StateStores(StateStores.Kind.of(getString(STATE_STORES_CONFIG)));
     }
 
     /** Every detector, configured from this configuration. */

@@ -1,5 +1,6 @@
 package io.sfpulse.streams;
 
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
@@ -28,18 +29,14 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The detection topology: raw events are deduplicated (redeliveries dropped) and become signals,
@@ -94,6 +91,7 @@ public final class DetectionTopology {
 
     public static Topology build(final DetectionConfig config, final Topics topics) {
         final StreamsBuilder builder = new StreamsBuilder();
+        final StateStores state = config.stateStores();
         final Serde<SalesforceEvent> eventSerde = topics.serdes().valueSerde(SalesforceEvent.class);
         final Serde<Signal> signalSerde = topics.serdes().valueSerde(Signal.class);
         final Serde<DeploymentMarker> markerSerde = topics.deploymentMarkers().valueSerde();
@@ -103,13 +101,13 @@ public final class DetectionTopology {
                 Consumed.with(Serdes.String(), markerSerde).withTimestampExtractor(new DeploymentMarkerTimestampExtractor())
                     .withName("deploy-markers-source"))
             .process(ReleaseRecorder.supplier(MARKERS_STORE, MARKERS_BY_ID_STORE, config.markerHistory(),
-                new ReleaseModel(config.releaseMergeWindow()), markerSerde), Named.as(ReleaseRecorder.NAME));
+                new ReleaseModel(config.releaseMergeWindow()), markerSerde, state), Named.as(ReleaseRecorder.NAME));
 
         KStream<String, SalesforceEvent> events = builder.stream(eventTopics(config),
             Consumed.with(Serdes.String(), eventSerde).withTimestampExtractor(new SalesforceEventTimestampExtractor())
                 .withName("salesforce-events-source"));
         if (!config.dedupeWindow().isZero()) {
-            events = events.process(EventDeduplicator.supplier(config.dedupeWindow()), Named.as(EventDeduplicator.NAME));
+            events = events.process(EventDeduplicator.supplier(config.dedupeWindow(), state), Named.as(EventDeduplicator.NAME));
         }
         // Progress records ("this source delivered everything up to t") join the signals as far as release attribution:
         // they move stream time (the grace buffer's and every detector's clock) when the org is quiet.
@@ -123,7 +121,7 @@ public final class DetectionTopology {
         // The markers table is read by the attribution processor (versioned lookups at event time): the
         // ingest topics and the markers topic are co-partitioned by org id.
         final KStream<String, Signal> attributed = signals.process(
-            ReleaseAttributionProcessor.supplier(MARKERS_STORE, ATTRIBUTION_BUFFER_STORE, SOURCE_PROGRESS_STORE, config.joinGrace(), signalSerde),
+            ReleaseAttributionProcessor.supplier(MARKERS_STORE, ATTRIBUTION_BUFFER_STORE, SOURCE_PROGRESS_STORE, config.joinGrace(), signalSerde, state),
             Named.as("attribute-release"), MARKERS_STORE);
         final KStream<String, Signal> enriched = attributed.filterNot((org, s) -> ProgressSignals.isProgress(s), Named.as("drop-progress"));
 
@@ -133,7 +131,7 @@ public final class DetectionTopology {
         // signals too; their alert states are merged into one topic.
         KStream<String, Alert> alerts = null;
         for (final Detector detector : config.detectors()) {
-            final KStream<String, Alert> own = (detector.readsProgress() ? attributed : enriched).process(detector, Named.as(detector.name()));
+            final KStream<String, Alert> own = (detector.readsProgress() ? attributed : enriched).process(detector.withStores(state), Named.as(detector.name()));
             alerts = alerts == null ? own : alerts.merge(own, Named.as("merge-" + detector.name() + "-alerts"));
         }
 
@@ -141,7 +139,7 @@ public final class DetectionTopology {
         // the org's clock) and the detectors' alerts on it; added last, so it sees a signal after every detector did.
         final KStream<String, VerdictInput> verdictInputs = attributed.mapValues(VerdictInput::of, Named.as("verdict-signals"))
             .merge(alerts.mapValues(VerdictInput::of, Named.as("verdict-alerts")), Named.as("merge-verdict-inputs"));
-        verdictInputs.process(ReleaseVerdictProcessor.supplier(config.verdictSettings()), Named.as(ReleaseVerdictProcessor.NAME))
+        verdictInputs.process(ReleaseVerdictProcessor.supplier(config.verdictSettings(), state), Named.as(ReleaseVerdictProcessor.NAME))
             .to(TopicNames.VERDICTS, Produced.with(Serdes.String(), topics.verdicts().valueSerde()).withName("verdicts-sink"));
 
         // Read models for the release-health page (interactive queries): signal buckets per org, read back
@@ -154,19 +152,19 @@ public final class DetectionTopology {
             .groupByKey(Grouped.with("adoption-buckets", Serdes.String(), signalSerde))
             .windowedBy(TimeWindows.ofSizeAndGrace(ReadModelStores.ADOPTION_BUCKET, Duration.ofHours(26)))
             .aggregate(AdoptionBucket::new, (org, signal, bucket) -> bucket.add(signal), Named.as("adoption-buckets-aggregate"),
-                Materialized.<String, AdoptionBucket, WindowStore<Bytes, byte[]>>as(ReadModelStores.ADOPTION_BUCKETS)
+                state.<String, AdoptionBucket>windowAggregate(ReadModelStores.ADOPTION_BUCKETS)
                     .withKeySerde(Serdes.String()).withValueSerde(StateSerde.of(AdoptionBucket.class)).withRetention(Duration.ofDays(29)));
         readBack.groupByKey(Grouped.with("signal-buckets", Serdes.String(), signalSerde))
             // EventLogFile rows arrive hours late (hourly files, published after their hour): a day of grace keeps them in the chart.
             // Kept 29 days: the error budget is over a rolling 28.
             .windowedBy(TimeWindows.ofSizeAndGrace(BUCKET, Duration.ofHours(26)))
             .aggregate(SignalBucket::new, (org, signal, bucket) -> bucket.add(signal), Named.as("signal-buckets-aggregate"),
-                Materialized.<String, SignalBucket, WindowStore<Bytes, byte[]>>as(SIGNAL_BUCKETS_STORE)
+                state.<String, SignalBucket>windowAggregate(SIGNAL_BUCKETS_STORE)
                     .withKeySerde(Serdes.String()).withValueSerde(StateSerde.of(SignalBucket.class)).withRetention(Duration.ofDays(29)));
         builder.stream(TopicNames.ALERTS, Consumed.with(Serdes.String(), topics.alerts().valueSerde()).withName("alert-history-source"))
             .groupByKey(Grouped.with("alert-history", Serdes.String(), topics.alerts().valueSerde()))
             .aggregate(AlertRecord::new, (key, alert, history) -> history.apply(alert), Named.as("alert-history-aggregate"),
-                Materialized.<String, AlertRecord>as(Stores.persistentKeyValueStore(ALERT_HISTORY_STORE))
+                state.<String, AlertRecord>keyValueAggregate(ALERT_HISTORY_STORE)
                     .withKeySerde(Serdes.String()).withValueSerde(StateSerde.of(AlertRecord.class)));
 
         alerts.to(TopicNames.ALERTS, Produced.with(Serdes.String(), topics.alerts().valueSerde()).withName("alerts-sink"));

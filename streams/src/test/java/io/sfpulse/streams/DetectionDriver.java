@@ -96,6 +96,21 @@ final class DetectionDriver implements AutoCloseable {
         return verdictsEmitted.stream().filter(v -> v.getOrgId().equals(org)).toList();
     }
 
+    /** The topics the topology produced to so far (outputs, changelogs). */
+    java.util.Set<String> producedTopics() {
+        return driver.producedTopicNames();
+    }
+
+    /** The state store {@code name}, as the topology holds it. */
+    org.apache.kafka.streams.processor.StateStore store(final String name) {
+        return driver.getAllStateStores().get(name);
+    }
+
+    /** Every state store's name. */
+    java.util.Set<String> storeNames() {
+        return driver.getAllStateStores().keySet();
+    }
+
     @Override
     public void close() {
         driver.close();

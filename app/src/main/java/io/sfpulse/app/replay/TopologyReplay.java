@@ -12,6 +12,7 @@ import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import io.sfpulse.streams.DetectionConfig;
 import io.sfpulse.streams.DetectionTopology;
+import io.sfpulse.streams.state.StateStores;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * Runs history through the same detection topology the service runs, in-process (Kafka Streams'
- * TopologyTestDriver; its own scoped schema registry and state directory), in event time: the
+ * TopologyTestDriver; its own scoped schema registry, state in memory with no changelog), in event time: the
  * engine behind {@code sfpulse backtest} and the labelled detection suite. Not thread-safe.
  */
 public final class TopologyReplay implements AutoCloseable {
@@ -49,6 +50,8 @@ public final class TopologyReplay implements AutoCloseable {
         final Map<String, Object> props = new HashMap<>(settings);
         props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
         props.put("schema.registry.url", "mock://" + scope);
+        // A replay starts from nothing and never restores: state on the heap, no changelog records to produce.
+        props.put(DetectionConfig.STATE_STORES_CONFIG, StateStores.Kind.IN_MEMORY_UNLOGGED.value());
         final DetectionConfig config = new DetectionConfig(props);
         topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         final Properties streams = config.streamsProperties();

@@ -1,5 +1,6 @@
 package io.sfpulse.streams.attribution;
 
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.normalize.ProgressSignals;
@@ -22,7 +23,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
@@ -78,7 +78,7 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
      */
     public static ProcessorSupplier<String, Signal, String, Signal> supplier(final String markersStoreName, final String bufferStoreName,
                                                                               final String progressStoreName, final Duration grace,
-                                                                              final Serde<Signal> signalSerde) {
+                                                                              final Serde<Signal> signalSerde, final StateStores state) {
         return new ProcessorSupplier<>() {
             @Override
             public ReleaseAttributionProcessor get() {
@@ -88,9 +88,9 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
             @Override
             public Set<StoreBuilder<?>> stores() {
                 // Cached: a signal buffered and released within one commit interval never reaches RocksDB or the changelog.
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStoreName), Serdes.Bytes(), signalSerde)
+                return Set.of(state.keyValue(bufferStoreName, Serdes.Bytes(), signalSerde)
                         .withCachingEnabled(),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStoreName), Serdes.String(), Serdes.Long())
+                    state.keyValue(progressStoreName, Serdes.String(), Serdes.Long())
                         .withCachingEnabled());
             }
         };

@@ -1,5 +1,6 @@
 package io.sfpulse.streams.attribution;
 
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
@@ -46,7 +46,8 @@ public final class ReleaseRecorder extends ContextualProcessor<String, Deploymen
     /** The processor with both its stores: the versioned release history (kept {@code history}) and markers by id. */
     public static ProcessorSupplier<String, DeploymentMarker, Void, Void> supplier(final String releasesStoreName, final String byIdStoreName,
                                                                                  final Duration history, final ReleaseModel model,
-                                                                                 final Serde<DeploymentMarker> markerSerde) {
+                                                                                 final Serde<DeploymentMarker> markerSerde,
+                                                                                 final StateStores state) {
         return new ProcessorSupplier<>() {
             @Override
             public ReleaseRecorder get() {
@@ -56,9 +57,8 @@ public final class ReleaseRecorder extends ContextualProcessor<String, Deploymen
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                    Stores.versionedKeyValueStoreBuilder(Stores.persistentVersionedKeyValueStore(releasesStoreName, history),
-                        Serdes.String(), markerSerde),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(byIdStoreName), Serdes.String(), markerSerde));
+                    state.versioned(releasesStoreName, history, Serdes.String(), markerSerde),
+                    state.keyValue(byIdStoreName, Serdes.String(), markerSerde));
             }
         };
     }

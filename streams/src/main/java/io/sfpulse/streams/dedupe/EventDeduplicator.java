@@ -1,5 +1,6 @@
 package io.sfpulse.streams.dedupe;
 
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
     }
 
     /** The processor with its store of event ids, kept for {@code window} of stream time. */
-    public static ProcessorSupplier<String, SalesforceEvent, String, SalesforceEvent> supplier(final Duration window) {
+    public static ProcessorSupplier<String, SalesforceEvent, String, SalesforceEvent> supplier(final Duration window, final StateStores state) {
         return new ProcessorSupplier<>() {
             @Override
             public EventDeduplicator get() {
@@ -58,7 +58,7 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(), Serdes.String())
+                return Set.of(state.keyValue(STORE, Serdes.Bytes(), Serdes.String())
                     .withCachingEnabled());
             }
         };

@@ -4,6 +4,7 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.state.StateSerde;
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.streams.state.StoreScans;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -21,7 +22,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,23 +69,22 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
      * cached, so a state rewritten many times within a commit interval reaches RocksDB and the
      * changelog once.
      */
-    public static <S> StoreBuilder<?> stateStore(final String detectorName, final Class<S> stateType) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Detector.storeName(detectorName)), Serdes.String(),
-            StateSerde.of(stateType)).withCachingEnabled();
+    public static <S> StoreBuilder<?> stateStore(final StateStores state, final String detectorName, final Class<S> stateType) {
+        return state.keyValue(Detector.storeName(detectorName), Serdes.String(), StateSerde.of(stateType)).withCachingEnabled();
     }
 
     /** The store of when each org was first observed (org -> event time), for a detector whose baselines are time spans. */
-    public static StoreBuilder<?> observedStore(final String detectorName) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Detector.observedStoreName(detectorName)), Serdes.String(),
-            Serdes.Long()).withCachingEnabled();
+    public static StoreBuilder<?> observedStore(final StateStores state, final String detectorName) {
+        return state.keyValue(Detector.observedStoreName(detectorName), Serdes.String(), Serdes.Long()).withCachingEnabled();
     }
 
     /** The state store and, when baselines are time spans, the observed-since store: what most detectors own. */
-    public static <S> Set<StoreBuilder<?>> stores(final String detectorName, final Class<S> stateType, final boolean observesOrg) {
+    public static <S> Set<StoreBuilder<?>> stores(final StateStores state, final String detectorName, final Class<S> stateType,
+                                                  final boolean observesOrg) {
         final Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
-        stores.add(stateStore(detectorName, stateType));
+        stores.add(stateStore(state, detectorName, stateType));
         if (observesOrg) {
-            stores.add(observedStore(detectorName));
+            stores.add(observedStore(state, detectorName));
         }
         return stores;
     }

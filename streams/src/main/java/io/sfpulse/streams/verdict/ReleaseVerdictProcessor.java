@@ -1,5 +1,6 @@
 package io.sfpulse.streams.verdict;
 
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.signal.Signal;
@@ -22,7 +23,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +55,7 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
         this.judge = new VerdictJudge(settings);
     }
 
-    public static ProcessorSupplier<String, VerdictInput, String, ReleaseVerdict> supplier(final VerdictSettings settings) {
+    public static ProcessorSupplier<String, VerdictInput, String, ReleaseVerdict> supplier(final VerdictSettings settings, final StateStores state) {
         return new ProcessorSupplier<>() {
             @Override
             public ReleaseVerdictProcessor get() {
@@ -65,9 +65,9 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VerdictStores.OUTCOMES), Serdes.String(),
+                    state.keyValue(VerdictStores.OUTCOMES, Serdes.String(),
                         StateSerde.of(ReleaseOutcome.class)).withCachingEnabled(),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VerdictStores.CLOCKS), Serdes.String(),
+                    state.keyValue(VerdictStores.CLOCKS, Serdes.String(),
                         StateSerde.of(OrgVerdictClock.class)).withCachingEnabled());
             }
         };

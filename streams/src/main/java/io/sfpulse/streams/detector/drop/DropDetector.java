@@ -6,11 +6,11 @@ import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.state.StateSerde;
 import java.util.LinkedHashSet;
+import io.sfpulse.streams.state.StateStores;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * A detector of occurrences that stop, or nearly, after a release ({@link DropProcessor}): what it
@@ -52,9 +52,9 @@ public class DropDetector implements Detector {
     }
 
     @Override
-    public final Set<StoreBuilder<?>> stores() {
-        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(name, CountSeries.class, false));
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(orgStoreName(name)), Serdes.String(),
+    public final Set<StoreBuilder<?>> stores(final StateStores state) {
+        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(state, name, CountSeries.class, false));
+        stores.add(state.keyValue(orgStoreName(name), Serdes.String(),
             StateSerde.of(OrgReleases.class)).withCachingEnabled());
         return stores;
     }

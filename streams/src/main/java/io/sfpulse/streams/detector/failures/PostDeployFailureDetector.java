@@ -6,9 +6,9 @@ import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.state.StateSerde;
 import java.util.LinkedHashSet;
+import io.sfpulse.streams.state.StateStores;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -37,11 +37,11 @@ public final class PostDeployFailureDetector implements Detector {
     }
 
     @Override
-    public Set<StoreBuilder<?>> stores() {
-        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(NAME, FailureHistory.class, true));
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMPONENTS_STORE), Serdes.String(),
+    public Set<StoreBuilder<?>> stores(final StateStores state) {
+        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(state, NAME, FailureHistory.class, true));
+        stores.add(state.keyValue(COMPONENTS_STORE, Serdes.String(),
             StateSerde.of(ComponentFailures.class)).withCachingEnabled());
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXECUTIONS_STORE), Serdes.Bytes(), Serdes.Long())
+        stores.add(state.keyValue(EXECUTIONS_STORE, Serdes.Bytes(), Serdes.Long())
             .withCachingEnabled());
         return stores;
     }

@@ -7,6 +7,7 @@ import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.detector.share.ShareSeries;
 import io.sfpulse.streams.detector.share.ShareSettings;
 import java.time.Duration;
+import io.sfpulse.streams.state.StateStores;
 import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -54,7 +55,7 @@ public final class IntegrationFailuresDetector implements Detector {
     }
 
     @Override
-    public Set<StoreBuilder<?>> stores() {
-        return DetectorProcessor.stores(NAME, ShareSeries.class, false);
+    public Set<StoreBuilder<?>> stores(final StateStores state) {
+        return DetectorProcessor.stores(state, NAME, ShareSeries.class, false);
     }
 }

@@ -5,9 +5,9 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import java.util.LinkedHashSet;
+import io.sfpulse.streams.state.StateStores;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -34,9 +34,9 @@ public final class LatencySpikeDetector implements Detector {
     }
 
     @Override
-    public Set<StoreBuilder<?>> stores() {
-        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(NAME, LatencyHistory.class, false));
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SKETCHES_STORE), Serdes.Bytes(), Serdes.ByteArray())
+    public Set<StoreBuilder<?>> stores(final StateStores state) {
+        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(state, NAME, LatencyHistory.class, false));
+        stores.add(state.keyValue(SKETCHES_STORE, Serdes.Bytes(), Serdes.ByteArray())
             .withCachingEnabled());
         return stores;
     }

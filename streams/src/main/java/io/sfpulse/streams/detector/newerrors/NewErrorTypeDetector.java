@@ -4,6 +4,7 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
+import io.sfpulse.streams.state.StateStores;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -29,7 +30,7 @@ public final class NewErrorTypeDetector implements Detector {
     }
 
     @Override
-    public Set<StoreBuilder<?>> stores() {
-        return DetectorProcessor.stores(NAME, SignatureHistory.class, true);
+    public Set<StoreBuilder<?>> stores(final StateStores state) {
+        return DetectorProcessor.stores(state, NAME, SignatureHistory.class, true);
     }
 }

@@ -5,11 +5,11 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import java.util.LinkedHashSet;
+import io.sfpulse.streams.state.StateStores;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * References an object's changes break after a release, from Change Data Capture: lookups nulled
@@ -40,9 +40,9 @@ public final class BrokenRelationshipsDetector implements Detector {
     }
 
     @Override
-    public Set<StoreBuilder<?>> stores() {
-        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(NAME, ObjectReferences.class, false));
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELETED_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
+    public Set<StoreBuilder<?>> stores(final StateStores state) {
+        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(state, NAME, ObjectReferences.class, false));
+        stores.add(state.keyValue(DELETED_STORE, Serdes.String(), Serdes.Long()).withCachingEnabled());
         return stores;
     }
 }
