@@ -1,16 +1,28 @@
 package io.sfpulse.streams.detector;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * A per-minute count series in event time (failures, deletes of an entity, updates by one user...)
  * and the first instant the org was observed, so a baseline never reaches back before the data
- * did. The one count-series type every detector uses. Stored inside detector state (JSON); not
- * thread-safe.
+ * did. The one count-series type every detector uses. Stored inside detector state as
+ * {@code {"first": ms, "minutes": [minute, count, gap, count, ...]}} (each minute as the gap from
+ * the one before, so Smile writes a series as a run of small numbers with no field name per
+ * minute); not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonSerialize(using = MinuteCounts.Writer.class)
+@JsonDeserialize(using = MinuteCounts.Reader.class)
 public final class MinuteCounts {
 
     public static final long MINUTE_MS = 60_000;
@@ -76,5 +88,66 @@ public final class MinuteCounts {
             values.append(m == firstMinute ? "" : ",").append(atMinute(m));
         }
         return "start=" + firstMinute * MINUTE_MS + ";step=" + MINUTE_MS + ";values=" + values;
+    }
+
+    /** Writes the series as its first-observed instant and the gap-encoded minutes with their counts. */
+    static final class Writer extends StdSerializer<MinuteCounts> {
+        Writer() {
+            super(MinuteCounts.class);
+        }
+
+        @Override
+        public void serialize(final MinuteCounts c, final JsonGenerator g, final SerializerProvider provider) throws IOException {
+            g.writeStartObject();
+            g.writeNumberField("first", c.firstObservedMs);
+            g.writeFieldName("minutes");
+            g.writeStartArray();
+            long previous = 0;
+            for (final Map.Entry<Long, Long> e : c.perMinute.entrySet()) {
+                g.writeNumber(e.getKey() - previous);
+                g.writeNumber(e.getValue());
+                previous = e.getKey();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** Reads what {@link Writer} wrote, and the earlier field-per-minute shape ({@code perMinute}, {@code firstObservedMs}). */
+    static final class Reader extends StdDeserializer<MinuteCounts> {
+        Reader() {
+            super(MinuteCounts.class);
+        }
+
+        @Override
+        public MinuteCounts deserialize(final JsonParser p, final DeserializationContext ctx) throws IOException {
+            final MinuteCounts c = new MinuteCounts();
+            for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+                final JsonToken value = p.nextToken();
+                switch (field) {
+                    case "first", "firstObservedMs" -> c.firstObservedMs = p.getLongValue();
+                    case "minutes" -> {
+                        long minute = 0;
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            minute += p.getLongValue();
+                            p.nextToken();
+                            c.perMinute.put(minute, p.getLongValue());
+                        }
+                    }
+                    case "perMinute" -> {
+                        for (String m = p.nextFieldName(); m != null; m = p.nextFieldName()) {
+                            p.nextToken();
+                            c.perMinute.put(Long.parseLong(m), p.getLongValue());
+                        }
+                    }
+                    default -> {
+                        if (value.isStructStart()) {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+            return c;
+        }
     }
 }

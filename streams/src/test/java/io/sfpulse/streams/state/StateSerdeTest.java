@@ -49,6 +49,29 @@ class StateSerdeTest {
         assertThat(back.firstObservedMs()).isEqualTo(5);
     }
 
+    @Test
+    void shouldReadTheEarlierFieldPerMinuteShapeAndWriteAFractionOfItsBytes() {
+        final Legacy legacy = new Legacy();
+        legacy.firstObservedMs = T0 - 3_600_000;
+        for (int m = 0; m < 180; m++) {
+            legacy.perMinute.put(Math.floorDiv(T0, MinuteCounts.MINUTE_MS) + m, 1L + m % 7);
+        }
+        final byte[] old = StateSerde.of(Legacy.class).serializer().serialize("t", legacy);
+        final Serde<MinuteCounts> serde = StateSerde.of(MinuteCounts.class);
+        final MinuteCounts back = serde.deserializer().deserialize("t", old);
+        assertThat(back.firstObservedMs()).isEqualTo(T0 - 3_600_000);
+        assertThat(back.series(T0, T0 + 180 * MinuteCounts.MINUTE_MS)).isEqualTo(threeHoursOfCounts().series(T0, T0 + 180 * MinuteCounts.MINUTE_MS));
+        final byte[] now = serde.serializer().serialize("t", threeHoursOfCounts());
+        System.out.printf("three hours of minutes: %d bytes (field per minute: %d)%n", now.length, old.length);
+        assertThat(now.length).isLessThan(old.length / 2);
+    }
+
+    /** The shape minute counts had before they were gap-encoded: one field per minute. */
+    public static final class Legacy {
+        public java.util.TreeMap<Long, Long> perMinute = new java.util.TreeMap<>();
+        public long firstObservedMs;
+    }
+
     /** A later version of a state with one more field. */
     public static final class Extended {
         public long firstObservedMs;
