@@ -52,7 +52,7 @@ public final class RateRegressionKeys {
                 "Least event time between UPDATED states, and between a resolution and a new episode.")
             .define(prefix + NO_DEPLOY_WINDOW_MS, Type.LONG, defaults.noDeployWindow().toMillis(), Range.atLeast(0), Importance.MEDIUM,
                 "Regressions without a deploy: when no release is in its detection window, the last span this long is compared with "
-                    + "the baseline span before it (alpha/10, baseline at least twice as long); 0 disables.");
+                    + "the baseline span before it (at alpha divided by the windows in a day - 48 for 30 minutes, at least 10 -, baseline at least twice as long); 0 disables.");
     }
 
     public static RateRegression.Parameters parameters(final AbstractConfig c, final String prefix) {

@@ -24,6 +24,14 @@ class RateRegressionTest {
     }
 
     @Test
+    void theContinuousNoDeployCheckJudgesAtAlphaOverTheWindowsOfADay() {
+        assertThat(RateRegression.looksPerDay(Duration.ofMinutes(30))).isEqualTo(48.0);
+        assertThat(RateRegression.looksPerDay(Duration.ofHours(6))).isEqualTo(10.0); // never laxer than alpha/10
+        final AlertState noDeploy = AlertState.noDeploy(0L);
+        assertThat(rate.alpha(noDeploy)).isEqualTo(rate.parameters().alpha() / RateRegression.looksPerDay(rate.parameters().noDeployWindow()));
+    }
+
+    @Test
     void flagsABurstAfterTheReleaseWithItsWindowsAndCounts() {
         final MinuteCounts c = quietBaseline();
         for (int i = 0; i < 12; i++) {
