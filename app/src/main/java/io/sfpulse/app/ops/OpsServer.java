@@ -34,8 +34,19 @@ public final class OpsServer implements AutoCloseable {
 
     /** An HTTP answer. */
     public record Response(int status, String contentType, byte[] body) {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
         public static Response json(final int status, final String json) {
             return new Response(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** {@code {"error": message}} with {@code status}: how every API of the endpoint refuses a request. */
+        public static Response error(final int status, final String message) {
+            try {
+                return json(status, JSON.writeValueAsString(Map.of("error", message)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("A string map always serializes", e);
+            }
         }
     }
 

@@ -79,7 +79,7 @@ public final class ReleaseHealthPage {
             try {
                 from = since == null ? null : since.contains("T") ? Instant.parse(since) : Instant.now().minus(io.sfpulse.app.Durations.parse(since));
             } catch (RuntimeException e) {
-                return OpsServer.Response.json(400, JSON.writeValueAsString(Map.of("error", "since: a duration (30d) or an instant (ISO-8601)")));
+                return OpsServer.Response.error(400, "since: a duration (30d) or an instant (ISO-8601)");
             }
             return OpsServer.Response.json(200, rest.isEmpty() ? orgs() : org(URLDecoder.decode(rest, StandardCharsets.UTF_8), from));
         });

@@ -71,16 +71,16 @@ public final class SilenceApi implements AutoCloseable {
         try {
             in = JSON.readTree(body);
         } catch (IOException e) {
-            return error(400, "body is not JSON");
+            return OpsServer.Response.error(400, "body is not JSON");
         }
         final String org = in.path("orgId").asText("");
         if (!SalesforceIds.isId(org)) {
-            return error(400, "orgId must be a 15- or 18-character Salesforce org id");
+            return OpsServer.Response.error(400, "orgId must be a 15- or 18-character Salesforce org id");
         }
         final String reason = in.path("reason").asText("").trim();
         final String by = in.path("createdBy").asText("").trim();
         if (reason.isEmpty() || by.isEmpty()) {
-            return error(400, "reason and createdBy are required: a silence says why and who");
+            return OpsServer.Response.error(400, "reason and createdBy are required: a silence says why and who");
         }
         final Instant now = clock.instant();
         final Instant ends;
@@ -88,10 +88,10 @@ public final class SilenceApi implements AutoCloseable {
             ends = in.hasNonNull("endsAt") ? Instant.parse(in.get("endsAt").asText())
                 : now.plus(io.sfpulse.app.Durations.parse(in.path("duration").asText("")));
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            return error(400, "give duration (e.g. 2h, 30m) or endsAt (ISO-8601): " + e.getMessage());
+            return OpsServer.Response.error(400, "give duration (e.g. 2h, 30m) or endsAt (ISO-8601): " + e.getMessage());
         }
         if (!ends.isAfter(now) || ends.isAfter(now.plus(LONGEST))) {
-            return error(400, "a silence ends in the future and within 30 days");
+            return OpsServer.Response.error(400, "a silence ends in the future and within 30 days");
         }
         final Silence s = Silence.newBuilder().setId("sil-" + UUID.randomUUID().toString().substring(0, 13)).setOrgId(SalesforceIds.to18(org))
             .setDetector(text(in, "detector")).setSubject(text(in, "subject")).setStartsAt(now).setEndsAt(ends).setReason(reason)
@@ -105,10 +105,10 @@ public final class SilenceApi implements AutoCloseable {
     private OpsServer.Response end(final String id, final String by) throws IOException {
         final Optional<Silence> known = book.all().stream().filter(s -> s.getId().equals(id)).findFirst();
         if (known.isEmpty()) {
-            return error(404, "no silence " + id.replaceAll("[^A-Za-z0-9-]", "?"));
+            return OpsServer.Response.error(404, "no silence " + id.replaceAll("[^A-Za-z0-9-]", "?"));
         }
         if (by == null || by.isBlank()) {
-            return error(400, "say who ends it: ?by=NAME");
+            return OpsServer.Response.error(400, "say who ends it: ?by=NAME");
         }
         final Instant now = clock.instant();
         final Silence ended = Silence.newBuilder(known.get()).setCancelledAt(now).setCancelledBy(by).build();
@@ -154,11 +154,7 @@ public final class SilenceApi implements AutoCloseable {
     }
 
     private static OpsServer.Response notFound() throws IOException {
-        return error(404, "not found: POST or GET " + PATH + ", DELETE " + PATH + "/{id}?by=NAME");
-    }
-
-    private static OpsServer.Response error(final int status, final String message) throws IOException {
-        return OpsServer.Response.json(status, JSON.writeValueAsString(Map.of("error", message)));
+        return OpsServer.Response.error(404, "not found: POST or GET " + PATH + ", DELETE " + PATH + "/{id}?by=NAME");
     }
 
     @Override

@@ -59,11 +59,11 @@ public final class VerdictApi {
         final String[] parts = rawPath.substring(PREFIX.length()).split("/");
         final String rawOrg = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
         if (!SalesforceIds.isId(rawOrg)) {
-            return error(400, "'" + rawOrg.replaceAll("[^A-Za-z0-9._-]", "?") + "' is not a 15- or 18-character Salesforce org id");
+            return OpsServer.Response.error(400, "'" + rawOrg.replaceAll("[^A-Za-z0-9._-]", "?") + "' is not a 15- or 18-character Salesforce org id");
         }
         final String org = SalesforceIds.to18(rawOrg);
         if (!verdicts.ready()) {
-            return error(503, "sfpulse's detection is not running yet (starting, restoring or rebalancing); ask again");
+            return OpsServer.Response.error(503, "sfpulse's detection is not running yet (starting, restoring or rebalancing); ask again");
         }
         final HostInfo host = verdicts.host(org);
         if (peers != null && host != null && host.port() > 0 && !peers.isSelf(host.host() + ":" + host.port())) {
@@ -71,7 +71,7 @@ public final class VerdictApi {
         }
         final List<ReleaseOutcome> releases = verdicts.releases(org);
         if (releases.isEmpty() && health.progress(org).isEmpty()) {
-            return error(404, "unknown org " + org + ": sfpulse has no signal and no release of it");
+            return OpsServer.Response.error(404, "unknown org " + org + ": sfpulse has no signal and no release of it");
         }
         if (parts.length == 1) {
             return OpsServer.Response.json(200, JSON.writeValueAsString(Map.of("orgId", org,
@@ -96,7 +96,7 @@ public final class VerdictApi {
             asked = "release " + id;
             found = verdicts.byId(org, SalesforceIds.normalizeIfId(id)).or(() -> verdicts.byId(org, id));
         } else {
-            return error(404, "not found: use " + PREFIX + "{org}/{release}/verdict, " + PREFIX + "{org}/verdict?commit=SHA|label=V or "
+            return OpsServer.Response.error(404, "not found: use " + PREFIX + "{org}/{release}/verdict, " + PREFIX + "{org}/verdict?commit=SHA|label=V or "
                 + PREFIX + "{org}");
         }
         if (found.isEmpty()) {
@@ -116,7 +116,7 @@ public final class VerdictApi {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted asking " + base, e);
         } catch (IOException e) {
-            return error(503, "the instance holding this org's verdicts (" + base + ") did not answer: " + e.getMessage());
+            return OpsServer.Response.error(503, "the instance holding this org's verdicts (" + base + ") did not answer: " + e.getMessage());
         }
     }
 
@@ -132,10 +132,6 @@ public final class VerdictApi {
             }
         }
         return out;
-    }
-
-    private static OpsServer.Response error(final int status, final String message) throws IOException {
-        return OpsServer.Response.json(status, JSON.writeValueAsString(Map.of("error", message)));
     }
 
     /** A verdict as plain JSON: the record's fields, instants as ISO-8601. */
