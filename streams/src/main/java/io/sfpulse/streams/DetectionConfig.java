@@ -1,10 +1,10 @@
 package io.sfpulse.streams;
 
-import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.config.ConfigGroup;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.Detectors;
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.streams.verdict.VerdictSettings;
 import java.time.Duration;
 import java.util.List;

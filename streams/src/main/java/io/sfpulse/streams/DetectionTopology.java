@@ -1,6 +1,5 @@
 package io.sfpulse.streams;
 
-import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
@@ -20,6 +19,7 @@ import io.sfpulse.streams.health.SignalBucket;
 import io.sfpulse.streams.state.StateSerde;
 import io.sfpulse.streams.normalize.ProgressSignals;
 import io.sfpulse.streams.normalize.SignalNormalizer;
+import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.streams.time.DeploymentMarkerTimestampExtractor;
 import io.sfpulse.streams.verdict.ReleaseVerdictProcessor;
 import io.sfpulse.streams.verdict.VerdictInput;

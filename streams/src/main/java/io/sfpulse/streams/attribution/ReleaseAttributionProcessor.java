@@ -1,9 +1,9 @@
 package io.sfpulse.streams.attribution;
 
-import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.normalize.ProgressSignals;
+import io.sfpulse.streams.state.StateStores;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

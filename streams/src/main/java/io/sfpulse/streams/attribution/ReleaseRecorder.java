@@ -1,8 +1,8 @@
 package io.sfpulse.streams.attribution;
 
-import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
+import io.sfpulse.streams.state.StateStores;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;

@@ -1,7 +1,7 @@
 package io.sfpulse.streams.dedupe;
 
-import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.streams.state.StateStores;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

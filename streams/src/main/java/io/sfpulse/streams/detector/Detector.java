@@ -32,12 +32,6 @@ public interface Detector extends ProcessorSupplier<String, Signal, String, Aler
     /** The state stores the detector owns, built by {@code state} (RocksDB in the service, in memory in a replay). */
     Set<StoreBuilder<?>> stores(StateStores state);
 
-    /** The stores of the default kind (RocksDB, changelogged). */
-    @Override
-    default Set<StoreBuilder<?>> stores() {
-        return stores(StateStores.DEFAULT);
-    }
-
     /** This detector as the supplier the topology adds, with stores built by {@code state}. */
     default ProcessorSupplier<String, Signal, String, Alert> withStores(final StateStores state) {
         final Detector detector = this;

@@ -1,6 +1,5 @@
 package io.sfpulse.streams.verdict;
 
-import io.sfpulse.streams.state.StateStores;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.signal.Signal;
@@ -9,6 +8,7 @@ import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import io.sfpulse.schemas.verdict.VerdictStatus;
 import io.sfpulse.streams.normalize.ProgressSignals;
 import io.sfpulse.streams.state.StateSerde;
+import io.sfpulse.streams.state.StateStores;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
