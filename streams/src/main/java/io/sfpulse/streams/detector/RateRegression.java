@@ -42,16 +42,14 @@ public final class RateRegression {
     public RateRegression(final Parameters p) {
         this.parameters = p;
         this.test = new RateComparison(p.alpha(), p.minCount(), p.minRatio(), p.minBaseline().toMillis() / 3_600_000.0);
-        // The no-deploy check runs continuously, not once after a deploy: each series is looked at once per window all
-        // day long. Its level is alpha over a day's looks (48 for a 30-minute window; at least 10), so a series raises about
-        // alpha false alarms a day, not per look; and its baseline is at least twice the compared span.
-        this.rollingTest = new RateComparison(p.alpha() / looksPerDay(p.noDeployWindow()), p.minCount(), p.minRatio(),
+        // The no-deploy check runs continuously, not once after a deploy: it is evaluated on every signal, over a window
+        // whose edges move by the minute (the resolution of MinuteCounts), so a day holds 1,440 distinct windows per series,
+        // overlapping ones - a scan statistic, whose false-alarm rate is many times that of disjoint windows (dividing by
+        // the 48 disjoint 30-minute windows of a day still let p = 1e-5 chance bursts through over a few org-days). Its level
+        // is alpha over the day's windows (Bonferroni, conservative for overlapping windows), so a series raises at most
+        // about alpha false alarms a day (RepeatedLooks); and its baseline is at least twice the compared span.
+        this.rollingTest = new RateComparison(RepeatedLooks.level(p.alpha(), Duration.ofDays(1)), p.minCount(), p.minRatio(),
             Math.max(p.minBaseline().toMillis(), 2 * p.noDeployWindow().toMillis()) / 3_600_000.0);
-    }
-
-    /** How many disjoint no-deploy windows a day holds (at least 10): what the continuous check divides alpha by. */
-    static double looksPerDay(final Duration noDeployWindow) {
-        return noDeployWindow.isZero() ? 10 : Math.max(10, Duration.ofDays(1).toMillis() / (double) noDeployWindow.toMillis());
     }
 
     public Parameters parameters() {
@@ -106,7 +104,7 @@ public final class RateRegression {
         return recentPValue >= parameters.alpha();
     }
 
-    /** The significance level an alert is judged at: alpha after a release, alpha over a day's looks for the continuous no-deploy check. */
+    /** The significance level an alert is judged at: alpha after a release, alpha over a day's windows for the continuous no-deploy check. */
     public double alpha(final AlertState alert) {
         return alert.hasRelease() ? test.alpha() : rollingTest.alpha();
     }

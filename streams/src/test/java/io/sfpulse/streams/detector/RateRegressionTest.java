@@ -24,11 +24,29 @@ class RateRegressionTest {
     }
 
     @Test
-    void theContinuousNoDeployCheckJudgesAtAlphaOverTheWindowsOfADay() {
-        assertThat(RateRegression.looksPerDay(Duration.ofMinutes(30))).isEqualTo(48.0);
-        assertThat(RateRegression.looksPerDay(Duration.ofHours(6))).isEqualTo(10.0); // never laxer than alpha/10
+    void theContinuousNoDeployCheckJudgesAtAlphaOverTheMinuteWindowsOfADay() {
+        // evaluated on every signal over a window sliding by the minute: 1,440 distinct windows a day, not 48 disjoint ones
+        assertThat(RepeatedLooks.over(Duration.ofDays(1))).isEqualTo(1440.0);
         final AlertState noDeploy = AlertState.noDeploy(0L);
-        assertThat(rate.alpha(noDeploy)).isEqualTo(rate.parameters().alpha() / RateRegression.looksPerDay(rate.parameters().noDeployWindow()));
+        assertThat(rate.alpha(noDeploy)).isEqualTo(rate.parameters().alpha() / 1440);
+        assertThat(rate.alpha(AlertState.forRelease("0Af", DEPLOY, java.util.List.of(), "r1", "abc"))).isEqualTo(rate.parameters().alpha());
+    }
+
+    @Test
+    void aChanceBurstAtTheFormerPerDisjointWindowLevelNoLongerTriggersWithoutADeploy() {
+        // 20 an hour for the hour before, then 26 in the last half hour (p ~ 5e-6): below alpha/48, above alpha/1440
+        final MinuteCounts c = new MinuteCounts();
+        final long now = DEPLOY;
+        c.observe(now - 2 * H);
+        for (long t = now - 90 * 60_000L; t < now - 30 * 60_000L; t += 3 * 60_000L) {
+            c.add(t, 1);
+        }
+        for (int i = 0; i < 26; i++) {
+            c.add(now - 30 * 60_000L + 69_000L * i, 1);
+        }
+        final RateRegression.Evaluation e = rate.rolling(c, now);
+        assertThat(e.result().pValue()).isBetween(rate.parameters().alpha() / 1440, rate.parameters().alpha() / 48);
+        assertThat(e.result().verdict()).isNotEqualTo(RateComparison.Verdict.INCREASE);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.AlertLifecycle;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.MinuteCounts;
+import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.detector.SubjectKeys;
 import io.sfpulse.streams.stats.ProportionComparison;
 import io.sfpulse.streams.stats.RateComparison;
@@ -20,7 +21,8 @@ import java.util.Map;
  * Has the share of a group's trials that are hits of one kind risen after a release (an object's
  * changes that break a reference, an API client's requests that fail)? The share in the judged
  * span against the share before the release: Fisher's exact test, one-sided
- * ({@link ProportionComparison}), with a minimum of hits, a minimum ratio and a minimum baseline.
+ * ({@link ProportionComparison}) at alpha over the once-a-minute looks of the release window
+ * ({@link RepeatedLooks}), with a minimum of hits, a minimum ratio and a minimum baseline.
  * And the lifecycle every share detector shares: a pending state per (release, kind of hit) once the
  * group has a baseline before the release, TRIGGERED, UPDATED when the hits double, RESOLVED when
  * the recent share is back, a new episode when it rises again inside the release window; judged at
@@ -58,7 +60,7 @@ public final class ShareJudge {
     public ShareJudge(final String detector, final ShareSettings settings) {
         this.detector = detector;
         this.settings = settings;
-        this.test = new ProportionComparison(settings.alpha(), settings.minHits(), settings.minRatio(), settings.minBaselineTrials());
+        this.test = new ProportionComparison(RepeatedLooks.level(settings.alpha(), settings.window()), settings.minHits(), settings.minRatio(), settings.minBaselineTrials());
     }
 
     public ShareSettings settings() {
@@ -169,7 +171,9 @@ public final class ShareJudge {
                                          final Voice voice) {
         final ProportionComparison.Result r = a.result();
         final Map<String, String> e = new LinkedHashMap<>();
-        e.put("alpha", String.format(Locale.ROOT, "%.4g", settings.alpha()));
+        e.put("alpha", String.format(Locale.ROOT, "%.4g", test.alpha()));
+        e.put("looks", String.format(Locale.ROOT, "%.0f once-a-minute looks over the release window (alpha %s spent evenly)",
+            RepeatedLooks.over(settings.window()), settings.alpha()));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         e.put("observedCount", String.valueOf(r.currentHits()));
         e.put("trialsNow", String.valueOf(r.currentTrials()));

@@ -5,6 +5,7 @@ import static io.sfpulse.streams.detector.EvidenceFormat.window;
 
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.MinuteCounts;
+import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.detector.SuspectComponents;
 import io.sfpulse.streams.stats.CategoryShift;
 import java.time.Instant;
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * Did the mix of values written to a category field shift after a release? The values of the
  * judged span against those of the baseline before the release ({@link CategoryShift}: chi-square
- * test of homogeneity at alpha divided by the configured category fields, with count guards and a
+ * test of homogeneity at alpha divided by the configured category fields and by the once-a-minute
+ * looks of the release window ({@link RepeatedLooks}), with count guards and a
  * minimum share change), naming the value that moved. A release whose components define the field
  * itself (its {@code CustomField} or standard value set) intended the change: no alert. Pure: no
  * Kafka types, event time only.
@@ -54,7 +56,7 @@ final class ValueShiftEvaluator {
 
     /** Judges the values written in [fromMs, toMs) against the baseline before the release at {@code releaseMs}. */
     Assessment assess(final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
-        final double alpha = settings.alpha() / fieldsTested;
+        final double alpha = RepeatedLooks.level(settings.alpha() / fieldsTested, settings.window());
         // Per-minute counts: the release's own minute counts in neither window.
         final long release = MinuteCounts.minuteStart(releaseMs);
         final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
@@ -85,6 +87,8 @@ final class ValueShiftEvaluator {
         e.put("test", "Pearson's chi-square test of homogeneity (values written, baseline vs now)");
         e.put("alpha", String.format(Locale.ROOT, "%.4g", a.alpha()));
         e.put("fieldsTested", String.valueOf(fieldsTested));
+        e.put("looks", String.format(Locale.ROOT, "%.0f once-a-minute looks over the release window (alpha %s over %d fields, spent evenly)",
+            RepeatedLooks.over(settings.window()), settings.alpha(), fieldsTested));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         e.put("chiSquare", String.format(Locale.ROOT, "%.4g", r.statistic()));
         e.put("degreesOfFreedom", String.valueOf(r.degreesOfFreedom()));
