@@ -59,6 +59,9 @@ public final class AppConfig extends AbstractConfig {
     private static final String OPS_ADVERTISED_HOST_DOC = "Host other streams instances use to reach this one's operations endpoint (Kafka "
         + "Streams application.server, for the release-health page across instances); empty: ops.host, or this machine's name when "
         + "ops.host is 0.0.0.0.";
+    public static final String CONNECT_REST_PORT_CONFIG = "connect.rest.port";
+    private static final String CONNECT_REST_PORT_DOC = "Port of the embedded Kafka Connect worker's REST API (on 127.0.0.1; each worker "
+        + "of a cluster needs its own when they share a host); 0 picks a free port, printed at start.";
     public static final String CONNECT_REST_TOKEN_CONFIG = "connect.rest.token";
     private static final String CONNECT_REST_TOKEN_DOC = "Token the embedded Kafka Connect worker's REST API requires (Bearer, or the "
         + "password of HTTP Basic); unset: one is generated once and kept in <data.dir>/connect/rest-token (mode 0600).";
@@ -85,6 +88,7 @@ public final class AppConfig extends AbstractConfig {
         .define(ORGS_CONFIG, Type.LIST, List.of(), Importance.HIGH, ORGS_DOC)
         .define(EMULATOR_PORT_CONFIG, Type.INT, 0, Importance.LOW, EMULATOR_PORT_DOC)
         .define(KAFKA_PORT_CONFIG, Type.INT, 0, Importance.LOW, KAFKA_PORT_DOC)
+        .define(CONNECT_REST_PORT_CONFIG, Type.INT, 0, ConfigDef.Range.between(0, 65535), Importance.LOW, CONNECT_REST_PORT_DOC)
         .define(CONNECT_REST_TOKEN_CONFIG, Type.PASSWORD, null, Importance.LOW, CONNECT_REST_TOKEN_DOC)
         .group("CI/CD marker API")
         .define(MARKER_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.MEDIUM, MARKER_PORT_DOC)

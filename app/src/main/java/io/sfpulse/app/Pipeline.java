@@ -254,6 +254,10 @@ public final class Pipeline implements AutoCloseable {
         final var restToken = config.getPassword(AppConfig.CONNECT_REST_TOKEN_CONFIG);
         final Map<String, String> worker = new HashMap<>(ConnectorSecrets.workerConfig());
         worker.put(io.sfpulse.embedded.RestTokenAuthExtension.TOKEN_CONFIG, secrets.restToken(restToken == null ? null : restToken.value()));
+        final int restPort = config.getInt(AppConfig.CONNECT_REST_PORT_CONFIG);
+        if (restPort > 0) {
+            worker.put("listeners", "http://127.0.0.1:" + restPort);
+        }
         worker.put("value.converter", AvroWireConverter.class.getName());
         worker.put("value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         // Every connector's secrets are in the file before the worker starts: it restarts the tasks of its config topic at once.

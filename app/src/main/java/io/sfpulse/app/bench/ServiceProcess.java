@@ -48,6 +48,11 @@ public final class ServiceProcess {
         kills++;
     }
 
+    /** The exit status once the process is gone (137 after {@link #kill()}: 128 + SIGKILL), or -1 while it runs. */
+    public int exitCode() {
+        return process == null || process.isAlive() ? -1 : process.exitValue();
+    }
+
     /** SIGKILLs so far. */
     public int kills() {
         return kills;
