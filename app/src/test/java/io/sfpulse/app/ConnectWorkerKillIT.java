@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.app.bench.ServiceProcess;
+import io.sfpulse.app.bench.TwoTransportOrgs;
 import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.embedded.FreePorts;
 import io.sfpulse.emulator.SalesforceEmulator;
-import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
@@ -210,21 +210,7 @@ class ConnectWorkerKillIT {
         p.put(AppConfig.OPS_PORT_CONFIG, "-1");
         p.put(AppConfig.CONNECT_REST_PORT_CONFIG, String.valueOf(restPort));
         p.put(AppConfig.CONNECT_REST_TOKEN_CONFIG, TOKEN);
-        p.put(AppConfig.ORGS_CONFIG, "ps,cd");
-        for (final String org : List.of("ps", "cd")) {
-            final String k = AppConfig.ORG_PREFIX + org + ".";
-            final boolean pubsub = org.equals("ps");
-            p.put(k + SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
-            p.put(k + SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
-            p.put(k + SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
-            p.put(k + SalesforceSourceConfig.CHANNELS_CONFIG, pubsub ? PUBSUB_CHANNEL : COMETD_CHANNEL);
-            p.put(k + SalesforceSourceConfig.TRANSPORT_CONFIG, pubsub ? "pubsub" : "cometd");
-            p.put(k + SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());
-            p.put(k + SalesforceSourceConfig.PUBSUB_TLS_CONFIG, "false");
-            p.put(k + SalesforceSourceConfig.REPLAY_INITIAL_CONFIG, "earliest");
-            p.put(k + SalesforceSourceConfig.RETRY_MAX_BACKOFF_MS_CONFIG, "2000");
-            p.put(k + SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, "0");
-        }
+        p.putAll(TwoTransportOrgs.settings(emulator, PUBSUB_CHANNEL, COMETD_CHANNEL));
         return p;
     }
 

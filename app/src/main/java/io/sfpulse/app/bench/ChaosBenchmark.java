@@ -4,7 +4,6 @@ import io.sfpulse.app.AppConfig;
 import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.embedded.TemporaryDirectory;
 import io.sfpulse.emulator.SalesforceEmulator;
-import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
@@ -393,22 +392,7 @@ public final class ChaosBenchmark {
         p.put(AppConfig.SERVICES_CONFIG, service);
         p.put(AppConfig.DATA_DIR_CONFIG, dir.resolve(service).toString());
         p.put(AppConfig.OPS_PORT_CONFIG, "-1");
-        p.put(AppConfig.ORGS_CONFIG, "ps,cd");
-        for (final String org : List.of("ps", "cd")) {
-            final String k = AppConfig.ORG_PREFIX + org + ".";
-            final boolean pubsub = org.equals("ps");
-            p.put(k + SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
-            p.put(k + SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
-            p.put(k + SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
-            p.put(k + SalesforceSourceConfig.CHANNELS_CONFIG, pubsub ? PUBSUB_CHANNEL : COMETD_CHANNEL);
-            p.put(k + SalesforceSourceConfig.TRANSPORT_CONFIG, pubsub ? "pubsub" : "cometd");
-            p.put(k + SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());
-            p.put(k + SalesforceSourceConfig.PUBSUB_TLS_CONFIG, "false");
-            p.put(k + SalesforceSourceConfig.PUBSUB_STALL_TIMEOUT_MS_CONFIG, "5000");
-            p.put(k + SalesforceSourceConfig.REPLAY_INITIAL_CONFIG, "earliest");
-            p.put(k + SalesforceSourceConfig.RETRY_MAX_BACKOFF_MS_CONFIG, "2000");
-            p.put(k + SalesforceSourceConfig.DEPLOY_POLL_INTERVAL_MS_CONFIG, pubsub ? "1000" : "0");
-        }
+        p.putAll(TwoTransportOrgs.settings(emulator, PUBSUB_CHANNEL, COMETD_CHANNEL));
         p.put(DetectionConfig.FAILURE_CHANNELS_CONFIG, PUBSUB_CHANNEL + "," + COMETD_CHANNEL);
         p.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
         // kill -9 of the streams process must not re-emit what it produced since its last commit.
