@@ -13,9 +13,7 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.sink.SinkConfig;
 import io.sfpulse.streams.DetectionConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -186,9 +183,8 @@ public final class ChaosBenchmark {
             emulator.org().defineChannel(COMETD_CHANNEL);
             final Map<String, ServiceProcess> services = new LinkedHashMap<>();
             for (final String name : List.of("ingest", "streams", "sink")) {
-                final Path config = dir.path().resolve(name + ".properties");
-                writeConfig(config, settings(name, dir.path(), bootstrap, registry.url(), emulator, webhook, guarantee));
-                services.put(name, new ServiceProcess(name, config, dir.path().resolve(name + ".log")));
+                services.put(name, ServiceProcess.configured(name, dir.path(),
+                    settings(name, dir.path(), bootstrap, registry.url(), emulator, webhook, guarantee)));
             }
             for (final ServiceProcess s : services.values()) {
                 s.start();
@@ -408,13 +404,5 @@ public final class ChaosBenchmark {
         p.put(SinkConfig.WEBHOOK_SECRET_CONFIG, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         p.put(SinkConfig.LOG_ENABLED_CONFIG, "false");
         return p;
-    }
-
-    private static void writeConfig(final Path file, final Map<String, String> settings) throws IOException {
-        final Properties props = new Properties();
-        props.putAll(settings);
-        try (Writer w = Files.newBufferedWriter(file)) {
-            props.store(w, "sfpulse bench chaos");
-        }
     }
 }

@@ -1,7 +1,11 @@
 package io.sfpulse.app.bench;
 
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +24,20 @@ public final class ServiceProcess {
         this.name = name;
         this.config = config;
         this.log = log;
+    }
+
+    /**
+     * A service whose settings are written to {@code <dir>/<name>.properties} and whose output goes
+     * to {@code <dir>/<name>.log}; not started yet.
+     */
+    public static ServiceProcess configured(final String name, final Path dir, final Map<String, String> settings) throws IOException {
+        final Path config = dir.resolve(name + ".properties");
+        final Properties props = new Properties();
+        props.putAll(settings);
+        try (Writer w = Files.newBufferedWriter(config)) {
+            props.store(w, "sfpulse " + name);
+        }
+        return new ServiceProcess(name, config, dir.resolve(name + ".log"));
     }
 
     public String name() {

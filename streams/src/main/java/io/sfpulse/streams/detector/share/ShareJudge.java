@@ -60,7 +60,8 @@ public final class ShareJudge {
     public ShareJudge(final String detector, final ShareSettings settings) {
         this.detector = detector;
         this.settings = settings;
-        this.test = new ProportionComparison(RepeatedLooks.level(settings.alpha(), settings.window()), settings.minHits(), settings.minRatio(), settings.minBaselineTrials());
+        this.test = new ProportionComparison(RepeatedLooks.level(settings.alpha(), settings.window()), settings.minHits(), settings.minRatio(),
+            settings.minBaselineTrials());
     }
 
     public ShareSettings settings() {

@@ -35,10 +35,12 @@ final class ValueShiftEvaluator {
 
     private final ValueShiftSettings settings;
     private final int fieldsTested;
+    private final double alpha;
 
     ValueShiftEvaluator(final ValueShiftSettings settings, final int fieldsTested) {
         this.settings = settings;
         this.fieldsTested = Math.max(1, fieldsTested);
+        this.alpha = RepeatedLooks.level(settings.alpha() / this.fieldsTested, settings.window());
     }
 
     ValueShiftSettings settings() {
@@ -56,7 +58,6 @@ final class ValueShiftEvaluator {
 
     /** Judges the values written in [fromMs, toMs) against the baseline before the release at {@code releaseMs}. */
     Assessment assess(final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
-        final double alpha = RepeatedLooks.level(settings.alpha() / fieldsTested, settings.window());
         // Per-minute counts: the release's own minute counts in neither window.
         final long release = MinuteCounts.minuteStart(releaseMs);
         final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
