@@ -13,7 +13,8 @@ import org.apache.commons.math3.stat.inference.ChiSquareTest;
  * shift between a baseline and a current window? Pearson's chi-square test of homogeneity on the
  * 2 x k table of value counts (commons-math), on the values common enough for it: a value whose
  * expected count is below {@code minExpectedCell} in either window is pooled into {@code (other)},
- * and the pool is left out when it is still too rare. Guards: both windows need their minimum
+ * and a pool still too rare takes in the least common tested values until it is not (no value
+ * written is left out of the table). Guards: both windows need their minimum
  * number of values, at least two values must remain, and the value that moved most must have moved
  * by {@code minShareChange} (absolute share) — a significant but tiny shift of a high-volume field
  * is no incident. Pure, thread-safe.
@@ -90,6 +91,14 @@ public final class CategoryShift {
                     pool[1] += c;
                 }
             });
+        // A pool still too rare takes in the least common tested value, then the next, until it is common enough: every value
+        // written stays in the table (dropping the pool would shift the other values' shares and cost the test its power).
+        final List<String> byTotal = new ArrayList<>(table.keySet());
+        while (pool[0] + pool[1] > 0 && !expectedOk(pool[0] + pool[1], nb, nc, n) && !byTotal.isEmpty()) {
+            final long[] merged = table.remove(byTotal.remove(byTotal.size() - 1));
+            pool[0] += merged[0];
+            pool[1] += merged[1];
+        }
         if (pool[0] + pool[1] > 0 && expectedOk(pool[0] + pool[1], nb, nc, n)) {
             table.put(OTHER, pool);
         }
