@@ -25,8 +25,9 @@ import java.util.Map;
  * ({@link RepeatedLooks}), with a minimum of hits, a minimum ratio and a minimum baseline.
  * And the lifecycle every share detector shares: a pending state per (release, kind of hit) once the
  * group has a baseline before the release, TRIGGERED, UPDATED when the hits double, RESOLVED when
- * the recent share is back, a new episode when it rises again inside the release window; judged at
- * most once a minute of event time per group. Pure apart from what it emits: no Kafka types.
+ * the recent share is no longer significantly up even at alpha itself (hysteresis: an alert found at
+ * the strict level of one look does not resolve while the share is still up), a new episode when it
+ * rises again inside the release window; judged at most once a minute of event time per group. Pure apart from what it emits: no Kafka types.
  */
 public final class ShareJudge {
 
@@ -56,12 +57,15 @@ public final class ShareJudge {
     private final String detector;
     private final ShareSettings settings;
     private final ProportionComparison test;
+    /** Whether an open alert's recent share is still up: at alpha, not over the looks (hysteresis: no resolution while it still is). */
+    private final ProportionComparison stillUp;
 
     public ShareJudge(final String detector, final ShareSettings settings) {
         this.detector = detector;
         this.settings = settings;
         this.test = new ProportionComparison(RepeatedLooks.level(settings.alpha(), settings.window()), settings.minHits(), settings.minRatio(),
             settings.minBaselineTrials());
+        this.stillUp = new ProportionComparison(settings.alpha(), settings.minHits(), settings.minRatio(), settings.minBaselineTrials());
     }
 
     public ShareSettings settings() {
@@ -70,6 +74,11 @@ public final class ShareJudge {
 
     /** Judges the hits of kind {@code key} in [fromMs, toMs) against the baseline before the release at {@code releaseMs}. */
     public Assessment assess(final ShareSeries s, final String key, final long releaseMs, final long fromMs, final long toMs) {
+        return assess(s, key, releaseMs, fromMs, toMs, test);
+    }
+
+    private Assessment assess(final ShareSeries s, final String key, final long releaseMs, final long fromMs, final long toMs,
+                              final ProportionComparison test) {
         final long release = MinuteCounts.minuteStart(releaseMs);
         final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
         final long baselineFrom = Math.min(release, Math.max(release - settings.baseline().toMillis(), s.firstObservedMs()));
@@ -118,7 +127,8 @@ public final class ShareJudge {
             final AlertState a = en.getValue();
             final long release = a.releaseCompletedMs();
             if (a.isOpen()) {
-                final Assessment recent = assess(s, key, release, Math.max(a.episodeStartMs(), t - settings.resolveWindow().toMillis()), t);
+                final Assessment recent = assess(s, key, release, Math.max(a.episodeStartMs(), t - settings.resolveWindow().toMillis()), t,
+                    stillUp);
                 if (recent.verdict() != RateComparison.Verdict.INCREASE) {
                     emit(org, group, key, s, a, AlertStatus.RESOLVED, recent, t, voice);
                 } else {
@@ -173,6 +183,7 @@ public final class ShareJudge {
         final ProportionComparison.Result r = a.result();
         final Map<String, String> e = new LinkedHashMap<>();
         e.put("alpha", String.format(Locale.ROOT, "%.4g", test.alpha()));
+        e.put("resolveAlpha", String.format(Locale.ROOT, "%.4g", stillUp.alpha()));
         e.put("looks", String.format(Locale.ROOT, "%.0f once-a-minute looks over the release window (alpha %s spent evenly)",
             RepeatedLooks.over(settings.window()), settings.alpha()));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));

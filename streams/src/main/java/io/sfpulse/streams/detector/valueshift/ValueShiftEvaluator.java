@@ -56,20 +56,33 @@ final class ValueShiftEvaluator {
         return Math.max(startMs, nowMs - settings.span().toMillis());
     }
 
-    /** Judges the values written in [fromMs, toMs) against the baseline before the release at {@code releaseMs}. */
+    /** Judges the values written in [fromMs, toMs) against the baseline before the release at {@code releaseMs}, at the level of one look. */
     Assessment assess(final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
+        return assess(f, releaseMs, fromMs, toMs, alpha);
+    }
+
+    /**
+     * Whether an open alert's recent values are still shifted: judged at alpha over the fields only, not over the looks
+     * (a shift found at the strict level of one look stays open while the recent span still shows it at alpha; without
+     * that hysteresis an alert resolves while the values are as shifted as when it fired).
+     */
+    Assessment assessRecent(final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
+        return assess(f, releaseMs, fromMs, toMs, settings.alpha() / fieldsTested);
+    }
+
+    private Assessment assess(final FieldValues f, final long releaseMs, final long fromMs, final long toMs, final double level) {
         // Per-minute counts: the release's own minute counts in neither window.
         final long release = MinuteCounts.minuteStart(releaseMs);
         final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
         final long baselineFrom = Math.min(release, Math.max(release - settings.baseline().toMillis(), f.firstObservedMs()));
-        final CategoryShift test = new CategoryShift(alpha, settings.minCurrent(), settings.minBaselineValues(), settings.minShareChange(), 5);
+        final CategoryShift test = new CategoryShift(level, settings.minCurrent(), settings.minBaselineValues(), settings.minShareChange(), 5);
         CategoryShift.Result r = test.compare(f.counts(baselineFrom, release), f.counts(from, toMs));
         if (release - baselineFrom < settings.minBaseline().toMillis()) {
             r = new CategoryShift.Result(CategoryShift.Verdict.INCONCLUSIVE, "baseline shorter than " + settings.minBaseline()
                 + " before the release", r.statistic(), r.degreesOfFreedom(), r.pValue(), r.categories(), r.baseline(), r.current(),
                 r.baselineTotal(), r.currentTotal(), r.movedValue(), r.shareBefore(), r.shareAfter());
         }
-        return new Assessment(r, alpha, from, toMs, baselineFrom, release);
+        return new Assessment(r, level, from, toMs, baselineFrom, release);
     }
 
     /** Whether the release changed the field's own definition: {@code CustomField:Case.Status}, {@code StandardValueSet:CaseStatus}. */

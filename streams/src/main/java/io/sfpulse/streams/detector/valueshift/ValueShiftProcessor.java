@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * ({@code value.<Field>} attributes) per (org, Entity.Field) and, at most once a minute of event
  * time per field, judges the values written since the live release against those before it
  * ({@link ValueShiftEvaluator}). TRIGGERED when the mix shifted, UPDATED each time the values
- * judged double, RESOLVED when the recent values are back to the usual mix; a new episode when it
+ * judged double, RESOLVED when the recent values are back to the usual mix (no shift
+ * even at alpha itself, without the looks' correction: hysteresis); a new episode when it
  * shifts again inside the release window. Dedup key: org|release|value-shift|field hash.
  */
 final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
@@ -130,7 +131,7 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
             final AlertState a = it.next();
             final long release = a.releaseCompletedMs();
             if (a.isOpen()) {
-                final ValueShiftEvaluator.Assessment recent = evaluator.assess(f, release,
+                final ValueShiftEvaluator.Assessment recent = evaluator.assessRecent(f, release,
                     Math.max(a.episodeStartMs(), t - settings.resolveWindow().toMillis()), t);
                 if (recent.verdict() == CategoryShift.Verdict.NORMAL) {
                     emit(org, field, f, a, AlertStatus.RESOLVED, recent, t);
