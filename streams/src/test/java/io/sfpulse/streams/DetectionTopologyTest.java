@@ -674,6 +674,11 @@ class DetectionTopologyTest {
         assertThat(first.getEvidence()).containsEntry("trigger", "no-deploy");
         assertThat(Double.parseDouble(first.getEvidence().get("p95Before"))).isBetween(220.0, 250.0);
         assertThat(Double.parseDouble(first.getEvidence().get("p95After"))).isGreaterThan(450.0);
+        // Re-tested every minute all day: judged at alpha over the day's 1,440 looks, and the evidence says so.
+        assertThat(Double.parseDouble(first.getEvidence().get("alpha"))).isCloseTo(0.001 / 1440, org.assertj.core.data.Percentage.withPercentage(0.1));
+        assertThat(first.getEvidence()).containsKey("looks");
+        assertThat(Math.min(Double.parseDouble(first.getEvidence().get("pValueTail")), Double.parseDouble(first.getEvidence().get("pValueMedian"))))
+            .isLessThan(0.001 / 1440);
         // Detected within half an hour of the shift at 12:00.
         assertThat(first.getEventTime()).isBefore(DEPLOY.plus(Duration.ofMinutes(30)));
     }

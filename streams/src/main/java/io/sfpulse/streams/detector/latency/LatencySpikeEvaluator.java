@@ -1,9 +1,11 @@
 package io.sfpulse.streams.detector.latency;
 
 import io.sfpulse.streams.detector.AlertState;
+import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.detector.SuspectComponents;
 import io.sfpulse.streams.stats.ExceedanceTest;
 import io.sfpulse.streams.stats.LatencySketch;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -80,12 +82,21 @@ final class LatencySpikeEvaluator {
         e.current = current.encode();
     }
 
-    public Verdict evaluate(final LatencyHistory.Exceedances e) {
+    /**
+     * The level a tracked episode is judged at: alpha after a release; without one, alpha over the
+     * once-a-minute looks of a day ({@link RepeatedLooks}), since the rolling check re-tests its
+     * sliding span every minute, all day long.
+     */
+    double level(final AlertState a) {
+        return a.hasRelease() ? settings.alpha() : RepeatedLooks.level(settings.alpha(), Duration.ofDays(1));
+    }
+
+    public Verdict evaluate(final LatencyHistory.Exceedances e, final double level) {
         if (e.baselineCount < settings.minBaselineSamples() || e.n < settings.minSamples()) {
             return Verdict.INCONCLUSIVE;
         }
         final double p95 = LatencySketch.decode(e.current).quantile(0.95);
-        final boolean significant = pTail(e) < settings.alpha() || pMedian(e) < settings.alpha();
+        final boolean significant = pTail(e) < level || pMedian(e) < level;
         return significant && p95 >= settings.minRatio() * e.baselineP95 ? Verdict.SPIKE : Verdict.NO_SPIKE;
     }
 
@@ -102,7 +113,10 @@ final class LatencySpikeEvaluator {
         final Map<String, String> m = new LinkedHashMap<>();
         m.put("test", "exact binomial exceedance tests of the baseline p50 and p95 (DDSketch, 1% relative accuracy)");
         m.put("operation", operation);
-        m.put("alpha", fmt(settings.alpha()));
+        m.put("alpha", fmt(level(a)));
+        if (!a.hasRelease()) {
+            m.put("looks", "1440 once-a-minute looks a day (alpha " + settings.alpha() + " spent evenly)");
+        }
         m.put("baselineWindow", Instant.ofEpochMilli(a.releaseCompletedMs() - settings.baseline().toMillis()) + "/"
             + Instant.ofEpochMilli(a.releaseCompletedMs()));
         m.put("baselineSamples", String.valueOf(e.baselineCount));

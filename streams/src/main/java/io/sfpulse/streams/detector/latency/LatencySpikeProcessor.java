@@ -137,10 +137,10 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
         final String recent = e.recent + (millis > e.baselineP95 ? "1" : "0");
         e.recent = recent.length() > RECENT ? recent.substring(recent.length() - RECENT) : recent;
         if (alert.isResolved() && alert.hasRelease() && t - alert.releaseCompletedMs() <= evaluator.settings().window().toMillis()
-            && t - alert.lastEmittedMs() >= COOLDOWN.toMillis() && evaluator.evaluate(e) == LatencySpikeEvaluator.Verdict.SPIKE) {
+            && t - alert.lastEmittedMs() >= COOLDOWN.toMillis() && evaluator.evaluate(e, evaluator.level(alert)) == LatencySpikeEvaluator.Verdict.SPIKE) {
             AlertLifecycle.reopen(alert, org, LatencySpikeDetector.NAME, SubjectKeys.hash(op));
         }
-        if (alert.isPending() && evaluator.evaluate(e) == LatencySpikeEvaluator.Verdict.SPIKE) {
+        if (alert.isPending() && evaluator.evaluate(e, evaluator.level(alert)) == LatencySpikeEvaluator.Verdict.SPIKE) {
             emit(org, e, op, alert, AlertStatus.TRIGGERED, t);
         } else if (alert.isOpen() && e.recent.length() == RECENT && e.recent.chars().filter(c -> c == '1').count() <= RECENT_ALLOWED) {
             emit(org, e, op, alert, AlertStatus.RESOLVED, t);
@@ -163,9 +163,9 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
         }
         h.lastRollingCheckMs.put(op, t);
         final LatencyHistory.Exceedances e = evaluator.rolling(buckets, t);
-        if (evaluator.evaluate(e) == LatencySpikeEvaluator.Verdict.SPIKE) {
+        final AlertState a = AlertState.noDeploy(e.startMs);
+        if (evaluator.evaluate(e, evaluator.level(a)) == LatencySpikeEvaluator.Verdict.SPIKE) {
             final String key = AlertLifecycle.NO_DEPLOY + "|" + op;
-            final AlertState a = AlertState.noDeploy(e.startMs);
             h.alerts.put(key, a);
             h.afterDeploy.put(key, e);
             emit(org, e, op, a, AlertStatus.TRIGGERED, t);
