@@ -32,7 +32,7 @@ public final class IntegrationFailuresDetector implements Detector {
     }
 
     public static ShareSettings defaults() {
-        return new ShareSettings(Duration.ofHours(4), Duration.ofMinutes(30), Duration.ofHours(3), Duration.ofHours(1), 0.001, 5, 3.0, 30,
+        return new ShareSettings(Duration.ofHours(4), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(1), 0.001, 5, 3.0, 30,
             Duration.ofMinutes(20));
     }
 

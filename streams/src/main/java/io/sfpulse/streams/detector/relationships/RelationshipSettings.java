@@ -20,7 +20,7 @@ public record RelationshipSettings(ShareSettings share, Duration deletedRetentio
     public static final String DELETED_RETENTION_MS_CONFIG = ShareSettings.key(BrokenRelationshipsDetector.NAME, "deleted.retention.ms");
 
     public static RelationshipSettings defaults() {
-        return new RelationshipSettings(new ShareSettings(Duration.ofHours(4), Duration.ofMinutes(30), Duration.ofHours(3), Duration.ofHours(1),
+        return new RelationshipSettings(new ShareSettings(Duration.ofHours(4), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(1),
             0.001, 5, 3.0, 30, Duration.ofMinutes(20)), Duration.ofDays(1));
     }
 

@@ -36,7 +36,7 @@ public record ValueShiftSettings(Duration window, Duration span, Duration baseli
     public static final String RESOLVE_WINDOW_MS_CONFIG = PREFIX + "resolve.window.ms";
 
     public static ValueShiftSettings defaults() {
-        return new ValueShiftSettings(Duration.ofHours(4), Duration.ofMinutes(30), Duration.ofHours(3), Duration.ofHours(1), 0.001, 20, 50,
+        return new ValueShiftSettings(Duration.ofHours(4), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(1), 0.001, 20, 50,
             0.25, Duration.ofMinutes(20));
     }
 
