@@ -74,6 +74,12 @@ public final class DetectionSuite {
                 java.util.TreeMap::new, java.util.stream.Collectors.toList()))
             .forEach((kind, falses) -> falses.stream().limit(3).forEach(a -> out.printf("  false alert (%s): %s %s %s%n", kind, a.getOrgId(),
                 a.getDetector(), a.getSummary())));
+        // Every missed regression, with what its org did raise, so each cause shows.
+        score.missed().forEach(l -> {
+            out.printf("  missed (%s): %s%n", l.kind(), l.orgId());
+            alerts.stream().filter(a -> a.getOrgId().equals(l.orgId())).limit(5).forEach(a -> out.printf("    raised %s %s %s %s at %s%n",
+                a.getStatus(), a.getDetector(), a.getSubject(), a.getEvidence().getOrDefault("trigger", "deploy"), a.getEventTime()));
+        });
         final VerdictScore verdictScore = VerdictScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(), verdicts);
         out.println();
         out.print(verdictScore.report());

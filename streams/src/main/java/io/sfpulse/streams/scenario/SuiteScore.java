@@ -37,13 +37,15 @@ public final class SuiteScore {
     private final int truePositives;
     private final int triggered;
     private final List<Alert> falseAlerts;
+    private final List<LabelledScenarios.Label> missed;
 
     private SuiteScore(final Map<LabelledScenarios.Kind, KindScore> byKind, final int truePositives, final int triggered,
-                       final List<Alert> falseAlerts) {
+                       final List<Alert> falseAlerts, final List<LabelledScenarios.Label> missed) {
         this.byKind = byKind;
         this.truePositives = truePositives;
         this.triggered = triggered;
         this.falseAlerts = falseAlerts;
+        this.missed = missed;
     }
 
     public static SuiteScore score(final List<LabelledScenarios.Label> labels, final List<Alert> alerts) {
@@ -71,6 +73,7 @@ public final class SuiteScore {
             }
         }
         final Map<LabelledScenarios.Kind, KindScore> byKind = new EnumMap<>(LabelledScenarios.Kind.class);
+        final List<LabelledScenarios.Label> missed = labels.stream().filter(l -> l.kind().regression() && !firstTrue.containsKey(l.orgId())).toList();
         for (final LabelledScenarios.Kind kind : LabelledScenarios.Kind.values()) {
             final List<LabelledScenarios.Label> of = labels.stream().filter(l -> l.kind() == kind).toList();
             if (of.isEmpty()) {
@@ -88,7 +91,7 @@ public final class SuiteScore {
             final int falses = of.stream().mapToInt(l -> falseByOrg.getOrDefault(l.orgId(), 0)).sum();
             byKind.put(kind, new KindScore(kind, of.size(), ttd.size(), falses, resolved, ttd));
         }
-        return new SuiteScore(byKind, tp, triggered, falseAlerts);
+        return new SuiteScore(byKind, tp, triggered, falseAlerts, missed);
     }
 
     private static boolean isTrue(final LabelledScenarios.Label label, final Alert a) {
@@ -99,6 +102,11 @@ public final class SuiteScore {
         final boolean release = label.deployId() == null || label.deployId().equals(a.getReleaseId());
         final boolean subject = label.kind().requiredSubject() == null || label.kind().requiredSubject().equals(a.getSubject());
         return label.kind().detectors().contains(a.getDetector()) && inTime && labelled && release && subject;
+    }
+
+    /** The regressions no true alert found. */
+    public List<LabelledScenarios.Label> missed() {
+        return missed;
     }
 
     public Map<LabelledScenarios.Kind, KindScore> byKind() {
