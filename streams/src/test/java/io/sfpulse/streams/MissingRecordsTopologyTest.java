@@ -81,7 +81,9 @@ class MissingRecordsTopologyTest extends DetectorTopologyTestBase {
             / Duration.between(first.getWindowStart(), first.getWindowEnd()).toMinutes();
         assertThat(othersPerMinute).isBetween(0.4, 0.6);
         assertThat(Double.parseDouble(first.getEvidence().get("expectedCount"))).isGreaterThanOrEqualTo(8.0);
-        assertThat(first.getEventTime()).isBetween(DEPLOY.plus(Duration.ofMinutes(8)), DEPLOY.plus(Duration.ofMinutes(15)));
+        // The org's other creations are thin (half a creation a minute): at alpha over the objects and the window's 48 looks,
+        // their share needs about 25 minutes to show that only Cases stopped.
+        assertThat(first.getEventTime()).isBetween(DEPLOY.plus(Duration.ofMinutes(8)), DEPLOY.plus(Duration.ofMinutes(30)));
         final Alert resolved = out.get(out.size() - 1);
         assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
         assertThat(resolved.getSummary()).startsWith("Case record creation resumed after deploy " + DEPLOY_ID);

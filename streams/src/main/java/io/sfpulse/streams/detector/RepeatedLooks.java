@@ -3,25 +3,45 @@ package io.sfpulse.streams.detector;
 import java.time.Duration;
 
 /**
- * The significance level of one look when a detector re-tests a sliding span once a minute of event
- * time: after a release, every minute of its window; without a deploy, every minute of the day. The
- * looks overlap, so their false alarms add up far faster than those of disjoint windows (a scan
- * statistic); dividing alpha by the minutes looked over (Bonferroni, conservative for overlapping
- * spans) keeps the chance of a false alarm over the whole window, or over a day, at most alpha.
- * Pure.
+ * The significance level of one look when a detector re-tests a sliding span over and over in
+ * event time: after a release, once every {@link #RELEASE_LOOK} of its window; without a deploy,
+ * every minute of the day. The looks overlap, so their false alarms add up far faster than those of
+ * disjoint windows (a scan statistic); dividing alpha by the looks taken (Bonferroni, conservative
+ * for overlapping spans) keeps the chance of a false alarm over the whole window, or over a day, at
+ * most alpha. Fewer looks cost less alpha each: the release-window detectors (value shift, shares,
+ * drops) look every five minutes, 48 looks over a 4-hour window, at most five minutes later than
+ * a look every minute would, and at a level five times less strict. Pure.
  */
 public final class RepeatedLooks {
+
+    /** How often the release-window detectors judge: a look every five minutes of event time. */
+    public static final Duration RELEASE_LOOK = Duration.ofMinutes(5);
 
     private RepeatedLooks() {
     }
 
     /** How many distinct spans a once-a-minute test looks at over {@code lookedOver} (at least 1). */
     public static double over(final Duration lookedOver) {
-        return Math.max(1, lookedOver.toMillis() / (double) MinuteCounts.MINUTE_MS);
+        return over(lookedOver, Duration.ofMillis(MinuteCounts.MINUTE_MS));
+    }
+
+    /** How many looks a test taken every {@code every} takes over {@code lookedOver} (at least 1). */
+    public static double over(final Duration lookedOver, final Duration every) {
+        return Math.max(1, Math.ceil(lookedOver.toMillis() / (double) every.toMillis()));
     }
 
     /** Alpha spent evenly over the once-a-minute looks of {@code lookedOver}. */
     public static double level(final double alpha, final Duration lookedOver) {
         return alpha / over(lookedOver);
+    }
+
+    /** Alpha spent evenly over the looks, one every {@code every}, of {@code lookedOver}. */
+    public static double level(final double alpha, final Duration lookedOver, final Duration every) {
+        return alpha / over(lookedOver, every);
+    }
+
+    /** The look a test every {@link #RELEASE_LOOK} takes at event time {@code t} (looks on a fixed grid of event time). */
+    public static long releaseLook(final long t) {
+        return Math.floorDiv(t, RELEASE_LOOK.toMillis());
     }
 }

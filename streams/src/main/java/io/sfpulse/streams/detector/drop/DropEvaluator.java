@@ -4,6 +4,7 @@ import static io.sfpulse.streams.detector.EvidenceFormat.window;
 
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.MinuteCounts;
+import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.stats.Binomial;
 import io.sfpulse.streams.stats.RateComparison;
 import java.time.Instant;
@@ -20,7 +21,7 @@ import java.util.Map;
  * baseline expects for that span: the same time of day on previous days when the history covers
  * several days (a nightly lull is not an absence), else the span before the release. The exact
  * conditional test of Poisson rates, lower tail ({@link RateComparison#compareDecrease}), at alpha
- * divided by the org's subjects, with an expected-count guard (silence where little was expected
+ * divided by the org's subjects and by the looks of the release window ({@link RepeatedLooks}, one every five minutes), with an expected-count guard (silence where little was expected
  * proves nothing) and a minimum effect. When the org has other activity of the same source family,
  * the subject's share of it must have fallen too (exact binomial test of the share, same alpha,
  * guard and effect): a drop the rest of the org shares (a quiet night, a planned outage, an org gone
@@ -100,7 +101,7 @@ final class DropEvaluator {
         // counts in neither.
         final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
         final long release = MinuteCounts.minuteStart(releaseMs);
-        final double alpha = settings.alpha() / Math.max(1, subjects);
+        final double alpha = RepeatedLooks.level(settings.alpha() / Math.max(1, subjects), settings.window(), RepeatedLooks.RELEASE_LOOK);
         final double spanHours = (toMs - from) / 3_600_000.0;
         final long observed = series.count(from, toMs);
         final Baseline baseline = baseline(series, release, from, toMs);
@@ -185,6 +186,8 @@ final class DropEvaluator {
         final Map<String, String> e = new LinkedHashMap<>();
         e.put("test", "exact conditional binomial test of Poisson rates (lower tail)");
         e.put("alpha", fmt(a.alpha()));
+        e.put("looks", String.format(Locale.ROOT, "%.0f looks over the release window, one every %d min (alpha %s over %d, spent evenly)",
+            RepeatedLooks.over(settings.window(), RepeatedLooks.RELEASE_LOOK), RepeatedLooks.RELEASE_LOOK.toMinutes(), settings.alpha(), subjects));
         e.put(watched.testedKey(), String.valueOf(subjects));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", a.test().pValue()));
         e.put(watched.evidenceKey(), subject);

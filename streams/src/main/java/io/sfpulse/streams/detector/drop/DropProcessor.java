@@ -7,6 +7,7 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.AlertLifecycle;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
+import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.detector.SubjectKeys;
 import io.sfpulse.streams.normalize.ProgressSignals;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts each subject's occurrences (the signals {@link WatchedCounts} picks) per (org, subject),
- * plus a total per org and source family, and once a minute of stream time judges every subject
+ * plus a total per org and source family, and once a look (every five minutes of delivered time) judges every subject
  * seen before the org's live release ({@link DropEvaluator}) over the time its source has
  * delivered: up to its progress record (or the last signal seen on its channel), so silence is seen
  * when nothing arrives at all, and hours-late EventLogFile sources are judged when their rows are
@@ -34,7 +35,8 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
     /** Series name prefix of a family total (sorts before every subject of the org). */
     static final String FAMILY_PREFIX = "\u0000";
     private static final long MAX_OPEN_MS = 7 * DropEvaluator.DAY_MS;
-    private static final long STEP_MS = 60_000;
+    /** Looks on a fixed grid of delivered time, one every {@link RepeatedLooks#RELEASE_LOOK}. */
+    private static final long STEP_MS = RepeatedLooks.RELEASE_LOOK.toMillis();
 
     private final String detector;
     private final WatchedCounts watched;
@@ -154,24 +156,30 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
             final OrgReleases o = org(org);
             final long through = deliveredThrough(o, org, series.source, streamTime);
             final long judged = judgedThrough.getOrDefault(key, Long.MIN_VALUE);
-            if (through == Long.MIN_VALUE || through <= judged) {
+            if (through == Long.MIN_VALUE) {
                 return false;
             }
-            judgedThrough.put(key, through);
+            // Judged at each look of delivered time (a grid point every five minutes), also when stream time jumped (a
+            // backlog read at once, compressed time): Kafka Streams calls a stream-time punctuation once however many
+            // minutes passed. After a start (nothing judged yet in this instance), from the last window: what was already
+            // emitted is skipped.
+            final long first = judged == Long.MIN_VALUE
+                ? gridPoint(Math.max(series.firstObservedMs(), through - settings.window().toMillis()) + STEP_MS - 1)
+                : judged + STEP_MS;
+            if (first > through) {
+                return false;
+            }
             CountSeries family = families.get(seriesKey(org, FAMILY_PREFIX + watched.family(series.source)));
             if (family == null) {
                 family = series; // no family total (yet): the org's other activity is unknown, so the org-wide check finds nothing
             }
-            // Judged minute by minute of delivered time, also when stream time jumped (a backlog read at once, compressed
-            // time): Kafka Streams calls a stream-time punctuation once however many minutes passed.
             boolean changed = false;
-            // After a start (nothing judged yet in this instance), from the last window: what was already emitted is skipped.
-            final long first = Math.max(judged == Long.MIN_VALUE ? series.firstObservedMs() : judged + STEP_MS,
-                through - settings.window().toMillis());
-            for (long t = first; t < through; t += STEP_MS) {
+            long t = first;
+            for (; t <= through; t += STEP_MS) {
                 changed |= judge(org, subject, series, family, o, t);
             }
-            return judge(org, subject, series, family, o, through) || changed;
+            judgedThrough.put(key, t - STEP_MS);
+            return changed;
         }, (key, series) -> {
             final boolean stale = series.alerts.isEmpty() && series.lastEventMs < streamTime - forgetAfter;
             if (stale && !isFamilyTotal(key)) {
@@ -182,6 +190,11 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
             }
             return stale;
         });
+    }
+
+    /** The look at or before {@code t}: a multiple of the look interval. */
+    private static long gridPoint(final long t) {
+        return Math.floorDiv(t, STEP_MS) * STEP_MS;
     }
 
     /** How far the subject's source has delivered: its progress record, else its last signal; never beyond stream time. */

@@ -21,13 +21,13 @@ import java.util.Map;
  * Has the share of a group's trials that are hits of one kind risen after a release (an object's
  * changes that break a reference, an API client's requests that fail)? The share in the judged
  * span against the share before the release: Fisher's exact test, one-sided
- * ({@link ProportionComparison}) at alpha over the once-a-minute looks of the release window
+ * ({@link ProportionComparison}) at alpha over the looks (one every five minutes) of the release window
  * ({@link RepeatedLooks}), with a minimum of hits, a minimum ratio and a minimum baseline.
  * And the lifecycle every share detector shares: a pending state per (release, kind of hit) once the
  * group has a baseline before the release, TRIGGERED, UPDATED when the hits double, RESOLVED when
  * the recent share is no longer significantly up even at alpha itself (hysteresis: an alert found at
  * the strict level of one look does not resolve while the share is still up), a new episode when it
- * rises again inside the release window; judged at most once a minute of event time per group. Pure apart from what it emits: no Kafka types.
+ * rises again inside the release window; judged at most once a look (five minutes of event time) per group. Pure apart from what it emits: no Kafka types.
  */
 public final class ShareJudge {
 
@@ -63,7 +63,7 @@ public final class ShareJudge {
     public ShareJudge(final String detector, final ShareSettings settings) {
         this.detector = detector;
         this.settings = settings;
-        this.test = new ProportionComparison(RepeatedLooks.level(settings.alpha(), settings.window()), settings.minHits(), settings.minRatio(),
+        this.test = new ProportionComparison(RepeatedLooks.level(settings.alpha(), settings.window(), RepeatedLooks.RELEASE_LOOK), settings.minHits(), settings.minRatio(),
             settings.minBaselineTrials());
         this.stillUp = new ProportionComparison(settings.alpha(), settings.minHits(), settings.minRatio(), settings.minBaselineTrials());
     }
@@ -115,13 +115,13 @@ public final class ShareJudge {
         }
     }
 
-    /** Judges every alert state of the group at {@code t}, at most once a minute of event time. */
+    /** Judges every alert state of the group at {@code t}, at most once a look ({@link RepeatedLooks#RELEASE_LOOK} of event time). */
     public void judge(final String org, final String group, final ShareSeries s, final long t, final Voice voice) {
-        final long minute = Math.floorDiv(t, MinuteCounts.MINUTE_MS);
-        if (minute == s.judgedMinute) {
+        final long look = RepeatedLooks.releaseLook(t);
+        if (look == s.judgedLook) {
             return;
         }
-        s.judgedMinute = minute;
+        s.judgedLook = look;
         for (final Map.Entry<String, AlertState> en : s.alerts.entrySet()) {
             final String key = en.getKey().substring(en.getKey().indexOf('|') + 1);
             final AlertState a = en.getValue();
@@ -184,8 +184,8 @@ public final class ShareJudge {
         final Map<String, String> e = new LinkedHashMap<>();
         e.put("alpha", String.format(Locale.ROOT, "%.4g", test.alpha()));
         e.put("resolveAlpha", String.format(Locale.ROOT, "%.4g", stillUp.alpha()));
-        e.put("looks", String.format(Locale.ROOT, "%.0f once-a-minute looks over the release window (alpha %s spent evenly)",
-            RepeatedLooks.over(settings.window()), settings.alpha()));
+        e.put("looks", String.format(Locale.ROOT, "%.0f looks over the release window, one every %d min (alpha %s spent evenly)",
+            RepeatedLooks.over(settings.window(), RepeatedLooks.RELEASE_LOOK), RepeatedLooks.RELEASE_LOOK.toMinutes(), settings.alpha()));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         e.put("observedCount", String.valueOf(r.currentHits()));
         e.put("trialsNow", String.valueOf(r.currentTrials()));

@@ -26,7 +26,7 @@ public final class ShareSeries {
     Map<String, TreeSet<String>> samples = new TreeMap<>();
     /** "release|key" -> alert state. */
     Map<String, AlertState> alerts = new LinkedHashMap<>();
-    long judgedMinute = Long.MIN_VALUE;
+    long judgedLook = Long.MIN_VALUE;
 
     public void countTrial(final long t) {
         trials.add(t, 1);

@@ -27,7 +27,7 @@ final class FieldValues {
     Map<String, AlertState> alerts = new LinkedHashMap<>();
     Set<String> intendedReleases = new HashSet<>();
     /** Minute (index) of event time the field was last judged in. */
-    long judgedMinute = Long.MIN_VALUE;
+    long judgedLook = Long.MIN_VALUE;
 
     void add(final long t, final String value) {
         final String v = values.containsKey(value) || values.size() < MAX_VALUES ? value : CategoryShift.OTHER;

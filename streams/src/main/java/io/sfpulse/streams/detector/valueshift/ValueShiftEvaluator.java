@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * Did the mix of values written to a category field shift after a release? The values of the
  * judged span against those of the baseline before the release ({@link CategoryShift}: chi-square
  * test of homogeneity at alpha divided by the configured category fields and by the once-a-minute
- * looks of the release window ({@link RepeatedLooks}), with count guards and a
+ * looks (one every five minutes) of the release window ({@link RepeatedLooks}), with count guards and a
  * minimum share change), naming the value that moved. A release whose components define the field
  * itself (its {@code CustomField} or standard value set) intended the change: no alert. Pure: no
  * Kafka types, event time only.
@@ -40,7 +40,7 @@ final class ValueShiftEvaluator {
     ValueShiftEvaluator(final ValueShiftSettings settings, final int fieldsTested) {
         this.settings = settings;
         this.fieldsTested = Math.max(1, fieldsTested);
-        this.alpha = RepeatedLooks.level(settings.alpha() / this.fieldsTested, settings.window());
+        this.alpha = RepeatedLooks.level(settings.alpha() / this.fieldsTested, settings.window(), RepeatedLooks.RELEASE_LOOK);
     }
 
     ValueShiftSettings settings() {
@@ -101,8 +101,8 @@ final class ValueShiftEvaluator {
         e.put("test", "Pearson's chi-square test of homogeneity (values written, baseline vs now)");
         e.put("alpha", String.format(Locale.ROOT, "%.4g", a.alpha()));
         e.put("fieldsTested", String.valueOf(fieldsTested));
-        e.put("looks", String.format(Locale.ROOT, "%.0f once-a-minute looks over the release window (alpha %s over %d fields, spent evenly)",
-            RepeatedLooks.over(settings.window()), settings.alpha(), fieldsTested));
+        e.put("looks", String.format(Locale.ROOT, "%.0f looks over the release window, one every %d min (alpha %s over %d fields, spent evenly)",
+            RepeatedLooks.over(settings.window(), RepeatedLooks.RELEASE_LOOK), RepeatedLooks.RELEASE_LOOK.toMinutes(), settings.alpha(), fieldsTested));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         e.put("chiSquare", String.format(Locale.ROOT, "%.4g", r.statistic()));
         e.put("degreesOfFreedom", String.valueOf(r.degreesOfFreedom()));

@@ -11,6 +11,7 @@ import io.sfpulse.streams.detector.AlertLifecycle;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.detector.MinuteCounts;
+import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.detector.SubjectKeys;
 import io.sfpulse.streams.normalize.SignalNormalizer;
 import io.sfpulse.streams.stats.CategoryShift;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts the values each data-change signal reports for the configured category fields
- * ({@code value.<Field>} attributes) per (org, Entity.Field) and, at most once a minute of event
- * time per field, judges the values written since the live release against those before it
+ * ({@code value.<Field>} attributes) per (org, Entity.Field) and, at most once a look (five minutes of event
+ * time) per field, judges the values written since the live release against those before it
  * ({@link ValueShiftEvaluator}). TRIGGERED when the mix shifted, UPDATED each time the values
  * judged double, RESOLVED when the recent values are back to the usual mix (no shift
  * even at alpha itself, without the looks' correction: hysteresis); a new episode when it
@@ -122,11 +123,11 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
     }
 
     private void judge(final String org, final String field, final FieldValues f, final long t) {
-        final long minute = Math.floorDiv(t, MinuteCounts.MINUTE_MS);
-        if (minute == f.judgedMinute) {
+        final long look = RepeatedLooks.releaseLook(t);
+        if (look == f.judgedLook) {
             return;
         }
-        f.judgedMinute = minute;
+        f.judgedLook = look;
         for (final Iterator<AlertState> it = f.alerts.values().iterator(); it.hasNext(); ) {
             final AlertState a = it.next();
             final long release = a.releaseCompletedMs();

@@ -41,13 +41,14 @@ class DropEvaluatorTest {
         final CountSeries all = new CountSeries();
         run(flow, -180, 0, 1);
         run(all, -180, 0, 3);
-        run(all, 0, 15, 2);
-        final DropEvaluator.Assessment a = evaluator.assess(flow, all, RELEASE, RELEASE, RELEASE + 15 * MIN, 2);
+        run(all, 0, 30, 2);
+        final DropEvaluator.Assessment a = evaluator.assess(flow, all, RELEASE, RELEASE, RELEASE + 30 * MIN, 2);
         assertThat(a.verdict()).isEqualTo(DropEvaluator.Verdict.DROPPED);
         assertThat(a.observed()).isZero();
-        assertThat(a.expected()).isEqualTo(15.0, org.assertj.core.data.Offset.offset(0.5));
-        assertThat(a.alpha()).isEqualTo(0.0005);
-        assertThat(a.share().othersObserved()).isEqualTo(30);
+        assertThat(a.expected()).isEqualTo(30.0, org.assertj.core.data.Offset.offset(0.5));
+        // alpha over the two subjects and the 48 five-minute looks of the 4-hour window.
+        assertThat(a.alpha()).isEqualTo(0.001 / 2 / 48);
+        assertThat(a.share().othersObserved()).isEqualTo(60);
         assertThat(a.share().ratio()).isZero();
         assertThat(a.baseline().kind()).isEqualTo(DropEvaluator.BaselineKind.BEFORE_RELEASE);
     }

@@ -88,7 +88,7 @@ class ShareJudgeTest {
         // 20-minute resolve window (40 requests, 6 or 7 failed) not at the strict level of one look.
         minutes(0, 20, 2);
         assertThat(statuses).startsWith(AlertStatus.TRIGGERED).doesNotContain(AlertStatus.RESOLVED);
-        final double strict = settings.alpha() / 240;
+        final double strict = settings.alpha() / 48; // the level of one look: 48 looks over the 4-hour window
         minutes(20, 80, 6);
         final ShareJudge.Assessment recent = judge.assess(series, KEY, RELEASE, RELEASE + 60 * MINUTE, RELEASE + 80 * MINUTE);
         assertThat(recent.result().pValue()).as("the recent share is not up at the strict level of one look").isGreaterThan(strict)
