@@ -39,9 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Two ingest launchers, each in its own JVM, form one Kafka Connect cluster over two connectors
  * (one on Pub/Sub, one on CometD). The worker that runs the CometD task is killed with
  * {@code kill -9} mid-stream while the org keeps publishing: its tasks move to the other worker and
- * resume from the committed positions. Nothing is lost, and the only duplicates are events
- * published before the kill (what was in flight since the last committed position, for the dedupe
- * window to remove).
+ * resume from the committed positions. The killed worker is restarted and rejoins; then the worker
+ * running the Pub/Sub task is killed the same way, and its tasks move too. Nothing is lost, what was
+ * committed before a kill is not redelivered by it, and the only duplicates are events published
+ * before a kill (what was in flight since the last committed position, for the dedupe window to
+ * remove).
  */
 class ConnectWorkerKillIT {
 
@@ -73,63 +75,25 @@ class ConnectWorkerKillIT {
                     workers.put(port, p);
                 }
                 final List<Integer> ports = new ArrayList<>(workers.keySet());
-                // Both tasks run, and both workers agree where.
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    List.of("ps", "cd").stream().allMatch(o -> taskWorker(ports.get(0), o) != null
-                        && taskWorker(ports.get(0), o).equals(taskWorker(ports.get(1), o))));
-                // The worker running the CometD task is the one killed. (Restarting it and then killing the one running the
-                // Pub/Sub task is not in yet: in 2 of 3 trial runs both channels were redelivered from their first event - issue 17.)
-                final int victim = portOf(taskWorker(ports.get(0), "cd"));
-                final int survivor = ports.get(0) == victim ? ports.get(1) : ports.get(0);
-                final List<String> victimsTasks = List.of("ps", "cd").stream().filter(o -> portOf(taskWorker(survivor, o)) == victim).toList();
                 try (KafkaConsumer<String, SalesforceEvent> events = consumer(bootstrap, registry.url());
                      KafkaConsumer<String, String> offsets = offsetsConsumer(bootstrap)) {
-                    final Map<String, Integer> seen = new HashMap<>();
-                    final List<String> firstBatch = publish(emulator, 30);
-                    final List<String> all = new ArrayList<>(firstBatch);
-                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                        drain(events, seen);
-                        assertThat(seen.keySet()).containsAll(all);
-                    });
-                    // A position the worker committed for the task after these were on Kafka (flushed every second).
-                    final long onKafka = System.currentTimeMillis();
-                    final long[] lastCommit = {Long.MIN_VALUE};
-                    await().atMost(Duration.ofSeconds(30)).until(() -> {
-                        lastCommit[0] = Math.max(lastCommit[0], lastOffsetCommit(offsets, "cd"));
-                        return lastCommit[0] > onKafka;
-                    });
+                    final Stream stream = new Stream(emulator, events, offsets, ports);
+                    // Round 1: the worker running the CometD task is killed; its tasks move to the other worker.
+                    final Round first = stream.killMidStream(workers, "cd");
+                    // The killed worker comes back and rejoins; the cluster rebalances.
+                    first.killed().start();
+                    stream.awaitSettled();
+                    // Round 2: the worker running the Pub/Sub task is killed (it may run both tasks by now): its tasks move too.
+                    final Round second = stream.killMidStream(workers, "ps");
 
-                    // Mid-stream: published, then the worker is killed before it can commit what it sent since.
-                    all.addAll(publish(emulator, 20));
-                    final Set<String> beforeTheKill = new HashSet<>(all);
-                    final ServiceProcess killed = workers.get(victim);
-                    killed.kill();
-                    assertThat(killed.exitCode()).as("exit status of the SIGKILLed worker").isEqualTo(137);
-                    all.addAll(publish(emulator, 20));
-
-                    // Its tasks now run on the other worker.
-                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        victimsTasks.stream().allMatch(o -> {
-                            final String w = taskWorker(survivor, o);
-                            return w != null && portOf(w) == survivor;
-                        }));
-                    assertThat(victimsTasks).contains("cd");
-                    System.out.printf("kill -9 of the worker on port %d (tasks of %s) -> moved to port %d%n", victim, victimsTasks, survivor);
-                    all.addAll(publish(emulator, 40));
-                    await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-                        drain(events, seen);
-                        assertThat(seen.keySet()).as("events on the ingest topics").containsAll(all);
-                    });
-                    final Set<String> duplicated = new HashSet<>();
-                    seen.forEach((id, n) -> {
-                        if (n > 1) {
-                            duplicated.add(id);
-                        }
-                    });
-                    assertThat(duplicated).as("duplicates are events published before the kill").isSubsetOf(beforeTheKill);
-                    assertThat(firstBatch).as("resumed from a committed position, not from the start: some of the first batch is not redelivered")
-                        .anyMatch(id -> !duplicated.contains(id));
-                    System.out.printf("%d events published, all ingested; %d redelivered%n", all.size(), duplicated.size());
+                    final Set<String> duplicated = stream.duplicated();
+                    assertThat(duplicated).as("duplicates are events published before a kill").isSubsetOf(second.publishedBeforeTheKill());
+                    for (final Round r : List.of(first, second)) {
+                        assertThat(r.settled()).as("kill of the worker on %d (tasks of %s): events committed before it are not redelivered afterwards", r.victim(), r.moved())
+                            .noneMatch(id -> stream.seen(id) > r.seenBeforeTheKill().getOrDefault(id, 0));
+                    }
+                    System.out.printf("%d events published, all ingested; %d redelivered (round 1 moved %s, round 2 moved %s)%n",
+                        stream.published(), duplicated.size(), first.moved(), second.moved());
                 }
             } finally {
                 for (final ServiceProcess p : workers.values()) {
@@ -137,6 +101,105 @@ class ConnectWorkerKillIT {
                 }
                 registry.close();
             }
+        }
+    }
+
+    /** One kill round: the worker killed, the tasks that moved, what was committed and what was seen before the kill. */
+    private record Round(int victim, ServiceProcess killed, List<String> moved, List<String> settled, Map<String, Integer> seenBeforeTheKill,
+                         Set<String> publishedBeforeTheKill) {
+    }
+
+    /** The org publishing, the ingest topics and the offsets topic read, and each event's deliveries counted. */
+    private final class Stream {
+        private final SalesforceEmulator emulator;
+        private final KafkaConsumer<String, SalesforceEvent> events;
+        private final KafkaConsumer<String, String> offsets;
+        private final List<Integer> ports;
+        private final Map<String, Integer> seen = new HashMap<>();
+        private final List<String> all = new ArrayList<>();
+
+        Stream(final SalesforceEmulator emulator, final KafkaConsumer<String, SalesforceEvent> events, final KafkaConsumer<String, String> offsets,
+               final List<Integer> ports) {
+            this.emulator = emulator;
+            this.events = events;
+            this.offsets = offsets;
+            this.ports = ports;
+        }
+
+        /** Both tasks run, and every live worker agrees where. */
+        void awaitSettled() {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                List.of("ps", "cd").stream().allMatch(o -> taskWorker(ports.get(0), o) != null && taskWorker(ports.get(0), o).equals(taskWorker(ports.get(1), o))));
+        }
+
+        /**
+         * Publishes a batch and waits until it is on Kafka and both connectors committed a position after that; publishes
+         * more and {@code kill -9}s the worker running {@code org}'s task before it commits them; publishes while its tasks
+         * move to the other worker and after; waits until everything is on the ingest topics.
+         */
+        Round killMidStream(final Map<Integer, ServiceProcess> workers, final String org) throws Exception {
+            awaitSettled();
+            final int victim = portOf(taskWorker(ports.get(0), org));
+            final int survivor = ports.get(0) == victim ? ports.get(1) : ports.get(0);
+            final List<String> moved = List.of("ps", "cd").stream().filter(o -> portOf(taskWorker(survivor, o)) == victim).toList();
+            final List<String> settled = publish(30);
+            awaitIngested();
+            // Positions both workers committed after these were on Kafka (flushed every second).
+            final long onKafka = System.currentTimeMillis();
+            final Map<String, Long> lastCommit = new HashMap<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                lastOffsetCommits(offsets).forEach((o, t) -> lastCommit.merge(o, t, Math::max));
+                return List.of("ps", "cd").stream().allMatch(o -> lastCommit.getOrDefault(o, Long.MIN_VALUE) > onKafka);
+            });
+            // Mid-stream: published, then the worker is killed before it can commit what it sent since.
+            publish(20);
+            final Map<String, Integer> seenBefore = new HashMap<>(seen);
+            final Set<String> publishedBefore = new HashSet<>(all);
+            final ServiceProcess killed = workers.get(victim);
+            killed.kill();
+            assertThat(killed.exitCode()).as("exit status of the SIGKILLed worker").isEqualTo(137);
+            publish(20);
+            // Its tasks now run on the other worker.
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> moved.stream().allMatch(o -> {
+                final String w = taskWorker(survivor, o);
+                return w != null && portOf(w) == survivor;
+            }));
+            assertThat(moved).contains(org);
+            System.out.printf("kill -9 of the worker on port %d (tasks of %s) -> moved to port %d%n", victim, moved, survivor);
+            publish(40);
+            awaitIngested();
+            return new Round(victim, killed, moved, settled, seenBefore, publishedBefore);
+        }
+
+        private List<String> publish(final int n) {
+            final List<String> ids = ConnectWorkerKillIT.publish(emulator, n);
+            all.addAll(ids);
+            return ids;
+        }
+
+        private void awaitIngested() {
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+                drain(events, seen);
+                assertThat(seen.keySet()).as("events on the ingest topics").containsAll(all);
+            });
+        }
+
+        int seen(final String id) {
+            return seen.getOrDefault(id, 0);
+        }
+
+        int published() {
+            return all.size();
+        }
+
+        Set<String> duplicated() {
+            final Set<String> out = new HashSet<>();
+            seen.forEach((id, n) -> {
+                if (n > 1) {
+                    out.add(id);
+                }
+            });
+            return out;
         }
     }
 
@@ -210,12 +273,14 @@ class ConnectWorkerKillIT {
         consumer.poll(Duration.ofMillis(500)).forEach(r -> seen.merge(r.value().getEventUuid(), 1, Integer::sum));
     }
 
-    /** The time of the latest source position of the org's connector among the records read by this call (MIN_VALUE: none). */
-    private static long lastOffsetCommit(final KafkaConsumer<String, String> consumer, final String org) {
-        long last = Long.MIN_VALUE;
+    /** The time of the latest source position per connector ({@code ps}, {@code cd}) among the records read by this call. */
+    private static Map<String, Long> lastOffsetCommits(final KafkaConsumer<String, String> consumer) {
+        final Map<String, Long> last = new HashMap<>();
         for (final var r : consumer.poll(Duration.ofMillis(500))) {
-            if (r.key() != null && r.key().contains("sfpulse-salesforce-" + org)) {
-                last = Math.max(last, r.timestamp());
+            for (final String org : List.of("ps", "cd")) {
+                if (r.key() != null && r.key().contains("sfpulse-salesforce-" + org)) {
+                    last.merge(org, r.timestamp(), Math::max);
+                }
             }
         }
         return last;

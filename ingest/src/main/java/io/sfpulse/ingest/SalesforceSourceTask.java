@@ -125,7 +125,7 @@ public final class SalesforceSourceTask extends SourceTask {
         final ReplayId initial = config.initialReplay() == SalesforceSourceConfig.InitialReplay.EARLIEST ? ReplayId.EARLIEST : ReplayId.LATEST;
         final Map<String, ReplayId> starts = new LinkedHashMap<>();
         for (final String channel : taskChannels) {
-            final Map<String, Object> offset = context.offsetStorageReader().offset(SourceOffsets.channelPartition(orgId, channel));
+            final Map<String, Object> offset = SourceOffsets.committed(context.offsetStorageReader(), SourceOffsets.channelPartition(orgId, channel));
             final ReplayId stored = SourceOffsets.replayFrom(transport, offset);
             if (stored == null && SourceOffsets.hasOtherTransport(transport, offset)) {
                 LOG.atWarn().addKeyValue("org", orgId).addKeyValue("channel", channel).log("The committed position was written by the other "
@@ -169,7 +169,7 @@ public final class SalesforceSourceTask extends SourceTask {
     }
 
     private Map<String, Object> storedOffset(final String pollerSource) {
-        return context.offsetStorageReader().offset(SourceOffsets.pollerPartition(orgId, pollerSource));
+        return SourceOffsets.committed(context.offsetStorageReader(), SourceOffsets.pollerPartition(orgId, pollerSource));
     }
 
     @Override

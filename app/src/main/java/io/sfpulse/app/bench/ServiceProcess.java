@@ -50,7 +50,7 @@ public final class ServiceProcess {
 
     public void start() throws IOException {
         final ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-            "-cp", System.getProperty("java.class.path"), "io.sfpulse.app.Launcher", "run", "--config", config.toString());
+            "-cp", System.getProperty("java.class.path"), "io.sfpulse.app.Launcher", "run", "--verbose", "--config", config.toString());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
     }

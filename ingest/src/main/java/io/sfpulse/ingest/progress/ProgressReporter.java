@@ -55,7 +55,7 @@ public final class ProgressReporter {
         }
         final SourceProgress value = SourceProgress.newBuilder().setOrgId(orgId).setSource(source).setTransport(transport)
             .setDeliveredThrough(deliveredThrough).setEmittedTime(Instant.ofEpochMilli(now)).build();
-        return new SourceRecord(Map.of("org", orgId, PROGRESS_KEY, source), Map.of(DELIVERED_THROUGH_KEY, through),
+        return new SourceRecord(io.sfpulse.ingest.record.SourceOffsets.partition("org", orgId, PROGRESS_KEY, source), Map.of(DELIVERED_THROUGH_KEY, through),
             TopicNames.SOURCE_PROGRESS, null, Schema.STRING_SCHEMA, orgId, null, value, through);
     }
 }

@@ -2,7 +2,12 @@ package io.sfpulse.ingest.record;
 
 import io.sfpulse.ingest.SalesforceSourceConfig.Transport;
 import io.sfpulse.ingest.stream.ReplayId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 /**
  * Every Connect source partition and offset the connector writes: a streamed channel's partition
@@ -23,11 +28,38 @@ public final class SourceOffsets {
     }
 
     public static Map<String, Object> channelPartition(final String orgId, final String channel) {
-        return Map.of(ORG_KEY, orgId, CHANNEL_KEY, channel);
+        return partition(ORG_KEY, orgId, CHANNEL_KEY, channel);
     }
 
     public static Map<String, Object> pollerPartition(final String orgId, final String source) {
-        return Map.of(ORG_KEY, orgId, SOURCE_KEY, source);
+        return partition(ORG_KEY, orgId, SOURCE_KEY, source);
+    }
+
+    /**
+     * A source partition whose keys iterate in one fixed order ({@code org} first). Connect stores an
+     * offset under the partition's serialized bytes (JSON in the map's iteration order) and looks it up
+     * the same way, so the order must not change between JVMs: {@code Map.of}'s iteration order is
+     * salted per JVM, and a worker that took over a task (or an ingest restarted) looked under the
+     * other order half the time, found nothing and started over from the initial position.
+     */
+    public static Map<String, Object> partition(final String firstKey, final Object first, final String secondKey, final Object second) {
+        final Map<String, Object> p = new LinkedHashMap<>();
+        p.put(firstKey, first);
+        p.put(secondKey, second);
+        return Collections.unmodifiableMap(p);
+    }
+
+    /**
+     * The offset committed for {@code partition}: under its fixed order, else (positions committed
+     * before the order was fixed) under the reverse order of its two keys.
+     */
+    public static Map<String, Object> committed(final OffsetStorageReader reader, final Map<String, Object> partition) {
+        final Map<String, Object> offset = reader.offset(partition);
+        if (offset != null || partition.size() != 2) {
+            return offset;
+        }
+        final List<Map.Entry<String, Object>> entries = new ArrayList<>(partition.entrySet());
+        return reader.offset(partition(entries.get(1).getKey(), entries.get(1).getValue(), entries.get(0).getKey(), entries.get(0).getValue()));
     }
 
     /** The offset of a streamed event at {@code replayId}; null when the event has no position (never resumed from). */
