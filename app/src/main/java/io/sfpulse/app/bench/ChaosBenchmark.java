@@ -71,6 +71,8 @@ public final class ChaosBenchmark {
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong errors = new AtomicLong();
         volatile int signatures;
+        /** Set once the release is marked: errors start after it, so each error type is new under the release. */
+        volatile boolean released;
 
         Publisher(final SalesforceEmulator emulator) {
             this.emulator = emulator;
@@ -83,13 +85,14 @@ public final class ChaosBenchmark {
                 for (final String channel : List.of(PUBSUB_CHANNEL, COMETD_CHANNEL)) {
                     final String id = UUID.randomUUID().toString();
                     final Map<String, Object> p = new HashMap<>();
-                    final boolean error = i % 25 == 0;
+                    final boolean error = released && i % 25 == 0;
                     p.put("LoggingLevel__c", error ? "ERROR" : "INFO");
                     p.put("Message__c", "chaos event " + i);
                     if (error) {
-                        // After the release, a new error type now and then: the new-error-types detector raises and resolves alerts.
-                        p.put("ExceptionType__c", "System.NullPointerException");
-                        p.put("ExceptionMessage__c", "Attempt to de-reference a null object (case " + (signatures / 10 % 7) + ")");
+                        // After the release, a new error type every ten faults: the new-error-types detector raises, updates and
+                        // resolves alerts (a number in the message would not do: signatures normalise numbers away).
+                        p.put("ExceptionType__c", NEW_ERROR_TYPES.get(signatures / 10 % NEW_ERROR_TYPES.size()));
+                        p.put("ExceptionMessage__c", "Failed while calculating the invoice");
                         p.put("ExceptionStackTrace__c", "Class.InvoiceService.calculate: line 42, column 1");
                         errors.incrementAndGet();
                     }
@@ -107,6 +110,11 @@ public final class ChaosBenchmark {
             }
         }
     }
+
+    /** The exception types the org throws after the release, one after the other. */
+    private static final List<String> NEW_ERROR_TYPES = List.of("System.NullPointerException", "System.DmlException", "System.QueryException",
+        "System.LimitException", "System.CalloutException", "System.JSONException", "System.TypeException", "System.StringException",
+        "System.ListException", "System.MathException");
 
     /** Reads the ingest, enriched and alert topics from the start, counting every copy. */
     private static final class Observer implements Runnable {
@@ -215,6 +223,7 @@ public final class ChaosBenchmark {
                         .setCompletedTime(emulator.org().clock().instant()).setComponents(List.of("ApexClass:InvoiceService"))
                         .setComponentCount(1).build())).get();
             }
+            publisher.released = true;
             final Map<Fault, List<Long>> recoveries = new EnumMap<>(Fault.class);
             final Map<Fault, List<Long>> ingestRecoveries = new EnumMap<>(Fault.class);
             final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
