@@ -144,12 +144,14 @@ class ConnectWorkerKillIT {
             final List<String> moved = List.of("ps", "cd").stream().filter(o -> portOf(taskWorker(survivor, o)) == victim).toList();
             final List<String> settled = publish(30);
             awaitIngested();
-            // Positions both workers committed after these were on Kafka (flushed every second).
+            // Positions both connectors committed after these were on Kafka. Offsets are flushed every second from a snapshot
+            // taken when the flush starts, so a commit written just after this moment can still predate them: wait for one
+            // written three flush intervals later (progress records keep every connector committing).
             final long onKafka = System.currentTimeMillis();
             final Map<String, Long> lastCommit = new HashMap<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 lastOffsetCommits(offsets).forEach((o, t) -> lastCommit.merge(o, t, Math::max));
-                return List.of("ps", "cd").stream().allMatch(o -> lastCommit.getOrDefault(o, Long.MIN_VALUE) > onKafka);
+                return List.of("ps", "cd").stream().allMatch(o -> lastCommit.getOrDefault(o, Long.MIN_VALUE) > onKafka + 3_000);
             });
             // Mid-stream: published, then the worker is killed before it can commit what it sent since.
             publish(20);
