@@ -77,7 +77,7 @@ class ConnectWorkerKillIT {
                 final List<Integer> ports = new ArrayList<>(workers.keySet());
                 try (KafkaConsumer<String, SalesforceEvent> events = consumer(bootstrap, registry.url());
                      KafkaConsumer<String, String> offsets = offsetsConsumer(bootstrap)) {
-                    final Stream stream = new Stream(emulator, events, offsets, ports);
+                    final OrgStream stream = new OrgStream(emulator, events, offsets, ports);
                     // Round 1: the worker running the CometD task is killed; its tasks move to the other worker.
                     final Round first = stream.killMidStream(workers, "cd");
                     // The killed worker comes back and rejoins; the cluster rebalances.
@@ -89,7 +89,8 @@ class ConnectWorkerKillIT {
                     final Set<String> duplicated = stream.duplicated();
                     assertThat(duplicated).as("duplicates are events published before a kill").isSubsetOf(second.publishedBeforeTheKill());
                     for (final Round r : List.of(first, second)) {
-                        assertThat(r.settled()).as("kill of the worker on %d (tasks of %s): events committed before it are not redelivered afterwards", r.victim(), r.moved())
+                        assertThat(r.settled())
+                            .as("kill of the worker on %d (tasks of %s): events committed before it are not redelivered afterwards", r.victim(), r.moved())
                             .noneMatch(id -> stream.seen(id) > r.seenBeforeTheKill().getOrDefault(id, 0));
                     }
                     System.out.printf("%d events published, all ingested; %d redelivered (round 1 moved %s, round 2 moved %s)%n",
@@ -110,7 +111,7 @@ class ConnectWorkerKillIT {
     }
 
     /** The org publishing, the ingest topics and the offsets topic read, and each event's deliveries counted. */
-    private final class Stream {
+    private final class OrgStream {
         private final SalesforceEmulator emulator;
         private final KafkaConsumer<String, SalesforceEvent> events;
         private final KafkaConsumer<String, String> offsets;
@@ -118,7 +119,7 @@ class ConnectWorkerKillIT {
         private final Map<String, Integer> seen = new HashMap<>();
         private final List<String> all = new ArrayList<>();
 
-        Stream(final SalesforceEmulator emulator, final KafkaConsumer<String, SalesforceEvent> events, final KafkaConsumer<String, String> offsets,
+        OrgStream(final SalesforceEmulator emulator, final KafkaConsumer<String, SalesforceEvent> events, final KafkaConsumer<String, String> offsets,
                final List<Integer> ports) {
             this.emulator = emulator;
             this.events = events;

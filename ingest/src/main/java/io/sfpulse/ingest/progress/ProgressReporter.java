@@ -1,5 +1,6 @@
 package io.sfpulse.ingest.progress;
 
+import io.sfpulse.ingest.record.SourceOffsets;
 import io.sfpulse.schemas.progress.ProgressTransport;
 import io.sfpulse.schemas.progress.SourceProgress;
 import io.sfpulse.schemas.topic.TopicNames;
@@ -55,7 +56,7 @@ public final class ProgressReporter {
         }
         final SourceProgress value = SourceProgress.newBuilder().setOrgId(orgId).setSource(source).setTransport(transport)
             .setDeliveredThrough(deliveredThrough).setEmittedTime(Instant.ofEpochMilli(now)).build();
-        return new SourceRecord(io.sfpulse.ingest.record.SourceOffsets.partition("org", orgId, PROGRESS_KEY, source), Map.of(DELIVERED_THROUGH_KEY, through),
+        return new SourceRecord(SourceOffsets.partition("org", orgId, PROGRESS_KEY, source), Map.of(DELIVERED_THROUGH_KEY, through),
             TopicNames.SOURCE_PROGRESS, null, Schema.STRING_SCHEMA, orgId, null, value, through);
     }
 }

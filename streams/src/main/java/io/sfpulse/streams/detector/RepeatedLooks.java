@@ -1,6 +1,7 @@
 package io.sfpulse.streams.detector;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The significance level of one look when a detector re-tests a sliding span over and over in
@@ -35,9 +36,19 @@ public final class RepeatedLooks {
         return alpha / over(lookedOver);
     }
 
-    /** Alpha spent evenly over the looks, one every {@code every}, of {@code lookedOver}. */
-    public static double level(final double alpha, final Duration lookedOver, final Duration every) {
-        return alpha / over(lookedOver, every);
+    /** Alpha spent evenly over the looks, one every {@link #RELEASE_LOOK}, of a release window. */
+    public static double releaseLevel(final double alpha, final Duration window) {
+        return alpha / over(window, RELEASE_LOOK);
+    }
+
+    /**
+     * The evidence that says how a release-window detector's alpha was spent, e.g. {@code 48 looks over the
+     * release window, one every 5 min (alpha 0.001 over 6 fields, spent evenly)}; {@code alpha} says what
+     * was divided before the looks.
+     */
+    public static String releaseLooksEvidence(final Duration window, final String alpha) {
+        return String.format(Locale.ROOT, "%.0f looks over the release window, one every %d min (alpha %s, spent evenly)",
+            over(window, RELEASE_LOOK), RELEASE_LOOK.toMinutes(), alpha);
     }
 
     /** The look a test every {@link #RELEASE_LOOK} takes at event time {@code t} (looks on a fixed grid of event time). */

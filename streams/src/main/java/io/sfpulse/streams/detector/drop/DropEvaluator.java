@@ -101,7 +101,7 @@ final class DropEvaluator {
         // counts in neither.
         final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
         final long release = MinuteCounts.minuteStart(releaseMs);
-        final double alpha = RepeatedLooks.level(settings.alpha() / Math.max(1, subjects), settings.window(), RepeatedLooks.RELEASE_LOOK);
+        final double alpha = RepeatedLooks.releaseLevel(settings.alpha() / Math.max(1, subjects), settings.window());
         final double spanHours = (toMs - from) / 3_600_000.0;
         final long observed = series.count(from, toMs);
         final Baseline baseline = baseline(series, release, from, toMs);
@@ -186,8 +186,7 @@ final class DropEvaluator {
         final Map<String, String> e = new LinkedHashMap<>();
         e.put("test", "exact conditional binomial test of Poisson rates (lower tail)");
         e.put("alpha", fmt(a.alpha()));
-        e.put("looks", String.format(Locale.ROOT, "%.0f looks over the release window, one every %d min (alpha %s over %d, spent evenly)",
-            RepeatedLooks.over(settings.window(), RepeatedLooks.RELEASE_LOOK), RepeatedLooks.RELEASE_LOOK.toMinutes(), settings.alpha(), subjects));
+        e.put("looks", RepeatedLooks.releaseLooksEvidence(settings.window(), settings.alpha() + " over " + subjects));
         e.put(watched.testedKey(), String.valueOf(subjects));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", a.test().pValue()));
         e.put(watched.evidenceKey(), subject);

@@ -164,9 +164,10 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
             // minutes passed. After a start (nothing judged yet in this instance), from the last window: what was already
             // emitted is skipped.
             final long first = judged == Long.MIN_VALUE
-                ? gridPoint(Math.max(series.firstObservedMs(), through - settings.window().toMillis()) + STEP_MS - 1)
+                ? lookAtOrBefore(Math.max(series.firstObservedMs(), through - settings.window().toMillis()) + STEP_MS - 1)
                 : judged + STEP_MS;
-            if (first > through) {
+            final long last = lookAtOrBefore(through);
+            if (first > last) {
                 return false;
             }
             CountSeries family = families.get(seriesKey(org, FAMILY_PREFIX + watched.family(series.source)));
@@ -174,11 +175,10 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
                 family = series; // no family total (yet): the org's other activity is unknown, so the org-wide check finds nothing
             }
             boolean changed = false;
-            long t = first;
-            for (; t <= through; t += STEP_MS) {
+            for (long t = first; t <= last; t += STEP_MS) {
                 changed |= judge(org, subject, series, family, o, t);
             }
-            judgedThrough.put(key, t - STEP_MS);
+            judgedThrough.put(key, last);
             return changed;
         }, (key, series) -> {
             final boolean stale = series.alerts.isEmpty() && series.lastEventMs < streamTime - forgetAfter;
@@ -192,9 +192,9 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
         });
     }
 
-    /** The look at or before {@code t}: a multiple of the look interval. */
-    private static long gridPoint(final long t) {
-        return Math.floorDiv(t, STEP_MS) * STEP_MS;
+    /** The time of the look at or before {@code t} (a point of the look grid). */
+    private static long lookAtOrBefore(final long t) {
+        return RepeatedLooks.releaseLook(t) * STEP_MS;
     }
 
     /** How far the subject's source has delivered: its progress record, else its last signal; never beyond stream time. */

@@ -25,9 +25,12 @@ final class LatencySpikeEvaluator {
     public enum Verdict { SPIKE, NO_SPIKE, INCONCLUSIVE }
 
     private final LatencySpikeSettings settings;
+    /** The rolling no-deploy check's level: alpha over the once-a-minute looks of a day. */
+    private final double noDeployLevel;
 
     LatencySpikeEvaluator(final LatencySpikeSettings settings) {
         this.settings = settings;
+        this.noDeployLevel = RepeatedLooks.level(settings.alpha(), Duration.ofDays(1));
     }
 
     LatencySpikeSettings settings() {
@@ -88,7 +91,7 @@ final class LatencySpikeEvaluator {
      * sliding span every minute, all day long.
      */
     double level(final AlertState a) {
-        return a.hasRelease() ? settings.alpha() : RepeatedLooks.level(settings.alpha(), Duration.ofDays(1));
+        return a.hasRelease() ? settings.alpha() : noDeployLevel;
     }
 
     public Verdict evaluate(final LatencyHistory.Exceedances e, final double level) {

@@ -27,7 +27,8 @@ import java.util.Map;
  * group has a baseline before the release, TRIGGERED, UPDATED when the hits double, RESOLVED when
  * the recent share is no longer significantly up even at alpha itself (hysteresis: an alert found at
  * the strict level of one look does not resolve while the share is still up), a new episode when it
- * rises again inside the release window; judged at most once a look (five minutes of event time) per group. Pure apart from what it emits: no Kafka types.
+ * rises again inside the release window; judged at most once a look (five minutes of event time) per
+ * group. Pure apart from what it emits: no Kafka types.
  */
 public final class ShareJudge {
 
@@ -63,7 +64,7 @@ public final class ShareJudge {
     public ShareJudge(final String detector, final ShareSettings settings) {
         this.detector = detector;
         this.settings = settings;
-        this.test = new ProportionComparison(RepeatedLooks.level(settings.alpha(), settings.window(), RepeatedLooks.RELEASE_LOOK), settings.minHits(), settings.minRatio(),
+        this.test = new ProportionComparison(RepeatedLooks.releaseLevel(settings.alpha(), settings.window()), settings.minHits(), settings.minRatio(),
             settings.minBaselineTrials());
         this.stillUp = new ProportionComparison(settings.alpha(), settings.minHits(), settings.minRatio(), settings.minBaselineTrials());
     }
@@ -184,8 +185,7 @@ public final class ShareJudge {
         final Map<String, String> e = new LinkedHashMap<>();
         e.put("alpha", String.format(Locale.ROOT, "%.4g", test.alpha()));
         e.put("resolveAlpha", String.format(Locale.ROOT, "%.4g", stillUp.alpha()));
-        e.put("looks", String.format(Locale.ROOT, "%.0f looks over the release window, one every %d min (alpha %s spent evenly)",
-            RepeatedLooks.over(settings.window(), RepeatedLooks.RELEASE_LOOK), RepeatedLooks.RELEASE_LOOK.toMinutes(), settings.alpha()));
+        e.put("looks", RepeatedLooks.releaseLooksEvidence(settings.window(), String.valueOf(settings.alpha())));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         e.put("observedCount", String.valueOf(r.currentHits()));
         e.put("trialsNow", String.valueOf(r.currentTrials()));

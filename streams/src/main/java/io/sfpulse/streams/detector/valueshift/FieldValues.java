@@ -26,7 +26,7 @@ final class FieldValues {
     MinuteCounts all = new MinuteCounts();
     Map<String, AlertState> alerts = new LinkedHashMap<>();
     Set<String> intendedReleases = new HashSet<>();
-    /** Minute (index) of event time the field was last judged in. */
+    /** Look ({@link io.sfpulse.streams.detector.RepeatedLooks#releaseLook}) of event time the field was last judged in. */
     long judgedLook = Long.MIN_VALUE;
 
     void add(final long t, final String value) {

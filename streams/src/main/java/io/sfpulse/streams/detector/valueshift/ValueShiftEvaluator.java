@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 /**
  * Did the mix of values written to a category field shift after a release? The values of the
  * judged span against those of the baseline before the release ({@link CategoryShift}: chi-square
- * test of homogeneity at alpha divided by the configured category fields and by the once-a-minute
- * looks (one every five minutes) of the release window ({@link RepeatedLooks}), with count guards and a
+ * test of homogeneity at alpha divided by the configured category fields and by the looks (one
+ * every five minutes) of the release window ({@link RepeatedLooks}), with count guards and a
  * minimum share change), naming the value that moved. A release whose components define the field
  * itself (its {@code CustomField} or standard value set) intended the change: no alert. Pure: no
  * Kafka types, event time only.
@@ -36,11 +36,14 @@ final class ValueShiftEvaluator {
     private final ValueShiftSettings settings;
     private final int fieldsTested;
     private final double alpha;
+    /** The level an open alert's recent values are judged at: alpha over the fields, not over the looks (hysteresis). */
+    private final double resolveAlpha;
 
     ValueShiftEvaluator(final ValueShiftSettings settings, final int fieldsTested) {
         this.settings = settings;
         this.fieldsTested = Math.max(1, fieldsTested);
-        this.alpha = RepeatedLooks.level(settings.alpha() / this.fieldsTested, settings.window(), RepeatedLooks.RELEASE_LOOK);
+        this.alpha = RepeatedLooks.releaseLevel(settings.alpha() / this.fieldsTested, settings.window());
+        this.resolveAlpha = settings.alpha() / this.fieldsTested;
     }
 
     ValueShiftSettings settings() {
@@ -67,7 +70,7 @@ final class ValueShiftEvaluator {
      * that hysteresis an alert resolves while the values are as shifted as when it fired).
      */
     Assessment assessRecent(final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
-        return assess(f, releaseMs, fromMs, toMs, settings.alpha() / fieldsTested);
+        return assess(f, releaseMs, fromMs, toMs, resolveAlpha);
     }
 
     private Assessment assess(final FieldValues f, final long releaseMs, final long fromMs, final long toMs, final double level) {
@@ -101,8 +104,7 @@ final class ValueShiftEvaluator {
         e.put("test", "Pearson's chi-square test of homogeneity (values written, baseline vs now)");
         e.put("alpha", String.format(Locale.ROOT, "%.4g", a.alpha()));
         e.put("fieldsTested", String.valueOf(fieldsTested));
-        e.put("looks", String.format(Locale.ROOT, "%.0f looks over the release window, one every %d min (alpha %s over %d fields, spent evenly)",
-            RepeatedLooks.over(settings.window(), RepeatedLooks.RELEASE_LOOK), RepeatedLooks.RELEASE_LOOK.toMinutes(), settings.alpha(), fieldsTested));
+        e.put("looks", RepeatedLooks.releaseLooksEvidence(settings.window(), settings.alpha() + " over " + fieldsTested + " fields"));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         e.put("chiSquare", String.format(Locale.ROOT, "%.4g", r.statistic()));
         e.put("degreesOfFreedom", String.valueOf(r.degreesOfFreedom()));
