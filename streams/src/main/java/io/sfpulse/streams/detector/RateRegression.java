@@ -75,8 +75,28 @@ public final class RateRegression {
      * span before it, as if a release had gone live at the start of that window.
      */
     public Evaluation rolling(final MinuteCounts counts, final long nowMs) {
-        final long start = nowMs - parameters.noDeployWindow().toMillis();
-        return evaluate(counts, start, nowMs, start, rollingTest);
+        return rolling(counts, nowMs, Long.MIN_VALUE);
+    }
+
+    /**
+     * The same, knowing the org's last release (completed at {@code releaseMs}, {@code Long.MIN_VALUE} for none): the span
+     * after a release, up to the end of its detection window, is that release's to judge (its regression, or a planned
+     * lull while it went live), so it is neither the recent span judged here (the tail of a regression the release's own
+     * check saw is not a rise without a deploy) nor the normal a rise is measured against (traffic coming back after a
+     * post-release lull is no rise). The recent span starts no earlier than the end of the release's window, and while the
+     * baseline before it would reach into that window, the baseline is the span before the release instead.
+     */
+    public Evaluation rolling(final MinuteCounts counts, final long nowMs, final long releaseMs) {
+        long start = nowMs - parameters.noDeployWindow().toMillis();
+        long baselineEnd = start;
+        if (releaseMs != Long.MIN_VALUE && releaseMs < nowMs) {
+            final long windowEnd = releaseMs + parameters.window().toMillis();
+            start = Math.max(start, Math.min(windowEnd, nowMs - MinuteCounts.MINUTE_MS));
+            if (start - parameters.baseline().toMillis() < windowEnd) {
+                baselineEnd = releaseMs;
+            }
+        }
+        return evaluate(counts, start, nowMs, Math.min(baselineEnd, start), rollingTest);
     }
 
     /** Recent window (ending now) vs the same pre-release baseline: is it back to normal? */

@@ -72,7 +72,10 @@ public final class LabelledScenarios {
         COMPONENT_REGRESSION(true, Set.of("post-deploy-failures")),
         /** The record-triggered flow Invoice_Flow (~40 runs an hour, traced by Nebula Logger) stops after the deploy that changed it. */
         ABSENT_FLOW(true, Set.of("absent-activity")),
-        /** After the deploy every entry point runs at a tenth of its rate (a planned outage, a holiday): no absence of one of them. */
+        /**
+         * After the deploy the whole org works at a tenth of its rate (a planned outage, a holiday): every entry point, record
+         * creations and updates alike; no absence and no missing records of one of them.
+         */
         PLANNED_DROP(true, Set.of()),
         /** A sync flow idle every night, deployed at nightfall, with three days of history: the lull is its usual one. */
         QUIET_NIGHT(true, Set.of()),
@@ -269,7 +272,7 @@ public final class LabelledScenarios {
                 event(minute.plusMillis(random.nextInt(60_000)), API_CHANNEL, String.format(Locale.ROOT,
                     "{\"Operation\":\"Query\",\"QueriedEntities\":\"Account\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}", millis, minute));
             }
-            for (int i = poisson(2); i > 0; i--) {
+            for (int i = poisson(2 * dataScale(kind)); i > 0; i--) {
                 final boolean nulls = random.nextDouble() < (kind == Kind.NULL_RATE ? 0.6 : 0.05);
                 change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", "005USER00000000" + random.nextInt(3), nulls);
             }
@@ -293,7 +296,7 @@ public final class LabelledScenarios {
          * traffic is calls and log entries, not data.
          */
         private void creations(final Instant minute, final Kind kind) {
-            final double scale = kind == Kind.PLANNED_DROP ? 0.1 : 1;
+            final double scale = dataScale(kind);
             if (kind != Kind.MISSING_RECORDS) {
                 for (int i = poisson(0.67 * scale); i > 0; i--) {
                     create(minute.plusMillis(random.nextInt(60_000)), INTAKE_OBJECT, 1);
@@ -302,6 +305,11 @@ public final class LabelledScenarios {
             for (int i = poisson(0.25 * scale); i > 0; i--) {
                 create(minute.plusMillis(random.nextInt(60_000)), "Account", 2);
             }
+        }
+
+        /** The org's data changes (creations and updates) after the deploy: at a tenth in PLANNED_DROP, where the whole org is quiet. */
+        private static double dataScale(final Kind kind) {
+            return kind == Kind.PLANNED_DROP ? 0.1 : 1;
         }
 
         /** The usual mix of Case Status values written by updates: 25 % New, 35 % Working, 15 % Escalated, 25 % Closed. */
@@ -314,7 +322,7 @@ public final class LabelledScenarios {
          */
         private void caseUpdates(final Instant minute, final Kind kind) {
             final boolean closing = kind == Kind.VALUE_SHIFT || kind == Kind.VALUE_SHIFT_INTENDED;
-            for (int i = poisson(1); i > 0; i--) {
+            for (int i = poisson(dataScale(kind)); i > 0; i--) {
                 final Instant at = minute.plusMillis(random.nextInt(60_000));
                 final String status = closing && random.nextDouble() < 0.85 ? "Closed" : STATUS_MIX[random.nextInt(STATUS_MIX.length)];
                 final String record = String.format(Locale.ROOT, "500%012dAAA", random.nextInt(1_000_000));
@@ -371,7 +379,7 @@ public final class LabelledScenarios {
          * the time one of the Accounts deleted before it.
          */
         private void contactUpdates(final Instant minute, final Kind kind) {
-            for (int i = poisson(1); i > 0; i--) {
+            for (int i = poisson(dataScale(kind)); i > 0; i--) {
                 final Instant at = minute.plusMillis(random.nextInt(60_000));
                 final String parent = kind == Kind.BROKEN_RELATIONSHIP && random.nextDouble() < 0.4 ? deletedParent(random.nextInt(4))
                     : String.format(Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));

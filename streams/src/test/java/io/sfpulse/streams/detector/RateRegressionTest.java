@@ -50,6 +50,39 @@ class RateRegressionTest {
     }
 
     @Test
+    void trafficComingBackAfterAPostReleaseLullIsMeasuredAgainstTheSpanBeforeTheRelease() {
+        // 40 an hour for the two hours before the release, a lull (4 an hour) in its hour-long window, then 80 an hour: the
+        // span just before the recent half hour is half lull, so traffic back above its usual level looks like a rise
+        // against it (p ~ 1e-9); against the span before the release it is below the no-deploy check's level (p ~ 5e-4).
+        final MinuteCounts c = new MinuteCounts();
+        c.observe(DEPLOY - 2 * H);
+        for (long t = DEPLOY - 2 * H; t < DEPLOY; t += 90_000) {
+            c.add(t, 1);
+        }
+        for (long t = DEPLOY; t < DEPLOY + H; t += 15 * 60_000) {
+            c.add(t, 1);
+        }
+        final long now = DEPLOY + 90 * 60_000L;
+        for (long t = DEPLOY + H; t < now; t += 45_000) {
+            c.add(t, 1);
+        }
+        final RateRegression.Evaluation unaware = rate.rolling(c, now);
+        assertThat(unaware.result().verdict()).isEqualTo(RateComparison.Verdict.INCREASE);
+        final RateRegression.Evaluation e = rate.rolling(c, now, DEPLOY);
+        assertThat(e.result().verdict()).isNotEqualTo(RateComparison.Verdict.INCREASE);
+        assertThat(e.baselineToMs()).isEqualTo(DEPLOY);
+        assertThat(e.baselineFromMs()).isEqualTo(DEPLOY - 2 * H);
+        assertThat(e.currentFromMs()).isEqualTo(now - 30 * 60_000L);
+        // Just after the release's window, the recent span starts where the window ends (the window's tail is the release's).
+        final long justAfter = DEPLOY + 65 * 60_000L;
+        assertThat(rate.rolling(c, justAfter, DEPLOY).currentFromMs()).isEqualTo(DEPLOY + H);
+        assertThat(rate.rolling(c, justAfter, DEPLOY).baselineToMs()).isEqualTo(DEPLOY);
+        // Once the baseline before the recent window no longer reaches into the release's window, it is that span again.
+        final long later = DEPLOY + 4 * H;
+        assertThat(rate.rolling(c, later, DEPLOY).baselineToMs()).isEqualTo(later - 30 * 60_000L);
+    }
+
+    @Test
     void flagsABurstAfterTheReleaseWithItsWindowsAndCounts() {
         final MinuteCounts c = quietBaseline();
         for (int i = 0; i < 12; i++) {

@@ -127,7 +127,7 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
                 onChange(org, h, state(h, s, k), k, t);
             }
             if (!inWindow) {
-                onChangeWithoutDeploy(org, h, k, t);
+                onChangeWithoutDeploy(org, h, k, t, released ? s.getReleaseCompletedTime().toEpochMilli() : Long.MIN_VALUE);
             }
         }
     }
@@ -204,7 +204,7 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
     }
 
     /** No release in its window: is this key's recent rate (or null share) up against the span before it? */
-    private void onChangeWithoutDeploy(final String org, final DataAnomalyHistory h, final String key, final long now) {
+    private void onChangeWithoutDeploy(final String org, final DataAnomalyHistory h, final String key, final long now, final long releaseMs) {
         final String stateKey = AlertLifecycle.NO_DEPLOY + "|" + key;
         final AlertState episode = h.alerts.get(stateKey);
         if (AlertState.openAlert(episode)) {
@@ -215,7 +215,7 @@ final class DataAnomalyProcessor extends DetectorProcessor<DataAnomalyHistory> {
             || h.alerts.entrySet().stream().anyMatch(en -> en.getKey().endsWith("|" + key) && AlertState.openAlert(en.getValue()))) {
             return;
         }
-        final RateRegression.Evaluation e = rate.rolling(h.series(key), now);
+        final RateRegression.Evaluation e = rate.rolling(h.series(key), now, releaseMs);
         final AlertState a = AlertState.noDeploy(e.currentFromMs());
         final Finding f = assess(h, key, e, a);
         if (f.verdict() == RateComparison.Verdict.INCREASE) {

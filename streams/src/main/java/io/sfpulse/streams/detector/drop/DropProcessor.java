@@ -90,15 +90,16 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
             return true;
         }
         lastSeen.computeIfAbsent(org, k -> new HashMap<>()).merge(s.getChannel(), t, Math::max);
-        if (!watched.counts(s)) {
+        final boolean counted = watched.counts(s);
+        if (!counted && !watched.inFamily(s)) {
             return true;
         }
         final String familyKey = seriesKey(org, FAMILY_PREFIX + watched.family(s.getChannel()));
         final CountSeries family = load(familyKey);
-        family.add(t, watched.amount(s), s.getChannel());
+        family.add(t, counted ? watched.amount(s) : 1, s.getChannel());
         prune(family, t);
         save(familyKey, family);
-        return false;
+        return !counted;
     }
 
     @Override

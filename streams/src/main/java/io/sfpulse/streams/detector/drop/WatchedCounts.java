@@ -24,6 +24,15 @@ public interface WatchedCounts {
     /** Source family of a channel: subjects are only compared with others of their family (EventLogFile rows arrive hours late). */
     String family(String channel);
 
+    /**
+     * Whether the signal is part of the org's activity its family's subjects are compared with (the org-wide check): every
+     * counted signal is, and a detector may count more, e.g. all of an object's data changes, not only creations, so that an
+     * org-wide lull shows in enough of the org's activity to tell it from one subject's drop. Default: the counted signals.
+     */
+    default boolean inFamily(final Signal s) {
+        return counts(s);
+    }
+
     /** The release's components that point at the subject. */
     List<String> suspects(List<String> components, String subject);
 

@@ -91,7 +91,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
             }
         }
         if (!released || !evaluator.rate().inWindow(s.getReleaseCompletedTime().toEpochMilli(), t)) {
-            onFailureWithoutDeploy(org, h, t);
+            onFailureWithoutDeploy(org, h, t, released ? s.getReleaseCompletedTime().toEpochMilli() : Long.MIN_VALUE);
         }
         if (c != null) {
             pruneComponent(c, t);
@@ -152,7 +152,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
      * No release in its window: is the recent failure rate up against the span before it? One
      * episode at a time per org, not while a post-deploy alert is open (that one explains the rise).
      */
-    private void onFailureWithoutDeploy(final String org, final FailureHistory h, final long now) {
+    private void onFailureWithoutDeploy(final String org, final FailureHistory h, final long now, final long releaseMs) {
         final AlertState episode = h.alerts.get(AlertLifecycle.NO_DEPLOY);
         if (AlertState.openAlert(episode)) {
             onFailure(org, h, episode, null, h.failures, now);
@@ -166,7 +166,7 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
             || h.alerts.values().stream().anyMatch(a -> a.isOpen() || a.hasRelease() && a.isResolved() && now - a.lastEmittedMs() < noDeployWindow)) {
             return;
         }
-        final RateRegression.Evaluation windows = evaluator.rate().rolling(h.failures, now);
+        final RateRegression.Evaluation windows = evaluator.rate().rolling(h.failures, now, releaseMs);
         final AlertState a = AlertState.noDeploy(windows.currentFromMs());
         final PostDeployFailureEvaluator.Finding f = assess(org, h, a, null, h.failures, windows);
         if (f.verdict() == RateComparison.Verdict.INCREASE) {

@@ -17,8 +17,9 @@ import org.apache.kafka.common.config.ConfigDef;
  * e.g. Cases an intake flow no longer creates. Each event counts once, whatever the number of
  * records it reports: Salesforce merges the same change to many records into one event, and
  * counting the records of such bulk creations would make the counts far more variable than the
- * Poisson test assumes (false drops whenever a few bulk events are missing). Compared with the org's other record
- * creations, so an org-wide lull is not one object's missing records. Suspects: the release's
+ * Poisson test assumes (false drops whenever a few bulk events are missing). Compared with the org's other data
+ * changes (creations, updates and deletes of every object: enough of them to tell an org-wide lull from one object's missing
+ * records, which a few other creations an hour cannot), so an org-wide lull is not one object's missing records. Suspects: the release's
  * components on the object (the object, its fields and rules, triggers and flows named after it).
  */
 public final class MissingRecordsDetector extends DropDetector {
@@ -72,6 +73,12 @@ public final class MissingRecordsDetector extends DropDetector {
         @Override
         public String family(final String channel) {
             return "changes";
+        }
+
+        /** Every data change of the org, not only creations: a lull the whole org shares shows in its updates too. */
+        @Override
+        public boolean inFamily(final Signal s) {
+            return s.getKind() == SignalKind.DATA_CHANGE;
         }
 
         @Override
