@@ -58,6 +58,9 @@ public final class Launcher {
                                         times state restore) [--set KEY=VALUE] detection settings
                                e2e: [--rounds N] event->alert latency percentiles
                                detection: [--orgs-per-kind N] [--seed S] labelled scenario suite
+          docs configuration FILE
+                               Write the configuration reference (every key of every component, from
+                               their ConfigDefs) as Markdown: docs/configuration.md.
 
         Options:
           --verbose            Log at INFO (default: warnings and errors only)
@@ -86,6 +89,7 @@ public final class Launcher {
                 case "report" -> new ReportCommand(System.out, System.getenv()).run(list.subList(1, list.size()));
                 case "bench" -> new BenchCommand(System.out).run(list.subList(1, list.size()));
                 case "backtest" -> new BacktestCommand(System.out).run(list.subList(1, list.size()));
+                case "docs" -> docs(list.subList(1, list.size()));
                 default -> {
                     System.err.println("Unknown command '" + args[0] + "'.\n\n" + HELP);
                     yield 2;
@@ -98,6 +102,17 @@ public final class Launcher {
             return;
         }
         System.exit(code);
+    }
+
+    private static int docs(final List<String> args) throws java.io.IOException {
+        if (args.size() != 2 || !args.get(0).equals("configuration")) {
+            System.err.println("Usage: ./sfpulse docs configuration FILE");
+            return 2;
+        }
+        final Path file = Path.of(args.get(1));
+        io.sfpulse.app.docs.ConfigurationReference.write(file);
+        System.out.println("Wrote the configuration reference to " + file);
+        return 0;
     }
 
     private static Path configPath(final List<String> args) {

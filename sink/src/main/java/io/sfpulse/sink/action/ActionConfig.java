@@ -54,12 +54,12 @@ public final class ActionConfig extends AbstractConfig {
         .define(AUTH_HEADER, Type.STRING, "Authorization", Importance.LOW, "Header that carries auth.value (e.g. PRIVATE-TOKEN for GitLab).")
         .define(AUTH_VALUE, Type.PASSWORD, null, Importance.MEDIUM, "Value of the auth header, e.g. 'Bearer ghp_...' or 'Basic <base64 user:token>'.")
         .define(SECRET, Type.PASSWORD, null, Importance.MEDIUM, "A secret templates use as {{secret}} (e.g. a GitLab pipeline trigger token in the form body).")
-        .define(ON, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, (name, value) -> {
+        .define(ON, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.LambdaValidator.with((name, value) -> {
             final List<?> l = (List<?>) value;
             if (l.isEmpty() || !TRIGGERS.containsAll(l.stream().map(Object::toString).toList())) {
                 throw new ConfigException(name, value, "one or more of " + new java.util.TreeSet<>(TRIGGERS));
             }
-        }, Importance.HIGH, "What runs the action: verdict:FAULTY (the first FAULTY verdict of a release), verdict:HEALTHY and "
+        }, () -> "one or more of " + String.join(", ", new java.util.TreeSet<>(TRIGGERS))), Importance.HIGH, "What runs the action: verdict:FAULTY (the first FAULTY verdict of a release), verdict:HEALTHY and "
             + "verdict:INCONCLUSIVE (the final one), alert:TRIGGERED, alert:UPDATED, alert:RESOLVED (each state).")
         .define(ORGS, Type.LIST, List.of(), Importance.MEDIUM, "Orgs (18-character ids) it runs for; empty: all.")
         .define(DETECTORS, Type.LIST, List.of(), Importance.LOW, "For alert triggers: detectors it runs for; empty: all.")

@@ -36,7 +36,8 @@ public record VerdictSettings(List<Integer> checkpointsMinutes, long minSignals,
 
     public static ConfigDef define(final ConfigDef def) {
         return ConfigGroup.of(def, GROUP)
-            .define(CHECKPOINTS_CONFIG, Type.LIST, List.of("10", "20", "60"), (name, value) -> parse(name, value), Importance.MEDIUM,
+            .define(CHECKPOINTS_CONFIG, Type.LIST, List.of("10", "20", "60"), ConfigDef.LambdaValidator.with((name, value) -> parse(name, value),
+                () -> "ascending minutes, each at least 1"), Importance.MEDIUM,
                 CHECKPOINTS_DOC)
             .define(MIN_SIGNALS_CONFIG, Type.LONG, 30L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, MIN_SIGNALS_DOC)
             .define(MIN_COMPONENT_EXECUTIONS_CONFIG, Type.LONG, 10L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,

@@ -51,7 +51,7 @@ public record DropSettings(Duration window, Duration span, Duration baseline, Du
             .define(key(name, WINDOW_MS), Type.LONG, d.window().toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
                 "How long after a release a drop or silence of " + what + " is attributed to it.")
             .define(key(name, SPAN_MS), Type.LONG, d.span().toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
-                "Span of delivered time judged each minute: the last span.ms (less right after the release).")
+                "Span of delivered time judged at each look (every five minutes of the window): the last span.ms (less right after the release).")
             .define(key(name, BASELINE_MS), Type.LONG, d.baseline().toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
                 "Baseline before the release when the history is shorter than seasonal.history.ms.")
             .define(key(name, MIN_BASELINE_MS), Type.LONG, d.minBaseline().toMillis(), Range.atLeast(0), Importance.LOW,
@@ -61,7 +61,8 @@ public record DropSettings(Duration window, Duration span, Duration baseline, Du
             .define(key(name, SEASONAL_DAYS), Type.INT, d.seasonalDays(), Range.between(1, 7), Importance.LOW,
                 "How many previous days the same-time-of-day baseline averages at most.")
             .define(key(name, ALPHA), Type.DOUBLE, d.alpha(), Range.between(1e-12, 0.5), Importance.MEDIUM,
-                "Significance level of the lower-tail rate test, divided by the number of subjects of the org.")
+                "Significance level of the lower-tail rate test and of the share test, divided by the number of subjects of the org and by the "
+                    + "looks of the window (one every five minutes).")
             .define(key(name, MIN_EXPECTED), Type.DOUBLE, d.minExpected(), Range.atLeast(1.0), Importance.MEDIUM,
                 "Fewest " + what + " expected in the judged span; below it silence proves nothing (INCONCLUSIVE).")
             .define(key(name, MIN_RATIO), Type.DOUBLE, d.minRatio(), Range.atLeast(1.0), Importance.MEDIUM,
