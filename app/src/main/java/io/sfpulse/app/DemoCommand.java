@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -39,10 +41,19 @@ final class DemoCommand {
         if (!Scenarios.BY_NAME.containsKey(name)) {
             throw new IllegalArgumentException("Unknown scenario '" + name + "'; scenarios: " + new java.util.TreeSet<>(Scenarios.BY_NAME.keySet()));
         }
-        return run(name);
+        return run(name, args.contains("--keep-running"));
     }
 
-    private int run(final String scenario) throws Exception {
+    private int run(final String scenario, final boolean keepRunning) throws Exception {
+        final CountDownLatch closed = new CountDownLatch(1); // lets a Ctrl-C during --keep-running wait for the parts to close
+        try {
+            return run(scenario, keepRunning, closed);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private int run(final String scenario, final boolean keepRunning, final CountDownLatch closed) throws Exception {
         final long started = System.nanoTime();
         final Path dataDir = Files.createTempDirectory("sfpulse-demo-");
         try (WebhookReceiver webhook = new WebhookReceiver(r -> out.println("[webhook] received " + status(r.body())
@@ -58,10 +69,34 @@ final class DemoCommand {
                     final boolean done = awaitLifecycle(watcher, webhook, REQUIRED_DETECTOR.get(scenario));
                     out.printf("[sfpulse] %s in %d s; alert states also in %s%n", done ? "demo complete" : "demo FAILED: no resolved alert",
                         Duration.ofNanos(System.nanoTime() - started).toSeconds(), dataDir.resolve("alerts.jsonl"));
+                    if (keepRunning) {
+                        keepRunning(pipeline, closed);
+                    }
                     return done ? 0 : 1;
                 }
             }
         }
+    }
+
+    /** Leaves every part running for a look around (page, metrics, topics) until Ctrl-C; then the caller closes them. */
+    private void keepRunning(final Pipeline pipeline, final CountDownLatch closed) throws InterruptedException {
+        final String ops = "http://127.0.0.1:" + pipeline.ops().port(); // the demo binds the default ops.host, loopback
+        out.println("[sfpulse] still running for a look around (Ctrl-C stops it):");
+        out.println("[sfpulse]   release-health page  " + ops + "/");
+        out.println("[sfpulse]   Prometheus metrics   " + ops + "/metrics");
+        out.println("[sfpulse]   Kafka                " + pipeline.bootstrapServers() + " (topics: docs/topics.md)");
+        final CountDownLatch stop = new CountDownLatch(1);
+        final Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(60, TimeUnit.SECONDS); // the JVM exits once the demo's parts are closed (or after a minute)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sfpulse-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+        out.println("[sfpulse] stopping");
     }
 
     private static Map<String, String> demoSettings(final Path dataDir, final WebhookReceiver webhook) {

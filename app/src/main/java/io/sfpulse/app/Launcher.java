@@ -15,11 +15,12 @@ public final class Launcher {
         Usage: ./sfpulse <command> [options]
 
         Commands:
-          demo [--scenario NAME]
+          demo [--scenario NAME] [--keep-running]
                                Run a scripted release end to end on embedded parts (KRaft broker,
                                schema registry, Salesforce emulator, Connect worker, Kafka Streams,
                                sink with a local signed webhook) and print the alerts with their
-                               evidence. Exits 0 when the deploy's alert fired and resolved.
+                               evidence. Exits 0 when the deploy's alert fired and resolved;
+                               --keep-running leaves it all up (page, metrics, topics) until Ctrl-C.
                                Scenarios: deploy-error-burst (default: a NullPointerException burst
                                after a deploy), flow-stops (a record-triggered flow stops firing
                                after the deploy that changed it, then runs again).

@@ -78,7 +78,8 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline start() throws InterruptedException {
         startKafka();
         startRegistry();
-        if (config.emulatedOrg() && emulator == null) {
+        if (config.emulatedOrg() && emulator == null && config.services().contains("ingest")) {
+            // The emulated org is the ingest's source: a process running only streams or the sink starts none.
             // Keepalives every 2 s (Salesforce: within 270 s) so the demo's quiet stretches still report progress promptly.
             emulator = SalesforceEmulator.builder().port(config.emulatorPort()).pubSubKeepalive(java.time.Duration.ofSeconds(2)).build().start();
             emulator.org().defineChannel(Scenarios.LOG_CHANNEL);
@@ -220,7 +221,7 @@ public final class Pipeline implements AutoCloseable {
     /** Connector config per org name. */
     private Map<String, Map<String, String>> orgConnectors() {
         final Map<String, Map<String, String>> orgs = new HashMap<>();
-        if (config.emulatedOrg()) {
+        if (config.emulatedOrg() && emulator != null) {
             final Map<String, String> c = new HashMap<>();
             c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
             c.put(SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());

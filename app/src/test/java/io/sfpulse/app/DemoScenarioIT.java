@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sfpulse demo --scenario flow-stops} on its embedded parts (KRaft broker, registry, emulator
  * over Pub/Sub, Connect worker, Kafka Streams, sink, signed webhook): the flow that stops after the
  * deploy that changed it raises an absent-activity alert naming flow and deploy, which resolves when
- * the flow runs again; every state reaches the webhook; the command exits 0.
+ * the flow runs again; every state reaches the webhook; the command exits 0. And {@code ./sfpulse demo}
+ * itself, as a newcomer runs it first: it completes and prints no warning.
  */
 class DemoScenarioIT {
 
@@ -28,6 +33,28 @@ class DemoScenarioIT {
             .contains("[webhook] received TRIGGERED (Standard Webhooks signature valid")
             .contains("[webhook] received RESOLVED (Standard Webhooks signature valid")
             .doesNotContain("Failures up").doesNotContain("New error after");
+    }
+
+    @Test
+    void theFirstCommandANewcomerRunsCompletesWithoutAWarning(@TempDir final Path dir) throws Exception {
+        // ./sfpulse demo exactly as the README says, in its own JVM with the launcher's logging (the build packaged
+        // app/target/sfpulse-app.jar and app/target/lib before the integration tests run).
+        final Path script = Path.of("..", "sfpulse").toAbsolutePath().normalize();
+        final Path log = dir.resolve("demo.log");
+        final ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "demo").redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        pb.environment().remove("SFPULSE_REBUILD");
+        final Process demo = pb.start();
+        try {
+            assertThat(demo.waitFor(5, TimeUnit.MINUTES)).as("demo finished").isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+        final String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(demo.exitValue()).as(out).isZero();
+        assertThat(out).contains("[sfpulse] demo complete").contains("=== ALERT RESOLVED");
+        assertThat(out.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.startsWith("WARNING")).toList())
+            .as("warnings and errors printed by ./sfpulse demo").isEmpty();
     }
 
     @Test

@@ -7,10 +7,6 @@ import io.sfpulse.streams.scenario.LabelledScenarios;
 import io.sfpulse.schemas.verdict.VerdictStatus;
 import io.sfpulse.streams.scenario.SuiteScore;
 import io.sfpulse.streams.scenario.VerdictScore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The labelled suite end to end in-process: one org per scenario kind, scored against its labels. */
@@ -18,8 +14,8 @@ class DetectionSuiteTest {
 
     @Test
     void detectsEveryInjectedRegressionWithTheRightLabelAndReportsTheScore() {
-        final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        final DetectionSuite.Result result = new DetectionSuite(new PrintStream(console, true, StandardCharsets.UTF_8)).run(1, 3L, Map.of());
+        final OneOrgPerKind.Run run = OneOrgPerKind.run();
+        final DetectionSuite.Result result = run.result();
         final SuiteScore score = result.alerts();
         assertThat(score.recall()).as(score.report()).isEqualTo(1.0);
         assertThat(score.byKind()).containsOnlyKeys(LabelledScenarios.Kind.values());
@@ -29,7 +25,7 @@ class DetectionSuiteTest {
         });
         assertThat(score.byKind().get(LabelledScenarios.Kind.CLEAN_DEPLOY).falseAlerts()).isZero();
         assertThat(score.byKind().get(LabelledScenarios.Kind.TRAFFIC_RAMP).falseAlerts()).as("a traffic ramp is no regression").isZero();
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("| scenario | orgs | detected |").contains("precision ")
+        assertThat(run.console()).contains("| scenario | orgs | detected |").contains("precision ")
             .contains("| scenario | releases | expected | FAULTY |").contains("verdict accuracy ");
         // Every labelled release gets a final verdict; a release that regressed is FAULTY, a clean one never is.
         final VerdictScore verdicts = result.verdicts();

@@ -35,7 +35,7 @@ class PipelineE2EIT {
         return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Health is public for probes; metrics need the token and carry ingest, detector and sink figures. */
+    /** Health is public for probes; metrics need the token and carry ingest, detector and sink figures, every one the dashboard queries. */
     private void assertOperationsEndpoint(final int port) throws Exception {
         assertThat(get(port, "/health/live", null).statusCode()).isEqualTo(200);
         final java.net.http.HttpResponse<String> ready = get(port, "/health/ready", null);
@@ -56,6 +56,10 @@ class PipelineE2EIT {
             .contains("jvm_memory_used_bytes");
         assertThat(metrics.body().lines().filter(l -> l.startsWith("sfpulse_"))).noneMatch(l -> l.endsWith("} "));
         assertThat(metrics.body()).doesNotContain(OPS_TOKEN);
+        // The Grafana dashboard queries only metrics this pipeline (ingest, streams and sink in one process) exports.
+        final java.util.Set<String> exported = io.sfpulse.app.ops.GrafanaDashboard.exported(metrics.body());
+        assertThat(io.sfpulse.app.ops.GrafanaDashboard.load().metricNames()).as("metrics the dashboard queries").isNotEmpty()
+            .allSatisfy(name -> assertThat(exported).as("exported metric names").contains(name));
     }
 
     @TempDir

@@ -29,8 +29,8 @@ public final class DetectionSuite {
         this.out = out;
     }
 
-    /** The suite's two scores: alerts and release verdicts. */
-    public record Result(SuiteScore alerts, VerdictScore verdicts) {
+    /** The suite's two scores, alerts and release verdicts, and every alert state the labelled orgs raised. */
+    public record Result(SuiteScore alerts, VerdictScore verdicts, List<Alert> raised) {
     }
 
     /** Runs the suite and returns its scores. */
@@ -64,8 +64,8 @@ public final class DetectionSuite {
             out.printf("[bench] detection suite: %d orgs (%d per kind, seed %d), %d events in %.1f s (%.0f events/s in-process)%n",
                 scenarios.size(), perKind, seed, replay.events(), seconds, replay.events() / seconds);
         }
-        final SuiteScore score = SuiteScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(),
-            alerts.stream().filter(a -> !a.getOrgId().equals(LabelledScenarios.orgId(999_999))).toList());
+        final List<Alert> raised = alerts.stream().filter(a -> !a.getOrgId().equals(LabelledScenarios.orgId(999_999))).toList();
+        final SuiteScore score = SuiteScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(), raised);
         out.print(score.report());
         // A few false alerts of each kind that has any, so every cause shows.
         final Map<String, LabelledScenarios.Kind> kindOf = new java.util.HashMap<>();
@@ -83,6 +83,6 @@ public final class DetectionSuite {
         final VerdictScore verdictScore = VerdictScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(), verdicts);
         out.println();
         out.print(verdictScore.report());
-        return new Result(score, verdictScore);
+        return new Result(score, verdictScore, raised);
     }
 }

@@ -2,7 +2,9 @@ package io.sfpulse.app.ops;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,19 +12,20 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sfpulse.sink.AlertSinkService;
 import io.sfpulse.sink.DeliveryCounters;
-import java.io.IOException;
 import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.streams.verdict.ReleaseOutcome;
 import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -41,7 +44,35 @@ public final class OpsEndpoint implements AutoCloseable {
     private AlertSinkService sink;
     private final List<Runnable> refreshers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /**
+     * Kafka Streams tags state-store metrics by store kind under the same metric names ({@code rocksdb-state-id} for
+     * key-value stores, {@code rocksdb-window-state-id}, {@code in-memory-state-id}, ...), and one store can report under
+     * two kinds (a window store and its RocksDB segments). Prometheus needs one set of tag keys per name: here every
+     * such metric is tagged {@code state.id} (the store) and {@code store.type} (the kind, e.g. {@code rocksdb.window}).
+     */
+    static final MeterFilter ONE_STATE_STORE_TAG = new MeterFilter() {
+        @Override
+        public Meter.Id map(final Meter.Id id) {
+            for (final Tag tag : id.getTagsAsIterable()) {
+                final String key = tag.getKey();
+                if (key.endsWith(".state.id")) {
+                    final List<Tag> tags = new java.util.ArrayList<>();
+                    id.getTagsAsIterable().forEach(t -> {
+                        if (!t.getKey().equals(key)) {
+                            tags.add(t);
+                        }
+                    });
+                    tags.add(Tag.of("state.id", tag.getValue()));
+                    tags.add(Tag.of("store.type", key.substring(0, key.length() - ".state.id".length())));
+                    return id.replaceTags(tags);
+                }
+            }
+            return id;
+        }
+    };
+
     public OpsEndpoint(final String host, final int port, final String token, final boolean healthPublic) throws IOException {
+        registry.config().meterFilter(ONE_STATE_STORE_TAG);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
