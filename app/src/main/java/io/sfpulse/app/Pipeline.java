@@ -22,7 +22,7 @@ import io.sfpulse.ingest.marker.MarkerApiServer;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.schemas.connect.AvroWireConverter;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.sink.AlertSinkService;

@@ -1,13 +1,13 @@
 package io.sfpulse.app;
 
-import com.sun.net.httpserver.HttpServer;
+import io.sfpulse.http.HttpEndpoint;
+import io.sfpulse.http.RouteResponse;
 import io.sfpulse.sink.channel.StandardWebhookSigner;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -18,7 +18,7 @@ final class WebhookReceiver implements AutoCloseable {
     record Received(String body, boolean signatureValid, String idempotencyKey, long receivedAtNanos) {
     }
 
-    private final HttpServer server;
+    private final HttpEndpoint endpoint;
     private final String secret;
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
@@ -27,26 +27,24 @@ final class WebhookReceiver implements AutoCloseable {
         new SecureRandom().nextBytes(key);
         this.secret = "whsec_" + Base64.getEncoder().encodeToString(key);
         final StandardWebhookSigner signer = new StandardWebhookSigner(secret);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/alerts", ex -> {
-            try (ex) {
+        endpoint = HttpEndpoint.on("webhook-receiver", "127.0.0.1", 0).maxBodyBytes(8 * 1024 * 1024).build()
+            .route("/alerts", Set.of("POST"), true, Set.of(), request -> {
                 final long arrived = System.nanoTime();
-                final String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                final String id = ex.getRequestHeaders().getFirst("webhook-id");
-                final String ts = ex.getRequestHeaders().getFirst("webhook-timestamp");
-                final String sig = ex.getRequestHeaders().getFirst("webhook-signature");
-                final boolean valid = id != null && ts != null && sig != null && signer.sign(id, Long.parseLong(ts), body).equals(sig);
-                final Received r = new Received(body, valid, ex.getRequestHeaders().getFirst("Idempotency-Key"), arrived);
+                final String body = request.bodyText();
+                final String id = request.header("webhook-id");
+                final String ts = request.header("webhook-timestamp");
+                final String sig = request.header("webhook-signature");
+                final boolean valid = id != null && ts != null && sig != null && ts.matches("\\d{1,12}")
+                    && signer.sign(id, Long.parseLong(ts), body).equals(sig);
+                final Received r = new Received(body, valid, request.header("Idempotency-Key"), arrived);
                 received.add(r);
                 onReceive.accept(r);
-                ex.sendResponseHeaders(valid ? 202 : 401, -1);
-            }
-        });
-        server.start();
+                return valid ? RouteResponse.json(202, "{}") : RouteResponse.error(401, "missing or invalid Standard Webhooks signature");
+            }).start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts";
+        return "http://127.0.0.1:" + endpoint.port() + "/alerts";
     }
 
     String secret() {
@@ -59,6 +57,6 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        endpoint.close();
     }
 }

@@ -12,7 +12,7 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.AvroWireDeserializer;
 import io.sfpulse.schemas.signal.Signal;

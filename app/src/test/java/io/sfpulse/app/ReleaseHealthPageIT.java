@@ -11,7 +11,7 @@ import io.sfpulse.app.ops.SilenceApi;
 import io.sfpulse.sink.silence.SilenceBook;
 import java.time.Clock;
 import io.sfpulse.embedded.EmbeddedKafka;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;

@@ -7,7 +7,7 @@ import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.registry.RestSchemaRegistryClient;
 import io.sfpulse.schemas.registry.SchemaRegistryException;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,6 +56,47 @@ class EmbeddedSchemaRegistryIT {
                 assertThat(client.register("new-value", org.apache.avro.Schema.create(org.apache.avro.Schema.Type.STRING)))
                     .isGreaterThan(Math.max(eventId, markerId));
             }
+        }
+    }
+
+    private static HttpResponse<String> send(final String method, final String url, final String type, final String body) throws Exception {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (type != null) {
+            b.header("Content-Type", type);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void refusesMalformedRequestsInTheConfluentErrorFormatAndKeepsServing() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TOPIC, 0, null).start()) {
+            final String versions = registry.url() + "/subjects/x-value/versions";
+            final String type = "application/vnd.schemaregistry.v1+json";
+            final HttpResponse<String> badJson = send("POST", versions, type, "{\"schema\":");
+            assertThat(badJson.statusCode()).isEqualTo(400);
+            assertThat(badJson.body()).contains("\"error_code\":400").contains("not valid JSON").doesNotContain("Exception");
+            final HttpResponse<String> noSchema = send("POST", versions, type, "{\"schemaType\":\"AVRO\"}");
+            assertThat(noSchema.statusCode()).isEqualTo(422);
+            assertThat(noSchema.body()).contains("\"error_code\":42201");
+            final HttpResponse<String> badSchema = send("POST", versions, type, "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}");
+            assertThat(badSchema.statusCode()).isEqualTo(422);
+            assertThat(badSchema.body()).contains("\"error_code\":42201").contains("Invalid schema");
+            final HttpResponse<String> protobuf = send("POST", versions, type, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax\"}");
+            assertThat(protobuf.statusCode()).isEqualTo(422);
+            assertThat(protobuf.body()).contains("Only AVRO schemas are supported");
+            final HttpResponse<String> unknown = send("GET", registry.url() + "/nowhere/at/all", null, null);
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("\"error_code\":404");
+            final HttpResponse<String> notAnId = send("GET", registry.url() + "/schemas/ids/abc", null, null);
+            assertThat(notAnId.statusCode()).isEqualTo(404);
+            assertThat(notAnId.body()).contains("\"error_code\":40403");
+            final HttpResponse<String> huge = send("POST", versions, type, "{\"schema\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+            assertThat(huge.statusCode()).isEqualTo(413);
+            assertThat(huge.body()).contains("body larger than").doesNotContain("Exception");
+            // and it keeps serving
+            assertThat(send("GET", registry.url() + "/subjects", null, null).body()).isEqualTo("[]");
         }
     }
 }

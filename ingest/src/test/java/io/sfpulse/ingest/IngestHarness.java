@@ -4,7 +4,7 @@ import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.embedded.EmbeddedConnect;
 import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.schemas.connect.AvroWireConverter;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.AvroWireDeserializer;
 import io.sfpulse.schemas.topic.TopicNames;

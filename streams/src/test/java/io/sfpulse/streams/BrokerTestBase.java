@@ -1,7 +1,7 @@
 package io.sfpulse.streams;
 
 import io.sfpulse.embedded.EmbeddedKafka;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.topic.TopicNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -6,7 +6,7 @@ import io.sfpulse.embedded.TemporaryDirectory;
 import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.AvroWireDeserializer;
 import io.sfpulse.schemas.signal.Signal;

@@ -5,7 +5,7 @@ import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.emulator.org.EventLogFileRecord;
 import io.sfpulse.ingest.SalesforceSourceConfig;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.topic.TopicNames;
 import java.io.PrintStream;
 import java.time.Duration;

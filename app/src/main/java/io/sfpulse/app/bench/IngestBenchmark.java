@@ -9,7 +9,7 @@ import io.sfpulse.ingest.SalesforceSourceConnector;
 import io.sfpulse.ingest.auth.AccessToken;
 import io.sfpulse.ingest.auth.OAuthClient;
 import io.sfpulse.schemas.connect.AvroWireConverter;
-import io.sfpulse.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.topic.TopicNames;
 import java.io.PrintStream;

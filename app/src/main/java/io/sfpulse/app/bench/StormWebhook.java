@@ -1,8 +1,8 @@
 package io.sfpulse.app.bench;
 
-import com.sun.net.httpserver.HttpServer;
+import io.sfpulse.http.HttpEndpoint;
+import io.sfpulse.http.RouteResponse;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,37 +16,30 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StormWebhook implements AutoCloseable {
 
-    private final HttpServer server;
+    private final HttpEndpoint endpoint;
     private final AtomicInteger storm = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
     private final Map<String, Integer> accepted = new ConcurrentHashMap<>();
 
     StormWebhook() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/hook", ex -> {
-            try (ex) {
-                ex.getRequestBody().readAllBytes();
+        endpoint = HttpEndpoint.on("storm-webhook", "127.0.0.1", 0).maxBodyBytes(8 * 1024 * 1024).build()
+            .route("/hook", Set.of("POST"), true, Set.of(), request -> {
                 final int status = storm.get();
                 if (status != 0) {
                     refused.incrementAndGet();
-                    if (status == 429) {
-                        ex.getResponseHeaders().add("Retry-After", "1");
-                    }
-                    ex.sendResponseHeaders(status, -1);
-                } else {
-                    final String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
-                    if (key != null) {
-                        accepted.merge(key, 1, Integer::sum);
-                    }
-                    ex.sendResponseHeaders(202, -1);
+                    final RouteResponse refusal = RouteResponse.error(status, "storm");
+                    return status == 429 ? refusal.withHeader("Retry-After", "1") : refusal;
                 }
-            }
-        });
-        server.start();
+                final String key = request.header("Idempotency-Key");
+                if (key != null) {
+                    accepted.merge(key, 1, Integer::sum);
+                }
+                return RouteResponse.json(202, "{}");
+            }).start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        return "http://127.0.0.1:" + endpoint.port() + "/hook";
     }
 
     /** 503 or 429 refuses every delivery from now on; 0 ends the storm. */
@@ -68,6 +61,6 @@ final class StormWebhook implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        endpoint.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.sfpulse.app.ops;
 
-import com.sun.net.httpserver.HttpExchange;
+import io.sfpulse.http.RouteRequest;
+import io.sfpulse.http.RouteResponse;
 import io.sfpulse.sink.AlertSinkService;
 import io.sfpulse.sink.action.ActionLinks;
 import java.io.IOException;
@@ -27,10 +28,10 @@ public final class ActionLinkApi {
         server.route(PATH, true, Set.of("GET", "POST"), this::handle);
     }
 
-    private OpsServer.Response handle(final HttpExchange exchange) throws IOException {
-        final String token = exchange.getRequestURI().getPath().substring(PATH.length());
-        if ("POST".equals(exchange.getRequestMethod())) {
-            final String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    private RouteResponse handle(final RouteRequest exchange) throws IOException {
+        final String token = exchange.path().substring(PATH.length());
+        if ("POST".equals(exchange.method())) {
+            final String form = new String(exchange.body(), StandardCharsets.UTF_8);
             String by = "";
             for (final String pair : form.split("&")) {
                 if (pair.startsWith("by=")) {
@@ -60,11 +61,11 @@ public final class ActionLinkApi {
             .map(e -> "<tr><td>" + esc(e.getKey()) + "</td><td>" + esc(e.getValue()) + "</td></tr>").reduce("", String::concat);
         final String html = "<p>" + what + ".</p><table>" + details + "</table><p>Valid until " + claim.expiresAt() + "; it runs once.</p>"
             + "<form method=\"post\"><label>Your name <input name=\"by\" required></label> <button type=\"submit\">Run it</button></form>";
-        return new OpsServer.Response(200, "text/html; charset=utf-8", wrap("Approve an action", html).getBytes(StandardCharsets.UTF_8));
+        return new RouteResponse(200, "text/html; charset=utf-8", wrap("Approve an action", html).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static OpsServer.Response page(final int status, final String title, final String message) {
-        return new OpsServer.Response(status, "text/html; charset=utf-8", wrap(title, "<p>" + esc(message) + "</p>").getBytes(StandardCharsets.UTF_8));
+    private static RouteResponse page(final int status, final String title, final String message) {
+        return new RouteResponse(status, "text/html; charset=utf-8", wrap(title, "<p>" + esc(message) + "</p>").getBytes(StandardCharsets.UTF_8));
     }
 
     private static String wrap(final String title, final String body) {

@@ -188,7 +188,11 @@ public final class OpsEndpoint implements AutoCloseable {
     }
 
     public OpsEndpoint start() {
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot start the operations endpoint: " + e.getMessage(), e);
+        }
         return this;
     }
 

@@ -1,11 +1,11 @@
 package io.sfpulse.app.ops;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.streams.health.AdoptionBucket;
 import io.sfpulse.streams.health.AlertRecord;
+import io.sfpulse.streams.health.KpiSettings;
 import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
-import io.sfpulse.streams.health.AdoptionBucket;
-import io.sfpulse.streams.health.KpiSettings;
 import io.sfpulse.streams.health.SignalBucket;
 import io.sfpulse.streams.verdict.ReleaseOutcome;
 import io.sfpulse.streams.verdict.ReleaseVerdictQueries;

@@ -2,11 +2,12 @@ package io.sfpulse.app.ops;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.http.RouteResponse;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
-import io.sfpulse.streams.health.AlertRecord;
-import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.sink.action.ActionLinks;
+import io.sfpulse.streams.health.AlertRecord;
 import io.sfpulse.streams.health.KpiSettings;
+import io.sfpulse.streams.health.ReleaseHealth;
 import io.sfpulse.streams.health.ReleaseHealthQueries;
 import io.sfpulse.streams.verdict.ReleaseOutcome;
 import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
@@ -72,33 +73,32 @@ public final class ReleaseHealthPage {
     public void register(final OpsServer server) {
         final byte[] html = resource("/release-health/index.html");
         server.route("/api/orgs", false, exchange -> {
-            final String path = exchange.getRequestURI().getRawPath();
+            final String path = exchange.rawPath();
             final String rest = path.length() > "/api/orgs".length() ? path.substring("/api/orgs/".length()) : "";
-            final String since = VerdictApi.query(exchange.getRequestURI().getRawQuery()).get("since");
+            final String since = VerdictApi.query(exchange.rawQuery()).get("since");
             final Instant from;
             try {
                 from = since == null ? null : since.contains("T") ? Instant.parse(since) : Instant.now().minus(io.sfpulse.app.Durations.parse(since));
             } catch (RuntimeException e) {
-                return OpsServer.Response.error(400, "since: a duration (30d) or an instant (ISO-8601)");
+                return RouteResponse.error(400, "since: a duration (30d) or an instant (ISO-8601)");
             }
-            return OpsServer.Response.json(200, rest.isEmpty() ? orgs() : org(URLDecoder.decode(rest, StandardCharsets.UTF_8), from));
+            return RouteResponse.json(200, rest.isEmpty() ? orgs() : org(URLDecoder.decode(rest, StandardCharsets.UTF_8), from));
         });
         server.route("/api/local/", false, exchange -> {
-            final String path = exchange.getRequestURI().getPath();
+            final String path = exchange.path();
             if (path.equals("/api/local/orgs")) {
-                return OpsServer.Response.json(200, JSON.writeValueAsString(Map.of("orgs", localOrgs(queries.alerts()))));
+                return RouteResponse.json(200, JSON.writeValueAsString(Map.of("orgs", localOrgs(queries.alerts()))));
             }
             if (path.equals("/api/local/snapshots")) {
-                final String query = exchange.getRequestURI().getQuery();
-                final String orgs = query != null && query.startsWith("orgs=") ? query.substring("orgs=".length()) : "";
-                return OpsServer.Response.json(200, JSON.writeValueAsString(localSnapshots(orgs.isEmpty() ? List.of() : List.of(orgs.split(",")),
+                final String orgs = exchange.query().getOrDefault("orgs", "");
+                return RouteResponse.json(200, JSON.writeValueAsString(localSnapshots(orgs.isEmpty() ? List.of() : List.of(orgs.split(",")),
                     queries.alerts())));
             }
-            return OpsServer.Response.json(404, "{\"error\":\"not found\"}");
+            return RouteResponse.json(404, "{\"error\":\"not found\"}");
         });
-        server.route("/", true, exchange -> "/".equals(exchange.getRequestURI().getPath())
-            ? new OpsServer.Response(200, "text/html; charset=utf-8", html)
-            : OpsServer.Response.json(404, "{\"error\":\"not found\"}"));
+        server.route("/", true, exchange -> "/".equals(exchange.path())
+            ? new RouteResponse(200, "text/html; charset=utf-8", html)
+            : RouteResponse.json(404, "{\"error\":\"not found\"}"));
     }
 
     private static byte[] resource(final String name) {

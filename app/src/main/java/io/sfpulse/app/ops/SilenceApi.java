@@ -2,7 +2,8 @@ package io.sfpulse.app.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
+import io.sfpulse.http.RouteRequest;
+import io.sfpulse.http.RouteResponse;
 import io.sfpulse.schemas.id.SalesforceIds;
 import io.sfpulse.schemas.silence.Silence;
 import io.sfpulse.schemas.topic.TopicNames;
@@ -56,31 +57,31 @@ public final class SilenceApi implements AutoCloseable {
         server.route(PATH, false, Set.of("GET", "POST", "DELETE"), this::handle);
     }
 
-    private OpsServer.Response handle(final HttpExchange exchange) throws IOException {
-        final String path = exchange.getRequestURI().getPath();
-        final Map<String, String> query = VerdictApi.query(exchange.getRequestURI().getRawQuery());
-        return switch (exchange.getRequestMethod()) {
-            case "POST" -> path.equals(PATH) ? create(exchange.getRequestBody().readAllBytes()) : notFound();
+    private RouteResponse handle(final RouteRequest exchange) throws IOException {
+        final String path = exchange.path();
+        final Map<String, String> query = VerdictApi.query(exchange.rawQuery());
+        return switch (exchange.method()) {
+            case "POST" -> path.equals(PATH) ? create(exchange.body()) : notFound();
             case "DELETE" -> path.startsWith(PATH + "/") ? end(path.substring(PATH.length() + 1), query.get("by")) : notFound();
             default -> list(query.get("org"));
         };
     }
 
-    OpsServer.Response create(final byte[] body) throws IOException {
+    RouteResponse create(final byte[] body) throws IOException {
         final JsonNode in;
         try {
             in = JSON.readTree(body);
         } catch (IOException e) {
-            return OpsServer.Response.error(400, "body is not JSON");
+            return RouteResponse.error(400, "body is not JSON");
         }
         final String org = in.path("orgId").asText("");
         if (!SalesforceIds.isId(org)) {
-            return OpsServer.Response.error(400, "orgId must be a 15- or 18-character Salesforce org id");
+            return RouteResponse.error(400, "orgId must be a 15- or 18-character Salesforce org id");
         }
         final String reason = in.path("reason").asText("").trim();
         final String by = in.path("createdBy").asText("").trim();
         if (reason.isEmpty() || by.isEmpty()) {
-            return OpsServer.Response.error(400, "reason and createdBy are required: a silence says why and who");
+            return RouteResponse.error(400, "reason and createdBy are required: a silence says why and who");
         }
         final Instant now = clock.instant();
         final Instant ends;
@@ -88,10 +89,10 @@ public final class SilenceApi implements AutoCloseable {
             ends = in.hasNonNull("endsAt") ? Instant.parse(in.get("endsAt").asText())
                 : now.plus(io.sfpulse.app.Durations.parse(in.path("duration").asText("")));
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            return OpsServer.Response.error(400, "give duration (e.g. 2h, 30m) or endsAt (ISO-8601): " + e.getMessage());
+            return RouteResponse.error(400, "give duration (e.g. 2h, 30m) or endsAt (ISO-8601): " + e.getMessage());
         }
         if (!ends.isAfter(now) || ends.isAfter(now.plus(LONGEST))) {
-            return OpsServer.Response.error(400, "a silence ends in the future and within 30 days");
+            return RouteResponse.error(400, "a silence ends in the future and within 30 days");
         }
         final Silence s = Silence.newBuilder().setId("sil-" + UUID.randomUUID().toString().substring(0, 13)).setOrgId(SalesforceIds.to18(org))
             .setDetector(text(in, "detector")).setSubject(text(in, "subject")).setStartsAt(now).setEndsAt(ends).setReason(reason)
@@ -99,29 +100,29 @@ public final class SilenceApi implements AutoCloseable {
         write(s);
         LOG.atInfo().addKeyValue("org", s.getOrgId()).log("Silence {} by {} until {} for detector {} subject {}: {}", s.getId(), by, ends,
             s.getDetector() == null ? "(all)" : s.getDetector(), s.getSubject() == null ? "(all)" : s.getSubject(), reason);
-        return OpsServer.Response.json(201, JSON.writeValueAsString(json(s, now)));
+        return RouteResponse.json(201, JSON.writeValueAsString(json(s, now)));
     }
 
-    private OpsServer.Response end(final String id, final String by) throws IOException {
+    private RouteResponse end(final String id, final String by) throws IOException {
         final Optional<Silence> known = book.all().stream().filter(s -> s.getId().equals(id)).findFirst();
         if (known.isEmpty()) {
-            return OpsServer.Response.error(404, "no silence " + id.replaceAll("[^A-Za-z0-9-]", "?"));
+            return RouteResponse.error(404, "no silence " + id.replaceAll("[^A-Za-z0-9-]", "?"));
         }
         if (by == null || by.isBlank()) {
-            return OpsServer.Response.error(400, "say who ends it: ?by=NAME");
+            return RouteResponse.error(400, "say who ends it: ?by=NAME");
         }
         final Instant now = clock.instant();
         final Silence ended = Silence.newBuilder(known.get()).setCancelledAt(now).setCancelledBy(by).build();
         write(ended);
         LOG.atInfo().addKeyValue("org", ended.getOrgId()).log("Silence {} ended early by {}", id, by);
-        return OpsServer.Response.json(200, JSON.writeValueAsString(json(ended, now)));
+        return RouteResponse.json(200, JSON.writeValueAsString(json(ended, now)));
     }
 
-    private OpsServer.Response list(final String org) throws IOException {
+    private RouteResponse list(final String org) throws IOException {
         final Instant now = clock.instant();
         final List<Map<String, Object>> out = book.all().stream()
             .filter(s -> org == null || s.getOrgId().equals(SalesforceIds.normalizeIfId(org))).map(s -> json(s, now)).toList();
-        return OpsServer.Response.json(200, JSON.writeValueAsString(Map.of("silences", out)));
+        return RouteResponse.json(200, JSON.writeValueAsString(Map.of("silences", out)));
     }
 
     private void write(final Silence s) {
@@ -153,8 +154,8 @@ public final class SilenceApi implements AutoCloseable {
         return v.isEmpty() ? null : v;
     }
 
-    private static OpsServer.Response notFound() throws IOException {
-        return OpsServer.Response.error(404, "not found: POST or GET " + PATH + ", DELETE " + PATH + "/{id}?by=NAME");
+    private static RouteResponse notFound() throws IOException {
+        return RouteResponse.error(404, "not found: POST or GET " + PATH + ", DELETE " + PATH + "/{id}?by=NAME");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sfpulse.app.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.http.RouteResponse;
 import io.sfpulse.schemas.id.SalesforceIds;
 import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import io.sfpulse.schemas.verdict.VerdictAlert;
@@ -49,21 +50,21 @@ public final class VerdictApi {
 
     public void register(final OpsServer server) {
         server.route(PREFIX, false, exchange -> {
-            final String rawPath = exchange.getRequestURI().getRawPath();
-            final String rawQuery = exchange.getRequestURI().getRawQuery();
+            final String rawPath = exchange.rawPath();
+            final String rawQuery = exchange.rawQuery();
             return answer(rawPath, rawQuery);
         });
     }
 
-    OpsServer.Response answer(final String rawPath, final String rawQuery) throws IOException {
+    RouteResponse answer(final String rawPath, final String rawQuery) throws IOException {
         final String[] parts = rawPath.substring(PREFIX.length()).split("/");
         final String rawOrg = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
         if (!SalesforceIds.isId(rawOrg)) {
-            return OpsServer.Response.error(400, "'" + rawOrg.replaceAll("[^A-Za-z0-9._-]", "?") + "' is not a 15- or 18-character Salesforce org id");
+            return RouteResponse.error(400, "'" + rawOrg.replaceAll("[^A-Za-z0-9._-]", "?") + "' is not a 15- or 18-character Salesforce org id");
         }
         final String org = SalesforceIds.to18(rawOrg);
         if (!verdicts.ready()) {
-            return OpsServer.Response.error(503, "sfpulse's detection is not running yet (starting, restoring or rebalancing); ask again");
+            return RouteResponse.error(503, "sfpulse's detection is not running yet (starting, restoring or rebalancing); ask again");
         }
         final HostInfo host = verdicts.host(org);
         if (peers != null && host != null && host.port() > 0 && !peers.isSelf(host.host() + ":" + host.port())) {
@@ -71,10 +72,10 @@ public final class VerdictApi {
         }
         final List<ReleaseOutcome> releases = verdicts.releases(org);
         if (releases.isEmpty() && health.progress(org).isEmpty()) {
-            return OpsServer.Response.error(404, "unknown org " + org + ": sfpulse has no signal and no release of it");
+            return RouteResponse.error(404, "unknown org " + org + ": sfpulse has no signal and no release of it");
         }
         if (parts.length == 1) {
-            return OpsServer.Response.json(200, JSON.writeValueAsString(Map.of("orgId", org,
+            return RouteResponse.json(200, JSON.writeValueAsString(Map.of("orgId", org,
                 "releases", releases.stream().map(o -> toJson(VerdictRecords.of(o))).toList())));
         }
         final Map<String, String> query = query(rawQuery);
@@ -96,27 +97,27 @@ public final class VerdictApi {
             asked = "release " + id;
             found = verdicts.byId(org, SalesforceIds.normalizeIfId(id)).or(() -> verdicts.byId(org, id));
         } else {
-            return OpsServer.Response.error(404, "not found: use " + PREFIX + "{org}/{release}/verdict, " + PREFIX + "{org}/verdict?commit=SHA|label=V or "
+            return RouteResponse.error(404, "not found: use " + PREFIX + "{org}/{release}/verdict, " + PREFIX + "{org}/verdict?commit=SHA|label=V or "
                 + PREFIX + "{org}");
         }
         if (found.isEmpty()) {
             final Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", "org " + org + " has no " + asked + " judged by sfpulse");
             body.put("recentReleases", releases.stream().limit(5).map(o -> o.releaseId).toList());
-            return OpsServer.Response.json(404, JSON.writeValueAsString(body));
+            return RouteResponse.json(404, JSON.writeValueAsString(body));
         }
-        return OpsServer.Response.json(200, JSON.writeValueAsString(toJson(VerdictRecords.of(found.get()))));
+        return RouteResponse.json(200, JSON.writeValueAsString(toJson(VerdictRecords.of(found.get()))));
     }
 
-    private OpsServer.Response forward(final String base, final String rawPath, final String rawQuery) throws IOException {
+    private RouteResponse forward(final String base, final String rawPath, final String rawQuery) throws IOException {
         try {
             final HttpResponse<String> r = peers.forward(base, rawPath + (rawQuery == null ? "" : "?" + rawQuery));
-            return OpsServer.Response.json(r.statusCode(), r.body());
+            return RouteResponse.json(r.statusCode(), r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted asking " + base, e);
         } catch (IOException e) {
-            return OpsServer.Response.error(503, "the instance holding this org's verdicts (" + base + ") did not answer: " + e.getMessage());
+            return RouteResponse.error(503, "the instance holding this org's verdicts (" + base + ") did not answer: " + e.getMessage());
         }
     }
 

@@ -1,29 +1,29 @@
 package io.sfpulse.ingest.marker;
 
-import io.sfpulse.schemas.id.SalesforceIds;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.sfpulse.http.BearerToken;
+import io.sfpulse.http.HttpEndpoint;
+import io.sfpulse.http.HttpError;
+import io.sfpulse.http.RouteRequest;
+import io.sfpulse.http.RouteResponse;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
+import io.sfpulse.schemas.id.SalesforceIds;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,64 +40,46 @@ import org.slf4j.LoggerFactory;
 public final class MarkerApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarkerApiServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 256 * 1024;
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> new Thread(r, "sfpulse-marker-api"));
+    private final HttpEndpoint endpoint;
     private final KafkaProducer<String, DeploymentMarker> producer;
-    private final byte[] token;
 
     public MarkerApiServer(final String bootstrap, final Topics topics, final String host, final int port, final String token) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("The marker API needs a token (marker.api.token)");
         }
-        this.token = token.getBytes(StandardCharsets.UTF_8);
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot bind the marker API on " + host + ":" + port, e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/v1/markers", this::handle);
+        this.endpoint = HttpEndpoint.on("marker-api", host, port).token(BearerToken.of(token)).maxBodyBytes(MAX_BODY).build()
+            .route("/v1/markers", Set.of("POST"), false, Set.of("application/json"), this::handle);
     }
 
     public MarkerApiServer start() {
-        server.start();
+        try {
+            endpoint.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot bind the marker API on " + endpoint.host() + ":" + endpoint.port(), e);
+        }
         LOG.info("Marker API listening on port {}", port());
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return endpoint.port();
     }
 
-    private void handle(final HttpExchange ex) throws IOException {
-        try (ex) {
-            if (!"POST".equals(ex.getRequestMethod())) {
-                reply(ex, 405, Map.of("error", "method_not_allowed"));
-                return;
-            }
-            final String auth = ex.getRequestHeaders().getFirst("Authorization");
-            final byte[] given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
-            if (!MessageDigest.isEqual(given, token)) {
-                reply(ex, 401, Map.of("error", "unauthorized"));
-                return;
-            }
-            final byte[] body = ex.getRequestBody().readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                reply(ex, 413, Map.of("error", "payload_too_large"));
-                return;
-            }
-            final DeploymentMarker marker;
-            try {
-                marker = parse(JSON.readTree(body));
-            } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
-                reply(ex, 400, Map.of("error", "invalid_marker", "message", String.valueOf(e.getMessage())));
-                return;
-            }
+    private RouteResponse handle(final RouteRequest request) {
+        if (!request.path().equals("/v1/markers")) {
+            throw HttpError.notFound("no such path: " + request.path());
+        }
+        final DeploymentMarker marker;
+        try {
+            marker = parse(request.jsonObject());
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw HttpError.badRequest("invalid marker: " + e.getMessage());
+        }
+        try {
             final RecordMetadata meta = producer.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null,
                 marker.getCompletedTime().toEpochMilli(), marker.getOrgId(), marker)).get(30, TimeUnit.SECONDS);
             LOG.atInfo().addKeyValue("org", marker.getOrgId()).addKeyValue("deployId", marker.getDeployId()).log("Marker ({}) at {} accepted",
@@ -108,13 +90,13 @@ public final class MarkerApiServer implements AutoCloseable {
             answer.put("completedTime", marker.getCompletedTime().toString());
             answer.put("partition", meta.partition());
             answer.put("offset", meta.offset());
-            reply(ex, 202, answer);
+            return RouteResponse.jsonOf(202, answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            reply(ex, 503, Map.of("error", "interrupted"));
-        } catch (Exception e) {
-            LOG.error("Marker API could not store a marker", e);
-            reply(ex, 503, Map.of("error", "unavailable", "message", "marker not stored; retry"));
+            return RouteResponse.error(503, "interrupted; marker not stored, retry");
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.atError().addKeyValue("org", marker.getOrgId()).log("Marker API could not store a marker: {}", e.toString());
+            return RouteResponse.error(503, "marker not stored (Kafka did not acknowledge it); retry");
         }
     }
 
@@ -148,17 +130,9 @@ public final class MarkerApiServer implements AutoCloseable {
             .build();
     }
 
-    private static void reply(final HttpExchange ex, final int status, final Object body) throws IOException {
-        final byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        endpoint.close();
         producer.close(java.time.Duration.ofSeconds(5));
     }
 }

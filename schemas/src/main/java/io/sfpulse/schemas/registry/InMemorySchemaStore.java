@@ -25,7 +25,14 @@ public final class InMemorySchemaStore {
 
     /** Normalised text used for identity: parse and print, so formatting differences do not matter. */
     public static String canonical(final String schemaText) {
-        return new Schema.Parser().parse(schemaText).toString();
+        try {
+            return new Schema.Parser().parse(schemaText).toString();
+        } catch (org.apache.avro.SchemaParseException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Avro 1.12 reports some invalid schemas (an unknown type name) as a NullPointerException: still the schema's fault.
+            throw new org.apache.avro.SchemaParseException(e.getMessage());
+        }
     }
 
     /** Returns the existing entry for this schema under the subject, if any. */

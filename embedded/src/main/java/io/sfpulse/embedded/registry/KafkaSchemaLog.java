@@ -1,4 +1,4 @@
-package io.sfpulse.schemas.registry.server;
+package io.sfpulse.embedded.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.registry.InMemorySchemaStore;

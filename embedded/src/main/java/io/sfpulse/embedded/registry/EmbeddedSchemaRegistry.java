@@ -1,22 +1,20 @@
-package io.sfpulse.schemas.registry.server;
+package io.sfpulse.embedded.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.sfpulse.http.HttpEndpoint;
+import io.sfpulse.http.RouteRequest;
+import io.sfpulse.http.RouteResponse;
 import io.sfpulse.schemas.registry.InMemorySchemaStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +33,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private final InMemorySchemaStore store = new InMemorySchemaStore();
     private final KafkaSchemaLog log;
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-        final Thread t = new Thread(r, "sfpulse-schema-registry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final HttpEndpoint endpoint;
     private final String expectedAuthorization;
 
     /**
@@ -53,70 +46,65 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.log = new KafkaSchemaLog(bootstrapServers, topic);
         this.expectedAuthorization = userInfo == null ? null
             : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-        try {
-            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot bind schema registry on port " + port, e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        // Every path and method reaches the registry's own routing: it answers in the Confluent error format
+        // ({"error_code", "message"}) that registry clients parse; the endpoint still bounds bodies and hides stacks.
+        this.endpoint = HttpEndpoint.on("schema-registry", "127.0.0.1", port).build()
+            .route("/", Set.of("GET", "POST", "PUT", "DELETE"), true, Set.of(), this::handle);
     }
 
     /** Loads stored schemas, then starts serving. */
     public EmbeddedSchemaRegistry start() {
         log.load(store);
-        server.start();
+        try {
+            endpoint.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot bind schema registry on port " + endpoint.port(), e);
+        }
         LOG.info("Schema registry listening on {}", url());
         return this;
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + endpoint.port();
     }
 
-    private void handle(final HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (expectedAuthorization != null
-                && !expectedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                reply(exchange, 401, error(40101, "Unauthorized"));
-                return;
-            }
-            final String[] parts = exchange.getRequestURI().getRawPath().replaceAll("^/+|/+$", "").split("/");
-            final String method = exchange.getRequestMethod();
-            route(exchange, method, parts);
+    private RouteResponse handle(final RouteRequest request) throws IOException {
+        if (expectedAuthorization != null && !expectedAuthorization.equals(request.header("Authorization"))) {
+            return reply(401, error(40101, "Unauthorized"));
+        }
+        try {
+            return route(request, request.method(), request.path().replaceAll("^/+|/+$", "").split("/"));
         } catch (SchemaParseException e) {
-            reply(exchange, 422, error(42201, "Invalid schema: " + e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.error("Schema registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            reply(exchange, 500, error(50001, "Error in the backend data store"));
+            return reply(422, error(42201, "Invalid schema: " + e.getMessage()));
+        } catch (JsonProcessingException e) {
+            return reply(400, error(400, "Bad request: the body is not valid JSON"));
         }
     }
 
-    private void route(final HttpExchange ex, final String method, final String[] p) throws IOException {
+    private RouteResponse route(final RouteRequest r, final String method, final String[] p) throws IOException {
         if (p.length == 1 && p[0].isEmpty()) {
-            reply(ex, 200, Map.of());
+            return reply(200, Map.of());
         } else if (p.length == 3 && p[0].equals("schemas") && p[1].equals("ids") && method.equals("GET")) {
             final Optional<String> schema = parseInt(p[2]).flatMap(store::schemaById);
-            reply(ex, schema.isPresent() ? 200 : 404, schema.isPresent() ? Map.of("schema", schema.get()) : error(40403, "Schema not found"));
+            return reply(schema.isPresent() ? 200 : 404, schema.isPresent() ? Map.of("schema", schema.get()) : error(40403, "Schema not found"));
         } else if (p.length == 1 && p[0].equals("subjects") && method.equals("GET")) {
-            reply(ex, 200, store.subjects());
+            return reply(200, store.subjects());
         } else if (p.length == 2 && p[0].equals("subjects") && method.equals("POST")) {
-            lookup(ex, decode(p[1]));
+            return lookup(r, p[1]);
         } else if (p.length == 3 && p[0].equals("subjects") && p[2].equals("versions") && method.equals("POST")) {
-            register(ex, decode(p[1]));
+            return register(r, p[1]);
         } else if (p.length == 3 && p[0].equals("subjects") && p[2].equals("versions") && method.equals("GET")) {
-            final List<InMemorySchemaStore.Entry> versions = store.versions(decode(p[1]));
-            reply(ex, versions.isEmpty() ? 404 : 200, versions.isEmpty() ? error(40401, "Subject not found")
+            final List<InMemorySchemaStore.Entry> versions = store.versions(p[1]);
+            return reply(versions.isEmpty() ? 404 : 200, versions.isEmpty() ? error(40401, "Subject not found")
                 : versions.stream().map(InMemorySchemaStore.Entry::version).toList());
         } else if (p.length == 4 && p[0].equals("subjects") && p[2].equals("versions") && method.equals("GET")) {
-            version(ex, decode(p[1]), p[3]);
-        } else {
-            reply(ex, 404, error(404, "HTTP 404 Not Found"));
+            return version(p[1], p[3]);
         }
+        return reply(404, error(404, "HTTP 404 Not Found"));
     }
 
-    private void register(final HttpExchange ex, final String subject) throws IOException {
-        final String schema = schemaFrom(ex.getRequestBody());
+    private RouteResponse register(final RouteRequest r, final String subject) throws IOException {
+        final String schema = schemaFrom(r.body());
         final InMemorySchemaStore.Entry entry;
         synchronized (store) {
             final Optional<InMemorySchemaStore.Entry> existing = store.find(subject, schema);
@@ -129,28 +117,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 LOG.info("Registered schema id {} as version {} of subject '{}'", entry.id(), entry.version(), subject);
             }
         }
-        reply(ex, 200, Map.of("id", entry.id()));
+        return reply(200, Map.of("id", entry.id()));
     }
 
-    private void lookup(final HttpExchange ex, final String subject) throws IOException {
-        final Optional<InMemorySchemaStore.Entry> found = store.find(subject, schemaFrom(ex.getRequestBody()));
+    private RouteResponse lookup(final RouteRequest r, final String subject) throws IOException {
+        final Optional<InMemorySchemaStore.Entry> found = store.find(subject, schemaFrom(r.body()));
         if (found.isEmpty()) {
-            reply(ex, 404, store.versions(subject).isEmpty() ? error(40401, "Subject not found") : error(40403, "Schema not found"));
-        } else {
-            reply(ex, 200, entryJson(found.get()));
+            return reply(404, store.versions(subject).isEmpty() ? error(40401, "Subject not found") : error(40403, "Schema not found"));
         }
+        return reply(200, entryJson(found.get()));
     }
 
-    private void version(final HttpExchange ex, final String subject, final String version) throws IOException {
+    private RouteResponse version(final String subject, final String version) {
         final List<InMemorySchemaStore.Entry> versions = store.versions(subject);
         final Optional<InMemorySchemaStore.Entry> found = version.equals("latest")
             ? versions.stream().reduce((a, b) -> b)
             : parseInt(version).flatMap(v -> versions.stream().filter(e -> e.version() == v).findFirst());
         if (found.isEmpty()) {
-            reply(ex, 404, versions.isEmpty() ? error(40401, "Subject not found") : error(40402, "Version not found"));
-        } else {
-            reply(ex, 200, entryJson(found.get()));
+            return reply(404, versions.isEmpty() ? error(40401, "Subject not found") : error(40402, "Version not found"));
         }
+        return reply(200, entryJson(found.get()));
     }
 
     private static Map<String, Object> entryJson(final InMemorySchemaStore.Entry e) {
@@ -162,8 +148,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return m;
     }
 
-    private static String schemaFrom(final InputStream body) throws IOException {
-        final JsonNode node = JSON.readTree(body);
+    private static String schemaFrom(final byte[] body) throws IOException {
+        final JsonNode node = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+        if (node == null || !node.path("schema").isTextual()) {
+            throw new SchemaParseException("the body must be a JSON object with a 'schema' string");
+        }
         final String type = node.path("schemaType").asText("AVRO");
         if (!type.equals("AVRO")) {
             throw new SchemaParseException("Only AVRO schemas are supported, got " + type);
@@ -183,21 +172,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    private static String decode(final String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static void reply(final HttpExchange ex, final int status, final Object body) throws IOException {
-        final byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
+    private static RouteResponse reply(final int status, final Object body) {
+        try {
+            return new RouteResponse(status, CONTENT_TYPE, JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A registry answer always serializes", e);
+        }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        endpoint.close();
         log.close();
     }
 }
