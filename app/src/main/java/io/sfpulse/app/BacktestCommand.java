@@ -1,13 +1,13 @@
 package io.sfpulse.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.app.replay.KafkaHistory;
+import io.sfpulse.app.replay.TopologyReplay;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.app.replay.KafkaHistory;
-import io.sfpulse.app.replay.TopologyReplay;
 import io.sfpulse.sink.channel.AlertJson;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -51,13 +51,8 @@ final class BacktestCommand {
     private record Row(Instant time, double value, String org) {
     }
 
-    int run(final List<String> args) throws Exception {
-        final Map<String, String> o = new HashMap<>();
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).startsWith("--")) {
-                o.put(args.get(i).substring(2), args.get(++i));
-            }
-        }
+    int run(final CommandOptions options) throws Exception {
+        final Map<String, String> o = options.values();
         if (o.containsKey("from-kafka") && o.containsKey("out")) {
             return fromKafka(o);
         }

@@ -1,8 +1,16 @@
 package io.sfpulse.app;
 
+import io.sfpulse.app.bench.ChaosBenchmark;
+import io.sfpulse.app.bench.DetectionSuite;
+import io.sfpulse.app.bench.EventLogFileBenchmark;
 import io.sfpulse.app.bench.IngestBenchmark;
+import io.sfpulse.app.bench.StreamsBenchmark;
+import io.sfpulse.ingest.SalesforceSourceConfig;
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code sfpulse bench}: throughput benchmarks on this machine (not tests). */
@@ -14,67 +22,43 @@ final class BenchCommand {
         this.out = out;
     }
 
-    int run(final List<String> args) throws Exception {
-        final int i = args.indexOf("--events");
-        final int events = i >= 0 && i + 1 < args.size() ? Integer.parseInt(args.get(i + 1)) : 50_000;
-        final String which = args.isEmpty() || args.get(0).startsWith("--") ? "ingest" : args.get(0);
+    int run(final CommandOptions o) throws Exception {
+        final Map<String, String> v = o.values();
+        final int events = o.integer("events", 50_000);
+        final String which = o.positional().isEmpty() ? "ingest" : o.positional().get(0);
         out.printf("[bench] %s on %d cores, %s, Java %s%n", which, Runtime.getRuntime().availableProcessors(),
             System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
         switch (which) {
-            case "ingest" -> {
-                final int t = args.indexOf("--transport");
-                new IngestBenchmark(out).run(events, java.util.Arrays.stream((t >= 0 ? args.get(t + 1) : "pubsub,cometd").split(","))
-                    .map(v -> io.sfpulse.ingest.SalesforceSourceConfig.Transport.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT))).toList());
-            }
+            case "ingest" -> new IngestBenchmark(out).run(events, list(v.getOrDefault("transport", "pubsub,cometd")).stream()
+                .map(t -> SalesforceSourceConfig.Transport.valueOf(t.toUpperCase(Locale.ROOT))).toList());
             case "streams" -> {
-                final int s = args.indexOf("--setups");
-                final Map<String, String> overrides = new java.util.LinkedHashMap<>();
-                for (int k = 0; k < args.size() - 1; k++) {
-                    if (args.get(k).equals("--set")) {
-                        final String[] kv = args.get(k + 1).split("=", 2);
-                        overrides.put(kv[0], kv.length > 1 ? kv[1] : "");
-                    }
-                }
-                new io.sfpulse.app.bench.StreamsBenchmark(out).run(events,
-                    s >= 0 ? args.get(s + 1) : io.sfpulse.app.bench.StreamsBenchmark.DEFAULT_SETUPS, overrides);
+                final Map<String, String> overrides = new LinkedHashMap<>();
+                o.repeated().getOrDefault("set", List.of()).forEach(kv -> {
+                    final String[] pair = kv.split("=", 2);
+                    overrides.put(pair[0], pair.length > 1 ? pair[1] : "");
+                });
+                new StreamsBenchmark(out).run(events, v.getOrDefault("setups", StreamsBenchmark.DEFAULT_SETUPS), overrides);
             }
-            case "scale" -> {
-                final int e = args.indexOf("--events-per-org");
-                final int o = args.indexOf("--orgs");
-                final int n = args.indexOf("--series");
-                new io.sfpulse.app.bench.StreamsBenchmark(out).runScale(e >= 0 ? Integer.parseInt(args.get(e + 1)) : 500,
-                    java.util.Arrays.stream((o >= 0 ? args.get(o + 1) : "10,100,1000").split(",")).map(String::trim).map(Integer::valueOf).toList(),
-                    n >= 0 ? Integer.parseInt(args.get(n + 1)) : 10);
-            }
-            case "elf" -> new io.sfpulse.app.bench.EventLogFileBenchmark(out).run(i >= 0 ? events : 100_000);
-            case "e2e" -> {
-                final int r = args.indexOf("--rounds");
-                new EndToEndBenchmark(out).run(r >= 0 ? Integer.parseInt(args.get(r + 1)) : 8);
-            }
+            case "scale" -> new StreamsBenchmark(out).runScale(o.integer("events-per-org", 500),
+                list(v.getOrDefault("orgs", "10,100,1000")).stream().map(Integer::valueOf).toList(), o.integer("series", 10));
+            case "elf" -> new EventLogFileBenchmark(out).run(o.integer("events", 100_000));
+            case "e2e" -> new EndToEndBenchmark(out).run(o.integer("rounds", 8));
             case "chaos" -> {
-                final int f = args.indexOf("--faults");
-                final int s = args.indexOf("--seed");
-                final int g = args.indexOf("--guarantee");
-                final int k = args.indexOf("--kinds");
-                final List<io.sfpulse.app.bench.ChaosBenchmark.Fault> kinds = k < 0 ? List.of(io.sfpulse.app.bench.ChaosBenchmark.Fault.values())
-                    : java.util.Arrays.stream(args.get(k + 1).split(",")).map(v -> io.sfpulse.app.bench.ChaosBenchmark.Fault.valueOf(
-                        v.trim().toUpperCase(java.util.Locale.ROOT))).toList();
-                if (!new io.sfpulse.app.bench.ChaosBenchmark(out).run(f >= 0 ? Integer.parseInt(args.get(f + 1)) : 100,
-                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, g >= 0 ? args.get(g + 1) : "exactly_once_v2", kinds)) {
+                final List<ChaosBenchmark.Fault> kinds = v.containsKey("kinds")
+                    ? list(v.get("kinds")).stream().map(k -> ChaosBenchmark.Fault.valueOf(k.toUpperCase(Locale.ROOT))).toList()
+                    : List.of(ChaosBenchmark.Fault.values());
+                if (!new ChaosBenchmark(out).run(o.integer("faults", 100), o.longValue("seed", 1L), v.getOrDefault("guarantee", "exactly_once_v2"),
+                    kinds)) {
                     return 1;
                 }
             }
-            case "detection" -> {
-                final int k = args.indexOf("--orgs-per-kind");
-                final int s = args.indexOf("--seed");
-                new io.sfpulse.app.bench.DetectionSuite(out).run(k >= 0 ? Integer.parseInt(args.get(k + 1)) : 10,
-                    s >= 0 ? Long.parseLong(args.get(s + 1)) : 1L, Map.of());
-            }
-            default -> {
-                out.println("Unknown benchmark '" + which + "' (available: ingest, streams, scale, elf, detection, e2e, chaos)");
-                return 2;
-            }
+            case "detection" -> new DetectionSuite(out).run(o.integer("orgs-per-kind", 10), o.longValue("seed", 1L), Map.of());
+            default -> throw new IllegalArgumentException("unknown benchmark '" + which + "' (available: ingest, streams, scale, elf, detection, e2e, chaos)");
         }
         return 0;
+    }
+
+    private static List<String> list(final String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

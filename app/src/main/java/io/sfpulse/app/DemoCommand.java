@@ -1,13 +1,13 @@
 package io.sfpulse.app;
 
-import io.sfpulse.streams.detector.absence.AbsenceDetector;
-import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
 import io.sfpulse.emulator.scenario.ScenarioRunner;
 import io.sfpulse.emulator.scenario.Scenarios;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.sink.SinkConfig;
 import io.sfpulse.streams.DetectionConfig;
+import io.sfpulse.streams.detector.absence.AbsenceDetector;
+import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +15,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code sfpulse demo}: a scripted release on embedded parts, end to end, with the alerts printed. */
 final class DemoCommand {
@@ -35,13 +35,12 @@ final class DemoCommand {
     /** The detector whose alert a scenario is about (it must fire and resolve for the demo to pass); none: any alert. */
     private static final Map<String, String> REQUIRED_DETECTOR = Map.of("flow-stops", AbsenceDetector.NAME);
 
-    int run(final List<String> args) throws Exception {
-        final int i = args.indexOf("--scenario");
-        final String name = i < 0 ? DEFAULT_SCENARIO : i + 1 < args.size() ? args.get(i + 1) : "";
+    int run(final CommandOptions options) throws Exception {
+        final String name = options.values().getOrDefault("scenario", DEFAULT_SCENARIO);
         if (!Scenarios.BY_NAME.containsKey(name)) {
             throw new IllegalArgumentException("Unknown scenario '" + name + "'; scenarios: " + new java.util.TreeSet<>(Scenarios.BY_NAME.keySet()));
         }
-        return run(name, args.contains("--keep-running"));
+        return run(name, options.values().containsKey("keep-running"));
     }
 
     private int run(final String scenario, final boolean keepRunning) throws Exception {

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -64,11 +63,7 @@ final class GateCommand {
         this.sleeper = sleeper;
     }
 
-    int run(final List<String> args) throws InterruptedException {
-        final CommandOptions parsed = CommandOptions.parse(args, Set.of("--dry-run"));
-        if (!parsed.unexpected().isEmpty()) {
-            return usage("unexpected argument '" + parsed.unexpected().get(0) + "'");
-        }
+    int run(final CommandOptions parsed) throws InterruptedException {
         final Map<String, String> opts = parsed.values();
         final boolean dryRun = opts.containsKey("dry-run");
         final long named = List.of("release", "commit", "label").stream().filter(opts::containsKey).count();

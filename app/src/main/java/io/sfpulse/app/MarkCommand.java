@@ -1,7 +1,7 @@
 package io.sfpulse.app;
 
-import io.sfpulse.schemas.id.SalesforceIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.schemas.id.SalesforceIds;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** {@code sfpulse mark}: announces a release to a running sfpulse through its marker API (for CI/CD pipelines). */
@@ -29,8 +28,8 @@ final class MarkCommand {
         this.env = env;
     }
 
-    int run(final List<String> args) throws Exception {
-        final Map<String, String> opts = CommandOptions.parse(args, java.util.Set.of()).values();
+    int run(final CommandOptions options) throws Exception {
+        final Map<String, String> opts = options.values();
         if (!opts.containsKey("org") || !opts.containsKey("label")) {
             out.println(USAGE);
             return 2;

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -38,8 +37,7 @@ final class ReportCommand {
         this.env = env;
     }
 
-    int run(final List<String> args) throws IOException, InterruptedException {
-        final CommandOptions parsed = CommandOptions.parse(args, java.util.Set.of());
+    int run(final CommandOptions parsed) throws IOException, InterruptedException {
         final Map<String, String> opts = parsed.values();
         if (!opts.containsKey("org") || !SalesforceIds.isId(opts.get("org"))) {
             out.println(USAGE);

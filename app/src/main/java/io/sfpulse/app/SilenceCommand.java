@@ -12,9 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code sfpulse silence}: silences an org's alerts of a detector (and subject) for a while, lists
@@ -39,8 +37,7 @@ final class SilenceCommand {
         this.env = env;
     }
 
-    int run(final List<String> args) throws IOException, InterruptedException {
-        final CommandOptions parsed = CommandOptions.parse(args, Set.of("--list"));
+    int run(final CommandOptions parsed) throws IOException, InterruptedException {
         final Map<String, String> opts = parsed.values();
         final String base = parsed.opsUrl(env);
         final String token = parsed.opsToken(env);

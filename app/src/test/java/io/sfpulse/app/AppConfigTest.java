@@ -46,9 +46,4 @@ class AppConfigTest {
         assertThat(config.orgs()).containsExactly("acme", "globex");
         assertThat(config.orgSettings("acme")).containsExactly(Map.entry("salesforce.login.url", "https://acme.my.salesforce.com"));
     }
-
-    @Test
-    void helpNamesEveryCommand() {
-        assertThat(Launcher.HELP).contains("demo", "run --config FILE", "--help");
-    }
 }

@@ -40,7 +40,7 @@ class BacktestCommandTest {
 
     private String run(final Path signals, final String kind, final String out) throws Exception {
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        final int code = new BacktestCommand(new PrintStream(console, true)).run(List.of("--signals", signals.toString(), "--markers",
+        final int code = new BacktestCommand(new PrintStream(console, true)).run(Cli.parse("backtest", "--signals", signals.toString(), "--markers",
             markers().toString(), "--out", dir.resolve(out).toString(), "--kind", kind, "--operation", "Quote__c"));
         assertThat(code).isZero();
         return Files.readString(dir.resolve(out));

@@ -73,7 +73,7 @@ class BacktestFromKafkaIT {
             final Path config = Files.writeString(dir.resolve("backtest.properties"), "schema.registry.url=" + registry.url() + "\n");
             final Path out = dir.resolve("detections.json");
             final ByteArrayOutputStream console = new ByteArrayOutputStream();
-            final int exit = new BacktestCommand(new PrintStream(console, true, StandardCharsets.UTF_8)).run(List.of("--from-kafka",
+            final int exit = new BacktestCommand(new PrintStream(console, true, StandardCharsets.UTF_8)).run(Cli.parse("backtest", "--from-kafka",
                 kafka.bootstrapServers(), "--out", out.toString(), "--config", config.toString()));
             assertThat(exit).isZero();
             final int recorded = regressed.inputs().size() + clean.inputs().size();

@@ -24,7 +24,7 @@ class DemoScenarioIT {
     @Test
     void flowStopsScenarioAlertsOnTheSilentFlowAndResolvesEndToEndToTheWebhook() throws Exception {
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        final int code = new DemoCommand(new PrintStream(console, true, StandardCharsets.UTF_8)).run(List.of("--scenario", "flow-stops"));
+        final int code = new DemoCommand(new PrintStream(console, true, StandardCharsets.UTF_8)).run(Cli.parse("demo", "--scenario", "flow-stops"));
         final String out = console.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
         assertThat(out).contains("=== ALERT TRIGGERED [ERROR] Flow.Invoice_Update stopped after deploy 0Af5g00000Demo2CAA")
@@ -60,7 +60,7 @@ class DemoScenarioIT {
     @Test
     void anUnknownScenarioIsRefusedWithTheKnownOnes() {
         final DemoCommand demo = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> demo.run(List.of("--scenario", "nope")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> demo.run(Cli.parse("demo", "--scenario", "nope")))
             .hasMessageContaining("Unknown scenario 'nope'").hasMessageContaining("flow-stops").hasMessageContaining("deploy-error-burst");
     }
 }

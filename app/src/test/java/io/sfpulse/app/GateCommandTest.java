@@ -39,9 +39,12 @@ class GateCommandTest {
             List.of("--org", "00D000000000001EAA", "--label", "v1", "--commit", "abc"), List.of("--org", "acme", "--label", "v1"),
             List.of("--org", "00D000000000001EAA", "--label", "v1", "--wait", "soon"))) {
             final ByteArrayOutputStream console = new ByteArrayOutputStream();
-            final int code = new GateCommand(new PrintStream(console, true, StandardCharsets.UTF_8), Map.of()).run(args);
+            final PrintStream print = new PrintStream(console, true, StandardCharsets.UTF_8);
+            final List<String> line = new java.util.ArrayList<>(List.of("gate"));
+            line.addAll(args);
+            final int code = new Cli(print, print, Map.of()).execute(line.toArray(String[]::new));
             assertThat(code).as("%s", args).isEqualTo(GateCommand.BAD_INPUT);
-            assertThat(console.toString(StandardCharsets.UTF_8)).contains("Usage: ./sfpulse gate");
+            assertThat(console.toString(StandardCharsets.UTF_8)).contains("Usage:").contains("sfpulse gate");
         }
     }
 }

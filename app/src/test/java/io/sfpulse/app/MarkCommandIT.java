@@ -38,12 +38,12 @@ class MarkCommandIT {
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final MarkCommand mark = new MarkCommand(new PrintStream(out, true), Map.of("SFPULSE_MARKER_TOKEN", "ci-secret"));
             // CI sends the 15-character org id; the marker must be keyed like the org's events (18 characters).
-            assertThat(mark.run(List.of("--url", url, "--org", "00D000000000001", "--label", "v3.1.0", "--commit", "a1b2c3d",
+            assertThat(mark.run(Cli.parse("mark", "--url", url, "--org", "00D000000000001", "--label", "v3.1.0", "--commit", "a1b2c3d",
                 "--commit-time", "2026-11-20T10:30:00Z",
                 "--components", "ApexClass:InvoiceService, Flow:Invoice_Approval", "--time", "2026-11-20T12:00:00Z"))).isZero();
             assertThat(out.toString()).contains("202");
             assertThat(new MarkCommand(new PrintStream(new ByteArrayOutputStream()), Map.of())
-                .run(List.of("--url", url, "--org", "00D000000000001EAA", "--label", "v3.1.1", "--token", "wrong"))).isEqualTo(1);
+                .run(Cli.parse("mark", "--url", url, "--org", "00D000000000001EAA", "--label", "v3.1.1", "--token", "wrong"))).isEqualTo(1);
 
             final AvroWireDeserializer<DeploymentMarker> values = new AvroWireDeserializer<>(DeploymentMarker.class);
             values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, pipeline.registryUrl()), false);

@@ -129,7 +129,7 @@ class ReleaseGateIT {
         if (!all.contains("--token")) {
             all.addAll(List.of("--token", TOKEN));
         }
-        final int code = new GateCommand(new PrintStream(console, true, StandardCharsets.UTF_8), Map.of()).run(all);
+        final int code = new GateCommand(new PrintStream(console, true, StandardCharsets.UTF_8), Map.of()).run(Cli.parse("gate", all));
         return new Gate(code, console.toString(StandardCharsets.UTF_8));
     }
 

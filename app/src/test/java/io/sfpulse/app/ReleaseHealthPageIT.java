@@ -119,7 +119,7 @@ class ReleaseHealthPageIT {
                 // The KPIs as Markdown (sfpulse report) and as Prometheus gauges.
                 final java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
                 assertThat(new ReportCommand(new java.io.PrintStream(console, true, StandardCharsets.UTF_8), Map.of())
-                    .run(List.of("--org", failedOrg, "--since", "3650d", "--url", base, "--token", TOKEN))).isZero();
+                    .run(Cli.parse("report", "--org", failedOrg, "--since", "3650d", "--url", base, "--token", TOKEN))).isZero();
                 assertThat(console.toString(StandardCharsets.UTF_8)).contains("# sfpulse report: org " + failedOrg,
                     "| change-failure rate | 100.0% (1 of 1 releases with a post-deploy alert) |", "| error budget spent (",
                     "| " + failed.label().deployId() + " | ", " | FAULTY | ");
@@ -134,6 +134,18 @@ class ReleaseHealthPageIT {
                 assertThat(dom).contains("data-ready=\"true\"", "Change-failure rate", "100%", "1 of 1 releases", failed.label().deployId(),
                     "failed (", "class=\"verdict\"", "id=\"silence-form\"", "Error budget spent (28 days)", "Defects per release", "class=\"release-kpis\"", "invoice batch replay", "active</span>", "FAULTY</span>", "post-deploy-failures alerted on", "Failures back to baseline", "pValue: ", "class=\"failure-bar\"", "class=\"latency-line\"", "class=\"release-line\"", "Mean time to restore",
                     healthy.label().orgId());
+                // The chart has a time axis and a legend for the series it draws; a release opens in detail (on a laptop-sized
+                // window, screenshotted): verdict, signals before/after, what each detector said, suspects.
+                assertThat(dom).contains("class=\"time-axis\"", "class=\"time-tick\"", "class=\"legend-failure-bar\"",
+                    "class=\"legend-release-line\"", "class=\"release-link\"").doesNotContain("id=\"release-detail\"");
+                final Path screenshot = dir.resolve("release-detail.png");
+                final String detail = chromium(chromium, base + "/#token=" + TOKEN + "&org=" + failedOrg + "&release=" + failed.label().deployId(),
+                    screenshot);
+                assertThat(detail).contains("data-ready=\"true\"", "id=\"release-detail\"", "Release " + failed.label().deployId(),
+                    "id=\"release-signals\"", "1 h before", "class=\"release-detector\"", "post-deploy-failures", "id=\"release-suspects\"");
+                final byte[] png = Files.readAllBytes(screenshot);
+                assertThat(png).as("a PNG screenshot of the page").startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+                assertThat(png.length).as("a screenshot with content, not a blank page").isGreaterThan(20_000);
                 final String denied = chromium(chromium, base + "/");
                 assertThat(denied).contains("data-ready=\"error\"", "HTTP 401");
             }
@@ -230,13 +242,29 @@ class ReleaseHealthPageIT {
 
     /** The DOM after the page's script ran, from headless Chromium. */
     private String chromium(final Path binary, final String url) throws Exception {
-        final Path profile = Files.createTempDirectory(dir, "chromium");
-        final Process p = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--user-data-dir=" + profile, "--virtual-time-budget=20000", "--dump-dom", url)
-            .redirectError(dir.resolve("chromium.log").toFile()).start();
-        final String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        return chromium(binary, url, null);
+    }
+
+    /** The same, and a screenshot of a laptop-sized window into {@code screenshot} (a second run: Chromium does one or the other). */
+    private String chromium(final Path binary, final String url, final Path screenshot) throws Exception {
+        final String dom = runChromium(binary, url, "--dump-dom");
+        if (screenshot != null) {
+            runChromium(binary, url, "--screenshot=" + screenshot, "--window-size=1366,2400", "--hide-scrollbars");
+            assertThat(screenshot).exists();
+        }
         return dom;
+    }
+
+    private String runChromium(final Path binary, final String url, final String... mode) throws Exception {
+        final Path profile = Files.createTempDirectory(dir, "chromium");
+        final List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--virtual-time-budget=20000"));
+        command.addAll(List.of(mode));
+        command.add(url);
+        final Process p = new ProcessBuilder(command).redirectError(dir.resolve("chromium.log").toFile()).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        return out;
     }
 
     private static int orgsWithBuckets(final JsonNode snapshots) {

@@ -158,7 +158,7 @@ class SilenceIT {
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
         final List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", base, "--token", TOKEN));
-        final int code = new SilenceCommand(new PrintStream(console, true, StandardCharsets.UTF_8), Map.of()).run(all);
+        final int code = new SilenceCommand(new PrintStream(console, true, StandardCharsets.UTF_8), Map.of()).run(Cli.parse("silence", all));
         return new CliRun(code, console.toString(StandardCharsets.UTF_8));
     }
 

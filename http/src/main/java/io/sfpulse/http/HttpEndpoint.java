@@ -82,6 +82,12 @@ public final class HttpEndpoint implements AutoCloseable {
         errors.setShowMessageInTitle(false);
         server.setErrorHandler(errors);
         server.setHandler(new Dispatch());
+        // Bound now, so port() is known before start (Kafka Streams' application.server names the operations port at start-up).
+        try {
+            connector.open();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot bind the " + name + " HTTP endpoint on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
     }
 
     /** An endpoint named {@code name} (in logs and thread names) on {@code host:port} (0: a free port). */

@@ -128,6 +128,16 @@ class HttpEndpointIT {
     }
 
     @Test
+    void thePortIsKnownOnceBuiltBeforeItStarts() throws Exception {
+        try (HttpEndpoint unstarted = HttpEndpoint.on("early", "127.0.0.1", 0).build()) {
+            assertThat(unstarted.port()).isPositive();
+            unstarted.get("/x", r -> RouteResponse.json(200, "{}")).start();
+            assertThat(HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + unstarted.port() + "/x")).build(),
+                BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void headAnswersWithoutABody() throws Exception {
         final var head = send("HEAD", "/health", null, null, null);
         assertThat(head.statusCode()).isEqualTo(200);
