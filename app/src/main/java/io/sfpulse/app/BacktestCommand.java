@@ -1,8 +1,8 @@
 package io.sfpulse.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sfpulse.app.replay.KafkaHistory;
-import io.sfpulse.app.replay.TopologyReplay;
+import io.sfpulse.app.backtest.KafkaHistory;
+import io.sfpulse.app.backtest.TopologyReplay;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;

@@ -2,6 +2,7 @@ package io.sfpulse.app;
 
 import io.sfpulse.app.bench.ChaosBenchmark;
 import io.sfpulse.app.bench.DetectionSuite;
+import io.sfpulse.app.bench.EndToEndBenchmark;
 import io.sfpulse.app.bench.EventLogFileBenchmark;
 import io.sfpulse.app.bench.IngestBenchmark;
 import io.sfpulse.app.bench.StreamsBenchmark;

@@ -11,18 +11,18 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** A local webhook endpoint for the demo: verifies Standard Webhooks signatures and records what arrived. */
-final class WebhookReceiver implements AutoCloseable {
+/** A local webhook endpoint for the demo and the end-to-end benchmark: verifies Standard Webhooks signatures and records what arrived. */
+public final class WebhookReceiver implements AutoCloseable {
 
     /** One received request ({@code receivedAtNanos}: {@link System#nanoTime()} on arrival). */
-    record Received(String body, boolean signatureValid, String idempotencyKey, long receivedAtNanos) {
+    public record Received(String body, boolean signatureValid, String idempotencyKey, long receivedAtNanos) {
     }
 
     private final HttpEndpoint endpoint;
     private final String secret;
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    WebhookReceiver(final Consumer<Received> onReceive) throws IOException {
+    public WebhookReceiver(final Consumer<Received> onReceive) throws IOException {
         final byte[] key = new byte[24];
         new SecureRandom().nextBytes(key);
         this.secret = "whsec_" + Base64.getEncoder().encodeToString(key);
@@ -43,15 +43,15 @@ final class WebhookReceiver implements AutoCloseable {
             }).start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + endpoint.port() + "/alerts";
     }
 
-    String secret() {
+    public String secret() {
         return secret;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 

@@ -6,7 +6,7 @@ import io.sfpulse.ingest.auth.OAuthClient;
 import io.sfpulse.ingest.cometd.CometdSource;
 import io.sfpulse.ingest.deploy.DeployRequestPoller;
 import io.sfpulse.ingest.deploy.MarkerPolling;
-import io.sfpulse.ingest.deploy.SalesforceRestClient;
+import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.ingest.deploy.SetupAuditTrailPoller;
 import io.sfpulse.ingest.elf.EventLogFilePoller;
 import io.sfpulse.ingest.elf.EventLogFilePolling;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sfpulse.emulator.org.EventLogFileRecord;
 import io.sfpulse.emulator.org.SetupAuditRecord;
 import io.sfpulse.ingest.auth.OAuthClient;
-import io.sfpulse.ingest.deploy.SalesforceRestClient;
+import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.ingest.elf.EventLogFilePoller;
 import io.sfpulse.ingest.marker.MarkerApiServer;
 import io.sfpulse.ingest.poll.PollCursor;

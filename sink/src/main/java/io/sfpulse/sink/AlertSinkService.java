@@ -51,7 +51,7 @@ public final class AlertSinkService implements AutoCloseable {
     private final AlertChart charts;
     private final ChartServer chartServer;
     private final DeliveryLedger ledger;
-    private final ChangeEventForwarder changes;
+    private final PagerDutyChangeEvents changes;
     private final DeadLetterWriter deadLetters;
     private final ActionService actions;
     private final SilenceBook silences;
@@ -86,7 +86,7 @@ public final class AlertSinkService implements AutoCloseable {
         this.silences = new SilenceBook(config.bootstrapServers(), topics.silences().valueSerde(), Clock.systemUTC());
         this.actions = config.actions().isEmpty() ? null : new ActionService(config, topics, ledger, counters, deadLetters);
         this.changes = config.getBoolean(SinkConfig.PAGERDUTY_CHANGES_CONFIG) && channels.pagerDuty().isPresent()
-            ? new ChangeEventForwarder(config, topics, channels.pagerDuty().get(), delivery) : null;
+            ? new PagerDutyChangeEvents(config, topics, channels.pagerDuty().get(), delivery) : null;
         this.loop = new CommittingLoop<>("sink", consumer, List.of(TopicNames.ALERTS), () -> silences.awaitLoaded(Duration.ofSeconds(30)),
             this::handle);
     }

@@ -1,6 +1,6 @@
 package io.sfpulse.app.bench;
 
-import io.sfpulse.app.replay.TopologyReplay;
+import io.sfpulse.app.backtest.TopologyReplay;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.streams.scenario.LabelledScenarios;
 import io.sfpulse.schemas.verdict.ReleaseVerdict;

@@ -4,6 +4,7 @@ import io.sfpulse.ingest.poll.PollCursor;
 import io.sfpulse.ingest.poll.Poller;
 import io.sfpulse.ingest.progress.ServerDates;
 import io.sfpulse.ingest.record.SourceRecords;
+import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.progress.ProgressTransport;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.sfpulse.ingest.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sfpulse.ingest.poll.PollCursor;
 import io.sfpulse.ingest.poll.SalesforceTimes;
+import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.sfpulse.ingest.elf;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sfpulse.ingest.deploy.SalesforceRestClient;
+import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.ingest.poll.PollCursor;
 import io.sfpulse.ingest.poll.SalesforceTimes;
 import io.sfpulse.schemas.event.EventSource;

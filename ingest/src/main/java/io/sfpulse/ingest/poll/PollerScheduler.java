@@ -3,7 +3,7 @@ package io.sfpulse.ingest.poll;
 import io.sfpulse.schemas.progress.ProgressTransport;
 import java.time.Duration;
 import java.time.Instant;
-import io.sfpulse.ingest.deploy.SalesforceApiException;
+import io.sfpulse.ingest.rest.SalesforceApiException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,7 +2,7 @@ package io.sfpulse.ingest.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sfpulse.ingest.deploy.SalesforceApiException;
+import io.sfpulse.ingest.rest.SalesforceApiException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

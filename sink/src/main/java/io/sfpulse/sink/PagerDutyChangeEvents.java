@@ -19,15 +19,15 @@ import org.slf4j.LoggerFactory;
  * to the incident), sharing the PagerDuty rate limit; commits after each. Markers that cannot be
  * delivered are logged at ERROR and skipped: a missing change event must not block incidents.
  */
-final class ChangeEventForwarder implements AutoCloseable {
+final class PagerDutyChangeEvents implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChangeEventForwarder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PagerDutyChangeEvents.class);
 
     private final SinkChannels.Limited pagerDuty;
     private final ChannelDelivery delivery;
     private final CommittingLoop<DeploymentMarker> loop;
 
-    ChangeEventForwarder(final SinkConfig config, final Topics topics, final SinkChannels.Limited pagerDuty, final ChannelDelivery delivery) {
+    PagerDutyChangeEvents(final SinkConfig config, final Topics topics, final SinkChannels.Limited pagerDuty, final ChannelDelivery delivery) {
         this.pagerDuty = pagerDuty;
         this.delivery = delivery;
         final KafkaConsumer<String, DeploymentMarker> consumer = new KafkaConsumer<>(Map.of(

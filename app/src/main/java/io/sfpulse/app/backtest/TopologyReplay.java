@@ -1,4 +1,4 @@
-package io.sfpulse.app.replay;
+package io.sfpulse.app.backtest;
 
 import io.sfpulse.embedded.TemporaryDirectory;
 import io.sfpulse.schemas.alert.Alert;

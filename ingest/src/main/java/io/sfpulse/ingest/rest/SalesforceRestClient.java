@@ -1,4 +1,4 @@
-package io.sfpulse.ingest.deploy;
+package io.sfpulse.ingest.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

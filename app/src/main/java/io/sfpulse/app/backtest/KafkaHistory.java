@@ -1,4 +1,4 @@
-package io.sfpulse.app.replay;
+package io.sfpulse.app.backtest;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;

@@ -1,17 +1,19 @@
-package io.sfpulse.app;
+package io.sfpulse.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sfpulse.app.AppConfig;
+import io.sfpulse.app.Pipeline;
+import io.sfpulse.app.WebhookReceiver;
 import io.sfpulse.embedded.TemporaryDirectory;
-import io.sfpulse.streams.DetectionConfig;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.sink.SinkConfig;
+import io.sfpulse.streams.DetectionConfig;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,13 +36,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * state delivered to the webhook is matched to the event that caused it (the alert's event time)
  * and its latency is webhook arrival minus that event's publication in the org.
  */
-final class EndToEndBenchmark {
+public final class EndToEndBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CHANNEL = "/event/LogEntryEvent__e";
     private final PrintStream out;
 
-    EndToEndBenchmark(final PrintStream out) {
+    public EndToEndBenchmark(final PrintStream out) {
         this.out = out;
     }
 
@@ -50,7 +52,7 @@ final class EndToEndBenchmark {
      * claims, so attribution does not need the grace here). The difference is the part of the
      * latency that is the grace.
      */
-    void run(final int rounds) throws Exception {
+    public void run(final int rounds) throws Exception {
         final Map<String, List<Double>> withGrace = pass(rounds, Map.of());
         final Map<String, List<Double>> withoutGrace = pass(rounds, Map.of(DetectionConfig.JOIN_GRACE_MS_CONFIG, "0"));
         report("default release-attribution grace (" + DetectionConfig.JOIN_GRACE_MS_CONFIG + " = "
