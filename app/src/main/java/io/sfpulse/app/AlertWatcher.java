@@ -27,24 +27,36 @@ final class AlertWatcher implements AutoCloseable {
     AlertWatcher(final String bootstrap, final String registryUrl, final Consumer<Alert> onAlert) {
         final AvroWireDeserializer<Alert> values = new AvroWireDeserializer<>(Alert.class);
         values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl), false);
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG, "sfpulse-demo-watcher-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), values);
-        thread = new Thread(() -> {
-            try {
-                consumer.subscribe(List.of(TopicNames.ALERTS));
-                while (running) {
-                    for (final ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(300))) {
-                        seen.add(r.value());
-                        onAlert.accept(r.value());
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } finally {
-                consumer.close();
-            }
-        }, "sfpulse-alert-watcher");
+        consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                "sfpulse-demo-watcher-" + UUID.randomUUID(),
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
+                        new StringDeserializer(),
+                        values);
+        thread =
+                new Thread(
+                        () -> {
+                            try {
+                                consumer.subscribe(List.of(TopicNames.ALERTS));
+                                while (running) {
+                                    for (final ConsumerRecord<String, Alert> r :
+                                            consumer.poll(Duration.ofMillis(300))) {
+                                        seen.add(r.value());
+                                        onAlert.accept(r.value());
+                                    }
+                                }
+                            } catch (WakeupException e) {
+                                // closing
+                            } finally {
+                                consumer.close();
+                            }
+                        },
+                        "sfpulse-alert-watcher");
         thread.start();
     }
 

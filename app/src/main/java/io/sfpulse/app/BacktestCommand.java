@@ -32,7 +32,8 @@ import java.util.UUID;
  */
 final class BacktestCommand {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
         Usage: ./sfpulse backtest --signals FILE.csv --markers FILE.csv --out FILE.(json|csv)
                                   [--kind latency|failures] [--operation NAME] [--org ORG_ID] [--config FILE]
                ./sfpulse backtest --from-kafka BOOTSTRAP_SERVERS --out FILE.(json|csv)
@@ -48,8 +49,7 @@ final class BacktestCommand {
         this.out = out;
     }
 
-    private record Row(Instant time, double value, String org) {
-    }
+    private record Row(Instant time, double value, String org) {}
 
     int run(final CommandOptions options) throws Exception {
         final Map<String, String> o = options.values();
@@ -63,25 +63,57 @@ final class BacktestCommand {
         final String kind = o.getOrDefault("kind", "latency");
         final String org = o.getOrDefault("org", DEFAULT_ORG);
         final List<Row> signals = read(Path.of(o.get("signals")), org);
-        final List<String[]> markers = Files.readAllLines(Path.of(o.get("markers"))).stream().map(String::trim)
-            .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.toLowerCase(Locale.ROOT).startsWith("timestamp")).map(l -> l.split(",", -1)).toList();
-        final List<Alert> alerts = replay(signals, markers, kind, o.getOrDefault("operation", "backtest"), org,
-            AppConfig.load(o.containsKey("config") ? Path.of(o.get("config")) : null, Map.of()).all());
+        final List<String[]> markers =
+                Files.readAllLines(Path.of(o.get("markers"))).stream()
+                        .map(String::trim)
+                        .filter(
+                                l ->
+                                        !l.isEmpty()
+                                                && !l.startsWith("#")
+                                                && !l.toLowerCase(Locale.ROOT)
+                                                        .startsWith("timestamp"))
+                        .map(l -> l.split(",", -1))
+                        .toList();
+        final List<Alert> alerts =
+                replay(
+                        signals,
+                        markers,
+                        kind,
+                        o.getOrDefault("operation", "backtest"),
+                        org,
+                        AppConfig.load(
+                                        o.containsKey("config") ? Path.of(o.get("config")) : null,
+                                        Map.of())
+                                .all());
         write(Path.of(o.get("out")), alerts);
-        out.printf("[backtest] %d signals, %d markers -> %d alert states (%d triggered) written to %s%n", signals.size(), markers.size(),
-            alerts.size(), alerts.stream().filter(a -> a.getStatus().name().equals("TRIGGERED")).count(), o.get("out"));
+        out.printf(
+                "[backtest] %d signals, %d markers -> %d alert states (%d triggered) written to %s%n",
+                signals.size(),
+                markers.size(),
+                alerts.size(),
+                alerts.stream().filter(a -> a.getStatus().name().equals("TRIGGERED")).count(),
+                o.get("out"));
         return 0;
     }
 
     /** Replays what the ingest recorded in Kafka (events and markers in a time range) through the topology. */
     private int fromKafka(final Map<String, String> o) throws Exception {
-        final Map<String, String> settings = AppConfig.load(o.containsKey("config") ? Path.of(o.get("config")) : null, Map.of()).all();
+        final Map<String, String> settings =
+                AppConfig.load(o.containsKey("config") ? Path.of(o.get("config")) : null, Map.of())
+                        .all();
         final Map<String, Object> props = new HashMap<>(settings);
         props.put(io.sfpulse.streams.DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("from-kafka"));
-        final io.sfpulse.streams.DetectionConfig config = new io.sfpulse.streams.DetectionConfig(props);
-        final KafkaHistory.Snapshot history = KafkaHistory.read(o.get("from-kafka"), config.serdeConfig(),
-            io.sfpulse.streams.DetectionTopology.eventTopics(config), o.containsKey("from") ? time(o.get("from")) : Instant.EPOCH,
-            o.containsKey("to") ? time(o.get("to")) : Instant.parse("9999-12-31T00:00:00Z"));
+        final io.sfpulse.streams.DetectionConfig config =
+                new io.sfpulse.streams.DetectionConfig(props);
+        final KafkaHistory.Snapshot history =
+                KafkaHistory.read(
+                        o.get("from-kafka"),
+                        config.serdeConfig(),
+                        io.sfpulse.streams.DetectionTopology.eventTopics(config),
+                        o.containsKey("from") ? time(o.get("from")) : Instant.EPOCH,
+                        o.containsKey("to")
+                                ? time(o.get("to"))
+                                : Instant.parse("9999-12-31T00:00:00Z"));
         final List<Alert> alerts;
         try (TopologyReplay replay = new TopologyReplay(settings)) {
             for (final Object r : history.records()) {
@@ -97,9 +129,14 @@ final class BacktestCommand {
             alerts = replay.alerts();
         }
         write(Path.of(o.get("out")), alerts);
-        out.printf("[backtest] %d records from %s (%d undecodable, skipped) -> %d alert states (%d triggered) written to %s%n",
-            history.records().size(), o.get("from-kafka"), history.undecodable(), alerts.size(),
-            alerts.stream().filter(a -> a.getStatus().name().equals("TRIGGERED")).count(), o.get("out"));
+        out.printf(
+                "[backtest] %d records from %s (%d undecodable, skipped) -> %d alert states (%d triggered) written to %s%n",
+                history.records().size(),
+                o.get("from-kafka"),
+                history.undecodable(),
+                alerts.size(),
+                alerts.stream().filter(a -> a.getStatus().name().equals("TRIGGERED")).count(),
+                o.get("out"));
         return 0;
     }
 
@@ -107,11 +144,17 @@ final class BacktestCommand {
         final List<Row> rows = new ArrayList<>();
         for (final String line : Files.readAllLines(file)) {
             final String l = line.trim();
-            if (l.isEmpty() || l.startsWith("#") || l.toLowerCase(Locale.ROOT).startsWith("timestamp")) {
+            if (l.isEmpty()
+                    || l.startsWith("#")
+                    || l.toLowerCase(Locale.ROOT).startsWith("timestamp")) {
                 continue;
             }
             final String[] f = l.split(",", -1);
-            rows.add(new Row(time(f[0]), Double.parseDouble(f[1].trim()), f.length > 2 && !f[2].isBlank() ? f[2].trim() : org));
+            rows.add(
+                    new Row(
+                            time(f[0]),
+                            Double.parseDouble(f[1].trim()),
+                            f.length > 2 && !f[2].isBlank() ? f[2].trim() : org));
         }
         rows.sort(Comparator.comparing(Row::time));
         return rows;
@@ -122,9 +165,15 @@ final class BacktestCommand {
         return t.matches("\\d+") ? Instant.ofEpochMilli(Long.parseLong(t)) : Instant.parse(t);
     }
 
-    List<Alert> replay(final List<Row> signals, final List<String[]> markers, final String kind, final String operation, final String org,
-                       final Map<String, String> settings) {
-        final String channel = kind.equals("failures") ? "/event/LogEntryEvent__e" : "/event/ApiEventStream";
+    List<Alert> replay(
+            final List<Row> signals,
+            final List<String[]> markers,
+            final String kind,
+            final String operation,
+            final String org,
+            final Map<String, String> settings) {
+        final String channel =
+                kind.equals("failures") ? "/event/LogEntryEvent__e" : "/event/ApiEventStream";
         try (TopologyReplay replay = new TopologyReplay(settings)) {
             final List<Object[]> timeline = new ArrayList<>();
             markers.forEach(m -> timeline.add(new Object[] {time(m[0]), m}));
@@ -134,15 +183,26 @@ final class BacktestCommand {
                 final Instant at = (Instant) item[0];
                 if (item[1] instanceof String[] m) {
                     final String markerOrg = m.length > 3 && !m[3].isBlank() ? m[3].trim() : org;
-                    final List<String> components = m.length > 2 && !m[2].isBlank() ? Arrays.asList(m[2].trim().split(";")) : List.of();
-                    replay.marker(DeploymentMarker.newBuilder().setOrgId(markerOrg).setDeployId(m[1].trim())
-                        .setSource(MarkerSource.MARKER_API).setStatus("Succeeded").setCompletedTime(at).setComponents(components)
-                        .setComponentCount(components.size()).build());
+                    final List<String> components =
+                            m.length > 2 && !m[2].isBlank()
+                                    ? Arrays.asList(m[2].trim().split(";"))
+                                    : List.of();
+                    replay.marker(
+                            DeploymentMarker.newBuilder()
+                                    .setOrgId(markerOrg)
+                                    .setDeployId(m[1].trim())
+                                    .setSource(MarkerSource.MARKER_API)
+                                    .setStatus("Succeeded")
+                                    .setCompletedTime(at)
+                                    .setComponents(components)
+                                    .setComponentCount(components.size())
+                                    .build());
                 } else {
                     final Row r = (Row) item[1];
                     final int copies = kind.equals("failures") ? (int) Math.round(r.value()) : 1;
                     if (copies == 0) {
-                        // "0 failures at t": the org was observed then - part of the baseline's exposure.
+                        // "0 failures at t": the org was observed then - part of the baseline's
+                        // exposure.
                         replay.event(event(r, "observe", operation, channel));
                     }
                     for (int i = 0; i < copies; i++) {
@@ -161,7 +221,8 @@ final class BacktestCommand {
         replay.event(event(new Row(end, Double.NaN, org), "observe", "flush", channel));
     }
 
-    private static SalesforceEvent event(final Row r, final String kind, final String operation, final String channel) {
+    private static SalesforceEvent event(
+            final Row r, final String kind, final String operation, final String channel) {
         final Map<String, Object> payload = new LinkedHashMap<>();
         switch (kind) {
             case "failures" -> {
@@ -176,10 +237,19 @@ final class BacktestCommand {
             }
             default -> payload.put("LoggingLevel__c", "INFO");
         }
-        payload.put(channel.endsWith("ApiEventStream") ? "EventDate" : "CreatedDate", r.time().toString());
-        return SalesforceEvent.newBuilder().setOrgId(r.org()).setChannel(channel).setSource(EventSource.UNKNOWN).setReplayId(null)
-            .setEventUuid(UUID.randomUUID().toString()).setEventTime(r.time()).setReceivedTime(r.time())
-            .setPayload(json(payload)).build();
+        payload.put(
+                channel.endsWith("ApiEventStream") ? "EventDate" : "CreatedDate",
+                r.time().toString());
+        return SalesforceEvent.newBuilder()
+                .setOrgId(r.org())
+                .setChannel(channel)
+                .setSource(EventSource.UNKNOWN)
+                .setReplayId(null)
+                .setEventUuid(UUID.randomUUID().toString())
+                .setEventTime(r.time())
+                .setReceivedTime(r.time())
+                .setPayload(json(payload))
+                .build();
     }
 
     private static String json(final Object value) {
@@ -194,8 +264,20 @@ final class BacktestCommand {
         final List<String> lines = new ArrayList<>();
         if (file.toString().endsWith(".csv")) {
             lines.add("eventTime,status,severity,detector,org,release,subject,dedupKey,summary");
-            alerts.forEach(a -> lines.add(String.join(",", a.getEventTime().toString(), a.getStatus().name(), a.getSeverity().name(),
-                a.getDetector(), a.getOrgId(), String.valueOf(a.getReleaseId()), csv(a.getSubject()), csv(a.getDedupKey()), csv(a.getSummary()))));
+            alerts.forEach(
+                    a ->
+                            lines.add(
+                                    String.join(
+                                            ",",
+                                            a.getEventTime().toString(),
+                                            a.getStatus().name(),
+                                            a.getSeverity().name(),
+                                            a.getDetector(),
+                                            a.getOrgId(),
+                                            String.valueOf(a.getReleaseId()),
+                                            csv(a.getSubject()),
+                                            csv(a.getDedupKey()),
+                                            csv(a.getSummary()))));
         } else {
             alerts.forEach(a -> lines.add(AlertJson.toJson(a)));
         }

@@ -8,11 +8,13 @@ import java.util.Map;
  * {@code --}) to value, flags as {@code "true"}, repeatable options' values, positional parameters;
  * and where the commands that talk to a running sfpulse find its operations endpoint. Pure.
  */
-record CommandOptions(Map<String, String> values, Map<String, List<String>> repeated, List<String> positional) {
+record CommandOptions(
+        Map<String, String> values, Map<String, List<String>> repeated, List<String> positional) {
 
     /** {@code --url}, else {@code $SFPULSE_URL}, else the default operations endpoint; without a trailing slash. */
     String opsUrl(final Map<String, String> env) {
-        return values.getOrDefault("url", env.getOrDefault("SFPULSE_URL", "http://127.0.0.1:9464")).replaceAll("/+$", "");
+        return values.getOrDefault("url", env.getOrDefault("SFPULSE_URL", "http://127.0.0.1:9464"))
+                .replaceAll("/+$", "");
     }
 
     /** {@code --token}, else {@code $SFPULSE_OPS_TOKEN}, else empty. */
@@ -34,7 +36,8 @@ record CommandOptions(Map<String, String> values, Map<String, List<String>> repe
         try {
             return f.apply(values.get(name));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number, got '" + values.get(name) + "'");
+            throw new IllegalArgumentException(
+                    "--" + name + " must be a number, got '" + values.get(name) + "'");
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.sfpulse.app;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,8 @@ final class ConnectorSecrets {
     ConnectorSecrets(final Path dir) {
         this.file = dir.resolve("secrets.properties");
         this.restTokenFile = dir.resolve("rest-token");
-        // A restarted launcher keeps the secrets of every connector: tasks the worker restores from its config topic read them
+        // A restarted launcher keeps the secrets of every connector: tasks the worker restores from
+        // its config topic read them
         // before (or while) this launcher puts the connectors again.
         if (Files.exists(file)) {
             try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -65,29 +66,46 @@ final class ConnectorSecrets {
             }
             return Files.readString(restTokenFile).trim();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the Connect REST token in " + restTokenFile, e);
+            throw new UncheckedIOException(
+                    "Cannot keep the Connect REST token in " + restTokenFile, e);
         }
     }
 
     /** The worker settings that enable the provider. */
     static Map<String, String> workerConfig() {
-        return Map.of("config.providers", PROVIDER, "config.providers." + PROVIDER + ".class", FileConfigProvider.class.getName());
+        return Map.of(
+                "config.providers",
+                PROVIDER,
+                "config.providers." + PROVIDER + ".class",
+                FileConfigProvider.class.getName());
     }
 
     /**
      * Moves the secrets of {@code config} (keys {@code definition} types as PASSWORD) to the file;
      * returns the config with placeholders in their place.
      */
-    synchronized Map<String, String> externalise(final String connector, final Map<String, String> config, final ConfigDef definition) {
+    synchronized Map<String, String> externalise(
+            final String connector, final Map<String, String> config, final ConfigDef definition) {
         final Map<String, String> out = new HashMap<>(config);
-        definition.configKeys().values().stream().filter(k -> k.type == ConfigDef.Type.PASSWORD).forEach(k -> {
-            final String value = config.get(k.name);
-            if (value != null && !value.isEmpty() && !value.startsWith("${")) {
-                final String key = connector + "." + k.name;
-                secrets.setProperty(key, value);
-                out.put(k.name, "${" + PROVIDER + ":" + file.toAbsolutePath() + ":" + key + "}");
-            }
-        });
+        definition.configKeys().values().stream()
+                .filter(k -> k.type == ConfigDef.Type.PASSWORD)
+                .forEach(
+                        k -> {
+                            final String value = config.get(k.name);
+                            if (value != null && !value.isEmpty() && !value.startsWith("${")) {
+                                final String key = connector + "." + k.name;
+                                secrets.setProperty(key, value);
+                                out.put(
+                                        k.name,
+                                        "${"
+                                                + PROVIDER
+                                                + ":"
+                                                + file.toAbsolutePath()
+                                                + ":"
+                                                + key
+                                                + "}");
+                            }
+                        });
         write();
         return out;
     }
@@ -95,7 +113,9 @@ final class ConnectorSecrets {
     private void write() {
         final StringWriter text = new StringWriter();
         try {
-            secrets.store(text, "sfpulse connector secrets (read by the Connect worker's FileConfigProvider)");
+            secrets.store(
+                    text,
+                    "sfpulse connector secrets (read by the Connect worker's FileConfigProvider)");
             writeOwnerOnly(file, text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write connector secrets to " + file, e);
@@ -117,8 +137,13 @@ final class ConnectorSecrets {
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system: the file keeps the directory's default permissions
             }
-            Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(
+                    temp, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(
+                    temp,
+                    target,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -27,7 +27,8 @@ import java.util.function.LongSupplier;
  */
 final class GateCommand {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
         Usage: ./sfpulse gate --org ORG_ID (--release ID | --commit SHA | --label VERSION) [--wait 30m] [--checkpoint MINUTES]
                               [--poll 10s] [--dry-run] [--url URL] [--token TOKEN]
           Exits 0 HEALTHY, 1 FAULTY, 2 INCONCLUSIVE or timed out, 3 unknown org/release or refused.
@@ -43,7 +44,8 @@ final class GateCommand {
 
     private final PrintStream out;
     private final Map<String, String> env;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final LongSupplier clock;
     private final Sleeper sleeper;
 
@@ -56,7 +58,11 @@ final class GateCommand {
         this(out, env, System::nanoTime, d -> Thread.sleep(d.toMillis()));
     }
 
-    GateCommand(final PrintStream out, final Map<String, String> env, final LongSupplier nanoClock, final Sleeper sleeper) {
+    GateCommand(
+            final PrintStream out,
+            final Map<String, String> env,
+            final LongSupplier nanoClock,
+            final Sleeper sleeper) {
         this.out = out;
         this.env = env;
         this.clock = nanoClock;
@@ -66,12 +72,16 @@ final class GateCommand {
     int run(final CommandOptions parsed) throws InterruptedException {
         final Map<String, String> opts = parsed.values();
         final boolean dryRun = opts.containsKey("dry-run");
-        final long named = List.of("release", "commit", "label").stream().filter(opts::containsKey).count();
+        final long named =
+                List.of("release", "commit", "label").stream().filter(opts::containsKey).count();
         if (!opts.containsKey("org") || named != 1) {
             return usage("--org and exactly one of --release, --commit, --label are needed");
         }
         if (!SalesforceIds.isId(opts.get("org"))) {
-            return usage("--org must be a 15- or 18-character Salesforce org id, got '" + opts.get("org") + "'");
+            return usage(
+                    "--org must be a 15- or 18-character Salesforce org id, got '"
+                            + opts.get("org")
+                            + "'");
         }
         final Duration wait;
         final Duration poll;
@@ -79,7 +89,8 @@ final class GateCommand {
         try {
             wait = duration(opts.getOrDefault("wait", "0s"));
             poll = duration(opts.getOrDefault("poll", "10s"));
-            checkpoint = opts.containsKey("checkpoint") ? Integer.valueOf(opts.get("checkpoint")) : null;
+            checkpoint =
+                    opts.containsKey("checkpoint") ? Integer.valueOf(opts.get("checkpoint")) : null;
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -93,7 +104,8 @@ final class GateCommand {
         }
         final int code = decide(uri, token, wait, poll, checkpoint);
         if (dryRun) {
-            out.println("[sfpulse gate] dry run: the gate would have exited " + code + "; exiting 0");
+            out.println(
+                    "[sfpulse gate] dry run: the gate would have exited " + code + "; exiting 0");
             return 0;
         }
         return code;
@@ -102,14 +114,28 @@ final class GateCommand {
     static String verdictPath(final String org, final Map<String, String> opts) {
         final String o = URLEncoder.encode(org, StandardCharsets.UTF_8);
         if (opts.containsKey("release")) {
-            return "/v1/releases/" + o + "/" + URLEncoder.encode(opts.get("release"), StandardCharsets.UTF_8) + "/verdict";
+            return "/v1/releases/"
+                    + o
+                    + "/"
+                    + URLEncoder.encode(opts.get("release"), StandardCharsets.UTF_8)
+                    + "/verdict";
         }
         final String key = opts.containsKey("commit") ? "commit" : "label";
-        return "/v1/releases/" + o + "/verdict?" + key + "=" + URLEncoder.encode(opts.get(key), StandardCharsets.UTF_8);
+        return "/v1/releases/"
+                + o
+                + "/verdict?"
+                + key
+                + "="
+                + URLEncoder.encode(opts.get(key), StandardCharsets.UTF_8);
     }
 
-    private int decide(final URI uri, final String token, final Duration wait, final Duration poll, final Integer checkpoint)
-        throws InterruptedException {
+    private int decide(
+            final URI uri,
+            final String token,
+            final Duration wait,
+            final Duration poll,
+            final Integer checkpoint)
+            throws InterruptedException {
         final long deadline = clock.getAsLong() + wait.toNanos();
         String lastProblem = null;
         JsonNode last = null;
@@ -117,29 +143,49 @@ final class GateCommand {
         while (true) {
             attempt++;
             try {
-                final HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+                final HttpResponse<String> r =
+                        http.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(30))
+                                        .header("Authorization", "Bearer " + token)
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 final JsonNode body = parse(r.body());
                 if (r.statusCode() == 401 || r.statusCode() == 403) {
-                    out.println("[sfpulse gate] refused by " + uri.getHost() + ":" + uri.getPort() + " (HTTP " + r.statusCode()
-                        + "): check --token / $SFPULSE_OPS_TOKEN");
+                    out.println(
+                            "[sfpulse gate] refused by "
+                                    + uri.getHost()
+                                    + ":"
+                                    + uri.getPort()
+                                    + " (HTTP "
+                                    + r.statusCode()
+                                    + "): check --token / $SFPULSE_OPS_TOKEN");
                     return BAD_INPUT;
                 }
-                if (r.statusCode() == 400 || r.statusCode() == 404 && body.path("error").asText().startsWith("unknown org")) {
-                    out.println("[sfpulse gate] " + body.path("error").asText("HTTP " + r.statusCode()));
+                if (r.statusCode() == 400
+                        || r.statusCode() == 404
+                                && body.path("error").asText().startsWith("unknown org")) {
+                    out.println(
+                            "[sfpulse gate] "
+                                    + body.path("error").asText("HTTP " + r.statusCode()));
                     return BAD_INPUT;
                 }
                 if (r.statusCode() == 404) {
-                    // The release may not have reached sfpulse yet (marker in flight, attribution grace): wait for it.
+                    // The release may not have reached sfpulse yet (marker in flight, attribution
+                    // grace): wait for it.
                     lastProblem = body.path("error").asText("HTTP 404") + recent(body);
                     last = null;
                 } else if (r.statusCode() == 200) {
                     last = body;
                     lastProblem = null;
                     final String status = body.path("status").asText();
-                    final boolean accepted = body.path("isFinal").asBoolean() || checkpoint != null
-                        && !body.path("checkpointMinutes").isNull() && body.path("checkpointMinutes").asInt() >= checkpoint
-                        && !"PENDING".equals(status);
+                    final boolean accepted =
+                            body.path("isFinal").asBoolean()
+                                    || checkpoint != null
+                                            && !body.path("checkpointMinutes").isNull()
+                                            && body.path("checkpointMinutes").asInt() >= checkpoint
+                                            && !"PENDING".equals(status);
                     if ("FAULTY".equals(status) || accepted) {
                         print(body);
                         return switch (status) {
@@ -149,20 +195,39 @@ final class GateCommand {
                         };
                     }
                 } else {
-                    lastProblem = "HTTP " + r.statusCode() + ": " + body.path("error").asText(r.body());
+                    lastProblem =
+                            "HTTP " + r.statusCode() + ": " + body.path("error").asText(r.body());
                 }
             } catch (IOException e) {
-                lastProblem = "cannot reach " + uri.getHost() + ":" + uri.getPort() + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+                lastProblem =
+                        "cannot reach "
+                                + uri.getHost()
+                                + ":"
+                                + uri.getPort()
+                                + " ("
+                                + e.getClass().getSimpleName()
+                                + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                                + ")";
             }
             final long left = deadline - clock.getAsLong();
             if (left <= 0) {
                 break;
             }
             if (attempt == 1 || attempt % 6 == 0) {
-                out.println("[sfpulse gate] waiting: " + (last != null ? "release " + last.path("releaseId").asText() + " is "
-                    + last.path("status").asText() + " " + String.format(Locale.ROOT, "%.0f", last.path("minutesAfterRelease").asDouble())
-                    + " min after it went live" : lastProblem));
+                out.println(
+                        "[sfpulse gate] waiting: "
+                                + (last != null
+                                        ? "release "
+                                                + last.path("releaseId").asText()
+                                                + " is "
+                                                + last.path("status").asText()
+                                                + " "
+                                                + String.format(
+                                                        Locale.ROOT,
+                                                        "%.0f",
+                                                        last.path("minutesAfterRelease").asDouble())
+                                                + " min after it went live"
+                                        : lastProblem));
             }
             sleeper.sleep(Duration.ofNanos(Math.min(poll.toNanos(), left)));
         }
@@ -173,22 +238,33 @@ final class GateCommand {
         if (last != null) {
             print(last);
         }
-        out.println("[sfpulse gate] timed out after " + wait.toSeconds() + " s without a final verdict"
-            + (lastProblem != null ? ": " + lastProblem : ""));
+        out.println(
+                "[sfpulse gate] timed out after "
+                        + wait.toSeconds()
+                        + " s without a final verdict"
+                        + (lastProblem != null ? ": " + lastProblem : ""));
         return INCONCLUSIVE;
     }
 
     private static String recent(final JsonNode body) {
         return body.path("recentReleases").isArray() && !body.path("recentReleases").isEmpty()
-            ? " (recent releases: " + body.path("recentReleases").toString() + ")" : "";
+                ? " (recent releases: " + body.path("recentReleases").toString() + ")"
+                : "";
     }
 
     private void print(final JsonNode v) {
-        out.printf(Locale.ROOT, "[sfpulse gate] release %s%s%s of org %s: %s%s, %.0f min after it went live%n", v.path("releaseId").asText(),
-            v.path("label").isNull() ? "" : " (" + v.path("label").asText() + ")",
-            v.path("commit").isNull() ? "" : " commit " + v.path("commit").asText(), v.path("orgId").asText(), v.path("status").asText(),
-            v.path("isFinal").asBoolean() ? " (final)" : " (checkpoint " + v.path("checkpointMinutes").asText() + " min)",
-            v.path("minutesAfterRelease").asDouble());
+        out.printf(
+                Locale.ROOT,
+                "[sfpulse gate] release %s%s%s of org %s: %s%s, %.0f min after it went live%n",
+                v.path("releaseId").asText(),
+                v.path("label").isNull() ? "" : " (" + v.path("label").asText() + ")",
+                v.path("commit").isNull() ? "" : " commit " + v.path("commit").asText(),
+                v.path("orgId").asText(),
+                v.path("status").asText(),
+                v.path("isFinal").asBoolean()
+                        ? " (final)"
+                        : " (checkpoint " + v.path("checkpointMinutes").asText() + " min)",
+                v.path("minutesAfterRelease").asDouble());
         v.path("reasons").forEach(r -> out.println("  - " + r.asText()));
     }
 

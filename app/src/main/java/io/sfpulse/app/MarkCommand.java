@@ -15,7 +15,8 @@ import java.util.Map;
 /** {@code sfpulse mark}: announces a release to a running sfpulse through its marker API (for CI/CD pipelines). */
 final class MarkCommand {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
         Usage: ./sfpulse mark --org ORG_ID --label VERSION [--commit SHA] [--commit-time ISO-8601] [--components A,B] [--time ISO-8601]
                               [--deploy-id ID] [--url URL] [--token TOKEN]
           --url defaults to $SFPULSE_MARKER_URL or http://127.0.0.1:8787; --token to $SFPULSE_MARKER_TOKEN.""";
@@ -34,11 +35,17 @@ final class MarkCommand {
             out.println(USAGE);
             return 2;
         }
-        final String url = opts.getOrDefault("url", env.getOrDefault("SFPULSE_MARKER_URL", "http://127.0.0.1:8787"));
-        final String token = opts.getOrDefault("token", env.getOrDefault("SFPULSE_MARKER_TOKEN", ""));
+        final String url =
+                opts.getOrDefault(
+                        "url", env.getOrDefault("SFPULSE_MARKER_URL", "http://127.0.0.1:8787"));
+        final String token =
+                opts.getOrDefault("token", env.getOrDefault("SFPULSE_MARKER_TOKEN", ""));
         final Map<String, Object> body = new LinkedHashMap<>();
         if (!SalesforceIds.isId(opts.get("org"))) {
-            out.println("--org must be a 15- or 18-character Salesforce org id, got '" + opts.get("org") + "'");
+            out.println(
+                    "--org must be a 15- or 18-character Salesforce org id, got '"
+                            + opts.get("org")
+                            + "'");
             return 2;
         }
         body.put("orgId", SalesforceIds.to18(opts.get("org")));
@@ -50,7 +57,12 @@ final class MarkCommand {
             body.put("commitTime", opts.get("commit-time"));
         }
         if (opts.containsKey("components")) {
-            body.put("components", Arrays.stream(opts.get("components").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+            body.put(
+                    "components",
+                    Arrays.stream(opts.get("components").split(","))
+                            .map(String::trim)
+                            .filter(s -> !s.isEmpty())
+                            .toList());
         }
         if (opts.containsKey("time")) {
             body.put("time", opts.get("time"));
@@ -58,11 +70,23 @@ final class MarkCommand {
         if (opts.containsKey("deploy-id")) {
             body.put("deployId", opts.get("deploy-id"));
         }
-        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(url.replaceAll("/+$", "") + "/v1/markers"))
-            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofString(new ObjectMapper().writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
-        out.println("[sfpulse] marker API answered " + response.statusCode() + ": " + response.body());
+        final HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        url.replaceAll("/+$", "") + "/v1/markers"))
+                                        .timeout(Duration.ofSeconds(30))
+                                        .header("Content-Type", "application/json")
+                                        .header("Authorization", "Bearer " + token)
+                                        .POST(
+                                                HttpRequest.BodyPublishers.ofString(
+                                                        new ObjectMapper()
+                                                                .writeValueAsString(body)))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        out.println(
+                "[sfpulse] marker API answered " + response.statusCode() + ": " + response.body());
         return response.statusCode() == 202 ? 0 : 1;
     }
 }

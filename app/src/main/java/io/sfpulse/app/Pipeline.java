@@ -1,35 +1,35 @@
 package io.sfpulse.app;
 
-import io.sfpulse.embedded.EmbeddedConnect;
-import io.sfpulse.embedded.EmbeddedKafka;
-import io.sfpulse.emulator.SalesforceEmulator;
-import io.sfpulse.emulator.scenario.Scenarios;
-import io.sfpulse.ingest.SalesforceSourceConfig;
-import io.sfpulse.ingest.SalesforceSourceConnector;
+import io.sfpulse.app.ops.ActionLinkApi;
 import io.sfpulse.app.ops.InstancePeers;
 import io.sfpulse.app.ops.KafkaReachability;
 import io.sfpulse.app.ops.OpsEndpoint;
 import io.sfpulse.app.ops.ReleaseHealthPage;
-import io.sfpulse.app.ops.ActionLinkApi;
 import io.sfpulse.app.ops.SilenceApi;
 import io.sfpulse.app.ops.VerdictApi;
-import io.sfpulse.sink.silence.SilenceBook;
-import java.time.Clock;
-import io.sfpulse.streams.health.KpiSettings;
-import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
-import io.sfpulse.streams.health.ReleaseHealthQueries;
-import io.sfpulse.ingest.marker.MarkerApiServer;
-import io.sfpulse.schemas.serde.SfpulseSerdes;
-import io.sfpulse.schemas.topic.Topics;
-import io.sfpulse.schemas.connect.AvroWireConverter;
+import io.sfpulse.embedded.EmbeddedConnect;
+import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
+import io.sfpulse.emulator.SalesforceEmulator;
+import io.sfpulse.emulator.scenario.Scenarios;
+import io.sfpulse.ingest.SalesforceSourceConfig;
+import io.sfpulse.ingest.SalesforceSourceConnector;
+import io.sfpulse.ingest.marker.MarkerApiServer;
+import io.sfpulse.schemas.connect.AvroWireConverter;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
+import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
+import io.sfpulse.schemas.topic.Topics;
 import io.sfpulse.sink.AlertSinkService;
 import io.sfpulse.sink.SinkConfig;
+import io.sfpulse.sink.silence.SilenceBook;
 import io.sfpulse.streams.DetectionConfig;
 import io.sfpulse.streams.DetectionService;
 import io.sfpulse.streams.DetectionTopology;
+import io.sfpulse.streams.health.KpiSettings;
+import io.sfpulse.streams.health.ReleaseHealthQueries;
+import io.sfpulse.streams.verdict.ReleaseVerdictQueries;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -57,8 +57,10 @@ public final class Pipeline implements AutoCloseable {
     private String registryUrl;
     private SalesforceEmulator emulator;
     private EmbeddedConnect connect;
+
     /** This instance's Kafka Streams application.server (its operations endpoint), when it has one. */
     private String applicationServer;
+
     private DetectionService detection;
     private AlertSinkService sink;
     private MarkerApiServer markerApi;
@@ -79,12 +81,23 @@ public final class Pipeline implements AutoCloseable {
         startKafka();
         startRegistry();
         if (config.emulatedOrg() && emulator == null && config.services().contains("ingest")) {
-            // The emulated org is the ingest's source: a process running only streams or the sink starts none.
-            // Keepalives every 2 s (Salesforce: within 270 s) so the demo's quiet stretches still report progress promptly.
-            emulator = SalesforceEmulator.builder().port(config.emulatorPort()).pubSubKeepalive(java.time.Duration.ofSeconds(2)).build().start();
+            // The emulated org is the ingest's source: a process running only streams or the sink
+            // starts none.
+            // Keepalives every 2 s (Salesforce: within 270 s) so the demo's quiet stretches still
+            // report progress promptly.
+            emulator =
+                    SalesforceEmulator.builder()
+                            .port(config.emulatorPort())
+                            .pubSubKeepalive(java.time.Duration.ofSeconds(2))
+                            .build()
+                            .start();
             emulator.org().defineChannel(Scenarios.LOG_CHANNEL);
             started.push(emulator);
-            progress.accept("Salesforce emulator: org " + emulator.org().orgId() + " at " + emulator.baseUrl());
+            progress.accept(
+                    "Salesforce emulator: org "
+                            + emulator.org().orgId()
+                            + " at "
+                            + emulator.baseUrl());
         }
         final Map<String, Map<String, String>> orgs = orgConnectors();
         provisionTopics(orgs);
@@ -115,9 +128,15 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         try {
-            ops = new OpsEndpoint(config.getString(AppConfig.OPS_HOST_CONFIG), port, opsToken(), config.getBoolean(AppConfig.OPS_HEALTH_PUBLIC_CONFIG));
+            ops =
+                    new OpsEndpoint(
+                            config.getString(AppConfig.OPS_HOST_CONFIG),
+                            port,
+                            opsToken(),
+                            config.getBoolean(AppConfig.OPS_HEALTH_PUBLIC_CONFIG));
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot start the operations endpoint on port " + port, e);
+            throw new java.io.UncheckedIOException(
+                    "Cannot start the operations endpoint on port " + port, e);
         }
         started.push(ops);
     }
@@ -137,7 +156,8 @@ public final class Pipeline implements AutoCloseable {
             try {
                 host = java.net.InetAddress.getLocalHost().getCanonicalHostName();
             } catch (java.net.UnknownHostException e) {
-                throw new IllegalStateException("Set ops.advertised.host: this machine's name does not resolve", e);
+                throw new IllegalStateException(
+                        "Set ops.advertised.host: this machine's name does not resolve", e);
             }
         }
         return host + ":" + ops.port();
@@ -152,15 +172,27 @@ public final class Pipeline implements AutoCloseable {
         started.push(kafka);
         ops.readiness("kafka", kafka::reachable);
         if (connect != null) {
-            orgs.keySet().forEach(org -> ops.readiness("ingest:" + org, () -> connect.isRunning(connectorName(org))));
+            orgs.keySet()
+                    .forEach(
+                            org ->
+                                    ops.readiness(
+                                            "ingest:" + org,
+                                            () -> connect.isRunning(connectorName(org))));
         }
         if (detection != null) {
             final ReleaseVerdictQueries verdicts = new ReleaseVerdictQueries(detection.streams());
             ops.streams(detection.streams()).verdicts(verdicts);
             final ReleaseHealthQueries health = new ReleaseHealthQueries(detection.streams());
-            final InstancePeers peers = new InstancePeers(detection.streams(), applicationServer, opsToken());
-            final ReleaseHealthPage page = new ReleaseHealthPage(health, verdicts, peers,
-                new KpiSettings(config.getDouble(AppConfig.ERROR_BUDGET_CONFIG), Duration.ofDays(28)));
+            final InstancePeers peers =
+                    new InstancePeers(detection.streams(), applicationServer, opsToken());
+            final ReleaseHealthPage page =
+                    new ReleaseHealthPage(
+                            health,
+                            verdicts,
+                            peers,
+                            new KpiSettings(
+                                    config.getDouble(AppConfig.ERROR_BUDGET_CONFIG),
+                                    Duration.ofDays(28)));
             if (sink != null) {
                 page.actionLinks(sink.actionLinks());
             }
@@ -178,7 +210,9 @@ public final class Pipeline implements AutoCloseable {
             if (sink != null) {
                 book = sink.silences();
             } else {
-                book = new SilenceBook(bootstrap, topics.silences().valueSerde(), Clock.systemUTC());
+                book =
+                        new SilenceBook(
+                                bootstrap, topics.silences().valueSerde(), Clock.systemUTC());
                 started.push(book);
             }
             final SilenceApi silences = new SilenceApi(bootstrap, topics, book, Clock.systemUTC());
@@ -186,8 +220,15 @@ public final class Pipeline implements AutoCloseable {
             silences.register(ops.server());
         }
         ops.start();
-        progress.accept("operations endpoint: http://" + config.getString(AppConfig.OPS_HOST_CONFIG) + ":" + ops.port()
-            + (detection != null ? "/ (release health), /v1/releases/{org}/{release}/verdict, " : " (") + "/metrics, /health/live, /health/ready)");
+        progress.accept(
+                "operations endpoint: http://"
+                        + config.getString(AppConfig.OPS_HOST_CONFIG)
+                        + ":"
+                        + ops.port()
+                        + (detection != null
+                                ? "/ (release health), /v1/releases/{org}/{release}/verdict, "
+                                : " (")
+                        + "/metrics, /health/live, /health/ready)");
     }
 
     /** The operations endpoint, when running. */
@@ -197,10 +238,15 @@ public final class Pipeline implements AutoCloseable {
 
     private void startKafka() {
         if (config.embeddedKafka()) {
-            final EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort());
+            final EmbeddedKafka kafka =
+                    EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort());
             started.push(kafka);
             bootstrap = kafka.bootstrapServers();
-            progress.accept("embedded Kafka (KRaft): " + bootstrap + ", data in " + config.dataDir().resolve("kafka"));
+            progress.accept(
+                    "embedded Kafka (KRaft): "
+                            + bootstrap
+                            + ", data in "
+                            + config.dataDir().resolve("kafka"));
         } else {
             bootstrap = config.getString(AppConfig.BOOTSTRAP_CONFIG);
             progress.accept("Kafka: " + bootstrap);
@@ -209,10 +255,17 @@ public final class Pipeline implements AutoCloseable {
 
     private void startRegistry() {
         if (config.embeddedRegistry()) {
-            final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap, TopicNames.SCHEMA_REGISTRY, 0, null).start();
+            final EmbeddedSchemaRegistry registry =
+                    new EmbeddedSchemaRegistry(bootstrap, TopicNames.SCHEMA_REGISTRY, 0, null)
+                            .start();
             started.push(registry);
             registryUrl = registry.url();
-            progress.accept("embedded schema registry: " + registryUrl + " (schemas in " + TopicNames.SCHEMA_REGISTRY + ")");
+            progress.accept(
+                    "embedded schema registry: "
+                            + registryUrl
+                            + " (schemas in "
+                            + TopicNames.SCHEMA_REGISTRY
+                            + ")");
         } else {
             registryUrl = config.getString(AppConfig.REGISTRY_URL_CONFIG);
         }
@@ -242,26 +295,42 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void provisionTopics(final Map<String, Map<String, String>> orgs) {
-        final Set<String> topics = new LinkedHashSet<>(List.of(TopicNames.INGEST_DLQ, TopicNames.SINK_DLQ, TopicNames.DELIVERIES,
-            TopicNames.SILENCES));
+        final Set<String> topics =
+                new LinkedHashSet<>(
+                        List.of(
+                                TopicNames.INGEST_DLQ,
+                                TopicNames.SINK_DLQ,
+                                TopicNames.DELIVERIES,
+                                TopicNames.SILENCES));
         topics.addAll(DetectionTopology.topics(new DetectionConfig(serviceProps())));
-        orgs.values().forEach(c -> new SalesforceSourceConfig(c).channels().forEach(ch -> topics.add(TopicNames.forChannel(ch))));
-        EmbeddedKafka.createTopics(bootstrap, config.partitions(), topics, Set.of(TopicNames.SILENCES));
+        orgs.values()
+                .forEach(
+                        c ->
+                                new SalesforceSourceConfig(c)
+                                        .channels()
+                                        .forEach(ch -> topics.add(TopicNames.forChannel(ch))));
+        EmbeddedKafka.createTopics(
+                bootstrap, config.partitions(), topics, Set.of(TopicNames.SILENCES));
     }
 
-    private void startIngest(final Map<String, Map<String, String>> orgs) throws InterruptedException {
-        // Secrets stay out of the worker's REST API and config topic: placeholders resolved from a file only this user reads.
+    private void startIngest(final Map<String, Map<String, String>> orgs)
+            throws InterruptedException {
+        // Secrets stay out of the worker's REST API and config topic: placeholders resolved from a
+        // file only this user reads.
         final ConnectorSecrets secrets = new ConnectorSecrets(config.dataDir().resolve("connect"));
         final var restToken = config.getPassword(AppConfig.CONNECT_REST_TOKEN_CONFIG);
         final Map<String, String> worker = new HashMap<>(ConnectorSecrets.workerConfig());
-        worker.put(io.sfpulse.embedded.RestTokenAuthExtension.TOKEN_CONFIG, secrets.restToken(restToken == null ? null : restToken.value()));
+        worker.put(
+                io.sfpulse.embedded.RestTokenAuthExtension.TOKEN_CONFIG,
+                secrets.restToken(restToken == null ? null : restToken.value()));
         final int restPort = config.getInt(AppConfig.CONNECT_REST_PORT_CONFIG);
         if (restPort > 0) {
             worker.put("listeners", "http://127.0.0.1:" + restPort);
         }
         worker.put("value.converter", AvroWireConverter.class.getName());
         worker.put("value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
-        // Every connector's secrets are in the file before the worker starts: it restarts the tasks of its config topic at once.
+        // Every connector's secrets are in the file before the worker starts: it restarts the tasks
+        // of its config topic at once.
         final Map<String, Map<String, String>> connectors = new java.util.LinkedHashMap<>();
         for (final Map.Entry<String, Map<String, String>> org : orgs.entrySet()) {
             final Map<String, String> c = new HashMap<>(org.getValue());
@@ -278,8 +347,14 @@ public final class Pipeline implements AutoCloseable {
             final String name = connector.getKey();
             connect.putConnector(name, connector.getValue());
             awaitConnector(name);
-            progress.accept("ingest connector '" + name + "' running on the embedded Connect worker (" + connect.restUrl()
-                + ", token required: connect.rest.token or " + secrets.restTokenFile() + ")");
+            progress.accept(
+                    "ingest connector '"
+                            + name
+                            + "' running on the embedded Connect worker ("
+                            + connect.restUrl()
+                            + ", token required: connect.rest.token or "
+                            + secrets.restTokenFile()
+                            + ")");
         }
     }
 
@@ -293,10 +368,25 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         final var token = config.getPassword(AppConfig.MARKER_TOKEN_CONFIG);
-        markerApi = new MarkerApiServer(bootstrap, Topics.create(new SfpulseSerdes(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl))),
-            config.getString(AppConfig.MARKER_HOST_CONFIG), port, token == null ? null : token.value()).start();
+        markerApi =
+                new MarkerApiServer(
+                                bootstrap,
+                                Topics.create(
+                                        new SfpulseSerdes(
+                                                Map.of(
+                                                        AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                                                        registryUrl))),
+                                config.getString(AppConfig.MARKER_HOST_CONFIG),
+                                port,
+                                token == null ? null : token.value())
+                        .start();
         started.push(markerApi);
-        progress.accept("marker API: POST http://" + config.getString(AppConfig.MARKER_HOST_CONFIG) + ":" + markerApi.port() + "/v1/markers");
+        progress.accept(
+                "marker API: POST http://"
+                        + config.getString(AppConfig.MARKER_HOST_CONFIG)
+                        + ":"
+                        + markerApi.port()
+                        + "/v1/markers");
     }
 
     /** The marker API, when running. */
@@ -313,7 +403,11 @@ public final class Pipeline implements AutoCloseable {
         final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!connect.isRunning(name)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Connector '" + name + "' did not start within 120 s: " + connect.describe(name));
+                throw new IllegalStateException(
+                        "Connector '"
+                                + name
+                                + "' did not start within 120 s: "
+                                + connect.describe(name));
             }
             Thread.sleep(200); // polling the herder's status; no event to wait on
         }
@@ -322,7 +416,8 @@ public final class Pipeline implements AutoCloseable {
     private void startStreams() throws InterruptedException {
         final Map<String, Object> props = serviceProps();
         if (ops != null) {
-            // Where the other instances of the application find this one's stores (the page gathers every org from all of them).
+            // Where the other instances of the application find this one's stores (the page gathers
+            // every org from all of them).
             final String key = DetectionConfig.STREAMS_OVERRIDE_PREFIX + "application.server";
             props.computeIfAbsent(key, k -> advertisedOps());
             applicationServer = props.get(key).toString();
@@ -340,8 +435,10 @@ public final class Pipeline implements AutoCloseable {
         final Map<String, Object> p = new HashMap<>(config.all());
         p.put(AppConfig.BOOTSTRAP_CONFIG, bootstrap);
         p.put(AppConfig.REGISTRY_URL_CONFIG, registryUrl);
-        p.putIfAbsent(DetectionConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
-        p.putIfAbsent(SinkConfig.FILE_PATH_CONFIG, config.dataDir().resolve("alerts.jsonl").toString());
+        p.putIfAbsent(
+                DetectionConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
+        p.putIfAbsent(
+                SinkConfig.FILE_PATH_CONFIG, config.dataDir().resolve("alerts.jsonl").toString());
         return p;
     }
 

@@ -23,7 +23,8 @@ import java.util.Map;
  */
 final class ReportCommand {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
         Usage: ./sfpulse report --org ORG_ID [--since 30d] [--url URL] [--token TOKEN]
           --since a duration (30d, 12h) or an instant (ISO-8601); default 30d.
           --url defaults to $SFPULSE_URL or http://127.0.0.1:9464; --token to $SFPULSE_OPS_TOKEN. Exit 0, 1 refused, 2 usage.""";
@@ -47,9 +48,25 @@ final class ReportCommand {
         final String since = opts.getOrDefault("since", "30d");
         final String base = parsed.opsUrl(env);
         final String token = parsed.opsToken(env);
-        final HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(HttpRequest.newBuilder(
-                URI.create(base + "/api/orgs/" + org + "?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8)))
-            .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> r =
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        base
+                                                                + "/api/orgs/"
+                                                                + org
+                                                                + "?since="
+                                                                + URLEncoder.encode(
+                                                                        since,
+                                                                        StandardCharsets.UTF_8)))
+                                        .timeout(Duration.ofSeconds(60))
+                                        .header("Authorization", "Bearer " + token)
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             out.println("[sfpulse report] refused (HTTP " + r.statusCode() + "): " + r.body());
             return 1;
@@ -63,46 +80,112 @@ final class ReportCommand {
         final JsonNode b = k.path("errorBudget");
         final StringBuilder md = new StringBuilder();
         md.append("# sfpulse report: org ").append(o.path("orgId").asText()).append("\n\n");
-        md.append("Releases that went live since ").append(o.path("since").asText(since)).append(".\n\n");
+        md.append("Releases that went live since ")
+                .append(o.path("since").asText(since))
+                .append(".\n\n");
         md.append("| KPI | value |\n|---|---|\n");
         md.append("| releases | ").append(k.path("releases").asInt()).append(" |\n");
-        md.append("| change-failure rate | ").append(pct(k.path("changeFailureRate"))).append(" (").append(k.path("failedReleases").asInt())
-            .append(" of ").append(k.path("releases").asInt()).append(" releases with a post-deploy alert) |\n");
-        md.append("| mean time to restore | ").append(min(k.path("meanTimeToRestoreMinutes"))).append(" (").append(k.path("resolvedAlerts").asInt())
-            .append(" resolved alerts) |\n");
-        md.append("| defects per release | ").append(k.path("defectsPerRelease").isNumber()
-            ? String.format(Locale.ROOT, "%.2f", k.path("defectsPerRelease").asDouble()) : "-").append(" |\n");
-        md.append("| lead time, commit to live (median) | ").append(min(k.path("medianLeadTimeMinutes"))).append(" |\n");
+        md.append("| change-failure rate | ")
+                .append(pct(k.path("changeFailureRate")))
+                .append(" (")
+                .append(k.path("failedReleases").asInt())
+                .append(" of ")
+                .append(k.path("releases").asInt())
+                .append(" releases with a post-deploy alert) |\n");
+        md.append("| mean time to restore | ")
+                .append(min(k.path("meanTimeToRestoreMinutes")))
+                .append(" (")
+                .append(k.path("resolvedAlerts").asInt())
+                .append(" resolved alerts) |\n");
+        md.append("| defects per release | ")
+                .append(
+                        k.path("defectsPerRelease").isNumber()
+                                ? String.format(
+                                        Locale.ROOT, "%.2f", k.path("defectsPerRelease").asDouble())
+                                : "-")
+                .append(" |\n");
+        md.append("| lead time, commit to live (median) | ")
+                .append(min(k.path("medianLeadTimeMinutes")))
+                .append(" |\n");
         md.append("| open alerts | ").append(k.path("openAlerts").asInt()).append(" |\n");
         if (b.isObject()) {
-            md.append("| error budget spent (").append(b.path("from").asText()).append(" - ").append(b.path("to").asText()).append(") | ")
-                .append(pct(b.path("consumed"))).append(": ").append(b.path("failures").asLong()).append(" failures in ")
-                .append(b.path("executions").asLong()).append(" executions, ").append(b.path("failuresPerThousand").isNumber()
-                    ? String.format(Locale.ROOT, "%.2f", b.path("failuresPerThousand").asDouble()) : "-")
-                .append(" per thousand (target ").append(b.path("targetPerThousand").asDouble()).append(") |\n");
+            md.append("| error budget spent (")
+                    .append(b.path("from").asText())
+                    .append(" - ")
+                    .append(b.path("to").asText())
+                    .append(") | ")
+                    .append(pct(b.path("consumed")))
+                    .append(": ")
+                    .append(b.path("failures").asLong())
+                    .append(" failures in ")
+                    .append(b.path("executions").asLong())
+                    .append(" executions, ")
+                    .append(
+                            b.path("failuresPerThousand").isNumber()
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "%.2f",
+                                            b.path("failuresPerThousand").asDouble())
+                                    : "-")
+                    .append(" per thousand (target ")
+                    .append(b.path("targetPerThousand").asDouble())
+                    .append(") |\n");
         }
-        md.append("\n| release | live since | label / commit | verdict | defects | time to restore | lead time | budget burned |\n")
-            .append("|---|---|---|---|---|---|---|---|\n");
+        md.append(
+                        "\n| release | live since | label / commit | verdict | defects | time to restore | lead time | budget burned |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
         for (final JsonNode rel : o.path("releases")) {
             final JsonNode v = rel.path("verdict");
-            md.append("| ").append(rel.path("deployId").asText()).append(" | ").append(rel.path("completedTime").asText()).append(" | ")
-                .append(rel.path("label").asText("-")).append(rel.path("commit").isTextual() ? " / " + rel.path("commit").asText() : "").append(" | ")
-                .append(v.isObject() ? v.path("status").asText() + (v.path("isFinal").asBoolean() ? "" : " (not final)") : "-").append(" | ")
-                .append(rel.path("defects").asInt()).append(" | ").append(min(rel.path("meanTimeToRestoreMinutes"))).append(" | ")
-                .append(min(rel.path("leadTimeMinutes"))).append(" | ").append(pct(rel.path("budgetBurned"))).append(" |\n");
+            md.append("| ")
+                    .append(rel.path("deployId").asText())
+                    .append(" | ")
+                    .append(rel.path("completedTime").asText())
+                    .append(" | ")
+                    .append(rel.path("label").asText("-"))
+                    .append(
+                            rel.path("commit").isTextual()
+                                    ? " / " + rel.path("commit").asText()
+                                    : "")
+                    .append(" | ")
+                    .append(
+                            v.isObject()
+                                    ? v.path("status").asText()
+                                            + (v.path("isFinal").asBoolean() ? "" : " (not final)")
+                                    : "-")
+                    .append(" | ")
+                    .append(rel.path("defects").asInt())
+                    .append(" | ")
+                    .append(min(rel.path("meanTimeToRestoreMinutes")))
+                    .append(" | ")
+                    .append(min(rel.path("leadTimeMinutes")))
+                    .append(" | ")
+                    .append(pct(rel.path("budgetBurned")))
+                    .append(" |\n");
         }
         final StringBuilder adoption = new StringBuilder();
         for (final JsonNode rel : o.path("releases")) {
             for (final JsonNode a : rel.path("adoption")) {
-                adoption.append("| ").append(rel.path("deployId").asText()).append(" | ").append(a.path("component").asText()).append(" | ")
-                    .append(a.path("viewsBefore").asLong()).append(" / ").append(a.path("viewersBefore").asInt()).append(" | ")
-                    .append(a.path("viewsAfter").asLong()).append(" / ").append(a.path("viewersAfter").asInt())
-                    .append(a.path("viewersAreFloor").asBoolean() ? "+" : "").append(" |\n");
+                adoption.append("| ")
+                        .append(rel.path("deployId").asText())
+                        .append(" | ")
+                        .append(a.path("component").asText())
+                        .append(" | ")
+                        .append(a.path("viewsBefore").asLong())
+                        .append(" / ")
+                        .append(a.path("viewersBefore").asInt())
+                        .append(" | ")
+                        .append(a.path("viewsAfter").asLong())
+                        .append(" / ")
+                        .append(a.path("viewersAfter").asInt())
+                        .append(a.path("viewersAreFloor").asBoolean() ? "+" : "")
+                        .append(" |\n");
             }
         }
         if (adoption.length() > 0) {
-            md.append("\nAdoption of the apps and pages releases shipped (views / users, 24 h before and after):\n\n")
-                .append("| release | component | before | after |\n|---|---|---|---|\n").append(adoption);
+            md.append(
+                            "\nAdoption of the apps and pages releases shipped (views / users, 24 h before and after):\n\n")
+                    .append("| release | component | before | after |\n|---|---|---|---|\n")
+                    .append(adoption);
         }
         return md.toString();
     }

@@ -23,19 +23,27 @@ final class RunCommand {
         final AppConfig config = AppConfig.load(configFile, System.getenv());
         final Pipeline pipeline = new Pipeline(config, m -> out.println("[sfpulse] " + m));
         final CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("[sfpulse] stopping");
-            pipeline.close();
-            stop.countDown();
-        }, "sfpulse-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    out.println("[sfpulse] stopping");
+                                    pipeline.close();
+                                    stop.countDown();
+                                },
+                                "sfpulse-shutdown"));
         pipeline.start();
-        out.println("[sfpulse] running; alerts on topic sfpulse.streams.alerts.v1 and in "
-            + config.dataDir().resolve("alerts.jsonl") + " (Ctrl-C to stop)");
+        out.println(
+                "[sfpulse] running; alerts on topic sfpulse.streams.alerts.v1 and in "
+                        + config.dataDir().resolve("alerts.jsonl")
+                        + " (Ctrl-C to stop)");
         if (pipeline.emulator() != null && config.emulatedOrg()) {
-            // After the scenario the emulated org's clock keeps running at its compressed pace (as a real org's clock runs on):
+            // After the scenario the emulated org's clock keeps running at its compressed pace (as
+            // a real org's clock runs on):
             // its progress records resolve what the scenario raised without any further event.
-            new ScenarioRunner(Duration.ofMillis(150), m -> out.println("[emulator] " + m)).clockKeepsRunning()
-                .run(pipeline.emulator().org(), Scenarios.deployErrorBurst(42));
+            new ScenarioRunner(Duration.ofMillis(150), m -> out.println("[emulator] " + m))
+                    .clockKeepsRunning()
+                    .run(pipeline.emulator().org(), Scenarios.deployErrorBurst(42));
         }
         stop.await();
         return 0;

@@ -21,7 +21,8 @@ import java.util.Map;
  */
 final class SilenceCommand {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
         Usage: ./sfpulse silence --org ORG_ID [--detector NAME] [--subject SUBJECT] --for 2h --reason TEXT --by NAME [--url U] [--token T]
                ./sfpulse silence --list [--org ORG_ID]
                ./sfpulse silence --end SILENCE_ID --by NAME
@@ -30,7 +31,8 @@ final class SilenceCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
     private final Map<String, String> env;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     SilenceCommand(final PrintStream out, final Map<String, String> env) {
         this.out = out;
@@ -43,12 +45,35 @@ final class SilenceCommand {
         final String token = parsed.opsToken(env);
         final HttpRequest.Builder request;
         if (opts.containsKey("list")) {
-            request = HttpRequest.newBuilder(URI.create(base + "/v1/silences"
-                + (opts.containsKey("org") ? "?org=" + URLEncoder.encode(opts.get("org"), StandardCharsets.UTF_8) : ""))).GET();
+            request =
+                    HttpRequest.newBuilder(
+                                    URI.create(
+                                            base
+                                                    + "/v1/silences"
+                                                    + (opts.containsKey("org")
+                                                            ? "?org="
+                                                                    + URLEncoder.encode(
+                                                                            opts.get("org"),
+                                                                            StandardCharsets.UTF_8)
+                                                            : "")))
+                            .GET();
         } else if (opts.containsKey("end") && opts.containsKey("by")) {
-            request = HttpRequest.newBuilder(URI.create(base + "/v1/silences/" + URLEncoder.encode(opts.get("end"), StandardCharsets.UTF_8)
-                + "?by=" + URLEncoder.encode(opts.get("by"), StandardCharsets.UTF_8))).DELETE();
-        } else if (opts.containsKey("org") && opts.containsKey("for") && opts.containsKey("reason") && opts.containsKey("by")) {
+            request =
+                    HttpRequest.newBuilder(
+                                    URI.create(
+                                            base
+                                                    + "/v1/silences/"
+                                                    + URLEncoder.encode(
+                                                            opts.get("end"), StandardCharsets.UTF_8)
+                                                    + "?by="
+                                                    + URLEncoder.encode(
+                                                            opts.get("by"),
+                                                            StandardCharsets.UTF_8)))
+                            .DELETE();
+        } else if (opts.containsKey("org")
+                && opts.containsKey("for")
+                && opts.containsKey("reason")
+                && opts.containsKey("by")) {
             final Map<String, Object> body = new LinkedHashMap<>();
             body.put("orgId", opts.get("org"));
             body.put("detector", opts.get("detector"));
@@ -56,17 +81,29 @@ final class SilenceCommand {
             body.put("duration", opts.get("for"));
             body.put("reason", opts.get("reason"));
             body.put("createdBy", opts.get("by"));
-            request = HttpRequest.newBuilder(URI.create(base + "/v1/silences")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            request =
+                    HttpRequest.newBuilder(URI.create(base + "/v1/silences"))
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                            JSON.writeValueAsString(body)));
         } else {
             out.println(USAGE);
             return 2;
         }
-        final HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).build(),
-            HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> r =
+                http.send(
+                        request.timeout(Duration.ofSeconds(30))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         final JsonNode body = JSON.readTree(r.body().isEmpty() ? "{}" : r.body());
         if (r.statusCode() / 100 != 2) {
-            out.println("[sfpulse silence] refused (HTTP " + r.statusCode() + "): " + body.path("error").asText(r.body()));
+            out.println(
+                    "[sfpulse silence] refused (HTTP "
+                            + r.statusCode()
+                            + "): "
+                            + body.path("error").asText(r.body()));
             return 1;
         }
         if (body.has("silences")) {
@@ -81,9 +118,18 @@ final class SilenceCommand {
     }
 
     private void print(final JsonNode s) {
-        out.printf("[sfpulse silence] %s %s org %s detector %s subject %s until %s by %s: %s%s%n", s.path("id").asText(),
-            s.path("active").asBoolean() ? "ACTIVE" : "inactive", s.path("orgId").asText(), s.path("detector").asText("(all)"),
-            s.path("subject").asText("(all)"), s.path("endsAt").asText(), s.path("createdBy").asText(), s.path("reason").asText(),
-            s.path("cancelledBy").isNull() || s.path("cancelledBy").isMissingNode() ? "" : " (ended by " + s.path("cancelledBy").asText() + ")");
+        out.printf(
+                "[sfpulse silence] %s %s org %s detector %s subject %s until %s by %s: %s%s%n",
+                s.path("id").asText(),
+                s.path("active").asBoolean() ? "ACTIVE" : "inactive",
+                s.path("orgId").asText(),
+                s.path("detector").asText("(all)"),
+                s.path("subject").asText("(all)"),
+                s.path("endsAt").asText(),
+                s.path("createdBy").asText(),
+                s.path("reason").asText(),
+                s.path("cancelledBy").isNull() || s.path("cancelledBy").isMissingNode()
+                        ? ""
+                        : " (ended by " + s.path("cancelledBy").asText() + ")");
     }
 }

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 public final class WebhookReceiver implements AutoCloseable {
 
     /** One received request ({@code receivedAtNanos}: {@link System#nanoTime()} on arrival). */
-    public record Received(String body, boolean signatureValid, String idempotencyKey, long receivedAtNanos) {
-    }
+    public record Received(
+            String body, boolean signatureValid, String idempotencyKey, long receivedAtNanos) {}
 
     private final HttpEndpoint endpoint;
     private final String secret;
@@ -27,20 +27,43 @@ public final class WebhookReceiver implements AutoCloseable {
         new SecureRandom().nextBytes(key);
         this.secret = "whsec_" + Base64.getEncoder().encodeToString(key);
         final StandardWebhookSigner signer = new StandardWebhookSigner(secret);
-        endpoint = HttpEndpoint.on("webhook-receiver", "127.0.0.1", 0).maxBodyBytes(8 * 1024 * 1024).build()
-            .route("/alerts", Set.of("POST"), true, Set.of(), request -> {
-                final long arrived = System.nanoTime();
-                final String body = request.bodyText();
-                final String id = request.header("webhook-id");
-                final String ts = request.header("webhook-timestamp");
-                final String sig = request.header("webhook-signature");
-                final boolean valid = id != null && ts != null && sig != null && ts.matches("\\d{1,12}")
-                    && signer.sign(id, Long.parseLong(ts), body).equals(sig);
-                final Received r = new Received(body, valid, request.header("Idempotency-Key"), arrived);
-                received.add(r);
-                onReceive.accept(r);
-                return valid ? RouteResponse.json(202, "{}") : RouteResponse.error(401, "missing or invalid Standard Webhooks signature");
-            }).start();
+        endpoint =
+                HttpEndpoint.on("webhook-receiver", "127.0.0.1", 0)
+                        .maxBodyBytes(8 * 1024 * 1024)
+                        .build()
+                        .route(
+                                "/alerts",
+                                Set.of("POST"),
+                                true,
+                                Set.of(),
+                                request -> {
+                                    final long arrived = System.nanoTime();
+                                    final String body = request.bodyText();
+                                    final String id = request.header("webhook-id");
+                                    final String ts = request.header("webhook-timestamp");
+                                    final String sig = request.header("webhook-signature");
+                                    final boolean valid =
+                                            id != null
+                                                    && ts != null
+                                                    && sig != null
+                                                    && ts.matches("\\d{1,12}")
+                                                    && signer.sign(id, Long.parseLong(ts), body)
+                                                            .equals(sig);
+                                    final Received r =
+                                            new Received(
+                                                    body,
+                                                    valid,
+                                                    request.header("Idempotency-Key"),
+                                                    arrived);
+                                    received.add(r);
+                                    onReceive.accept(r);
+                                    return valid
+                                            ? RouteResponse.json(202, "{}")
+                                            : RouteResponse.error(
+                                                    401,
+                                                    "missing or invalid Standard Webhooks signature");
+                                })
+                        .start();
     }
 
     public String url() {

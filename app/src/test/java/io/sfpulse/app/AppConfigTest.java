@@ -10,24 +10,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AppConfigTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void environmentOverridesFileKeys() throws Exception {
         final Path file = dir.resolve("sfpulse.properties");
-        Files.writeString(file, "kafka.bootstrap.servers=file:9092\nsfpulse.topic.partitions=3\nsink.webhook.url=http://file\n");
-        final AppConfig config = AppConfig.load(file, Map.of(
-            "SFPULSE_KAFKA_BOOTSTRAP_SERVERS", "env:9092",
-            "SFPULSE_DETECTOR_POST__DEPLOY__FAILURES_ALPHA", "0.001",
-            "SFPULSE_JAVA_OPTS", "-Xmx1g",
-            "HOME", "/root"));
+        Files.writeString(
+                file,
+                "kafka.bootstrap.servers=file:9092\nsfpulse.topic.partitions=3\nsink.webhook.url=http://file\n");
+        final AppConfig config =
+                AppConfig.load(
+                        file,
+                        Map.of(
+                                "SFPULSE_KAFKA_BOOTSTRAP_SERVERS", "env:9092",
+                                "SFPULSE_DETECTOR_POST__DEPLOY__FAILURES_ALPHA", "0.001",
+                                "SFPULSE_JAVA_OPTS", "-Xmx1g",
+                                "HOME", "/root"));
         assertThat(config.getString(AppConfig.BOOTSTRAP_CONFIG)).isEqualTo("env:9092");
         assertThat(config.embeddedKafka()).isFalse();
         assertThat(config.partitions()).isEqualTo(3);
-        assertThat(config.all()).containsEntry("detector.post-deploy-failures.alpha", "0.001")
-            .containsEntry("sink.webhook.url", "http://file")
-            .doesNotContainKey("java.opts").doesNotContainKey("home");
+        assertThat(config.all())
+                .containsEntry("detector.post-deploy-failures.alpha", "0.001")
+                .containsEntry("sink.webhook.url", "http://file")
+                .doesNotContainKey("java.opts")
+                .doesNotContainKey("home");
     }
 
     @Test
@@ -41,9 +47,18 @@ class AppConfigTest {
 
     @Test
     void orgSettingsAreStrippedOfTheirPrefix() {
-        final AppConfig config = new AppConfig(Map.of("salesforce.orgs", "acme,globex",
-            "org.acme.salesforce.login.url", "https://acme.my.salesforce.com", "org.globex.salesforce.channels", "/event/A__e"));
+        final AppConfig config =
+                new AppConfig(
+                        Map.of(
+                                "salesforce.orgs",
+                                "acme,globex",
+                                "org.acme.salesforce.login.url",
+                                "https://acme.my.salesforce.com",
+                                "org.globex.salesforce.channels",
+                                "/event/A__e"));
         assertThat(config.orgs()).containsExactly("acme", "globex");
-        assertThat(config.orgSettings("acme")).containsExactly(Map.entry("salesforce.login.url", "https://acme.my.salesforce.com"));
+        assertThat(config.orgSettings("acme"))
+                .containsExactly(
+                        Map.entry("salesforce.login.url", "https://acme.my.salesforce.com"));
     }
 }

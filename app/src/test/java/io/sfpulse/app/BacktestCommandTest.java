@@ -19,8 +19,7 @@ class BacktestCommandTest {
     private static final Instant T0 = Instant.parse("2026-10-01T08:00:00Z");
     private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path latencies(final double afterMean) throws Exception {
         final Random random = new Random(3);
@@ -29,19 +28,39 @@ class BacktestCommandTest {
             lines.add(T0.plusSeconds(30L * i) + "," + (200 + 20 * random.nextGaussian()));
         }
         for (int i = 0; i < 40; i++) {
-            lines.add(DEPLOY.plusSeconds(30L + 30L * i).toEpochMilli() + "," + (afterMean + 30 * random.nextGaussian()));
+            lines.add(
+                    DEPLOY.plusSeconds(30L + 30L * i).toEpochMilli()
+                            + ","
+                            + (afterMean + 30 * random.nextGaussian()));
         }
         return Files.write(dir.resolve("latency-" + afterMean + ".csv"), lines);
     }
 
     private Path markers() throws Exception {
-        return Files.write(dir.resolve("markers.csv"), List.of("timestamp,deployId,components", DEPLOY + ",release-42,ApexClass:QuoteService"));
+        return Files.write(
+                dir.resolve("markers.csv"),
+                List.of(
+                        "timestamp,deployId,components",
+                        DEPLOY + ",release-42,ApexClass:QuoteService"));
     }
 
     private String run(final Path signals, final String kind, final String out) throws Exception {
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        final int code = new BacktestCommand(new PrintStream(console, true)).run(Cli.parse("backtest", "--signals", signals.toString(), "--markers",
-            markers().toString(), "--out", dir.resolve(out).toString(), "--kind", kind, "--operation", "Quote__c"));
+        final int code =
+                new BacktestCommand(new PrintStream(console, true))
+                        .run(
+                                Cli.parse(
+                                        "backtest",
+                                        "--signals",
+                                        signals.toString(),
+                                        "--markers",
+                                        markers().toString(),
+                                        "--out",
+                                        dir.resolve(out).toString(),
+                                        "--kind",
+                                        kind,
+                                        "--operation",
+                                        "Quote__c"));
         assertThat(code).isZero();
         return Files.readString(dir.resolve(out));
     }
@@ -49,8 +68,15 @@ class BacktestCommandTest {
     @Test
     void shouldFindTheLatencyRegressionOfAPastReleaseWithTheLiveDetectors() throws Exception {
         final String json = run(latencies(450), "latency", "detections.json");
-        assertThat(json.lines().toList()).anySatisfy(l -> assertThat(l).contains("\"status\":\"TRIGGERED\"", "\"detector\":\"latency-spikes\"",
-            "\"releaseId\":\"release-42\"", "\"subject\":\"api Query Quote__c\""));
+        assertThat(json.lines().toList())
+                .anySatisfy(
+                        l ->
+                                assertThat(l)
+                                        .contains(
+                                                "\"status\":\"TRIGGERED\"",
+                                                "\"detector\":\"latency-spikes\"",
+                                                "\"releaseId\":\"release-42\"",
+                                                "\"subject\":\"api Query Quote__c\""));
     }
 
     @Test
@@ -71,8 +97,14 @@ class BacktestCommandTest {
         for (int m = 0; m < 180; m += 10) {
             lines.add(T0.plus(Duration.ofMinutes(m)).plusSeconds(5) + ",0");
         }
-        final String csv = run(Files.write(dir.resolve("failures.csv"), lines), "failures", "detections.csv");
-        assertThat(csv.lines().findFirst()).contains("eventTime,status,severity,detector,org,release,subject,dedupKey,summary");
-        assertThat(csv).contains(",TRIGGERED,").contains("post-deploy-failures").contains("release-42");
+        final String csv =
+                run(Files.write(dir.resolve("failures.csv"), lines), "failures", "detections.csv");
+        assertThat(csv.lines().findFirst())
+                .contains(
+                        "eventTime,status,severity,detector,org,release,subject,dedupKey,summary");
+        assertThat(csv)
+                .contains(",TRIGGERED,")
+                .contains("post-deploy-failures")
+                .contains("release-42");
     }
 }

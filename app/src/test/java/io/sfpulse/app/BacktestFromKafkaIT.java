@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
@@ -39,56 +39,111 @@ class BacktestFromKafkaIT {
     private static final Instant T0 = Instant.parse("2026-10-05T08:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void replaysRecordedTopicsThroughTheDetectors() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
-             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start()) {
-            final LabelledScenarios.Scenario regressed = LabelledScenarios.generate(LabelledScenarios.Kind.FAILURE_RATE, LabelledScenarios.orgId(1), T0, 7);
-            final LabelledScenarios.Scenario clean = LabelledScenarios.generate(LabelledScenarios.Kind.CLEAN_DEPLOY, LabelledScenarios.orgId(2), T0, 8);
-            // Every channel the scenarios record on (platform events, change events, EventLogFile rows), and the markers.
+                EmbeddedSchemaRegistry registry =
+                        new EmbeddedSchemaRegistry(
+                                        kafka.bootstrapServers(),
+                                        TopicNames.SCHEMA_REGISTRY,
+                                        0,
+                                        null)
+                                .start()) {
+            final LabelledScenarios.Scenario regressed =
+                    LabelledScenarios.generate(
+                            LabelledScenarios.Kind.FAILURE_RATE, LabelledScenarios.orgId(1), T0, 7);
+            final LabelledScenarios.Scenario clean =
+                    LabelledScenarios.generate(
+                            LabelledScenarios.Kind.CLEAN_DEPLOY, LabelledScenarios.orgId(2), T0, 8);
+            // Every channel the scenarios record on (platform events, change events, EventLogFile
+            // rows), and the markers.
             final java.util.Set<String> recordedTopics = new java.util.TreeSet<>();
-            LabelledScenarios.merged(List.of(regressed, clean)).stream().filter(i -> i.channel() != null)
-                .forEach(i -> recordedTopics.add(TopicNames.forChannel(i.channel())));
+            LabelledScenarios.merged(List.of(regressed, clean)).stream()
+                    .filter(i -> i.channel() != null)
+                    .forEach(i -> recordedTopics.add(TopicNames.forChannel(i.channel())));
             recordedTopics.add(TopicNames.DEPLOYMENT_MARKERS);
             kafka.createTopics(2, recordedTopics);
             final Topics topics = Topics.create(SfpulseSerdes.forRegistry(registry.url()));
-            final Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (KafkaProducer<String, SalesforceEvent> events = new KafkaProducer<>(p, new StringSerializer(),
-                    topics.channel(LabelledScenarios.LOG_CHANNEL).valueSerde().serializer());
-                 KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(p, new StringSerializer(),
-                     topics.deploymentMarkers().valueSerde().serializer());
-                 KafkaProducer<String, byte[]> raw = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-                for (final LabelledScenarios.Input in : LabelledScenarios.merged(List.of(regressed, clean))) {
+            final Map<String, Object> p =
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (KafkaProducer<String, SalesforceEvent> events =
+                            new KafkaProducer<>(
+                                    p,
+                                    new StringSerializer(),
+                                    topics.channel(LabelledScenarios.LOG_CHANNEL)
+                                            .valueSerde()
+                                            .serializer());
+                    KafkaProducer<String, DeploymentMarker> markers =
+                            new KafkaProducer<>(
+                                    p,
+                                    new StringSerializer(),
+                                    topics.deploymentMarkers().valueSerde().serializer());
+                    KafkaProducer<String, byte[]> raw =
+                            new KafkaProducer<>(
+                                    p, new StringSerializer(), new ByteArraySerializer())) {
+                for (final LabelledScenarios.Input in :
+                        LabelledScenarios.merged(List.of(regressed, clean))) {
                     if (in.marker() != null) {
-                        markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, in.orgId(), in.marker()));
+                        markers.send(
+                                new ProducerRecord<>(
+                                        TopicNames.DEPLOYMENT_MARKERS, in.orgId(), in.marker()));
                     } else {
-                        events.send(new ProducerRecord<>(TopicNames.forChannel(in.channel()), in.orgId(), in.event()));
+                        events.send(
+                                new ProducerRecord<>(
+                                        TopicNames.forChannel(in.channel()),
+                                        in.orgId(),
+                                        in.event()));
                     }
                 }
-                raw.send(new ProducerRecord<>(TopicNames.forChannel(LabelledScenarios.LOG_CHANNEL), "junk", new byte[] {0, 0, 0, 0, 99, 1}));
+                raw.send(
+                        new ProducerRecord<>(
+                                TopicNames.forChannel(LabelledScenarios.LOG_CHANNEL),
+                                "junk",
+                                new byte[] {0, 0, 0, 0, 99, 1}));
             }
-            final Path config = Files.writeString(dir.resolve("backtest.properties"), "schema.registry.url=" + registry.url() + "\n");
+            final Path config =
+                    Files.writeString(
+                            dir.resolve("backtest.properties"),
+                            "schema.registry.url=" + registry.url() + "\n");
             final Path out = dir.resolve("detections.json");
             final ByteArrayOutputStream console = new ByteArrayOutputStream();
-            final int exit = new BacktestCommand(new PrintStream(console, true, StandardCharsets.UTF_8)).run(Cli.parse("backtest", "--from-kafka",
-                kafka.bootstrapServers(), "--out", out.toString(), "--config", config.toString()));
+            final int exit =
+                    new BacktestCommand(new PrintStream(console, true, StandardCharsets.UTF_8))
+                            .run(
+                                    Cli.parse(
+                                            "backtest",
+                                            "--from-kafka",
+                                            kafka.bootstrapServers(),
+                                            "--out",
+                                            out.toString(),
+                                            "--config",
+                                            config.toString()));
             assertThat(exit).isZero();
             final int recorded = regressed.inputs().size() + clean.inputs().size();
-            assertThat(console.toString(StandardCharsets.UTF_8)).contains(recorded + " records").contains("1 undecodable");
+            assertThat(console.toString(StandardCharsets.UTF_8))
+                    .contains(recorded + " records")
+                    .contains("1 undecodable");
             final List<JsonNode> detections = new ArrayList<>();
             for (final String line : Files.readAllLines(out)) {
                 detections.add(JSON.readTree(line));
             }
             assertThat(detections).isNotEmpty();
-            assertThat(detections).allSatisfy(d -> assertThat(d.get("orgId").asText()).isEqualTo(regressed.label().orgId()));
-            assertThat(detections).anySatisfy(d -> {
-                assertThat(d.get("status").asText()).isEqualTo("TRIGGERED");
-                assertThat(d.get("detector").asText()).isEqualTo("post-deploy-failures");
-                assertThat(d.get("releaseId").asText()).isEqualTo(regressed.label().deployId());
-            });
+            assertThat(detections)
+                    .allSatisfy(
+                            d ->
+                                    assertThat(d.get("orgId").asText())
+                                            .isEqualTo(regressed.label().orgId()));
+            assertThat(detections)
+                    .anySatisfy(
+                            d -> {
+                                assertThat(d.get("status").asText()).isEqualTo("TRIGGERED");
+                                assertThat(d.get("detector").asText())
+                                        .isEqualTo("post-deploy-failures");
+                                assertThat(d.get("releaseId").asText())
+                                        .isEqualTo(regressed.label().deployId());
+                            });
         }
     }
 }

@@ -18,10 +18,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigDefinitionsTest {
 
     static Stream<Arguments> configDefs() {
-        return Map.of("launcher (AppConfig)", AppConfig.CONFIG_DEF, "ingest connector (SalesforceSourceConfig)",
-                SalesforceSourceConfig.CONFIG_DEF, "detection (DetectionConfig)", DetectionConfig.CONFIG_DEF, "sink (SinkConfig)",
-                SinkConfig.CONFIG_DEF, "action (ActionConfig)", ActionConfig.CONFIG_DEF)
-            .entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+        return Map.of(
+                        "launcher (AppConfig)",
+                        AppConfig.CONFIG_DEF,
+                        "ingest connector (SalesforceSourceConfig)",
+                        SalesforceSourceConfig.CONFIG_DEF,
+                        "detection (DetectionConfig)",
+                        DetectionConfig.CONFIG_DEF,
+                        "sink (SinkConfig)",
+                        SinkConfig.CONFIG_DEF,
+                        "action (ActionConfig)",
+                        ActionConfig.CONFIG_DEF)
+                .entrySet()
+                .stream()
+                .map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
     @ParameterizedTest(name = "{0}")

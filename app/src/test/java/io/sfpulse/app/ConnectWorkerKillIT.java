@@ -9,9 +9,9 @@ import io.sfpulse.app.bench.ServiceProcess;
 import io.sfpulse.app.bench.TwoTransportOrgs;
 import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.embedded.FreePorts;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.AvroWireDeserializer;
 import io.sfpulse.schemas.topic.TopicNames;
@@ -53,48 +53,75 @@ class ConnectWorkerKillIT {
     private static final String TOKEN = "kill-test-rest-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void theKilledWorkersTasksMoveToTheOtherWorkerAndResumeFromTheCommittedPositions() throws Exception {
+    void theKilledWorkersTasksMoveToTheOtherWorkerAndResumeFromTheCommittedPositions()
+            throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-             SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(Duration.ofSeconds(3))
-                 .pubSubKeepalive(Duration.ofSeconds(3)).build().start()) {
+                SalesforceEmulator emulator =
+                        SalesforceEmulator.builder()
+                                .longPollTimeout(Duration.ofSeconds(3))
+                                .pubSubKeepalive(Duration.ofSeconds(3))
+                                .build()
+                                .start()) {
             final String bootstrap = kafka.bootstrapServers();
-            final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap, TopicNames.SCHEMA_REGISTRY, 0, null).start();
+            final EmbeddedSchemaRegistry registry =
+                    new EmbeddedSchemaRegistry(bootstrap, TopicNames.SCHEMA_REGISTRY, 0, null)
+                            .start();
             CHANNELS.forEach(c -> emulator.org().defineChannel(c));
             final Map<Integer, ServiceProcess> workers = new LinkedHashMap<>();
             try {
                 for (final String name : List.of("worker-a", "worker-b")) {
                     final int port = FreePorts.next();
-                    final ServiceProcess p = ServiceProcess.configured(name, dir, settings(dir.resolve(name), bootstrap, registry.url(), emulator, port));
+                    final ServiceProcess p =
+                            ServiceProcess.configured(
+                                    name,
+                                    dir,
+                                    settings(
+                                            dir.resolve(name),
+                                            bootstrap,
+                                            registry.url(),
+                                            emulator,
+                                            port));
                     p.start();
                     workers.put(port, p);
                 }
                 final List<Integer> ports = new ArrayList<>(workers.keySet());
-                try (KafkaConsumer<String, SalesforceEvent> events = consumer(bootstrap, registry.url());
-                     KafkaConsumer<String, String> offsets = offsetsConsumer(bootstrap)) {
+                try (KafkaConsumer<String, SalesforceEvent> events =
+                                consumer(bootstrap, registry.url());
+                        KafkaConsumer<String, String> offsets = offsetsConsumer(bootstrap)) {
                     final OrgStream stream = new OrgStream(emulator, events, offsets, ports);
-                    // Round 1: the worker running the CometD task is killed; its tasks move to the other worker.
+                    // Round 1: the worker running the CometD task is killed; its tasks move to the
+                    // other worker.
                     final Round first = stream.killMidStream(workers, "cd");
                     // The killed worker comes back and rejoins; the cluster rebalances.
                     first.killed().start();
                     stream.awaitSettled();
-                    // Round 2: the worker running the Pub/Sub task is killed (it may run both tasks by now): its tasks move too.
+                    // Round 2: the worker running the Pub/Sub task is killed (it may run both tasks
+                    // by now): its tasks move too.
                     final Round second = stream.killMidStream(workers, "ps");
 
                     final Set<String> duplicated = stream.duplicated();
-                    assertThat(duplicated).as("duplicates are events published before a kill").isSubsetOf(second.publishedBeforeTheKill());
+                    assertThat(duplicated)
+                            .as("duplicates are events published before a kill")
+                            .isSubsetOf(second.publishedBeforeTheKill());
                     for (final Round r : List.of(first, second)) {
                         assertThat(r.settled())
-                            .as("kill of the worker on %d (tasks of %s): events committed before it are not redelivered afterwards", r.victim(), r.moved())
-                            .noneMatch(id -> stream.seen(id) > r.seenBeforeTheKill().getOrDefault(id, 0));
+                                .as(
+                                        "kill of the worker on %d (tasks of %s): events committed before it are not redelivered afterwards",
+                                        r.victim(), r.moved())
+                                .noneMatch(
+                                        id ->
+                                                stream.seen(id)
+                                                        > r.seenBeforeTheKill()
+                                                                .getOrDefault(id, 0));
                     }
-                    System.out.printf("%d events published, all ingested; %d redelivered (round 1 moved %s, round 2 moved %s)%n",
-                        stream.published(), duplicated.size(), first.moved(), second.moved());
+                    System.out.printf(
+                            "%d events published, all ingested; %d redelivered (round 1 moved %s, round 2 moved %s)%n",
+                            stream.published(), duplicated.size(), first.moved(), second.moved());
                 }
             } finally {
                 for (final ServiceProcess p : workers.values()) {
@@ -106,9 +133,13 @@ class ConnectWorkerKillIT {
     }
 
     /** One kill round: the worker killed, the tasks that moved, what was committed and what was seen before the kill. */
-    private record Round(int victim, ServiceProcess killed, List<String> moved, List<String> settled, Map<String, Integer> seenBeforeTheKill,
-                         Set<String> publishedBeforeTheKill) {
-    }
+    private record Round(
+            int victim,
+            ServiceProcess killed,
+            List<String> moved,
+            List<String> settled,
+            Map<String, Integer> seenBeforeTheKill,
+            Set<String> publishedBeforeTheKill) {}
 
     /** The org publishing, the ingest topics and the offsets topic read, and each event's deliveries counted. */
     private final class OrgStream {
@@ -119,8 +150,11 @@ class ConnectWorkerKillIT {
         private final Map<String, Integer> seen = new HashMap<>();
         private final List<String> all = new ArrayList<>();
 
-        OrgStream(final SalesforceEmulator emulator, final KafkaConsumer<String, SalesforceEvent> events, final KafkaConsumer<String, String> offsets,
-               final List<Integer> ports) {
+        OrgStream(
+                final SalesforceEmulator emulator,
+                final KafkaConsumer<String, SalesforceEvent> events,
+                final KafkaConsumer<String, String> offsets,
+                final List<Integer> ports) {
             this.emulator = emulator;
             this.events = events;
             this.offsets = offsets;
@@ -129,8 +163,21 @@ class ConnectWorkerKillIT {
 
         /** Both tasks run, and every live worker agrees where. */
         void awaitSettled() {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-                List.of("ps", "cd").stream().allMatch(o -> taskWorker(ports.get(0), o) != null && taskWorker(ports.get(0), o).equals(taskWorker(ports.get(1), o))));
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () ->
+                                    List.of("ps", "cd").stream()
+                                            .allMatch(
+                                                    o ->
+                                                            taskWorker(ports.get(0), o) != null
+                                                                    && taskWorker(ports.get(0), o)
+                                                                            .equals(
+                                                                                    taskWorker(
+                                                                                            ports
+                                                                                                    .get(
+                                                                                                            1),
+                                                                                            o))));
         }
 
         /**
@@ -138,23 +185,38 @@ class ConnectWorkerKillIT {
          * more and {@code kill -9}s the worker running {@code org}'s task before it commits them; publishes while its tasks
          * move to the other worker and after; waits until everything is on the ingest topics.
          */
-        Round killMidStream(final Map<Integer, ServiceProcess> workers, final String org) throws Exception {
+        Round killMidStream(final Map<Integer, ServiceProcess> workers, final String org)
+                throws Exception {
             awaitSettled();
             final int victim = portOf(taskWorker(ports.get(0), org));
             final int survivor = ports.get(0) == victim ? ports.get(1) : ports.get(0);
-            final List<String> moved = List.of("ps", "cd").stream().filter(o -> portOf(taskWorker(survivor, o)) == victim).toList();
+            final List<String> moved =
+                    List.of("ps", "cd").stream()
+                            .filter(o -> portOf(taskWorker(survivor, o)) == victim)
+                            .toList();
             final List<String> settled = publish(30);
             awaitIngested();
-            // Positions both connectors committed after these were on Kafka. Offsets are flushed every second from a snapshot
-            // taken when the flush starts, so a commit written just after this moment can still predate them: wait for one
-            // written three flush intervals later (progress records keep every connector committing).
+            // Positions both connectors committed after these were on Kafka. Offsets are flushed
+            // every second from a snapshot
+            // taken when the flush starts, so a commit written just after this moment can still
+            // predate them: wait for one
+            // written three flush intervals later (progress records keep every connector
+            // committing).
             final long onKafka = System.currentTimeMillis();
             final Map<String, Long> lastCommit = new HashMap<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                lastOffsetCommits(offsets).forEach((o, t) -> lastCommit.merge(o, t, Math::max));
-                return List.of("ps", "cd").stream().allMatch(o -> lastCommit.getOrDefault(o, Long.MIN_VALUE) > onKafka + 3_000);
-            });
-            // Mid-stream: published, then the worker is killed before it can commit what it sent since.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> {
+                                lastOffsetCommits(offsets)
+                                        .forEach((o, t) -> lastCommit.merge(o, t, Math::max));
+                                return List.of("ps", "cd").stream()
+                                        .allMatch(
+                                                o ->
+                                                        lastCommit.getOrDefault(o, Long.MIN_VALUE)
+                                                                > onKafka + 3_000);
+                            });
+            // Mid-stream: published, then the worker is killed before it can commit what it sent
+            // since.
             publish(20);
             final Map<String, Integer> seenBefore = new HashMap<>(seen);
             final Set<String> publishedBefore = new HashSet<>(all);
@@ -163,12 +225,20 @@ class ConnectWorkerKillIT {
             assertThat(killed.exitCode()).as("exit status of the SIGKILLed worker").isEqualTo(137);
             publish(20);
             // Its tasks now run on the other worker.
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> moved.stream().allMatch(o -> {
-                final String w = taskWorker(survivor, o);
-                return w != null && portOf(w) == survivor;
-            }));
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () ->
+                                    moved.stream()
+                                            .allMatch(
+                                                    o -> {
+                                                        final String w = taskWorker(survivor, o);
+                                                        return w != null && portOf(w) == survivor;
+                                                    }));
             assertThat(moved).contains(org);
-            System.out.printf("kill -9 of the worker on port %d (tasks of %s) -> moved to port %d%n", victim, moved, survivor);
+            System.out.printf(
+                    "kill -9 of the worker on port %d (tasks of %s) -> moved to port %d%n",
+                    victim, moved, survivor);
             publish(40);
             awaitIngested();
             return new Round(victim, killed, moved, settled, seenBefore, publishedBefore);
@@ -181,10 +251,14 @@ class ConnectWorkerKillIT {
         }
 
         private void awaitIngested() {
-            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-                drain(events, seen);
-                assertThat(seen.keySet()).as("events on the ingest topics").containsAll(all);
-            });
+            await().atMost(Duration.ofSeconds(120))
+                    .untilAsserted(
+                            () -> {
+                                drain(events, seen);
+                                assertThat(seen.keySet())
+                                        .as("events on the ingest topics")
+                                        .containsAll(all);
+                            });
         }
 
         int seen(final String id) {
@@ -197,11 +271,12 @@ class ConnectWorkerKillIT {
 
         Set<String> duplicated() {
             final Set<String> out = new HashSet<>();
-            seen.forEach((id, n) -> {
-                if (n > 1) {
-                    out.add(id);
-                }
-            });
+            seen.forEach(
+                    (id, n) -> {
+                        if (n > 1) {
+                            out.add(id);
+                        }
+                    });
             return out;
         }
     }
@@ -211,7 +286,9 @@ class ConnectWorkerKillIT {
         final List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             final String id = UUID.randomUUID().toString();
-            emulator.org().publishPlatformEvent(CHANNELS.get(i % 2), Map.of("Message__c", "kill " + i), id);
+            emulator.org()
+                    .publishPlatformEvent(
+                            CHANNELS.get(i % 2), Map.of("Message__c", "kill " + i), id);
             ids.add(id);
         }
         return ids;
@@ -220,14 +297,27 @@ class ConnectWorkerKillIT {
     /** The worker id ({@code host:port}) running task 0 of the org's connector, as the worker on {@code port} reports it; null if none. */
     private String taskWorker(final int port, final String org) {
         try {
-            final HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/connectors/sfpulse-salesforce-" + org + "/status"))
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://127.0.0.1:"
+                                                            + port
+                                                            + "/connectors/sfpulse-salesforce-"
+                                                            + org
+                                                            + "/status"))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return null;
             }
             final JsonNode tasks = JSON.readTree(r.body()).path("tasks");
-            return tasks.size() == 1 && "RUNNING".equals(tasks.get(0).path("state").asText()) ? tasks.get(0).path("worker_id").asText() : null;
+            return tasks.size() == 1 && "RUNNING".equals(tasks.get(0).path("state").asText())
+                    ? tasks.get(0).path("worker_id").asText()
+                    : null;
         } catch (java.io.IOException e) {
             return null; // the worker is not up (yet)
         } catch (InterruptedException e) {
@@ -240,8 +330,12 @@ class ConnectWorkerKillIT {
         return Integer.parseInt(workerId.substring(workerId.lastIndexOf(':') + 1));
     }
 
-    private static Map<String, String> settings(final Path dataDir, final String bootstrap, final String registry,
-                                                final SalesforceEmulator emulator, final int restPort) {
+    private static Map<String, String> settings(
+            final Path dataDir,
+            final String bootstrap,
+            final String registry,
+            final SalesforceEmulator emulator,
+            final int restPort) {
         final Map<String, String> p = new LinkedHashMap<>();
         p.put(AppConfig.DATA_DIR_CONFIG, dataDir.toString());
         p.put(AppConfig.BOOTSTRAP_CONFIG, bootstrap);
@@ -254,30 +348,52 @@ class ConnectWorkerKillIT {
         return p;
     }
 
-    private static KafkaConsumer<String, SalesforceEvent> consumer(final String bootstrap, final String registry) {
-        final AvroWireDeserializer<SalesforceEvent> values = new AvroWireDeserializer<>(SalesforceEvent.class);
+    private static KafkaConsumer<String, SalesforceEvent> consumer(
+            final String bootstrap, final String registry) {
+        final AvroWireDeserializer<SalesforceEvent> values =
+                new AvroWireDeserializer<>(SalesforceEvent.class);
         values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry), false);
-        final KafkaConsumer<String, SalesforceEvent> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG, "kill-check-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-            new StringDeserializer(), values);
+        final KafkaConsumer<String, SalesforceEvent> c =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                "kill-check-" + UUID.randomUUID(),
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
+                        new StringDeserializer(),
+                        values);
         c.subscribe(CHANNELS.stream().map(TopicNames::forChannel).toList());
         return c;
     }
 
     private static KafkaConsumer<String, String> offsetsConsumer(final String bootstrap) {
-        final KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG, "kill-offsets-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-            new StringDeserializer(), new StringDeserializer());
+        final KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                "kill-offsets-" + UUID.randomUUID(),
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
+                        new StringDeserializer(),
+                        new StringDeserializer());
         c.subscribe(List.of(TopicNames.CONNECT_OFFSETS));
         return c;
     }
 
-    private static void drain(final KafkaConsumer<String, SalesforceEvent> consumer, final Map<String, Integer> seen) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r -> seen.merge(r.value().getEventUuid(), 1, Integer::sum));
+    private static void drain(
+            final KafkaConsumer<String, SalesforceEvent> consumer,
+            final Map<String, Integer> seen) {
+        consumer.poll(Duration.ofMillis(500))
+                .forEach(r -> seen.merge(r.value().getEventUuid(), 1, Integer::sum));
     }
 
     /** The time of the latest source position per connector ({@code ps}, {@code cd}) among the records read by this call. */
-    private static Map<String, Long> lastOffsetCommits(final KafkaConsumer<String, String> consumer) {
+    private static Map<String, Long> lastOffsetCommits(
+            final KafkaConsumer<String, String> consumer) {
         final Map<String, Long> last = new HashMap<>();
         for (final var r : consumer.poll(Duration.ofMillis(500))) {
             for (final String org : List.of("ps", "cd")) {

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,25 +23,35 @@ class DemoScenarioIT {
     @Test
     void flowStopsScenarioAlertsOnTheSilentFlowAndResolvesEndToEndToTheWebhook() throws Exception {
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        final int code = new DemoCommand(new PrintStream(console, true, StandardCharsets.UTF_8)).run(Cli.parse("demo", "--scenario", "flow-stops"));
+        final int code =
+                new DemoCommand(new PrintStream(console, true, StandardCharsets.UTF_8))
+                        .run(Cli.parse("demo", "--scenario", "flow-stops"));
         final String out = console.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
-        assertThat(out).contains("=== ALERT TRIGGERED [ERROR] Flow.Invoice_Update stopped after deploy 0Af5g00000Demo2CAA")
-            .contains("=== ALERT RESOLVED [ERROR] Flow.Invoice_Update runs again after deploy 0Af5g00000Demo2CAA")
-            .containsPattern("suspectComponents\\s+Flow:Invoice_Update")
-            .contains("[webhook] received TRIGGERED (Standard Webhooks signature valid")
-            .contains("[webhook] received RESOLVED (Standard Webhooks signature valid")
-            .doesNotContain("Failures up").doesNotContain("New error after");
+        assertThat(out)
+                .contains(
+                        "=== ALERT TRIGGERED [ERROR] Flow.Invoice_Update stopped after deploy 0Af5g00000Demo2CAA")
+                .contains(
+                        "=== ALERT RESOLVED [ERROR] Flow.Invoice_Update runs again after deploy 0Af5g00000Demo2CAA")
+                .containsPattern("suspectComponents\\s+Flow:Invoice_Update")
+                .contains("[webhook] received TRIGGERED (Standard Webhooks signature valid")
+                .contains("[webhook] received RESOLVED (Standard Webhooks signature valid")
+                .doesNotContain("Failures up")
+                .doesNotContain("New error after");
     }
 
     @Test
-    void theFirstCommandANewcomerRunsCompletesWithoutAWarning(@TempDir final Path dir) throws Exception {
-        // ./sfpulse demo exactly as the README says, in its own JVM with the launcher's logging (the build packaged
+    void theFirstCommandANewcomerRunsCompletesWithoutAWarning(@TempDir final Path dir)
+            throws Exception {
+        // ./sfpulse demo exactly as the README says, in its own JVM with the launcher's logging
+        // (the build packaged
         // app/target/sfpulse-app.jar and app/target/lib before the integration tests run).
         final Path script = Path.of("..", "sfpulse").toAbsolutePath().normalize();
         final Path log = dir.resolve("demo.log");
-        final ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "demo").redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        final ProcessBuilder pb =
+                new ProcessBuilder("bash", script.toString(), "demo")
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
         pb.environment().remove("SFPULSE_REBUILD");
         final Process demo = pb.start();
         try {
@@ -53,14 +62,27 @@ class DemoScenarioIT {
         final String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(demo.exitValue()).as(out).isZero();
         assertThat(out).contains("[sfpulse] demo complete").contains("=== ALERT RESOLVED");
-        assertThat(out.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.startsWith("WARNING")).toList())
-            .as("warnings and errors printed by ./sfpulse demo").isEmpty();
+        assertThat(
+                        out.lines()
+                                .filter(
+                                        l ->
+                                                l.contains(" WARN ")
+                                                        || l.contains(" ERROR ")
+                                                        || l.startsWith("WARNING"))
+                                .toList())
+                .as("warnings and errors printed by ./sfpulse demo")
+                .isEmpty();
     }
 
     @Test
     void anUnknownScenarioIsRefusedWithTheKnownOnes() {
-        final DemoCommand demo = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> demo.run(Cli.parse("demo", "--scenario", "nope")))
-            .hasMessageContaining("Unknown scenario 'nope'").hasMessageContaining("flow-stops").hasMessageContaining("deploy-error-burst");
+        final DemoCommand demo =
+                new DemoCommand(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> demo.run(Cli.parse("demo", "--scenario", "nope")))
+                .hasMessageContaining("Unknown scenario 'nope'")
+                .hasMessageContaining("flow-stops")
+                .hasMessageContaining("deploy-error-burst");
     }
 }

@@ -13,18 +13,18 @@ import java.util.Map;
 public final class OneOrgPerKind {
 
     /** One run: its result and what it printed. */
-    public record Run(DetectionSuite.Result result, String console) {
-    }
+    public record Run(DetectionSuite.Result result, String console) {}
 
     private static Run run;
 
-    private OneOrgPerKind() {
-    }
+    private OneOrgPerKind() {}
 
     public static synchronized Run run() {
         if (run == null) {
             final ByteArrayOutputStream console = new ByteArrayOutputStream();
-            final DetectionSuite.Result result = new DetectionSuite(new PrintStream(console, true, StandardCharsets.UTF_8)).run(1, 3L, Map.of());
+            final DetectionSuite.Result result =
+                    new DetectionSuite(new PrintStream(console, true, StandardCharsets.UTF_8))
+                            .run(1, 3L, Map.of());
             run = new Run(result, console.toString(StandardCharsets.UTF_8));
         }
         return run;

@@ -40,56 +40,119 @@ class QuietOrgE2EIT {
     private static final Duration LONG_POLL = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void everyAlertResolvesOnProgressAloneAfterTheOrgGoesSilent() throws Exception {
-        try (SalesforceEmulator emulator = SalesforceEmulator.builder().longPollTimeout(LONG_POLL).pubSubKeepalive(LONG_POLL).build().start()) {
+        try (SalesforceEmulator emulator =
+                SalesforceEmulator.builder()
+                        .longPollTimeout(LONG_POLL)
+                        .pubSubKeepalive(LONG_POLL)
+                        .build()
+                        .start()) {
             emulator.org().defineChannel(Scenarios.LOG_CHANNEL);
             final Map<String, String> props = new HashMap<>();
             props.put(AppConfig.DATA_DIR_CONFIG, dir.toString());
             props.put(AppConfig.OPS_PORT_CONFIG, "0");
             props.put(AppConfig.OPS_TOKEN_CONFIG, OPS_TOKEN);
-            try (Pipeline pipeline = new Pipeline(new AppConfig(props), m -> { }).withEmulator(emulator).start();
-                 AlertWatcher watcher = new AlertWatcher(pipeline.bootstrapServers(), pipeline.registryUrl(), a -> { })) {
-                new ScenarioRunner(WALL_PER_VIRTUAL_MINUTE, m -> { }).clockKeepsRunning()
-                    .run(emulator.org(), Scenarios.deployErrorBurstThenSilence(7));
+            try (Pipeline pipeline =
+                            new Pipeline(new AppConfig(props), m -> {})
+                                    .withEmulator(emulator)
+                                    .start();
+                    AlertWatcher watcher =
+                            new AlertWatcher(
+                                    pipeline.bootstrapServers(), pipeline.registryUrl(), a -> {})) {
+                new ScenarioRunner(WALL_PER_VIRTUAL_MINUTE, m -> {})
+                        .clockKeepsRunning()
+                        .run(emulator.org(), Scenarios.deployErrorBurstThenSilence(7));
                 final Instant silentFrom = emulator.org().clock().instant();
                 final long published = emulator.org().publishedCount();
 
-                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                    final Set<String> raised = keys(watcher.seen(), AlertStatus.TRIGGERED);
-                    return raised.size() >= 2 && keys(watcher.seen(), AlertStatus.RESOLVED).containsAll(raised);
-                });
-                assertThat(emulator.org().publishedCount()).as("no event after the scenario").isEqualTo(published);
+                await().atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(
+                                () -> {
+                                    final Set<String> raised =
+                                            keys(watcher.seen(), AlertStatus.TRIGGERED);
+                                    return raised.size() >= 2
+                                            && keys(watcher.seen(), AlertStatus.RESOLVED)
+                                                    .containsAll(raised);
+                                });
+                assertThat(emulator.org().publishedCount())
+                        .as("no event after the scenario")
+                        .isEqualTo(published);
                 final List<Alert> all = watcher.seen();
-                assertThat(all.stream().filter(a -> a.getStatus() == AlertStatus.TRIGGERED).map(Alert::getDetector))
-                    .contains("post-deploy-failures", "new-error-types");
-                // Resolved on the org's time: within quiet + grace after the silence began, plus one progress step
-                // (a held /meta/connect's worth of compressed org time) and the punctuation's minute.
-                final Duration step = Duration.ofMillis(LONG_POLL.toMillis() * 60_000 / WALL_PER_VIRTUAL_MINUTE.toMillis());
-                final Duration bound = NewErrorTypeSettings.defaults().quiet().plus(Duration.ofMinutes(1)).plus(step.multipliedBy(2))
-                    .plus(Duration.ofMinutes(1));
-                assertThat(all.stream().filter(a -> a.getStatus() == AlertStatus.RESOLVED)).allSatisfy(a ->
-                    assertThat(Duration.between(silentFrom, a.getEventTime())).as(a.getDedupKey()).isLessThanOrEqualTo(bound));
+                assertThat(
+                                all.stream()
+                                        .filter(a -> a.getStatus() == AlertStatus.TRIGGERED)
+                                        .map(Alert::getDetector))
+                        .contains("post-deploy-failures", "new-error-types");
+                // Resolved on the org's time: within quiet + grace after the silence began, plus
+                // one progress step
+                // (a held /meta/connect's worth of compressed org time) and the punctuation's
+                // minute.
+                final Duration step =
+                        Duration.ofMillis(
+                                LONG_POLL.toMillis() * 60_000 / WALL_PER_VIRTUAL_MINUTE.toMillis());
+                final Duration bound =
+                        NewErrorTypeSettings.defaults()
+                                .quiet()
+                                .plus(Duration.ofMinutes(1))
+                                .plus(step.multipliedBy(2))
+                                .plus(Duration.ofMinutes(1));
+                assertThat(all.stream().filter(a -> a.getStatus() == AlertStatus.RESOLVED))
+                        .allSatisfy(
+                                a ->
+                                        assertThat(Duration.between(silentFrom, a.getEventTime()))
+                                                .as(a.getDedupKey())
+                                                .isLessThanOrEqualTo(bound));
 
-                // Visible on the page: the source's progress is past the silence, and no alert is open.
+                // Visible on the page: the source's progress is past the silence, and no alert is
+                // open.
                 final String org = emulator.org().orgId();
                 // The page reads the alerts back from their topic: eventually the same answer.
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                    final JsonNode page = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + pipeline.ops().port() + "/api/orgs/" + org))
-                        .header("Authorization", "Bearer " + OPS_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body());
-                    assertThat(page.path("kpis").path("openAlerts").asInt()).as(page.path("alerts").toString()).isZero();
-                    assertThat(Instant.parse(findSource(page, Scenarios.LOG_CHANNEL).path("deliveredThrough").asText())).isAfter(silentFrom);
-                });
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(
+                                () -> {
+                                    final JsonNode page =
+                                            JSON.readTree(
+                                                    HttpClient.newHttpClient()
+                                                            .send(
+                                                                    HttpRequest.newBuilder(
+                                                                                    URI.create(
+                                                                                            "http://127.0.0.1:"
+                                                                                                    + pipeline.ops()
+                                                                                                            .port()
+                                                                                                    + "/api/orgs/"
+                                                                                                    + org))
+                                                                            .header(
+                                                                                    "Authorization",
+                                                                                    "Bearer "
+                                                                                            + OPS_TOKEN)
+                                                                            .build(),
+                                                                    HttpResponse.BodyHandlers
+                                                                            .ofString())
+                                                            .body());
+                                    assertThat(page.path("kpis").path("openAlerts").asInt())
+                                            .as(page.path("alerts").toString())
+                                            .isZero();
+                                    assertThat(
+                                                    Instant.parse(
+                                                            findSource(page, Scenarios.LOG_CHANNEL)
+                                                                    .path("deliveredThrough")
+                                                                    .asText()))
+                                            .isAfter(silentFrom);
+                                });
             }
         }
     }
 
     private static Set<String> keys(final List<Alert> alerts, final AlertStatus status) {
-        return alerts.stream().filter(a -> a.getStatus() == status).map(Alert::getDedupKey).collect(Collectors.toSet());
+        return alerts.stream()
+                .filter(a -> a.getStatus() == status)
+                .map(Alert::getDedupKey)
+                .collect(Collectors.toSet());
     }
 
     private static JsonNode findSource(final JsonNode page, final String source) {
@@ -98,6 +161,7 @@ class QuietOrgE2EIT {
                 return s;
             }
         }
-        throw new AssertionError("no progress for " + source + " on the page: " + page.path("sources"));
+        throw new AssertionError(
+                "no progress for " + source + " on the page: " + page.path("sources"));
     }
 }

@@ -38,7 +38,8 @@ public final class EmbeddedConnect implements AutoCloseable {
      * @param bootstrapServers Kafka cluster
      * @param overrides        extra worker properties (converters, registry URL, ...); with {@value RestTokenAuthExtension#TOKEN_CONFIG} the REST API requires that token
      */
-    public static EmbeddedConnect start(final String bootstrapServers, final Map<String, String> overrides) {
+    public static EmbeddedConnect start(
+            final String bootstrapServers, final Map<String, String> overrides) {
         final Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", "sfpulse-connect");
@@ -92,18 +93,28 @@ public final class EmbeddedConnect implements AutoCloseable {
                 LOG.info("Connector '{}' configured", name);
                 return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.connect.runtime.distributed.NotLeaderException)) {
+                if (!(e.getCause()
+                        instanceof
+                        org.apache.kafka.connect.runtime.distributed.NotLeaderException)) {
                     throw new IllegalStateException("Cannot create connector '" + name + "'", e);
                 }
                 if (connect.herder().connectors().contains(name)) {
-                    LOG.info("Connector '{}' is configured by the Connect cluster's leader; this worker runs its share of the tasks", name);
+                    LOG.info(
+                            "Connector '{}' is configured by the Connect cluster's leader; this worker runs its share of the tasks",
+                            name);
                     return;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Cannot create connector '" + name + "': this worker is not the leader and the "
-                        + "leader did not configure it within 60 s", e);
+                    throw new IllegalStateException(
+                            "Cannot create connector '"
+                                    + name
+                                    + "': this worker is not the leader and the "
+                                    + "leader did not configure it within 60 s",
+                            e);
                 }
-                LOG.info("Not the Connect cluster's leader; waiting for the leader to configure connector '{}'", name);
+                LOG.info(
+                        "Not the Connect cluster's leader; waiting for the leader to configure connector '{}'",
+                        name);
                 try {
                     Thread.sleep(500); // bounded wait for the leader's config (60 s in all)
                 } catch (InterruptedException ie) {
@@ -151,20 +162,24 @@ public final class EmbeddedConnect implements AutoCloseable {
         if (info.connector().trace() != null) {
             b.append(" (").append(info.connector().trace()).append(')');
         }
-        info.tasks().forEach(t -> {
-            b.append("; task ").append(t.id()).append(' ').append(t.state());
-            if (t.trace() != null) {
-                b.append(" (").append(t.trace()).append(')');
-            }
-        });
+        info.tasks()
+                .forEach(
+                        t -> {
+                            b.append("; task ").append(t.id()).append(' ').append(t.state());
+                            if (t.trace() != null) {
+                                b.append(" (").append(t.trace()).append(')');
+                            }
+                        });
         return info.tasks().isEmpty() ? b.append("; no tasks yet").toString() : b.toString();
     }
 
     /** True when the connector and all its tasks report RUNNING. */
     public boolean isRunning(final String name) {
         final ConnectorStateInfo info = status(name);
-        return info != null && "RUNNING".equals(info.connector().state()) && !info.tasks().isEmpty()
-            && info.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
+        return info != null
+                && "RUNNING".equals(info.connector().state())
+                && !info.tasks().isEmpty()
+                && info.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
     }
 
     private static <T> T await(final FutureCallback<T> cb, final String what) {

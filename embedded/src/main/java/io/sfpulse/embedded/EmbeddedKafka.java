@@ -1,9 +1,7 @@
 package io.sfpulse.embedded;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -41,11 +39,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path dataDir;
     private final int brokerPort;
+
     /** The data directory when it is the broker's own temporary one (deleted on close), else null. */
     private final TemporaryDirectory temporary;
+
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(final Path dataDir, final int brokerPort, final TemporaryDirectory temporary) {
+    private EmbeddedKafka(
+            final Path dataDir, final int brokerPort, final TemporaryDirectory temporary) {
         this.dataDir = dataDir;
         this.brokerPort = brokerPort;
         this.temporary = temporary;
@@ -54,7 +55,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Starts a broker on a fresh temporary directory, deleted with everything in it when the broker is closed. */
     public static EmbeddedKafka startTemporary() {
         final TemporaryDirectory dir = TemporaryDirectory.create("sfpulse-kafka-");
-        final EmbeddedKafka kafka = new EmbeddedKafka(dir.path(), FreePorts.distinct(1, java.util.Set.of())[0], dir);
+        final EmbeddedKafka kafka =
+                new EmbeddedKafka(dir.path(), FreePorts.distinct(1, java.util.Set.of())[0], dir);
         try {
             kafka.startServer();
         } catch (RuntimeException e) {
@@ -69,7 +71,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port the client port, or 0 for a free one
      */
     public static EmbeddedKafka start(final Path dataDir, final int port) {
-        final EmbeddedKafka kafka = new EmbeddedKafka(dataDir, port == 0 ? FreePorts.distinct(1, java.util.Set.of())[0] : port, null);
+        final EmbeddedKafka kafka =
+                new EmbeddedKafka(
+                        dataDir,
+                        port == 0 ? FreePorts.distinct(1, java.util.Set.of())[0] : port,
+                        null);
         kafka.startServer();
         return kafka;
     }
@@ -80,7 +86,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:"
+                        + brokerPort
+                        + ",CONTROLLER://127.0.0.1:"
+                        + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -99,10 +110,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("auto.create.topics.enable", "false");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
         props.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
-        // Size-bounded, not time-bounded: backtests, demos and tests carry historical event times, and
-        // time retention would delete such records (even in the active segment) minutes after they land.
+        // Size-bounded, not time-bounded: backtests, demos and tests carry historical event times,
+        // and
+        // time retention would delete such records (even in the active segment) minutes after they
+        // land.
         props.put("log.retention.ms", "-1");
-        // Records carry the org's event time; an emulated org's clock runs ahead of wall time after a compressed scenario
+        // Records carry the org's event time; an emulated org's clock runs ahead of wall time after
+        // a compressed scenario
         // (Kafka 4 rejects timestamps more than an hour ahead by default).
         props.put("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
         props.put("log.retention.bytes", String.valueOf(1024L * 1024 * 1024));
@@ -110,7 +124,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         formatIfNeeded();
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        LOG.info("Embedded Kafka (KRaft) listening on {} with data in '{}'", bootstrapServers(), dataDir);
+        LOG.info(
+                "Embedded Kafka (KRaft) listening on {} with data in '{}'",
+                bootstrapServers(),
+                dataDir);
         awaitReady();
     }
 
@@ -121,15 +138,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(NODE_ID)
-                .setClusterId(Uuid.randomUuid().toString())
-                .setDirectories(List.of(dataDir.toAbsolutePath().toString()))
-                .setMetadataLogDirectory(dataDir.toAbsolutePath().toString())
-                .setControllerListenerName("CONTROLLER")
-                .setReleaseVersion(MetadataVersion.latestProduction())
-                .setHasDynamicQuorum(false)
-                .run();
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(dataDir.toAbsolutePath().toString()))
+                    .setMetadataLogDirectory(dataDir.toAbsolutePath().toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setHasDynamicQuorum(false)
+                    .run();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot format KRaft storage in '" + dataDir + "'", e);
         }
@@ -164,18 +181,41 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Creates missing topics on any cluster. Shared by the launcher for external clusters. */
-    public static void createTopics(final String bootstrapServers, final int partitions, final Collection<String> names) {
+    public static void createTopics(
+            final String bootstrapServers, final int partitions, final Collection<String> names) {
         createTopics(bootstrapServers, partitions, names, Set.of());
     }
 
     /** Creates missing topics; those in {@code compacted} with {@code cleanup.policy=compact} (state kept by key, e.g. silences). */
-    public static void createTopics(final String bootstrapServers, final int partitions, final Collection<String> names,
-                                    final Set<String> compacted) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    public static void createTopics(
+            final String bootstrapServers,
+            final int partitions,
+            final Collection<String> names,
+            final Set<String> compacted) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            final List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n)).distinct()
-                .map(n -> compacted.contains(n) ? new NewTopic(n, Optional.of(partitions), Optional.empty()).configs(Map.of("cleanup.policy", "compact"))
-                    : new NewTopic(n, Optional.of(partitions), Optional.empty())).toList();
+            final List<NewTopic> missing =
+                    names.stream()
+                            .filter(n -> !existing.contains(n))
+                            .distinct()
+                            .map(
+                                    n ->
+                                            compacted.contains(n)
+                                                    ? new NewTopic(
+                                                                    n,
+                                                                    Optional.of(partitions),
+                                                                    Optional.empty())
+                                                            .configs(
+                                                                    Map.of(
+                                                                            "cleanup.policy",
+                                                                            "compact"))
+                                                    : new NewTopic(
+                                                            n,
+                                                            Optional.of(partitions),
+                                                            Optional.empty()))
+                            .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }

@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** Finds free loopback ports. */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** {@code n} distinct free ports, probed while all are held open (so the OS cannot hand out one twice). */
     public static int[] distinct(final int n, final java.util.Set<Integer> avoid) {
@@ -18,7 +17,8 @@ public final class FreePorts {
             final int[] ports = new int[n];
             int found = 0;
             while (found < n) {
-                final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                final ServerSocket socket =
+                        new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 held.add(socket);
                 if (!avoid.contains(socket.getLocalPort())) {
                     ports[found++] = socket.getLocalPort();

@@ -44,12 +44,17 @@ public final class RestTokenAuthExtension implements ConnectRestExtension {
 
     private void filter(final ContainerRequestContext request) {
         final String method = request.getMethod();
-        if (("POST".equals(method) || "PUT".equals(method)) && INTERNAL.matcher(request.getUriInfo().getPath()).matches()) {
+        if (("POST".equals(method) || "PUT".equals(method))
+                && INTERNAL.matcher(request.getUriInfo().getPath()).matches()) {
             return;
         }
         if (!authorized(request.getHeaderString(HttpHeaders.AUTHORIZATION))) {
-            request.abortWith(Response.status(Response.Status.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"sfpulse-connect\"")
-                .type("application/json").entity("{\"error_code\":401,\"message\":\"token required\"}").build());
+            request.abortWith(
+                    Response.status(Response.Status.UNAUTHORIZED)
+                            .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"sfpulse-connect\"")
+                            .type("application/json")
+                            .entity("{\"error_code\":401,\"message\":\"token required\"}")
+                            .build());
         }
     }
 
@@ -63,11 +68,15 @@ public final class RestTokenAuthExtension implements ConnectRestExtension {
         } else if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
             final String decoded;
             try {
-                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                decoded =
+                        new String(
+                                Base64.getDecoder().decode(header.substring(6).trim()),
+                                StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return false;
             }
-            presented = decoded.substring(decoded.indexOf(':') + 1).getBytes(StandardCharsets.UTF_8);
+            presented =
+                    decoded.substring(decoded.indexOf(':') + 1).getBytes(StandardCharsets.UTF_8);
         } else {
             return false;
         }
@@ -76,16 +85,21 @@ public final class RestTokenAuthExtension implements ConnectRestExtension {
 
     @Override
     public ConfigDef config() {
-        return new ConfigDef().define(TOKEN_CONFIG, ConfigDef.Type.PASSWORD, ConfigDef.Importance.HIGH, "Token the worker's REST API requires.");
+        return new ConfigDef()
+                .define(
+                        TOKEN_CONFIG,
+                        ConfigDef.Type.PASSWORD,
+                        ConfigDef.Importance.HIGH,
+                        "Token the worker's REST API requires.");
     }
 
     @Override
     public String version() {
-        return RestTokenAuthExtension.class.getPackage().getImplementationVersion() == null ? "dev"
-            : RestTokenAuthExtension.class.getPackage().getImplementationVersion();
+        return RestTokenAuthExtension.class.getPackage().getImplementationVersion() == null
+                ? "dev"
+                : RestTokenAuthExtension.class.getPackage().getImplementationVersion();
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -24,7 +24,8 @@ public final class TemporaryDirectory implements AutoCloseable {
         try {
             return new TemporaryDirectory(Files.createTempDirectory(prefix));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary directory " + prefix + "*", e);
+            throw new UncheckedIOException(
+                    "Cannot create a temporary directory " + prefix + "*", e);
         }
     }
 

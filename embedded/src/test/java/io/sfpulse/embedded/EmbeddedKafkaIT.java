@@ -21,24 +21,35 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaIT {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void shouldKeepRecordsAcrossRestartOfSameDataDir() throws Exception {
         final Path data = Files.createDirectories(dir.resolve("kafka"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(data, 0)) {
             kafka.createTopics(1, List.of("t"));
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(
+                            Map.of(
+                                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    kafka.bootstrapServers()),
+                            new StringSerializer(),
+                            new StringSerializer())) {
                 producer.send(new ProducerRecord<>("t", "k", "before-restart")).get();
             }
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(data, 0);
-             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                 ConsumerConfig.GROUP_ID_CONFIG, "g", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                 new StringDeserializer(), new StringDeserializer())) {
+                KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(
+                                Map.of(
+                                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                        kafka.bootstrapServers(),
+                                        ConsumerConfig.GROUP_ID_CONFIG,
+                                        "g",
+                                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                        "earliest"),
+                                new StringDeserializer(),
+                                new StringDeserializer())) {
             consumer.subscribe(List.of("t"));
             final List<String> values = new ArrayList<>();
             final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

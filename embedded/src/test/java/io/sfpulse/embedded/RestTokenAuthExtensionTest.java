@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class RestTokenAuthExtensionTest {
 
     private static String basic(final String userAndPassword) {
-        return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -24,14 +26,16 @@ class RestTokenAuthExtensionTest {
         assertThat(auth.authorized(basic("anyone:s3cr3t:with-colon"))).isTrue();
         assertThat(auth.authorized(null)).isFalse();
         assertThat(auth.authorized("Bearer s3cr3t")).isFalse();
-        assertThat(auth.authorized(basic("s3cr3t:with-colon"))).isFalse(); // the token as user name, not password
+        assertThat(auth.authorized(basic("s3cr3t:with-colon")))
+                .isFalse(); // the token as user name, not password
         assertThat(auth.authorized("Basic !!not-base64")).isFalse();
         assertThat(auth.authorized("Digest s3cr3t:with-colon")).isFalse();
     }
 
     @Test
     void refusesToStartWithoutAToken() {
-        assertThatThrownBy(() -> new RestTokenAuthExtension().configure(Map.of())).isInstanceOf(ConfigException.class)
-            .hasMessageContaining(RestTokenAuthExtension.TOKEN_CONFIG);
+        assertThatThrownBy(() -> new RestTokenAuthExtension().configure(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(RestTokenAuthExtension.TOKEN_CONFIG);
     }
 }

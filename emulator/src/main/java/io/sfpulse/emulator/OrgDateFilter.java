@@ -25,10 +25,14 @@ final class OrgDateFilter implements Filter {
     }
 
     @Override
-    public void doFilter(final ServletRequest request, final ServletResponse response, final FilterChain chain)
-        throws IOException, ServletException {
+    public void doFilter(
+            final ServletRequest request, final ServletResponse response, final FilterChain chain)
+            throws IOException, ServletException {
         if (response instanceof HttpServletResponse http) {
-            http.setHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atOffset(ZoneOffset.UTC)));
+            http.setHeader(
+                    "Date",
+                    DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                            clock.instant().atOffset(ZoneOffset.UTC)));
         }
         chain.doFilter(request, response);
     }

@@ -40,33 +40,61 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final io.sfpulse.emulator.pubsub.PubSubServer pubSub;
 
     private SalesforceEmulator(final Builder b) {
-        this.org = new EmulatedOrg(b.orgId, b.clientId, b.clientSecret, b.username, b.password, b.clock, b.retention);
+        this.org =
+                new EmulatedOrg(
+                        b.orgId,
+                        b.clientId,
+                        b.clientSecret,
+                        b.username,
+                        b.password,
+                        b.clock,
+                        b.retention);
         this.tokens = new TokenStore(b.orgId, b.clock, b.tokenTtl);
         this.server = new Server();
-        // The Date header tells the org's clock (scenarios run it at an offset or compressed): sent by OrgDateFilter, not Jetty.
-        final org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+        // The Date header tells the org's clock (scenarios run it at an offset or compressed): sent
+        // by OrgDateFilter, not Jetty.
+        final org.eclipse.jetty.server.HttpConfiguration http =
+                new org.eclipse.jetty.server.HttpConfiguration();
         http.setSendDateHeader(false);
-        this.connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        this.connector =
+                new ServerConnector(
+                        server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(b.port);
         server.addConnector(connector);
         this.context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new TokenServlet(org, tokens, faults, this::baseUrl)), "/services/oauth2/token");
-        context.addServlet(new ServletHolder(new io.sfpulse.emulator.rest.RestServlet(org, tokens, faults, this::baseUrl)), "/services/data/*");
+        context.addServlet(
+                new ServletHolder(new TokenServlet(org, tokens, faults, this::baseUrl)),
+                "/services/oauth2/token");
+        context.addServlet(
+                new ServletHolder(
+                        new io.sfpulse.emulator.rest.RestServlet(
+                                org, tokens, faults, this::baseUrl)),
+                "/services/data/*");
         final ServletHolder cometd = new ServletHolder(CometDServlet.class);
         cometd.setInitOrder(1);
         cometd.setInitParameter("timeout", String.valueOf(b.longPollTimeout.toMillis()));
         cometd.setInitParameter("maxInterval", String.valueOf(b.reconnectWindow.toMillis()));
         cometd.setInitParameter("allowedTransports", "long-polling");
-        // Salesforce delivers events only in /meta/connect replies (never piggybacked on subscribe replies).
+        // Salesforce delivers events only in /meta/connect replies (never piggybacked on subscribe
+        // replies).
         cometd.setInitParameter("metaConnectDeliverOnly", "true");
-        cometd.setInitParameter("maxMessageSize", String.valueOf(32 * 1024)); // Salesforce: 413 above 32,768 bytes
+        cometd.setInitParameter(
+                "maxMessageSize", String.valueOf(32 * 1024)); // Salesforce: 413 above 32,768 bytes
         context.addServlet(cometd, "/cometd/*");
-        context.addFilter(new FilterHolder(new ApiVersionFilter()), "/cometd/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(new OrgDateFilter(b.clock)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(
+                new FilterHolder(new ApiVersionFilter()),
+                "/cometd/*",
+                EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(
+                new FilterHolder(new OrgDateFilter(b.clock)),
+                "/*",
+                EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(context);
-        this.pubSub = new io.sfpulse.emulator.pubsub.PubSubServer(org, tokens, faults, b.pubSubPort, b.pubSubKeepalive);
+        this.pubSub =
+                new io.sfpulse.emulator.pubsub.PubSubServer(
+                        org, tokens, faults, b.pubSubPort, b.pubSubKeepalive);
     }
 
     public static Builder builder() {
@@ -79,11 +107,16 @@ public final class SalesforceEmulator implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start Salesforce emulator", e);
         }
-        final BayeuxServer bayeux = (BayeuxServer) context.getServletContext().getAttribute(BayeuxServer.ATTRIBUTE);
+        final BayeuxServer bayeux =
+                (BayeuxServer) context.getServletContext().getAttribute(BayeuxServer.ATTRIBUTE);
         streaming = new StreamingEndpoint(bayeux, org, tokens, faults);
         streaming.install();
         pubSub.start();
-        LOG.info("Salesforce emulator for org '{}' at {} (Pub/Sub API at {})", org.orgId(), baseUrl(), pubSubEndpoint());
+        LOG.info(
+                "Salesforce emulator for org '{}' at {} (Pub/Sub API at {})",
+                org.orgId(),
+                baseUrl(),
+                pubSubEndpoint());
         return this;
     }
 

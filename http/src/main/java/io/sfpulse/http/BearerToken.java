@@ -19,7 +19,8 @@ public final class BearerToken {
 
     /** The check for {@code token}; {@code null} or empty: no check. */
     public static BearerToken of(final String token) {
-        return new BearerToken(token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8));
+        return new BearerToken(
+                token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8));
     }
 
     public boolean required() {
@@ -31,8 +32,14 @@ public final class BearerToken {
         if (token == null) {
             return true;
         }
-        return authorization != null && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-            && MessageDigest.isEqual(token, authorization.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8));
+        return authorization != null
+                && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                && MessageDigest.isEqual(
+                        token,
+                        authorization
+                                .substring(PREFIX.length())
+                                .trim()
+                                .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

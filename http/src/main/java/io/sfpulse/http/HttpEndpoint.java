@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpEndpoint implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
+
     /** Default largest request body: bigger ones are refused with 413 before a route sees them. */
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -49,8 +50,8 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     /** How a route is reached: its path prefix, methods, whether it skips the token, the body content types it takes (empty: any). */
-    private record Binding(String prefix, Set<String> methods, boolean open, Set<String> consumes, Route route) {
-    }
+    private record Binding(
+            String prefix, Set<String> methods, boolean open, Set<String> consumes, Route route) {}
 
     private final String name;
     private final BearerToken token;
@@ -59,8 +60,13 @@ public final class HttpEndpoint implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    private HttpEndpoint(final String name, final String host, final int port, final BearerToken token, final int maxBodyBytes,
-                         final int maxThreads) {
+    private HttpEndpoint(
+            final String name,
+            final String host,
+            final int port,
+            final BearerToken token,
+            final int maxBodyBytes,
+            final int maxThreads) {
         this.name = name;
         this.token = token;
         this.maxBodyBytes = maxBodyBytes;
@@ -75,18 +81,29 @@ public final class HttpEndpoint implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        // What Jetty answers itself (a request line it cannot parse, a header too large): no stack, no version.
+        // What Jetty answers itself (a request line it cannot parse, a header too large): no stack,
+        // no version.
         final ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);
         errors.setShowCauses(false);
         errors.setShowMessageInTitle(false);
         server.setErrorHandler(errors);
         server.setHandler(new Dispatch());
-        // Bound now, so port() is known before start (Kafka Streams' application.server names the operations port at start-up).
+        // Bound now, so port() is known before start (Kafka Streams' application.server names the
+        // operations port at start-up).
         try {
             connector.open();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Cannot bind the " + name + " HTTP endpoint on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(
+                    "Cannot bind the "
+                            + name
+                            + " HTTP endpoint on "
+                            + host
+                            + ":"
+                            + port
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -140,13 +157,23 @@ public final class HttpEndpoint implements AutoCloseable {
      * {@code /v1/markers/x}; the longest prefix wins); {@code open} skips the token; {@code consumes} lists the
      * content types a body may have (empty: any). GET routes answer HEAD too.
      */
-    public synchronized HttpEndpoint route(final String prefix, final Set<String> methods, final boolean open, final Set<String> consumes,
-                                           final Route route) {
+    public synchronized HttpEndpoint route(
+            final String prefix,
+            final Set<String> methods,
+            final boolean open,
+            final Set<String> consumes,
+            final Route route) {
         final Set<String> allowed = new TreeSet<>(methods);
         if (allowed.contains("GET")) {
             allowed.add("HEAD");
         }
-        routes.add(new Binding(prefix, java.util.Collections.unmodifiableSet(allowed), open, Set.copyOf(consumes), route)); // sorted: Allow lists them in order
+        routes.add(
+                new Binding(
+                        prefix,
+                        java.util.Collections.unmodifiableSet(allowed),
+                        open,
+                        Set.copyOf(consumes),
+                        route)); // sorted: Allow lists them in order
         routes.sort(Comparator.comparingInt((Binding b) -> b.prefix().length()).reversed());
         return this;
     }
@@ -157,9 +184,11 @@ public final class HttpEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
-            throw new IOException("Cannot start the " + name + " HTTP endpoint: " + e.getMessage(), e);
+            throw new IOException(
+                    "Cannot start the " + name + " HTTP endpoint: " + e.getMessage(), e);
         }
-        LOG.atDebug().log("{} endpoint on http://{}:{} ({})", name, connector.getHost(), port(), token);
+        LOG.atDebug().log(
+                "{} endpoint on http://{}:{} ({})", name, connector.getHost(), port(), token);
         return this;
     }
 
@@ -187,8 +216,9 @@ public final class HttpEndpoint implements AutoCloseable {
     private Binding match(final String path) {
         synchronized (this) {
             for (final Binding b : routes) {
-                if (path.equals(b.prefix()) || path.startsWith(b.prefix().endsWith("/") ? b.prefix() : b.prefix() + "/")
-                    || b.prefix().equals("/")) {
+                if (path.equals(b.prefix())
+                        || path.startsWith(b.prefix().endsWith("/") ? b.prefix() : b.prefix() + "/")
+                        || b.prefix().equals("/")) {
                     return b;
                 }
             }
@@ -199,16 +229,21 @@ public final class HttpEndpoint implements AutoCloseable {
     /** Matches the route, checks method, token, content type and size, reads the body, and answers. */
     private final class Dispatch extends Handler.Abstract {
         @Override
-        public boolean handle(final Request request, final Response response, final Callback callback) {
+        public boolean handle(
+                final Request request, final Response response, final Callback callback) {
             final String method = request.getMethod().toUpperCase(Locale.ROOT);
-            final String path = request.getHttpURI().getDecodedPath() == null ? "/" : request.getHttpURI().getDecodedPath();
+            final String path =
+                    request.getHttpURI().getDecodedPath() == null
+                            ? "/"
+                            : request.getHttpURI().getDecodedPath();
             RouteResponse answer;
             try {
                 answer = answer(request, method, path);
             } catch (HttpError e) {
                 answer = RouteResponse.error(e.status(), e.getMessage());
             } catch (IOException | RuntimeException e) {
-                LOG.atError().log("{} endpoint failed on {} {}: {}", name, method, path, e.toString());
+                LOG.atError()
+                        .log("{} endpoint failed on {} {}: {}", name, method, path, e.toString());
                 LOG.atDebug().setCause(e).log("{} endpoint failure", name);
                 answer = RouteResponse.error(500, "internal error, see the sfpulse log");
             }
@@ -216,8 +251,10 @@ public final class HttpEndpoint implements AutoCloseable {
             return true;
         }
 
-        private RouteResponse answer(final Request request, final String method, final String path) throws IOException {
-            // The body is read (bounded) before any refusal, so the connection stays usable for the client's next request.
+        private RouteResponse answer(final Request request, final String method, final String path)
+                throws IOException {
+            // The body is read (bounded) before any refusal, so the connection stays usable for the
+            // client's next request.
             if (request.getLength() > maxBodyBytes) {
                 throw new HttpError(413, "body larger than " + maxBodyBytes + " bytes");
             }
@@ -227,24 +264,38 @@ public final class HttpEndpoint implements AutoCloseable {
                 throw HttpError.notFound("no such path: " + path);
             }
             if (!b.methods().contains(method)) {
-                return RouteResponse.error(405, String.join(", ", b.methods()) + " only").withHeader("Allow", String.join(", ", b.methods()));
+                return RouteResponse.error(405, String.join(", ", b.methods()) + " only")
+                        .withHeader("Allow", String.join(", ", b.methods()));
             }
             if (!b.open() && !token.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-                return RouteResponse.error(401, "missing or wrong bearer token").withHeader("WWW-Authenticate", "Bearer realm=\"sfpulse\"");
+                return RouteResponse.error(401, "missing or wrong bearer token")
+                        .withHeader("WWW-Authenticate", "Bearer realm=\"sfpulse\"");
             }
             if (body.length > 0 && !b.consumes().isEmpty()) {
                 final String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-                final String bare = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+                final String bare =
+                        type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
                 if (!b.consumes().contains(bare)) {
-                    throw new HttpError(415, "content type must be " + String.join(" or ", new TreeSet<>(b.consumes()))
-                        + (type == null ? " (none given)" : ", not " + bare));
+                    throw new HttpError(
+                            415,
+                            "content type must be "
+                                    + String.join(" or ", new TreeSet<>(b.consumes()))
+                                    + (type == null ? " (none given)" : ", not " + bare));
                 }
             }
             final Map<String, String> headers = new LinkedHashMap<>();
             for (final HttpField f : request.getHeaders()) {
                 headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
             }
-            return b.route().handle(new RouteRequest(method, path, request.getHttpURI().getPath(), request.getHttpURI().getQuery(), headers, body));
+            return b.route()
+                    .handle(
+                            new RouteRequest(
+                                    method,
+                                    path,
+                                    request.getHttpURI().getPath(),
+                                    request.getHttpURI().getQuery(),
+                                    headers,
+                                    body));
         }
 
         private byte[] read(final Request request) throws IOException {
@@ -257,7 +308,11 @@ public final class HttpEndpoint implements AutoCloseable {
             }
         }
 
-        private void send(final Response response, final Callback callback, final RouteResponse r, final boolean head) {
+        private void send(
+                final Response response,
+                final Callback callback,
+                final RouteResponse r,
+                final boolean head) {
             response.setStatus(r.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, r.contentType());
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

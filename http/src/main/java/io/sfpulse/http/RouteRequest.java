@@ -13,7 +13,13 @@ import java.util.Map;
  * One request as a route sees it: method, decoded and raw path, raw query, headers (names in lower case,
  * first value) and the body, already read and within the endpoint's size limit.
  */
-public record RouteRequest(String method, String path, String rawPath, String rawQuery, Map<String, String> headers, byte[] body) {
+public record RouteRequest(
+        String method,
+        String path,
+        String rawPath,
+        String rawQuery,
+        Map<String, String> headers,
+        byte[] body) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,8 +76,13 @@ public record RouteRequest(String method, String path, String rawPath, String ra
             }
             final int eq = pair.indexOf('=');
             try {
-                final String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                final String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                final String name =
+                        URLDecoder.decode(
+                                eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                final String value =
+                        eq < 0
+                                ? ""
+                                : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 out.putIfAbsent(name, value);
             } catch (IllegalArgumentException e) {
                 throw HttpError.badRequest("malformed percent-encoding in '" + pair + "'");

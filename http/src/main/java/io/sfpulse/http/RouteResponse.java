@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** An answer: status, content type, body and any further headers. */
-public record RouteResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+public record RouteResponse(
+        int status, String contentType, byte[] body, Map<String, String> headers) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -24,7 +25,8 @@ public record RouteResponse(int status, String contentType, byte[] body, Map<Str
         try {
             return new RouteResponse(status, "application/json", JSON.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot serialize " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "Cannot serialize " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -33,7 +35,8 @@ public record RouteResponse(int status, String contentType, byte[] body, Map<Str
         return jsonOf(status, Map.of("error", message));
     }
 
-    public static RouteResponse text(final int status, final String contentType, final String text) {
+    public static RouteResponse text(
+            final int status, final String contentType, final String text) {
         return new RouteResponse(status, contentType, text.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -33,14 +33,21 @@ public final class SalesforceSourceConnector extends SourceConnector {
     public List<Map<String, String>> taskConfigs(final int maxTasks) {
         final List<String> channels = config.channels();
         final int groups = Math.max(1, Math.min(maxTasks, channels.size()));
-        final List<List<String>> grouped = channels.isEmpty() ? List.of(List.of()) : ConnectorUtils.groupPartitions(channels, groups);
+        final List<List<String>> grouped =
+                channels.isEmpty()
+                        ? List.of(List.of())
+                        : ConnectorUtils.groupPartitions(channels, groups);
         final List<Map<String, String>> tasks = new ArrayList<>();
         for (int i = 0; i < grouped.size(); i++) {
             final Map<String, String> task = new HashMap<>(props);
             task.put(SalesforceSourceConfig.TASK_CHANNELS_CONFIG, String.join(",", grouped.get(i)));
-            final boolean polls = !config.deployPollInterval().isZero() || !config.setupAuditPollInterval().isZero()
-                || !config.elfPollInterval().isZero();
-            task.put(SalesforceSourceConfig.TASK_DEPLOY_POLLER_CONFIG, String.valueOf(i == 0 && polls));
+            final boolean polls =
+                    !config.deployPollInterval().isZero()
+                            || !config.setupAuditPollInterval().isZero()
+                            || !config.elfPollInterval().isZero();
+            task.put(
+                    SalesforceSourceConfig.TASK_DEPLOY_POLLER_CONFIG,
+                    String.valueOf(i == 0 && polls));
             tasks.add(task);
         }
         return tasks;

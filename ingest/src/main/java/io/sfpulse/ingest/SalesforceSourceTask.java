@@ -6,7 +6,6 @@ import io.sfpulse.ingest.auth.OAuthClient;
 import io.sfpulse.ingest.cometd.CometdSource;
 import io.sfpulse.ingest.deploy.DeployRequestPoller;
 import io.sfpulse.ingest.deploy.MarkerPolling;
-import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.ingest.deploy.SetupAuditTrailPoller;
 import io.sfpulse.ingest.elf.EventLogFilePoller;
 import io.sfpulse.ingest.elf.EventLogFilePolling;
@@ -18,6 +17,7 @@ import io.sfpulse.ingest.progress.ProgressReporter;
 import io.sfpulse.ingest.pubsub.PubSubSource;
 import io.sfpulse.ingest.record.SourceOffsets;
 import io.sfpulse.ingest.record.SourceRecords;
+import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.ingest.stream.ReplayId;
 import io.sfpulse.ingest.stream.StreamingSource;
 import io.sfpulse.schemas.event.EventSource;
@@ -67,8 +67,10 @@ public final class SalesforceSourceTask extends SourceTask {
     private SourceRecords records;
     private Transport transport;
     private String orgId;
+
     /** Null when progress records are off. */
     private ProgressReporter progress;
+
     private List<String> taskChannels = List.of();
 
     @Override
@@ -80,7 +82,9 @@ public final class SalesforceSourceTask extends SourceTask {
     public void start(final Map<String, String> props) {
         final SalesforceSourceConfig config = new SalesforceSourceConfig(props);
         queue = new LinkedBlockingQueue<>(config.queueCapacity());
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sfpulse-ingest-" + config.orgId()));
+        scheduler =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> new Thread(r, "sfpulse-ingest-" + config.orgId()));
         final OAuthClient oauth = new OAuthClient(config);
         try {
             orgId = oauth.token().orgId();
@@ -89,18 +93,27 @@ public final class SalesforceSourceTask extends SourceTask {
         }
         transport = config.transport();
         records = new SourceRecords(orgId, transport);
-        progress = config.progressInterval().isZero() ? null : new ProgressReporter(orgId, config.progressInterval(), Clock.systemUTC());
+        progress =
+                config.progressInterval().isZero()
+                        ? null
+                        : new ProgressReporter(orgId, config.progressInterval(), Clock.systemUTC());
         taskChannels = config.taskChannels();
         if (!taskChannels.isEmpty()) {
             final Map<String, ReplayId> starts = startingPositions(config);
-            source = transport == Transport.PUBSUB
-                ? new PubSubSource(config, oauth, starts, new Listener(), scheduler)
-                : new CometdSource(config, oauth, starts, new Listener(), scheduler);
+            source =
+                    transport == Transport.PUBSUB
+                            ? new PubSubSource(config, oauth, starts, new Listener(), scheduler)
+                            : new CometdSource(config, oauth, starts, new Listener(), scheduler);
         }
         if (config.taskPollsDeploys()) {
             startPolling(config, oauth);
         }
-        metrics.register(context, orgId, transport.name().toLowerCase(java.util.Locale.ROOT), counterNames(), this::counters);
+        metrics.register(
+                context,
+                orgId,
+                transport.name().toLowerCase(java.util.Locale.ROOT),
+                counterNames(),
+                this::counters);
         if (source != null) {
             source.start();
         }
@@ -108,7 +121,8 @@ public final class SalesforceSourceTask extends SourceTask {
 
     /** The streaming source's counters and the pollers' ({@code poll-failures-total}, {@code pollers-stopped}). */
     private Map<String, Long> counters() {
-        final Map<String, Long> out = new LinkedHashMap<>(source == null ? Map.of() : source.counters());
+        final Map<String, Long> out =
+                new LinkedHashMap<>(source == null ? Map.of() : source.counters());
         if (pollers != null) {
             out.put("poll-failures-total", pollers.failures());
             out.put("pollers-stopped", (long) pollers.stopped().size());
@@ -122,54 +136,97 @@ public final class SalesforceSourceTask extends SourceTask {
 
     /** Each channel's committed position for this transport, else the initial preset. */
     private Map<String, ReplayId> startingPositions(final SalesforceSourceConfig config) {
-        final ReplayId initial = config.initialReplay() == SalesforceSourceConfig.InitialReplay.EARLIEST ? ReplayId.EARLIEST : ReplayId.LATEST;
+        final ReplayId initial =
+                config.initialReplay() == SalesforceSourceConfig.InitialReplay.EARLIEST
+                        ? ReplayId.EARLIEST
+                        : ReplayId.LATEST;
         final Map<String, ReplayId> starts = new LinkedHashMap<>();
         for (final String channel : taskChannels) {
-            final Map<String, Object> offset = SourceOffsets.committed(context.offsetStorageReader(), SourceOffsets.channelPartition(orgId, channel));
+            final Map<String, Object> offset =
+                    SourceOffsets.committed(
+                            context.offsetStorageReader(),
+                            SourceOffsets.channelPartition(orgId, channel));
             final ReplayId stored = SourceOffsets.replayFrom(transport, offset);
             if (stored == null && SourceOffsets.hasOtherTransport(transport, offset)) {
-                LOG.atWarn().addKeyValue("org", orgId).addKeyValue("channel", channel).log("The committed position was written by the other "
-                    + "transport and cannot be resumed from over {}; starting from {} (events between may be missing or repeated)", transport, initial);
+                LOG.atWarn()
+                        .addKeyValue("org", orgId)
+                        .addKeyValue("channel", channel)
+                        .log(
+                                "The committed position was written by the other "
+                                        + "transport and cannot be resumed from over {}; starting from {} (events between may be missing or repeated)",
+                                transport,
+                                initial);
             }
             starts.put(channel, stored != null ? stored : initial);
-            LOG.atInfo().addKeyValue("org", orgId).addKeyValue("channel", channel).log("Channel starts over {} from {}", transport,
-                stored != null ? "committed replay id " + stored : "initial " + initial);
+            LOG.atInfo()
+                    .addKeyValue("org", orgId)
+                    .addKeyValue("channel", channel)
+                    .log(
+                            "Channel starts over {} from {}",
+                            transport,
+                            stored != null
+                                    ? "committed replay id " + stored
+                                    : "initial " + initial);
         }
         return starts;
     }
 
     private void startPolling(final SalesforceSourceConfig config, final OAuthClient oauth) {
-        pollers = new PollerScheduler(orgId, new PollerScheduler.Sink() {
-            @Override
-            public void record(final SourceRecord record) throws InterruptedException {
-                queue.put(record);
-            }
+        pollers =
+                new PollerScheduler(
+                        orgId,
+                        new PollerScheduler.Sink() {
+                            @Override
+                            public void record(final SourceRecord record)
+                                    throws InterruptedException {
+                                queue.put(record);
+                            }
 
-            @Override
-            public void progress(final String src, final ProgressTransport t, final Instant deliveredThrough) throws InterruptedException {
-                reportProgress(src, t, deliveredThrough);
-            }
-        });
+                            @Override
+                            public void progress(
+                                    final String src,
+                                    final ProgressTransport t,
+                                    final Instant deliveredThrough)
+                                    throws InterruptedException {
+                                reportProgress(src, t, deliveredThrough);
+                            }
+                        });
         final SalesforceRestClient rest = new SalesforceRestClient(oauth, config.apiVersion());
         if (!config.deployPollInterval().isZero()) {
-            pollers.schedule(markers(new DeployRequestPoller(rest, orgId), rest), config.deployPollInterval());
+            pollers.schedule(
+                    markers(new DeployRequestPoller(rest, orgId), rest),
+                    config.deployPollInterval());
         }
         if (!config.setupAuditPollInterval().isZero()) {
-            pollers.schedule(markers(new SetupAuditTrailPoller(rest, orgId, config.setupAuditActions()), rest), config.setupAuditPollInterval());
+            pollers.schedule(
+                    markers(
+                            new SetupAuditTrailPoller(rest, orgId, config.setupAuditActions()),
+                            rest),
+                    config.setupAuditPollInterval());
         }
         if (!config.elfPollInterval().isZero()) {
-            final EventLogFilePoller elf = new EventLogFilePoller(rest, orgId, config.elfEventTypes(), config.elfInterval(), config.elfMaxFiles(),
-                config.apiReservePercent());
-            pollers.schedule(new EventLogFilePolling(elf, records, storedOffset("EventLogFile")), config.elfPollInterval());
+            final EventLogFilePoller elf =
+                    new EventLogFilePoller(
+                            rest,
+                            orgId,
+                            config.elfEventTypes(),
+                            config.elfInterval(),
+                            config.elfMaxFiles(),
+                            config.apiReservePercent());
+            pollers.schedule(
+                    new EventLogFilePolling(elf, records, storedOffset("EventLogFile")),
+                    config.elfPollInterval());
         }
     }
 
-    private MarkerPolling markers(final io.sfpulse.ingest.deploy.MarkerPoller poller, final SalesforceRestClient rest) {
+    private MarkerPolling markers(
+            final io.sfpulse.ingest.deploy.MarkerPoller poller, final SalesforceRestClient rest) {
         return new MarkerPolling(poller, rest, records, orgId, storedOffset(poller.source()));
     }
 
     private Map<String, Object> storedOffset(final String pollerSource) {
-        return SourceOffsets.committed(context.offsetStorageReader(), SourceOffsets.pollerPartition(orgId, pollerSource));
+        return SourceOffsets.committed(
+                context.offsetStorageReader(), SourceOffsets.pollerPartition(orgId, pollerSource));
     }
 
     @Override
@@ -186,7 +243,8 @@ public final class SalesforceSourceTask extends SourceTask {
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
         if (source != null) {
-            // Flow control: what is handed to Connect now leaves room for the source to ask for more.
+            // Flow control: what is handed to Connect now leaves room for the source to ask for
+            // more.
             final Map<String, Integer> perChannel = new HashMap<>();
             for (final SourceRecord r : batch) {
                 final String channel = SourceOffsets.channelOf(r.sourcePartition());
@@ -228,14 +286,18 @@ public final class SalesforceSourceTask extends SourceTask {
         if (pollers != null) {
             pollers.close();
         }
-        LOG.atInfo().addKeyValue("org", orgId).log("Task stopped ({} malformed events dead-lettered)", metrics.malformed.get());
+        LOG.atInfo()
+                .addKeyValue("org", orgId)
+                .log("Task stopped ({} malformed events dead-lettered)", metrics.malformed.get());
     }
 
     /**
      * Queues a progress record for {@code src} (behind every record the source produced before:
      * one FIFO queue) when it is due; {@code deliveredThrough} null = nothing known.
      */
-    private void reportProgress(final String src, final ProgressTransport t, final Instant deliveredThrough) throws InterruptedException {
+    private void reportProgress(
+            final String src, final ProgressTransport t, final Instant deliveredThrough)
+            throws InterruptedException {
         if (progress == null || deliveredThrough == null) {
             return;
         }
@@ -247,25 +309,47 @@ public final class SalesforceSourceTask extends SourceTask {
 
     private final class Listener implements StreamingSource.Listener {
         @Override
-        public void onEvent(final String channel, final ReplayId replayId, final Map<String, Object> data) {
+        public void onEvent(
+                final String channel, final ReplayId replayId, final Map<String, Object> data) {
             final Instant now = Instant.now();
             metrics.received.incrementAndGet();
             SourceRecord record;
             try {
-                final SalesforceEvent event = mapper.map(orgId, channel, transport == Transport.PUBSUB ? EventSource.PUBSUB : EventSource.COMETD,
-                    data, now);
-                if (event.getChange() != null && event.getChange().getChangeType().startsWith("GAP")) {
+                final SalesforceEvent event =
+                        mapper.map(
+                                orgId,
+                                channel,
+                                transport == Transport.PUBSUB
+                                        ? EventSource.PUBSUB
+                                        : EventSource.COMETD,
+                                data,
+                                now);
+                if (event.getChange() != null
+                        && event.getChange().getChangeType().startsWith("GAP")) {
                     // Kept, never dropped: consumers must re-read these records from Salesforce.
-                    LOG.atWarn().addKeyValue("org", orgId).addKeyValue("channel", channel).log("Gap event {} for {} {} ({} so far)",
-                        event.getChange().getChangeType(), event.getChange().getEntityName(), event.getChange().getRecordIds(),
-                        metrics.gapEvents.incrementAndGet());
+                    LOG.atWarn()
+                            .addKeyValue("org", orgId)
+                            .addKeyValue("channel", channel)
+                            .log(
+                                    "Gap event {} for {} {} ({} so far)",
+                                    event.getChange().getChangeType(),
+                                    event.getChange().getEntityName(),
+                                    event.getChange().getRecordIds(),
+                                    metrics.gapEvents.incrementAndGet());
                 }
                 record = records.event(channel, replayId, event);
             } catch (MappingException e) {
                 metrics.malformed.incrementAndGet();
-                LOG.atError().addKeyValue("org", orgId).addKeyValue("channel", channel).log("Malformed event sent to '{}': {}", TopicNames.INGEST_DLQ,
-                    e.getMessage());
-                record = records.deadLetter(channel, replayId, e.getMessage(), String.valueOf(data), now);
+                LOG.atError()
+                        .addKeyValue("org", orgId)
+                        .addKeyValue("channel", channel)
+                        .log(
+                                "Malformed event sent to '{}': {}",
+                                TopicNames.INGEST_DLQ,
+                                e.getMessage());
+                record =
+                        records.deadLetter(
+                                channel, replayId, e.getMessage(), String.valueOf(data), now);
             }
             try {
                 queue.put(record); // blocks when full: back-pressure onto the transport
@@ -278,7 +362,12 @@ public final class SalesforceSourceTask extends SourceTask {
         public void onDelivered(final Instant deliveredThrough) {
             try {
                 for (final String channel : taskChannels) {
-                    reportProgress(channel, transport == Transport.PUBSUB ? ProgressTransport.PUBSUB : ProgressTransport.COMETD, deliveredThrough);
+                    reportProgress(
+                            channel,
+                            transport == Transport.PUBSUB
+                                    ? ProgressTransport.PUBSUB
+                                    : ProgressTransport.COMETD,
+                            deliveredThrough);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -2,8 +2,7 @@ package io.sfpulse.ingest;
 
 /** The sfpulse version, from the jar manifest. */
 public final class Version {
-    private Version() {
-    }
+    private Version() {}
 
     public static String get() {
         final String v = Version.class.getPackage().getImplementationVersion();

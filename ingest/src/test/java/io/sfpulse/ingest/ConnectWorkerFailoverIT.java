@@ -29,7 +29,9 @@ class ConnectWorkerFailoverIT extends IngestITBase {
         final List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             final String id = UUID.randomUUID().toString();
-            h.emulator.org().publishPlatformEvent(channel, Map.of("Message__c", "failover " + i), id);
+            h.emulator
+                    .org()
+                    .publishPlatformEvent(channel, Map.of("Message__c", "failover " + i), id);
             ids.add(id);
         }
         return ids;
@@ -46,35 +48,52 @@ class ConnectWorkerFailoverIT extends IngestITBase {
         try {
             final Map<String, String> config = h.connectorConfig(transport, channel);
             config.put("tasks.max", "1");
-            // Each worker is given the connector, as each launcher of a cluster does: the leader writes it, the other waits to see it.
-            final var onSecond = java.util.concurrent.CompletableFuture.runAsync(() -> second.putConnector(name, config));
+            // Each worker is given the connector, as each launcher of a cluster does: the leader
+            // writes it, the other waits to see it.
+            final var onSecond =
+                    java.util.concurrent.CompletableFuture.runAsync(
+                            () -> second.putConnector(name, config));
             first.putConnector(name, config);
             onSecond.join();
             await().atMost(Duration.ofSeconds(60)).until(() -> first.isRunning(name));
             final String holder = first.status(name).tasks().get(0).workerId();
-            final EmbeddedConnect leaving = first.restUrl().toString().contains(holder) ? first : second;
+            final EmbeddedConnect leaving =
+                    first.restUrl().toString().contains(holder) ? first : second;
             final EmbeddedConnect staying = leaving == first ? second : first;
             assertThat(staying.restUrl().toString()).doesNotContain(holder);
-            try (KafkaConsumer<String, SalesforceEvent> consumer = h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
+            try (KafkaConsumer<String, SalesforceEvent> consumer =
+                    h.consumer(SalesforceEvent.class, TopicNames.forChannel(channel))) {
                 final Set<String> seen = new HashSet<>();
                 final List<String> expected = new ArrayList<>(publish(channel, 20));
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                    IngestHarness.drain(consumer).forEach(e -> seen.add(e.getEventUuid()));
-                    assertThat(seen).containsAll(expected);
-                });
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(
+                                () -> {
+                                    IngestHarness.drain(consumer)
+                                            .forEach(e -> seen.add(e.getEventUuid()));
+                                    assertThat(seen).containsAll(expected);
+                                });
                 leaving.close();
                 // Published while the task has no worker.
                 expected.addAll(publish(channel, 20));
-                await().atMost(Duration.ofSeconds(90)).until(() -> {
-                    final var status = staying.status(name);
-                    return status != null && !status.tasks().isEmpty() && "RUNNING".equals(status.tasks().get(0).state())
-                        && staying.restUrl().toString().contains(status.tasks().get(0).workerId());
-                });
+                await().atMost(Duration.ofSeconds(90))
+                        .until(
+                                () -> {
+                                    final var status = staying.status(name);
+                                    return status != null
+                                            && !status.tasks().isEmpty()
+                                            && "RUNNING".equals(status.tasks().get(0).state())
+                                            && staying.restUrl()
+                                                    .toString()
+                                                    .contains(status.tasks().get(0).workerId());
+                                });
                 expected.addAll(publish(channel, 20));
-                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                    IngestHarness.drain(consumer).forEach(e -> seen.add(e.getEventUuid()));
-                    assertThat(seen).containsAll(expected);
-                });
+                await().atMost(Duration.ofSeconds(90))
+                        .untilAsserted(
+                                () -> {
+                                    IngestHarness.drain(consumer)
+                                            .forEach(e -> seen.add(e.getEventUuid()));
+                                    assertThat(seen).containsAll(expected);
+                                });
             }
             staying.deleteConnector(name);
         } finally {

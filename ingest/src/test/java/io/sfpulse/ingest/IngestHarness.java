@@ -1,10 +1,10 @@
 package io.sfpulse.ingest;
 
-import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.embedded.EmbeddedConnect;
 import io.sfpulse.embedded.EmbeddedKafka;
-import io.sfpulse.schemas.connect.AvroWireConverter;
 import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
+import io.sfpulse.emulator.SalesforceEmulator;
+import io.sfpulse.schemas.connect.AvroWireConverter;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.AvroWireDeserializer;
 import io.sfpulse.schemas.topic.TopicNames;
@@ -24,9 +24,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class IngestHarness implements AutoCloseable {
 
     final EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
-    final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
-    final SalesforceEmulator emulator = SalesforceEmulator.builder()
-        .longPollTimeout(Duration.ofSeconds(3)).reconnectWindow(Duration.ofSeconds(5)).pubSubKeepalive(Duration.ofSeconds(1)).build().start();
+    final EmbeddedSchemaRegistry registry =
+            new EmbeddedSchemaRegistry(
+                            kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null)
+                    .start();
+    final SalesforceEmulator emulator =
+            SalesforceEmulator.builder()
+                    .longPollTimeout(Duration.ofSeconds(3))
+                    .reconnectWindow(Duration.ofSeconds(5))
+                    .pubSubKeepalive(Duration.ofSeconds(1))
+                    .build()
+                    .start();
     EmbeddedConnect connect;
 
     IngestHarness() {
@@ -40,9 +48,13 @@ final class IngestHarness implements AutoCloseable {
 
     /** Another worker of the same Connect cluster (group), which the caller closes. */
     EmbeddedConnect startWorker() {
-        return EmbeddedConnect.start(kafka.bootstrapServers(), Map.of(
-            "value.converter", AvroWireConverter.class.getName(),
-            "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()));
+        return EmbeddedConnect.start(
+                kafka.bootstrapServers(),
+                Map.of(
+                        "value.converter",
+                        AvroWireConverter.class.getName(),
+                        "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                        registry.url()));
     }
 
     /** Between tests: remove every connector so none restarts in the next test, then stop the worker. */
@@ -66,14 +78,19 @@ final class IngestHarness implements AutoCloseable {
     }
 
     /** A connector streaming {@code channels} over {@code transport} from this harness's emulator. */
-    Map<String, String> connectorConfig(final SalesforceSourceConfig.Transport transport, final String... channels) {
+    Map<String, String> connectorConfig(
+            final SalesforceSourceConfig.Transport transport, final String... channels) {
         return connectorConfig(emulator, transport, channels);
     }
 
-    static Map<String, String> connectorConfig(final SalesforceEmulator emulator, final SalesforceSourceConfig.Transport transport,
-                                               final String... channels) {
+    static Map<String, String> connectorConfig(
+            final SalesforceEmulator emulator,
+            final SalesforceSourceConfig.Transport transport,
+            final String... channels) {
         final Map<String, String> c = new HashMap<>();
-        c.put(SalesforceSourceConfig.TRANSPORT_CONFIG, transport.name().toLowerCase(java.util.Locale.ROOT));
+        c.put(
+                SalesforceSourceConfig.TRANSPORT_CONFIG,
+                transport.name().toLowerCase(java.util.Locale.ROOT));
         c.put(SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());
         c.put(SalesforceSourceConfig.PUBSUB_TLS_CONFIG, "false");
         // The emulator sends a keepalive every second: a stream silent for 5 s has stalled.
@@ -92,13 +109,21 @@ final class IngestHarness implements AutoCloseable {
         return c;
     }
 
-    <T extends SpecificRecord> KafkaConsumer<String, T> consumer(final Class<T> type, final String topic) {
+    <T extends SpecificRecord> KafkaConsumer<String, T> consumer(
+            final Class<T> type, final String topic) {
         final AvroWireDeserializer<T> values = new AvroWireDeserializer<>(type);
         values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()), false);
-        final KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), values);
+        final KafkaConsumer<String, T> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers(),
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                "it-" + UUID.randomUUID(),
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
+                        new StringDeserializer(),
+                        values);
         consumer.subscribe(List.of(topic));
         return consumer;
     }
@@ -113,10 +138,13 @@ final class IngestHarness implements AutoCloseable {
 
     /** Sum of a task metric over the worker's JMX MBeans (any MBean of kafka.connect carrying the attribute). */
     static long metric(final String attribute) throws Exception {
-        final javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        final javax.management.MBeanServer jmx =
+                java.lang.management.ManagementFactory.getPlatformMBeanServer();
         long total = 0;
-        for (final javax.management.ObjectName name : jmx.queryNames(new javax.management.ObjectName("kafka.connect:*"), null)) {
-            for (final javax.management.MBeanAttributeInfo a : jmx.getMBeanInfo(name).getAttributes()) {
+        for (final javax.management.ObjectName name :
+                jmx.queryNames(new javax.management.ObjectName("kafka.connect:*"), null)) {
+            for (final javax.management.MBeanAttributeInfo a :
+                    jmx.getMBeanInfo(name).getAttributes()) {
                 if (a.getName().equals(attribute)) {
                     total += ((Number) jmx.getAttribute(name, attribute)).longValue();
                 }

@@ -23,32 +23,66 @@ class IngestUnitTest {
 
     @Test
     void classifiesStreamingErrorsLikeSalesforceDocumentsThem() {
-        // CometD's generic subscribe refusal (a subscribe racing a session being rebuilt) is retried, bounded by the retry budget.
-        assertThat(StreamingErrorClassifier.classify("403::subscribe_failed", "", Map.of())).isEqualTo(StreamingAction.RETRY);
-        assertThat(StreamingErrorClassifier.classify("403::Unknown client", "", Map.of("reconnect", "handshake")))
-            .isEqualTo(StreamingAction.REHANDSHAKE);
-        assertThat(StreamingErrorClassifier.classify("401::Authentication invalid", "", Map.of("reconnect", "none")))
-            .isEqualTo(StreamingAction.REAUTHENTICATE);
-        assertThat(StreamingErrorClassifier.classify("403::Handshake denied", "401::Authentication invalid", Map.of()))
-            .isEqualTo(StreamingAction.REAUTHENTICATE);
-        assertThat(StreamingErrorClassifier.classify("401::Authentication invalid", "503::Server is too busy.  Please try your request again later.", Map.of()))
-            .isEqualTo(StreamingAction.RETRY);
-        assertThat(StreamingErrorClassifier.classify("400::The replayId {5} you provided was invalid.  Please provide a valid ID, -2 to replay all "
-            + "events, or -1 to replay only new events.", "", Map.of())).isEqualTo(StreamingAction.INVALID_REPLAY);
-        assertThat(StreamingErrorClassifier.classify("403::Organization total events daily limit exceeded", "", Map.of()))
-            .isEqualTo(StreamingAction.DAILY_LIMIT);
-        assertThat(StreamingErrorClassifier.classify("400::The channel you requested to subscribe to doesn't exist /event/X__e", "", Map.of()))
-            .isEqualTo(StreamingAction.FATAL);
-        assertThat(StreamingErrorClassifier.classify("403::User not allowed to subscribe CDC without View All Data permissions", "", Map.of()))
-            .isEqualTo(StreamingAction.FATAL);
-        assertThat(StreamingErrorClassifier.classify(null, null, null)).isEqualTo(StreamingAction.RETRY);
+        // CometD's generic subscribe refusal (a subscribe racing a session being rebuilt) is
+        // retried, bounded by the retry budget.
+        assertThat(StreamingErrorClassifier.classify("403::subscribe_failed", "", Map.of()))
+                .isEqualTo(StreamingAction.RETRY);
+        assertThat(
+                        StreamingErrorClassifier.classify(
+                                "403::Unknown client", "", Map.of("reconnect", "handshake")))
+                .isEqualTo(StreamingAction.REHANDSHAKE);
+        assertThat(
+                        StreamingErrorClassifier.classify(
+                                "401::Authentication invalid", "", Map.of("reconnect", "none")))
+                .isEqualTo(StreamingAction.REAUTHENTICATE);
+        assertThat(
+                        StreamingErrorClassifier.classify(
+                                "403::Handshake denied", "401::Authentication invalid", Map.of()))
+                .isEqualTo(StreamingAction.REAUTHENTICATE);
+        assertThat(
+                        StreamingErrorClassifier.classify(
+                                "401::Authentication invalid",
+                                "503::Server is too busy.  Please try your request again later.",
+                                Map.of()))
+                .isEqualTo(StreamingAction.RETRY);
+        assertThat(
+                        StreamingErrorClassifier.classify(
+                                "400::The replayId {5} you provided was invalid.  Please provide a valid ID, -2 to replay all "
+                                        + "events, or -1 to replay only new events.",
+                                "", Map.of()))
+                .isEqualTo(StreamingAction.INVALID_REPLAY);
+        assertThat(
+                        StreamingErrorClassifier.classify(
+                                "403::Organization total events daily limit exceeded",
+                                "",
+                                Map.of()))
+                .isEqualTo(StreamingAction.DAILY_LIMIT);
+        assertThat(
+                        StreamingErrorClassifier.classify(
+                                "400::The channel you requested to subscribe to doesn't exist /event/X__e",
+                                "",
+                                Map.of()))
+                .isEqualTo(StreamingAction.FATAL);
+        assertThat(
+                        StreamingErrorClassifier.classify(
+                                "403::User not allowed to subscribe CDC without View All Data permissions",
+                                "",
+                                Map.of()))
+                .isEqualTo(StreamingAction.FATAL);
+        assertThat(StreamingErrorClassifier.classify(null, null, null))
+                .isEqualTo(StreamingAction.RETRY);
     }
 
     @Test
     void mapsPlatformEventWithUuidReplayIdAndCreatedDate() {
-        final Map<String, Object> data = Map.of("schema", "abc",
-            "payload", Map.of("CreatedDate", "2026-11-20T11:59:00.123Z", "Message__c", "hi"),
-            "event", Map.of("EventUuid", "u-1", "replayId", 42));
+        final Map<String, Object> data =
+                Map.of(
+                        "schema",
+                        "abc",
+                        "payload",
+                        Map.of("CreatedDate", "2026-11-20T11:59:00.123Z", "Message__c", "hi"),
+                        "event",
+                        Map.of("EventUuid", "u-1", "replayId", 42));
         final SalesforceEvent e = new SalesforceEventMapper().map("00D1", "/event/X__e", data, NOW);
         assertThat(e.getReplayId()).isEqualTo(42L);
         assertThat(e.getEventUuid()).isEqualTo("u-1");
@@ -66,8 +100,14 @@ class IngestUnitTest {
         header.put("sequenceNumber", 1);
         header.put("recordIds", List.of("001xx"));
         header.put("changeType", "CREATE");
-        final Map<String, Object> data = Map.of("payload", Map.of("ChangeEventHeader", header, "Name", "Acme"), "event", Map.of("replayId", 6421));
-        final SalesforceEvent e = new SalesforceEventMapper().map("00D1", "/data/ChangeEvents", data, NOW);
+        final Map<String, Object> data =
+                Map.of(
+                        "payload",
+                        Map.of("ChangeEventHeader", header, "Name", "Acme"),
+                        "event",
+                        Map.of("replayId", 6421));
+        final SalesforceEvent e =
+                new SalesforceEventMapper().map("00D1", "/data/ChangeEvents", data, NOW);
         assertThat(e.getEventTime()).isEqualTo(Instant.ofEpochMilli(1_501_010_206_653L));
         assertThat(e.getEventUuid()).isEqualTo("cdc:001b7375:1:[001xx]");
     }
@@ -76,15 +116,51 @@ class IngestUnitTest {
     void malformedEventsNameChannelAndProblem() {
         final SalesforceEventMapper mapper = new SalesforceEventMapper();
         assertThatThrownBy(() -> mapper.map("o", "/event/X__e", Map.of("payload", Map.of()), NOW))
-            .isInstanceOf(MappingException.class).hasMessageContaining("/event/X__e").hasMessageContaining("data.event");
-        assertThatThrownBy(() -> mapper.map("o", "/event/X__e", Map.of("payload", Map.of(), "event", Map.of("replayId", "x")), NOW))
-            .isInstanceOf(MappingException.class).hasMessageContaining("replayId");
-        assertThatThrownBy(() -> mapper.map("o", "/event/X__e", Map.of("payload", Map.of("CreatedDate", "yesterday"),
-            "event", Map.of("replayId", 1)), NOW)).isInstanceOf(MappingException.class).hasMessageContaining("CreatedDate");
+                .isInstanceOf(MappingException.class)
+                .hasMessageContaining("/event/X__e")
+                .hasMessageContaining("data.event");
+        assertThatThrownBy(
+                        () ->
+                                mapper.map(
+                                        "o",
+                                        "/event/X__e",
+                                        Map.of(
+                                                "payload",
+                                                Map.of(),
+                                                "event",
+                                                Map.of("replayId", "x")),
+                                        NOW))
+                .isInstanceOf(MappingException.class)
+                .hasMessageContaining("replayId");
+        assertThatThrownBy(
+                        () ->
+                                mapper.map(
+                                        "o",
+                                        "/event/X__e",
+                                        Map.of(
+                                                "payload",
+                                                Map.of("CreatedDate", "yesterday"),
+                                                "event",
+                                                Map.of("replayId", 1)),
+                                        NOW))
+                .isInstanceOf(MappingException.class)
+                .hasMessageContaining("CreatedDate");
         final String huge = "x".repeat(SalesforceEventMapper.MAX_PAYLOAD_CHARS + 1);
-        assertThatThrownBy(() -> mapper.map("o", "/event/X__e", Map.of("payload", Map.of("Body__c", huge), "event", Map.of("replayId", 2)), NOW))
-            .isInstanceOf(MappingException.class).hasMessageContaining("/event/X__e").hasMessageContaining("replayId 2")
-            .hasMessageContaining("above the " + SalesforceEventMapper.MAX_PAYLOAD_CHARS);
+        assertThatThrownBy(
+                        () ->
+                                mapper.map(
+                                        "o",
+                                        "/event/X__e",
+                                        Map.of(
+                                                "payload",
+                                                Map.of("Body__c", huge),
+                                                "event",
+                                                Map.of("replayId", 2)),
+                                        NOW))
+                .isInstanceOf(MappingException.class)
+                .hasMessageContaining("/event/X__e")
+                .hasMessageContaining("replayId 2")
+                .hasMessageContaining("above the " + SalesforceEventMapper.MAX_PAYLOAD_CHARS);
     }
 
     private static Map<String, String> minimal() {
@@ -98,8 +174,10 @@ class IngestUnitTest {
     void configAcceptsMinimalAndDocumentsEveryKey() {
         final SalesforceSourceConfig config = new SalesforceSourceConfig(minimal());
         assertThat(config.grantType()).isEqualTo("client_credentials");
-        assertThat(config.invalidReplayPolicy()).isEqualTo(SalesforceSourceConfig.InvalidReplayPolicy.FAIL);
-        assertThat(SalesforceSourceConfig.CONFIG_DEF.configKeys().values()).allSatisfy(k -> assertThat(k.documentation).isNotBlank());
+        assertThat(config.invalidReplayPolicy())
+                .isEqualTo(SalesforceSourceConfig.InvalidReplayPolicy.FAIL);
+        assertThat(SalesforceSourceConfig.CONFIG_DEF.configKeys().values())
+                .allSatisfy(k -> assertThat(k.documentation).isNotBlank());
         assertThat(config.clientSecret().toString()).doesNotContain("secret");
     }
 
@@ -107,13 +185,19 @@ class IngestUnitTest {
     void configRejectsOldApiVersionBadChannelAndPasswordGrantWithoutUser() {
         final Map<String, String> old = minimal();
         old.put(SalesforceSourceConfig.API_VERSION_CONFIG, "36.0");
-        assertThatThrownBy(() -> new SalesforceSourceConfig(old)).isInstanceOf(ConfigException.class).hasMessageContaining("37.0");
+        assertThatThrownBy(() -> new SalesforceSourceConfig(old))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("37.0");
         final Map<String, String> channel = minimal();
         channel.put(SalesforceSourceConfig.CHANNELS_CONFIG, "event/NoSlash");
-        assertThatThrownBy(() -> new SalesforceSourceConfig(channel)).isInstanceOf(ConfigException.class).hasMessageContaining("channels");
+        assertThatThrownBy(() -> new SalesforceSourceConfig(channel))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("channels");
         final Map<String, String> password = minimal();
         password.put(SalesforceSourceConfig.GRANT_TYPE_CONFIG, "password");
-        assertThatThrownBy(() -> new SalesforceSourceConfig(password)).isInstanceOf(ConfigException.class).hasMessageContaining("username");
+        assertThatThrownBy(() -> new SalesforceSourceConfig(password))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("username");
     }
 
     @Test
@@ -124,19 +208,25 @@ class IngestUnitTest {
         connector.start(p);
         final List<Map<String, String>> tasks = connector.taskConfigs(2);
         assertThat(tasks).hasSize(2);
-        assertThat(tasks).extracting(t -> t.get(SalesforceSourceConfig.TASK_CHANNELS_CONFIG)).containsExactly("/event/A__e,/event/B__e", "/event/C__e");
-        assertThat(tasks).extracting(t -> t.get(SalesforceSourceConfig.TASK_DEPLOY_POLLER_CONFIG)).containsExactly("true", "false");
+        assertThat(tasks)
+                .extracting(t -> t.get(SalesforceSourceConfig.TASK_CHANNELS_CONFIG))
+                .containsExactly("/event/A__e,/event/B__e", "/event/C__e");
+        assertThat(tasks)
+                .extracting(t -> t.get(SalesforceSourceConfig.TASK_DEPLOY_POLLER_CONFIG))
+                .containsExactly("true", "false");
     }
 
     @Test
     void backoffGrowsWithJitterWithinBoundsAndStopsAfterBudget() {
-        final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1_000), Duration.ofHours(1));
+        final Backoff backoff =
+                new Backoff(Duration.ofMillis(100), Duration.ofMillis(1_000), Duration.ofHours(1));
         assertThat(backoff.next()).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
         assertThat(backoff.next()).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
         for (int i = 0; i < 10; i++) {
             assertThat(backoff.next()).isLessThanOrEqualTo(Duration.ofMillis(1_000));
         }
-        final Backoff spent = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO);
+        final Backoff spent =
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO);
         assertThat(spent.next()).isNotNull();
         // The second failure happens after the (zero) budget: give up.
         assertThat(spent.next()).isNull();

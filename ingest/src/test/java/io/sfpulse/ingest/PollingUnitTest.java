@@ -26,17 +26,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PollingUnitTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void csvHandlesQuotesEmbeddedCommasNewlinesAndCrLf() {
-        final String csv = "\"EVENT_TYPE\",\"EXCEPTION_MESSAGE\",\"RUN_TIME\"\r\n"
-            + "\"ApexUnexpectedException\",\"Attempt to de-reference, a \"\"null\"\" object\nline 2\",\"12\"\r\n"
-            + "\"ApexUnexpectedException\",,\"7\"\r\n";
+        final String csv =
+                "\"EVENT_TYPE\",\"EXCEPTION_MESSAGE\",\"RUN_TIME\"\r\n"
+                        + "\"ApexUnexpectedException\",\"Attempt to de-reference, a \"\"null\"\" object\nline 2\",\"12\"\r\n"
+                        + "\"ApexUnexpectedException\",,\"7\"\r\n";
         final List<List<String>> rows = CsvParser.parse(csv);
         assertThat(rows).hasSize(3);
-        assertThat(rows.get(1)).containsExactly("ApexUnexpectedException", "Attempt to de-reference, a \"null\" object\nline 2", "12");
+        assertThat(rows.get(1))
+                .containsExactly(
+                        "ApexUnexpectedException",
+                        "Attempt to de-reference, a \"null\" object\nline 2",
+                        "12");
         assertThat(rows.get(2)).containsExactly("ApexUnexpectedException", "", "7");
     }
 
@@ -57,42 +61,66 @@ class PollingUnitTest {
 
     @Test
     void parsesSalesforceTimeFormats() {
-        assertThat(SalesforceTimes.parse("2026-11-20T12:00:00.000+0000")).isEqualTo(Instant.parse("2026-11-20T12:00:00Z"));
-        assertThat(SalesforceTimes.parse("2026-11-20T12:00:00.123Z")).isEqualTo(Instant.parse("2026-11-20T12:00:00.123Z"));
-        assertThat(SalesforceTimes.parse("2026-11-20T12:00:00.300179978+0000")).isEqualTo(Instant.parse("2026-11-20T12:00:00.300179978Z"));
-        assertThat(SalesforceTimes.parse("2026-11-20T12:00:00+0000")).isEqualTo(Instant.parse("2026-11-20T12:00:00Z"));
-        assertThat(SalesforceTimes.parse("20130715233322.670")).isEqualTo(Instant.parse("2013-07-15T23:33:22.670Z"));
+        assertThat(SalesforceTimes.parse("2026-11-20T12:00:00.000+0000"))
+                .isEqualTo(Instant.parse("2026-11-20T12:00:00Z"));
+        assertThat(SalesforceTimes.parse("2026-11-20T12:00:00.123Z"))
+                .isEqualTo(Instant.parse("2026-11-20T12:00:00.123Z"));
+        assertThat(SalesforceTimes.parse("2026-11-20T12:00:00.300179978+0000"))
+                .isEqualTo(Instant.parse("2026-11-20T12:00:00.300179978Z"));
+        assertThat(SalesforceTimes.parse("2026-11-20T12:00:00+0000"))
+                .isEqualTo(Instant.parse("2026-11-20T12:00:00Z"));
+        assertThat(SalesforceTimes.parse("20130715233322.670"))
+                .isEqualTo(Instant.parse("2013-07-15T23:33:22.670Z"));
     }
 
     @Test
     void markerRequestsAreValidated() throws Exception {
         final ObjectMapper json = new ObjectMapper();
-        final DeploymentMarker m = MarkerApiServerTestAccess.parse(json.readTree(
-            "{\"orgId\":\"00D000000000001EAA\",\"label\":\"v1.2.3\",\"commit\":\"abc123\",\"components\":[\"ApexClass:A\"],"
-                + "\"time\":\"2026-11-20T12:00:00Z\"}"));
+        final DeploymentMarker m =
+                MarkerApiServerTestAccess.parse(
+                        json.readTree(
+                                "{\"orgId\":\"00D000000000001EAA\",\"label\":\"v1.2.3\",\"commit\":\"abc123\",\"components\":[\"ApexClass:A\"],"
+                                        + "\"time\":\"2026-11-20T12:00:00Z\"}"));
         assertThat(m.getSource()).isEqualTo(MarkerSource.MARKER_API);
         assertThat(m.getLabel()).isEqualTo("v1.2.3");
         assertThat(m.getCommit()).isEqualTo("abc123");
         assertThat(m.getComponents()).containsExactly("ApexClass:A");
         assertThat(m.getCompletedTime()).isEqualTo(Instant.parse("2026-11-20T12:00:00Z"));
         assertThat(m.getDeployId()).startsWith("ci-");
-        assertThatThrownBy(() -> MarkerApiServerTestAccess.parse(json.readTree("{\"orgId\":\"nope\",\"label\":\"v1\"}")))
-            .hasMessageContaining("orgId");
-        assertThatThrownBy(() -> MarkerApiServerTestAccess.parse(json.readTree("{\"orgId\":\"00D000000000001EAA\"}")))
-            .hasMessageContaining("label");
+        assertThatThrownBy(
+                        () ->
+                                MarkerApiServerTestAccess.parse(
+                                        json.readTree("{\"orgId\":\"nope\",\"label\":\"v1\"}")))
+                .hasMessageContaining("orgId");
+        assertThatThrownBy(
+                        () ->
+                                MarkerApiServerTestAccess.parse(
+                                        json.readTree("{\"orgId\":\"00D000000000001EAA\"}")))
+                .hasMessageContaining("label");
     }
 
     @Test
     void jwtAssertionIsRs256WithSalesforceClaims() throws Exception {
         final KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         final Path pem = dir.resolve("key.pem");
-        Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
-            + "\n-----END PRIVATE KEY-----\n");
-        final String jwt = JwtAssertion.create("client", "user@acme", "https://login.salesforce.com", pem);
+        Files.writeString(
+                pem,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
+        final String jwt =
+                JwtAssertion.create("client", "user@acme", "https://login.salesforce.com", pem);
         final String[] parts = jwt.split("\\.");
-        assertThat(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8)).isEqualTo("{\"alg\":\"RS256\"}");
-        final String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-        assertThat(claims).contains("\"iss\":\"client\"", "\"sub\":\"user@acme\"", "\"aud\":\"https://login.salesforce.com\"", "\"exp\":");
+        assertThat(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8))
+                .isEqualTo("{\"alg\":\"RS256\"}");
+        final String claims =
+                new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        assertThat(claims)
+                .contains(
+                        "\"iss\":\"client\"",
+                        "\"sub\":\"user@acme\"",
+                        "\"aud\":\"https://login.salesforce.com\"",
+                        "\"exp\":");
         final Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initVerify(keys.getPublic());
         rsa.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));

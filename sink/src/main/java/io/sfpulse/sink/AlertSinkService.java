@@ -4,23 +4,23 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.DeliveryOutcome;
 import io.sfpulse.schemas.alert.DeliveryResultKind;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
+import io.sfpulse.schemas.silence.Silence;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.channel.DeliveryResult;
 import io.sfpulse.sink.channel.WebhookChannel;
 import io.sfpulse.sink.chart.AlertChart;
 import io.sfpulse.sink.chart.ChartServer;
 import io.sfpulse.sink.ledger.DeliveryLedger;
-import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.route.AlertRouter;
 import io.sfpulse.sink.silence.SilenceBook;
-import io.sfpulse.schemas.silence.Silence;
 import java.time.Clock;
-import java.util.Optional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -67,28 +67,64 @@ public final class AlertSinkService implements AutoCloseable {
         LOG.info("Alert sink configuration: {}", config);
         this.charts = new AlertChart(config.getString(SinkConfig.CHART_PUBLIC_URL_CONFIG));
         final int chartPort = config.getInt(SinkConfig.CHART_PORT_CONFIG);
-        this.chartServer = chartPort < 0 ? null : new ChartServer(charts, config.getString(SinkConfig.CHART_HOST_CONFIG), chartPort).start();
+        this.chartServer =
+                chartPort < 0
+                        ? null
+                        : new ChartServer(
+                                        charts,
+                                        config.getString(SinkConfig.CHART_HOST_CONFIG),
+                                        chartPort)
+                                .start();
         this.links = config.actionLinks(Clock.systemUTC());
         this.channels = new SinkChannels(config, charts, links);
         this.router = config.router();
-        this.delivery = new ChannelDelivery(config.retryPolicy(), d -> Thread.sleep(d.toMillis()), counters);
+        this.delivery =
+                new ChannelDelivery(
+                        config.retryPolicy(), d -> Thread.sleep(d.toMillis()), counters);
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         this.alertDeserializer = topics.alerts().valueSerde().deserializer();
-        this.ledger = new DeliveryLedger(config.bootstrapServers(), topics.deliveries().valueSerde());
-        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
-            ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 15 * 60_000), new StringDeserializer(), new ByteArrayDeserializer());
+        this.ledger =
+                new DeliveryLedger(config.bootstrapServers(), topics.deliveries().valueSerde());
+        final KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                config.bootstrapServers(),
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                config.groupId(),
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest",
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                50,
+                                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                                15 * 60_000),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer());
         this.deadLetters = new DeadLetterWriter(config.bootstrapServers());
-        this.silences = new SilenceBook(config.bootstrapServers(), topics.silences().valueSerde(), Clock.systemUTC());
-        this.actions = config.actions().isEmpty() ? null : new ActionService(config, topics, ledger, counters, deadLetters);
-        this.changes = config.getBoolean(SinkConfig.PAGERDUTY_CHANGES_CONFIG) && channels.pagerDuty().isPresent()
-            ? new PagerDutyChangeEvents(config, topics, channels.pagerDuty().get(), delivery) : null;
-        this.loop = new CommittingLoop<>("sink", consumer, List.of(TopicNames.ALERTS), () -> silences.awaitLoaded(Duration.ofSeconds(30)),
-            this::handle);
+        this.silences =
+                new SilenceBook(
+                        config.bootstrapServers(),
+                        topics.silences().valueSerde(),
+                        Clock.systemUTC());
+        this.actions =
+                config.actions().isEmpty()
+                        ? null
+                        : new ActionService(config, topics, ledger, counters, deadLetters);
+        this.changes =
+                config.getBoolean(SinkConfig.PAGERDUTY_CHANGES_CONFIG)
+                                && channels.pagerDuty().isPresent()
+                        ? new PagerDutyChangeEvents(
+                                config, topics, channels.pagerDuty().get(), delivery)
+                        : null;
+        this.loop =
+                new CommittingLoop<>(
+                        "sink",
+                        consumer,
+                        List.of(TopicNames.ALERTS),
+                        () -> silences.awaitLoaded(Duration.ofSeconds(30)),
+                        this::handle);
     }
 
     public AlertSinkService start() {
@@ -113,8 +149,13 @@ public final class AlertSinkService implements AutoCloseable {
         try {
             alert = alertDeserializer.deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
-            LOG.error("Undecodable alert at {}-{}@{} sent to '{}': {}", record.topic(), record.partition(), record.offset(),
-                TopicNames.SINK_DLQ, e.getMessage());
+            LOG.error(
+                    "Undecodable alert at {}-{}@{} sent to '{}': {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    TopicNames.SINK_DLQ,
+                    e.getMessage());
             deadLetters.write(record, "decode", 0, -1, e.getMessage());
             return;
         }
@@ -124,15 +165,36 @@ public final class AlertSinkService implements AutoCloseable {
         final Optional<Silence> silence = silences.matching(alert);
         if (silence.isPresent()) {
             final Silence s = silence.get();
-            final String note = "silence " + s.getId() + " by " + s.getCreatedBy() + " until " + s.getEndsAt() + ": " + s.getReason();
+            final String note =
+                    "silence "
+                            + s.getId()
+                            + " by "
+                            + s.getCreatedBy()
+                            + " until "
+                            + s.getEndsAt()
+                            + ": "
+                            + s.getReason();
             for (final String name : routed) {
                 if (!ledger.isDone(name, key)) {
                     silenced.incrementAndGet();
-                    ledger.record(DeliveryOutcome.newBuilder(outcome(alert, name, key, DeliveryResultKind.SILENCED, 0, 0, null)).setNote(note).build());
+                    ledger.record(
+                            DeliveryOutcome.newBuilder(
+                                            outcome(
+                                                    alert,
+                                                    name,
+                                                    key,
+                                                    DeliveryResultKind.SILENCED,
+                                                    0,
+                                                    0,
+                                                    null))
+                                    .setNote(note)
+                                    .build());
                 }
             }
-            LOG.atInfo().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey())
-                .log("Alert state {} not pushed to {}: {}", alert.getStatus(), routed, note);
+            LOG.atInfo()
+                    .addKeyValue("org", alert.getOrgId())
+                    .addKeyValue("alert", alert.getDedupKey())
+                    .log("Alert state {} not pushed to {}: {}", alert.getStatus(), routed, note);
             return;
         }
         for (final String name : routed) {
@@ -140,32 +202,74 @@ public final class AlertSinkService implements AutoCloseable {
             if (ledger.isDone(name, key)) {
                 skipped.incrementAndGet();
                 ChannelDelivery.withContext(LOG.atInfo(), context, name)
-                    .log("Alert state {} already delivered (idempotency key {}); not sending again", alert.getStatus(), key);
+                        .log(
+                                "Alert state {} already delivered (idempotency key {}); not sending again",
+                                alert.getStatus(),
+                                key);
                 continue;
             }
-            final ChannelDelivery.Outcome outcome = delivery.deliver(context, name, channel.limiter(),
-                () -> channel.channel().deliver(alert));
+            final ChannelDelivery.Outcome outcome =
+                    delivery.deliver(
+                            context,
+                            name,
+                            channel.limiter(),
+                            () -> channel.channel().deliver(alert));
             if (outcome.result() instanceof DeliveryResult.Delivered d) {
                 delivered.incrementAndGet();
-                ledger.record(outcome(alert, name, key, DeliveryResultKind.DELIVERED, outcome.attempts(), d.status(), null));
+                ledger.record(
+                        outcome(
+                                alert,
+                                name,
+                                key,
+                                DeliveryResultKind.DELIVERED,
+                                outcome.attempts(),
+                                d.status(),
+                                null));
                 continue;
             }
             final int status = outcome.result().status();
             final String error = outcome.result().error();
             if (outcome.result() instanceof DeliveryResult.Permanent) {
                 ChannelDelivery.withContext(LOG.atError(), context, name)
-                    .log("Alert state {} permanently refused ({}); sent to '{}'", alert.getStatus(), error, TopicNames.SINK_DLQ);
+                        .log(
+                                "Alert state {} permanently refused ({}); sent to '{}'",
+                                alert.getStatus(),
+                                error,
+                                TopicNames.SINK_DLQ);
             }
             deadLetters.write(record, name, outcome.attempts(), status, error);
-            ledger.record(outcome(alert, name, key, DeliveryResultKind.DEAD_LETTERED, outcome.attempts(), status, error));
+            ledger.record(
+                    outcome(
+                            alert,
+                            name,
+                            key,
+                            DeliveryResultKind.DEAD_LETTERED,
+                            outcome.attempts(),
+                            status,
+                            error));
         }
     }
 
-    private static DeliveryOutcome outcome(final Alert alert, final String channel, final String key, final DeliveryResultKind kind,
-                                           final int attempts, final int status, final String error) {
-        return DeliveryOutcome.newBuilder().setChannel(channel).setAlertId(alert.getAlertId()).setDedupKey(alert.getDedupKey())
-            .setStatus(alert.getStatus().name()).setIdempotencyKey(key).setOutcome(kind).setAttempts(attempts)
-            .setHttpStatus(Math.max(status, 0)).setError(error).setTime(Instant.now()).build();
+    private static DeliveryOutcome outcome(
+            final Alert alert,
+            final String channel,
+            final String key,
+            final DeliveryResultKind kind,
+            final int attempts,
+            final int status,
+            final String error) {
+        return DeliveryOutcome.newBuilder()
+                .setChannel(channel)
+                .setAlertId(alert.getAlertId())
+                .setDedupKey(alert.getDedupKey())
+                .setStatus(alert.getStatus().name())
+                .setIdempotencyKey(key)
+                .setOutcome(kind)
+                .setAttempts(attempts)
+                .setHttpStatus(Math.max(status, 0))
+                .setError(error)
+                .setTime(Instant.now())
+                .build();
     }
 
     /** Whether the delivery loop is alive (started and neither stopped nor crashed). */
@@ -200,7 +304,8 @@ public final class AlertSinkService implements AutoCloseable {
      * Follows an action link: verifies it and runs its action once (see {@link ActionService#approve}).
      * 404 for a link that is not ours or an action not configured, 410 for one expired or already used.
      */
-    public ActionService.Approval approve(final String token, final String by) throws InterruptedException {
+    public ActionService.Approval approve(final String token, final String by)
+            throws InterruptedException {
         if (links == null || actions == null) {
             return new ActionService.Approval(404, "no action needs approval here");
         }
@@ -218,7 +323,12 @@ public final class AlertSinkService implements AutoCloseable {
         }
         final ActionLinks.Claim claim = links.verify(token);
         if (actions != null && actions.used(claim)) {
-            throw new ActionLinks.Refused("this link was used already: " + claim.action() + " ran for " + claim.trigger().trigger(), true);
+            throw new ActionLinks.Refused(
+                    "this link was used already: "
+                            + claim.action()
+                            + " ran for "
+                            + claim.trigger().trigger(),
+                    true);
         }
         return claim;
     }

@@ -16,8 +16,7 @@ final class ChannelDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelDelivery.class);
 
     /** Final outcome with the number of attempts made. */
-    record Outcome(DeliveryResult result, int attempts) {
-    }
+    record Outcome(DeliveryResult result, int attempts) {}
 
     /** Waits between attempts; replaceable so unit tests need no real waiting. */
     interface Sleeper {
@@ -28,7 +27,8 @@ final class ChannelDelivery {
     private final Sleeper sleeper;
     private final DeliveryCounters counters;
 
-    ChannelDelivery(final RetryPolicy policy, final Sleeper sleeper, final DeliveryCounters counters) {
+    ChannelDelivery(
+            final RetryPolicy policy, final Sleeper sleeper, final DeliveryCounters counters) {
         this.policy = policy;
         this.sleeper = sleeper;
         this.counters = counters;
@@ -38,8 +38,12 @@ final class ChannelDelivery {
      * @param context what is delivered, as log keys (org, alert dedup key or deploy id)
      * @param channel channel name, logged as key {@code sink}
      */
-    Outcome deliver(final Map<String, String> context, final String channel, final RateLimiter limiter, final Supplier<DeliveryResult> attempt)
-        throws InterruptedException {
+    Outcome deliver(
+            final Map<String, String> context,
+            final String channel,
+            final RateLimiter limiter,
+            final Supplier<DeliveryResult> attempt)
+            throws InterruptedException {
         DeliveryResult result = null;
         for (int n = 1; n <= policy.maxAttempts(); n++) {
             limiter.acquire();
@@ -49,19 +53,28 @@ final class ChannelDelivery {
                 return new Outcome(result, n);
             }
             if (n == policy.maxAttempts()) {
-                withContext(LOG.atError(), context, channel).log("Giving up after {} attempts: {}", n, r.error());
+                withContext(LOG.atError(), context, channel)
+                        .log("Giving up after {} attempts: {}", n, r.error());
                 break;
             }
             final Duration delay = policy.delayAfter(n, r.retryAfter());
-            withContext(LOG.atWarn(), context, channel).log("Delivery failed (attempt {} of {}): {}; retrying in {} ms", n, policy.maxAttempts(),
-                r.error(), delay.toMillis());
+            withContext(LOG.atWarn(), context, channel)
+                    .log(
+                            "Delivery failed (attempt {} of {}): {}; retrying in {} ms",
+                            n,
+                            policy.maxAttempts(),
+                            r.error(),
+                            delay.toMillis());
             sleeper.sleep(delay);
         }
         return new Outcome(result, policy.maxAttempts());
     }
 
     /** Adds the log keys of what is delivered and the channel ({@code sink}) to a log event. */
-    static LoggingEventBuilder withContext(final LoggingEventBuilder event, final Map<String, String> context, final String channel) {
+    static LoggingEventBuilder withContext(
+            final LoggingEventBuilder event,
+            final Map<String, String> context,
+            final String channel) {
         context.forEach(event::addKeyValue);
         return event.addKeyValue("sink", channel);
     }

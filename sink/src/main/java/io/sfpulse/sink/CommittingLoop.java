@@ -42,8 +42,12 @@ final class CommittingLoop<V> implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    CommittingLoop(final String name, final KafkaConsumer<String, V> consumer, final List<String> topics, final Preparation preparation,
-                   final Handler<V> handler) {
+    CommittingLoop(
+            final String name,
+            final KafkaConsumer<String, V> consumer,
+            final List<String> topics,
+            final Preparation preparation,
+            final Handler<V> handler) {
         this.name = name;
         this.consumer = consumer;
         this.topics = topics;
@@ -62,9 +66,13 @@ final class CommittingLoop<V> implements AutoCloseable {
             preparation.prepare();
             consumer.subscribe(topics);
             while (running) {
-                for (final ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(500))) {
+                for (final ConsumerRecord<String, V> record :
+                        consumer.poll(Duration.ofMillis(500))) {
                     handler.handle(record);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+                    consumer.commitSync(
+                            Map.of(
+                                    new TopicPartition(record.topic(), record.partition()),
+                                    new OffsetAndMetadata(record.offset() + 1)));
                 }
             }
         } catch (WakeupException e) {

@@ -27,28 +27,62 @@ final class PagerDutyChangeEvents implements AutoCloseable {
     private final ChannelDelivery delivery;
     private final CommittingLoop<DeploymentMarker> loop;
 
-    PagerDutyChangeEvents(final SinkConfig config, final Topics topics, final SinkChannels.Limited pagerDuty, final ChannelDelivery delivery) {
+    PagerDutyChangeEvents(
+            final SinkConfig config,
+            final Topics topics,
+            final SinkChannels.Limited pagerDuty,
+            final ChannelDelivery delivery) {
         this.pagerDuty = pagerDuty;
         this.delivery = delivery;
-        final KafkaConsumer<String, DeploymentMarker> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-change-events",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), topics.deploymentMarkers().valueSerde().deserializer());
-        this.loop = new CommittingLoop<>("sink-change-events", consumer, List.of(TopicNames.DEPLOYMENT_MARKERS), () -> { }, this::forward);
+        final KafkaConsumer<String, DeploymentMarker> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                config.bootstrapServers(),
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                config.groupId() + "-change-events",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
+                        new StringDeserializer(),
+                        topics.deploymentMarkers().valueSerde().deserializer());
+        this.loop =
+                new CommittingLoop<>(
+                        "sink-change-events",
+                        consumer,
+                        List.of(TopicNames.DEPLOYMENT_MARKERS),
+                        () -> {},
+                        this::forward);
     }
 
     void start() {
         loop.start();
     }
 
-    private void forward(final ConsumerRecord<String, DeploymentMarker> r) throws InterruptedException {
+    private void forward(final ConsumerRecord<String, DeploymentMarker> r)
+            throws InterruptedException {
         if (r.value() != null) {
-            final ChannelDelivery.Outcome outcome = delivery.deliver(Map.of("org", r.value().getOrgId(), "deployId", r.value().getDeployId()), "pagerduty-change",
-                pagerDuty.limiter(), () -> ((PagerDutyChannel) pagerDuty.channel()).deliverChange(r.value()));
+            final ChannelDelivery.Outcome outcome =
+                    delivery.deliver(
+                            Map.of(
+                                    "org",
+                                    r.value().getOrgId(),
+                                    "deployId",
+                                    r.value().getDeployId()),
+                            "pagerduty-change",
+                            pagerDuty.limiter(),
+                            () ->
+                                    ((PagerDutyChannel) pagerDuty.channel())
+                                            .deliverChange(r.value()));
             if (!(outcome.result() instanceof DeliveryResult.Delivered)) {
-                LOG.atError().addKeyValue("org", r.value().getOrgId()).addKeyValue("deployId", r.value().getDeployId())
-                    .log("PagerDuty change event not delivered after {} attempts: {}", outcome.attempts(), outcome.result());
+                LOG.atError()
+                        .addKeyValue("org", r.value().getOrgId())
+                        .addKeyValue("deployId", r.value().getDeployId())
+                        .log(
+                                "PagerDuty change event not delivered after {} attempts: {}",
+                                outcome.attempts(),
+                                outcome.result());
             }
         }
     }

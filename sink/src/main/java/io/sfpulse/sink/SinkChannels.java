@@ -20,8 +20,7 @@ import java.util.Optional;
 final class SinkChannels {
 
     /** A channel with its own rate limit. */
-    record Limited(AlertChannel channel, RateLimiter limiter) {
-    }
+    record Limited(AlertChannel channel, RateLimiter limiter) {}
 
     private final Map<String, Limited> channels = new LinkedHashMap<>();
     private PagerDutyChannel pagerDuty;
@@ -31,26 +30,41 @@ final class SinkChannels {
         if (c.getBoolean(SinkConfig.LOG_ENABLED_CONFIG)) {
             add(new LogChannel(), RateLimiter.unlimited());
         }
-        if (!c.getString(SinkConfig.FILE_PATH_CONFIG).isBlank() && c.getBoolean(SinkConfig.FILE_ENABLED_CONFIG)) {
-            add(new JsonLinesFileChannel(Path.of(c.getString(SinkConfig.FILE_PATH_CONFIG))), RateLimiter.unlimited());
+        if (!c.getString(SinkConfig.FILE_PATH_CONFIG).isBlank()
+                && c.getBoolean(SinkConfig.FILE_ENABLED_CONFIG)) {
+            add(
+                    new JsonLinesFileChannel(Path.of(c.getString(SinkConfig.FILE_PATH_CONFIG))),
+                    RateLimiter.unlimited());
         }
         final String webhook = c.secret(SinkConfig.WEBHOOK_URL_CONFIG);
         if (webhook != null && c.getBoolean(SinkConfig.WEBHOOK_ENABLED_CONFIG)) {
-            add(new WebhookChannel(webhook, c.secret(SinkConfig.WEBHOOK_SECRET_CONFIG), charts, links), perMinute(c.getInt(SinkConfig.WEBHOOK_RATE_CONFIG)));
+            add(
+                    new WebhookChannel(
+                            webhook, c.secret(SinkConfig.WEBHOOK_SECRET_CONFIG), charts, links),
+                    perMinute(c.getInt(SinkConfig.WEBHOOK_RATE_CONFIG)));
         }
         final String routingKey = c.secret(SinkConfig.PAGERDUTY_KEY_CONFIG);
         if (routingKey != null && c.getBoolean(SinkConfig.PAGERDUTY_ENABLED_CONFIG)) {
-            pagerDuty = new PagerDutyChannel(c.getString(SinkConfig.PAGERDUTY_URL_CONFIG), routingKey, c.getString(SinkConfig.LINKS_BASE_URL_CONFIG), charts,
-                links);
+            pagerDuty =
+                    new PagerDutyChannel(
+                            c.getString(SinkConfig.PAGERDUTY_URL_CONFIG),
+                            routingKey,
+                            c.getString(SinkConfig.LINKS_BASE_URL_CONFIG),
+                            charts,
+                            links);
             add(pagerDuty, perMinute(c.getInt(SinkConfig.PAGERDUTY_RATE_CONFIG)));
         }
         final String slack = c.secret(SinkConfig.SLACK_URL_CONFIG);
         if (slack != null && c.getBoolean(SinkConfig.SLACK_ENABLED_CONFIG)) {
-            add(new SlackChannel(slack, charts, links), perMinute(c.getInt(SinkConfig.SLACK_RATE_CONFIG)));
+            add(
+                    new SlackChannel(slack, charts, links),
+                    perMinute(c.getInt(SinkConfig.SLACK_RATE_CONFIG)));
         }
         final String teams = c.secret(SinkConfig.TEAMS_URL_CONFIG);
         if (teams != null && c.getBoolean(SinkConfig.TEAMS_ENABLED_CONFIG)) {
-            add(new TeamsChannel(teams, charts, links), perMinute(c.getInt(SinkConfig.TEAMS_RATE_CONFIG)));
+            add(
+                    new TeamsChannel(teams, charts, links),
+                    perMinute(c.getInt(SinkConfig.TEAMS_RATE_CONFIG)));
         }
     }
 

@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
 class SinkRoutingAndLimitsTest {
 
     private static Alert alert(final String org, final Severity severity, final String detector) {
-        return Alert.newBuilder(Alerts.sample("0Af1", AlertStatus.TRIGGERED, 0)).setOrgId(org).setSeverity(severity).setDetector(detector).build();
+        return Alert.newBuilder(Alerts.sample("0Af1", AlertStatus.TRIGGERED, 0))
+                .setOrgId(org)
+                .setSeverity(severity)
+                .setDetector(detector)
+                .build();
     }
 
     @Test
@@ -39,15 +43,42 @@ class SinkRoutingAndLimitsTest {
 
     @Test
     void routerAddsChannelsOfEveryMatchingRule() {
-        final AlertRouter router = new AlertRouter(List.of(
-            new AlertRouter.Rule("prod-oncall", List.of("00DPROD*"), List.of(), Severity.ERROR, List.of("pagerduty")),
-            new AlertRouter.Rule("data", List.of(), List.of("data-*"), Severity.INFO, List.of("slack")),
-            new AlertRouter.Rule("audit", List.of(), List.of(), Severity.INFO, List.of("webhook", "teams"))));
+        final AlertRouter router =
+                new AlertRouter(
+                        List.of(
+                                new AlertRouter.Rule(
+                                        "prod-oncall",
+                                        List.of("00DPROD*"),
+                                        List.of(),
+                                        Severity.ERROR,
+                                        List.of("pagerduty")),
+                                new AlertRouter.Rule(
+                                        "data",
+                                        List.of(),
+                                        List.of("data-*"),
+                                        Severity.INFO,
+                                        List.of("slack")),
+                                new AlertRouter.Rule(
+                                        "audit",
+                                        List.of(),
+                                        List.of(),
+                                        Severity.INFO,
+                                        List.of("webhook", "teams"))));
         final Set<String> enabled = Set.of("pagerduty", "slack", "webhook");
-        assertThat(router.route(alert("00DPROD1", Severity.CRITICAL, "post-deploy-failures"), enabled)).containsExactly("pagerduty", "webhook");
-        assertThat(router.route(alert("00DPROD1", Severity.WARNING, "post-deploy-failures"), enabled)).containsExactly("webhook");
-        assertThat(router.route(alert("00DSANDBOX", Severity.INFO, "data-anomalies"), enabled)).containsExactly("slack", "webhook");
-        assertThat(new AlertRouter(List.of()).route(alert("x", Severity.INFO, "d"), enabled)).isEqualTo(enabled);
+        assertThat(
+                        router.route(
+                                alert("00DPROD1", Severity.CRITICAL, "post-deploy-failures"),
+                                enabled))
+                .containsExactly("pagerduty", "webhook");
+        assertThat(
+                        router.route(
+                                alert("00DPROD1", Severity.WARNING, "post-deploy-failures"),
+                                enabled))
+                .containsExactly("webhook");
+        assertThat(router.route(alert("00DSANDBOX", Severity.INFO, "data-anomalies"), enabled))
+                .containsExactly("slack", "webhook");
+        assertThat(new AlertRouter(List.of()).route(alert("x", Severity.INFO, "d"), enabled))
+                .isEqualTo(enabled);
     }
 
     @Test
@@ -57,13 +88,23 @@ class SinkRoutingAndLimitsTest {
         p.put("schema.registry.url", "mock://routes");
         p.put(SinkConfig.ROUTES_CONFIG, "a");
         p.put("sink.route.a.channels", "pagerduty,carrier-pigeon");
-        assertThatThrownBy(() -> new SinkConfig(p)).isInstanceOf(ConfigException.class).hasMessageContaining("sink.route.a.channels");
+        assertThatThrownBy(() -> new SinkConfig(p))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sink.route.a.channels");
         p.put("sink.route.a.channels", "pagerduty");
         p.put("sink.route.a.min.severity", "loud");
-        assertThatThrownBy(() -> new SinkConfig(p)).isInstanceOf(ConfigException.class).hasMessageContaining("min.severity");
+        assertThatThrownBy(() -> new SinkConfig(p))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("min.severity");
         p.put("sink.route.a.min.severity", "error");
         p.put("sink.route.a.orgs", "00DPROD*");
-        assertThat(new SinkConfig(p).router().route(alert("00DPROD9", Severity.CRITICAL, "d"), Set.of("pagerduty"))).containsExactly("pagerduty");
+        assertThat(
+                        new SinkConfig(p)
+                                .router()
+                                .route(
+                                        alert("00DPROD9", Severity.CRITICAL, "d"),
+                                        Set.of("pagerduty")))
+                .containsExactly("pagerduty");
     }
 
     @Test
@@ -74,17 +115,23 @@ class SinkRoutingAndLimitsTest {
         p.put(SinkConfig.PAGERDUTY_KEY_CONFIG, "S3CR3TR0UT1NGKEY");
         p.put(SinkConfig.SLACK_URL_CONFIG, "https://hooks.slack.com/services/x");
         p.put(SinkConfig.SLACK_ENABLED_CONFIG, false);
-        final SinkChannels channels = new SinkChannels(new SinkConfig(p), new io.sfpulse.sink.chart.AlertChart(null), null);
+        final SinkChannels channels =
+                new SinkChannels(
+                        new SinkConfig(p), new io.sfpulse.sink.chart.AlertChart(null), null);
         assertThat(channels.all().keySet()).containsExactly("log", "pagerduty");
-        assertThat(channels.all().get("pagerduty").channel().toString()).doesNotContain("S3CR3TR0UT1NGKEY");
+        assertThat(channels.all().get("pagerduty").channel().toString())
+                .doesNotContain("S3CR3TR0UT1NGKEY");
     }
 
     @Test
     void chartIsAPngOfTheSeries() throws Exception {
-        final MetricSeries series = MetricSeries.parse("start=0;step=60000;values=0,1,0,2,9,8").orElseThrow();
+        final MetricSeries series =
+                MetricSeries.parse("start=0;step=60000;values=0,1,0,2,9,8").orElseThrow();
         assertThat(series.values()).containsExactly(0, 1, 0, 2, 9, 8);
         assertThat(MetricSeries.parse("garbage")).isEmpty();
-        final byte[] png = new ChartRenderer().render("failures per minute", series, 4 * 60_000L, "deploy 0Af1");
+        final byte[] png =
+                new ChartRenderer()
+                        .render("failures per minute", series, 4 * 60_000L, "deploy 0Af1");
         final BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image.getWidth()).isEqualTo(720);
         assertThat(image.getHeight()).isEqualTo(300);

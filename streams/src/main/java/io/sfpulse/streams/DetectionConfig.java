@@ -1,7 +1,7 @@
 package io.sfpulse.streams;
 
-import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.config.ConfigGroup;
+import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.Detectors;
 import io.sfpulse.streams.state.StateStores;
@@ -28,88 +28,201 @@ public final class DetectionConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS_CONFIG = "streams.commit.interval.ms";
     public static final String NUM_THREADS_CONFIG = "streams.num.threads";
     public static final String LEAVE_GROUP_ON_CLOSE_CONFIG = "streams.leave.group.on.close";
+
     /** Any key under this prefix goes to Kafka Streams as is, e.g. {@code streams.kafka.security.protocol}. */
     public static final String STREAMS_OVERRIDE_PREFIX = "streams.kafka.";
+
     public static final String FAILURE_CHANNELS_CONFIG = "streams.failure.channels";
-    private static final String FAILURE_CHANNELS_DOC = "Salesforce channels whose ingest topics carry failures (and observations).";
+    private static final String FAILURE_CHANNELS_DOC =
+            "Salesforce channels whose ingest topics carry failures (and observations).";
     public static final String LATENCY_CHANNELS_CONFIG = "streams.latency.channels";
-    private static final String LATENCY_CHANNELS_DOC = "Channels whose ingest topics carry latencies, failures such as 5xx REST calls, and requests (API calls and "
-        + "Apex callouts with their client or host and outcome, for the integration-failures detector).";
+    private static final String LATENCY_CHANNELS_DOC =
+            "Channels whose ingest topics carry latencies, failures such as 5xx REST calls, and requests (API calls and "
+                    + "Apex callouts with their client or host and outcome, for the integration-failures detector).";
     public static final String ACTIVITY_CHANNELS_CONFIG = "streams.activity.channels";
-    private static final String ACTIVITY_CHANNELS_DOC = "Further channels whose events are activity of an entry point, for the absent-activity "
-        + "detector: custom platform events (each its own entry point, e.g. /event/Order_Created__e) and elf/FlowExecution. Nebula Logger "
-        + "entries that name their origin are activity already.";
+    private static final String ACTIVITY_CHANNELS_DOC =
+            "Further channels whose events are activity of an entry point, for the absent-activity "
+                    + "detector: custom platform events (each its own entry point, e.g. /event/Order_Created__e) and elf/FlowExecution. Nebula Logger "
+                    + "entries that name their origin are activity already.";
     public static final String DATA_CHANNELS_CONFIG = "streams.data.channels";
     private static final String DATA_CHANNELS_DOC = "Change Data Capture channels read.";
     public static final String CATEGORY_FIELDS_CONFIG = "streams.category.fields";
-    private static final String CATEGORY_FIELDS_DOC = "Picklist and category fields (Entity.Field) whose values change events carry into their "
-        + "data-change signals (attribute value.<Field>), for the value-shift detector; a CREATE reports the values set, an UPDATE the "
-        + "values changed, a nulled field '(none)'.";
+    private static final String CATEGORY_FIELDS_DOC =
+            "Picklist and category fields (Entity.Field) whose values change events carry into their "
+                    + "data-change signals (attribute value.<Field>), for the value-shift detector; a CREATE reports the values set, an UPDATE the "
+                    + "values changed, a nulled field '(none)'.";
     public static final String JOIN_GRACE_MS_CONFIG = "streams.join.grace.ms";
     private static final String JOIN_GRACE_MS_DOC =
-        "How long (event time) signals wait for a late deployment marker before being attributed to a release.";
+            "How long (event time) signals wait for a late deployment marker before being attributed to a release.";
     public static final String MARKER_HISTORY_MS_CONFIG = "streams.marker.history.ms";
-    private static final String MARKER_HISTORY_MS_DOC = "How far back the versioned marker store answers 'which release was live at t'.";
+    private static final String MARKER_HISTORY_MS_DOC =
+            "How far back the versioned marker store answers 'which release was live at t'.";
     public static final String RELEASE_MERGE_WINDOW_MS_CONFIG = "streams.release.merge.window.ms";
-    private static final String RELEASE_MERGE_WINDOW_MS_DOC = "A CI/CD marker that completed within this long of a DeployRequest with the "
-        + "same components (or none listed) is the same release, as is one that names the deploy id: one release, not two.";
+    private static final String RELEASE_MERGE_WINDOW_MS_DOC =
+            "A CI/CD marker that completed within this long of a DeployRequest with the "
+                    + "same components (or none listed) is the same release, as is one that names the deploy id: one release, not two.";
     public static final String DEDUPE_WINDOW_MS_CONFIG = "streams.dedupe.window.ms";
-    private static final String DEDUPE_WINDOW_MS_DOC = "How long (event time) an event id is remembered to drop redeliveries of the same "
-        + "Salesforce event (EventUuid, else channel + replay id); 0 disables.";
+    private static final String DEDUPE_WINDOW_MS_DOC =
+            "How long (event time) an event id is remembered to drop redeliveries of the same "
+                    + "Salesforce event (EventUuid, else channel + replay id); 0 disables.";
 
     public static final String GROUP_STREAMS = "Kafka Streams";
     public static final String GROUP_INPUTS = "Inputs and release attribution";
 
-    private static final String APPLICATION_ID_DOC = "Kafka Streams application.id; instances sharing it split the work.";
+    private static final String APPLICATION_ID_DOC =
+            "Kafka Streams application.id; instances sharing it split the work.";
     private static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap servers.";
     private static final String STATE_DIR_DOC = "Local state directory.";
-    private static final String STATE_STORES_DOC = "Where detection keeps its state: rocksdb (on disk, changelogged: restarts and "
-        + "moved tasks restore it), in-memory (on the heap, changelogged: every start restores it from the changelog), or "
-        + "in-memory-unlogged (on the heap, no changelog: state is lost with the process; only for replays, which start from "
-        + "nothing and never restore - backtests and the labelled suite use it).";
+    private static final String STATE_STORES_DOC =
+            "Where detection keeps its state: rocksdb (on disk, changelogged: restarts and "
+                    + "moved tasks restore it), in-memory (on the heap, changelogged: every start restores it from the changelog), or "
+                    + "in-memory-unlogged (on the heap, no changelog: state is lost with the process; only for replays, which start from "
+                    + "nothing and never restore - backtests and the labelled suite use it).";
     private static final String PROCESSING_GUARANTEE_DOC =
-        "at_least_once or exactly_once_v2 (needs 3 brokers by default, or transaction.state.log settings for one).";
-    private static final String COMMIT_INTERVAL_MS_DOC = "How often progress is committed; low keeps alerts prompt.";
+            "at_least_once or exactly_once_v2 (needs 3 brokers by default, or transaction.state.log settings for one).";
+    private static final String COMMIT_INTERVAL_MS_DOC =
+            "How often progress is committed; low keeps alerts prompt.";
     private static final String NUM_THREADS_DOC = "Stream threads of this instance.";
-    private static final String LEAVE_GROUP_ON_CLOSE_DOC = "Leave the consumer group on shutdown so the tasks move (or the restarted "
-        + "instance gets them back) at once instead of after the session timeout; Kafka Streams' own default (false) only pays off "
-        + "with static membership.";
+    private static final String LEAVE_GROUP_ON_CLOSE_DOC =
+            "Leave the consumer group on shutdown so the tasks move (or the restarted "
+                    + "instance gets them back) at once instead of after the session timeout; Kafka Streams' own default (false) only pays off "
+                    + "with static membership.";
 
-    public static final ConfigDef CONFIG_DEF = VerdictSettings.define(Detectors.define(inputs(streams(AvroSerdeConfig.configDef()))));
+    public static final ConfigDef CONFIG_DEF =
+            VerdictSettings.define(Detectors.define(inputs(streams(AvroSerdeConfig.configDef()))));
 
     private static ConfigDef streams(final ConfigDef def) {
         return ConfigGroup.of(def, GROUP_STREAMS)
-            .define(APPLICATION_ID_CONFIG, Type.STRING, "sfpulse-streams", Importance.HIGH, APPLICATION_ID_DOC)
-            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
-            .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/sfpulse-streams", Importance.MEDIUM, STATE_DIR_DOC)
-            .define(STATE_STORES_CONFIG, Type.STRING, StateStores.Kind.ROCKSDB.value(),
-                ConfigDef.ValidString.in(StateStores.Kind.names().toArray(String[]::new)), Importance.LOW, STATE_STORES_DOC)
-            .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.AT_LEAST_ONCE,
-                ConfigDef.ValidString.in(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
-            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Importance.LOW, COMMIT_INTERVAL_MS_DOC)
-            .define(NUM_THREADS_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, NUM_THREADS_DOC)
-            .define(LEAVE_GROUP_ON_CLOSE_CONFIG, Type.BOOLEAN, true, Importance.LOW, LEAVE_GROUP_ON_CLOSE_DOC)
-            .configDef();
+                .define(
+                        APPLICATION_ID_CONFIG,
+                        Type.STRING,
+                        "sfpulse-streams",
+                        Importance.HIGH,
+                        APPLICATION_ID_DOC)
+                .define(
+                        BOOTSTRAP_SERVERS_CONFIG,
+                        Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        Importance.HIGH,
+                        BOOTSTRAP_SERVERS_DOC)
+                .define(
+                        STATE_DIR_CONFIG,
+                        Type.STRING,
+                        System.getProperty("java.io.tmpdir") + "/sfpulse-streams",
+                        Importance.MEDIUM,
+                        STATE_DIR_DOC)
+                .define(
+                        STATE_STORES_CONFIG,
+                        Type.STRING,
+                        StateStores.Kind.ROCKSDB.value(),
+                        ConfigDef.ValidString.in(StateStores.Kind.names().toArray(String[]::new)),
+                        Importance.LOW,
+                        STATE_STORES_DOC)
+                .define(
+                        PROCESSING_GUARANTEE_CONFIG,
+                        Type.STRING,
+                        StreamsConfig.AT_LEAST_ONCE,
+                        ConfigDef.ValidString.in(
+                                StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2),
+                        Importance.MEDIUM,
+                        PROCESSING_GUARANTEE_DOC)
+                .define(
+                        COMMIT_INTERVAL_MS_CONFIG,
+                        Type.LONG,
+                        1_000L,
+                        Importance.LOW,
+                        COMMIT_INTERVAL_MS_DOC)
+                .define(
+                        NUM_THREADS_CONFIG,
+                        Type.INT,
+                        1,
+                        ConfigDef.Range.atLeast(1),
+                        Importance.MEDIUM,
+                        NUM_THREADS_DOC)
+                .define(
+                        LEAVE_GROUP_ON_CLOSE_CONFIG,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.LOW,
+                        LEAVE_GROUP_ON_CLOSE_DOC)
+                .configDef();
     }
 
     private static ConfigDef inputs(final ConfigDef def) {
         return ConfigGroup.of(def, GROUP_INPUTS)
-            .define(FAILURE_CHANNELS_CONFIG, Type.LIST, List.of("/event/LogEntryEvent__e", "/event/BatchApexErrorEvent"), Importance.HIGH,
-                FAILURE_CHANNELS_DOC)
-            .define(LATENCY_CHANNELS_CONFIG, Type.LIST, List.of("/event/ApiEventStream", "/event/LightningUriEventStream", "elf/ApexExecution",
-                "elf/RestApi", "elf/API", "elf/ApexCallout", "elf/ApiTotalUsage", "elf/LightningPageView", "elf/ApexUnexpectedException"),
-                Importance.MEDIUM, LATENCY_CHANNELS_DOC)
-            .define(DATA_CHANNELS_CONFIG, Type.LIST, List.of("/data/ChangeEvents"), Importance.MEDIUM, DATA_CHANNELS_DOC)
-            .define(ACTIVITY_CHANNELS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, ACTIVITY_CHANNELS_DOC)
-            .define(CATEGORY_FIELDS_CONFIG, Type.LIST, List.of("Case.Status", "Case.Priority", "Case.Origin", "Lead.Status",
-                "Opportunity.StageName", "Account.Rating"), Importance.MEDIUM, CATEGORY_FIELDS_DOC)
-            .define(JOIN_GRACE_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, JOIN_GRACE_MS_DOC)
-            .define(MARKER_HISTORY_MS_CONFIG, Type.LONG, Duration.ofDays(30).toMillis(), Importance.LOW, MARKER_HISTORY_MS_DOC)
-            .define(RELEASE_MERGE_WINDOW_MS_CONFIG, Type.LONG, Duration.ofMinutes(15).toMillis(), ConfigDef.Range.atLeast(0), Importance.LOW,
-                RELEASE_MERGE_WINDOW_MS_DOC)
-            .define(DEDUPE_WINDOW_MS_CONFIG, Type.LONG, Duration.ofHours(1).toMillis(), ConfigDef.Range.atLeast(0), Importance.LOW,
-                DEDUPE_WINDOW_MS_DOC)
-            .configDef();
+                .define(
+                        FAILURE_CHANNELS_CONFIG,
+                        Type.LIST,
+                        List.of("/event/LogEntryEvent__e", "/event/BatchApexErrorEvent"),
+                        Importance.HIGH,
+                        FAILURE_CHANNELS_DOC)
+                .define(
+                        LATENCY_CHANNELS_CONFIG,
+                        Type.LIST,
+                        List.of(
+                                "/event/ApiEventStream",
+                                "/event/LightningUriEventStream",
+                                "elf/ApexExecution",
+                                "elf/RestApi",
+                                "elf/API",
+                                "elf/ApexCallout",
+                                "elf/ApiTotalUsage",
+                                "elf/LightningPageView",
+                                "elf/ApexUnexpectedException"),
+                        Importance.MEDIUM,
+                        LATENCY_CHANNELS_DOC)
+                .define(
+                        DATA_CHANNELS_CONFIG,
+                        Type.LIST,
+                        List.of("/data/ChangeEvents"),
+                        Importance.MEDIUM,
+                        DATA_CHANNELS_DOC)
+                .define(
+                        ACTIVITY_CHANNELS_CONFIG,
+                        Type.LIST,
+                        List.of(),
+                        Importance.MEDIUM,
+                        ACTIVITY_CHANNELS_DOC)
+                .define(
+                        CATEGORY_FIELDS_CONFIG,
+                        Type.LIST,
+                        List.of(
+                                "Case.Status",
+                                "Case.Priority",
+                                "Case.Origin",
+                                "Lead.Status",
+                                "Opportunity.StageName",
+                                "Account.Rating"),
+                        Importance.MEDIUM,
+                        CATEGORY_FIELDS_DOC)
+                .define(
+                        JOIN_GRACE_MS_CONFIG,
+                        Type.LONG,
+                        60_000L,
+                        ConfigDef.Range.atLeast(0),
+                        Importance.MEDIUM,
+                        JOIN_GRACE_MS_DOC)
+                .define(
+                        MARKER_HISTORY_MS_CONFIG,
+                        Type.LONG,
+                        Duration.ofDays(30).toMillis(),
+                        Importance.LOW,
+                        MARKER_HISTORY_MS_DOC)
+                .define(
+                        RELEASE_MERGE_WINDOW_MS_CONFIG,
+                        Type.LONG,
+                        Duration.ofMinutes(15).toMillis(),
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        RELEASE_MERGE_WINDOW_MS_DOC)
+                .define(
+                        DEDUPE_WINDOW_MS_CONFIG,
+                        Type.LONG,
+                        Duration.ofHours(1).toMillis(),
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        DEDUPE_WINDOW_MS_DOC)
+                .configDef();
     }
 
     public DetectionConfig(final Map<?, ?> props) {
@@ -155,7 +268,8 @@ public final class DetectionConfig extends AbstractConfig {
 
     /** Failure, latency, data and activity channels together: everything the topology reads. */
     public List<String> inputChannels() {
-        final java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(getList(FAILURE_CHANNELS_CONFIG));
+        final java.util.LinkedHashSet<String> all =
+                new java.util.LinkedHashSet<>(getList(FAILURE_CHANNELS_CONFIG));
         all.addAll(getList(LATENCY_CHANNELS_CONFIG));
         all.addAll(getList(DATA_CHANNELS_CONFIG));
         all.addAll(getList(ACTIVITY_CHANNELS_CONFIG));
@@ -165,8 +279,8 @@ public final class DetectionConfig extends AbstractConfig {
     /** Serde settings (registry URL and credentials) for the topic catalogue. */
     public Map<String, Object> serdeConfig() {
         return originalsWithPrefix("", true).entrySet().stream()
-            .filter(e -> AvroSerdeConfig.configDef().names().contains(e.getKey()))
-            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .filter(e -> AvroSerdeConfig.configDef().names().contains(e.getKey()))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** Kafka Streams properties. */
@@ -178,21 +292,34 @@ public final class DetectionConfig extends AbstractConfig {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_THREADS_CONFIG));
-        // Nothing silent, nothing stalls: undecodable records and records a processor cannot handle are logged,
-        // counted (dropped-records metric) and written to the streams dead-letter topic; processing continues.
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-            org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, io.sfpulse.schemas.topic.TopicNames.STREAMS_DLQ);
+        // Nothing silent, nothing stalls: undecodable records and records a processor cannot handle
+        // are logged,
+        // counted (dropped-records metric) and written to the streams dead-letter topic; processing
+        // continues.
+        p.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class);
+        p.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
+        p.put(
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+                io.sfpulse.schemas.topic.TopicNames.STREAMS_DLQ);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // 0 = Kafka Streams still waits until every input partition's lag is known and fetches what is on the broker
-        // before picking the next record by timestamp (so a backlog of signals never overtakes the markers already
-        // written), but does not idle for data not yet produced: late markers are the grace buffer's job. A positive
-        // value idles once per empty, caught-up partition, one after another (measured: ~2 s x 8 empty input topics
-        // before the first signal of a fresh start, and a stall each time a sparse topic such as the markers drains).
+        // 0 = Kafka Streams still waits until every input partition's lag is known and fetches what
+        // is on the broker
+        // before picking the next record by timestamp (so a backlog of signals never overtakes the
+        // markers already
+        // written), but does not idle for data not yet produced: late markers are the grace
+        // buffer's job. A positive
+        // value idles once per empty, caught-up partition, one after another (measured: ~2 s x 8
+        // empty input topics
+        // before the first signal of a fresh start, and a stall each time a sparse topic such as
+        // the markers drains).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        // Pass-through for everything else Kafka Streams and its clients accept (security, timeouts, ...).
+        // Pass-through for everything else Kafka Streams and its clients accept (security,
+        // timeouts, ...).
         p.putAll(originalsWithPrefix(STREAMS_OVERRIDE_PREFIX, true));
         return p;
     }

@@ -26,18 +26,23 @@ public final class DetectionService implements AutoCloseable {
 
     public DetectionService(final DetectionConfig config) {
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
-        this.streams = new KafkaStreams(DetectionTopology.build(config, topics), config.streamsProperties());
+        this.streams =
+                new KafkaStreams(
+                        DetectionTopology.build(config, topics), config.streamsProperties());
         this.leaveGroupOnClose = config.getBoolean(DetectionConfig.LEAVE_GROUP_ON_CLOSE_CONFIG);
-        streams.setStateListener((now, before) -> {
-            LOG.info("Detection streams {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Detection stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setStateListener(
+                (now, before) -> {
+                    LOG.info("Detection streams {} -> {}", before, now);
+                    if (now == KafkaStreams.State.RUNNING) {
+                        running.countDown();
+                    }
+                });
+        streams.setUncaughtExceptionHandler(
+                e -> {
+                    LOG.error("Detection stream thread failed; replacing it", e);
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                            .REPLACE_THREAD;
+                });
     }
 
     public DetectionService start() {
@@ -55,8 +60,11 @@ public final class DetectionService implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(leaveGroupOnClose
-            ? GroupMembershipOperation.LEAVE_GROUP
-            : GroupMembershipOperation.REMAIN_IN_GROUP));
+        streams.close(
+                CloseOptions.timeout(Duration.ofSeconds(30))
+                        .withGroupMembershipOperation(
+                                leaveGroupOnClose
+                                        ? GroupMembershipOperation.LEAVE_GROUP
+                                        : GroupMembershipOperation.REMAIN_IN_GROUP));
     }
 }

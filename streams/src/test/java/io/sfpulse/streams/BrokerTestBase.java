@@ -15,7 +15,10 @@ abstract class BrokerTestBase {
     @BeforeAll
     static void startBroker() {
         kafka = EmbeddedKafka.startTemporary();
-        registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
+        registry =
+                new EmbeddedSchemaRegistry(
+                                kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null)
+                        .start();
     }
 
     @AfterAll

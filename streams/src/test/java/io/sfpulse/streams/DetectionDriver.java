@@ -44,10 +44,15 @@ final class DetectionDriver implements AutoCloseable {
 
     DetectionDriver(final Path stateDir, final String scope, final Map<String, String> overrides) {
         this.scope = scope;
-        final Map<String, String> settings = new HashMap<>(Map.of(
-            DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-            "schema.registry.url", "mock://" + scope,
-            DetectionConfig.JOIN_GRACE_MS_CONFIG, "0"));
+        final Map<String, String> settings =
+                new HashMap<>(
+                        Map.of(
+                                DetectionConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                "unused:9092",
+                                "schema.registry.url",
+                                "mock://" + scope,
+                                DetectionConfig.JOIN_GRACE_MS_CONFIG,
+                                "0"));
         settings.putAll(overrides);
         final DetectionConfig config = new DetectionConfig(settings);
         topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
@@ -55,22 +60,52 @@ final class DetectionDriver implements AutoCloseable {
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(DetectionTopology.build(config, topics), props);
-        progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
-        markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
-        alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
-        verdicts = driver.createOutputTopic(TopicNames.VERDICTS, new StringDeserializer(), topics.verdicts().valueSerde().deserializer());
+        progress =
+                driver.createInputTopic(
+                        TopicNames.SOURCE_PROGRESS,
+                        new StringSerializer(),
+                        topics.sourceProgress().valueSerde().serializer());
+        markers =
+                driver.createInputTopic(
+                        TopicNames.DEPLOYMENT_MARKERS,
+                        new StringSerializer(),
+                        topics.deploymentMarkers().valueSerde().serializer());
+        alerts =
+                driver.createOutputTopic(
+                        TopicNames.ALERTS,
+                        new StringDeserializer(),
+                        topics.alerts().valueSerde().deserializer());
+        verdicts =
+                driver.createOutputTopic(
+                        TopicNames.VERDICTS,
+                        new StringDeserializer(),
+                        topics.verdicts().valueSerde().deserializer());
     }
 
     /** Pipes {@code event} to its channel's topic, keyed by org, at its event time. */
     void pipe(final SalesforceEvent event) {
-        channels.computeIfAbsent(event.getChannel(), c -> driver.createInputTopic(TopicNames.forChannel(c), new StringSerializer(),
-            topics.channel(c).valueSerde().serializer())).pipeInput(event.getOrgId(), event, event.getEventTime());
+        channels.computeIfAbsent(
+                        event.getChannel(),
+                        c ->
+                                driver.createInputTopic(
+                                        TopicNames.forChannel(c),
+                                        new StringSerializer(),
+                                        topics.channel(c).valueSerde().serializer()))
+                .pipeInput(event.getOrgId(), event, event.getEventTime());
     }
 
     /** The ingest's word that {@code source} of {@code org} delivered everything up to {@code through}. */
     void progress(final String org, final String source, final Instant through) {
-        progress.pipeInput(org, SourceProgress.newBuilder().setOrgId(org).setSource(source)
-            .setTransport(ProgressTransport.COMETD).setDeliveredThrough(through).setEmittedTime(through).build(), through);
+        progress.pipeInput(
+                org,
+                SourceProgress.newBuilder()
+                        .setOrgId(org)
+                        .setSource(source)
+                        .setTransport(ProgressTransport.COMETD)
+                        .setDeliveredThrough(through)
+                        .setEmittedTime(through)
+                        .build(),
+                through);
     }
 
     void deploy(final DeploymentMarker marker) {
@@ -85,8 +120,11 @@ final class DetectionDriver implements AutoCloseable {
 
     /** The org's page views in the hour starting at {@code hour} (the adoption read model), or null. */
     io.sfpulse.streams.health.AdoptionBucket views(final String org, final Instant hour) {
-        final org.apache.kafka.streams.state.WindowStore<String, io.sfpulse.streams.health.AdoptionBucket> store =
-            driver.getWindowStore(io.sfpulse.streams.health.ReadModelStores.ADOPTION_BUCKETS);
+        final org.apache.kafka.streams.state.WindowStore<
+                        String, io.sfpulse.streams.health.AdoptionBucket>
+                store =
+                        driver.getWindowStore(
+                                io.sfpulse.streams.health.ReadModelStores.ADOPTION_BUCKETS);
         return store.fetch(org, hour.toEpochMilli());
     }
 

@@ -43,8 +43,7 @@ class DetectionTopologyTest {
     private TestOutputTopic<String, Signal> enriched;
     private TestInputTopic<String, io.sfpulse.schemas.progress.SourceProgress> progress;
     private Topology topology;
-    @org.junit.jupiter.api.io.TempDir
-    Path stateDir;
+    @org.junit.jupiter.api.io.TempDir Path stateDir;
 
     @BeforeEach
     void setUp() {
@@ -52,28 +51,58 @@ class DetectionTopologyTest {
     }
 
     private void startDriver(final Duration joinGrace) {
-        final DetectionConfig config = new DetectionConfig(Map.of(
-            DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-            "schema.registry.url", "mock://" + SCOPE,
-            DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(joinGrace.toMillis())));
+        final DetectionConfig config =
+                new DetectionConfig(
+                        Map.of(
+                                DetectionConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                "unused:9092",
+                                "schema.registry.url",
+                                "mock://" + SCOPE,
+                                DetectionConfig.JOIN_GRACE_MS_CONFIG,
+                                String.valueOf(joinGrace.toMillis())));
         final Topics topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
         topology = DetectionTopology.build(config, topics);
         final java.util.Properties props = config.streamsProperties();
-        // The driver is synchronous: no partition ever "fills up", so don't idle-wait for empty inputs.
+        // The driver is synchronous: no partition ever "fills up", so don't idle-wait for empty
+        // inputs.
         props.put(org.apache.kafka.streams.StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         props.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props);
-        events = driver.createInputTopic(TopicNames.forChannel(Fixtures.LOG_CHANNEL), new StringSerializer(),
-            topics.channel(Fixtures.LOG_CHANNEL).valueSerde().serializer());
-        api = driver.createInputTopic(TopicNames.forChannel(Fixtures.API_CHANNEL), new StringSerializer(),
-            topics.channel(Fixtures.API_CHANNEL).valueSerde().serializer());
-        cdc = driver.createInputTopic(TopicNames.forChannel(Fixtures.CDC_CHANNEL), new StringSerializer(),
-            topics.channel(Fixtures.CDC_CHANNEL).valueSerde().serializer());
-        progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
-        markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
-        alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
-        enriched = driver.createOutputTopic(TopicNames.SIGNALS_ENRICHED, new StringDeserializer(),
-            topics.serdes().valueSerde(Signal.class).deserializer());
+        events =
+                driver.createInputTopic(
+                        TopicNames.forChannel(Fixtures.LOG_CHANNEL),
+                        new StringSerializer(),
+                        topics.channel(Fixtures.LOG_CHANNEL).valueSerde().serializer());
+        api =
+                driver.createInputTopic(
+                        TopicNames.forChannel(Fixtures.API_CHANNEL),
+                        new StringSerializer(),
+                        topics.channel(Fixtures.API_CHANNEL).valueSerde().serializer());
+        cdc =
+                driver.createInputTopic(
+                        TopicNames.forChannel(Fixtures.CDC_CHANNEL),
+                        new StringSerializer(),
+                        topics.channel(Fixtures.CDC_CHANNEL).valueSerde().serializer());
+        progress =
+                driver.createInputTopic(
+                        TopicNames.SOURCE_PROGRESS,
+                        new StringSerializer(),
+                        topics.sourceProgress().valueSerde().serializer());
+        markers =
+                driver.createInputTopic(
+                        TopicNames.DEPLOYMENT_MARKERS,
+                        new StringSerializer(),
+                        topics.deploymentMarkers().valueSerde().serializer());
+        alerts =
+                driver.createOutputTopic(
+                        TopicNames.ALERTS,
+                        new StringDeserializer(),
+                        topics.alerts().valueSerde().deserializer());
+        enriched =
+                driver.createOutputTopic(
+                        TopicNames.SIGNALS_ENRICHED,
+                        new StringDeserializer(),
+                        topics.serdes().valueSerde(Signal.class).deserializer());
     }
 
     @AfterEach
@@ -113,14 +142,24 @@ class DetectionTopologyTest {
         assertThat(out).isNotEmpty();
         final Alert first = out.get(0);
         assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
-        assertThat(first.getDedupKey()).isEqualTo(Fixtures.ORG + "|0Af000000000001AAA|post-deploy-failures|failures");
+        assertThat(first.getDedupKey())
+                .isEqualTo(Fixtures.ORG + "|0Af000000000001AAA|post-deploy-failures|failures");
         assertThat(first.getReleaseId()).isEqualTo("0Af000000000001AAA");
-        assertThat(first.getEvidence()).containsKeys("pValue", "baselineCount", "currentCount", "rateRatio", "baselineWindow", "currentWindow")
-            .containsEntry("baselineCount", "3")
-            .containsEntry("suspectComponents", "ApexClass:InvoiceService")
-            .containsEntry("deployId", "0Af000000000001AAA");
+        assertThat(first.getEvidence())
+                .containsKeys(
+                        "pValue",
+                        "baselineCount",
+                        "currentCount",
+                        "rateRatio",
+                        "baselineWindow",
+                        "currentWindow")
+                .containsEntry("baselineCount", "3")
+                .containsEntry("suspectComponents", "ApexClass:InvoiceService")
+                .containsEntry("deployId", "0Af000000000001AAA");
         assertThat(Double.parseDouble(first.getEvidence().get("pValue"))).isLessThan(0.01);
-        assertThat(first.getEvidence().get("topSignatures")).startsWith("System.NullPointerException: Attempt to de-reference a null object on <id>");
+        assertThat(first.getEvidence().get("topSignatures"))
+                .startsWith(
+                        "System.NullPointerException: Attempt to de-reference a null object on <id>");
         assertThat(out).extracting(Alert::getStatus).doesNotContain(AlertStatus.RESOLVED);
         assertThat(out.stream().filter(a -> a.getStatus() == AlertStatus.TRIGGERED)).hasSize(1);
         assertThat(out).extracting(Alert::getDetector).containsOnly("post-deploy-failures");
@@ -149,7 +188,10 @@ class DetectionTopologyTest {
             pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m))));
         }
         final List<Alert> out = alerts.readValuesToList();
-        assertThat(out).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
+        assertThat(out)
+                .extracting(Alert::getStatus)
+                .startsWith(AlertStatus.TRIGGERED)
+                .endsWith(AlertStatus.RESOLVED);
         assertThat(out).extracting(Alert::getDedupKey).containsOnly(out.get(0).getDedupKey());
         assertThat(out.get(out.size() - 1).getSequence()).isGreaterThan(0);
     }
@@ -165,8 +207,9 @@ class DetectionTopologyTest {
             pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m))));
         }
         final List<Alert> first = alerts.readValuesToList();
-        assertThat(first).extracting(Alert::getStatus)
-            .containsExactly(AlertStatus.TRIGGERED, AlertStatus.UPDATED, AlertStatus.RESOLVED);
+        assertThat(first)
+                .extracting(Alert::getStatus)
+                .containsExactly(AlertStatus.TRIGGERED, AlertStatus.UPDATED, AlertStatus.RESOLVED);
         final String resolvedKey = first.get(0).getDedupKey();
         assertThat(first).extracting(Alert::getDedupKey).containsOnly(resolvedKey);
         assertThat(first).extracting(Alert::getSequence).containsExactly(0, 1, 2);
@@ -182,10 +225,13 @@ class DetectionTopologyTest {
         assertThat(reopened.getDedupKey()).isEqualTo(resolvedKey + "|episode-2");
         assertThat(reopened.getSequence()).isZero();
         assertThat(reopened.getSummary()).startsWith("Regressed again: Failures up");
-        assertThat(reopened.getEvidence()).containsEntry("episode", "2").containsEntry("regressedAgainAfter", resolvedKey)
-            .containsEntry("episodeStart", first.get(2).getEventTime().toString());
+        assertThat(reopened.getEvidence())
+                .containsEntry("episode", "2")
+                .containsEntry("regressedAgainAfter", resolvedKey)
+                .containsEntry("episodeStart", first.get(2).getEventTime().toString());
         // Judged on the span since the resolution, not on the first burst.
-        assertThat(reopened.getEvidence().get("currentWindow")).startsWith(first.get(2).getEventTime().toString());
+        assertThat(reopened.getEvidence().get("currentWindow"))
+                .startsWith(first.get(2).getEventTime().toString());
     }
 
     @Test
@@ -195,23 +241,32 @@ class DetectionTopologyTest {
         pipe(error);
         pipe(error); // redelivered after a reconnect: same EventUuid
         // Without an EventUuid the channel and replay id identify the event.
-        final SalesforceEvent noUuid = SalesforceEvent.newBuilder(Fixtures.info(T0.plus(Duration.ofMinutes(201))))
-            .setEventUuid(null).setReplayId(4242L).build();
+        final SalesforceEvent noUuid =
+                SalesforceEvent.newBuilder(Fixtures.info(T0.plus(Duration.ofMinutes(201))))
+                        .setEventUuid(null)
+                        .setReplayId(4242L)
+                        .build();
         pipe(noUuid);
         pipe(SalesforceEvent.newBuilder(noUuid).build());
         // A different event at the same instant is not a duplicate.
         pipe(Fixtures.error(T0.plus(Duration.ofMinutes(200))));
         final List<Signal> signals = enriched.readValuesToList();
         assertThat(signals).hasSize(120 + 3);
-        assertThat(signals.stream().filter(sig -> error.getEventUuid().equals(sig.getEventUuid()))).hasSize(1);
-        final double dropped = driver.metrics().entrySet().stream()
-            .filter(e -> e.getKey().name().equals("duplicates-dropped-total"))
-            .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+        assertThat(signals.stream().filter(sig -> error.getEventUuid().equals(sig.getEventUuid())))
+                .hasSize(1);
+        final double dropped =
+                driver.metrics().entrySet().stream()
+                        .filter(e -> e.getKey().name().equals("duplicates-dropped-total"))
+                        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                        .sum();
         assertThat(dropped).isEqualTo(2.0);
-        // Bounded: ids older than the dedupe window (1 h of stream time) are purged as stream time passes - the
-        // baseline's 120 are gone already, the last three (200-201 min) remain until stream time is past them too.
-        final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, String> ids =
-            driver.getKeyValueStore(io.sfpulse.streams.dedupe.EventDeduplicator.STORE);
+        // Bounded: ids older than the dedupe window (1 h of stream time) are purged as stream time
+        // passes - the
+        // baseline's 120 are gone already, the last three (200-201 min) remain until stream time is
+        // past them too.
+        final org.apache.kafka.streams.state.KeyValueStore<
+                        org.apache.kafka.common.utils.Bytes, String>
+                ids = driver.getKeyValueStore(io.sfpulse.streams.dedupe.EventDeduplicator.STORE);
         assertThat(count(ids)).isEqualTo(3);
         pipe(Fixtures.info(T0.plus(Duration.ofMinutes(400))));
         assertThat(count(ids)).isEqualTo(1);
@@ -232,10 +287,18 @@ class DetectionTopologyTest {
         markers.pipeInput(Fixtures.ORG, m, m.getCompletedTime());
     }
 
-    private static DeploymentMarker ciMarker(final String id, final Instant at, final String label, final String commit,
-                                             final String... components) {
-        return DeploymentMarker.newBuilder(Fixtures.deploy(id, at, components)).setSource(io.sfpulse.schemas.deploy.MarkerSource.MARKER_API)
-            .setLabel(label).setCommit(commit).setCreatedBy("ci").build();
+    private static DeploymentMarker ciMarker(
+            final String id,
+            final Instant at,
+            final String label,
+            final String commit,
+            final String... components) {
+        return DeploymentMarker.newBuilder(Fixtures.deploy(id, at, components))
+                .setSource(io.sfpulse.schemas.deploy.MarkerSource.MARKER_API)
+                .setLabel(label)
+                .setCommit(commit)
+                .setCreatedBy("ci")
+                .build();
     }
 
     private Signal signalAt(final Instant at) {
@@ -248,13 +311,29 @@ class DetectionTopologyTest {
     void shouldNeverMakeAFailedCanceledOrCheckOnlyDeployTheLiveRelease() {
         baseline();
         deploy("0Af000000000041AAA");
-        marker(DeploymentMarker.newBuilder(Fixtures.deploy("0Af000000000042AAA", DEPLOY.plus(Duration.ofMinutes(5)))).setStatus("Failed").build());
-        marker(DeploymentMarker.newBuilder(Fixtures.deploy("0Af000000000043AAA", DEPLOY.plus(Duration.ofMinutes(6)))).setStatus("Canceled").build());
-        marker(DeploymentMarker.newBuilder(Fixtures.deploy("0Af000000000044AAA", DEPLOY.plus(Duration.ofMinutes(7)))).setCheckOnly(true).build());
-        assertThat(signalAt(DEPLOY.plus(Duration.ofMinutes(10))).getReleaseId()).isEqualTo("0Af000000000041AAA");
+        marker(
+                DeploymentMarker.newBuilder(
+                                Fixtures.deploy(
+                                        "0Af000000000042AAA", DEPLOY.plus(Duration.ofMinutes(5))))
+                        .setStatus("Failed")
+                        .build());
+        marker(
+                DeploymentMarker.newBuilder(
+                                Fixtures.deploy(
+                                        "0Af000000000043AAA", DEPLOY.plus(Duration.ofMinutes(6))))
+                        .setStatus("Canceled")
+                        .build());
+        marker(
+                DeploymentMarker.newBuilder(
+                                Fixtures.deploy(
+                                        "0Af000000000044AAA", DEPLOY.plus(Duration.ofMinutes(7))))
+                        .setCheckOnly(true)
+                        .build());
+        assertThat(signalAt(DEPLOY.plus(Duration.ofMinutes(10))).getReleaseId())
+                .isEqualTo("0Af000000000041AAA");
         // The attempts are kept with their outcome.
         final org.apache.kafka.streams.state.KeyValueStore<String, DeploymentMarker> byId =
-            driver.getKeyValueStore(DetectionTopology.MARKERS_BY_ID_STORE);
+                driver.getKeyValueStore(DetectionTopology.MARKERS_BY_ID_STORE);
         assertThat(byId.get(Fixtures.ORG + "|0Af000000000042AAA").getStatus()).isEqualTo("Failed");
         assertThat(byId.get(Fixtures.ORG + "|0Af000000000044AAA").getCheckOnly()).isTrue();
     }
@@ -262,7 +341,8 @@ class DetectionTopologyTest {
     @Test
     void shouldMergeACiMarkerWithTheDeployRequestItDescribesWhicheverComesFirst() {
         baseline();
-        // CI announces first (30 s after the deploy completed, no components); the DeployRequest poller follows.
+        // CI announces first (30 s after the deploy completed, no components); the DeployRequest
+        // poller follows.
         marker(ciMarker("ci-1", DEPLOY.plusSeconds(30), "v3.1.0", "a1b2c3d"));
         deploy("0Af000000000051AAA");
         final Signal afterFirst = signalAt(DEPLOY.plus(Duration.ofMinutes(5)));
@@ -272,8 +352,16 @@ class DetectionTopologyTest {
         assertThat(afterFirst.getReleaseComponents()).contains("ApexClass:InvoiceService");
         // Next release: the DeployRequest first, then a CI marker naming its id.
         final Instant second = DEPLOY.plus(Duration.ofHours(1));
-        markers.pipeInput(Fixtures.ORG, Fixtures.deploy("0Af000000000052AAA", second, "ApexClass:InvoiceService"), second);
-        marker(ciMarker("0Af000000000052AAA", second.plus(Duration.ofMinutes(40)), "v3.2.0", "e4f5a6b"));
+        markers.pipeInput(
+                Fixtures.ORG,
+                Fixtures.deploy("0Af000000000052AAA", second, "ApexClass:InvoiceService"),
+                second);
+        marker(
+                ciMarker(
+                        "0Af000000000052AAA",
+                        second.plus(Duration.ofMinutes(40)),
+                        "v3.2.0",
+                        "e4f5a6b"));
         final Signal afterSecond = signalAt(second.plus(Duration.ofMinutes(45)));
         assertThat(afterSecond.getReleaseId()).isEqualTo("0Af000000000052AAA");
         assertThat(afterSecond.getReleaseLabel()).isEqualTo("v3.2.0");
@@ -292,17 +380,26 @@ class DetectionTopologyTest {
         markers.pipeInput(Fixtures.ORG, Fixtures.deploy("0Af000000000062AAA", newer), newer);
         pipe(Fixtures.info(newer.plus(Duration.ofHours(1))));
         enriched.readValuesToList();
-        // An EventLogFile row from an hour after the first deploy arrives hours late, after the newer deploy.
+        // An EventLogFile row from an hour after the first deploy arrives hours late, after the
+        // newer deploy.
         final Signal late = signalAt(DEPLOY.plus(Duration.ofHours(1)));
         assertThat(late.getEventTime()).isEqualTo(DEPLOY.plus(Duration.ofHours(1)));
         assertThat(late.getReleaseId()).isEqualTo("0Af000000000061AAA");
-        assertThat(signalAt(newer.plus(Duration.ofMinutes(90))).getReleaseId()).isEqualTo("0Af000000000062AAA");
+        assertThat(signalAt(newer.plus(Duration.ofMinutes(90))).getReleaseId())
+                .isEqualTo("0Af000000000062AAA");
     }
 
     private void progressAt(final Instant through) {
-        progress.pipeInput(Fixtures.ORG, io.sfpulse.schemas.progress.SourceProgress.newBuilder().setOrgId(Fixtures.ORG)
-            .setSource(Fixtures.LOG_CHANNEL).setTransport(io.sfpulse.schemas.progress.ProgressTransport.COMETD)
-            .setDeliveredThrough(through).setEmittedTime(through).build(), through);
+        progress.pipeInput(
+                Fixtures.ORG,
+                io.sfpulse.schemas.progress.SourceProgress.newBuilder()
+                        .setOrgId(Fixtures.ORG)
+                        .setSource(Fixtures.LOG_CHANNEL)
+                        .setTransport(io.sfpulse.schemas.progress.ProgressTransport.COMETD)
+                        .setDeliveredThrough(through)
+                        .setEmittedTime(through)
+                        .build(),
+                through);
     }
 
     @Test
@@ -314,34 +411,63 @@ class DetectionTopologyTest {
         for (int i = 0; i < 20; i++) {
             pipe(Fixtures.error(DEPLOY.plus(Duration.ofSeconds(30L * i + 60))));
         }
-        // The org goes silent: no event at all, only the ingest saying the channel delivered everything up to t.
+        // The org goes silent: no event at all, only the ingest saying the channel delivered
+        // everything up to t.
         for (int m = 12; m <= 40; m++) {
             progressAt(DEPLOY.plus(Duration.ofMinutes(m)));
         }
         final List<Alert> out = alerts.readValuesToList();
-        assertThat(out).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
+        assertThat(out)
+                .extracting(Alert::getStatus)
+                .startsWith(AlertStatus.TRIGGERED)
+                .endsWith(AlertStatus.RESOLVED);
         final List<Signal> signals = enriched.readValuesToList();
-        // Every held error came out of the grace buffer; no progress record became an enriched signal.
-        assertThat(signals.stream().filter(sig -> sig.getKind() == io.sfpulse.schemas.signal.SignalKind.FAILURE
-            && "0Af000000000071AAA".equals(sig.getReleaseId()))).hasSize(20);
+        // Every held error came out of the grace buffer; no progress record became an enriched
+        // signal.
+        assertThat(
+                        signals.stream()
+                                .filter(
+                                        sig ->
+                                                sig.getKind()
+                                                                == io.sfpulse.schemas.signal
+                                                                        .SignalKind.FAILURE
+                                                        && "0Af000000000071AAA"
+                                                                .equals(sig.getReleaseId())))
+                .hasSize(20);
         assertThat(signals).noneMatch(sig -> sig.getChannel().startsWith("progress:"));
-        final org.apache.kafka.streams.state.KeyValueStore<String, Long> sources = driver.getKeyValueStore(DetectionTopology.SOURCE_PROGRESS_STORE);
-        assertThat(sources.get(Fixtures.ORG + "|" + Fixtures.LOG_CHANNEL)).isEqualTo(DEPLOY.plus(Duration.ofMinutes(40)).toEpochMilli());
+        final org.apache.kafka.streams.state.KeyValueStore<String, Long> sources =
+                driver.getKeyValueStore(DetectionTopology.SOURCE_PROGRESS_STORE);
+        assertThat(sources.get(Fixtures.ORG + "|" + Fixtures.LOG_CHANNEL))
+                .isEqualTo(DEPLOY.plus(Duration.ofMinutes(40)).toEpochMilli());
     }
 
     private void apiCalls(final Instant from, final int minutes, final int perMinute) {
         for (int m = 0; m < minutes; m++) {
             for (int i = 0; i < perMinute; i++) {
-                final SalesforceEvent e = Fixtures.apiQuery(from.plus(Duration.ofMinutes(m)).plusSeconds(i * 60L / perMinute), 100);
+                final SalesforceEvent e =
+                        Fixtures.apiQuery(
+                                from.plus(Duration.ofMinutes(m)).plusSeconds(i * 60L / perMinute),
+                                100);
                 api.pipeInput(e.getOrgId(), e, e.getEventTime());
             }
         }
     }
 
     /** Errors every {@code everySeconds} in [from, from + minutes), at {@code location}. */
-    private void errors(final Instant from, final int minutes, final int everySeconds, final String type, final String location) {
+    private void errors(
+            final Instant from,
+            final int minutes,
+            final int everySeconds,
+            final String type,
+            final String location) {
         for (long s = 0; s < minutes * 60L; s += everySeconds) {
-            pipe(Fixtures.logEntry(from.plusSeconds(s), "ERROR", type, "failed", location + ": line 1, column 1"));
+            pipe(
+                    Fixtures.logEntry(
+                            from.plusSeconds(s),
+                            "ERROR",
+                            type,
+                            "failed",
+                            location + ": line 1, column 1"));
         }
     }
 
@@ -357,7 +483,9 @@ class DetectionTopologyTest {
             apiCalls(DEPLOY, 60, 15);
         }
         errors(DEPLOY, 60, 100, "System.CalloutException", "Class.ErpClient.send");
-        return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("post-deploy-failures")).toList();
+        return alerts.readValuesToList().stream()
+                .filter(a -> a.getDetector().equals("post-deploy-failures"))
+                .toList();
     }
 
     @Test
@@ -367,7 +495,8 @@ class DetectionTopologyTest {
 
     @Test
     void shouldFlagTheSameRampPerHourWhereTheOrgReportsNoExecutions() {
-        // The control: without executions the same failures are judged per hour, and tripled failures are a regression.
+        // The control: without executions the same failures are judged per hour, and tripled
+        // failures are a regression.
         assertThat(trafficRamp(false)).extracting(Alert::getStatus).contains(AlertStatus.TRIGGERED);
     }
 
@@ -380,31 +509,50 @@ class DetectionTopologyTest {
         errors(start.plusSeconds(10), 180, 20, "System.DmlException", "Class.OrderSync.push");
         deploy("0Af000000000091AAA");
         // The regression: InvoiceService, silent before, fails every 2 minutes after the deploy.
-        errors(DEPLOY.plusSeconds(30), 60, 120, "System.NullPointerException", "Class.InvoiceService.calculate");
-        final List<Alert> out = alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("post-deploy-failures")).toList();
+        errors(
+                DEPLOY.plusSeconds(30),
+                60,
+                120,
+                "System.NullPointerException",
+                "Class.InvoiceService.calculate");
+        final List<Alert> out =
+                alerts.readValuesToList().stream()
+                        .filter(a -> a.getDetector().equals("post-deploy-failures"))
+                        .toList();
         assertThat(out).isNotEmpty();
         final Alert first = out.get(0);
         assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
         assertThat(first.getSubject()).isEqualTo("failures in Class.InvoiceService");
-        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|0Af000000000091AAA|post-deploy-failures|component-");
-        assertThat(first.getEvidence()).containsEntry("component", "Class.InvoiceService")
-            .containsEntry("suspectComponents", "ApexClass:InvoiceService").containsKey("testsSharingAlpha")
-            .containsEntry("test", "Fisher's exact test (one-sided) of failures per execution");
+        assertThat(first.getDedupKey())
+                .startsWith(Fixtures.ORG + "|0Af000000000091AAA|post-deploy-failures|component-");
+        assertThat(first.getEvidence())
+                .containsEntry("component", "Class.InvoiceService")
+                .containsEntry("suspectComponents", "ApexClass:InvoiceService")
+                .containsKey("testsSharingAlpha")
+                .containsEntry("test", "Fisher's exact test (one-sided) of failures per execution");
         assertThat(out).noneMatch(a -> a.getSubject().equals("failures"));
-        // State per series: each component's failures and alerts under its own key, beside the org-wide state.
-        assertThat(storeKeys("post-deploy-failures-components-store")).containsExactlyInAnyOrder(
-            seriesKey("Class.ErpClient"), seriesKey("Class.OrderSync"), seriesKey("Class.InvoiceService"));
+        // State per series: each component's failures and alerts under its own key, beside the
+        // org-wide state.
+        assertThat(storeKeys("post-deploy-failures-components-store"))
+                .containsExactlyInAnyOrder(
+                        seriesKey("Class.ErpClient"),
+                        seriesKey("Class.OrderSync"),
+                        seriesKey("Class.InvoiceService"));
         assertThat(storeKeys("post-deploy-failures-store")).containsExactly(Fixtures.ORG);
     }
 
     private List<String> storeKeys(final String store) {
         final List<String> keys = new java.util.ArrayList<>();
-        driver.<String, Object>getKeyValueStore(store).all().forEachRemaining(kv -> keys.add(kv.key));
+        driver.<String, Object>getKeyValueStore(store)
+                .all()
+                .forEachRemaining(kv -> keys.add(kv.key));
         return keys;
     }
 
     private static String seriesKey(final String series) {
-        return Fixtures.ORG + io.sfpulse.streams.detector.DetectorProcessor.SERIES_SEPARATOR + series;
+        return Fixtures.ORG
+                + io.sfpulse.streams.detector.DetectorProcessor.SERIES_SEPARATOR
+                + series;
     }
 
     @Test
@@ -437,12 +585,14 @@ class DetectionTopologyTest {
         final List<Signal> held = enriched.readValuesToList();
         assertThat(held).extracting(Signal::getEventUuid).doesNotContainAnyElementsOf(afterDeploy);
         assertThat(held).allMatch(sig -> sig.getReleaseId() == null);
-        // Stream time moves past the grace: the held signals come out, attributed, in event-time order.
+        // Stream time moves past the grace: the held signals come out, attributed, in event-time
+        // order.
         pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(10))));
         final List<Signal> released = enriched.readValuesToList();
         assertThat(released).extracting(Signal::getEventUuid).containsSubsequence(afterDeploy);
-        assertThat(released).filteredOn(sig -> afterDeploy.contains(sig.getEventUuid()))
-            .allMatch(sig -> "0Af000000000005AAA".equals(sig.getReleaseId()));
+        assertThat(released)
+                .filteredOn(sig -> afterDeploy.contains(sig.getEventUuid()))
+                .allMatch(sig -> "0Af000000000005AAA".equals(sig.getReleaseId()));
         assertThat(released).extracting(Signal::getEventTime).isSorted();
     }
 
@@ -450,7 +600,8 @@ class DetectionTopologyTest {
     void shouldReleaseOutOfOrderSignalsWithinTheGraceOnceEachInEventTimeOrder() {
         driver.close();
         startDriver(Duration.ofMinutes(5));
-        // Arrival order 1, 4, 2, 6, 3, 8, 5 (minutes): every one is within the grace of stream time when it arrives.
+        // Arrival order 1, 4, 2, 6, 3, 8, 5 (minutes): every one is within the grace of stream time
+        // when it arrives.
         final int[] minutes = {1, 4, 2, 6, 3, 8, 5};
         final List<String> uuids = new java.util.ArrayList<>();
         for (final int m : minutes) {
@@ -459,18 +610,31 @@ class DetectionTopologyTest {
             pipe(e);
         }
         // Stream time reaches 8 min: signals at or before 3 min have passed the 5-minute grace.
-        assertThat(enriched.readValuesToList()).extracting(Signal::getEventTime)
-            .containsExactly(T0.plus(Duration.ofMinutes(1)), T0.plus(Duration.ofMinutes(2)), T0.plus(Duration.ofMinutes(3)));
+        assertThat(enriched.readValuesToList())
+                .extracting(Signal::getEventTime)
+                .containsExactly(
+                        T0.plus(Duration.ofMinutes(1)),
+                        T0.plus(Duration.ofMinutes(2)),
+                        T0.plus(Duration.ofMinutes(3)));
         pipe(Fixtures.info(T0.plus(Duration.ofMinutes(30))));
         final List<Signal> rest = enriched.readValuesToList();
-        assertThat(rest).extracting(Signal::getEventTime).containsExactly(T0.plus(Duration.ofMinutes(4)), T0.plus(Duration.ofMinutes(5)),
-            T0.plus(Duration.ofMinutes(6)), T0.plus(Duration.ofMinutes(8)));
+        assertThat(rest)
+                .extracting(Signal::getEventTime)
+                .containsExactly(
+                        T0.plus(Duration.ofMinutes(4)),
+                        T0.plus(Duration.ofMinutes(5)),
+                        T0.plus(Duration.ofMinutes(6)),
+                        T0.plus(Duration.ofMinutes(8)));
         assertThat(rest).extracting(Signal::getEventUuid).doesNotHaveDuplicates();
     }
 
     private static SalesforceEvent newError(final Instant at) {
-        return Fixtures.logEntry(at, "ERROR", "System.QueryException", "List has no rows for assignment to SObject",
-            "Class.InvoiceService.loadTerms: line 77, column 1");
+        return Fixtures.logEntry(
+                at,
+                "ERROR",
+                "System.QueryException",
+                "List has no rows for assignment to SObject",
+                "Class.InvoiceService.loadTerms: line 77, column 1");
     }
 
     @Test
@@ -484,17 +648,30 @@ class DetectionTopologyTest {
         for (int m = 8; m < 50; m++) {
             pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m))));
         }
-        final List<Alert> out = alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("new-error-types")).toList();
-        assertThat(out).extracting(Alert::getStatus).containsExactly(AlertStatus.TRIGGERED, AlertStatus.RESOLVED);
+        final List<Alert> out =
+                alerts.readValuesToList().stream()
+                        .filter(a -> a.getDetector().equals("new-error-types"))
+                        .toList();
+        assertThat(out)
+                .extracting(Alert::getStatus)
+                .containsExactly(AlertStatus.TRIGGERED, AlertStatus.RESOLVED);
         final Alert first = out.get(0);
-        assertThat(first.getSubject()).isEqualTo("System.QueryException: List has no rows for assignment to SObject");
-        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|0Af000000000005AAA|new-error-types|");
-        assertThat(first.getEvidence()).containsEntry("countSinceDeploy", "3").containsEntry("minutesAfterDeploy", "3")
-            .containsEntry("suspectComponents", "ApexClass:InvoiceService")
-            .containsEntry("location", "Class.InvoiceService.loadTerms");
-        // State per (org, signature): the new signature and the baseline's known one, each under its own key.
-        assertThat(storeKeys("new-error-types-store")).contains(seriesKey("System.QueryException: List has no rows for assignment to SObject"))
-            .allMatch(k -> k.startsWith(seriesKey("System.")));
+        assertThat(first.getSubject())
+                .isEqualTo("System.QueryException: List has no rows for assignment to SObject");
+        assertThat(first.getDedupKey())
+                .startsWith(Fixtures.ORG + "|0Af000000000005AAA|new-error-types|");
+        assertThat(first.getEvidence())
+                .containsEntry("countSinceDeploy", "3")
+                .containsEntry("minutesAfterDeploy", "3")
+                .containsEntry("suspectComponents", "ApexClass:InvoiceService")
+                .containsEntry("location", "Class.InvoiceService.loadTerms");
+        // State per (org, signature): the new signature and the baseline's known one, each under
+        // its own key.
+        assertThat(storeKeys("new-error-types-store"))
+                .contains(
+                        seriesKey(
+                                "System.QueryException: List has no rows for assignment to SObject"))
+                .allMatch(k -> k.startsWith(seriesKey("System.")));
     }
 
     @Test
@@ -504,27 +681,37 @@ class DetectionTopologyTest {
         for (int i = 0; i < 6; i++) {
             pipe(Fixtures.error(DEPLOY.plus(Duration.ofMinutes(20 + i * 5))));
         }
-        assertThat(alerts.readValuesToList()).noneMatch(a -> a.getDetector().equals("new-error-types"));
+        assertThat(alerts.readValuesToList())
+                .noneMatch(a -> a.getDetector().equals("new-error-types"));
     }
 
     /** Two hours of queries around 200 ms (sd 20), then a deploy; {@code after} gives the post-deploy latency of sample i. */
-    private void latencyScenario(final String deployId, final java.util.function.IntToDoubleFunction after, final int samplesAfter) {
+    private void latencyScenario(
+            final String deployId,
+            final java.util.function.IntToDoubleFunction after,
+            final int samplesAfter) {
         final java.util.Random random = new java.util.Random(42);
         for (int m = 0; m < 120; m++) {
             for (int k = 0; k < 2; k++) {
-                final SalesforceEvent e = Fixtures.apiQuery(T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L), 200 + 20 * random.nextGaussian());
+                final SalesforceEvent e =
+                        Fixtures.apiQuery(
+                                T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L),
+                                200 + 20 * random.nextGaussian());
                 api.pipeInput(e.getOrgId(), e, e.getEventTime());
             }
         }
         deploy(deployId);
         for (int i = 0; i < samplesAfter; i++) {
-            final SalesforceEvent e = Fixtures.apiQuery(DEPLOY.plusSeconds(30L + 30L * i), after.applyAsDouble(i));
+            final SalesforceEvent e =
+                    Fixtures.apiQuery(DEPLOY.plusSeconds(30L + 30L * i), after.applyAsDouble(i));
             api.pipeInput(e.getOrgId(), e, e.getEventTime());
         }
     }
 
     private List<Alert> latencyAlerts() {
-        return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("latency-spikes")).toList();
+        return alerts.readValuesToList().stream()
+                .filter(a -> a.getDetector().equals("latency-spikes"))
+                .toList();
     }
 
     @Test
@@ -536,13 +723,16 @@ class DetectionTopologyTest {
         final Alert first = out.get(0);
         assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
         assertThat(first.getSubject()).isEqualTo("api Query Account");
-        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|0Af000000000007AAA|latency-spikes|");
+        assertThat(first.getDedupKey())
+                .startsWith(Fixtures.ORG + "|0Af000000000007AAA|latency-spikes|");
         final Map<String, String> ev = first.getEvidence();
         assertThat(Double.parseDouble(ev.get("p95Before"))).isBetween(220.0, 250.0);
         assertThat(Double.parseDouble(ev.get("p95After"))).isGreaterThan(450.0);
         assertThat(Double.parseDouble(ev.get("pValueTail"))).isLessThan(0.001);
         assertThat(Long.parseLong(ev.get("baselineSamples"))).isEqualTo(240);
-        assertThat(out).extracting(Alert::getStatus).containsOnly(AlertStatus.TRIGGERED, AlertStatus.UPDATED);
+        assertThat(out)
+                .extracting(Alert::getStatus)
+                .containsOnly(AlertStatus.TRIGGERED, AlertStatus.UPDATED);
     }
 
     @Test
@@ -555,8 +745,14 @@ class DetectionTopologyTest {
     @Test
     void shouldResolveWhenLatencyReturnsToBaseline() {
         final java.util.Random random = new java.util.Random(11);
-        latencyScenario("0Af000000000009AAA", i -> i < 30 ? 450 + 40 * random.nextGaussian() : 200 + 20 * random.nextGaussian(), 60);
-        assertThat(latencyAlerts()).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
+        latencyScenario(
+                "0Af000000000009AAA",
+                i -> i < 30 ? 450 + 40 * random.nextGaussian() : 200 + 20 * random.nextGaussian(),
+                60);
+        assertThat(latencyAlerts())
+                .extracting(Alert::getStatus)
+                .startsWith(AlertStatus.TRIGGERED)
+                .endsWith(AlertStatus.RESOLVED);
     }
 
     private void change(final SalesforceEvent e) {
@@ -575,33 +771,62 @@ class DetectionTopologyTest {
     }
 
     private List<Alert> dataAlerts() {
-        return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("data-anomalies")).toList();
+        return alerts.readValuesToList().stream()
+                .filter(a -> a.getDetector().equals("data-anomalies"))
+                .toList();
     }
 
     @Test
     void shouldFlagDeleteBurstAndMassUpdateByOneAutomationUser() {
         dataBaseline();
-        deploy("0Af000000000010AAA", "ApexClass:InvoiceService", "ApexTrigger:AccountTrigger", "CustomField:Account.Industry",
-            "CustomField:Account.Phone");
+        deploy(
+                "0Af000000000010AAA",
+                "ApexClass:InvoiceService",
+                "ApexTrigger:AccountTrigger",
+                "CustomField:Account.Industry",
+                "CustomField:Account.Phone");
         for (int i = 0; i < 60; i++) {
             final Instant at = DEPLOY.plusSeconds(60L + 5L * i);
             change(Fixtures.accountChange(at, "DELETE", "005AUTOMATION"));
-            change(Fixtures.accountChange(at.plusSeconds(1), "UPDATE", "005AUTOMATION", "Industry"));
+            change(
+                    Fixtures.accountChange(
+                            at.plusSeconds(1), "UPDATE", "005AUTOMATION", "Industry"));
         }
         final List<Alert> out = dataAlerts();
-        assertThat(out).extracting(Alert::getSubject)
-            .contains("deletes Account", "updates Account by 005AUTOMATION", "nulled Account.Industry");
-        final Alert deletes = out.stream().filter(a -> a.getSubject().equals("deletes Account")).findFirst().orElseThrow();
+        assertThat(out)
+                .extracting(Alert::getSubject)
+                .contains(
+                        "deletes Account",
+                        "updates Account by 005AUTOMATION",
+                        "nulled Account.Industry");
+        final Alert deletes =
+                out.stream()
+                        .filter(a -> a.getSubject().equals("deletes Account"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(deletes.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
         assertThat(deletes.getSeverity()).isEqualTo(io.sfpulse.schemas.alert.Severity.ERROR);
-        assertThat(deletes.getEvidence()).containsEntry("anomaly", "deletes Account").containsKey("pValue").containsKey("series");
+        assertThat(deletes.getEvidence())
+                .containsEntry("anomaly", "deletes Account")
+                .containsKey("pValue")
+                .containsKey("series");
         assertThat(Double.parseDouble(deletes.getEvidence().get("pValue"))).isLessThan(0.001);
         // Suspects: the deployed components on the entity (and, for a null rate, on that field).
-        assertThat(deletes.getEvidence()).containsEntry("suspectComponents",
-            "ApexTrigger:AccountTrigger, CustomField:Account.Industry, CustomField:Account.Phone");
-        assertThat(out.stream().filter(a -> a.getSubject().equals("nulled Account.Industry")).findFirst().orElseThrow().getEvidence())
-            .containsEntry("suspectComponents", "ApexTrigger:AccountTrigger, CustomField:Account.Industry");
-        assertThat(storeKeys("data-anomalies-store")).containsExactly(seriesKey("Account")); // state per (org, entity)
+        assertThat(deletes.getEvidence())
+                .containsEntry(
+                        "suspectComponents",
+                        "ApexTrigger:AccountTrigger, CustomField:Account.Industry, CustomField:Account.Phone");
+        assertThat(
+                        out.stream()
+                                .filter(a -> a.getSubject().equals("nulled Account.Industry"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getEvidence())
+                .containsEntry(
+                        "suspectComponents",
+                        "ApexTrigger:AccountTrigger, CustomField:Account.Industry");
+        assertThat(storeKeys("data-anomalies-store"))
+                .containsExactly(seriesKey("Account")); // state per (org, entity)
     }
 
     @Test
@@ -609,7 +834,11 @@ class DetectionTopologyTest {
         dataBaseline();
         deploy("0Af000000000011AAA");
         for (int m = 0; m < 60; m++) {
-            change(Fixtures.accountChange(DEPLOY.plus(Duration.ofMinutes(m)), "UPDATE", m % 2 == 0 ? "005USERA" : "005USERB"));
+            change(
+                    Fixtures.accountChange(
+                            DEPLOY.plus(Duration.ofMinutes(m)),
+                            "UPDATE",
+                            m % 2 == 0 ? "005USERA" : "005USERB"));
         }
         assertThat(dataAlerts()).isEmpty();
     }
@@ -619,11 +848,15 @@ class DetectionTopologyTest {
         dataBaseline();
         deploy("0Af000000000012AAA");
         change(Fixtures.accountChange(DEPLOY.plusSeconds(90), "GAP_OVERFLOW", "005AUTOMATION"));
-        assertThat(dataAlerts()).singleElement().satisfies(a -> {
-            assertThat(a.getSubject()).isEqualTo("gap overflow Account");
-            assertThat(a.getSeverity()).isEqualTo(io.sfpulse.schemas.alert.Severity.WARNING);
-            assertThat(a.getReleaseId()).isEqualTo("0Af000000000012AAA");
-        });
+        assertThat(dataAlerts())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.getSubject()).isEqualTo("gap overflow Account");
+                            assertThat(a.getSeverity())
+                                    .isEqualTo(io.sfpulse.schemas.alert.Severity.WARNING);
+                            assertThat(a.getReleaseId()).isEqualTo("0Af000000000012AAA");
+                        });
     }
 
     @Test
@@ -636,12 +869,20 @@ class DetectionTopologyTest {
             pipe(Fixtures.info(DEPLOY.plus(Duration.ofMinutes(m))));
         }
         final List<Alert> out = alerts.readValuesToList();
-        assertThat(out).extracting(Alert::getStatus).startsWith(AlertStatus.TRIGGERED).endsWith(AlertStatus.RESOLVED);
+        assertThat(out)
+                .extracting(Alert::getStatus)
+                .startsWith(AlertStatus.TRIGGERED)
+                .endsWith(AlertStatus.RESOLVED);
         final Alert first = out.get(0);
         assertThat(first.getDetector()).isEqualTo("post-deploy-failures");
         assertThat(first.getReleaseId()).isNull();
-        assertThat(first.getDedupKey()).startsWith(Fixtures.ORG + "|no-deploy@").endsWith("|post-deploy-failures|failures");
-        assertThat(first.getEvidence()).containsEntry("trigger", "no-deploy").containsKey("regressionStart").doesNotContainKey("deployId");
+        assertThat(first.getDedupKey())
+                .startsWith(Fixtures.ORG + "|no-deploy@")
+                .endsWith("|post-deploy-failures|failures");
+        assertThat(first.getEvidence())
+                .containsEntry("trigger", "no-deploy")
+                .containsKey("regressionStart")
+                .doesNotContainKey("deployId");
         assertThat(first.getSummary()).contains("without a deploy");
         assertThat(out).extracting(Alert::getDedupKey).containsOnly(first.getDedupKey());
     }
@@ -653,7 +894,9 @@ class DetectionTopologyTest {
         for (int i = 0; i < 20; i++) {
             pipe(Fixtures.error(DEPLOY.plus(Duration.ofSeconds(30L * i + 60))));
         }
-        assertThat(alerts.readValuesToList()).first().satisfies(a -> assertThat(a.getEvidence()).containsEntry("trigger", "deploy"));
+        assertThat(alerts.readValuesToList())
+                .first()
+                .satisfies(a -> assertThat(a.getEvidence()).containsEntry("trigger", "deploy"));
     }
 
     @Test
@@ -661,8 +904,13 @@ class DetectionTopologyTest {
         final java.util.Random random = new java.util.Random(5);
         for (int m = 0; m < 180; m++) {
             for (int k = 0; k < 2; k++) {
-                final double millis = m < 120 ? 200 + 20 * random.nextGaussian() : 480 + 40 * random.nextGaussian();
-                final SalesforceEvent e = Fixtures.apiQuery(T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L), millis);
+                final double millis =
+                        m < 120
+                                ? 200 + 20 * random.nextGaussian()
+                                : 480 + 40 * random.nextGaussian();
+                final SalesforceEvent e =
+                        Fixtures.apiQuery(
+                                T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L), millis);
                 api.pipeInput(e.getOrgId(), e, e.getEventTime());
             }
         }
@@ -672,13 +920,19 @@ class DetectionTopologyTest {
         assertThat(first.getStatus()).isEqualTo(AlertStatus.TRIGGERED);
         assertThat(first.getReleaseId()).isNull();
         assertThat(first.getEvidence()).containsEntry("trigger", "no-deploy");
-        assertThat(Double.parseDouble(first.getEvidence().get("p95Before"))).isBetween(220.0, 250.0);
+        assertThat(Double.parseDouble(first.getEvidence().get("p95Before")))
+                .isBetween(220.0, 250.0);
         assertThat(Double.parseDouble(first.getEvidence().get("p95After"))).isGreaterThan(450.0);
-        // Re-tested every minute all day: judged at alpha over the day's 1,440 looks, and the evidence says so.
-        assertThat(Double.parseDouble(first.getEvidence().get("alpha"))).isCloseTo(0.001 / 1440, org.assertj.core.data.Percentage.withPercentage(0.1));
+        // Re-tested every minute all day: judged at alpha over the day's 1,440 looks, and the
+        // evidence says so.
+        assertThat(Double.parseDouble(first.getEvidence().get("alpha")))
+                .isCloseTo(0.001 / 1440, org.assertj.core.data.Percentage.withPercentage(0.1));
         assertThat(first.getEvidence()).containsKey("looks");
-        assertThat(Math.min(Double.parseDouble(first.getEvidence().get("pValueTail")), Double.parseDouble(first.getEvidence().get("pValueMedian"))))
-            .isLessThan(0.001 / 1440);
+        assertThat(
+                        Math.min(
+                                Double.parseDouble(first.getEvidence().get("pValueTail")),
+                                Double.parseDouble(first.getEvidence().get("pValueMedian"))))
+                .isLessThan(0.001 / 1440);
         // Detected within half an hour of the shift at 12:00.
         assertThat(first.getEventTime()).isBefore(DEPLOY.plus(Duration.ofMinutes(30)));
     }
@@ -688,7 +942,10 @@ class DetectionTopologyTest {
         final java.util.Random random = new java.util.Random(6);
         for (int m = 0; m < 240; m++) {
             for (int k = 0; k < 2; k++) {
-                final SalesforceEvent e = Fixtures.apiQuery(T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L), 200 * Math.exp(0.3 * random.nextGaussian()));
+                final SalesforceEvent e =
+                        Fixtures.apiQuery(
+                                T0.plus(Duration.ofMinutes(m)).plusSeconds(k * 30L),
+                                200 * Math.exp(0.3 * random.nextGaussian()));
                 api.pipeInput(e.getOrgId(), e, e.getEventTime());
             }
         }
@@ -699,27 +956,54 @@ class DetectionTopologyTest {
     void shouldFlagNullRateJumpButNotMoreUpdatesWithTheSameNullShare() {
         // Baseline: an update a minute, every tenth nulls Phone.
         for (int m = 0; m < 120; m++) {
-            change(Fixtures.accountChange(T0.plus(Duration.ofMinutes(m)), "UPDATE", "005USERA", m % 10 == 0 ? new String[] {"Phone"} : new String[0]));
+            change(
+                    Fixtures.accountChange(
+                            T0.plus(Duration.ofMinutes(m)),
+                            "UPDATE",
+                            "005USERA",
+                            m % 10 == 0 ? new String[] {"Phone"} : new String[0]));
         }
         deploy("0Af000000000014AAA");
-        // After the deploy: twice the updates, still every tenth nulls Phone; half now null Fax, which none did before.
+        // After the deploy: twice the updates, still every tenth nulls Phone; half now null Fax,
+        // which none did before.
         for (int i = 0; i < 60; i++) {
             final Instant at = DEPLOY.plusSeconds(30L * i + 10);
-            change(Fixtures.accountChange(at, "UPDATE", i % 2 == 0 ? "005USERA" : "005USERB", i % 10 == 0 ? new String[] {"Phone", "Fax"}
-                : i % 2 == 0 ? new String[] {"Fax"} : new String[0]));
+            change(
+                    Fixtures.accountChange(
+                            at,
+                            "UPDATE",
+                            i % 2 == 0 ? "005USERA" : "005USERB",
+                            i % 10 == 0
+                                    ? new String[] {"Phone", "Fax"}
+                                    : i % 2 == 0 ? new String[] {"Fax"} : new String[0]));
         }
         final List<Alert> out = dataAlerts();
-        assertThat(out).extracting(Alert::getSubject).contains("nulled Account.Fax").doesNotContain("nulled Account.Phone");
-        final Alert fax = out.stream().filter(a -> a.getSubject().equals("nulled Account.Fax")).findFirst().orElseThrow();
-        assertThat(fax.getEvidence()).containsEntry("nullRateBefore", "0.0% of 120 updates")
-            .containsKey("nullRateAfter").containsEntry("test", "Fisher's exact test (one-sided) of the share of updates that set the field to null");
+        assertThat(out)
+                .extracting(Alert::getSubject)
+                .contains("nulled Account.Fax")
+                .doesNotContain("nulled Account.Phone");
+        final Alert fax =
+                out.stream()
+                        .filter(a -> a.getSubject().equals("nulled Account.Fax"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(fax.getEvidence())
+                .containsEntry("nullRateBefore", "0.0% of 120 updates")
+                .containsKey("nullRateAfter")
+                .containsEntry(
+                        "test",
+                        "Fisher's exact test (one-sided) of the share of updates that set the field to null");
     }
 
     @Test
     void shouldDateAReleaseByItsCompletionTimeNotByWhenTheMarkerWasProduced() {
         baseline();
-        // Announced an hour late (record timestamp), the release still covers signals from its completion on.
-        markers.pipeInput(Fixtures.ORG, Fixtures.deploy("0Af000000000015AAA", DEPLOY), DEPLOY.plus(Duration.ofHours(1)));
+        // Announced an hour late (record timestamp), the release still covers signals from its
+        // completion on.
+        markers.pipeInput(
+                Fixtures.ORG,
+                Fixtures.deploy("0Af000000000015AAA", DEPLOY),
+                DEPLOY.plus(Duration.ofHours(1)));
         pipe(Fixtures.error(DEPLOY.plus(Duration.ofMinutes(2))));
         final List<Signal> signals = enriched.readValuesToList();
         assertThat(signals.get(signals.size() - 1).getReleaseId()).isEqualTo("0Af000000000015AAA");
@@ -727,32 +1011,67 @@ class DetectionTopologyTest {
 
     @Test
     void shouldDeadLetterMalformedInputCountItAndKeepProcessing() {
-        final TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TopicNames.STREAMS_DLQ,
-            new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-        // Bad JSON, JSON that is not an object, a change event without its ChangeEventHeader (a missing required field).
+        final TestOutputTopic<byte[], byte[]> dlq =
+                driver.createOutputTopic(
+                        TopicNames.STREAMS_DLQ,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        // Bad JSON, JSON that is not an object, a change event without its ChangeEventHeader (a
+        // missing required field).
         pipe(SalesforceEvent.newBuilder(Fixtures.info(T0)).setPayload("this is not json").build());
         pipe(SalesforceEvent.newBuilder(Fixtures.info(T0)).setPayload("[1,2,3]").build());
-        final SalesforceEvent headless = SalesforceEvent.newBuilder(Fixtures.accountChange(T0, "UPDATE", "005A"))
-            .setPayload("{\"Name\":\"Acme\"}").build();
+        final SalesforceEvent headless =
+                SalesforceEvent.newBuilder(Fixtures.accountChange(T0, "UPDATE", "005A"))
+                        .setPayload("{\"Name\":\"Acme\"}")
+                        .build();
         cdc.pipeInput(headless.getOrgId(), headless, T0);
-        final TestInputTopic<String, byte[]> raw = driver.createInputTopic(TopicNames.forChannel(Fixtures.LOG_CHANNEL), new StringSerializer(),
-            new org.apache.kafka.common.serialization.ByteArraySerializer());
+        final TestInputTopic<String, byte[]> raw =
+                driver.createInputTopic(
+                        TopicNames.forChannel(Fixtures.LOG_CHANNEL),
+                        new StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer());
         // Not the wire format at all, and the wire format with a schema id no registry knows.
         raw.pipeInput(Fixtures.ORG, new byte[] {9, 9, 9}, T0.plusSeconds(1));
         raw.pipeInput(Fixtures.ORG, new byte[] {0, 0, 0, 0x7f, 0x7f, 2, 4}, T0.plusSeconds(1));
         pipe(Fixtures.error(T0.plusSeconds(2)));
 
-        final List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
-        assertThat(letters).hasSize(5).allSatisfy(r -> assertThat(r.headers().toArray()).isNotEmpty());
-        assertThat(letters).extracting(r -> new String(r.headers().lastHeader("__streams.errors.exception").value(), StandardCharsets.UTF_8))
-            .isNotEmpty();
-        assertThat(letters).anySatisfy(r -> assertThat(new String(r.headers().lastHeader("__streams.errors.message").value(),
-            StandardCharsets.UTF_8)).contains("has no ChangeEventHeader"));
-        final double dropped = driver.metrics().entrySet().stream()
-            .filter(e -> e.getKey().name().equals("dropped-records-total") && e.getKey().group().equals("stream-task-metrics"))
-            .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+        final List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> letters =
+                dlq.readRecordsToList();
+        assertThat(letters)
+                .hasSize(5)
+                .allSatisfy(r -> assertThat(r.headers().toArray()).isNotEmpty());
+        assertThat(letters)
+                .extracting(
+                        r ->
+                                new String(
+                                        r.headers()
+                                                .lastHeader("__streams.errors.exception")
+                                                .value(),
+                                        StandardCharsets.UTF_8))
+                .isNotEmpty();
+        assertThat(letters)
+                .anySatisfy(
+                        r ->
+                                assertThat(
+                                                new String(
+                                                        r.headers()
+                                                                .lastHeader(
+                                                                        "__streams.errors.message")
+                                                                .value(),
+                                                        StandardCharsets.UTF_8))
+                                        .contains("has no ChangeEventHeader"));
+        final double dropped =
+                driver.metrics().entrySet().stream()
+                        .filter(
+                                e ->
+                                        e.getKey().name().equals("dropped-records-total")
+                                                && e.getKey().group().equals("stream-task-metrics"))
+                        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                        .sum();
         assertThat(dropped).isEqualTo(5.0);
-        assertThat(enriched.readValuesToList()).extracting(Signal::getKind).contains(io.sfpulse.schemas.signal.SignalKind.FAILURE);
+        assertThat(enriched.readValuesToList())
+                .extracting(Signal::getKind)
+                .contains(io.sfpulse.schemas.signal.SignalKind.FAILURE);
     }
 
     @Test

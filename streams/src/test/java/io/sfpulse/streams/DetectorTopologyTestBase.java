@@ -18,8 +18,7 @@ abstract class DetectorTopologyTestBase {
     static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
 
     DetectionDriver driver;
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     /** Settings the test's topology runs with besides the defaults. */
     Map<String, String> settings() {

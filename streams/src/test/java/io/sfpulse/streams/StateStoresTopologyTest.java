@@ -25,13 +25,14 @@ class StateStoresTopologyTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final Instant DEPLOY = T0.plus(Duration.ofHours(2));
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     @Test
     void rocksDbStoresArePersistentAndChangelogged() {
         try (DetectionDriver d = regression(StateStores.Kind.ROCKSDB)) {
-            assertThat(d.storeNames()).isNotEmpty().allSatisfy(name -> assertThat(d.store(name).persistent()).as(name).isTrue());
+            assertThat(d.storeNames())
+                    .isNotEmpty()
+                    .allSatisfy(name -> assertThat(d.store(name).persistent()).as(name).isTrue());
             assertThat(d.producedTopics()).anyMatch(t -> t.endsWith("-changelog"));
         }
     }
@@ -44,14 +45,24 @@ class StateStoresTopologyTest {
         }
         try (DetectionDriver d = regression(StateStores.Kind.IN_MEMORY_UNLOGGED)) {
             final List<String> inMemory = states(d.alerts(PostDeployFailureDetector.NAME));
-            assertThat(inMemory).isEqualTo(persistent).contains(AlertStatus.TRIGGERED + " " + Fixtures.ORG
-                + "|0Af000000000001AAA|post-deploy-failures|failures");
+            assertThat(inMemory)
+                    .isEqualTo(persistent)
+                    .contains(
+                            AlertStatus.TRIGGERED
+                                    + " "
+                                    + Fixtures.ORG
+                                    + "|0Af000000000001AAA|post-deploy-failures|failures");
             assertThat(d.producedTopics()).isNotEmpty().noneMatch(t -> t.endsWith("-changelog"));
-            // Kafka Streams has on-disk versioned stores only: the release history stays on disk, unlogged.
-            assertThat(d.storeNames()).allSatisfy(name -> {
-                final StateStore store = d.store(name);
-                assertThat(store.persistent()).as(name).isEqualTo(name.equals(DetectionTopology.MARKERS_STORE));
-            });
+            // Kafka Streams has on-disk versioned stores only: the release history stays on disk,
+            // unlogged.
+            assertThat(d.storeNames())
+                    .allSatisfy(
+                            name -> {
+                                final StateStore store = d.store(name);
+                                assertThat(store.persistent())
+                                        .as(name)
+                                        .isEqualTo(name.equals(DetectionTopology.MARKERS_STORE));
+                            });
         }
     }
 
@@ -65,8 +76,11 @@ class StateStoresTopologyTest {
 
     /** Two hours of baseline, a deploy, a burst of errors after it. */
     private DetectionDriver regression(final StateStores.Kind kind) {
-        final DetectionDriver d = new DetectionDriver(stateDir.resolve(kind.value()), StateStoresTopologyTest.class.getName() + kind,
-            Map.of(DetectionConfig.STATE_STORES_CONFIG, kind.value()));
+        final DetectionDriver d =
+                new DetectionDriver(
+                        stateDir.resolve(kind.value()),
+                        StateStoresTopologyTest.class.getName() + kind,
+                        Map.of(DetectionConfig.STATE_STORES_CONFIG, kind.value()));
         for (int m = 0; m < 120; m++) {
             final Instant at = T0.plus(Duration.ofMinutes(m));
             d.pipe(m % 40 == 5 ? Fixtures.error(at) : Fixtures.info(at));

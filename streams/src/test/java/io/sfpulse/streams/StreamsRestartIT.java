@@ -48,8 +48,7 @@ class StreamsRestartIT extends BrokerTestBase {
     private static final String CHANNEL = "/event/LogEntryEvent__e";
     private static final String ORG = "00D000000000001EAA";
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     @ParameterizedTest(name = "wipe local state: {0}")
     @ValueSource(booleans = {false, true})
@@ -60,9 +59,12 @@ class StreamsRestartIT extends BrokerTestBase {
         props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
         props.put(DetectionConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(DetectionConfig.APPLICATION_ID_CONFIG, "restart-it-" + suffix);
-        props.put(DetectionConfig.JOIN_GRACE_MS_CONFIG, String.valueOf(Duration.ofMinutes(5).toMillis()));
+        props.put(
+                DetectionConfig.JOIN_GRACE_MS_CONFIG,
+                String.valueOf(Duration.ofMinutes(5).toMillis()));
         props.put(DetectionConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
-        // A restarted instance rejoins without waiting out the default 45 s session of its predecessor.
+        // A restarted instance rejoins without waiting out the default 45 s session of its
+        // predecessor.
         props.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "session.timeout.ms", "6000");
         props.put(DetectionConfig.STREAMS_OVERRIDE_PREFIX + "heartbeat.interval.ms", "1500");
         final DetectionConfig config = new DetectionConfig(props);
@@ -72,44 +74,77 @@ class StreamsRestartIT extends BrokerTestBase {
         final String org = ORG.substring(0, 10) + suffix;
 
         final List<String> published = new ArrayList<>();
-        try (KafkaProducer<String, SalesforceEvent> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), topics.channel(CHANNEL).valueSerde().serializer())) {
+        try (KafkaProducer<String, SalesforceEvent> producer =
+                new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                        new StringSerializer(),
+                        topics.channel(CHANNEL).valueSerde().serializer())) {
             publish(producer, org, published, 0, 60);
             try (DetectionService service = new DetectionService(config).start()) {
                 await().atMost(Duration.ofMinutes(2)).until(() -> enriched(org).size() >= 50);
             }
             if (wipeState) {
                 try (Stream<Path> files = java.nio.file.Files.walk(stateDir)) {
-                    files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(stateDir)).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .filter(p -> !p.equals(stateDir))
+                            .forEach(p -> p.toFile().delete());
                 }
             }
             publish(producer, org, published, 60, 40);
             try (DetectionService service = new DetectionService(config).start()) {
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                    final List<String> ids = enriched(org);
-                    final List<Integer> missing = new ArrayList<>();
-                    for (int i = 0; i < published.size() - 5; i++) {
-                        if (!ids.contains(published.get(i))) {
-                            missing.add(i);
-                        }
-                    }
-                    assertThat(missing).as("indices of events without an enriched signal (%d enriched read)", ids.size()).isEmpty();
-                });
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(
+                                () -> {
+                                    final List<String> ids = enriched(org);
+                                    final List<Integer> missing = new ArrayList<>();
+                                    for (int i = 0; i < published.size() - 5; i++) {
+                                        if (!ids.contains(published.get(i))) {
+                                            missing.add(i);
+                                        }
+                                    }
+                                    assertThat(missing)
+                                            .as(
+                                                    "indices of events without an enriched signal (%d enriched read)",
+                                                    ids.size())
+                                            .isEmpty();
+                                });
             }
         }
         final List<String> ids = enriched(org);
         assertThat(new HashSet<>(ids)).hasSize(ids.size());
     }
 
-    private static void publish(final KafkaProducer<String, SalesforceEvent> producer, final String org, final List<String> published,
-                                final int from, final int n) throws Exception {
+    private static void publish(
+            final KafkaProducer<String, SalesforceEvent> producer,
+            final String org,
+            final List<String> published,
+            final int from,
+            final int n)
+            throws Exception {
         for (int i = from; i < from + n; i++) {
             final Instant at = T0.plus(Duration.ofMinutes(i));
             final String id = UUID.randomUUID().toString();
-            final SalesforceEvent event = SalesforceEvent.newBuilder().setOrgId(org).setChannel(CHANNEL).setSource(EventSource.COMETD)
-                .setReplayId((long) i + 1).setEventUuid(id).setEventTime(at).setReceivedTime(at)
-                .setPayload("{\"LoggingLevel__c\":\"INFO\",\"CreatedDate\":\"" + at + "\"}").build();
-            producer.send(new ProducerRecord<>(TopicNames.forChannel(CHANNEL), null, at.toEpochMilli(), org, event)).get();
+            final SalesforceEvent event =
+                    SalesforceEvent.newBuilder()
+                            .setOrgId(org)
+                            .setChannel(CHANNEL)
+                            .setSource(EventSource.COMETD)
+                            .setReplayId((long) i + 1)
+                            .setEventUuid(id)
+                            .setEventTime(at)
+                            .setReceivedTime(at)
+                            .setPayload(
+                                    "{\"LoggingLevel__c\":\"INFO\",\"CreatedDate\":\"" + at + "\"}")
+                            .build();
+            producer.send(
+                            new ProducerRecord<>(
+                                    TopicNames.forChannel(CHANNEL),
+                                    null,
+                                    at.toEpochMilli(),
+                                    org,
+                                    event))
+                    .get();
             published.add(id);
         }
     }
@@ -123,15 +158,25 @@ class StreamsRestartIT extends BrokerTestBase {
     /** All enriched signals of {@code org}, read to the end of the topic. */
     private static List<String> enriched(final String org) {
         final List<String> ids = new ArrayList<>();
-        try (KafkaConsumer<String, Signal> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), signals())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(TopicNames.SIGNALS_ENRICHED).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        try (KafkaConsumer<String, Signal> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers(),
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed"),
+                        new StringDeserializer(),
+                        signals())) {
+            final List<TopicPartition> partitions =
+                    consumer.partitionsFor(TopicNames.SIGNALS_ENRICHED).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (final ConsumerRecord<String, Signal> r : consumer.poll(Duration.ofMillis(200))) {
+                for (final ConsumerRecord<String, Signal> r :
+                        consumer.poll(Duration.ofMillis(200))) {
                     if (org.equals(r.value().getOrgId())) {
                         ids.add(r.value().getEventUuid());
                     }

@@ -36,14 +36,16 @@ public final class KafkaHistory {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaHistory.class);
 
     /** History in event-time order: {@link SalesforceEvent}s and {@link DeploymentMarker}s. */
-    public record Snapshot(List<Object> records, long undecodable) {
-    }
+    public record Snapshot(List<Object> records, long undecodable) {}
 
-    private KafkaHistory() {
-    }
+    private KafkaHistory() {}
 
-    public static Snapshot read(final String bootstrapServers, final Map<String, ?> serdeConfig, final List<String> eventTopics,
-                                final Instant from, final Instant to) {
+    public static Snapshot read(
+            final String bootstrapServers,
+            final Map<String, ?> serdeConfig,
+            final List<String> eventTopics,
+            final Instant from,
+            final Instant to) {
         final Topics topics = Topics.create(new SfpulseSerdes(serdeConfig));
         final var events = topics.serdes().valueSerde(SalesforceEvent.class).deserializer();
         final var markers = topics.deploymentMarkers().valueSerde().deserializer();
@@ -54,36 +56,55 @@ public final class KafkaHistory {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         final List<Object> out = new ArrayList<>();
         long undecodable = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             final List<String> all = new ArrayList<>(eventTopics);
             all.add(TopicNames.DEPLOYMENT_MARKERS);
-            final Map<String, List<PartitionInfo>> existing = consumer.listTopics(Duration.ofSeconds(30));
-            final List<TopicPartition> partitions = all.stream().filter(existing::containsKey)
-                .flatMap(t -> existing.get(t).stream().map(i -> new TopicPartition(t, i.partition()))).toList();
+            final Map<String, List<PartitionInfo>> existing =
+                    consumer.listTopics(Duration.ofSeconds(30));
+            final List<TopicPartition> partitions =
+                    all.stream()
+                            .filter(existing::containsKey)
+                            .flatMap(
+                                    t ->
+                                            existing.get(t).stream()
+                                                    .map(i -> new TopicPartition(t, i.partition())))
+                            .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
             while (!end.isEmpty()) {
-                for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+                for (final ConsumerRecord<byte[], byte[]> r :
+                        consumer.poll(Duration.ofSeconds(1))) {
                     final TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     if (!end.containsKey(tp) || r.offset() >= end.get(tp) || r.value() == null) {
                         continue;
                     }
                     try {
-                        final Object value = r.topic().equals(TopicNames.DEPLOYMENT_MARKERS)
-                            ? markers.deserialize(r.topic(), r.headers(), r.value()) : events.deserialize(r.topic(), r.headers(), r.value());
+                        final Object value =
+                                r.topic().equals(TopicNames.DEPLOYMENT_MARKERS)
+                                        ? markers.deserialize(r.topic(), r.headers(), r.value())
+                                        : events.deserialize(r.topic(), r.headers(), r.value());
                         final Instant t = time(value);
                         if (!t.isBefore(from) && t.isBefore(to)) {
                             out.add(value);
                         }
                     } catch (RuntimeException e) {
                         undecodable++;
-                        LOG.warn("Backtest skips undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                        LOG.warn(
+                                "Backtest skips undecodable record {}-{}@{}: {}",
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
+                                e.getMessage());
                     }
                 }
-                final Set<TopicPartition> done = end.entrySet().stream().filter(e -> consumer.position(e.getKey()) >= e.getValue())
-                    .map(Map.Entry::getKey).collect(Collectors.toSet());
+                final Set<TopicPartition> done =
+                        end.entrySet().stream()
+                                .filter(e -> consumer.position(e.getKey()) >= e.getValue())
+                                .map(Map.Entry::getKey)
+                                .collect(Collectors.toSet());
                 done.forEach(end::remove);
             }
         }
@@ -92,6 +113,8 @@ public final class KafkaHistory {
     }
 
     private static Instant time(final Object value) {
-        return value instanceof DeploymentMarker m ? m.getCompletedTime() : ((SalesforceEvent) value).getEventTime();
+        return value instanceof DeploymentMarker m
+                ? m.getCompletedTime()
+                : ((SalesforceEvent) value).getEventTime();
     }
 }

@@ -3,8 +3,8 @@ package io.sfpulse.app.backtest;
 import io.sfpulse.embedded.TemporaryDirectory;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
-import io.sfpulse.schemas.progress.SourceProgress;
 import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.schemas.progress.SourceProgress;
 import io.sfpulse.schemas.registry.MockSchemaRegistryClient;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
@@ -50,7 +50,8 @@ public final class TopologyReplay implements AutoCloseable {
         final Map<String, Object> props = new HashMap<>(settings);
         props.put(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
         props.put("schema.registry.url", "mock://" + scope);
-        // A replay starts from nothing and never restores: state on the heap, no changelog records to produce.
+        // A replay starts from nothing and never restores: state on the heap, no changelog records
+        // to produce.
         props.put(DetectionConfig.STATE_STORES_CONFIG, StateStores.Kind.IN_MEMORY_UNLOGGED.value());
         final DetectionConfig config = new DetectionConfig(props);
         topics = Topics.create(new SfpulseSerdes(config.serdeConfig()));
@@ -59,16 +60,38 @@ public final class TopologyReplay implements AutoCloseable {
         stateDir = TemporaryDirectory.create("sfpulse-replay");
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(DetectionTopology.build(config, topics), streams);
-        markers = driver.createInputTopic(TopicNames.DEPLOYMENT_MARKERS, new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
-        progress = driver.createInputTopic(TopicNames.SOURCE_PROGRESS, new StringSerializer(), topics.sourceProgress().valueSerde().serializer());
-        alerts = driver.createOutputTopic(TopicNames.ALERTS, new StringDeserializer(), topics.alerts().valueSerde().deserializer());
-        verdicts = driver.createOutputTopic(TopicNames.VERDICTS, new StringDeserializer(), topics.verdicts().valueSerde().deserializer());
+        markers =
+                driver.createInputTopic(
+                        TopicNames.DEPLOYMENT_MARKERS,
+                        new StringSerializer(),
+                        topics.deploymentMarkers().valueSerde().serializer());
+        progress =
+                driver.createInputTopic(
+                        TopicNames.SOURCE_PROGRESS,
+                        new StringSerializer(),
+                        topics.sourceProgress().valueSerde().serializer());
+        alerts =
+                driver.createOutputTopic(
+                        TopicNames.ALERTS,
+                        new StringDeserializer(),
+                        topics.alerts().valueSerde().deserializer());
+        verdicts =
+                driver.createOutputTopic(
+                        TopicNames.VERDICTS,
+                        new StringDeserializer(),
+                        topics.verdicts().valueSerde().deserializer());
     }
 
     /** Feeds one raw event, keyed by org, at its event time. */
     public void event(final SalesforceEvent e) {
-        channels.computeIfAbsent(e.getChannel(), ch -> driver.createInputTopic(TopicNames.forChannel(ch), new StringSerializer(),
-            topics.channel(ch).valueSerde().serializer())).pipeInput(e.getOrgId(), e, e.getEventTime());
+        channels.computeIfAbsent(
+                        e.getChannel(),
+                        ch ->
+                                driver.createInputTopic(
+                                        TopicNames.forChannel(ch),
+                                        new StringSerializer(),
+                                        topics.channel(ch).valueSerde().serializer()))
+                .pipeInput(e.getOrgId(), e, e.getEventTime());
         advance(e.getEventTime());
         events++;
     }

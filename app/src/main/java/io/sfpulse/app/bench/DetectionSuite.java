@@ -2,8 +2,8 @@ package io.sfpulse.app.bench;
 
 import io.sfpulse.app.backtest.TopologyReplay;
 import io.sfpulse.schemas.alert.Alert;
-import io.sfpulse.streams.scenario.LabelledScenarios;
 import io.sfpulse.schemas.verdict.ReleaseVerdict;
+import io.sfpulse.streams.scenario.LabelledScenarios;
 import io.sfpulse.streams.scenario.SuiteScore;
 import io.sfpulse.streams.scenario.VerdictScore;
 import java.io.PrintStream;
@@ -30,12 +30,12 @@ public final class DetectionSuite {
     }
 
     /** The suite's two scores, alerts and release verdicts, and every alert state the labelled orgs raised. */
-    public record Result(SuiteScore alerts, VerdictScore verdicts, List<Alert> raised) {
-    }
+    public record Result(SuiteScore alerts, VerdictScore verdicts, List<Alert> raised) {}
 
     /** Runs the suite and returns its scores. */
     public Result run(final int perKind, final long seed, final Map<String, String> settings) {
-        final List<LabelledScenarios.Scenario> scenarios = LabelledScenarios.suite(perKind, T0, seed);
+        final List<LabelledScenarios.Scenario> scenarios =
+                LabelledScenarios.suite(perKind, T0, seed);
         final List<LabelledScenarios.Input> inputs = LabelledScenarios.merged(scenarios);
         final List<Alert> alerts = new ArrayList<>();
         final List<ReleaseVerdict> verdicts = new ArrayList<>();
@@ -54,33 +54,82 @@ public final class DetectionSuite {
                     verdicts.addAll(replay.verdicts());
                 }
             }
-            // An hour of heartbeats after the end lets grace periods and stream-time resolutions run.
-            final LabelledScenarios.Scenario tail = LabelledScenarios.generate(LabelledScenarios.Kind.CLEAN_DEPLOY,
-                LabelledScenarios.orgId(999_999), T0.plus(LabelledScenarios.TOTAL).minus(LabelledScenarios.BASELINE), seed);
-            tail.inputs().stream().filter(i -> i.event() != null && i.time().isAfter(replay.streamTime())).forEach(i -> replay.event(i.event()));
+            // An hour of heartbeats after the end lets grace periods and stream-time resolutions
+            // run.
+            final LabelledScenarios.Scenario tail =
+                    LabelledScenarios.generate(
+                            LabelledScenarios.Kind.CLEAN_DEPLOY,
+                            LabelledScenarios.orgId(999_999),
+                            T0.plus(LabelledScenarios.TOTAL).minus(LabelledScenarios.BASELINE),
+                            seed);
+            tail.inputs().stream()
+                    .filter(i -> i.event() != null && i.time().isAfter(replay.streamTime()))
+                    .forEach(i -> replay.event(i.event()));
             alerts.addAll(replay.alerts());
             verdicts.addAll(replay.verdicts());
             final double seconds = (System.nanoTime() - started) / 1e9;
-            out.printf("[bench] detection suite: %d orgs (%d per kind, seed %d), %d events in %.1f s (%.0f events/s in-process)%n",
-                scenarios.size(), perKind, seed, replay.events(), seconds, replay.events() / seconds);
+            out.printf(
+                    "[bench] detection suite: %d orgs (%d per kind, seed %d), %d events in %.1f s (%.0f events/s in-process)%n",
+                    scenarios.size(),
+                    perKind,
+                    seed,
+                    replay.events(),
+                    seconds,
+                    replay.events() / seconds);
         }
-        final List<Alert> raised = alerts.stream().filter(a -> !a.getOrgId().equals(LabelledScenarios.orgId(999_999))).toList();
-        final SuiteScore score = SuiteScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(), raised);
+        final List<Alert> raised =
+                alerts.stream()
+                        .filter(a -> !a.getOrgId().equals(LabelledScenarios.orgId(999_999)))
+                        .toList();
+        final SuiteScore score =
+                SuiteScore.score(
+                        scenarios.stream().map(LabelledScenarios.Scenario::label).toList(), raised);
         out.print(score.report());
         // A few false alerts of each kind that has any, so every cause shows.
         final Map<String, LabelledScenarios.Kind> kindOf = new java.util.HashMap<>();
         scenarios.forEach(sc -> kindOf.put(sc.label().orgId(), sc.label().kind()));
-        score.falseAlerts().stream().collect(java.util.stream.Collectors.groupingBy(a -> String.valueOf(kindOf.get(a.getOrgId())),
-                java.util.TreeMap::new, java.util.stream.Collectors.toList()))
-            .forEach((kind, falses) -> falses.stream().limit(3).forEach(a -> out.printf("  false alert (%s): %s %s %s%n", kind, a.getOrgId(),
-                a.getDetector(), a.getSummary())));
+        score.falseAlerts().stream()
+                .collect(
+                        java.util.stream.Collectors.groupingBy(
+                                a -> String.valueOf(kindOf.get(a.getOrgId())),
+                                java.util.TreeMap::new,
+                                java.util.stream.Collectors.toList()))
+                .forEach(
+                        (kind, falses) ->
+                                falses.stream()
+                                        .limit(3)
+                                        .forEach(
+                                                a ->
+                                                        out.printf(
+                                                                "  false alert (%s): %s %s %s%n",
+                                                                kind,
+                                                                a.getOrgId(),
+                                                                a.getDetector(),
+                                                                a.getSummary())));
         // Every missed regression, with what its org did raise, so each cause shows.
-        score.missed().forEach(l -> {
-            out.printf("  missed (%s): %s%n", l.kind(), l.orgId());
-            alerts.stream().filter(a -> a.getOrgId().equals(l.orgId())).limit(5).forEach(a -> out.printf("    raised %s %s %s %s at %s%n",
-                a.getStatus(), a.getDetector(), a.getSubject(), a.getEvidence().getOrDefault("trigger", "deploy"), a.getEventTime()));
-        });
-        final VerdictScore verdictScore = VerdictScore.score(scenarios.stream().map(LabelledScenarios.Scenario::label).toList(), verdicts);
+        score.missed()
+                .forEach(
+                        l -> {
+                            out.printf("  missed (%s): %s%n", l.kind(), l.orgId());
+                            alerts.stream()
+                                    .filter(a -> a.getOrgId().equals(l.orgId()))
+                                    .limit(5)
+                                    .forEach(
+                                            a ->
+                                                    out.printf(
+                                                            "    raised %s %s %s %s at %s%n",
+                                                            a.getStatus(),
+                                                            a.getDetector(),
+                                                            a.getSubject(),
+                                                            a.getEvidence()
+                                                                    .getOrDefault(
+                                                                            "trigger", "deploy"),
+                                                            a.getEventTime()));
+                        });
+        final VerdictScore verdictScore =
+                VerdictScore.score(
+                        scenarios.stream().map(LabelledScenarios.Scenario::label).toList(),
+                        verdicts);
         out.println();
         out.print(verdictScore.report());
         return new Result(score, verdictScore, raised);

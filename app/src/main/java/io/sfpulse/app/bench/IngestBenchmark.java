@@ -2,6 +2,7 @@ package io.sfpulse.app.bench;
 
 import io.sfpulse.embedded.EmbeddedConnect;
 import io.sfpulse.embedded.EmbeddedKafka;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.emulator.SalesforceEmulator;
 import io.sfpulse.ingest.SalesforceSourceConfig;
 import io.sfpulse.ingest.SalesforceSourceConfig.Transport;
@@ -9,7 +10,6 @@ import io.sfpulse.ingest.SalesforceSourceConnector;
 import io.sfpulse.ingest.auth.AccessToken;
 import io.sfpulse.ingest.auth.OAuthClient;
 import io.sfpulse.schemas.connect.AvroWireConverter;
-import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.topic.TopicNames;
 import java.io.PrintStream;
@@ -41,7 +41,8 @@ public final class IngestBenchmark {
     }
 
     /** Result of one run: the connector into Kafka, and the receive-only client on the same stream. */
-    public record Run(Transport transport, int tasks, int events, double seconds, double receiveOnlySeconds) {
+    public record Run(
+            Transport transport, int tasks, int events, double seconds, double receiveOnlySeconds) {
         double perSecond() {
             return events / seconds;
         }
@@ -54,36 +55,68 @@ public final class IngestBenchmark {
     public List<Run> run(final int events, final List<Transport> transports) throws Exception {
         final List<Run> runs = new ArrayList<>();
         for (final Transport transport : transports) {
-            // Warm-up, not reported: the JIT compiles the emulator's, the transport's and the connector's paths once, so neither
-            // the reference nor the connector is timed cold (the first measured run would otherwise pay for both).
+            // Warm-up, not reported: the JIT compiles the emulator's, the transport's and the
+            // connector's paths once, so neither
+            // the reference nor the connector is timed cold (the first measured run would otherwise
+            // pay for both).
             final Run warmUp = once(transport, Math.min(events, 10_000), 1);
-            out.printf(Locale.ROOT, "[bench] %s warm-up done (%d events; not reported)%n", transport, warmUp.events());
+            out.printf(
+                    Locale.ROOT,
+                    "[bench] %s warm-up done (%d events; not reported)%n",
+                    transport,
+                    warmUp.events());
             for (final int tasks : new int[] {1, 2}) {
                 runs.add(once(transport, events, tasks));
             }
         }
-        out.printf("%nIngest (emulator -> Pub/Sub or CometD -> Connect -> Kafka: Avro, acknowledged, offsets committed) next to a receive-only"
-            + " client of the same transport and library (one per task; subscribe from the earliest event, count; Pub/Sub with the same"
-            + " flow-control bounds: 100 per request, 400 in flight), %d events, payload ~0.6 KB%n", events);
-        out.printf("| transport | tasks | events | seconds | events/s | receive-only seconds | receive-only events/s | ingest / receive-only |%n"
-            + "|---|---|---|---|---|---|---|---|%n");
+        out.printf(
+                "%nIngest (emulator -> Pub/Sub or CometD -> Connect -> Kafka: Avro, acknowledged, offsets committed) next to a receive-only"
+                        + " client of the same transport and library (one per task; subscribe from the earliest event, count; Pub/Sub with the same"
+                        + " flow-control bounds: 100 per request, 400 in flight), %d events, payload ~0.6 KB%n",
+                events);
+        out.printf(
+                "| transport | tasks | events | seconds | events/s | receive-only seconds | receive-only events/s | ingest / receive-only |%n"
+                        + "|---|---|---|---|---|---|---|---|%n");
         for (final Run r : runs) {
-            out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.0f | %.2f | %.0f | %.2f |%n", r.transport().name().toLowerCase(Locale.ROOT), r.tasks(),
-                r.events(), r.seconds(), r.perSecond(), r.receiveOnlySeconds(), r.receiveOnlyPerSecond(), r.perSecond() / r.receiveOnlyPerSecond());
+            out.printf(
+                    Locale.ROOT,
+                    "| %s | %d | %d | %.2f | %.0f | %.2f | %.0f | %.2f |%n",
+                    r.transport().name().toLowerCase(Locale.ROOT),
+                    r.tasks(),
+                    r.events(),
+                    r.seconds(),
+                    r.perSecond(),
+                    r.receiveOnlySeconds(),
+                    r.receiveOnlyPerSecond(),
+                    r.perSecond() / r.receiveOnlyPerSecond());
         }
         return runs;
     }
 
-    private Run once(final Transport transport, final int events, final int tasks) throws Exception {
-        final List<String> channels = IntStream.range(0, tasks).mapToObj(i -> "/event/Bench_" + i + "__e").toList();
+    private Run once(final Transport transport, final int events, final int tasks)
+            throws Exception {
+        final List<String> channels =
+                IntStream.range(0, tasks).mapToObj(i -> "/event/Bench_" + i + "__e").toList();
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
-             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
-             SalesforceEmulator emulator = SalesforceEmulator.builder().build().start()) {
+                EmbeddedSchemaRegistry registry =
+                        new EmbeddedSchemaRegistry(
+                                        kafka.bootstrapServers(),
+                                        TopicNames.SCHEMA_REGISTRY,
+                                        0,
+                                        null)
+                                .start();
+                SalesforceEmulator emulator = SalesforceEmulator.builder().build().start()) {
             kafka.createTopics(1, channels.stream().map(TopicNames::forChannel).toList());
             for (int i = 0; i < events; i++) {
                 final Map<String, Object> p = new HashMap<>();
                 p.put("LoggingLevel__c", i % 50 == 0 ? "ERROR" : "INFO");
-                p.put("Message__c", "Invoice batch " + i + " processed for account 001000000000" + (i % 1000) + "AAA");
+                p.put(
+                        "Message__c",
+                        "Invoice batch "
+                                + i
+                                + " processed for account 001000000000"
+                                + (i % 1000)
+                                + "AAA");
                 p.put("OriginLocation__c", "Class.InvoiceBatch.execute");
                 p.put("TransactionId__c", "6f1c3c2e-1d3a-4b7e-9a0f-" + String.format("%012d", i));
                 p.put("LoggedByUsername__c", "integration@acme.example");
@@ -91,8 +124,10 @@ public final class IngestBenchmark {
                 p.put("Limits_SoqlQueries_Used__c", i % 40);
                 emulator.org().publishPlatformEvent(channels.get(i % tasks), p, null);
             }
-            final double receiveOnly = transport == Transport.PUBSUB ? receiveOnlyPubSub(emulator, channels, events)
-                : receiveOnly(emulator, channels, events);
+            final double receiveOnly =
+                    transport == Transport.PUBSUB
+                            ? receiveOnlyPubSub(emulator, channels, events)
+                            : receiveOnly(emulator, channels, events);
             try (EmbeddedConnect connect = startConnect(kafka, registry)) {
                 final Map<String, String> c = connectorConfig(emulator, transport, tasks, channels);
                 final long start = System.nanoTime();
@@ -106,7 +141,9 @@ public final class IngestBenchmark {
                     }
                 }
                 final double seconds = (System.nanoTime() - start) / 1e9;
-                out.printf("[bench] ingest %s tasks=%d: %d events in %.2f s%n", transport, tasks, events, seconds);
+                out.printf(
+                        "[bench] ingest %s tasks=%d: %d events in %.2f s%n",
+                        transport, tasks, events, seconds);
                 return new Run(transport, tasks, events, seconds, receiveOnly);
             }
         }
@@ -116,7 +153,9 @@ public final class IngestBenchmark {
      * Seconds for receive-only clients (one per task, each on that task's channels) to receive every
      * retained event from the earliest, from before the OAuth login until the last arrives.
      */
-    private double receiveOnly(final SalesforceEmulator emulator, final List<String> channels, final int events) throws Exception {
+    private double receiveOnly(
+            final SalesforceEmulator emulator, final List<String> channels, final int events)
+            throws Exception {
         final Map<String, String> c = new HashMap<>();
         c.put(SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
         c.put(SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
@@ -128,7 +167,12 @@ public final class IngestBenchmark {
         final List<ReceiveOnlyCometdClient> clients = new ArrayList<>();
         try {
             for (final String channel : channels) {
-                clients.add(new ReceiveOnlyCometdClient(token.instanceUrl() + "/cometd/" + config.apiVersion(), token.value(), List.of(channel)).start());
+                clients.add(
+                        new ReceiveOnlyCometdClient(
+                                        token.instanceUrl() + "/cometd/" + config.apiVersion(),
+                                        token.value(),
+                                        List.of(channel))
+                                .start());
             }
             while (clients.stream().mapToLong(ReceiveOnlyCometdClient::received).sum() < events) {
                 Thread.sleep(20); // sampling the counters
@@ -137,7 +181,12 @@ public final class IngestBenchmark {
                 }
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf(Locale.ROOT, "[bench] receive-only CometD clients=%d: %d events in %.2f s%n", clients.size(), events, seconds);
+            out.printf(
+                    Locale.ROOT,
+                    "[bench] receive-only CometD clients=%d: %d events in %.2f s%n",
+                    clients.size(),
+                    events,
+                    seconds);
             return seconds;
         } finally {
             for (final ReceiveOnlyCometdClient client : clients) {
@@ -147,7 +196,9 @@ public final class IngestBenchmark {
     }
 
     /** Seconds for receive-only Pub/Sub subscribers (one per channel) to receive every retained event, from before the login. */
-    private double receiveOnlyPubSub(final SalesforceEmulator emulator, final List<String> channels, final int events) throws Exception {
+    private double receiveOnlyPubSub(
+            final SalesforceEmulator emulator, final List<String> channels, final int events)
+            throws Exception {
         final Map<String, String> c = connectorConfig(emulator, Transport.PUBSUB, 1, channels);
         final SalesforceSourceConfig config = new SalesforceSourceConfig(c);
         final long start = System.nanoTime();
@@ -155,8 +206,16 @@ public final class IngestBenchmark {
         final List<ReceiveOnlyPubSubClient> clients = new ArrayList<>();
         try {
             for (final String channel : channels) {
-                clients.add(new ReceiveOnlyPubSubClient(emulator.pubSubEndpoint(), token.value(), token.instanceUrl(), token.orgId(), channel,
-                    config.pubSubBatchSize(), config.pubSubMaxInFlight()).start());
+                clients.add(
+                        new ReceiveOnlyPubSubClient(
+                                        emulator.pubSubEndpoint(),
+                                        token.value(),
+                                        token.instanceUrl(),
+                                        token.orgId(),
+                                        channel,
+                                        config.pubSubBatchSize(),
+                                        config.pubSubMaxInFlight())
+                                .start());
             }
             while (clients.stream().mapToLong(ReceiveOnlyPubSubClient::received).sum() < events) {
                 Thread.sleep(20); // sampling the counters
@@ -165,7 +224,12 @@ public final class IngestBenchmark {
                 }
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf(Locale.ROOT, "[bench] receive-only Pub/Sub clients=%d: %d events in %.2f s%n", clients.size(), events, seconds);
+            out.printf(
+                    Locale.ROOT,
+                    "[bench] receive-only Pub/Sub clients=%d: %d events in %.2f s%n",
+                    clients.size(),
+                    events,
+                    seconds);
             return seconds;
         } finally {
             for (final ReceiveOnlyPubSubClient client : clients) {
@@ -179,8 +243,11 @@ public final class IngestBenchmark {
      * {@code transport}, no deploy polling; topics it writes besides the measured ones (progress records)
      * are created by Connect, as the launcher configures it.
      */
-    static Map<String, String> connectorConfig(final SalesforceEmulator emulator, final Transport transport, final int tasks,
-                                               final List<String> channels) {
+    static Map<String, String> connectorConfig(
+            final SalesforceEmulator emulator,
+            final Transport transport,
+            final int tasks,
+            final List<String> channels) {
         final Map<String, String> c = new HashMap<>();
         c.put(SalesforceSourceConfig.TRANSPORT_CONFIG, transport.name().toLowerCase(Locale.ROOT));
         c.put(SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());
@@ -199,14 +266,27 @@ public final class IngestBenchmark {
     }
 
     /** The Connect worker of a benchmark: the converter the launcher uses, on the given registry. */
-    static EmbeddedConnect startConnect(final EmbeddedKafka kafka, final EmbeddedSchemaRegistry registry) {
-        return EmbeddedConnect.start(kafka.bootstrapServers(), Map.of("value.converter", AvroWireConverter.class.getName(),
-            "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url()));
+    static EmbeddedConnect startConnect(
+            final EmbeddedKafka kafka, final EmbeddedSchemaRegistry registry) {
+        return EmbeddedConnect.start(
+                kafka.bootstrapServers(),
+                Map.of(
+                        "value.converter",
+                        AvroWireConverter.class.getName(),
+                        "value.converter." + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                        registry.url()));
     }
 
-    private static long endOffsets(final Admin admin, final List<String> channels) throws Exception {
+    private static long endOffsets(final Admin admin, final List<String> channels)
+            throws Exception {
         final Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        channels.forEach(ch -> specs.put(new TopicPartition(TopicNames.forChannel(ch), 0), OffsetSpec.latest()));
-        return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+        channels.forEach(
+                ch ->
+                        specs.put(
+                                new TopicPartition(TopicNames.forChannel(ch), 0),
+                                OffsetSpec.latest()));
+        return admin.listOffsets(specs).all().get().values().stream()
+                .mapToLong(i -> i.offset())
+                .sum();
     }
 }

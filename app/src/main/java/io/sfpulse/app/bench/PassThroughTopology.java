@@ -25,18 +25,31 @@ final class PassThroughTopology {
 
     static final String OUTPUT = "sfpulse.bench.pass-through.v1";
 
-    private PassThroughTopology() {
-    }
+    private PassThroughTopology() {}
 
     static Topology build(final DetectionConfig config, final Topics topics) {
         final Serde<SalesforceEvent> eventSerde = topics.serdes().valueSerde(SalesforceEvent.class);
         final Serde<Signal> signalSerde = topics.serdes().valueSerde(Signal.class);
         final StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(DetectionTopology.eventTopics(config), Consumed.with(Serdes.String(), eventSerde)
-                .withTimestampExtractor(new SalesforceEventTimestampExtractor()).withName("pass-through-source"))
-            .mapValues(e -> Signal.newBuilder().setOrgId(e.getOrgId()).setKind(SignalKind.OBSERVATION).setSubject(e.getChannel())
-                .setChannel(e.getChannel()).setEventUuid(e.getEventUuid()).setEventTime(e.getEventTime()).build(), Named.as("pass-through-map"))
-            .to(OUTPUT, Produced.with(Serdes.String(), signalSerde).withName("pass-through-sink"));
+        builder.stream(
+                        DetectionTopology.eventTopics(config),
+                        Consumed.with(Serdes.String(), eventSerde)
+                                .withTimestampExtractor(new SalesforceEventTimestampExtractor())
+                                .withName("pass-through-source"))
+                .mapValues(
+                        e ->
+                                Signal.newBuilder()
+                                        .setOrgId(e.getOrgId())
+                                        .setKind(SignalKind.OBSERVATION)
+                                        .setSubject(e.getChannel())
+                                        .setChannel(e.getChannel())
+                                        .setEventUuid(e.getEventUuid())
+                                        .setEventTime(e.getEventTime())
+                                        .build(),
+                        Named.as("pass-through-map"))
+                .to(
+                        OUTPUT,
+                        Produced.with(Serdes.String(), signalSerde).withName("pass-through-sink"));
         return builder.build();
     }
 }

@@ -31,7 +31,8 @@ final class ReceiveOnlyCometdClient implements AutoCloseable {
     private BayeuxClient client;
 
     /** @param cometdUrl {@code <instance>/cometd/<version>} */
-    ReceiveOnlyCometdClient(final String cometdUrl, final String accessToken, final List<String> channels) {
+    ReceiveOnlyCometdClient(
+            final String cometdUrl, final String accessToken, final List<String> channels) {
         this.url = cometdUrl;
         this.token = accessToken;
         this.channels = List.copyOf(channels);
@@ -41,33 +42,40 @@ final class ReceiveOnlyCometdClient implements AutoCloseable {
         http.start();
         final Map<String, Object> options = new HashMap<>();
         options.put(ClientTransport.MAX_MESSAGE_SIZE_OPTION, 10 * 1024 * 1024);
-        final JettyHttpClientTransport transport = new JettyHttpClientTransport(options, http) {
-            @Override
-            protected void customize(final Request request) {
-                super.customize(request);
-                request.headers(h -> h.put("Authorization", "Bearer " + token));
-            }
-        };
+        final JettyHttpClientTransport transport =
+                new JettyHttpClientTransport(options, http) {
+                    @Override
+                    protected void customize(final Request request) {
+                        super.customize(request);
+                        request.headers(h -> h.put("Authorization", "Bearer " + token));
+                    }
+                };
         client = new BayeuxClient(url, transport);
-        client.addExtension(new ClientSession.Extension() {
-            @Override
-            public boolean sendMeta(final ClientSession session, final Message.Mutable message) {
-                if (Channel.META_HANDSHAKE.equals(message.getChannel())) {
-                    message.getExt(true).put("replay", Boolean.TRUE);
-                } else if (Channel.META_SUBSCRIBE.equals(message.getChannel())) {
-                    final Map<String, Object> replay = new HashMap<>();
-                    channels.forEach(ch -> replay.put(ch, EARLIEST));
-                    message.getExt(true).put("replay", replay);
-                }
-                return true;
-            }
-        });
+        client.addExtension(
+                new ClientSession.Extension() {
+                    @Override
+                    public boolean sendMeta(
+                            final ClientSession session, final Message.Mutable message) {
+                        if (Channel.META_HANDSHAKE.equals(message.getChannel())) {
+                            message.getExt(true).put("replay", Boolean.TRUE);
+                        } else if (Channel.META_SUBSCRIBE.equals(message.getChannel())) {
+                            final Map<String, Object> replay = new HashMap<>();
+                            channels.forEach(ch -> replay.put(ch, EARLIEST));
+                            message.getExt(true).put("replay", replay);
+                        }
+                        return true;
+                    }
+                });
         final ClientSessionChannel.MessageListener count = (ch, m) -> received.incrementAndGet();
-        client.getChannel(Channel.META_HANDSHAKE).addListener((ClientSessionChannel.MessageListener) (ch, m) -> {
-            if (m.isSuccessful()) {
-                channels.forEach(c -> client.getChannel(c).subscribe(count));
-            }
-        });
+        client.getChannel(Channel.META_HANDSHAKE)
+                .addListener(
+                        (ClientSessionChannel.MessageListener)
+                                (ch, m) -> {
+                                    if (m.isSuccessful()) {
+                                        channels.forEach(
+                                                c -> client.getChannel(c).subscribe(count));
+                                    }
+                                });
         client.handshake();
         return this;
     }

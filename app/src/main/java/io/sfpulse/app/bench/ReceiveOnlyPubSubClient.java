@@ -26,42 +26,55 @@ final class ReceiveOnlyPubSubClient implements AutoCloseable {
     private final int batch;
     private final int maxInFlight;
     private StreamObserver<FetchRequest> requests;
+
     /** Events requested and not yet received; guarded by this. */
     private int owed;
 
-    ReceiveOnlyPubSubClient(final String endpoint, final String accessToken, final String instanceUrl, final String orgId,
-                            final String topic, final int batch, final int maxInFlight) {
+    ReceiveOnlyPubSubClient(
+            final String endpoint,
+            final String accessToken,
+            final String instanceUrl,
+            final String orgId,
+            final String topic,
+            final int batch,
+            final int maxInFlight) {
         final Metadata auth = new Metadata();
         auth.put(Metadata.Key.of("accesstoken", Metadata.ASCII_STRING_MARSHALLER), accessToken);
         auth.put(Metadata.Key.of("instanceurl", Metadata.ASCII_STRING_MARSHALLER), instanceUrl);
         auth.put(Metadata.Key.of("tenantid", Metadata.ASCII_STRING_MARSHALLER), orgId);
-        this.channel = NettyChannelBuilder.forTarget(endpoint).usePlaintext().maxInboundMessageSize(100 * 1024 * 1024)
-            .intercept(MetadataUtils.newAttachHeadersInterceptor(auth)).build();
+        this.channel =
+                NettyChannelBuilder.forTarget(endpoint)
+                        .usePlaintext()
+                        .maxInboundMessageSize(100 * 1024 * 1024)
+                        .intercept(MetadataUtils.newAttachHeadersInterceptor(auth))
+                        .build();
         this.topic = topic;
         this.batch = batch;
         this.maxInFlight = maxInFlight;
     }
 
     ReceiveOnlyPubSubClient start() {
-        requests = PubSubGrpc.newStub(channel).subscribe(new StreamObserver<>() {
-            @Override
-            public void onNext(final FetchResponse response) {
-                received.addAndGet(response.getEventsCount());
-                synchronized (ReceiveOnlyPubSubClient.this) {
-                    owed -= response.getEventsCount();
-                    topUp(false);
-                }
-            }
+        requests =
+                PubSubGrpc.newStub(channel)
+                        .subscribe(
+                                new StreamObserver<>() {
+                                    @Override
+                                    public void onNext(final FetchResponse response) {
+                                        received.addAndGet(response.getEventsCount());
+                                        synchronized (ReceiveOnlyPubSubClient.this) {
+                                            owed -= response.getEventsCount();
+                                            topUp(false);
+                                        }
+                                    }
 
-            @Override
-            public void onError(final Throwable t) {
-                // the benchmark times out if the stream ends early
-            }
+                                    @Override
+                                    public void onError(final Throwable t) {
+                                        // the benchmark times out if the stream ends early
+                                    }
 
-            @Override
-            public void onCompleted() {
-            }
-        });
+                                    @Override
+                                    public void onCompleted() {}
+                                });
         synchronized (this) {
             topUp(true);
         }

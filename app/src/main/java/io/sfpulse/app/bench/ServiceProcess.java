@@ -30,7 +30,9 @@ public final class ServiceProcess {
      * A service whose settings are written to {@code <dir>/<name>.properties} and whose output goes
      * to {@code <dir>/<name>.log}; not started yet.
      */
-    public static ServiceProcess configured(final String name, final Path dir, final Map<String, String> settings) throws IOException {
+    public static ServiceProcess configured(
+            final String name, final Path dir, final Map<String, String> settings)
+            throws IOException {
         final Path config = dir.resolve(name + ".properties");
         final Properties props = new Properties();
         props.putAll(settings);
@@ -49,8 +51,17 @@ public final class ServiceProcess {
     }
 
     public void start() throws IOException {
-        final ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-            "-cp", System.getProperty("java.class.path"), "io.sfpulse.app.Launcher", "run", "--verbose", "--config", config.toString());
+        final ProcessBuilder pb =
+                new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx768m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.sfpulse.app.Launcher",
+                        "run",
+                        "--verbose",
+                        "--config",
+                        config.toString());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
     }

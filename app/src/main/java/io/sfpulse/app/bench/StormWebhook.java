@@ -22,20 +22,32 @@ final class StormWebhook implements AutoCloseable {
     private final Map<String, Integer> accepted = new ConcurrentHashMap<>();
 
     StormWebhook() throws IOException {
-        endpoint = HttpEndpoint.on("storm-webhook", "127.0.0.1", 0).maxBodyBytes(8 * 1024 * 1024).build()
-            .route("/hook", Set.of("POST"), true, Set.of(), request -> {
-                final int status = storm.get();
-                if (status != 0) {
-                    refused.incrementAndGet();
-                    final RouteResponse refusal = RouteResponse.error(status, "storm");
-                    return status == 429 ? refusal.withHeader("Retry-After", "1") : refusal;
-                }
-                final String key = request.header("Idempotency-Key");
-                if (key != null) {
-                    accepted.merge(key, 1, Integer::sum);
-                }
-                return RouteResponse.json(202, "{}");
-            }).start();
+        endpoint =
+                HttpEndpoint.on("storm-webhook", "127.0.0.1", 0)
+                        .maxBodyBytes(8 * 1024 * 1024)
+                        .build()
+                        .route(
+                                "/hook",
+                                Set.of("POST"),
+                                true,
+                                Set.of(),
+                                request -> {
+                                    final int status = storm.get();
+                                    if (status != 0) {
+                                        refused.incrementAndGet();
+                                        final RouteResponse refusal =
+                                                RouteResponse.error(status, "storm");
+                                        return status == 429
+                                                ? refusal.withHeader("Retry-After", "1")
+                                                : refusal;
+                                    }
+                                    final String key = request.header("Idempotency-Key");
+                                    if (key != null) {
+                                        accepted.merge(key, 1, Integer::sum);
+                                    }
+                                    return RouteResponse.json(202, "{}");
+                                })
+                        .start();
     }
 
     String url() {

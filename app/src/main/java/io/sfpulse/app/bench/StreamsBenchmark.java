@@ -2,11 +2,11 @@ package io.sfpulse.app.bench;
 
 import io.sfpulse.embedded.EmbeddedKafka;
 import io.sfpulse.embedded.TemporaryDirectory;
+import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.deploy.MarkerSource;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
-import io.sfpulse.embedded.registry.EmbeddedSchemaRegistry;
 import io.sfpulse.schemas.serde.AvroSerdeConfig;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
@@ -52,8 +52,10 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
 public final class StreamsBenchmark {
 
     private final PrintStream out;
+
     /** Orgs in the load; each has {@link #seriesPerKind} latency operations and as many failing components. */
     private int orgs = 20;
+
     private int seriesPerKind = 1;
     private Map<String, String> overrides = Map.of();
 
@@ -62,14 +64,14 @@ public final class StreamsBenchmark {
     }
 
     /** One measured configuration. */
-    private record Setup(int partitions, int instances, int threads) {
-    }
+    private record Setup(int partitions, int instances, int threads) {}
 
     /**
      * One run: seconds from start until the first enriched signal (start-up, rebalance, restore of
      * nothing, first fetch) and until the last; the steady rate counts signals after the first.
      */
-    private record Timing(long records, long recordsAtFirstSample, double firstSeconds, double totalSeconds) {
+    private record Timing(
+            long records, long recordsAtFirstSample, double firstSeconds, double totalSeconds) {
         double steadyRate() {
             return (records - recordsAtFirstSample) / Math.max(1e-9, totalSeconds - firstSeconds);
         }
@@ -90,15 +92,21 @@ public final class StreamsBenchmark {
      *               the first one also measures state restore
      * @param overrides extra detection settings for every instance (e.g. {@code streams.kafka.max.task.idle.ms=0})
      */
-    public void run(final int events, final String setups, final Map<String, String> overrides) throws Exception {
+    public void run(final int events, final String setups, final Map<String, String> overrides)
+            throws Exception {
         this.overrides = Map.copyOf(overrides);
         final List<Setup> parsed = new ArrayList<>();
         for (final String s : setups.split(",")) {
             final String[] n = s.trim().split("x");
             if (n.length != 3) {
-                throw new IllegalArgumentException("setup '" + s + "' is not PARTITIONSxINSTANCESxTHREADS");
+                throw new IllegalArgumentException(
+                        "setup '" + s + "' is not PARTITIONSxINSTANCESxTHREADS");
             }
-            parsed.add(new Setup(Integer.parseInt(n[0]), Integer.parseInt(n[1]), Integer.parseInt(n[2])));
+            parsed.add(
+                    new Setup(
+                            Integer.parseInt(n[0]),
+                            Integer.parseInt(n[1]),
+                            Integer.parseInt(n[2])));
         }
         run(events, parsed);
     }
@@ -108,22 +116,42 @@ public final class StreamsBenchmark {
         for (final Setup setup : setups) {
             rows.add(once(events, setup, setup.equals(setups.get(0))));
         }
-        out.printf("%nDetection (Kafka Streams, 4 detectors + release-health stores) next to a pass-through topology (same input topics,"
-            + " partitions, serdes and threads: deserialize, map, serialize, produce), %d events over %d orgs%n", events, orgs);
-        out.printf("| partitions | instances | threads each | events | first signal after (s) | total (s) | steady signals/s | vs first |"
-            + " pass-through steady records/s | detection / pass-through |%n|---|---|---|---|---|---|---|---|---|---|%n");
+        out.printf(
+                "%nDetection (Kafka Streams, 4 detectors + release-health stores) next to a pass-through topology (same input topics,"
+                        + " partitions, serdes and threads: deserialize, map, serialize, produce), %d events over %d orgs%n",
+                events, orgs);
+        out.printf(
+                "| partitions | instances | threads each | events | first signal after (s) | total (s) | steady signals/s | vs first |"
+                        + " pass-through steady records/s | detection / pass-through |%n|---|---|---|---|---|---|---|---|---|---|%n");
         for (final Result r : rows) {
             final Timing d = r.detection();
-            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f | %.2f | %.0f | %.2fx | %.0f | %.2f |%n", r.setup().partitions(),
-                r.setup().instances(), r.setup().threads(), events, d.firstSeconds(), d.totalSeconds(), d.steadyRate(),
-                d.steadyRate() / rows.get(0).detection().steadyRate(), r.passThrough().steadyRate(), r.ratio());
+            out.printf(
+                    Locale.ROOT,
+                    "| %d | %d | %d | %d | %.2f | %.2f | %.0f | %.2fx | %.0f | %.2f |%n",
+                    r.setup().partitions(),
+                    r.setup().instances(),
+                    r.setup().threads(),
+                    events,
+                    d.firstSeconds(),
+                    d.totalSeconds(),
+                    d.steadyRate(),
+                    d.steadyRate() / rows.get(0).detection().steadyRate(),
+                    r.passThrough().steadyRate(),
+                    r.ratio());
         }
     }
 
-    private Result once(final int events, final Setup setup, final boolean measureRestore) throws Exception {
+    private Result once(final int events, final Setup setup, final boolean measureRestore)
+            throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
-             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers(), TopicNames.SCHEMA_REGISTRY, 0, null).start();
-             StateDirectories stateDirs = new StateDirectories()) {
+                EmbeddedSchemaRegistry registry =
+                        new EmbeddedSchemaRegistry(
+                                        kafka.bootstrapServers(),
+                                        TopicNames.SCHEMA_REGISTRY,
+                                        0,
+                                        null)
+                                .start();
+                StateDirectories stateDirs = new StateDirectories()) {
             final String applicationId = "sfpulse-bench-" + UUID.randomUUID();
             final List<DetectionConfig> configs = new ArrayList<>();
             for (int i = 0; i < setup.instances(); i++) {
@@ -136,27 +164,58 @@ public final class StreamsBenchmark {
                 props.putAll(overrides);
                 configs.add(new DetectionConfig(props));
             }
-            final Set<String> topics = new LinkedHashSet<>(DetectionTopology.topics(configs.get(0)));
+            final Set<String> topics =
+                    new LinkedHashSet<>(DetectionTopology.topics(configs.get(0)));
             topics.add(PassThroughTopology.OUTPUT);
             kafka.createTopics(setup.partitions(), topics);
             final Topics serdes = Topics.create(SfpulseSerdes.forRegistry(registry.url()));
             load(kafka.bootstrapServers(), serdes, events);
             try (Admin admin = kafka.admin()) {
-                // The reference first, on the same loaded input: its own application id, the detection app's settings.
+                // The reference first, on the same loaded input: its own application id, the
+                // detection app's settings.
                 final List<KafkaStreams> passThrough = new ArrayList<>();
-                final Timing reference = measure("pass-through", setup, events, () -> {
-                    for (final DetectionConfig c : configs) {
-                        final Properties p = c.streamsProperties();
-                        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId + "-pass-through");
-                        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.create().toString());
-                        final KafkaStreams app = new KafkaStreams(PassThroughTopology.build(c, serdes), p);
-                        passThrough.add(app);
-                        app.start();
-                    }
-                }, () -> endOffsets(admin, PassThroughTopology.OUTPUT, setup.partitions()), () -> passThrough.forEach(KafkaStreams::close));
+                final Timing reference =
+                        measure(
+                                "pass-through",
+                                setup,
+                                events,
+                                () -> {
+                                    for (final DetectionConfig c : configs) {
+                                        final Properties p = c.streamsProperties();
+                                        p.put(
+                                                StreamsConfig.APPLICATION_ID_CONFIG,
+                                                applicationId + "-pass-through");
+                                        p.put(
+                                                StreamsConfig.STATE_DIR_CONFIG,
+                                                stateDirs.create().toString());
+                                        final KafkaStreams app =
+                                                new KafkaStreams(
+                                                        PassThroughTopology.build(c, serdes), p);
+                                        passThrough.add(app);
+                                        app.start();
+                                    }
+                                },
+                                () ->
+                                        endOffsets(
+                                                admin,
+                                                PassThroughTopology.OUTPUT,
+                                                setup.partitions()),
+                                () -> passThrough.forEach(KafkaStreams::close));
                 final List<DetectionService> services = new ArrayList<>();
-                final Timing detection = measure("detection", setup, events, () -> configs.forEach(c -> services.add(new DetectionService(c).start())),
-                    () -> endOffsets(admin, TopicNames.SIGNALS_ENRICHED, setup.partitions()), () -> services.forEach(DetectionService::close));
+                final Timing detection =
+                        measure(
+                                "detection",
+                                setup,
+                                events,
+                                () ->
+                                        configs.forEach(
+                                                c -> services.add(new DetectionService(c).start())),
+                                () ->
+                                        endOffsets(
+                                                admin,
+                                                TopicNames.SIGNALS_ENRICHED,
+                                                setup.partitions()),
+                                () -> services.forEach(DetectionService::close));
                 final Restore restore = measureRestore ? restore(configs.get(0)) : null;
                 return new Result(setup, detection, reference, restore);
             }
@@ -164,8 +223,14 @@ public final class StreamsBenchmark {
     }
 
     /** Starts an app and samples its output's end offsets until {@code events} records are there; then stops it. */
-    private Timing measure(final String what, final Setup setup, final int events, final Runnable start, final OffsetSum output,
-                           final Runnable stop) throws Exception {
+    private Timing measure(
+            final String what,
+            final Setup setup,
+            final int events,
+            final Runnable start,
+            final OffsetSum output,
+            final Runnable stop)
+            throws Exception {
         final long started = System.nanoTime();
         double firstSeconds = -1;
         long atFirst = 0;
@@ -187,8 +252,16 @@ public final class StreamsBenchmark {
                 firstSeconds = seconds;
                 atFirst = done;
             }
-            out.printf(Locale.ROOT, "[bench] %s partitions=%d instances=%d threads=%d: first record after %.2f s, %d records in %.2f s%n",
-                what, setup.partitions(), setup.instances(), setup.threads(), firstSeconds, events, seconds);
+            out.printf(
+                    Locale.ROOT,
+                    "[bench] %s partitions=%d instances=%d threads=%d: first record after %.2f s, %d records in %.2f s%n",
+                    what,
+                    setup.partitions(),
+                    setup.instances(),
+                    setup.threads(),
+                    firstSeconds,
+                    events,
+                    seconds);
             return new Timing(events, atFirst, firstSeconds, seconds);
         } finally {
             stop.run();
@@ -206,7 +279,8 @@ public final class StreamsBenchmark {
      * app restarted; Kafka Streams rebuilds every store from its changelog before RUNNING.
      */
     private Restore restore(final DetectionConfig config) throws Exception {
-        final java.nio.file.Path stateDir = java.nio.file.Path.of(config.getString(DetectionConfig.STATE_DIR_CONFIG));
+        final java.nio.file.Path stateDir =
+                java.nio.file.Path.of(config.getString(DetectionConfig.STATE_DIR_CONFIG));
         final long bytes;
         try (var files = Files.walk(stateDir)) {
             bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
@@ -219,38 +293,56 @@ public final class StreamsBenchmark {
         final AtomicLong lastEnd = new AtomicLong();
         final long start = System.nanoTime();
         try (DetectionService service = new DetectionService(config)) {
-            service.streams().setGlobalStateRestoreListener(new StateRestoreListener() {
-                @Override
-                public void onRestoreStart(final TopicPartition tp, final String store, final long from, final long to) {
-                    firstStart.compareAndSet(0, System.nanoTime());
-                }
+            service.streams()
+                    .setGlobalStateRestoreListener(
+                            new StateRestoreListener() {
+                                @Override
+                                public void onRestoreStart(
+                                        final TopicPartition tp,
+                                        final String store,
+                                        final long from,
+                                        final long to) {
+                                    firstStart.compareAndSet(0, System.nanoTime());
+                                }
 
-                @Override
-                public void onBatchRestored(final TopicPartition tp, final String store, final long end, final long n) {
-                    restored.addAndGet(n);
-                }
+                                @Override
+                                public void onBatchRestored(
+                                        final TopicPartition tp,
+                                        final String store,
+                                        final long end,
+                                        final long n) {
+                                    restored.addAndGet(n);
+                                }
 
-                @Override
-                public void onRestoreEnd(final TopicPartition tp, final String store, final long total) {
-                    lastEnd.set(System.nanoTime());
-                }
-            });
+                                @Override
+                                public void onRestoreEnd(
+                                        final TopicPartition tp,
+                                        final String store,
+                                        final long total) {
+                                    lastEnd.set(System.nanoTime());
+                                }
+                            });
             service.start();
             if (!service.awaitRunning(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("restore did not finish");
             }
             final double toRunning = (System.nanoTime() - start) / 1e9;
             final double restoring = (lastEnd.get() - firstStart.get()) / 1e9;
-            out.printf(Locale.ROOT, "[bench] state restore: %d changelog records (%.1f MB of local state before the wipe) restored in %.2f s "
-                + "(%.0f records/s; first restore start to last restore end); RUNNING %.2f s after start%n", restored.get(), bytes / 1e6,
-                restoring, restored.get() / Math.max(1e-9, restoring), toRunning);
+            out.printf(
+                    Locale.ROOT,
+                    "[bench] state restore: %d changelog records (%.1f MB of local state before the wipe) restored in %.2f s "
+                            + "(%.0f records/s; first restore start to last restore end); RUNNING %.2f s after start%n",
+                    restored.get(),
+                    bytes / 1e6,
+                    restoring,
+                    restored.get() / Math.max(1e-9, restoring),
+                    toRunning);
             return new Restore(bytes, restored.get(), restoring);
         }
     }
 
     /** Local state on disk before the wipe, changelog records restored, seconds restoring. */
-    private record Restore(long stateBytes, long records, double seconds) {
-    }
+    private record Restore(long stateBytes, long records, double seconds) {}
 
     /**
      * Cost per org: the same load shape at each org count ({@code seriesPerKind} latency operations
@@ -258,39 +350,79 @@ public final class StreamsBenchmark {
      * thread, two partitions; prints the steady rate, the local state on disk (total and per org)
      * and its restore from the changelogs.
      */
-    public void runScale(final int eventsPerOrg, final List<Integer> orgCounts, final int seriesPerKind) throws Exception {
+    public void runScale(
+            final int eventsPerOrg, final List<Integer> orgCounts, final int seriesPerKind)
+            throws Exception {
         this.seriesPerKind = seriesPerKind;
         final List<Result> rows = new ArrayList<>();
         for (final int n : orgCounts) {
             this.orgs = n;
             rows.add(once(n * eventsPerOrg, new Setup(2, 1, 1), true));
         }
-        out.printf("%nDetection cost per org: %d events per org, %d series per org (%d latency operations, %d failing components),"
-            + " 2 partitions, 1 instance, 1 thread%n", eventsPerOrg, 2 * seriesPerKind, seriesPerKind, seriesPerKind);
-        out.printf("| orgs | events | steady signals/s | pass-through records/s | detection / pass-through | state on disk (MB) | state per org (KB)"
-            + " | restored records | restore (s) |%n|---|---|---|---|---|---|---|---|---|%n");
+        out.printf(
+                "%nDetection cost per org: %d events per org, %d series per org (%d latency operations, %d failing components),"
+                        + " 2 partitions, 1 instance, 1 thread%n",
+                eventsPerOrg, 2 * seriesPerKind, seriesPerKind, seriesPerKind);
+        out.printf(
+                "| orgs | events | steady signals/s | pass-through records/s | detection / pass-through | state on disk (MB) | state per org (KB)"
+                        + " | restored records | restore (s) |%n|---|---|---|---|---|---|---|---|---|%n");
         for (int i = 0; i < rows.size(); i++) {
             final Result r = rows.get(i);
-            out.printf(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.2f | %.1f | %.1f | %d | %.2f |%n", orgCounts.get(i), orgCounts.get(i) * eventsPerOrg,
-                r.detection().steadyRate(), r.passThrough().steadyRate(), r.ratio(), r.restore().stateBytes() / 1e6,
-                r.restore().stateBytes() / 1e3 / orgCounts.get(i), r.restore().records(), r.restore().seconds());
+            out.printf(
+                    Locale.ROOT,
+                    "| %d | %d | %.0f | %.0f | %.2f | %.1f | %.1f | %d | %.2f |%n",
+                    orgCounts.get(i),
+                    orgCounts.get(i) * eventsPerOrg,
+                    r.detection().steadyRate(),
+                    r.passThrough().steadyRate(),
+                    r.ratio(),
+                    r.restore().stateBytes() / 1e6,
+                    r.restore().stateBytes() / 1e3 / orgCounts.get(i),
+                    r.restore().records(),
+                    r.restore().seconds());
         }
     }
 
-    private void load(final String bootstrap, final Topics topics, final int events) throws Exception {
+    private void load(final String bootstrap, final Topics topics, final int events)
+            throws Exception {
         final Instant t0 = Instant.parse("2026-11-20T09:00:00Z");
         final Instant deploy = t0.plus(Duration.ofHours(2));
         final Random random = new Random(1);
-        try (KafkaProducer<String, SalesforceEvent> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(),
-                topics.channel("/event/LogEntryEvent__e").valueSerde().serializer());
-             KafkaProducer<String, DeploymentMarker> markers = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                 new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer())) {
+        try (KafkaProducer<String, SalesforceEvent> producer =
+                        new KafkaProducer<>(
+                                Map.of(
+                                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                        bootstrap,
+                                        ProducerConfig.LINGER_MS_CONFIG,
+                                        20,
+                                        ProducerConfig.BATCH_SIZE_CONFIG,
+                                        256 * 1024),
+                                new StringSerializer(),
+                                topics.channel("/event/LogEntryEvent__e")
+                                        .valueSerde()
+                                        .serializer());
+                KafkaProducer<String, DeploymentMarker> markers =
+                        new KafkaProducer<>(
+                                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                                new StringSerializer(),
+                                topics.deploymentMarkers().valueSerde().serializer())) {
             for (int o = 0; o < orgs; o++) {
                 final String org = String.format("00D%015d", o);
-                markers.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null, deploy.toEpochMilli(), org, DeploymentMarker.newBuilder()
-                    .setOrgId(org).setDeployId("0Af" + o).setSource(MarkerSource.DEPLOY_REQUEST).setStatus("Succeeded").setCompletedTime(deploy)
-                    .setComponents(List.of("ApexClass:InvoiceService")).setComponentCount(1).build()));
+                markers.send(
+                        new ProducerRecord<>(
+                                TopicNames.DEPLOYMENT_MARKERS,
+                                null,
+                                deploy.toEpochMilli(),
+                                org,
+                                DeploymentMarker.newBuilder()
+                                        .setOrgId(org)
+                                        .setDeployId("0Af" + o)
+                                        .setSource(MarkerSource.DEPLOY_REQUEST)
+                                        .setStatus("Succeeded")
+                                        .setCompletedTime(deploy)
+                                        .setComponents(List.of("ApexClass:InvoiceService"))
+                                        .setComponentCount(1)
+                                        .build()));
             }
             markers.flush();
             final long spanMs = Duration.ofHours(3).toMillis();
@@ -298,35 +430,73 @@ public final class StreamsBenchmark {
                 final String org = String.format("00D%015d", i % orgs);
                 final long k = i / orgs; // the org's k-th event
                 final Instant at = t0.plusMillis((long) i * spanMs / events);
-                // The default load is kept as measured since November (with an even org count each org is all API calls or all
+                // The default load is kept as measured since November (with an even org count each
+                // org is all API calls or all
                 // log entries); the per-org cost run gives every org both, spread over its series.
                 final boolean api = seriesPerKind == 1 ? i % 2 == 0 : k % 2 == 0;
                 final int series = (int) (k / 2 % seriesPerKind);
                 final String channel = api ? "/event/ApiEventStream" : "/event/LogEntryEvent__e";
-                // One series per kind by default (Account queries, AccountService failures); more for the per-org cost run.
+                // One series per kind by default (Account queries, AccountService failures); more
+                // for the per-org cost run.
                 final String entity = seriesPerKind == 1 ? "Account" : "Object" + series + "__c";
                 final String service = seriesPerKind == 1 ? "AccountService" : "Service" + series;
-                final String payload = api
-                    ? String.format(Locale.ROOT, "{\"Operation\":\"Query\",\"QueriedEntities\":\"%s\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}",
-                        entity, 200 + 20 * random.nextGaussian(), at)
-                    // Nebula Logger entries name their origin (every INFO entry is activity of its entry point).
-                    : String.format("{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"System.DmlException\",\"ExceptionMessage__c\":"
-                        + "\"Insert failed row %d\",\"ExceptionStackTrace__c\":\"Class.%s.save: line 88\",\"OriginType__c\":\"Apex\","
-                        + "\"OriginLocation__c\":\"%s.save\",\"CreatedDate\":\"%s\"}",
-                        i % 40 == 1 ? "ERROR" : "INFO", i % 7, service, service, at);
-                final SalesforceEvent e = SalesforceEvent.newBuilder().setOrgId(org).setChannel(channel).setSource(EventSource.COMETD)
-                    .setReplayId((long) i).setEventUuid(UUID.randomUUID().toString()).setEventTime(at).setReceivedTime(at).setPayload(payload).build();
-                producer.send(new ProducerRecord<>(TopicNames.forChannel(channel), null, at.toEpochMilli(), org, e));
+                final String payload =
+                        api
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "{\"Operation\":\"Query\",\"QueriedEntities\":\"%s\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}",
+                                        entity,
+                                        200 + 20 * random.nextGaussian(),
+                                        at)
+                                // Nebula Logger entries name their origin (every INFO entry is
+                                // activity of its entry point).
+                                : String.format(
+                                        "{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"System.DmlException\",\"ExceptionMessage__c\":"
+                                                + "\"Insert failed row %d\",\"ExceptionStackTrace__c\":\"Class.%s.save: line 88\",\"OriginType__c\":\"Apex\","
+                                                + "\"OriginLocation__c\":\"%s.save\",\"CreatedDate\":\"%s\"}",
+                                        i % 40 == 1 ? "ERROR" : "INFO",
+                                        i % 7,
+                                        service,
+                                        service,
+                                        at);
+                final SalesforceEvent e =
+                        SalesforceEvent.newBuilder()
+                                .setOrgId(org)
+                                .setChannel(channel)
+                                .setSource(EventSource.COMETD)
+                                .setReplayId((long) i)
+                                .setEventUuid(UUID.randomUUID().toString())
+                                .setEventTime(at)
+                                .setReceivedTime(at)
+                                .setPayload(payload)
+                                .build();
+                producer.send(
+                        new ProducerRecord<>(
+                                TopicNames.forChannel(channel), null, at.toEpochMilli(), org, e));
             }
-            // The join holds signals for its grace period until stream time passes them: one later event per org
-            // (hence in every partition) releases the tail of the load. These flush events stay buffered themselves.
+            // The join holds signals for its grace period until stream time passes them: one later
+            // event per org
+            // (hence in every partition) releases the tail of the load. These flush events stay
+            // buffered themselves.
             final Instant after = t0.plusMillis(spanMs).plus(Duration.ofMinutes(5));
             for (int o = 0; o < orgs; o++) {
                 final String org = String.format("00D%015d", o);
-                producer.send(new ProducerRecord<>(TopicNames.forChannel("/event/LogEntryEvent__e"), null, after.toEpochMilli(), org,
-                    SalesforceEvent.newBuilder().setOrgId(org).setChannel("/event/LogEntryEvent__e").setSource(EventSource.COMETD)
-                        .setReplayId(-1L).setEventUuid("flush-" + o).setEventTime(after).setReceivedTime(after)
-                        .setPayload("{\"LoggingLevel__c\":\"INFO\"}").build()));
+                producer.send(
+                        new ProducerRecord<>(
+                                TopicNames.forChannel("/event/LogEntryEvent__e"),
+                                null,
+                                after.toEpochMilli(),
+                                org,
+                                SalesforceEvent.newBuilder()
+                                        .setOrgId(org)
+                                        .setChannel("/event/LogEntryEvent__e")
+                                        .setSource(EventSource.COMETD)
+                                        .setReplayId(-1L)
+                                        .setEventUuid("flush-" + o)
+                                        .setEventTime(after)
+                                        .setReceivedTime(after)
+                                        .setPayload("{\"LoggingLevel__c\":\"INFO\"}")
+                                        .build()));
             }
             producer.flush();
         }
@@ -348,11 +518,14 @@ public final class StreamsBenchmark {
         }
     }
 
-    private static long endOffsets(final Admin admin, final String topic, final int partitions) throws Exception {
+    private static long endOffsets(final Admin admin, final String topic, final int partitions)
+            throws Exception {
         final Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
-        return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+        return admin.listOffsets(specs).all().get().values().stream()
+                .mapToLong(i -> i.offset())
+                .sum();
     }
 }

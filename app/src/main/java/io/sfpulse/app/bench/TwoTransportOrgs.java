@@ -14,11 +14,13 @@ import java.util.Map;
  */
 public final class TwoTransportOrgs {
 
-    private TwoTransportOrgs() {
-    }
+    private TwoTransportOrgs() {}
 
     /** {@code orgs=ps,cd} and each org's keys; the Pub/Sub one also polls DeployRequest every second. */
-    public static Map<String, String> settings(final SalesforceEmulator emulator, final String pubSubChannel, final String cometdChannel) {
+    public static Map<String, String> settings(
+            final SalesforceEmulator emulator,
+            final String pubSubChannel,
+            final String cometdChannel) {
         final Map<String, String> p = new LinkedHashMap<>();
         p.put(AppConfig.ORGS_CONFIG, "ps,cd");
         for (final String org : List.of("ps", "cd")) {
@@ -27,7 +29,9 @@ public final class TwoTransportOrgs {
             p.put(k + SalesforceSourceConfig.LOGIN_URL_CONFIG, emulator.baseUrl());
             p.put(k + SalesforceSourceConfig.CLIENT_ID_CONFIG, emulator.org().clientId());
             p.put(k + SalesforceSourceConfig.CLIENT_SECRET_CONFIG, emulator.org().clientSecret());
-            p.put(k + SalesforceSourceConfig.CHANNELS_CONFIG, pubsub ? pubSubChannel : cometdChannel);
+            p.put(
+                    k + SalesforceSourceConfig.CHANNELS_CONFIG,
+                    pubsub ? pubSubChannel : cometdChannel);
             p.put(k + SalesforceSourceConfig.TRANSPORT_CONFIG, pubsub ? "pubsub" : "cometd");
             p.put(k + SalesforceSourceConfig.PUBSUB_ENDPOINT_CONFIG, emulator.pubSubEndpoint());
             p.put(k + SalesforceSourceConfig.PUBSUB_TLS_CONFIG, "false");

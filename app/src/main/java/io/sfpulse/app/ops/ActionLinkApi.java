@@ -43,7 +43,10 @@ public final class ActionLinkApi {
             }
             try {
                 final var result = sink.approve(token, by);
-                return page(result.httpStatus(), result.httpStatus() == 200 ? "Done" : "Not run", result.message());
+                return page(
+                        result.httpStatus(),
+                        result.httpStatus() == 200 ? "Done" : "Not run",
+                        result.message());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return page(503, "Interrupted", "sfpulse is stopping; nothing ran.");
@@ -53,27 +56,70 @@ public final class ActionLinkApi {
         try {
             claim = sink.inspect(token);
         } catch (ActionLinks.Refused e) {
-            return page(e.expired() ? 410 : 404, e.expired() ? "Link expired" : "Unknown link", e.getMessage());
+            return page(
+                    e.expired() ? 410 : 404,
+                    e.expired() ? "Link expired" : "Unknown link",
+                    e.getMessage());
         }
-        final String what = "Run <b>" + esc(claim.action()) + "</b> for " + esc(claim.trigger().trigger()) + " of <code>"
-            + esc(claim.trigger().dedupKey()) + "</code> (org " + esc(claim.trigger().org()) + ")";
-        final String details = claim.trigger().variables().entrySet().stream().filter(e -> !e.getKey().equals("secret"))
-            .map(e -> "<tr><td>" + esc(e.getKey()) + "</td><td>" + esc(e.getValue()) + "</td></tr>").reduce("", String::concat);
-        final String html = "<p>" + what + ".</p><table>" + details + "</table><p>Valid until " + claim.expiresAt() + "; it runs once.</p>"
-            + "<form method=\"post\"><label>Your name <input name=\"by\" required></label> <button type=\"submit\">Run it</button></form>";
-        return new RouteResponse(200, "text/html; charset=utf-8", wrap("Approve an action", html).getBytes(StandardCharsets.UTF_8));
+        final String what =
+                "Run <b>"
+                        + esc(claim.action())
+                        + "</b> for "
+                        + esc(claim.trigger().trigger())
+                        + " of <code>"
+                        + esc(claim.trigger().dedupKey())
+                        + "</code> (org "
+                        + esc(claim.trigger().org())
+                        + ")";
+        final String details =
+                claim.trigger().variables().entrySet().stream()
+                        .filter(e -> !e.getKey().equals("secret"))
+                        .map(
+                                e ->
+                                        "<tr><td>"
+                                                + esc(e.getKey())
+                                                + "</td><td>"
+                                                + esc(e.getValue())
+                                                + "</td></tr>")
+                        .reduce("", String::concat);
+        final String html =
+                "<p>"
+                        + what
+                        + ".</p><table>"
+                        + details
+                        + "</table><p>Valid until "
+                        + claim.expiresAt()
+                        + "; it runs once.</p>"
+                        + "<form method=\"post\"><label>Your name <input name=\"by\" required></label> <button type=\"submit\">Run it</button></form>";
+        return new RouteResponse(
+                200,
+                "text/html; charset=utf-8",
+                wrap("Approve an action", html).getBytes(StandardCharsets.UTF_8));
     }
 
     private static RouteResponse page(final int status, final String title, final String message) {
-        return new RouteResponse(status, "text/html; charset=utf-8", wrap(title, "<p>" + esc(message) + "</p>").getBytes(StandardCharsets.UTF_8));
+        return new RouteResponse(
+                status,
+                "text/html; charset=utf-8",
+                wrap(title, "<p>" + esc(message) + "</p>").getBytes(StandardCharsets.UTF_8));
     }
 
     private static String wrap(final String title, final String body) {
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>sfpulse - " + esc(title) + "</title></head><body><h1>"
-            + esc(title) + "</h1>" + body + "</body></html>";
+        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>sfpulse - "
+                + esc(title)
+                + "</title></head><body><h1>"
+                + esc(title)
+                + "</h1>"
+                + body
+                + "</body></html>";
     }
 
     private static String esc(final String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s == null
+                ? ""
+                : s.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("\"", "&quot;");
     }
 }

@@ -22,9 +22,23 @@ import javax.management.ObjectName;
  */
 public final class ConnectJmxMetrics {
 
-    private static final List<String> TYPES = List.of("plugins", "source-task-metrics", "task-error-metrics", "connector-task-metrics");
-    private static final Set<String> NUMERIC = Set.of("double", "long", "int", "float", "java.lang.Double", "java.lang.Long",
-        "java.lang.Integer", "java.lang.Float", "java.lang.Object");
+    private static final List<String> TYPES =
+            List.of(
+                    "plugins",
+                    "source-task-metrics",
+                    "task-error-metrics",
+                    "connector-task-metrics");
+    private static final Set<String> NUMERIC =
+            Set.of(
+                    "double",
+                    "long",
+                    "int",
+                    "float",
+                    "java.lang.Double",
+                    "java.lang.Long",
+                    "java.lang.Integer",
+                    "java.lang.Float",
+                    "java.lang.Object");
     private final MeterRegistry registry;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
@@ -35,24 +49,38 @@ public final class ConnectJmxMetrics {
 
     public void refresh() {
         try {
-            for (final ObjectName name : server.queryNames(new ObjectName("kafka.connect:*"), null)) {
+            for (final ObjectName name :
+                    server.queryNames(new ObjectName("kafka.connect:*"), null)) {
                 final String type = name.getKeyProperty("type");
                 if (type == null || !TYPES.contains(type)) {
                     continue;
                 }
                 final List<Tag> tags = new ArrayList<>();
-                name.getKeyPropertyList().forEach((k, v) -> {
-                    if (!k.equals("type")) {
-                        tags.add(Tag.of(k, v));
-                    }
-                });
-                for (final MBeanAttributeInfo attribute : server.getMBeanInfo(name).getAttributes()) {
+                name.getKeyPropertyList()
+                        .forEach(
+                                (k, v) -> {
+                                    if (!k.equals("type")) {
+                                        tags.add(Tag.of(k, v));
+                                    }
+                                });
+                for (final MBeanAttributeInfo attribute :
+                        server.getMBeanInfo(name).getAttributes()) {
                     final String id = name + "#" + attribute.getName();
-                    if (NUMERIC.contains(attribute.getType()) && !registered.contains(id) && !Double.isNaN(read(name, attribute.getName()))
-                        && registered.add(id)) {
-                        final String metric = "sfpulse.connect." + type.replace("-metrics", "") + "." + attribute.getName();
-                        Gauge.builder(metric.toLowerCase(Locale.ROOT), () -> read(name, attribute.getName())).tags(tags)
-                            .description(attribute.getDescription()).register(registry);
+                    if (NUMERIC.contains(attribute.getType())
+                            && !registered.contains(id)
+                            && !Double.isNaN(read(name, attribute.getName()))
+                            && registered.add(id)) {
+                        final String metric =
+                                "sfpulse.connect."
+                                        + type.replace("-metrics", "")
+                                        + "."
+                                        + attribute.getName();
+                        Gauge.builder(
+                                        metric.toLowerCase(Locale.ROOT),
+                                        () -> read(name, attribute.getName()))
+                                .tags(tags)
+                                .description(attribute.getDescription())
+                                .register(registry);
                     }
                 }
             }
@@ -63,8 +91,11 @@ public final class ConnectJmxMetrics {
 
     private double read(final ObjectName name, final String attribute) {
         try {
-            // Kafka MBeans declare every attribute as Object: only numbers become gauges (names, versions and states are text).
-            return server.getAttribute(name, attribute) instanceof Number n ? n.doubleValue() : Double.NaN;
+            // Kafka MBeans declare every attribute as Object: only numbers become gauges (names,
+            // versions and states are text).
+            return server.getAttribute(name, attribute) instanceof Number n
+                    ? n.doubleValue()
+                    : Double.NaN;
         } catch (javax.management.JMException e) {
             return Double.NaN; // the task stopped: its MBean is gone
         }

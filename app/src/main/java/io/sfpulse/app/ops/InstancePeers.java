@@ -34,13 +34,19 @@ public final class InstancePeers {
 
     /** Base URLs ({@code http://host:port}) of every other instance that currently has members in the group. */
     public List<String> others() {
-        return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
-            .map(h -> h.host() + ":" + h.port()).filter(h -> !h.equals(self) && !h.startsWith("unavailable")).distinct().sorted()
-            .map(h -> "http://" + h).toList();
+        return streams.metadataForAllStreamsClients().stream()
+                .map(StreamsMetadata::hostInfo)
+                .map(h -> h.host() + ":" + h.port())
+                .filter(h -> !h.equals(self) && !h.startsWith("unavailable"))
+                .distinct()
+                .sorted()
+                .map(h -> "http://" + h)
+                .toList();
     }
 
     /** GET {@code path} on a peer; the body of a 200, else an IOException naming the peer and status. */
-    public String get(final String baseUrl, final String path) throws IOException, InterruptedException {
+    public String get(final String baseUrl, final String path)
+            throws IOException, InterruptedException {
         final HttpResponse<String> response = forward(baseUrl, path);
         if (response.statusCode() != 200) {
             throw new IOException(baseUrl + path + " answered " + response.statusCode());
@@ -49,8 +55,10 @@ public final class InstancePeers {
     }
 
     /** GET {@code path} (with its query) on a peer, whatever it answers. */
-    public HttpResponse<String> forward(final String baseUrl, final String path) throws IOException, InterruptedException {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT).GET();
+    public HttpResponse<String> forward(final String baseUrl, final String path)
+            throws IOException, InterruptedException {
+        final HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT).GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -15,15 +15,26 @@ public final class KafkaReachability implements AutoCloseable {
     private boolean lastAnswer;
 
     public KafkaReachability(final String bootstrapServers) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000));
+        this.admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                2_000,
+                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                2_000));
     }
 
     public synchronized boolean reachable() {
         final long now = System.currentTimeMillis();
         if (now - checkedAt > CACHE_MS) {
             try {
-                lastAnswer = !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get(2, TimeUnit.SECONDS).isEmpty();
+                lastAnswer =
+                        !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                                .nodes()
+                                .get(2, TimeUnit.SECONDS)
+                                .isEmpty();
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();

@@ -36,7 +36,8 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class OpsEndpoint implements AutoCloseable {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConnectJmxMetrics connect = new ConnectJmxMetrics(registry);
     private final OpsServer server;
     private KafkaStreamsMetrics streamsMetrics;
@@ -50,28 +51,36 @@ public final class OpsEndpoint implements AutoCloseable {
      * two kinds (a window store and its RocksDB segments). Prometheus needs one set of tag keys per name: here every
      * such metric is tagged {@code state.id} (the store) and {@code store.type} (the kind, e.g. {@code rocksdb.window}).
      */
-    static final MeterFilter ONE_STATE_STORE_TAG = new MeterFilter() {
-        @Override
-        public Meter.Id map(final Meter.Id id) {
-            for (final Tag tag : id.getTagsAsIterable()) {
-                final String key = tag.getKey();
-                if (key.endsWith(".state.id")) {
-                    final List<Tag> tags = new java.util.ArrayList<>();
-                    id.getTagsAsIterable().forEach(t -> {
-                        if (!t.getKey().equals(key)) {
-                            tags.add(t);
+    static final MeterFilter ONE_STATE_STORE_TAG =
+            new MeterFilter() {
+                @Override
+                public Meter.Id map(final Meter.Id id) {
+                    for (final Tag tag : id.getTagsAsIterable()) {
+                        final String key = tag.getKey();
+                        if (key.endsWith(".state.id")) {
+                            final List<Tag> tags = new java.util.ArrayList<>();
+                            id.getTagsAsIterable()
+                                    .forEach(
+                                            t -> {
+                                                if (!t.getKey().equals(key)) {
+                                                    tags.add(t);
+                                                }
+                                            });
+                            tags.add(Tag.of("state.id", tag.getValue()));
+                            tags.add(
+                                    Tag.of(
+                                            "store.type",
+                                            key.substring(0, key.length() - ".state.id".length())));
+                            return id.replaceTags(tags);
                         }
-                    });
-                    tags.add(Tag.of("state.id", tag.getValue()));
-                    tags.add(Tag.of("store.type", key.substring(0, key.length() - ".state.id".length())));
-                    return id.replaceTags(tags);
+                    }
+                    return id;
                 }
-            }
-            return id;
-        }
-    };
+            };
 
-    public OpsEndpoint(final String host, final int port, final String token, final boolean healthPublic) throws IOException {
+    public OpsEndpoint(
+            final String host, final int port, final String token, final boolean healthPublic)
+            throws IOException {
         registry.config().meterFilter(ONE_STATE_STORE_TAG);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -85,7 +94,9 @@ public final class OpsEndpoint implements AutoCloseable {
         connect.refresh();
         refreshers.forEach(Runnable::run);
         if (sink != null) {
-            sink.deliveryCounters().channels().stream().filter(sinkChannels::add).forEach(this::bindChannel);
+            sink.deliveryCounters().channels().stream()
+                    .filter(sinkChannels::add)
+                    .forEach(this::bindChannel);
         }
         return registry.scrape();
     }
@@ -103,23 +114,52 @@ public final class OpsEndpoint implements AutoCloseable {
      * the status of each org's newest release), refreshed at each scrape.
      */
     public OpsEndpoint verdicts(final ReleaseVerdictQueries queries) {
-        final MultiGauge byStatus = MultiGauge.builder("sfpulse.release.verdicts")
-            .description("Releases per org by their latest verdict (PENDING, HEALTHY, INCONCLUSIVE, FAULTY)").register(registry);
-        final MultiGauge latest = MultiGauge.builder("sfpulse.release.verdict.latest")
-            .description("1 for the verdict of each org's newest release").register(registry);
-        refreshers.add(() -> {
-            final List<ReleaseOutcome> all = queries.all();
-            final Map<List<String>, Long> counts = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
-            final Map<String, String> newest = new TreeMap<>();
-            for (final ReleaseOutcome o : all) {
-                counts.merge(List.of(o.orgId, o.status), 1L, Long::sum);
-                newest.putIfAbsent(o.orgId, o.status); // newest first
-            }
-            byStatus.register(counts.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("org", e.getKey().get(0), "status",
-                e.getKey().get(1)), e.getValue())).toList(), true);
-            latest.register(newest.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("org", e.getKey(), "status", e.getValue()), 1))
-                .toList(), true);
-        });
+        final MultiGauge byStatus =
+                MultiGauge.builder("sfpulse.release.verdicts")
+                        .description(
+                                "Releases per org by their latest verdict (PENDING, HEALTHY, INCONCLUSIVE, FAULTY)")
+                        .register(registry);
+        final MultiGauge latest =
+                MultiGauge.builder("sfpulse.release.verdict.latest")
+                        .description("1 for the verdict of each org's newest release")
+                        .register(registry);
+        refreshers.add(
+                () -> {
+                    final List<ReleaseOutcome> all = queries.all();
+                    final Map<List<String>, Long> counts =
+                            new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+                    final Map<String, String> newest = new TreeMap<>();
+                    for (final ReleaseOutcome o : all) {
+                        counts.merge(List.of(o.orgId, o.status), 1L, Long::sum);
+                        newest.putIfAbsent(o.orgId, o.status); // newest first
+                    }
+                    byStatus.register(
+                            counts.entrySet().stream()
+                                    .map(
+                                            e ->
+                                                    MultiGauge.Row.of(
+                                                            Tags.of(
+                                                                    "org",
+                                                                    e.getKey().get(0),
+                                                                    "status",
+                                                                    e.getKey().get(1)),
+                                                            e.getValue()))
+                                    .toList(),
+                            true);
+                    latest.register(
+                            newest.entrySet().stream()
+                                    .map(
+                                            e ->
+                                                    MultiGauge.Row.of(
+                                                            Tags.of(
+                                                                    "org",
+                                                                    e.getKey(),
+                                                                    "status",
+                                                                    e.getValue()),
+                                                            1))
+                                    .toList(),
+                            true);
+                });
         return this;
     }
 
@@ -129,56 +169,114 @@ public final class OpsEndpoint implements AutoCloseable {
      * {@code sfpulse_kpi_lead_time_minutes} (median), {@code sfpulse_kpi_error_budget_consumed} (1 = spent)
      * and {@code sfpulse_kpi_failures_per_thousand} (rolling 28 days), refreshed at each scrape.
      */
-    public OpsEndpoint kpis(final java.util.function.Supplier<Map<String, ReleaseHealth.Kpis>> kpis) {
-        final Map<String, java.util.function.Function<ReleaseHealth.Kpis, Double>> series = new java.util.LinkedHashMap<>();
+    public OpsEndpoint kpis(
+            final java.util.function.Supplier<Map<String, ReleaseHealth.Kpis>> kpis) {
+        final Map<String, java.util.function.Function<ReleaseHealth.Kpis, Double>> series =
+                new java.util.LinkedHashMap<>();
         series.put("sfpulse.kpi.change.failure.rate", ReleaseHealth.Kpis::changeFailureRate);
-        series.put("sfpulse.kpi.mean.time.to.restore.minutes", ReleaseHealth.Kpis::meanTimeToRestoreMinutes);
+        series.put(
+                "sfpulse.kpi.mean.time.to.restore.minutes",
+                ReleaseHealth.Kpis::meanTimeToRestoreMinutes);
         series.put("sfpulse.kpi.defects.per.release", ReleaseHealth.Kpis::defectsPerRelease);
         series.put("sfpulse.kpi.lead.time.minutes", ReleaseHealth.Kpis::medianLeadTimeMinutes);
-        series.put("sfpulse.kpi.error.budget.consumed", k -> k.errorBudget() == null ? null : k.errorBudget().consumed());
-        series.put("sfpulse.kpi.failures.per.thousand", k -> k.errorBudget() == null ? null : k.errorBudget().failuresPerThousand());
+        series.put(
+                "sfpulse.kpi.error.budget.consumed",
+                k -> k.errorBudget() == null ? null : k.errorBudget().consumed());
+        series.put(
+                "sfpulse.kpi.failures.per.thousand",
+                k -> k.errorBudget() == null ? null : k.errorBudget().failuresPerThousand());
         final Map<String, MultiGauge> gauges = new java.util.LinkedHashMap<>();
-        series.keySet().forEach(name -> gauges.put(name, MultiGauge.builder(name).description("Operations KPI per org (see README)").register(registry)));
-        refreshers.add(() -> {
-            final Map<String, ReleaseHealth.Kpis> now = kpis.get();
-            series.forEach((name, f) -> gauges.get(name).register(now.entrySet().stream().filter(e -> f.apply(e.getValue()) != null)
-                .map(e -> MultiGauge.Row.of(Tags.of("org", e.getKey()), f.apply(e.getValue()))).toList(), true));
-        });
+        series.keySet()
+                .forEach(
+                        name ->
+                                gauges.put(
+                                        name,
+                                        MultiGauge.builder(name)
+                                                .description("Operations KPI per org (see README)")
+                                                .register(registry)));
+        refreshers.add(
+                () -> {
+                    final Map<String, ReleaseHealth.Kpis> now = kpis.get();
+                    series.forEach(
+                            (name, f) ->
+                                    gauges.get(name)
+                                            .register(
+                                                    now.entrySet().stream()
+                                                            .filter(
+                                                                    e ->
+                                                                            f.apply(e.getValue())
+                                                                                    != null)
+                                                            .map(
+                                                                    e ->
+                                                                            MultiGauge.Row.of(
+                                                                                    Tags.of(
+                                                                                            "org",
+                                                                                            e
+                                                                                                    .getKey()),
+                                                                                    f.apply(
+                                                                                            e
+                                                                                                    .getValue())))
+                                                            .toList(),
+                                                    true));
+                });
         return this;
     }
 
     public OpsEndpoint sink(final AlertSinkService service) {
         this.sink = service;
-        FunctionCounter.builder("sfpulse.sink.alerts.delivered", service, AlertSinkService::deliveredCount)
-            .description("Alert states delivered to every routed channel").register(registry);
-        FunctionCounter.builder("sfpulse.sink.alerts.dead.lettered", service, AlertSinkService::deadLetteredCount)
-            .description("Alert states that went to the sink dead-letter topic").register(registry);
-        FunctionCounter.builder("sfpulse.sink.alerts.silenced", service, AlertSinkService::silencedCount)
-            .description("Alert states not pushed to a routed channel because a silence matched").register(registry);
-        FunctionCounter.builder("sfpulse.sink.actions.run", service, AlertSinkService::actionsRunCount)
-            .description("Actions run (accepted by their endpoint)").register(registry);
-        FunctionCounter.builder("sfpulse.sink.alerts.skipped.duplicate", service, AlertSinkService::skippedDuplicateCount)
-            .description("Alert states already delivered before a restart (skipped)").register(registry);
+        FunctionCounter.builder(
+                        "sfpulse.sink.alerts.delivered", service, AlertSinkService::deliveredCount)
+                .description("Alert states delivered to every routed channel")
+                .register(registry);
+        FunctionCounter.builder(
+                        "sfpulse.sink.alerts.dead.lettered",
+                        service,
+                        AlertSinkService::deadLetteredCount)
+                .description("Alert states that went to the sink dead-letter topic")
+                .register(registry);
+        FunctionCounter.builder(
+                        "sfpulse.sink.alerts.silenced", service, AlertSinkService::silencedCount)
+                .description(
+                        "Alert states not pushed to a routed channel because a silence matched")
+                .register(registry);
+        FunctionCounter.builder(
+                        "sfpulse.sink.actions.run", service, AlertSinkService::actionsRunCount)
+                .description("Actions run (accepted by their endpoint)")
+                .register(registry);
+        FunctionCounter.builder(
+                        "sfpulse.sink.alerts.skipped.duplicate",
+                        service,
+                        AlertSinkService::skippedDuplicateCount)
+                .description("Alert states already delivered before a restart (skipped)")
+                .register(registry);
         server.readiness("sink", service::isRunning);
         return this;
     }
 
     private void bindChannel(final String channel) {
         final DeliveryCounters c = sink.deliveryCounters();
-        FunctionCounter.builder("sfpulse.sink.delivery.attempts", c, x -> x.attempts(channel)).tag("channel", channel)
-            .description("HTTP (or other) delivery attempts").register(registry);
-        FunctionCounter.builder("sfpulse.sink.delivery.failures", c, x -> x.failures(channel)).tag("channel", channel)
-            .description("Delivery attempts that failed (retried or permanent)").register(registry);
+        FunctionCounter.builder("sfpulse.sink.delivery.attempts", c, x -> x.attempts(channel))
+                .tag("channel", channel)
+                .description("HTTP (or other) delivery attempts")
+                .register(registry);
+        FunctionCounter.builder("sfpulse.sink.delivery.failures", c, x -> x.failures(channel))
+                .tag("channel", channel)
+                .description("Delivery attempts that failed (retried or permanent)")
+                .register(registry);
     }
 
     /** A readiness check other services contribute (Kafka reachable, a connector running). */
-    public OpsEndpoint readiness(final String name, final java.util.function.Supplier<Boolean> check) {
+    public OpsEndpoint readiness(
+            final String name, final java.util.function.Supplier<Boolean> check) {
         server.readiness(name, check);
         return this;
     }
 
     /** A gauge of the launcher itself. */
-    public OpsEndpoint gauge(final String name, final String description, final java.util.function.Supplier<Number> value) {
+    public OpsEndpoint gauge(
+            final String name,
+            final String description,
+            final java.util.function.Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
         return this;
     }
@@ -191,7 +289,8 @@ public final class OpsEndpoint implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Cannot start the operations endpoint: " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(
+                    "Cannot start the operations endpoint: " + e.getMessage(), e);
         }
         return this;
     }

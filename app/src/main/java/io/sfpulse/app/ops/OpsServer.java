@@ -29,14 +29,26 @@ public final class OpsServer implements AutoCloseable {
     private final boolean healthPublic;
     private final Map<String, Supplier<Boolean>> readiness = new LinkedHashMap<>();
 
-    public OpsServer(final String host, final int port, final String token, final boolean healthPublic,
-                     final Supplier<String> prometheusScrape) throws IOException {
+    public OpsServer(
+            final String host,
+            final int port,
+            final String token,
+            final boolean healthPublic,
+            final Supplier<String> prometheusScrape)
+            throws IOException {
         this.token = BearerToken.of(token);
         this.healthPublic = healthPublic;
         this.endpoint = HttpEndpoint.on("ops", host, port).token(this.token).build();
         route("/health/live", healthPublic, x -> RouteResponse.json(200, "{\"status\":\"UP\"}"));
         route("/health/ready", healthPublic, x -> ready());
-        route("/metrics", false, x -> RouteResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", prometheusScrape.get()));
+        route(
+                "/metrics",
+                false,
+                x ->
+                        RouteResponse.text(
+                                200,
+                                "text/plain; version=0.0.4; charset=utf-8",
+                                prometheusScrape.get()));
     }
 
     /** Adds a readiness check (e.g. "kafka", "streams", "ingest:acme", "sink"). */
@@ -51,7 +63,11 @@ public final class OpsServer implements AutoCloseable {
     }
 
     /** Registers a route answering {@code methods} (the route reads the method and body from the request). */
-    public OpsServer route(final String path, final boolean open, final Set<String> methods, final HttpEndpoint.Route route) {
+    public OpsServer route(
+            final String path,
+            final boolean open,
+            final Set<String> methods,
+            final HttpEndpoint.Route route) {
         endpoint.route(path, methods, open, Set.of(), route);
         return this;
     }
@@ -68,7 +84,12 @@ public final class OpsServer implements AutoCloseable {
                 ok = false;
             }
             all &= ok;
-            json.append(first ? "" : ",").append('"').append(check.getKey().replace("\"", "'")).append("\":\"").append(ok ? "UP" : "DOWN").append('"');
+            json.append(first ? "" : ",")
+                    .append('"')
+                    .append(check.getKey().replace("\"", "'"))
+                    .append("\":\"")
+                    .append(ok ? "UP" : "DOWN")
+                    .append('"');
             first = false;
         }
         json.append("},\"status\":\"").append(all ? "UP" : "DOWN").append("\"}");
@@ -77,8 +98,14 @@ public final class OpsServer implements AutoCloseable {
 
     public OpsServer start() throws IOException {
         endpoint.start();
-        LOG.info("Operations endpoint on http://{}:{} (/metrics, /health/live, /health/ready){}", endpoint.host(),
-            port(), token.required() ? " with bearer-token authentication" + (healthPublic ? " (health public)" : "") : " without authentication");
+        LOG.info(
+                "Operations endpoint on http://{}:{} (/metrics, /health/live, /health/ready){}",
+                endpoint.host(),
+                port(),
+                token.required()
+                        ? " with bearer-token authentication"
+                                + (healthPublic ? " (health public)" : "")
+                        : " without authentication");
         return this;
     }
 

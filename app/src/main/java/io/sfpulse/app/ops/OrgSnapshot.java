@@ -35,27 +35,40 @@ public final class OrgSnapshot {
 
     /** DeploymentMarker records in Avro's JSON encoding. */
     public List<String> markers = new ArrayList<>();
+
     /** Deploys that did not become releases (failed, canceled, check-only), Avro JSON. */
     public List<String> attempts = new ArrayList<>();
+
     /** Per source, the org time (epoch ms) up to which it has delivered everything. */
     public Map<String, Long> progress = new TreeMap<>();
+
     public List<AlertRecord> alerts = new ArrayList<>();
+
     /** Window start (epoch ms) to bucket. */
     public Map<Long, SignalBucket> buckets = new TreeMap<>();
+
     /** Hour start (epoch ms) to the org's page views in it. */
     public Map<Long, AdoptionBucket> views = new TreeMap<>();
+
     /** Release id to its latest verdict. */
     public Map<String, ReleaseOutcome> verdicts = new TreeMap<>();
 
-    static OrgSnapshot local(final ReleaseHealthQueries queries, final ReleaseVerdictQueries verdictQueries, final String org,
-                             final List<AlertRecord> localAlerts, final Instant from, final Instant to) {
+    static OrgSnapshot local(
+            final ReleaseHealthQueries queries,
+            final ReleaseVerdictQueries verdictQueries,
+            final String org,
+            final List<AlertRecord> localAlerts,
+            final Instant from,
+            final Instant to) {
         final OrgSnapshot s = new OrgSnapshot();
         verdictQueries.releases(org).forEach(o -> s.verdicts.put(o.releaseId, o));
         queries.releases(org, from, to).forEach(m -> s.markers.add(toJson(m)));
         queries.attempts(org, from, to).forEach(m -> s.attempts.add(toJson(m)));
-        queries.progress(org).forEach((source, through) -> s.progress.put(source, through.toEpochMilli()));
+        queries.progress(org)
+                .forEach((source, through) -> s.progress.put(source, through.toEpochMilli()));
         localAlerts.stream().filter(a -> org.equals(a.orgId)).forEach(s.alerts::add);
-        queries.buckets(org, from, to).forEach(b -> s.buckets.put(b.start().toEpochMilli(), b.value()));
+        queries.buckets(org, from, to)
+                .forEach(b -> s.buckets.put(b.start().toEpochMilli(), b.value()));
         queries.views(org, from, to).forEach(v -> s.views.put(v.start().toEpochMilli(), v.value()));
         return s;
     }
@@ -89,7 +102,9 @@ public final class OrgSnapshot {
         alerts = new ArrayList<>(byKey.values());
         other.buckets.forEach(buckets::putIfAbsent);
         other.views.forEach(views::putIfAbsent);
-        other.verdicts.forEach((id, v) -> verdicts.merge(id, v, (x, y) -> y.evaluatedAtMs > x.evaluatedAtMs ? y : x));
+        other.verdicts.forEach(
+                (id, v) ->
+                        verdicts.merge(id, v, (x, y) -> y.evaluatedAtMs > x.evaluatedAtMs ? y : x));
     }
 
     ReleaseHealth health(final String org) {
@@ -98,24 +113,41 @@ public final class OrgSnapshot {
 
     /** The org's health with the KPIs over releases and alerts from {@code since} on (null: all). */
     ReleaseHealth health(final String org, final KpiSettings settings, final Instant since) {
-        final List<DeploymentMarker> decoded = markers.stream().map(OrgSnapshot::fromJson)
-            .sorted(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime)).toList();
-        final List<ReleaseHealthQueries.Bucket> list = buckets.entrySet().stream()
-            .map(e -> new ReleaseHealthQueries.Bucket(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
-        final List<ReleaseHealthQueries.Views> hourly = views.entrySet().stream()
-            .map(e -> new ReleaseHealthQueries.Views(Instant.ofEpochMilli(e.getKey()), e.getValue())).toList();
+        final List<DeploymentMarker> decoded =
+                markers.stream()
+                        .map(OrgSnapshot::fromJson)
+                        .sorted(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime))
+                        .toList();
+        final List<ReleaseHealthQueries.Bucket> list =
+                buckets.entrySet().stream()
+                        .map(
+                                e ->
+                                        new ReleaseHealthQueries.Bucket(
+                                                Instant.ofEpochMilli(e.getKey()), e.getValue()))
+                        .toList();
+        final List<ReleaseHealthQueries.Views> hourly =
+                views.entrySet().stream()
+                        .map(
+                                e ->
+                                        new ReleaseHealthQueries.Views(
+                                                Instant.ofEpochMilli(e.getKey()), e.getValue()))
+                        .toList();
         return new ReleaseHealth(org, decoded, alerts, list, hourly, settings, since);
     }
 
     /** The attempts, oldest first. */
     List<DeploymentMarker> attempts() {
-        return attempts.stream().map(OrgSnapshot::fromJson).sorted(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime)).toList();
+        return attempts.stream()
+                .map(OrgSnapshot::fromJson)
+                .sorted(java.util.Comparator.comparing(DeploymentMarker::getCompletedTime))
+                .toList();
     }
 
     static String toJson(final DeploymentMarker marker) {
         try {
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
-            final JsonEncoder encoder = EncoderFactory.get().jsonEncoder(DeploymentMarker.getClassSchema(), out);
+            final JsonEncoder encoder =
+                    EncoderFactory.get().jsonEncoder(DeploymentMarker.getClassSchema(), out);
             new SpecificDatumWriter<>(DeploymentMarker.class).write(marker, encoder);
             encoder.flush();
             return out.toString(StandardCharsets.UTF_8);
@@ -126,8 +158,11 @@ public final class OrgSnapshot {
 
     static DeploymentMarker fromJson(final String json) {
         try {
-            return new SpecificDatumReader<>(DeploymentMarker.class).read(null,
-                DecoderFactory.get().jsonDecoder(DeploymentMarker.getClassSchema(), json));
+            return new SpecificDatumReader<>(DeploymentMarker.class)
+                    .read(
+                            null,
+                            DecoderFactory.get()
+                                    .jsonDecoder(DeploymentMarker.getClassSchema(), json));
         } catch (IOException e) {
             throw new UncheckedIOException("Not a DeploymentMarker in Avro JSON: " + json, e);
         }

@@ -52,12 +52,18 @@ public final class ReleaseHealthPage {
     private final InstancePeers peers;
 
     /** @param peers the application's other instances, or null when this instance is alone by design */
-    public ReleaseHealthPage(final ReleaseHealthQueries queries, final ReleaseVerdictQueries verdicts, final InstancePeers peers) {
+    public ReleaseHealthPage(
+            final ReleaseHealthQueries queries,
+            final ReleaseVerdictQueries verdicts,
+            final InstancePeers peers) {
         this(queries, verdicts, peers, KpiSettings.defaults());
     }
 
-    public ReleaseHealthPage(final ReleaseHealthQueries queries, final ReleaseVerdictQueries verdicts, final InstancePeers peers,
-                             final KpiSettings kpis) {
+    public ReleaseHealthPage(
+            final ReleaseHealthQueries queries,
+            final ReleaseVerdictQueries verdicts,
+            final InstancePeers peers,
+            final KpiSettings kpis) {
         this.kpiSettings = kpis;
         this.queries = queries;
         this.verdicts = verdicts;
@@ -72,33 +78,68 @@ public final class ReleaseHealthPage {
 
     public void register(final OpsServer server) {
         final byte[] html = resource("/release-health/index.html");
-        server.route("/api/orgs", false, exchange -> {
-            final String path = exchange.rawPath();
-            final String rest = path.length() > "/api/orgs".length() ? path.substring("/api/orgs/".length()) : "";
-            final String since = VerdictApi.query(exchange.rawQuery()).get("since");
-            final Instant from;
-            try {
-                from = since == null ? null : since.contains("T") ? Instant.parse(since) : Instant.now().minus(io.sfpulse.app.Durations.parse(since));
-            } catch (RuntimeException e) {
-                return RouteResponse.error(400, "since: a duration (30d) or an instant (ISO-8601)");
-            }
-            return RouteResponse.json(200, rest.isEmpty() ? orgs() : org(URLDecoder.decode(rest, StandardCharsets.UTF_8), from));
-        });
-        server.route("/api/local/", false, exchange -> {
-            final String path = exchange.path();
-            if (path.equals("/api/local/orgs")) {
-                return RouteResponse.json(200, JSON.writeValueAsString(Map.of("orgs", localOrgs(queries.alerts()))));
-            }
-            if (path.equals("/api/local/snapshots")) {
-                final String orgs = exchange.query().getOrDefault("orgs", "");
-                return RouteResponse.json(200, JSON.writeValueAsString(localSnapshots(orgs.isEmpty() ? List.of() : List.of(orgs.split(",")),
-                    queries.alerts())));
-            }
-            return RouteResponse.json(404, "{\"error\":\"not found\"}");
-        });
-        server.route("/", true, exchange -> "/".equals(exchange.path())
-            ? new RouteResponse(200, "text/html; charset=utf-8", html)
-            : RouteResponse.json(404, "{\"error\":\"not found\"}"));
+        server.route(
+                "/api/orgs",
+                false,
+                exchange -> {
+                    final String path = exchange.rawPath();
+                    final String rest =
+                            path.length() > "/api/orgs".length()
+                                    ? path.substring("/api/orgs/".length())
+                                    : "";
+                    final String since = VerdictApi.query(exchange.rawQuery()).get("since");
+                    final Instant from;
+                    try {
+                        from =
+                                since == null
+                                        ? null
+                                        : since.contains("T")
+                                                ? Instant.parse(since)
+                                                : Instant.now()
+                                                        .minus(
+                                                                io.sfpulse.app.Durations.parse(
+                                                                        since));
+                    } catch (RuntimeException e) {
+                        return RouteResponse.error(
+                                400, "since: a duration (30d) or an instant (ISO-8601)");
+                    }
+                    return RouteResponse.json(
+                            200,
+                            rest.isEmpty()
+                                    ? orgs()
+                                    : org(URLDecoder.decode(rest, StandardCharsets.UTF_8), from));
+                });
+        server.route(
+                "/api/local/",
+                false,
+                exchange -> {
+                    final String path = exchange.path();
+                    if (path.equals("/api/local/orgs")) {
+                        return RouteResponse.json(
+                                200,
+                                JSON.writeValueAsString(
+                                        Map.of("orgs", localOrgs(queries.alerts()))));
+                    }
+                    if (path.equals("/api/local/snapshots")) {
+                        final String orgs = exchange.query().getOrDefault("orgs", "");
+                        return RouteResponse.json(
+                                200,
+                                JSON.writeValueAsString(
+                                        localSnapshots(
+                                                orgs.isEmpty()
+                                                        ? List.of()
+                                                        : List.of(orgs.split(",")),
+                                                queries.alerts())));
+                    }
+                    return RouteResponse.json(404, "{\"error\":\"not found\"}");
+                });
+        server.route(
+                "/",
+                true,
+                exchange ->
+                        "/".equals(exchange.path())
+                                ? new RouteResponse(200, "text/html; charset=utf-8", html)
+                                : RouteResponse.json(404, "{\"error\":\"not found\"}"));
     }
 
     private static byte[] resource(final String name) {
@@ -116,7 +157,10 @@ public final class ReleaseHealthPage {
     public Map<String, ReleaseHealth.Kpis> localKpis() {
         final List<AlertRecord> alerts = queries.alerts();
         final Map<String, ReleaseHealth.Kpis> out = new TreeMap<>();
-        localSnapshots(localOrgs(alerts), alerts).forEach((org, snapshot) -> out.put(org, snapshot.health(org, kpiSettings, null).kpis()));
+        localSnapshots(localOrgs(alerts), alerts)
+                .forEach(
+                        (org, snapshot) ->
+                                out.put(org, snapshot.health(org, kpiSettings, null).kpis()));
         return out;
     }
 
@@ -127,7 +171,8 @@ public final class ReleaseHealthPage {
         return orgs;
     }
 
-    Map<String, OrgSnapshot> localSnapshots(final Collection<String> orgs, final List<AlertRecord> alerts) {
+    Map<String, OrgSnapshot> localSnapshots(
+            final Collection<String> orgs, final List<AlertRecord> alerts) {
         final Map<String, OrgSnapshot> out = new TreeMap<>();
         for (final String org : orgs) {
             out.put(org, OrgSnapshot.local(queries, verdicts, org, alerts, ALL_FROM, ALL_TO));
@@ -136,38 +181,59 @@ public final class ReleaseHealthPage {
     }
 
     /** What all instances hold for the given orgs (null: every org any instance knows). */
-    private record Gathered(Map<String, OrgSnapshot> snapshots, List<String> unreachable) {
-    }
+    private record Gathered(Map<String, OrgSnapshot> snapshots, List<String> unreachable) {}
 
-    private record OrgList(List<String> orgs) {
-    }
+    private record OrgList(List<String> orgs) {}
 
     private Gathered gather(final Collection<String> requested) {
         final List<String> unreachable = new ArrayList<>();
         final List<String> others = peers == null ? List.of() : peers.others();
-        final List<AlertRecord> localAlerts = queries.alerts(); // one scan of the alert store per request
-        final TreeSet<String> orgs = requested == null ? localOrgs(localAlerts) : new TreeSet<>(requested);
+        final List<AlertRecord> localAlerts =
+                queries.alerts(); // one scan of the alert store per request
+        final TreeSet<String> orgs =
+                requested == null ? localOrgs(localAlerts) : new TreeSet<>(requested);
         if (requested == null) {
             for (final String peer : others) {
-                ask(peer, "/api/local/orgs", unreachable).ifPresent(body -> orgs.addAll(read(body, new TypeReference<OrgList>() { }).orgs()));
+                ask(peer, "/api/local/orgs", unreachable)
+                        .ifPresent(
+                                body ->
+                                        orgs.addAll(
+                                                read(body, new TypeReference<OrgList>() {})
+                                                        .orgs()));
             }
         }
         final Map<String, OrgSnapshot> merged = localSnapshots(orgs, localAlerts);
-        final String path = "/api/local/snapshots?orgs=" + URLEncoder.encode(String.join(",", orgs), StandardCharsets.UTF_8);
+        final String path =
+                "/api/local/snapshots?orgs="
+                        + URLEncoder.encode(String.join(",", orgs), StandardCharsets.UTF_8);
         for (final String peer : others) {
             if (!unreachable.contains(peer)) {
-                ask(peer, path, unreachable).ifPresent(body -> read(body, new TypeReference<Map<String, OrgSnapshot>>() { })
-                    .forEach((org, theirs) -> merged.computeIfAbsent(org, k -> new OrgSnapshot()).merge(theirs)));
+                ask(peer, path, unreachable)
+                        .ifPresent(
+                                body ->
+                                        read(body, new TypeReference<Map<String, OrgSnapshot>>() {})
+                                                .forEach(
+                                                        (org, theirs) ->
+                                                                merged.computeIfAbsent(
+                                                                                org,
+                                                                                k ->
+                                                                                        new OrgSnapshot())
+                                                                        .merge(theirs)));
             }
         }
         return new Gathered(merged, unreachable);
     }
 
-    private Optional<String> ask(final String peer, final String path, final List<String> unreachable) {
+    private Optional<String> ask(
+            final String peer, final String path, final List<String> unreachable) {
         try {
             return Optional.of(peers.get(peer, path));
         } catch (IOException e) {
-            LOG.atWarn().addKeyValue("instance", peer).log("Release-health page could not read another instance's stores: {}", e.getMessage());
+            LOG.atWarn()
+                    .addKeyValue("instance", peer)
+                    .log(
+                            "Release-health page could not read another instance's stores: {}",
+                            e.getMessage());
             unreachable.add(peer);
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -181,20 +247,24 @@ public final class ReleaseHealthPage {
         try {
             return JSON.readValue(body, type);
         } catch (IOException e) {
-            throw new IllegalStateException("Unreadable answer from another instance: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Unreadable answer from another instance: " + e.getMessage(), e);
         }
     }
 
     String orgs() throws IOException {
         final Gathered g = gather(null);
         final List<Map<String, Object>> out = new ArrayList<>();
-        g.snapshots().forEach((org, snapshot) -> {
-            final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("orgId", org);
-            m.put("kpis", snapshot.health(org, kpiSettings, null).kpis());
-            out.add(m);
-        });
-        return JSON.writeValueAsString(Map.of("orgs", out, "unreachableInstances", g.unreachable()));
+        g.snapshots()
+                .forEach(
+                        (org, snapshot) -> {
+                            final Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("orgId", org);
+                            m.put("kpis", snapshot.health(org, kpiSettings, null).kpis());
+                            out.add(m);
+                        });
+        return JSON.writeValueAsString(
+                Map.of("orgs", out, "unreachableInstances", g.unreachable()));
     }
 
     String org(final String org, final Instant since) throws IOException {
@@ -241,46 +311,111 @@ public final class ReleaseHealthPage {
             releases.add(rm);
         }
         m.put("releases", releases);
-        m.put("sources", snapshot.progress.entrySet().stream().map(e -> Map.of("source", e.getKey(),
-            "deliveredThrough", Instant.ofEpochMilli(e.getValue()).toString())).toList());
-        m.put("attempts", snapshot.attempts().stream().map(d -> {
-            final Map<String, Object> am = new LinkedHashMap<>();
-            am.put("deployId", d.getDeployId());
-            am.put("completedTime", d.getCompletedTime().toString());
-            am.put("source", d.getSource().name());
-            am.put("status", d.getStatus());
-            am.put("checkOnly", d.getCheckOnly());
-            am.put("createdBy", d.getCreatedBy());
-            am.put("components", d.getComponents());
-            return am;
-        }).toList());
-        m.put("alerts", h.alerts().stream().map(a -> {
-            final Map<String, Object> am = new LinkedHashMap<>();
-            am.put("dedupKey", a.dedupKey);
-            am.put("detector", a.detector);
-            am.put("subject", a.subject);
-            am.put("severity", a.severity);
-            am.put("status", a.status);
-            am.put("trigger", a.trigger);
-            am.put("releaseId", a.releaseId);
-            am.put("summary", a.summary);
-            am.put("triggeredAt", a.triggeredAtMs < 0 ? null : Instant.ofEpochMilli(a.triggeredAtMs).toString());
-            am.put("resolvedAt", a.resolvedAtMs < 0 ? null : Instant.ofEpochMilli(a.resolvedAtMs).toString());
-            am.put("evidence", a.evidence);
-            am.put("actions", actionLinks == null || a.triggeredAtMs < 0 || a.severity == null ? List.of()
-                : actionLinks.forTriggered(a.orgId, a.dedupKey, a.releaseId, a.detector, a.subject, a.severity, a.summary,
-                    Instant.ofEpochMilli(a.triggeredAtMs)).stream().map(l -> Map.of("name", l.action(), "url", l.url())).toList());
-            return am;
-        }).toList());
-        m.put("buckets", h.buckets().stream().map(b -> {
-            final Map<String, Object> bm = new LinkedHashMap<>();
-            bm.put("start", b.start().toString());
-            bm.put("failures", b.value().failures);
-            bm.put("latencyMeanMs", b.value().latencySamples == 0 ? null : b.value().latencyMeanMs());
-            bm.put("latencyMaxMs", b.value().latencySamples == 0 ? null : b.value().latencyMaxMs);
-            bm.put("dataChanges", b.value().dataChanges);
-            return bm;
-        }).toList());
+        m.put(
+                "sources",
+                snapshot.progress.entrySet().stream()
+                        .map(
+                                e ->
+                                        Map.of(
+                                                "source",
+                                                e.getKey(),
+                                                "deliveredThrough",
+                                                Instant.ofEpochMilli(e.getValue()).toString()))
+                        .toList());
+        m.put(
+                "attempts",
+                snapshot.attempts().stream()
+                        .map(
+                                d -> {
+                                    final Map<String, Object> am = new LinkedHashMap<>();
+                                    am.put("deployId", d.getDeployId());
+                                    am.put("completedTime", d.getCompletedTime().toString());
+                                    am.put("source", d.getSource().name());
+                                    am.put("status", d.getStatus());
+                                    am.put("checkOnly", d.getCheckOnly());
+                                    am.put("createdBy", d.getCreatedBy());
+                                    am.put("components", d.getComponents());
+                                    return am;
+                                })
+                        .toList());
+        m.put(
+                "alerts",
+                h.alerts().stream()
+                        .map(
+                                a -> {
+                                    final Map<String, Object> am = new LinkedHashMap<>();
+                                    am.put("dedupKey", a.dedupKey);
+                                    am.put("detector", a.detector);
+                                    am.put("subject", a.subject);
+                                    am.put("severity", a.severity);
+                                    am.put("status", a.status);
+                                    am.put("trigger", a.trigger);
+                                    am.put("releaseId", a.releaseId);
+                                    am.put("summary", a.summary);
+                                    am.put(
+                                            "triggeredAt",
+                                            a.triggeredAtMs < 0
+                                                    ? null
+                                                    : Instant.ofEpochMilli(a.triggeredAtMs)
+                                                            .toString());
+                                    am.put(
+                                            "resolvedAt",
+                                            a.resolvedAtMs < 0
+                                                    ? null
+                                                    : Instant.ofEpochMilli(a.resolvedAtMs)
+                                                            .toString());
+                                    am.put("evidence", a.evidence);
+                                    am.put(
+                                            "actions",
+                                            actionLinks == null
+                                                            || a.triggeredAtMs < 0
+                                                            || a.severity == null
+                                                    ? List.of()
+                                                    : actionLinks
+                                                            .forTriggered(
+                                                                    a.orgId,
+                                                                    a.dedupKey,
+                                                                    a.releaseId,
+                                                                    a.detector,
+                                                                    a.subject,
+                                                                    a.severity,
+                                                                    a.summary,
+                                                                    Instant.ofEpochMilli(
+                                                                            a.triggeredAtMs))
+                                                            .stream()
+                                                            .map(
+                                                                    l ->
+                                                                            Map.of(
+                                                                                    "name",
+                                                                                    l.action(),
+                                                                                    "url",
+                                                                                    l.url()))
+                                                            .toList());
+                                    return am;
+                                })
+                        .toList());
+        m.put(
+                "buckets",
+                h.buckets().stream()
+                        .map(
+                                b -> {
+                                    final Map<String, Object> bm = new LinkedHashMap<>();
+                                    bm.put("start", b.start().toString());
+                                    bm.put("failures", b.value().failures);
+                                    bm.put(
+                                            "latencyMeanMs",
+                                            b.value().latencySamples == 0
+                                                    ? null
+                                                    : b.value().latencyMeanMs());
+                                    bm.put(
+                                            "latencyMaxMs",
+                                            b.value().latencySamples == 0
+                                                    ? null
+                                                    : b.value().latencyMaxMs);
+                                    bm.put("dataChanges", b.value().dataChanges);
+                                    return bm;
+                                })
+                        .toList());
         return JSON.writeValueAsString(m);
     }
 }

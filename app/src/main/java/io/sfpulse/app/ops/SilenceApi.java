@@ -46,9 +46,20 @@ public final class SilenceApi implements AutoCloseable {
     private final SilenceBook book;
     private final Clock clock;
 
-    public SilenceApi(final String bootstrap, final Topics topics, final SilenceBook book, final Clock clock) {
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-            new StringSerializer(), topics.silences().valueSerde().serializer());
+    public SilenceApi(
+            final String bootstrap,
+            final Topics topics,
+            final SilenceBook book,
+            final Clock clock) {
+        this.producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        topics.silences().valueSerde().serializer());
         this.book = book;
         this.clock = clock;
     }
@@ -62,7 +73,10 @@ public final class SilenceApi implements AutoCloseable {
         final Map<String, String> query = VerdictApi.query(exchange.rawQuery());
         return switch (exchange.method()) {
             case "POST" -> path.equals(PATH) ? create(exchange.body()) : notFound();
-            case "DELETE" -> path.startsWith(PATH + "/") ? end(path.substring(PATH.length() + 1), query.get("by")) : notFound();
+            case "DELETE" ->
+                    path.startsWith(PATH + "/")
+                            ? end(path.substring(PATH.length() + 1), query.get("by"))
+                            : notFound();
             default -> list(query.get("org"));
         };
     }
@@ -76,35 +90,58 @@ public final class SilenceApi implements AutoCloseable {
         }
         final String org = in.path("orgId").asText("");
         if (!SalesforceIds.isId(org)) {
-            return RouteResponse.error(400, "orgId must be a 15- or 18-character Salesforce org id");
+            return RouteResponse.error(
+                    400, "orgId must be a 15- or 18-character Salesforce org id");
         }
         final String reason = in.path("reason").asText("").trim();
         final String by = in.path("createdBy").asText("").trim();
         if (reason.isEmpty() || by.isEmpty()) {
-            return RouteResponse.error(400, "reason and createdBy are required: a silence says why and who");
+            return RouteResponse.error(
+                    400, "reason and createdBy are required: a silence says why and who");
         }
         final Instant now = clock.instant();
         final Instant ends;
         try {
-            ends = in.hasNonNull("endsAt") ? Instant.parse(in.get("endsAt").asText())
-                : now.plus(io.sfpulse.app.Durations.parse(in.path("duration").asText("")));
+            ends =
+                    in.hasNonNull("endsAt")
+                            ? Instant.parse(in.get("endsAt").asText())
+                            : now.plus(
+                                    io.sfpulse.app.Durations.parse(in.path("duration").asText("")));
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            return RouteResponse.error(400, "give duration (e.g. 2h, 30m) or endsAt (ISO-8601): " + e.getMessage());
+            return RouteResponse.error(
+                    400, "give duration (e.g. 2h, 30m) or endsAt (ISO-8601): " + e.getMessage());
         }
         if (!ends.isAfter(now) || ends.isAfter(now.plus(LONGEST))) {
             return RouteResponse.error(400, "a silence ends in the future and within 30 days");
         }
-        final Silence s = Silence.newBuilder().setId("sil-" + UUID.randomUUID().toString().substring(0, 13)).setOrgId(SalesforceIds.to18(org))
-            .setDetector(text(in, "detector")).setSubject(text(in, "subject")).setStartsAt(now).setEndsAt(ends).setReason(reason)
-            .setCreatedBy(by).build();
+        final Silence s =
+                Silence.newBuilder()
+                        .setId("sil-" + UUID.randomUUID().toString().substring(0, 13))
+                        .setOrgId(SalesforceIds.to18(org))
+                        .setDetector(text(in, "detector"))
+                        .setSubject(text(in, "subject"))
+                        .setStartsAt(now)
+                        .setEndsAt(ends)
+                        .setReason(reason)
+                        .setCreatedBy(by)
+                        .build();
         write(s);
-        LOG.atInfo().addKeyValue("org", s.getOrgId()).log("Silence {} by {} until {} for detector {} subject {}: {}", s.getId(), by, ends,
-            s.getDetector() == null ? "(all)" : s.getDetector(), s.getSubject() == null ? "(all)" : s.getSubject(), reason);
+        LOG.atInfo()
+                .addKeyValue("org", s.getOrgId())
+                .log(
+                        "Silence {} by {} until {} for detector {} subject {}: {}",
+                        s.getId(),
+                        by,
+                        ends,
+                        s.getDetector() == null ? "(all)" : s.getDetector(),
+                        s.getSubject() == null ? "(all)" : s.getSubject(),
+                        reason);
         return RouteResponse.json(201, JSON.writeValueAsString(json(s, now)));
     }
 
     private RouteResponse end(final String id, final String by) throws IOException {
-        final Optional<Silence> known = book.all().stream().filter(s -> s.getId().equals(id)).findFirst();
+        final Optional<Silence> known =
+                book.all().stream().filter(s -> s.getId().equals(id)).findFirst();
         if (known.isEmpty()) {
             return RouteResponse.error(404, "no silence " + id.replaceAll("[^A-Za-z0-9-]", "?"));
         }
@@ -112,22 +149,33 @@ public final class SilenceApi implements AutoCloseable {
             return RouteResponse.error(400, "say who ends it: ?by=NAME");
         }
         final Instant now = clock.instant();
-        final Silence ended = Silence.newBuilder(known.get()).setCancelledAt(now).setCancelledBy(by).build();
+        final Silence ended =
+                Silence.newBuilder(known.get()).setCancelledAt(now).setCancelledBy(by).build();
         write(ended);
-        LOG.atInfo().addKeyValue("org", ended.getOrgId()).log("Silence {} ended early by {}", id, by);
+        LOG.atInfo()
+                .addKeyValue("org", ended.getOrgId())
+                .log("Silence {} ended early by {}", id, by);
         return RouteResponse.json(200, JSON.writeValueAsString(json(ended, now)));
     }
 
     private RouteResponse list(final String org) throws IOException {
         final Instant now = clock.instant();
-        final List<Map<String, Object>> out = book.all().stream()
-            .filter(s -> org == null || s.getOrgId().equals(SalesforceIds.normalizeIfId(org))).map(s -> json(s, now)).toList();
+        final List<Map<String, Object>> out =
+                book.all().stream()
+                        .filter(
+                                s ->
+                                        org == null
+                                                || s.getOrgId()
+                                                        .equals(SalesforceIds.normalizeIfId(org)))
+                        .map(s -> json(s, now))
+                        .toList();
         return RouteResponse.json(200, JSON.writeValueAsString(Map.of("silences", out)));
     }
 
     private void write(final Silence s) {
         try {
-            producer.send(new ProducerRecord<>(TopicNames.SILENCES, s.getId(), s)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(TopicNames.SILENCES, s.getId(), s))
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot write silence " + s.getId(), e);
         }
@@ -145,7 +193,11 @@ public final class SilenceApi implements AutoCloseable {
         m.put("createdBy", s.getCreatedBy());
         m.put("cancelledAt", s.getCancelledAt() == null ? null : s.getCancelledAt().toString());
         m.put("cancelledBy", s.getCancelledBy());
-        m.put("active", s.getCancelledAt() == null && !now.isBefore(s.getStartsAt()) && now.isBefore(s.getEndsAt()));
+        m.put(
+                "active",
+                s.getCancelledAt() == null
+                        && !now.isBefore(s.getStartsAt())
+                        && now.isBefore(s.getEndsAt()));
         return m;
     }
 
@@ -155,7 +207,8 @@ public final class SilenceApi implements AutoCloseable {
     }
 
     private static RouteResponse notFound() throws IOException {
-        return RouteResponse.error(404, "not found: POST or GET " + PATH + ", DELETE " + PATH + "/{id}?by=NAME");
+        return RouteResponse.error(
+                404, "not found: POST or GET " + PATH + ", DELETE " + PATH + "/{id}?by=NAME");
     }
 
     @Override

@@ -42,41 +42,65 @@ public final class VerdictApi {
     private final InstancePeers peers;
 
     /** @param peers the application's other instances, or null when this instance is alone by design */
-    public VerdictApi(final ReleaseVerdictQueries verdicts, final ReleaseHealthQueries health, final InstancePeers peers) {
+    public VerdictApi(
+            final ReleaseVerdictQueries verdicts,
+            final ReleaseHealthQueries health,
+            final InstancePeers peers) {
         this.verdicts = verdicts;
         this.health = health;
         this.peers = peers;
     }
 
     public void register(final OpsServer server) {
-        server.route(PREFIX, false, exchange -> {
-            final String rawPath = exchange.rawPath();
-            final String rawQuery = exchange.rawQuery();
-            return answer(rawPath, rawQuery);
-        });
+        server.route(
+                PREFIX,
+                false,
+                exchange -> {
+                    final String rawPath = exchange.rawPath();
+                    final String rawQuery = exchange.rawQuery();
+                    return answer(rawPath, rawQuery);
+                });
     }
 
     RouteResponse answer(final String rawPath, final String rawQuery) throws IOException {
         final String[] parts = rawPath.substring(PREFIX.length()).split("/");
         final String rawOrg = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
         if (!SalesforceIds.isId(rawOrg)) {
-            return RouteResponse.error(400, "'" + rawOrg.replaceAll("[^A-Za-z0-9._-]", "?") + "' is not a 15- or 18-character Salesforce org id");
+            return RouteResponse.error(
+                    400,
+                    "'"
+                            + rawOrg.replaceAll("[^A-Za-z0-9._-]", "?")
+                            + "' is not a 15- or 18-character Salesforce org id");
         }
         final String org = SalesforceIds.to18(rawOrg);
         if (!verdicts.ready()) {
-            return RouteResponse.error(503, "sfpulse's detection is not running yet (starting, restoring or rebalancing); ask again");
+            return RouteResponse.error(
+                    503,
+                    "sfpulse's detection is not running yet (starting, restoring or rebalancing); ask again");
         }
         final HostInfo host = verdicts.host(org);
-        if (peers != null && host != null && host.port() > 0 && !peers.isSelf(host.host() + ":" + host.port())) {
+        if (peers != null
+                && host != null
+                && host.port() > 0
+                && !peers.isSelf(host.host() + ":" + host.port())) {
             return forward("http://" + host.host() + ":" + host.port(), rawPath, rawQuery);
         }
         final List<ReleaseOutcome> releases = verdicts.releases(org);
         if (releases.isEmpty() && health.progress(org).isEmpty()) {
-            return RouteResponse.error(404, "unknown org " + org + ": sfpulse has no signal and no release of it");
+            return RouteResponse.error(
+                    404, "unknown org " + org + ": sfpulse has no signal and no release of it");
         }
         if (parts.length == 1) {
-            return RouteResponse.json(200, JSON.writeValueAsString(Map.of("orgId", org,
-                "releases", releases.stream().map(o -> toJson(VerdictRecords.of(o))).toList())));
+            return RouteResponse.json(
+                    200,
+                    JSON.writeValueAsString(
+                            Map.of(
+                                    "orgId",
+                                    org,
+                                    "releases",
+                                    releases.stream()
+                                            .map(o -> toJson(VerdictRecords.of(o)))
+                                            .toList())));
         }
         final Map<String, String> query = query(rawQuery);
         final Optional<ReleaseOutcome> found;
@@ -95,10 +119,19 @@ public final class VerdictApi {
         } else if (parts.length == 3 && parts[2].equals("verdict")) {
             final String id = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
             asked = "release " + id;
-            found = verdicts.byId(org, SalesforceIds.normalizeIfId(id)).or(() -> verdicts.byId(org, id));
+            found =
+                    verdicts.byId(org, SalesforceIds.normalizeIfId(id))
+                            .or(() -> verdicts.byId(org, id));
         } else {
-            return RouteResponse.error(404, "not found: use " + PREFIX + "{org}/{release}/verdict, " + PREFIX + "{org}/verdict?commit=SHA|label=V or "
-                + PREFIX + "{org}");
+            return RouteResponse.error(
+                    404,
+                    "not found: use "
+                            + PREFIX
+                            + "{org}/{release}/verdict, "
+                            + PREFIX
+                            + "{org}/verdict?commit=SHA|label=V or "
+                            + PREFIX
+                            + "{org}");
         }
         if (found.isEmpty()) {
             final Map<String, Object> body = new LinkedHashMap<>();
@@ -106,18 +139,26 @@ public final class VerdictApi {
             body.put("recentReleases", releases.stream().limit(5).map(o -> o.releaseId).toList());
             return RouteResponse.json(404, JSON.writeValueAsString(body));
         }
-        return RouteResponse.json(200, JSON.writeValueAsString(toJson(VerdictRecords.of(found.get()))));
+        return RouteResponse.json(
+                200, JSON.writeValueAsString(toJson(VerdictRecords.of(found.get()))));
     }
 
-    private RouteResponse forward(final String base, final String rawPath, final String rawQuery) throws IOException {
+    private RouteResponse forward(final String base, final String rawPath, final String rawQuery)
+            throws IOException {
         try {
-            final HttpResponse<String> r = peers.forward(base, rawPath + (rawQuery == null ? "" : "?" + rawQuery));
+            final HttpResponse<String> r =
+                    peers.forward(base, rawPath + (rawQuery == null ? "" : "?" + rawQuery));
             return RouteResponse.json(r.statusCode(), r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted asking " + base, e);
         } catch (IOException e) {
-            return RouteResponse.error(503, "the instance holding this org's verdicts (" + base + ") did not answer: " + e.getMessage());
+            return RouteResponse.error(
+                    503,
+                    "the instance holding this org's verdicts ("
+                            + base
+                            + ") did not answer: "
+                            + e.getMessage());
         }
     }
 
@@ -128,7 +169,9 @@ public final class VerdictApi {
             for (final String pair : rawQuery.split("&")) {
                 final int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    out.put(
+                            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
         }

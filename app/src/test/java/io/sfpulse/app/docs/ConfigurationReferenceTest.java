@@ -32,21 +32,38 @@ class ConfigurationReferenceTest {
             ConfigurationReference.write(COMMITTED);
         }
         assertThat(Files.readString(COMMITTED, StandardCharsets.UTF_8))
-            .as("docs/configuration.md is stale: regenerate it with -DupdateDocs=true (diff against app/target/docs/configuration.md)")
-            .isEqualTo(rendered);
+                .as(
+                        "docs/configuration.md is stale: regenerate it with -DupdateDocs=true (diff against app/target/docs/configuration.md)")
+                .isEqualTo(rendered);
     }
 
     @Test
     void everyKeyOfEveryComponentIsListedOnceWithItsDocumentation() {
         final String md = ConfigurationReference.render();
-        Stream.of(AppConfig.CONFIG_DEF, SalesforceSourceConfig.CONFIG_DEF, DetectionConfig.CONFIG_DEF, SinkConfig.CONFIG_DEF)
-            .flatMap(d -> d.configKeys().values().stream())
-            .forEach(k -> {
-                assertThat(md).as(k.name).contains("| `" + k.name + "` |");
-                assertThat(md.split("\\| `" + java.util.regex.Pattern.quote(k.name) + "` \\|", -1)).as(k.name + " listed once").hasSize(2);
-            });
+        Stream.of(
+                        AppConfig.CONFIG_DEF,
+                        SalesforceSourceConfig.CONFIG_DEF,
+                        DetectionConfig.CONFIG_DEF,
+                        SinkConfig.CONFIG_DEF)
+                .flatMap(d -> d.configKeys().values().stream())
+                .forEach(
+                        k -> {
+                            assertThat(md).as(k.name).contains("| `" + k.name + "` |");
+                            assertThat(
+                                            md.split(
+                                                    "\\| `"
+                                                            + java.util.regex.Pattern.quote(k.name)
+                                                            + "` \\|",
+                                                    -1))
+                                    .as(k.name + " listed once")
+                                    .hasSize(2);
+                        });
         // Detector groups (one per detector) and sink channel groups are headings of their own.
-        assertThat(md).contains("### Detector: missing records", "### Sink: PagerDuty", "### Operations endpoint");
+        assertThat(md)
+                .contains(
+                        "### Detector: missing records",
+                        "### Sink: PagerDuty",
+                        "### Operations endpoint");
         // Secrets never show a default value; required keys say so.
         assertThat(md).contains("| `sink.webhook.url` | password | ");
         assertThat(md).contains("*required*");
@@ -54,10 +71,13 @@ class ConfigurationReferenceTest {
 
     @Test
     void theReferenceIsTheSameOnEveryMachine() {
-        // A default under the temporary directory (streams.state.dir) is shown as such, not as this machine's path.
-        assertThat(ConfigurationReference.render()).contains("`${java.io.tmpdir}/sfpulse-streams`")
-            .doesNotContain(System.getProperty("java.io.tmpdir") + "/sfpulse-streams")
-            // and every validator describes itself (no lambda's class name and identity hash)
-            .doesNotContain("$$Lambda").doesNotContainPattern("@[0-9a-f]{6,}");
+        // A default under the temporary directory (streams.state.dir) is shown as such, not as this
+        // machine's path.
+        assertThat(ConfigurationReference.render())
+                .contains("`${java.io.tmpdir}/sfpulse-streams`")
+                .doesNotContain(System.getProperty("java.io.tmpdir") + "/sfpulse-streams")
+                // and every validator describes itself (no lambda's class name and identity hash)
+                .doesNotContain("$$Lambda")
+                .doesNotContainPattern("@[0-9a-f]{6,}");
     }
 }

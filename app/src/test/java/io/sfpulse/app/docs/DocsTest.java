@@ -36,14 +36,24 @@ class DocsTest {
     }
 
     @Test
-    void topicsDocumentNamesEveryTopicAndEveryDefaultInput() throws IOException, IllegalAccessException {
+    void topicsDocumentNamesEveryTopicAndEveryDefaultInput()
+            throws IOException, IllegalAccessException {
         final String md = read("topics.md");
         for (final Field f : TopicNames.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && !f.getName().equals("INGEST_PREFIX")) {
+            if (Modifier.isStatic(f.getModifiers())
+                    && f.getType() == String.class
+                    && !f.getName().equals("INGEST_PREFIX")) {
                 assertThat(md).as(f.getName()).contains("`" + f.get(null) + "`");
             }
         }
-        for (final String topic : DetectionTopology.eventTopics(new DetectionConfig(Map.of("schema.registry.url", "mock://docs", "kafka.bootstrap.servers", "unused:9092")))) {
+        for (final String topic :
+                DetectionTopology.eventTopics(
+                        new DetectionConfig(
+                                Map.of(
+                                        "schema.registry.url",
+                                        "mock://docs",
+                                        "kafka.bootstrap.servers",
+                                        "unused:9092")))) {
             assertThat(md).as("default input " + topic).contains("`" + topic + "`");
         }
     }
@@ -63,23 +73,38 @@ class DocsTest {
         final String common = md.substring(0, md.indexOf("\n## `"));
         final Map<String, Set<String>> written = new TreeMap<>();
         for (final Alert a : OneOrgPerKind.run().result().raised()) {
-            written.computeIfAbsent(a.getDetector(), d -> new TreeSet<>()).addAll(a.getEvidence().keySet());
+            written.computeIfAbsent(a.getDetector(), d -> new TreeSet<>())
+                    .addAll(a.getEvidence().keySet());
         }
         assertThat(written.keySet()).as("detectors that alerted on the suite").isNotEmpty();
         final Map<String, Set<String>> missing = new TreeMap<>();
-        written.forEach((detector, keys) -> {
-            assertThat(sections).as("a section for " + detector).containsKey(detector);
-            final String section = sections.get(detector);
-            keys.stream().filter(k -> !section.contains("`" + k + "`") && !common.contains("`" + k + "`"))
-                .forEach(k -> missing.computeIfAbsent(detector, d -> new TreeSet<>()).add(k));
-        });
-        assertThat(missing).as("evidence keys written on the suite but not explained in docs/detectors.md, per detector").isEmpty();
+        written.forEach(
+                (detector, keys) -> {
+                    assertThat(sections).as("a section for " + detector).containsKey(detector);
+                    final String section = sections.get(detector);
+                    keys.stream()
+                            .filter(
+                                    k ->
+                                            !section.contains("`" + k + "`")
+                                                    && !common.contains("`" + k + "`"))
+                            .forEach(
+                                    k ->
+                                            missing.computeIfAbsent(detector, d -> new TreeSet<>())
+                                                    .add(k));
+                });
+        assertThat(missing)
+                .as(
+                        "evidence keys written on the suite but not explained in docs/detectors.md, per detector")
+                .isEmpty();
     }
 
     @Test
     void detectorsDocumentListsTheDetectorsInTopologyOrder() throws IOException {
         final String md = read("detectors.md");
-        final int[] at = Detectors.ALL.stream().mapToInt(r -> md.indexOf("\n## `" + r.name() + "`")).toArray();
+        final int[] at =
+                Detectors.ALL.stream()
+                        .mapToInt(r -> md.indexOf("\n## `" + r.name() + "`"))
+                        .toArray();
         assertThat(Arrays.stream(at).boxed().toList()).isSorted();
     }
 }

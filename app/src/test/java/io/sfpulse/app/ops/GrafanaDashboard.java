@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
 public final class GrafanaDashboard {
 
     public static final Path FILE = Path.of("..", "ops", "grafana", "sfpulse-dashboard.json");
+
     /** A metric name in PromQL: sfpulse's own and Kafka's families (functions, labels and keywords are lower-case words without these prefixes). */
-    private static final Pattern METRIC = Pattern.compile("\\b((?:sfpulse|kafka)_[a-zA-Z0-9_]+)\\b");
+    private static final Pattern METRIC =
+            Pattern.compile("\\b((?:sfpulse|kafka)_[a-zA-Z0-9_]+)\\b");
 
     private final JsonNode root;
 
@@ -43,7 +45,14 @@ public final class GrafanaDashboard {
     public List<String> expressions() {
         final List<String> out = new ArrayList<>();
         panels().forEach(p -> p.path("targets").forEach(t -> out.add(t.path("expr").asText())));
-        root.path("templating").path("list").forEach(v -> out.add(v.path("query").path("query").asText(v.path("query").asText())));
+        root.path("templating")
+                .path("list")
+                .forEach(
+                        v ->
+                                out.add(
+                                        v.path("query")
+                                                .path("query")
+                                                .asText(v.path("query").asText())));
         return out;
     }
 
@@ -62,10 +71,16 @@ public final class GrafanaDashboard {
     /** The names of {@code scrape} (Prometheus text format) that have at least one sample. */
     public static Set<String> exported(final String scrape) {
         final Set<String> names = new TreeSet<>();
-        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> {
-            final int end = l.indexOf('{') >= 0 && l.indexOf('{') < l.indexOf(' ') ? l.indexOf('{') : l.indexOf(' ');
-            names.add(l.substring(0, end));
-        });
+        scrape.lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank())
+                .forEach(
+                        l -> {
+                            final int end =
+                                    l.indexOf('{') >= 0 && l.indexOf('{') < l.indexOf(' ')
+                                            ? l.indexOf('{')
+                                            : l.indexOf(' ');
+                            names.add(l.substring(0, end));
+                        });
         return names;
     }
 }

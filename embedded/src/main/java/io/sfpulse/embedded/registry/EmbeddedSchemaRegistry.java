@@ -42,14 +42,31 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @param port             0 for a free port
      * @param userInfo         {@code user:password} required from clients, or null for none
      */
-    public EmbeddedSchemaRegistry(final String bootstrapServers, final String topic, final int port, final String userInfo) {
+    public EmbeddedSchemaRegistry(
+            final String bootstrapServers,
+            final String topic,
+            final int port,
+            final String userInfo) {
         this.log = new KafkaSchemaLog(bootstrapServers, topic);
-        this.expectedAuthorization = userInfo == null ? null
-            : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-        // Every path and method reaches the registry's own routing: it answers in the Confluent error format
-        // ({"error_code", "message"}) that registry clients parse; the endpoint still bounds bodies and hides stacks.
-        this.endpoint = HttpEndpoint.on("schema-registry", "127.0.0.1", port).build()
-            .route("/", Set.of("GET", "POST", "PUT", "DELETE"), true, Set.of(), this::handle);
+        this.expectedAuthorization =
+                userInfo == null
+                        ? null
+                        : "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        // Every path and method reaches the registry's own routing: it answers in the Confluent
+        // error format
+        // ({"error_code", "message"}) that registry clients parse; the endpoint still bounds bodies
+        // and hides stacks.
+        this.endpoint =
+                HttpEndpoint.on("schema-registry", "127.0.0.1", port)
+                        .build()
+                        .route(
+                                "/",
+                                Set.of("GET", "POST", "PUT", "DELETE"),
+                                true,
+                                Set.of(),
+                                this::handle);
     }
 
     /** Loads stored schemas, then starts serving. */
@@ -58,7 +75,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         try {
             endpoint.start();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot bind schema registry on port " + endpoint.port(), e);
+            throw new IllegalStateException(
+                    "Cannot bind schema registry on port " + endpoint.port(), e);
         }
         LOG.info("Schema registry listening on {}", url());
         return this;
@@ -69,11 +87,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     private RouteResponse handle(final RouteRequest request) throws IOException {
-        if (expectedAuthorization != null && !expectedAuthorization.equals(request.header("Authorization"))) {
+        if (expectedAuthorization != null
+                && !expectedAuthorization.equals(request.header("Authorization"))) {
             return reply(401, error(40101, "Unauthorized"));
         }
         try {
-            return route(request, request.method(), request.path().replaceAll("^/+|/+$", "").split("/"));
+            return route(
+                    request, request.method(), request.path().replaceAll("^/+|/+$", "").split("/"));
         } catch (SchemaParseException e) {
             return reply(422, error(42201, "Invalid schema: " + e.getMessage()));
         } catch (JsonProcessingException e) {
@@ -81,23 +101,43 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    private RouteResponse route(final RouteRequest r, final String method, final String[] p) throws IOException {
+    private RouteResponse route(final RouteRequest r, final String method, final String[] p)
+            throws IOException {
         if (p.length == 1 && p[0].isEmpty()) {
             return reply(200, Map.of());
-        } else if (p.length == 3 && p[0].equals("schemas") && p[1].equals("ids") && method.equals("GET")) {
+        } else if (p.length == 3
+                && p[0].equals("schemas")
+                && p[1].equals("ids")
+                && method.equals("GET")) {
             final Optional<String> schema = parseInt(p[2]).flatMap(store::schemaById);
-            return reply(schema.isPresent() ? 200 : 404, schema.isPresent() ? Map.of("schema", schema.get()) : error(40403, "Schema not found"));
+            return reply(
+                    schema.isPresent() ? 200 : 404,
+                    schema.isPresent()
+                            ? Map.of("schema", schema.get())
+                            : error(40403, "Schema not found"));
         } else if (p.length == 1 && p[0].equals("subjects") && method.equals("GET")) {
             return reply(200, store.subjects());
         } else if (p.length == 2 && p[0].equals("subjects") && method.equals("POST")) {
             return lookup(r, p[1]);
-        } else if (p.length == 3 && p[0].equals("subjects") && p[2].equals("versions") && method.equals("POST")) {
+        } else if (p.length == 3
+                && p[0].equals("subjects")
+                && p[2].equals("versions")
+                && method.equals("POST")) {
             return register(r, p[1]);
-        } else if (p.length == 3 && p[0].equals("subjects") && p[2].equals("versions") && method.equals("GET")) {
+        } else if (p.length == 3
+                && p[0].equals("subjects")
+                && p[2].equals("versions")
+                && method.equals("GET")) {
             final List<InMemorySchemaStore.Entry> versions = store.versions(p[1]);
-            return reply(versions.isEmpty() ? 404 : 200, versions.isEmpty() ? error(40401, "Subject not found")
-                : versions.stream().map(InMemorySchemaStore.Entry::version).toList());
-        } else if (p.length == 4 && p[0].equals("subjects") && p[2].equals("versions") && method.equals("GET")) {
+            return reply(
+                    versions.isEmpty() ? 404 : 200,
+                    versions.isEmpty()
+                            ? error(40401, "Subject not found")
+                            : versions.stream().map(InMemorySchemaStore.Entry::version).toList());
+        } else if (p.length == 4
+                && p[0].equals("subjects")
+                && p[2].equals("versions")
+                && method.equals("GET")) {
             return version(p[1], p[3]);
         }
         return reply(404, error(404, "HTTP 404 Not Found"));
@@ -114,7 +154,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 entry = store.prepare(subject, schema);
                 log.append(entry);
                 store.apply(entry);
-                LOG.info("Registered schema id {} as version {} of subject '{}'", entry.id(), entry.version(), subject);
+                LOG.info(
+                        "Registered schema id {} as version {} of subject '{}'",
+                        entry.id(),
+                        entry.version(),
+                        subject);
             }
         }
         return reply(200, Map.of("id", entry.id()));
@@ -123,18 +167,32 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private RouteResponse lookup(final RouteRequest r, final String subject) throws IOException {
         final Optional<InMemorySchemaStore.Entry> found = store.find(subject, schemaFrom(r.body()));
         if (found.isEmpty()) {
-            return reply(404, store.versions(subject).isEmpty() ? error(40401, "Subject not found") : error(40403, "Schema not found"));
+            return reply(
+                    404,
+                    store.versions(subject).isEmpty()
+                            ? error(40401, "Subject not found")
+                            : error(40403, "Schema not found"));
         }
         return reply(200, entryJson(found.get()));
     }
 
     private RouteResponse version(final String subject, final String version) {
         final List<InMemorySchemaStore.Entry> versions = store.versions(subject);
-        final Optional<InMemorySchemaStore.Entry> found = version.equals("latest")
-            ? versions.stream().reduce((a, b) -> b)
-            : parseInt(version).flatMap(v -> versions.stream().filter(e -> e.version() == v).findFirst());
+        final Optional<InMemorySchemaStore.Entry> found =
+                version.equals("latest")
+                        ? versions.stream().reduce((a, b) -> b)
+                        : parseInt(version)
+                                .flatMap(
+                                        v ->
+                                                versions.stream()
+                                                        .filter(e -> e.version() == v)
+                                                        .findFirst());
         if (found.isEmpty()) {
-            return reply(404, versions.isEmpty() ? error(40401, "Subject not found") : error(40402, "Version not found"));
+            return reply(
+                    404,
+                    versions.isEmpty()
+                            ? error(40401, "Subject not found")
+                            : error(40402, "Version not found"));
         }
         return reply(200, entryJson(found.get()));
     }

@@ -45,25 +45,39 @@ final class KafkaSchemaLog implements AutoCloseable {
     KafkaSchemaLog(final String bootstrapServers, final String topic) {
         this.topic = topic;
         this.clientProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        this.producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer());
+        this.producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                                true),
+                        new StringSerializer(),
+                        new StringSerializer());
     }
 
     /** Creates the topic if needed and replays it into {@code store}. */
     void load(final InMemorySchemaStore store) {
         ensureTopic();
         final TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, clientProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                clientProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG),
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false),
+                        new StringDeserializer(),
+                        new StringDeserializer())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             final long end = consumer.endOffsets(List.of(tp)).get(tp);
             int loaded = 0;
             while (consumer.position(tp) < end) {
-                for (final ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                for (final ConsumerRecord<String, String> record :
+                        consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() != null) {
                         store.apply(read(record.value()));
                         loaded++;
@@ -77,10 +91,16 @@ final class KafkaSchemaLog implements AutoCloseable {
     /** Appends an entry and waits for the broker's acknowledgement. */
     void append(final InMemorySchemaStore.Entry entry) {
         try {
-            producer.send(new ProducerRecord<>(topic, entry.subject() + "/" + entry.version(), JSON.writeValueAsString(entry)))
-                .get(30, TimeUnit.SECONDS);
+            producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    entry.subject() + "/" + entry.version(),
+                                    JSON.writeValueAsString(entry)))
+                    .get(30, TimeUnit.SECONDS);
         } catch (IOException | ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot store schema for subject '" + entry.subject() + "' in '" + topic + "'", e);
+            throw new IllegalStateException(
+                    "Cannot store schema for subject '" + entry.subject() + "' in '" + topic + "'",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted storing schema", e);
@@ -91,17 +111,26 @@ final class KafkaSchemaLog implements AutoCloseable {
         try (Admin admin = Admin.create(clientProps)) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             if (!existing.contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(
+                                List.of(
+                                        new NewTopic(topic, Optional.of(1), Optional.empty())
+                                                .configs(
+                                                        Map.of(
+                                                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                                                TopicConfig
+                                                                        .CLEANUP_POLICY_COMPACT))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
                 LOG.info("Created schema registry topic '{}'", topic);
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create schema registry topic '" + topic + "'", e);
+                throw new IllegalStateException(
+                        "Cannot create schema registry topic '" + topic + "'", e);
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Timed out creating schema registry topic '" + topic + "'", e);
+            throw new IllegalStateException(
+                    "Timed out creating schema registry topic '" + topic + "'", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);

@@ -20,8 +20,7 @@ final class JwtBearerVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SKEW_SECONDS = 180;
 
-    private JwtBearerVerifier() {
-    }
+    private JwtBearerVerifier() {}
 
     /** @return null when valid, else Salesforce's error_description */
     static String verify(final String assertion, final EmulatedOrg org, final String instanceUrl) {
@@ -47,7 +46,8 @@ final class JwtBearerVerifier {
             if (!org.clientId().equals(claims.path("iss").asText())) {
                 return "client identifier invalid";
             }
-            if (!Set.of("https://login.salesforce.com", "https://test.salesforce.com", instanceUrl).contains(claims.path("aud").asText())) {
+            if (!Set.of("https://login.salesforce.com", "https://test.salesforce.com", instanceUrl)
+                    .contains(claims.path("aud").asText())) {
                 return "audience is invalid";
             }
             if (!org.username().equals(claims.path("sub").asText())) {

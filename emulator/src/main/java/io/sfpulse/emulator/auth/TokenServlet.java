@@ -29,7 +29,11 @@ public final class TokenServlet extends HttpServlet {
     private final transient FaultPlan faults;
     private final transient Supplier<String> instanceUrl;
 
-    public TokenServlet(final EmulatedOrg org, final TokenStore tokens, final FaultPlan faults, final Supplier<String> instanceUrl) {
+    public TokenServlet(
+            final EmulatedOrg org,
+            final TokenStore tokens,
+            final FaultPlan faults,
+            final Supplier<String> instanceUrl) {
         this.org = org;
         this.tokens = tokens;
         this.faults = faults;
@@ -37,9 +41,17 @@ public final class TokenServlet extends HttpServlet {
     }
 
     @Override
-    protected void doPost(final HttpServletRequest req, final HttpServletResponse resp) throws IOException {
+    protected void doPost(final HttpServletRequest req, final HttpServletResponse resp)
+            throws IOException {
         if (faults.takeTokenEndpointFailure()) {
-            Json.write(resp, 503, Map.of("error", "temporarily_unavailable", "error_description", "service unavailable"));
+            Json.write(
+                    resp,
+                    503,
+                    Map.of(
+                            "error",
+                            "temporarily_unavailable",
+                            "error_description",
+                            "service unavailable"));
             return;
         }
         final String grant = req.getParameter("grant_type");
@@ -47,7 +59,8 @@ public final class TokenServlet extends HttpServlet {
             Json.write(resp, 400, error("invalid_request", "grant type not supported"));
             return;
         }
-        if (!grant.endsWith("jwt-bearer") && !org.clientId().equals(req.getParameter("client_id"))) {
+        if (!grant.endsWith("jwt-bearer")
+                && !org.clientId().equals(req.getParameter("client_id"))) {
             Json.write(resp, 400, error("invalid_client_id", "client identifier invalid"));
             return;
         }
@@ -63,15 +76,25 @@ public final class TokenServlet extends HttpServlet {
                     Json.write(resp, 400, error("invalid_client", "invalid client credentials"));
                     return;
                 }
-                if (!org.username().equals(req.getParameter("username")) || !org.password().equals(req.getParameter("password"))) {
+                if (!org.username().equals(req.getParameter("username"))
+                        || !org.password().equals(req.getParameter("password"))) {
                     Json.write(resp, 400, error("invalid_grant", "authentication failure"));
                     return;
                 }
             }
             case "urn:ietf:params:oauth:grant-type:jwt-bearer" -> {
-                final String problem = JwtBearerVerifier.verify(req.getParameter("assertion"), org, instanceUrl.get());
+                final String problem =
+                        JwtBearerVerifier.verify(
+                                req.getParameter("assertion"), org, instanceUrl.get());
                 if (problem != null) {
-                    Json.write(resp, 400, error(problem.startsWith("client") ? "invalid_client_id" : "invalid_grant", problem));
+                    Json.write(
+                            resp,
+                            400,
+                            error(
+                                    problem.startsWith("client")
+                                            ? "invalid_client_id"
+                                            : "invalid_grant",
+                                    problem));
                     return;
                 }
             }
@@ -99,8 +122,11 @@ public final class TokenServlet extends HttpServlet {
     private String sign(final String value) {
         try {
             final Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(org.clientSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+            mac.init(
+                    new SecretKeySpec(
+                            org.clientSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder()
+                    .encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }

@@ -19,8 +19,9 @@ public final class ApiVersionFilter extends HttpFilter {
     private static final Pattern VERSION = Pattern.compile("^/(\\d+)\\.(\\d+)/?.*");
 
     @Override
-    protected void doFilter(final HttpServletRequest req, final HttpServletResponse res, final FilterChain chain)
-        throws IOException, ServletException {
+    protected void doFilter(
+            final HttpServletRequest req, final HttpServletResponse res, final FilterChain chain)
+            throws IOException, ServletException {
         final String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         final Matcher m = VERSION.matcher(path);
         if (!m.matches()) {
@@ -32,7 +33,11 @@ public final class ApiVersionFilter extends HttpFilter {
         }
     }
 
-    private static void reject(final HttpServletResponse res, final String error) throws IOException {
-        Json.write(res, 400, List.of(Map.of("channel", "/meta/handshake", "successful", false, "error", error)));
+    private static void reject(final HttpServletResponse res, final String error)
+            throws IOException {
+        Json.write(
+                res,
+                400,
+                List.of(Map.of("channel", "/meta/handshake", "successful", false, "error", error)));
     }
 }

@@ -41,10 +41,13 @@ public final class StreamingEndpoint {
     private final Set<String> deniedHandshakes = ConcurrentHashMap.newKeySet();
     private LocalSession sender;
 
-    private record Subscribe(long replayId, String error) {
-    }
+    private record Subscribe(long replayId, String error) {}
 
-    public StreamingEndpoint(final BayeuxServer bayeux, final EmulatedOrg org, final TokenStore tokens, final FaultPlan faults) {
+    public StreamingEndpoint(
+            final BayeuxServer bayeux,
+            final EmulatedOrg org,
+            final TokenStore tokens,
+            final FaultPlan faults) {
         this.bayeux = bayeux;
         this.org = org;
         this.tokens = tokens;
@@ -54,25 +57,43 @@ public final class StreamingEndpoint {
     public void install() {
         bayeux.setSecurityPolicy(new Policy());
         bayeux.addExtension(new Extension());
-        bayeux.addListener(new BayeuxServer.SubscriptionListener() {
-            @Override
-            public void subscribed(final ServerSession session, final ServerChannel channel, final ServerMessage message) {
-                attach(session, channel.getId());
-            }
+        bayeux.addListener(
+                new BayeuxServer.SubscriptionListener() {
+                    @Override
+                    public void subscribed(
+                            final ServerSession session,
+                            final ServerChannel channel,
+                            final ServerMessage message) {
+                        attach(session, channel.getId());
+                    }
 
-            @Override
-            public void unsubscribed(final ServerSession session, final ServerChannel channel, final ServerMessage message) {
-                LOG.debug("Client '{}' unsubscribed from '{}'", session.getId(), channel.getId());
-                org.channel(channel.getId()).ifPresent(log -> log.unsubscribe(session.getId()));
-            }
-        });
-        bayeux.addListener(new BayeuxServer.SessionListener() {
-            @Override
-            public void sessionRemoved(final ServerSession session, final ServerMessage message, final boolean timeout) {
-                LOG.debug("Session '{}' removed{}", session.getId(), timeout ? " (timed out)" : "");
-                detachEverywhere(session.getId());
-            }
-        });
+                    @Override
+                    public void unsubscribed(
+                            final ServerSession session,
+                            final ServerChannel channel,
+                            final ServerMessage message) {
+                        LOG.debug(
+                                "Client '{}' unsubscribed from '{}'",
+                                session.getId(),
+                                channel.getId());
+                        org.channel(channel.getId())
+                                .ifPresent(log -> log.unsubscribe(session.getId()));
+                    }
+                });
+        bayeux.addListener(
+                new BayeuxServer.SessionListener() {
+                    @Override
+                    public void sessionRemoved(
+                            final ServerSession session,
+                            final ServerMessage message,
+                            final boolean timeout) {
+                        LOG.debug(
+                                "Session '{}' removed{}",
+                                session.getId(),
+                                timeout ? " (timed out)" : "");
+                        detachEverywhere(session.getId());
+                    }
+                });
         sender = bayeux.newLocalSession("sfpulse-emulator");
         sender.handshake();
     }
@@ -93,29 +114,50 @@ public final class StreamingEndpoint {
         final Subscribe decision = pendingSubscribes.remove(session.getId() + "|" + channel);
         final Optional<ChannelLog> log = org.channel(channel);
         if (decision == null || log.isEmpty()) {
-            LOG.debug("Client '{}' subscribed to '{}' but not attached ({})", session.getId(), channel,
-                decision == null ? "no pending subscribe decision" : "no such channel in the org");
+            LOG.debug(
+                    "Client '{}' subscribed to '{}' but not attached ({})",
+                    session.getId(),
+                    channel,
+                    decision == null
+                            ? "no pending subscribe decision"
+                            : "no such channel in the org");
             return;
         }
-        log.get().subscribe(session.getId(), decision.replayId(), org.clock().instant(), (ch, data) -> {
-            session.deliver(sender.getServerSession(), ch, data, Promise.noop());
-            if (faults.takeDuplicate()) {
-                session.deliver(sender.getServerSession(), ch, data, Promise.noop());
-            }
-            if (faults.countDeliveredAndCheckDrop()) {
-                LOG.info("Fault: dropping client '{}' after delivered events", session.getId());
-            }
-        });
-        LOG.debug("Client '{}' subscribed to '{}' from replayId {}", session.getId(), channel, decision.replayId());
+        log.get()
+                .subscribe(
+                        session.getId(),
+                        decision.replayId(),
+                        org.clock().instant(),
+                        (ch, data) -> {
+                            session.deliver(sender.getServerSession(), ch, data, Promise.noop());
+                            if (faults.takeDuplicate()) {
+                                session.deliver(
+                                        sender.getServerSession(), ch, data, Promise.noop());
+                            }
+                            if (faults.countDeliveredAndCheckDrop()) {
+                                LOG.info(
+                                        "Fault: dropping client '{}' after delivered events",
+                                        session.getId());
+                            }
+                        });
+        LOG.debug(
+                "Client '{}' subscribed to '{}' from replayId {}",
+                session.getId(),
+                channel,
+                decision.replayId());
     }
 
     private boolean hasValidToken(final ServerMessage message) {
-        return message.getBayeuxContext() != null && tokens.isValid(message.getBayeuxContext().getHeader("Authorization"));
+        return message.getBayeuxContext() != null
+                && tokens.isValid(message.getBayeuxContext().getHeader("Authorization"));
     }
 
     private final class Policy implements SecurityPolicy {
         @Override
-        public boolean canHandshake(final BayeuxServer server, final ServerSession session, final ServerMessage message) {
+        public boolean canHandshake(
+                final BayeuxServer server,
+                final ServerSession session,
+                final ServerMessage message) {
             if (session.isLocalSession()) {
                 return true;
             }
@@ -127,25 +169,37 @@ public final class StreamingEndpoint {
         }
 
         @Override
-        public boolean canSubscribe(final BayeuxServer server, final ServerSession session, final ServerChannel channel,
-                                    final ServerMessage message) {
+        public boolean canSubscribe(
+                final BayeuxServer server,
+                final ServerSession session,
+                final ServerChannel channel,
+                final ServerMessage message) {
             if (session.isLocalSession()) {
                 return true;
             }
-            final Subscribe decision = pendingSubscribes.get(session.getId() + "|" + channel.getId());
+            final Subscribe decision =
+                    pendingSubscribes.get(session.getId() + "|" + channel.getId());
             return decision != null && decision.error() == null;
         }
 
         @Override
-        public boolean canCreate(final BayeuxServer server, final ServerSession session, final String channelId,
-                                 final ServerMessage message) {
-            return session != null && (session.isLocalSession() || org.channel(channelId).isPresent());
+        public boolean canCreate(
+                final BayeuxServer server,
+                final ServerSession session,
+                final String channelId,
+                final ServerMessage message) {
+            return session != null
+                    && (session.isLocalSession() || org.channel(channelId).isPresent());
         }
 
         @Override
-        public boolean canPublish(final BayeuxServer server, final ServerSession session, final ServerChannel channel,
-                                  final ServerMessage message) {
-            return session != null && session.isLocalSession(); // clients never publish over CometD to Salesforce
+        public boolean canPublish(
+                final BayeuxServer server,
+                final ServerSession session,
+                final ServerChannel channel,
+                final ServerMessage message) {
+            return session != null
+                    && session.isLocalSession(); // clients never publish over CometD to Salesforce
         }
     }
 
@@ -188,8 +242,13 @@ public final class StreamingEndpoint {
                 bayeux.removeSession(session); // the connect now meets an unknown client
                 return;
             }
-            // Each long-poll carries the next batch of the session's backlog on every channel it follows.
-            session.getSubscriptions().forEach(ch -> org.channel(ch.getId()).ifPresent(log -> log.pull(session.getId())));
+            // Each long-poll carries the next batch of the session's backlog on every channel it
+            // follows.
+            session.getSubscriptions()
+                    .forEach(
+                            ch ->
+                                    org.channel(ch.getId())
+                                            .ifPresent(log -> log.pull(session.getId())));
         }
 
         private void onSubscribe(final ServerSession session, final ServerMessage.Mutable message) {
@@ -210,11 +269,16 @@ public final class StreamingEndpoint {
             if (replay instanceof Map<?, ?> map) {
                 final Object value = map.get(channel);
                 if (value == null) {
-                    return new Subscribe(0, SalesforceErrors.replayMapMissingChannel(channel, new HashMap<>(map)));
+                    return new Subscribe(
+                            0,
+                            SalesforceErrors.replayMapMissingChannel(channel, new HashMap<>(map)));
                 }
                 replayId = ((Number) value).longValue();
             }
-            if (faults.takeInvalidReplayId() || !org.channel(channel).get().isValidReplayId(replayId, org.clock().instant())) {
+            if (faults.takeInvalidReplayId()
+                    || !org.channel(channel)
+                            .get()
+                            .isValidReplayId(replayId, org.clock().instant())) {
                 return new Subscribe(replayId, SalesforceErrors.invalidReplayId(replayId));
             }
             return new Subscribe(replayId, null);
@@ -227,8 +291,12 @@ public final class StreamingEndpoint {
                 onHandshakeReply(to, reply);
             } else if (Channel.META_SUBSCRIBE.equals(channel) && !reply.isSuccessful()) {
                 final ServerMessage request = reply.getAssociated();
-                final Object sub = request != null ? request.get(Message.SUBSCRIPTION_FIELD) : reply.get(Message.SUBSCRIPTION_FIELD);
-                final Subscribe decision = pendingSubscribes.remove(clientIdOf(to, reply) + "|" + sub);
+                final Object sub =
+                        request != null
+                                ? request.get(Message.SUBSCRIPTION_FIELD)
+                                : reply.get(Message.SUBSCRIPTION_FIELD);
+                final Subscribe decision =
+                        pendingSubscribes.remove(clientIdOf(to, reply) + "|" + sub);
                 if (decision != null && decision.error() != null) {
                     reply.put(Message.ERROR_FIELD, decision.error());
                 }
@@ -246,7 +314,9 @@ public final class StreamingEndpoint {
                 return to.getId();
             }
             final ServerMessage request = reply.getAssociated();
-            return request != null && request.getClientId() != null ? request.getClientId() : reply.getClientId();
+            return request != null && request.getClientId() != null
+                    ? request.getClientId()
+                    : reply.getClientId();
         }
 
         private void onHandshakeReply(final ServerSession to, final ServerMessage.Mutable reply) {
@@ -255,7 +325,10 @@ public final class StreamingEndpoint {
                 reply.getExt(true).put("payload.format", Boolean.TRUE);
             } else if (to != null && deniedHandshakes.remove(to.getId())) {
                 reply.put(Message.ERROR_FIELD, SalesforceErrors.HANDSHAKE_DENIED);
-                reply.getExt(true).put("sfdc", Map.of("failureReason", SalesforceErrors.AUTHENTICATION_INVALID));
+                reply.getExt(true)
+                        .put(
+                                "sfdc",
+                                Map.of("failureReason", SalesforceErrors.AUTHENTICATION_INVALID));
                 reply.put(Message.ADVICE_FIELD, Map.of("reconnect", "none", "interval", 0));
             }
         }
@@ -271,7 +344,8 @@ public final class StreamingEndpoint {
                 reply.put(Message.ADVICE_FIELD, Map.of("reconnect", "none", "interval", 0));
             } else if (SalesforceErrors.SERVER_BUSY.equals(forced)) {
                 reply.put(Message.ERROR_FIELD, SalesforceErrors.AUTHENTICATION_INVALID);
-                reply.getExt(true).put("sfdc", Map.of("failureReason", SalesforceErrors.SERVER_BUSY));
+                reply.getExt(true)
+                        .put("sfdc", Map.of("failureReason", SalesforceErrors.SERVER_BUSY));
                 reply.put(Message.ADVICE_FIELD, Map.of("reconnect", "none", "interval", 0));
             } else {
                 reply.put(Message.ERROR_FIELD, SalesforceErrors.UNKNOWN_CLIENT);

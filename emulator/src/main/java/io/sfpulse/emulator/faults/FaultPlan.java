@@ -17,7 +17,8 @@ public final class FaultPlan {
     private final AtomicInteger tokenEndpointFailures = new AtomicInteger();
     private final AtomicInteger dropAfterEvents = new AtomicInteger(-1);
     private final AtomicInteger duplicateDeliveries = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong duplicatesInjected = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong duplicatesInjected =
+            new java.util.concurrent.atomic.AtomicLong();
     private volatile long connectDelayMillis;
 
     /** The next handshake is denied as for an invalid session: {@code 403::Handshake denied} / {@code 401::Authentication invalid}. */
@@ -67,7 +68,8 @@ public final class FaultPlan {
     }
 
     private final AtomicBoolean stallNextConnect = new AtomicBoolean();
-    private volatile java.util.concurrent.CountDownLatch connectStallRelease = new java.util.concurrent.CountDownLatch(0);
+    private volatile java.util.concurrent.CountDownLatch connectStallRelease =
+            new java.util.concurrent.CountDownLatch(0);
 
     /**
      * The next {@code /meta/connect} gets no reply until {@link #releaseConnectStalls()} (or five
@@ -104,11 +106,13 @@ public final class FaultPlan {
         return this;
     }
 
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> fired = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> fired =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private boolean fired(final String fault, final boolean happened) {
         if (happened) {
-            fired.computeIfAbsent(fault, f -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            fired.computeIfAbsent(fault, f -> new java.util.concurrent.atomic.AtomicLong())
+                    .incrementAndGet();
         }
         return happened;
     }
@@ -185,9 +189,12 @@ public final class FaultPlan {
     private final AtomicInteger pubSubDropAfterEvents = new AtomicInteger(-1);
     private final AtomicBoolean pubSubStall = new AtomicBoolean();
     private final AtomicInteger pubSubUnavailableSubscribes = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong pubSubStreamsDropped = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong pubSubStreamsStalled = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong pubSubSubscribesRefused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pubSubStreamsDropped =
+            new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pubSubStreamsStalled =
+            new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pubSubSubscribesRefused =
+            new java.util.concurrent.atomic.AtomicLong();
 
     /** After {@code n} more delivered events the stream ends with {@code UNAVAILABLE: RST_STREAM closed stream}. */
     public FaultPlan dropPubSubStreamAfterEvents(final int n) {
@@ -264,15 +271,22 @@ public final class FaultPlan {
     // ---- REST faults: the next queries on one sObject fail with Salesforce's error shape ----
 
     /** A REST error to answer: HTTP status, Salesforce errorCode and message. */
-    public record RestError(int status, String errorCode, String message) {
-    }
+    public record RestError(int status, String errorCode, String message) {}
 
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> restFailures = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, RestError> restErrors = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong restFaultsInjected = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> restFailures =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, RestError> restErrors =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong restFaultsInjected =
+            new java.util.concurrent.atomic.AtomicLong();
 
     /** The next {@code n} queries reading {@code sobject} (e.g. DeployRequest, SetupAuditTrail) answer this error; n < 0: every one. */
-    public FaultPlan failRestQueries(final String sobject, final int n, final int status, final String errorCode, final String message) {
+    public FaultPlan failRestQueries(
+            final String sobject,
+            final int n,
+            final int status,
+            final String errorCode,
+            final String message) {
         restErrors.put(sobject, new RestError(status, errorCode, message));
         restFailures.put(sobject, new java.util.concurrent.atomic.AtomicInteger(n));
         return this;

@@ -24,8 +24,7 @@ public final class ChannelLog {
     public static final int BATCH = 200;
 
     /** One retained event: its replay id, when it was published, and the Bayeux {@code data}. */
-    public record StoredEvent(long replayId, Instant publishedAt, Map<String, Object> data) {
-    }
+    public record StoredEvent(long replayId, Instant publishedAt, Map<String, Object> data) {}
 
     private static final class Subscriber {
         private final BiConsumer<String, Map<String, Object>> sink;
@@ -53,34 +52,46 @@ public final class ChannelLog {
     }
 
     /** Appends an event, assigns its replay id and delivers it to caught-up subscribers. */
-    public synchronized StoredEvent publish(final Instant now, final java.util.function.LongFunction<Map<String, Object>> dataForReplayId) {
+    public synchronized StoredEvent publish(
+            final Instant now,
+            final java.util.function.LongFunction<Map<String, Object>> dataForReplayId) {
         // Replay ids are opaque and not contiguous on Salesforce: leave random gaps.
         lastReplayId += 1 + ThreadLocalRandom.current().nextInt(3);
-        final StoredEvent event = new StoredEvent(lastReplayId, now, dataForReplayId.apply(lastReplayId));
+        final StoredEvent event =
+                new StoredEvent(lastReplayId, now, dataForReplayId.apply(lastReplayId));
         events.add(event);
         notifyAll(); // Pub/Sub subscriptions waiting in awaitAfter
-        subscribers.values().forEach(s -> {
-            if (backlog(s) <= BATCH) {
-                drain(s, BATCH);
-            }
-        });
+        subscribers
+                .values()
+                .forEach(
+                        s -> {
+                            if (backlog(s) <= BATCH) {
+                                drain(s, BATCH);
+                            }
+                        });
         return event;
     }
 
     /** True if {@code replayId} can be resumed from: -1, -2 or the id of a retained event. */
     public synchronized boolean isValidReplayId(final long replayId, final Instant now) {
         prune(now);
-        return replayId == -1 || replayId == -2 || events.stream().anyMatch(e -> e.replayId() == replayId);
+        return replayId == -1
+                || replayId == -2
+                || events.stream().anyMatch(e -> e.replayId() == replayId);
     }
 
     /**
      * Attaches a subscriber positioned after {@code replayId} (all retained for -2, none for -1)
      * and hands it the first batch.
      */
-    public synchronized void subscribe(final String sessionId, final long replayId, final Instant now,
-                                       final BiConsumer<String, Map<String, Object>> sink) {
+    public synchronized void subscribe(
+            final String sessionId,
+            final long replayId,
+            final Instant now,
+            final BiConsumer<String, Map<String, Object>> sink) {
         prune(now);
-        final long cursor = replayId == -2 ? Long.MIN_VALUE : replayId == -1 ? lastReplayId : replayId;
+        final long cursor =
+                replayId == -2 ? Long.MIN_VALUE : replayId == -1 ? lastReplayId : replayId;
         final Subscriber s = new Subscriber(sink, cursor);
         subscribers.put(sessionId, s);
         drain(s, BATCH);
@@ -134,7 +145,8 @@ public final class ChannelLog {
     }
 
     /** Waits up to {@code millis} for an event after {@code cursor}; true if one is there. */
-    public synchronized boolean awaitAfter(final long cursor, final long millis) throws InterruptedException {
+    public synchronized boolean awaitAfter(final long cursor, final long millis)
+            throws InterruptedException {
         final long deadline = System.nanoTime() + millis * 1_000_000L;
         while (lastReplayId <= cursor || firstAfter(cursor) >= events.size()) {
             final long left = (deadline - System.nanoTime()) / 1_000_000L;

@@ -33,14 +33,22 @@ public final class EmulatedOrg {
     private final EventSchemas schemas = new EventSchemas();
     private final ManagedSubscriptions managedSubscriptions = new ManagedSubscriptions();
     private final AtomicLong published = new AtomicLong();
+
     /** System change numbers: increasing per commit, large like an org's (diagnostic only, not unique across orgs). */
     private final AtomicLong commitNumbers = new AtomicLong(92_847_272_780L);
+
     private final AtomicLong apiCalls = new AtomicLong();
     private volatile long dailyApiLimit = 100_000;
     private volatile java.security.PublicKey jwtPublicKey;
 
-    public EmulatedOrg(final String orgId, final String clientId, final String clientSecret, final String username,
-                       final String password, final EmulatorClock clock, final Duration retention) {
+    public EmulatedOrg(
+            final String orgId,
+            final String clientId,
+            final String clientSecret,
+            final String username,
+            final String password,
+            final EmulatorClock clock,
+            final Duration retention) {
         this.orgId = orgId;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
@@ -89,7 +97,8 @@ public final class EmulatedOrg {
      * Publishes a platform event: {@code payload} holds the fields; CreatedDate/CreatedById are
      * added when missing. Returns the replay id.
      */
-    public long publishPlatformEvent(final String channel, final Map<String, Object> payload, final String eventUuid) {
+    public long publishPlatformEvent(
+            final String channel, final Map<String, Object> payload, final String eventUuid) {
         final Map<String, Object> body = new LinkedHashMap<>(payload);
         body.putIfAbsent("CreatedDate", clock.instant().toString());
         body.putIfAbsent("CreatedById", "005000000000001AAA");
@@ -101,21 +110,27 @@ public final class EmulatedOrg {
         return publish(channel, payload, null);
     }
 
-    private long publish(final String channel, final Map<String, Object> payload, final String eventUuid) {
+    private long publish(
+            final String channel, final Map<String, Object> payload, final String eventUuid) {
         final ChannelLog log = defineChannel(channel);
         published.incrementAndGet();
-        return log.publish(clock.instant(), replayId -> {
-            final Map<String, Object> event = new LinkedHashMap<>();
-            if (eventUuid != null) {
-                event.put("EventUuid", eventUuid);
-            }
-            event.put("replayId", replayId);
-            final Map<String, Object> data = new LinkedHashMap<>();
-            data.put("schema", schemas.register(eventType(channel, payload), payload));
-            data.put("payload", payload);
-            data.put("event", event);
-            return data;
-        }).replayId();
+        return log.publish(
+                        clock.instant(),
+                        replayId -> {
+                            final Map<String, Object> event = new LinkedHashMap<>();
+                            if (eventUuid != null) {
+                                event.put("EventUuid", eventUuid);
+                            }
+                            event.put("replayId", replayId);
+                            final Map<String, Object> data = new LinkedHashMap<>();
+                            data.put(
+                                    "schema",
+                                    schemas.register(eventType(channel, payload), payload));
+                            data.put("payload", payload);
+                            data.put("event", event);
+                            return data;
+                        })
+                .replayId();
     }
 
     /**
@@ -128,8 +143,12 @@ public final class EmulatedOrg {
      * DELETE, GAP_* and GAP_OVERFLOW with no body fields.
      * @return the replay id on {@code /data/ChangeEvents}
      */
-    public long publishChange(final String entity, final String changeType, final List<String> recordIds,
-                              final Map<String, Object> fields, final String commitUser) {
+    public long publishChange(
+            final String entity,
+            final String changeType,
+            final List<String> recordIds,
+            final Map<String, Object> fields,
+            final String commitUser) {
         final Instant now = clock.instant();
         final boolean gap = changeType.startsWith("GAP");
         final Map<String, Object> body = new LinkedHashMap<>();
@@ -146,18 +165,26 @@ public final class EmulatedOrg {
         header.put("entityName", entity);
         header.put("recordIds", recordIds);
         header.put("changeType", changeType);
-        header.put("changeOrigin", gap ? "" : "com/salesforce/api/rest/66.0;client=sfpulse-emulator");
+        header.put(
+                "changeOrigin", gap ? "" : "com/salesforce/api/rest/66.0;client=sfpulse-emulator");
         header.put("transactionKey", UUID.randomUUID().toString());
         header.put("sequenceNumber", 1);
         header.put("isTransactionEnd", true);
         header.put("commitTimestamp", now.toEpochMilli());
         header.put("commitNumber", commitNumbers.incrementAndGet());
         header.put("commitUser", commitUser);
-        header.put("changedFields", changeType.equals("UPDATE") ? new ArrayList<>(body.keySet()) : List.of());
+        header.put(
+                "changedFields",
+                changeType.equals("UPDATE") ? new ArrayList<>(body.keySet()) : List.of());
         final Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("ChangeEventHeader", header);
         payload.putAll(body);
-        final String entityChannel = "/data/" + (entity.endsWith("__c") ? entity.substring(0, entity.length() - 1) : entity) + "ChangeEvent";
+        final String entityChannel =
+                "/data/"
+                        + (entity.endsWith("__c")
+                                ? entity.substring(0, entity.length() - 1)
+                                : entity)
+                        + "ChangeEvent";
         if (channels.containsKey(entityChannel)) {
             publishChangeEvent(entityChannel, payload);
         }
@@ -185,8 +212,12 @@ public final class EmulatedOrg {
     /** Event log files created up to now, ordered by CreatedDate then Id. */
     public synchronized List<EventLogFileRecord> eventLogFiles() {
         final Instant now = clock.instant();
-        return eventLogFiles.stream().filter(f -> !f.createdDate().isAfter(now))
-            .sorted(Comparator.comparing(EventLogFileRecord::createdDate).thenComparing(EventLogFileRecord::id)).toList();
+        return eventLogFiles.stream()
+                .filter(f -> !f.createdDate().isAfter(now))
+                .sorted(
+                        Comparator.comparing(EventLogFileRecord::createdDate)
+                                .thenComparing(EventLogFileRecord::id))
+                .toList();
     }
 
     public synchronized Optional<EventLogFileRecord> eventLogFile(final String id) {
@@ -199,8 +230,12 @@ public final class EmulatedOrg {
 
     public synchronized List<SetupAuditRecord> setupAudit() {
         final Instant now = clock.instant();
-        return setupAudit.stream().filter(r -> !r.createdDate().isAfter(now))
-            .sorted(Comparator.comparing(SetupAuditRecord::createdDate).thenComparing(SetupAuditRecord::id)).toList();
+        return setupAudit.stream()
+                .filter(r -> !r.createdDate().isAfter(now))
+                .sorted(
+                        Comparator.comparing(SetupAuditRecord::createdDate)
+                                .thenComparing(SetupAuditRecord::id))
+                .toList();
     }
 
     /** Counts one REST API call against the daily allocation. */
@@ -245,8 +280,10 @@ public final class EmulatedOrg {
     /** DeployRequests completed by the org's "now", oldest first. */
     public synchronized List<DeployRequestRecord> completedDeployRequests() {
         final Instant now = clock.instant();
-        return deployRequests.stream().filter(d -> d.completedDate() != null && !d.completedDate().isAfter(now))
-            .sorted(Comparator.comparing(DeployRequestRecord::completedDate)).toList();
+        return deployRequests.stream()
+                .filter(d -> d.completedDate() != null && !d.completedDate().isAfter(now))
+                .sorted(Comparator.comparing(DeployRequestRecord::completedDate))
+                .toList();
     }
 
     public synchronized Optional<DeployRequestRecord> deployRequest(final String id) {
@@ -270,9 +307,11 @@ public final class EmulatedOrg {
 
     /** A change event's type is its entity's ({@code AccountChangeEvent}, {@code Invoice__ChangeEvent}); others are named by their channel. */
     private static String eventType(final String channel, final Map<String, Object> payload) {
-        if (payload.get("ChangeEventHeader") instanceof Map<?, ?> header && header.get("entityName") != null) {
+        if (payload.get("ChangeEventHeader") instanceof Map<?, ?> header
+                && header.get("entityName") != null) {
             final String entity = String.valueOf(header.get("entityName"));
-            return (entity.endsWith("__c") ? entity.substring(0, entity.length() - 1) : entity) + "ChangeEvent";
+            return (entity.endsWith("__c") ? entity.substring(0, entity.length() - 1) : entity)
+                    + "ChangeEvent";
         }
         return channel.substring(channel.lastIndexOf('/') + 1);
     }

@@ -28,8 +28,7 @@ import org.apache.avro.SchemaBuilder;
 public final class EventSchemas {
 
     /** One version of one event type's schema. */
-    public record Version(String id, Schema schema) {
-    }
+    public record Version(String id, Schema schema) {}
 
     private static final String NAMESPACE = "com.sforce.eventbus";
     private static final Schema HEADER = changeEventHeader();
@@ -44,7 +43,8 @@ public final class EventSchemas {
      */
     public synchronized String register(final String eventType, final Map<String, Object> payload) {
         final boolean change = payload.get("ChangeEventHeader") instanceof Map<?, ?>;
-        final List<Schema.Field> fields = fieldsByType.computeIfAbsent(eventType, t -> new ArrayList<>());
+        final List<Schema.Field> fields =
+                fieldsByType.computeIfAbsent(eventType, t -> new ArrayList<>());
         final Version current = currentByType.get(eventType);
         boolean grown = current == null;
         if (change && fields.isEmpty()) {
@@ -59,8 +59,10 @@ public final class EventSchemas {
         if (!grown) {
             return current.id();
         }
-        final List<Schema.Field> copies = fields.stream().map(f -> new Schema.Field(f, f.schema())).toList();
-        final Schema schema = Schema.createRecord(recordName(eventType), null, NAMESPACE, false, copies);
+        final List<Schema.Field> copies =
+                fields.stream().map(f -> new Schema.Field(f, f.schema())).toList();
+        final Schema schema =
+                Schema.createRecord(recordName(eventType), null, NAMESPACE, false, copies);
         final Version version = new Version(fingerprint(schema), schema);
         currentByType.put(eventType, version);
         byId.put(version.id(), version);
@@ -77,7 +79,10 @@ public final class EventSchemas {
 
     /** Whether a string value is an instant Salesforce would type as a DateTime. */
     public static boolean isDateTime(final Object value) {
-        if (!(value instanceof String s) || s.length() < 20 || s.charAt(4) != '-' || s.charAt(10) != 'T') {
+        if (!(value instanceof String s)
+                || s.length() < 20
+                || s.charAt(4) != '-'
+                || s.charAt(10) != 'T') {
             return false;
         }
         try {
@@ -93,12 +98,15 @@ public final class EventSchemas {
         return Instant.parse(s.matches(".*[+-]\\d{4}$") ? s.substring(0, s.length() - 5) + "Z" : s);
     }
 
-    private static Schema.Field field(final String eventType, final String name, final Object value) {
+    private static Schema.Field field(
+            final String eventType, final String name, final Object value) {
         if ("CreatedDate".equals(name) && !isChange(eventType)) {
-            return new Schema.Field(name, Schema.create(Schema.Type.LONG), "CreatedDate:DateTime", (Object) null);
+            return new Schema.Field(
+                    name, Schema.create(Schema.Type.LONG), "CreatedDate:DateTime", (Object) null);
         }
         if ("CreatedById".equals(name) && !isChange(eventType)) {
-            return new Schema.Field(name, Schema.create(Schema.Type.STRING), "CreatedBy:EntityId", (Object) null);
+            return new Schema.Field(
+                    name, Schema.create(Schema.Type.STRING), "CreatedBy:EntityId", (Object) null);
         }
         final Schema type;
         String doc = null;
@@ -120,7 +128,11 @@ public final class EventSchemas {
         } else {
             type = Schema.create(Schema.Type.STRING);
         }
-        return new Schema.Field(name, Schema.createUnion(Schema.create(Schema.Type.NULL), type), doc, Schema.Field.NULL_DEFAULT_VALUE);
+        return new Schema.Field(
+                name,
+                Schema.createUnion(Schema.create(Schema.Type.NULL), type),
+                doc,
+                Schema.Field.NULL_DEFAULT_VALUE);
     }
 
     private static boolean isChange(final String eventType) {
@@ -134,26 +146,50 @@ public final class EventSchemas {
     /** The header of a change event, in the field order of Salesforce's message structure. */
     private static Schema changeEventHeader() {
         final Schema strings = SchemaBuilder.array().items().stringType();
-        return SchemaBuilder.record("ChangeEventHeader").namespace(NAMESPACE).fields()
-            .requiredString("entityName")
-            .name("recordIds").type(strings).noDefault()
-            .name("changeType").type().enumeration("ChangeType").symbols("CREATE", "UPDATE", "DELETE", "UNDELETE",
-                "GAP_CREATE", "GAP_UPDATE", "GAP_DELETE", "GAP_UNDELETE", "GAP_OVERFLOW").noDefault()
-            .requiredString("changeOrigin")
-            .requiredString("transactionKey")
-            .requiredInt("sequenceNumber")
-            .requiredLong("commitTimestamp")
-            .requiredLong("commitNumber")
-            .requiredString("commitUser")
-            .name("nulledFields").type(strings).noDefault()
-            .name("diffFields").type(strings).noDefault()
-            .name("changedFields").type(strings).noDefault()
-            .endRecord();
+        return SchemaBuilder.record("ChangeEventHeader")
+                .namespace(NAMESPACE)
+                .fields()
+                .requiredString("entityName")
+                .name("recordIds")
+                .type(strings)
+                .noDefault()
+                .name("changeType")
+                .type()
+                .enumeration("ChangeType")
+                .symbols(
+                        "CREATE",
+                        "UPDATE",
+                        "DELETE",
+                        "UNDELETE",
+                        "GAP_CREATE",
+                        "GAP_UPDATE",
+                        "GAP_DELETE",
+                        "GAP_UNDELETE",
+                        "GAP_OVERFLOW")
+                .noDefault()
+                .requiredString("changeOrigin")
+                .requiredString("transactionKey")
+                .requiredInt("sequenceNumber")
+                .requiredLong("commitTimestamp")
+                .requiredLong("commitNumber")
+                .requiredString("commitUser")
+                .name("nulledFields")
+                .type(strings)
+                .noDefault()
+                .name("diffFields")
+                .type(strings)
+                .noDefault()
+                .name("changedFields")
+                .type(strings)
+                .noDefault()
+                .endRecord();
     }
 
     private static String fingerprint(final Schema schema) {
         try {
-            final byte[] md5 = MessageDigest.getInstance("MD5").digest(schema.toString().getBytes(StandardCharsets.UTF_8));
+            final byte[] md5 =
+                    MessageDigest.getInstance("MD5")
+                            .digest(schema.toString().getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(md5);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

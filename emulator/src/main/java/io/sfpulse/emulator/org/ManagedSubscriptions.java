@@ -13,7 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ManagedSubscriptions {
 
     /** One managed subscription; {@code committedReplayId} null until the first commit. */
-    public record Subscription(String id, String developerName, String topic, boolean earliest, Long committedReplayId) {
+    public record Subscription(
+            String id,
+            String developerName,
+            String topic,
+            boolean earliest,
+            Long committedReplayId) {
         Subscription committed(final long replayId) {
             return new Subscription(id, developerName, topic, earliest, replayId);
         }
@@ -24,7 +29,8 @@ public final class ManagedSubscriptions {
     private final AtomicInteger next = new AtomicInteger(1);
 
     /** Defines a subscription to {@code topic} starting, before its first commit, at the earliest retained event or the tip. */
-    public Subscription define(final String developerName, final String topic, final boolean earliest) {
+    public Subscription define(
+            final String developerName, final String topic, final boolean earliest) {
         final String id = String.format("18x%012dAAA", next.getAndIncrement());
         final Subscription s = new Subscription(id, developerName, topic, earliest, null);
         byId.put(id, s);
@@ -36,7 +42,9 @@ public final class ManagedSubscriptions {
     }
 
     public Optional<Subscription> byDeveloperName(final String developerName) {
-        return byId.values().stream().filter(s -> s.developerName().equals(developerName)).findFirst();
+        return byId.values().stream()
+                .filter(s -> s.developerName().equals(developerName))
+                .findFirst();
     }
 
     public void commit(final String id, final long replayId) {

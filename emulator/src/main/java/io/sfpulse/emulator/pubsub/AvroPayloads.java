@@ -25,8 +25,7 @@ import org.apache.avro.io.EncoderFactory;
  */
 final class AvroPayloads {
 
-    private AvroPayloads() {
-    }
+    private AvroPayloads() {}
 
     static byte[] encode(final Schema schema, final Map<String, Object> payload) {
         final GenericRecord record = record(schema, payload);
@@ -58,35 +57,58 @@ final class AvroPayloads {
         if (value == null) {
             return null;
         }
-        final Schema type = schema.getType() == Schema.Type.UNION ? schema.getTypes().get(1) : schema;
+        final Schema type =
+                schema.getType() == Schema.Type.UNION ? schema.getTypes().get(1) : schema;
         return switch (type.getType()) {
-            case LONG -> value instanceof Number n ? n.longValue() : EventSchemas.parseInstant(String.valueOf(value)).toEpochMilli();
-            case DOUBLE -> value instanceof Number n ? n.doubleValue() : Double.valueOf(String.valueOf(value));
+            case LONG ->
+                    value instanceof Number n
+                            ? n.longValue()
+                            : EventSchemas.parseInstant(String.valueOf(value)).toEpochMilli();
+            case DOUBLE ->
+                    value instanceof Number n
+                            ? n.doubleValue()
+                            : Double.valueOf(String.valueOf(value));
             case BOOLEAN -> value instanceof Boolean b ? b : Boolean.valueOf(String.valueOf(value));
-            case ARRAY -> value instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(value));
+            case ARRAY ->
+                    value instanceof List<?> l
+                            ? l.stream().map(String::valueOf).toList()
+                            : List.of(String.valueOf(value));
             case RECORD -> value instanceof Map<?, ?> m ? record(type, m) : null;
             default -> String.valueOf(value);
         };
     }
 
-    private static GenericRecord header(final Schema schema, final Map<?, ?> header, final Map<String, Object> payload) {
+    private static GenericRecord header(
+            final Schema schema, final Map<?, ?> header, final Map<String, Object> payload) {
         final Schema headerSchema = schema.getField("ChangeEventHeader").schema();
         final GenericRecord h = new GenericData.Record(headerSchema);
         h.put("entityName", String.valueOf(header.get("entityName")));
         h.put("recordIds", strings(header.get("recordIds")));
-        h.put("changeType", new GenericData.EnumSymbol(headerSchema.getField("changeType").schema(), String.valueOf(header.get("changeType"))));
-        h.put("changeOrigin", String.valueOf(header.get("changeOrigin") == null ? "" : header.get("changeOrigin")));
+        h.put(
+                "changeType",
+                new GenericData.EnumSymbol(
+                        headerSchema.getField("changeType").schema(),
+                        String.valueOf(header.get("changeType"))));
+        h.put(
+                "changeOrigin",
+                String.valueOf(
+                        header.get("changeOrigin") == null ? "" : header.get("changeOrigin")));
         h.put("transactionKey", String.valueOf(header.get("transactionKey")));
-        h.put("sequenceNumber", header.get("sequenceNumber") instanceof Number n ? n.intValue() : 0);
-        h.put("commitTimestamp", header.get("commitTimestamp") instanceof Number n ? n.longValue() : 0L);
+        h.put(
+                "sequenceNumber",
+                header.get("sequenceNumber") instanceof Number n ? n.intValue() : 0);
+        h.put(
+                "commitTimestamp",
+                header.get("commitTimestamp") instanceof Number n ? n.longValue() : 0L);
         h.put("commitNumber", header.get("commitNumber") instanceof Number n ? n.longValue() : 0L);
         h.put("commitUser", String.valueOf(header.get("commitUser")));
         final List<String> nulled = new ArrayList<>();
-        payload.forEach((k, v) -> {
-            if (v == null) {
-                nulled.add(k);
-            }
-        });
+        payload.forEach(
+                (k, v) -> {
+                    if (v == null) {
+                        nulled.add(k);
+                    }
+                });
         h.put("nulledFields", bitmaps(schema, nulled));
         h.put("diffFields", List.of());
         h.put("changedFields", bitmaps(schema, strings(header.get("changedFields"))));
@@ -108,8 +130,14 @@ final class AvroPayloads {
             }
             top = top.setBit(field.pos());
             if (dot > 0) {
-                final Schema inner = field.schema().getType() == Schema.Type.UNION ? field.schema().getTypes().get(1) : field.schema();
-                final Schema.Field child = inner.getType() == Schema.Type.RECORD ? inner.getField(name.substring(dot + 1)) : null;
+                final Schema inner =
+                        field.schema().getType() == Schema.Type.UNION
+                                ? field.schema().getTypes().get(1)
+                                : field.schema();
+                final Schema.Field child =
+                        inner.getType() == Schema.Type.RECORD
+                                ? inner.getField(name.substring(dot + 1))
+                                : null;
                 if (child != null) {
                     nested.merge(field.pos(), BigInteger.ZERO.setBit(child.pos()), BigInteger::or);
                 }

@@ -19,17 +19,30 @@ public final class PubSubServer implements AutoCloseable {
 
     private final Server server;
     private final PubSubStats stats = new PubSubStats();
-    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
-        final Thread t = new Thread(r, "emulator-pubsub-stream");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService streams =
+            Executors.newCachedThreadPool(
+                    r -> {
+                        final Thread t = new Thread(r, "emulator-pubsub-stream");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
-    public PubSubServer(final EmulatedOrg org, final TokenStore tokens, final FaultPlan faults, final int port, final Duration keepalive) {
-        final PubSubService service = new PubSubService(org, tokens, faults, keepalive, streams, stats);
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-            .addService(ServerInterceptors.intercept(service, new PubSubAuthInterceptor(tokens, org.orgId()), new OrgDateHeader(org)))
-            .build();
+    public PubSubServer(
+            final EmulatedOrg org,
+            final TokenStore tokens,
+            final FaultPlan faults,
+            final int port,
+            final Duration keepalive) {
+        final PubSubService service =
+                new PubSubService(org, tokens, faults, keepalive, streams, stats);
+        this.server =
+                NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                        .addService(
+                                ServerInterceptors.intercept(
+                                        service,
+                                        new PubSubAuthInterceptor(tokens, org.orgId()),
+                                        new OrgDateHeader(org)))
+                        .build();
     }
 
     public PubSubServer start() {
@@ -52,7 +65,8 @@ public final class PubSubServer implements AutoCloseable {
 
     /** Sends the org's clock in a {@code date} response header, as its HTTP endpoints send Date (scenarios run the clock at an offset). */
     private static final class OrgDateHeader implements io.grpc.ServerInterceptor {
-        private static final io.grpc.Metadata.Key<String> DATE = io.grpc.Metadata.Key.of("date", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+        private static final io.grpc.Metadata.Key<String> DATE =
+                io.grpc.Metadata.Key.of("date", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
         private final EmulatedOrg org;
 
         OrgDateHeader(final EmulatedOrg org) {
@@ -60,16 +74,24 @@ public final class PubSubServer implements AutoCloseable {
         }
 
         @Override
-        public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(final io.grpc.ServerCall<Q, R> call, final io.grpc.Metadata headers,
-                                                                  final io.grpc.ServerCallHandler<Q, R> next) {
-            return next.startCall(new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-                @Override
-                public void sendHeaders(final io.grpc.Metadata responseHeaders) {
-                    responseHeaders.put(DATE, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                        .format(org.clock().instant().atZone(java.time.ZoneOffset.UTC)));
-                    super.sendHeaders(responseHeaders);
-                }
-            }, headers);
+        public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(
+                final io.grpc.ServerCall<Q, R> call,
+                final io.grpc.Metadata headers,
+                final io.grpc.ServerCallHandler<Q, R> next) {
+            return next.startCall(
+                    new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                        @Override
+                        public void sendHeaders(final io.grpc.Metadata responseHeaders) {
+                            responseHeaders.put(
+                                    DATE,
+                                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                                            org.clock()
+                                                    .instant()
+                                                    .atZone(java.time.ZoneOffset.UTC)));
+                            super.sendHeaders(responseHeaders);
+                        }
+                    },
+                    headers);
         }
     }
 

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class PubSubService extends PubSubGrpc.PubSubImplBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(PubSubService.class);
+
     /** Events per FetchResponse at most. */
     static final int MAX_EVENTS_PER_RESPONSE = 100;
 
@@ -53,8 +54,13 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
     private final ExecutorService streams;
     private final PubSubStats stats;
 
-    PubSubService(final EmulatedOrg org, final TokenStore tokens, final FaultPlan faults, final Duration keepalive, final ExecutorService streams,
-                  final PubSubStats stats) {
+    PubSubService(
+            final EmulatedOrg org,
+            final TokenStore tokens,
+            final FaultPlan faults,
+            final Duration keepalive,
+            final ExecutorService streams,
+            final PubSubStats stats) {
         this.stats = stats;
         this.org = org;
         this.tokens = tokens;
@@ -67,7 +73,8 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
     public void getTopic(final TopicRequest request, final StreamObserver<TopicInfo> response) {
         final String topic = request.getTopicName();
         if (topic.isBlank()) {
-            response.onError(PubSubErrors.invalid("topic.validation.empty", "The topic name is blank."));
+            response.onError(
+                    PubSubErrors.invalid("topic.validation.empty", "The topic name is blank."));
             return;
         }
         final Optional<ChannelLog> log = org.channel(topic);
@@ -76,59 +83,100 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
             return;
         }
         final String schemaId = currentSchemaId(log.get());
-        response.onNext(TopicInfo.newBuilder().setTopicName(topic).setTenantGuid(org.orgId()).setCanPublish(topic.startsWith("/event/"))
-            .setCanSubscribe(true).setSchemaId(schemaId == null ? "" : schemaId).setRpcId(UUID.randomUUID().toString()).build());
+        response.onNext(
+                TopicInfo.newBuilder()
+                        .setTopicName(topic)
+                        .setTenantGuid(org.orgId())
+                        .setCanPublish(topic.startsWith("/event/"))
+                        .setCanSubscribe(true)
+                        .setSchemaId(schemaId == null ? "" : schemaId)
+                        .setRpcId(UUID.randomUUID().toString())
+                        .build());
         response.onCompleted();
     }
 
     @Override
     public void getSchema(final SchemaRequest request, final StreamObserver<SchemaInfo> response) {
         if (request.getSchemaId().isBlank()) {
-            response.onError(PubSubErrors.invalid("schema.validation.failed", "The schema ID is blank."));
+            response.onError(
+                    PubSubErrors.invalid("schema.validation.failed", "The schema ID is blank."));
             return;
         }
         final Optional<EventSchemas.Version> version = org.schemas().byId(request.getSchemaId());
         if (version.isEmpty()) {
-            response.onError(PubSubErrors.error(io.grpc.Status.NOT_FOUND, "schema.meta.permission",
-                "The schema information for schema ID " + request.getSchemaId() + " not found."));
+            response.onError(
+                    PubSubErrors.error(
+                            io.grpc.Status.NOT_FOUND,
+                            "schema.meta.permission",
+                            "The schema information for schema ID "
+                                    + request.getSchemaId()
+                                    + " not found."));
             return;
         }
-        response.onNext(SchemaInfo.newBuilder().setSchemaId(version.get().id()).setSchemaJson(version.get().schema().toString())
-            .setRpcId(UUID.randomUUID().toString()).build());
+        response.onNext(
+                SchemaInfo.newBuilder()
+                        .setSchemaId(version.get().id())
+                        .setSchemaJson(version.get().schema().toString())
+                        .setRpcId(UUID.randomUUID().toString())
+                        .build());
         response.onCompleted();
     }
 
     @Override
     public StreamObserver<FetchRequest> subscribe(final StreamObserver<FetchResponse> response) {
-        final ServerCallStreamObserver<FetchResponse> out = (ServerCallStreamObserver<FetchResponse>) response;
+        final ServerCallStreamObserver<FetchResponse> out =
+                (ServerCallStreamObserver<FetchResponse>) response;
         final String token = PubSubAuthInterceptor.TOKEN.get();
         return new Subscription(out, token);
     }
 
     @Override
-    public StreamObserver<ManagedFetchRequest> managedSubscribe(final StreamObserver<ManagedFetchResponse> response) {
-        return new ManagedSubscription((ServerCallStreamObserver<ManagedFetchResponse>) response, PubSubAuthInterceptor.TOKEN.get());
+    public StreamObserver<ManagedFetchRequest> managedSubscribe(
+            final StreamObserver<ManagedFetchResponse> response) {
+        return new ManagedSubscription(
+                (ServerCallStreamObserver<ManagedFetchResponse>) response,
+                PubSubAuthInterceptor.TOKEN.get());
     }
 
     private ConsumerEvent consumerEvent(final String topic, final ChannelLog.StoredEvent stored) {
         final Map<String, Object> data = stored.data();
         final String schemaId = String.valueOf(data.get("schema"));
-        final EventSchemas.Version version = org.schemas().byId(schemaId)
-            .orElseThrow(() -> new IllegalStateException("No schema " + schemaId + " for an event on " + topic));
+        final EventSchemas.Version version =
+                org.schemas()
+                        .byId(schemaId)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "No schema "
+                                                        + schemaId
+                                                        + " for an event on "
+                                                        + topic));
         @SuppressWarnings("unchecked")
         final Map<String, Object> payload = (Map<String, Object>) data.get("payload");
         final Object uuid = data.get("event") instanceof Map<?, ?> e ? e.get("EventUuid") : null;
-        final String id = uuid != null ? uuid.toString()
-            : UUID.nameUUIDFromBytes((topic + "#" + stored.replayId()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        final String id =
+                uuid != null
+                        ? uuid.toString()
+                        : UUID.nameUUIDFromBytes(
+                                        (topic + "#" + stored.replayId())
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                .toString();
         byte[] bytes;
         try {
             bytes = AvroPayloads.encode(version.schema(), payload);
         } catch (RuntimeException e) {
-            // Publishing does not validate payloads: one that does not fit its schema reaches subscribers undecodable.
+            // Publishing does not validate payloads: one that does not fit its schema reaches
+            // subscribers undecodable.
             bytes = String.valueOf(payload).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
-        return ConsumerEvent.newBuilder().setReplayId(replayBytes(stored.replayId())).setEvent(ProducerEvent.newBuilder()
-            .setId(id).setSchemaId(schemaId).setPayload(ByteString.copyFrom(bytes))).build();
+        return ConsumerEvent.newBuilder()
+                .setReplayId(replayBytes(stored.replayId()))
+                .setEvent(
+                        ProducerEvent.newBuilder()
+                                .setId(id)
+                                .setSchemaId(schemaId)
+                                .setPayload(ByteString.copyFrom(bytes)))
+                .build();
     }
 
     private String currentSchemaId(final ChannelLog log) {
@@ -165,8 +213,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         abstract R response(List<ConsumerEvent> events, long latestReplayId, int pending);
 
         /** Called when the call ends for any reason. */
-        void ended() {
-        }
+        void ended() {}
 
         /** The call's first request: where and what to stream. Holds the lock. */
         abstract void start(Q first);
@@ -220,13 +267,20 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
                 return null;
             }
             if (faults.takePubSubDailyLimit()) {
-                fail(PubSubErrors.error(io.grpc.Status.RESOURCE_EXHAUSTED, "subscription.limit.exceeded",
-                    "The number of events delivered in the last 24 hours exceeds your org's allocation."));
+                fail(
+                        PubSubErrors.error(
+                                io.grpc.Status.RESOURCE_EXHAUSTED,
+                                "subscription.limit.exceeded",
+                                "The number of events delivered in the last 24 hours exceeds your org's allocation."));
                 return null;
             }
             final Optional<ChannelLog> channel = org.channel(name);
             if (name.isBlank() || channel.isEmpty()) {
-                fail(name.isBlank() ? PubSubErrors.invalid("topic.validation.empty", "The topic name is blank.") : PubSubErrors.cannotSubscribe(name));
+                fail(
+                        name.isBlank()
+                                ? PubSubErrors.invalid(
+                                        "topic.validation.empty", "The topic name is blank.")
+                                : PubSubErrors.cannotSubscribe(name));
                 return null;
             }
             if (requested <= 0) {
@@ -255,7 +309,8 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
                     synchronized (lock) {
                         want = Math.min(demand, MAX_EVENTS_PER_RESPONSE);
                     }
-                    final long keepaliveLeft = keepalive.toMillis() - (System.nanoTime() - lastSent) / 1_000_000L;
+                    final long keepaliveLeft =
+                            keepalive.toMillis() - (System.nanoTime() - lastSent) / 1_000_000L;
                     if (want > 0 && !log.readAfter(cursor, 1).isEmpty()) {
                         if (send(want)) {
                             return;
@@ -263,7 +318,11 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
                         lastSent = System.nanoTime();
                     } else if (keepaliveLeft <= 0) {
                         synchronized (lock) {
-                            out.onNext(response(List.of(), Math.max(cursor, log.latestReplayId()), demand));
+                            out.onNext(
+                                    response(
+                                            List.of(),
+                                            Math.max(cursor, log.latestReplayId()),
+                                            demand));
                         }
                         stats.keepaliveSent();
                         lastSent = System.nanoTime();
@@ -360,15 +419,23 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         }
 
         @Override
-        FetchResponse response(final List<ConsumerEvent> events, final long latestReplayId, final int pending) {
-            return FetchResponse.newBuilder().addAllEvents(events).setLatestReplayId(replayBytes(latestReplayId)).setPendingNumRequested(pending)
-                .setRpcId(UUID.randomUUID().toString()).build();
+        FetchResponse response(
+                final List<ConsumerEvent> events, final long latestReplayId, final int pending) {
+            return FetchResponse.newBuilder()
+                    .addAllEvents(events)
+                    .setLatestReplayId(replayBytes(latestReplayId))
+                    .setPendingNumRequested(pending)
+                    .setRpcId(UUID.randomUUID().toString())
+                    .build();
         }
 
         @Override
         void later(final FetchRequest request) {
             if (!request.getTopicName().isEmpty() && !request.getTopicName().equals(topic)) {
-                fail(PubSubErrors.invalid("subscription.fetch.topic.mismatch", "The topic name in a FetchRequest must match the first request's."));
+                fail(
+                        PubSubErrors.invalid(
+                                "subscription.fetch.topic.mismatch",
+                                "The topic name in a FetchRequest must match the first request's."));
                 return;
             }
             addDemand(request.getNumRequested());
@@ -383,19 +450,34 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
             final long from;
             if (first.getReplayPreset() == ReplayPreset.CUSTOM) {
                 if (first.getReplayId().isEmpty()) {
-                    fail(PubSubErrors.invalid("subscription.fetch.replayid.validation.failed", "A replay ID is required with the CUSTOM replay preset."));
+                    fail(
+                            PubSubErrors.invalid(
+                                    "subscription.fetch.replayid.validation.failed",
+                                    "A replay ID is required with the CUSTOM replay preset."));
                     return;
                 }
-                final long id = first.getReplayId().size() == 8 ? first.getReplayId().asReadOnlyByteBuffer().getLong() : Long.MIN_VALUE;
-                if (id == Long.MIN_VALUE || faults.takeInvalidReplayId() || !channel.isRetained(id, org.clock().instant())) {
+                final long id =
+                        first.getReplayId().size() == 8
+                                ? first.getReplayId().asReadOnlyByteBuffer().getLong()
+                                : Long.MIN_VALUE;
+                if (id == Long.MIN_VALUE
+                        || faults.takeInvalidReplayId()
+                        || !channel.isRetained(id, org.clock().instant())) {
                     fail(PubSubErrors.replayIdCorrupted());
                     return;
                 }
                 from = id;
             } else {
-                from = first.getReplayPreset() == ReplayPreset.EARLIEST ? Long.MIN_VALUE : channel.latestReplayId();
+                from =
+                        first.getReplayPreset() == ReplayPreset.EARLIEST
+                                ? Long.MIN_VALUE
+                                : channel.latestReplayId();
             }
-            LOG.info("Pub/Sub subscription to '{}' from {} ({} requested)", topic, first.getReplayPreset(), first.getNumRequested());
+            LOG.info(
+                    "Pub/Sub subscription to '{}' from {} ({} requested)",
+                    topic,
+                    first.getReplayPreset(),
+                    first.getNumRequested());
             begin(channel, from, first.getNumRequested());
         }
     }
@@ -406,17 +488,24 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
      * client at a time; commit requests move the committed position and are answered in a response
      * without events; a failed commit is reported there and does not end the stream.
      */
-    private final class ManagedSubscription extends Stream<ManagedFetchRequest, ManagedFetchResponse> {
+    private final class ManagedSubscription
+            extends Stream<ManagedFetchRequest, ManagedFetchResponse> {
         private ManagedSubscriptions.Subscription subscription;
 
-        ManagedSubscription(final ServerCallStreamObserver<ManagedFetchResponse> out, final String token) {
+        ManagedSubscription(
+                final ServerCallStreamObserver<ManagedFetchResponse> out, final String token) {
             super(out, token);
         }
 
         @Override
-        ManagedFetchResponse response(final List<ConsumerEvent> events, final long latestReplayId, final int pending) {
-            return ManagedFetchResponse.newBuilder().addAllEvents(events).setLatestReplayId(replayBytes(latestReplayId))
-                .setPendingNumRequested(pending).setRpcId(UUID.randomUUID().toString()).build();
+        ManagedFetchResponse response(
+                final List<ConsumerEvent> events, final long latestReplayId, final int pending) {
+            return ManagedFetchResponse.newBuilder()
+                    .addAllEvents(events)
+                    .setLatestReplayId(replayBytes(latestReplayId))
+                    .setPendingNumRequested(pending)
+                    .setRpcId(UUID.randomUUID().toString())
+                    .build();
         }
 
         @Override
@@ -437,16 +526,29 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         }
 
         private void commit(final CommitReplayRequest request) {
-            final CommitReplayResponse.Builder answer = CommitReplayResponse.newBuilder().setCommitRequestId(request.getCommitRequestId())
-                .setReplayId(request.getReplayId()).setProcessTime(org.clock().instant().toEpochMilli());
+            final CommitReplayResponse.Builder answer =
+                    CommitReplayResponse.newBuilder()
+                            .setCommitRequestId(request.getCommitRequestId())
+                            .setReplayId(request.getReplayId())
+                            .setProcessTime(org.clock().instant().toEpochMilli());
             if (request.getReplayId().size() == 8) {
-                org.managedSubscriptions().commit(subscription.id(), request.getReplayId().asReadOnlyByteBuffer().getLong());
+                org.managedSubscriptions()
+                        .commit(
+                                subscription.id(),
+                                request.getReplayId().asReadOnlyByteBuffer().getLong());
             } else {
-                answer.setError(com.salesforce.eventbus.protobuf.Error.newBuilder().setCode(com.salesforce.eventbus.protobuf.ErrorCode.COMMIT)
-                    .setMsg("The replay ID to commit is not valid."));
+                answer.setError(
+                        com.salesforce.eventbus.protobuf.Error.newBuilder()
+                                .setCode(com.salesforce.eventbus.protobuf.ErrorCode.COMMIT)
+                                .setMsg("The replay ID to commit is not valid."));
             }
-            out.onNext(ManagedFetchResponse.newBuilder().setCommitResponse(answer).setLatestReplayId(replayBytes(cursor))
-                .setPendingNumRequested(demand).setRpcId(UUID.randomUUID().toString()).build());
+            out.onNext(
+                    ManagedFetchResponse.newBuilder()
+                            .setCommitResponse(answer)
+                            .setLatestReplayId(replayBytes(cursor))
+                            .setPendingNumRequested(demand)
+                            .setRpcId(UUID.randomUUID().toString())
+                            .build());
         }
 
         @Override
@@ -457,14 +559,24 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
             } else if (!first.getDeveloperName().isBlank()) {
                 found = org.managedSubscriptions().byDeveloperName(first.getDeveloperName());
             } else {
-                fail(PubSubErrors.invalid("managed.subscription.id.or.developer.name.empty", "Provide a subscription ID or developer name."));
+                fail(
+                        PubSubErrors.invalid(
+                                "managed.subscription.id.or.developer.name.empty",
+                                "Provide a subscription ID or developer name."));
                 return;
             }
             if (found.isEmpty()) {
-                fail(PubSubErrors.error(io.grpc.Status.NOT_FOUND, first.getSubscriptionId().isBlank()
-                    ? "managed.subscription.developer.name.not.found" : "managed.subscription.subscription.id.not.found",
-                    "The managed subscription " + (first.getSubscriptionId().isBlank() ? first.getDeveloperName() : first.getSubscriptionId())
-                        + " was not found."));
+                fail(
+                        PubSubErrors.error(
+                                io.grpc.Status.NOT_FOUND,
+                                first.getSubscriptionId().isBlank()
+                                        ? "managed.subscription.developer.name.not.found"
+                                        : "managed.subscription.subscription.id.not.found",
+                                "The managed subscription "
+                                        + (first.getSubscriptionId().isBlank()
+                                                ? first.getDeveloperName()
+                                                : first.getSubscriptionId())
+                                        + " was not found."));
                 return;
             }
             final ChannelLog channel = channelFor(found.get().topic(), first.getNumRequested());
@@ -472,16 +584,29 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
                 return;
             }
             if (!org.managedSubscriptions().activate(found.get().id())) {
-                fail(PubSubErrors.error(io.grpc.Status.FAILED_PRECONDITION, "managed.subscription.already.active",
-                    "The managed subscription " + found.get().developerName() + " is already active in another stream."));
+                fail(
+                        PubSubErrors.error(
+                                io.grpc.Status.FAILED_PRECONDITION,
+                                "managed.subscription.already.active",
+                                "The managed subscription "
+                                        + found.get().developerName()
+                                        + " is already active in another stream."));
                 return;
             }
             subscription = found.get();
             final Long committed = subscription.committedReplayId();
-            final long from = committed != null && channel.isRetained(committed, org.clock().instant()) ? committed
-                : subscription.earliest() ? Long.MIN_VALUE : channel.latestReplayId();
-            LOG.info("Pub/Sub managed subscription '{}' to '{}' from {} ({} requested)", subscription.developerName(), topic,
-                committed != null ? "committed " + committed : subscription.earliest() ? "EARLIEST" : "LATEST", first.getNumRequested());
+            final long from =
+                    committed != null && channel.isRetained(committed, org.clock().instant())
+                            ? committed
+                            : subscription.earliest() ? Long.MIN_VALUE : channel.latestReplayId();
+            LOG.info(
+                    "Pub/Sub managed subscription '{}' to '{}' from {} ({} requested)",
+                    subscription.developerName(),
+                    topic,
+                    committed != null
+                            ? "committed " + committed
+                            : subscription.earliest() ? "EARLIEST" : "LATEST",
+                    first.getNumRequested());
             begin(channel, from, first.getNumRequested());
         }
     }

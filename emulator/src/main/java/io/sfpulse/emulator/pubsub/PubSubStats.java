@@ -10,7 +10,8 @@ public final class PubSubStats {
     private final AtomicLong keepalives = new AtomicLong();
     private final AtomicLong eventsSent = new AtomicLong();
     private final AtomicInteger maxOutstanding = new AtomicInteger();
-    private final java.util.Map<String, AtomicInteger> maxOutstandingByTopic = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, AtomicInteger> maxOutstandingByTopic =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     void subscribed() {
         subscribes.incrementAndGet();
@@ -24,10 +25,13 @@ public final class PubSubStats {
         eventsSent.addAndGet(n);
     }
 
-    private final java.util.Map<String, AtomicInteger> maxRequestByTopic = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, AtomicInteger> maxRequestByTopic =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     void requested(final String topic, final int n) {
-        maxRequestByTopic.computeIfAbsent(topic, t -> new AtomicInteger()).accumulateAndGet(n, Math::max);
+        maxRequestByTopic
+                .computeIfAbsent(topic, t -> new AtomicInteger())
+                .accumulateAndGet(n, Math::max);
     }
 
     /** The largest num_requested of one request on {@code topic} (0 if none). */
@@ -38,7 +42,9 @@ public final class PubSubStats {
 
     void outstanding(final String topic, final int demand) {
         maxOutstanding.accumulateAndGet(demand, Math::max);
-        maxOutstandingByTopic.computeIfAbsent(topic, t -> new AtomicInteger()).accumulateAndGet(demand, Math::max);
+        maxOutstandingByTopic
+                .computeIfAbsent(topic, t -> new AtomicInteger())
+                .accumulateAndGet(demand, Math::max);
     }
 
     /** Subscribe calls accepted (first request valid). */

@@ -15,8 +15,11 @@ import java.util.function.BiConsumer;
 public final class Scenario {
 
     /** One step: at {@code offset}, do {@code action(org, virtualInstant)}; {@code label} is shown as progress when set. */
-    public record Step(Duration offset, String label, BiConsumer<EmulatedOrg, Instant> action, Duration pauseAfter) {
-    }
+    public record Step(
+            Duration offset,
+            String label,
+            BiConsumer<EmulatedOrg, Instant> action,
+            Duration pauseAfter) {}
 
     private final String name;
     private final String description;
@@ -33,8 +36,11 @@ public final class Scenario {
     }
 
     /** A milestone step, reported as progress and followed by a wall-clock pause (e.g. to let a deploy marker propagate). */
-    public Scenario milestone(final Duration offset, final String label, final Duration pauseAfter,
-                              final BiConsumer<EmulatedOrg, Instant> action) {
+    public Scenario milestone(
+            final Duration offset,
+            final String label,
+            final Duration pauseAfter,
+            final BiConsumer<EmulatedOrg, Instant> action) {
         steps.add(new Step(offset, label, action, pauseAfter));
         return this;
     }
@@ -55,6 +61,9 @@ public final class Scenario {
     }
 
     public Duration duration() {
-        return steps.stream().map(Step::offset).max(Comparator.naturalOrder()).orElse(Duration.ZERO);
+        return steps.stream()
+                .map(Step::offset)
+                .max(Comparator.naturalOrder())
+                .orElse(Duration.ZERO);
     }
 }

@@ -39,7 +39,9 @@ public final class ScenarioRunner {
         Instant last = start;
         try {
             for (final Scenario.Step step : scenario.steps()) {
-                final long wallMillis = (step.offset().minus(previous).toMillis() * wallPerVirtualMinute.toMillis()) / 60_000;
+                final long wallMillis =
+                        (step.offset().minus(previous).toMillis() * wallPerVirtualMinute.toMillis())
+                                / 60_000;
                 if (wallMillis > 0) {
                     Thread.sleep(wallMillis); // pacing of the player, not synchronization
                 }
@@ -49,7 +51,11 @@ public final class ScenarioRunner {
                 org.clock().pin(virtual);
                 step.action().accept(org, virtual);
                 if (step.label() != null) {
-                    progress.accept(String.format("  [T%+4dm] %s", step.offset().toMinutes() - milestoneZero(scenario), step.label()));
+                    progress.accept(
+                            String.format(
+                                    "  [T%+4dm] %s",
+                                    step.offset().toMinutes() - milestoneZero(scenario),
+                                    step.label()));
                 }
                 if (!step.pauseAfter().isZero()) {
                     Thread.sleep(step.pauseAfter().toMillis());
@@ -67,7 +73,10 @@ public final class ScenarioRunner {
 
     /** Offsets are shown relative to the first milestone labelled as a deploy, if any. */
     private static long milestoneZero(final Scenario scenario) {
-        return scenario.steps().stream().filter(s -> s.label() != null && s.label().startsWith("deploy"))
-            .map(s -> s.offset().toMinutes()).findFirst().orElse(0L);
+        return scenario.steps().stream()
+                .filter(s -> s.label() != null && s.label().startsWith("deploy"))
+                .map(s -> s.offset().toMinutes())
+                .findFirst()
+                .orElse(0L);
     }
 }

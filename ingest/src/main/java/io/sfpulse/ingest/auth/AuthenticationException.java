@@ -6,7 +6,8 @@ public final class AuthenticationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final boolean permanent;
 
-    public AuthenticationException(final String message, final boolean permanent, final Throwable cause) {
+    public AuthenticationException(
+            final String message, final boolean permanent, final Throwable cause) {
         super(message, cause);
         this.permanent = permanent;
     }

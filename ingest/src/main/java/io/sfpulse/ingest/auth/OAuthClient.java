@@ -1,9 +1,9 @@
 package io.sfpulse.ingest.auth;
 
-import io.sfpulse.schemas.id.SalesforceIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.ingest.SalesforceSourceConfig;
+import io.sfpulse.schemas.id.SalesforceIds;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,7 +30,8 @@ public final class OAuthClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SalesforceSourceConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final AtomicReference<AccessToken> current = new AtomicReference<>();
     private volatile long issuedAtNanos;
 
@@ -42,7 +43,9 @@ public final class OAuthClient {
     public AccessToken token() {
         final AccessToken token = current.get();
         if (token != null && System.nanoTime() - issuedAtNanos > config.tokenMaxAge().toNanos()) {
-            LOG.atInfo().addKeyValue("org", token.orgId()).log("Access token reached its maximum age; logging in again ahead of expiry");
+            LOG.atInfo()
+                    .addKeyValue("org", token.orgId())
+                    .log("Access token reached its maximum age; logging in again ahead of expiry");
             return refresh(token);
         }
         return token != null ? token : refresh(null);
@@ -60,7 +63,9 @@ public final class OAuthClient {
         final AccessToken fresh = login();
         issuedAtNanos = System.nanoTime();
         current.set(fresh);
-        LOG.atInfo().addKeyValue("org", fresh.orgId()).log("Logged in at '{}' ({} grant)", fresh.instanceUrl(), config.grantType());
+        LOG.atInfo()
+                .addKeyValue("org", fresh.orgId())
+                .log("Logged in at '{}' ({} grant)", fresh.instanceUrl(), config.grantType());
         return fresh;
     }
 
@@ -68,7 +73,13 @@ public final class OAuthClient {
         final Map<String, String> form = new LinkedHashMap<>();
         if (config.grantType().equals("jwt_bearer")) {
             form.put("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
-            form.put("assertion", JwtAssertion.create(config.clientId(), config.username(), config.jwtAudience(), config.jwtKeyFile()));
+            form.put(
+                    "assertion",
+                    JwtAssertion.create(
+                            config.clientId(),
+                            config.username(),
+                            config.jwtAudience(),
+                            config.jwtKeyFile()));
             return post(form);
         }
         form.put("grant_type", config.grantType());
@@ -82,27 +93,55 @@ public final class OAuthClient {
     }
 
     private AccessToken post(final Map<String, String> form) {
-        final String body = form.entrySet().stream()
-            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(config.loginUrl() + "/services/oauth2/token"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        final String body =
+                form.entrySet().stream()
+                        .map(
+                                e ->
+                                        e.getKey()
+                                                + "="
+                                                + URLEncoder.encode(
+                                                        e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"));
+        final HttpRequest request =
+                HttpRequest.newBuilder(URI.create(config.loginUrl() + "/services/oauth2/token"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build();
         try {
-            final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString());
             final JsonNode json = JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
             if (response.statusCode() == 200) {
-                return new AccessToken(json.path("access_token").asText(), json.path("instance_url").asText(),
-                    orgIdFrom(json.path("id").asText()));
+                return new AccessToken(
+                        json.path("access_token").asText(),
+                        json.path("instance_url").asText(),
+                        orgIdFrom(json.path("id").asText()));
             }
             final String error = json.path("error").asText("http_" + response.statusCode());
-            // invalid_client*, invalid_grant, inactive_*: retrying with the same credentials cannot succeed.
-            final boolean permanent = response.statusCode() == 400 && !error.equals("rate_limit_exceeded");
-            throw new AuthenticationException("Salesforce login to '" + config.loginUrl() + "' failed: " + error + " ("
-                + json.path("error_description").asText("") + ")", permanent, null);
+            // invalid_client*, invalid_grant, inactive_*: retrying with the same credentials cannot
+            // succeed.
+            final boolean permanent =
+                    response.statusCode() == 400 && !error.equals("rate_limit_exceeded");
+            throw new AuthenticationException(
+                    "Salesforce login to '"
+                            + config.loginUrl()
+                            + "' failed: "
+                            + error
+                            + " ("
+                            + json.path("error_description").asText("")
+                            + ")",
+                    permanent,
+                    null);
         } catch (IOException e) {
-            throw new AuthenticationException("Salesforce login endpoint '" + config.loginUrl() + "' unreachable: " + e.getMessage(), false, e);
+            throw new AuthenticationException(
+                    "Salesforce login endpoint '"
+                            + config.loginUrl()
+                            + "' unreachable: "
+                            + e.getMessage(),
+                    false,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuthenticationException("Interrupted during login", false, e);
@@ -114,6 +153,8 @@ public final class OAuthClient {
             return config.orgId();
         }
         final String[] parts = identityUrl.split("/");
-        return parts.length >= 2 ? SalesforceIds.normalizeIfId(parts[parts.length - 2]) : "unknown-org";
+        return parts.length >= 2
+                ? SalesforceIds.normalizeIfId(parts[parts.length - 2])
+                : "unknown-org";
     }
 }

@@ -28,7 +28,8 @@ final class ReplayExtension implements ClientSession.Extension {
         if (Channel.META_HANDSHAKE.equals(message.getChannel())) {
             message.getExt(true).put("replay", Boolean.TRUE);
         } else if (Channel.META_SUBSCRIBE.equals(message.getChannel())) {
-            // The whole channel -> replay id map (Salesforce accepts it, EMP-Connector sends it); -2 / -1 for the presets.
+            // The whole channel -> replay id map (Salesforce accepts it, EMP-Connector sends it);
+            // -2 / -1 for the presets.
             final Map<String, Object> map = new HashMap<>();
             channels.forEach(c -> map.put(c, positions.forSubscribe(c).cometdValue()));
             message.getExt(true).put("replay", map);

@@ -36,10 +36,13 @@ public final class DeployRequestPoller implements MarkerPoller {
 
     @Override
     public Result poll(final PollCursor cursor) throws IOException {
-        final String soql = "SELECT Id, Status, CheckOnly, StartDate, CompletedDate, CreatedBy.Name, NumberComponentsDeployed, "
-            + "NumberComponentErrors FROM DeployRequest WHERE CompletedDate >= " + cursor.after()
-            + " ORDER BY CompletedDate ASC";
-        final JsonNode answer = rest.get("/tooling/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
+        final String soql =
+                "SELECT Id, Status, CheckOnly, StartDate, CompletedDate, CreatedBy.Name, NumberComponentsDeployed, "
+                        + "NumberComponentErrors FROM DeployRequest WHERE CompletedDate >= "
+                        + cursor.after()
+                        + " ORDER BY CompletedDate ASC";
+        final JsonNode answer =
+                rest.get("/tooling/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
         final List<Found> found = new ArrayList<>();
         PollCursor next = cursor;
         for (final JsonNode record : answer.path("records")) {
@@ -55,28 +58,40 @@ public final class DeployRequestPoller implements MarkerPoller {
     }
 
     private List<String> components(final String deployId) throws IOException {
-        final JsonNode details = rest.get("/metadata/deployRequest/" + deployId + "?includeDetails=true");
+        final JsonNode details =
+                rest.get("/metadata/deployRequest/" + deployId + "?includeDetails=true");
         final List<String> names = new ArrayList<>();
-        for (final JsonNode c : details.path("deployResult").path("details").path("componentSuccesses")) {
+        for (final JsonNode c :
+                details.path("deployResult").path("details").path("componentSuccesses")) {
             final String type = c.path("componentType").asText("");
-            names.add(type.isEmpty() ? c.path("fullName").asText() : type + ":" + c.path("fullName").asText());
+            names.add(
+                    type.isEmpty()
+                            ? c.path("fullName").asText()
+                            : type + ":" + c.path("fullName").asText());
         }
         return names;
     }
 
-    private DeploymentMarker toMarker(final JsonNode r, final String id, final Instant completed, final List<String> components) {
+    private DeploymentMarker toMarker(
+            final JsonNode r,
+            final String id,
+            final Instant completed,
+            final List<String> components) {
         final String started = r.path("StartDate").asText(null);
         return DeploymentMarker.newBuilder()
-            .setOrgId(orgId)
-            .setDeployId(id)
-            .setSource(MarkerSource.DEPLOY_REQUEST)
-            .setStatus(r.path("Status").asText())
-            .setStartedTime(started == null || started.equals("null") ? null : SalesforceTimes.parse(started))
-            .setCompletedTime(completed)
-            .setCreatedBy(r.path("CreatedBy").path("Name").asText(null))
-            .setComponents(components)
-            .setComponentCount(components.size())
-            .setCheckOnly(r.path("CheckOnly").asBoolean(false))
-            .build();
+                .setOrgId(orgId)
+                .setDeployId(id)
+                .setSource(MarkerSource.DEPLOY_REQUEST)
+                .setStatus(r.path("Status").asText())
+                .setStartedTime(
+                        started == null || started.equals("null")
+                                ? null
+                                : SalesforceTimes.parse(started))
+                .setCompletedTime(completed)
+                .setCreatedBy(r.path("CreatedBy").path("Name").asText(null))
+                .setComponents(components)
+                .setComponentCount(components.size())
+                .setCheckOnly(r.path("CheckOnly").asBoolean(false))
+                .build();
     }
 }

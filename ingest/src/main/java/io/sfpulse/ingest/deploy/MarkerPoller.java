@@ -9,15 +9,13 @@ import java.util.List;
 public interface MarkerPoller {
 
     /** One marker and the cursor to store once it is in Kafka. */
-    record Found(DeploymentMarker marker, PollCursor cursorAfter) {
-    }
+    record Found(DeploymentMarker marker, PollCursor cursorAfter) {}
 
     /** Name used in source partitions and logs, e.g. "DeployRequest". */
     String source();
 
     /** Markers found and the cursor after every row read (including rows that made no marker). */
-    record Result(List<Found> found, PollCursor next) {
-    }
+    record Result(List<Found> found, PollCursor next) {}
 
     /** Markers newer than {@code cursor}, in time order. */
     Result poll(PollCursor cursor) throws IOException;

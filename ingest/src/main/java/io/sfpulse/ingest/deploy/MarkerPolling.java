@@ -26,8 +26,12 @@ public final class MarkerPolling implements Poller {
     private final String orgId;
     private volatile PollCursor cursor;
 
-    public MarkerPolling(final MarkerPoller poller, final SalesforceRestClient rest, final SourceRecords records, final String orgId,
-                         final Map<String, Object> storedOffset) {
+    public MarkerPolling(
+            final MarkerPoller poller,
+            final SalesforceRestClient rest,
+            final SourceRecords records,
+            final String orgId,
+            final Map<String, Object> storedOffset) {
         this.poller = poller;
         this.rest = rest;
         this.records = records;
@@ -51,12 +55,20 @@ public final class MarkerPolling implements Poller {
         final List<SourceRecord> out = new ArrayList<>();
         for (final MarkerPoller.Found found : result.found()) {
             final DeploymentMarker marker = found.marker();
-            LOG.atInfo().addKeyValue("org", orgId).addKeyValue("deployId", marker.getDeployId()).log("{} marker at {} ({} components, {})",
-                poller.source(), marker.getCompletedTime(), marker.getComponentCount(), marker.getStatus());
+            LOG.atInfo()
+                    .addKeyValue("org", orgId)
+                    .addKeyValue("deployId", marker.getDeployId())
+                    .log(
+                            "{} marker at {} ({} components, {})",
+                            poller.source(),
+                            marker.getCompletedTime(),
+                            marker.getComponentCount(),
+                            marker.getStatus());
             out.add(records.marker(poller.source(), found.cursorAfter().toOffset(), marker));
         }
         final Instant through = ServerDates.deliveredThrough(rest.lastServerDate());
-        return new Batch(out, result.next(), through == null ? Map.of() : Map.of(poller.source(), through));
+        return new Batch(
+                out, result.next(), through == null ? Map.of() : Map.of(poller.source(), through));
     }
 
     @Override

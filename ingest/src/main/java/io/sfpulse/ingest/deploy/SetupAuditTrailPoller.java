@@ -24,7 +24,8 @@ public final class SetupAuditTrailPoller implements MarkerPoller {
     private final String orgId;
     private final Pattern actions;
 
-    public SetupAuditTrailPoller(final SalesforceRestClient rest, final String orgId, final Pattern actions) {
+    public SetupAuditTrailPoller(
+            final SalesforceRestClient rest, final String orgId, final Pattern actions) {
         this.rest = rest;
         this.orgId = orgId;
         this.actions = actions;
@@ -37,9 +38,12 @@ public final class SetupAuditTrailPoller implements MarkerPoller {
 
     @Override
     public Result poll(final PollCursor cursor) throws IOException {
-        final String soql = "SELECT Id, Action, Section, Display, CreatedDate, CreatedBy.Name FROM SetupAuditTrail WHERE CreatedDate >= "
-            + cursor.after() + " ORDER BY CreatedDate ASC";
-        final JsonNode answer = rest.get("/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
+        final String soql =
+                "SELECT Id, Action, Section, Display, CreatedDate, CreatedBy.Name FROM SetupAuditTrail WHERE CreatedDate >= "
+                        + cursor.after()
+                        + " ORDER BY CreatedDate ASC";
+        final JsonNode answer =
+                rest.get("/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
         final List<Found> found = new ArrayList<>();
         PollCursor next = cursor;
         for (final JsonNode r : answer.path("records")) {
@@ -53,17 +57,21 @@ public final class SetupAuditTrailPoller implements MarkerPoller {
             if (!actions.matcher(action).matches()) {
                 continue; // consumed (cursor moves) but not a release
             }
-            found.add(new Found(DeploymentMarker.newBuilder()
-                .setOrgId(orgId)
-                .setDeployId(id)
-                .setSource(MarkerSource.SETUP_AUDIT_TRAIL)
-                .setStatus(action)
-                .setCompletedTime(created)
-                .setCreatedBy(r.path("CreatedBy").path("Name").asText(null))
-                .setLabel(r.path("Display").asText(null))
-                .setComponents(List.of(r.path("Section").asText("") + ":" + action))
-                .setComponentCount(1)
-                .build(), next));
+            found.add(
+                    new Found(
+                            DeploymentMarker.newBuilder()
+                                    .setOrgId(orgId)
+                                    .setDeployId(id)
+                                    .setSource(MarkerSource.SETUP_AUDIT_TRAIL)
+                                    .setStatus(action)
+                                    .setCompletedTime(created)
+                                    .setCreatedBy(r.path("CreatedBy").path("Name").asText(null))
+                                    .setLabel(r.path("Display").asText(null))
+                                    .setComponents(
+                                            List.of(r.path("Section").asText("") + ":" + action))
+                                    .setComponentCount(1)
+                                    .build(),
+                            next));
         }
         return new Result(found, next);
     }

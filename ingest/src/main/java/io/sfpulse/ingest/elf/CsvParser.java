@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class CsvParser {
 
-    private CsvParser() {
-    }
+    private CsvParser() {}
 
     public static List<List<String>> parse(final String text) {
         final List<List<String>> rows = new ArrayList<>();

@@ -3,9 +3,9 @@ package io.sfpulse.ingest.elf;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.ingest.poll.PollCursor;
 import io.sfpulse.ingest.poll.SalesforceTimes;
+import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.schemas.event.EventSource;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import java.io.IOException;
@@ -36,24 +36,30 @@ public final class EventLogFilePoller {
     static final String ROW_KEY = "row";
 
     /** A row's event and the source offset to commit once it is in Kafka. */
-    public record Row(SalesforceEvent event, Map<String, Object> offset) {
-    }
+    public record Row(SalesforceEvent event, Map<String, Object> offset) {}
 
     /**
      * Rows found, the cursor after them, whether polling was skipped to protect the API budget, and
      * per event type the end of the latest log interval whose file was read completely (the
      * type's progress: EventLogFile delivers hours late, by whole intervals).
      */
-    public record Result(List<Row> rows, PollCursor next, boolean skippedForBudget, Map<String, Instant> coveredThrough) {
-    }
+    public record Result(
+            List<Row> rows,
+            PollCursor next,
+            boolean skippedForBudget,
+            Map<String, Instant> coveredThrough) {}
 
     /** Resume point inside a file: rows up to and including {@code row} of {@code fileId} are in Kafka. */
     public record Resume(String fileId, int row) {
         public static Resume from(final Map<String, Object> offset) {
-            if (offset == null || offset.get(FILE_KEY) == null || String.valueOf(offset.get(FILE_KEY)).isEmpty()) {
+            if (offset == null
+                    || offset.get(FILE_KEY) == null
+                    || String.valueOf(offset.get(FILE_KEY)).isEmpty()) {
                 return null;
             }
-            return new Resume(String.valueOf(offset.get(FILE_KEY)), ((Number) offset.get(ROW_KEY)).intValue());
+            return new Resume(
+                    String.valueOf(offset.get(FILE_KEY)),
+                    ((Number) offset.get(ROW_KEY)).intValue());
         }
     }
 
@@ -64,8 +70,13 @@ public final class EventLogFilePoller {
     private final int maxFiles;
     private final int reservePercent;
 
-    public EventLogFilePoller(final SalesforceRestClient rest, final String orgId, final List<String> eventTypes, final String interval,
-                              final int maxFiles, final int reservePercent) {
+    public EventLogFilePoller(
+            final SalesforceRestClient rest,
+            final String orgId,
+            final List<String> eventTypes,
+            final String interval,
+            final int maxFiles,
+            final int reservePercent) {
         this.rest = rest;
         this.orgId = orgId;
         this.eventTypes = List.copyOf(eventTypes);
@@ -79,15 +90,26 @@ public final class EventLogFilePoller {
         final long max = limits.path("Max").asLong(0);
         final long remaining = limits.path("Remaining").asLong(max);
         if (max > 0 && remaining * 100 < max * (long) reservePercent) {
-            LOG.atWarn().addKeyValue("org", orgId).log("{} of {} daily API requests left (reserve {}%): EventLogFile polling skipped", remaining, max,
-                reservePercent);
+            LOG.atWarn()
+                    .addKeyValue("org", orgId)
+                    .log(
+                            "{} of {} daily API requests left (reserve {}%): EventLogFile polling skipped",
+                            remaining, max, reservePercent);
             return new Result(List.of(), cursor, true, Map.of());
         }
-        final String types = eventTypes.stream().map(t -> "'" + t + "'").collect(Collectors.joining(","));
-        final String soql = "SELECT Id, EventType, Interval, LogDate, Sequence, CreatedDate, LogFileLength FROM EventLogFile WHERE "
-            + "EventType IN (" + types + ") AND Interval = '" + interval + "' AND CreatedDate >= " + cursor.after()
-            + " ORDER BY CreatedDate ASC, Id ASC";
-        final JsonNode answer = rest.get("/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
+        final String types =
+                eventTypes.stream().map(t -> "'" + t + "'").collect(Collectors.joining(","));
+        final String soql =
+                "SELECT Id, EventType, Interval, LogDate, Sequence, CreatedDate, LogFileLength FROM EventLogFile WHERE "
+                        + "EventType IN ("
+                        + types
+                        + ") AND Interval = '"
+                        + interval
+                        + "' AND CreatedDate >= "
+                        + cursor.after()
+                        + " ORDER BY CreatedDate ASC, Id ASC";
+        final JsonNode answer =
+                rest.get("/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
         final List<Row> rows = new ArrayList<>();
         final Map<String, Instant> covered = new java.util.HashMap<>();
         PollCursor next = cursor;
@@ -107,18 +129,28 @@ public final class EventLogFilePoller {
             rows.addAll(rowsOf(file, id, before, next, skipUpTo));
             final String logDate = file.path("LogDate").asText("");
             if (!logDate.isEmpty() && !logDate.equals("null")) {
-                final Instant end = SalesforceTimes.parse(logDate).plus("Daily".equals(interval) ? java.time.Duration.ofDays(1)
-                    : java.time.Duration.ofHours(1));
+                final Instant end =
+                        SalesforceTimes.parse(logDate)
+                                .plus(
+                                        "Daily".equals(interval)
+                                                ? java.time.Duration.ofDays(1)
+                                                : java.time.Duration.ofHours(1));
                 covered.merge(file.path("EventType").asText(), end, (a, b) -> a.isAfter(b) ? a : b);
             }
         }
         return new Result(rows, next, false, covered);
     }
 
-    private List<Row> rowsOf(final JsonNode file, final String fileId, final PollCursor before, final PollCursor after, final int skipUpTo)
-        throws IOException {
+    private List<Row> rowsOf(
+            final JsonNode file,
+            final String fileId,
+            final PollCursor before,
+            final PollCursor after,
+            final int skipUpTo)
+            throws IOException {
         final String eventType = file.path("EventType").asText();
-        final List<List<String>> csv = CsvParser.parse(rest.getText("/sobjects/EventLogFile/" + fileId + "/LogFile"));
+        final List<List<String>> csv =
+                CsvParser.parse(rest.getText("/sobjects/EventLogFile/" + fileId + "/LogFile"));
         if (csv.isEmpty()) {
             return List.of();
         }
@@ -147,20 +179,38 @@ public final class EventLogFilePoller {
             }
             rows.add(new Row(event(eventType, fileId, i, row), offset));
         }
-        LOG.atInfo().addKeyValue("org", orgId).log("EventLogFile '{}' ({}): {} rows", fileId, eventType, rows.size());
+        LOG.atInfo()
+                .addKeyValue("org", orgId)
+                .log("EventLogFile '{}' ({}): {} rows", fileId, eventType, rows.size());
         return rows;
     }
 
-    private SalesforceEvent event(final String eventType, final String fileId, final int index, final Map<String, Object> row)
-        throws IOException {
+    private SalesforceEvent event(
+            final String eventType,
+            final String fileId,
+            final int index,
+            final Map<String, Object> row)
+            throws IOException {
         final Object derived = row.get("TIMESTAMP_DERIVED");
         final Object compact = row.get("TIMESTAMP");
-        final Instant time = derived != null ? SalesforceTimes.parse(derived.toString())
-            : compact != null ? SalesforceTimes.parse(compact.toString()) : Instant.now();
+        final Instant time =
+                derived != null
+                        ? SalesforceTimes.parse(derived.toString())
+                        : compact != null
+                                ? SalesforceTimes.parse(compact.toString())
+                                : Instant.now();
         try {
-            return SalesforceEvent.newBuilder().setOrgId(orgId).setChannel("elf/" + eventType).setSource(EventSource.EVENT_LOG_FILE)
-                .setReplayId(null).setEventUuid("elf:" + fileId + ":" + index).setSchemaId(null).setEventTime(time)
-                .setReceivedTime(Instant.now()).setPayload(JSON.writeValueAsString(row)).build();
+            return SalesforceEvent.newBuilder()
+                    .setOrgId(orgId)
+                    .setChannel("elf/" + eventType)
+                    .setSource(EventSource.EVENT_LOG_FILE)
+                    .setReplayId(null)
+                    .setEventUuid("elf:" + fileId + ":" + index)
+                    .setSchemaId(null)
+                    .setEventTime(time)
+                    .setReceivedTime(Instant.now())
+                    .setPayload(JSON.writeValueAsString(row))
+                    .build();
         } catch (JsonProcessingException e) {
             throw new IOException("Cannot encode row " + index + " of EventLogFile " + fileId, e);
         }

@@ -21,7 +21,10 @@ public final class EventLogFilePolling implements Poller {
     private volatile PollCursor cursor;
     private volatile EventLogFilePoller.Resume resume;
 
-    public EventLogFilePolling(final EventLogFilePoller poller, final SourceRecords records, final Map<String, Object> storedOffset) {
+    public EventLogFilePolling(
+            final EventLogFilePoller poller,
+            final SourceRecords records,
+            final Map<String, Object> storedOffset) {
         this.poller = poller;
         this.records = records;
         this.cursor = PollCursor.fromOffset(storedOffset);

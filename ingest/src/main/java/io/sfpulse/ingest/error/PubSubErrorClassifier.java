@@ -8,31 +8,44 @@ import io.grpc.Status;
  */
 public final class PubSubErrorClassifier {
 
-    private PubSubErrorClassifier() {
-    }
+    private PubSubErrorClassifier() {}
 
     public static StreamingAction classify(final Status.Code status, final String errorCode) {
         final String code = errorCode == null ? "" : errorCode;
-        if (code.contains("fetch.replayid.corrupted") || code.contains("fetch.replayid.validation.failed")) {
+        if (code.contains("fetch.replayid.corrupted")
+                || code.contains("fetch.replayid.validation.failed")) {
             return StreamingAction.INVALID_REPLAY;
         }
         if (code.contains("managed.subscription.already.active")) {
-            // Usually this task's own previous stream, not yet released by the server: bounded retries.
+            // Usually this task's own previous stream, not yet released by the server: bounded
+            // retries.
             return StreamingAction.RETRY;
         }
         if (code.contains("subscription.limit.exceeded")) {
             return StreamingAction.DAILY_LIMIT;
         }
-        if (status == Status.Code.UNAUTHENTICATED || code.contains("service.auth.error") || code.contains("auth.refresh.invalid")) {
+        if (status == Status.Code.UNAUTHENTICATED
+                || code.contains("service.auth.error")
+                || code.contains("auth.refresh.invalid")) {
             return StreamingAction.REAUTHENTICATE;
         }
-        if (code.contains("topic.not.found") || code.contains("cannot.subscribe") || code.contains("meta.permission")
-            || code.contains("tenant.license") || code.contains("concurrent.client.limit")) {
+        if (code.contains("topic.not.found")
+                || code.contains("cannot.subscribe")
+                || code.contains("meta.permission")
+                || code.contains("tenant.license")
+                || code.contains("concurrent.client.limit")) {
             return StreamingAction.FATAL;
         }
         return switch (status) {
-            case PERMISSION_DENIED, NOT_FOUND, INVALID_ARGUMENT, UNIMPLEMENTED, FAILED_PRECONDITION, OUT_OF_RANGE -> StreamingAction.FATAL;
-            // UNAVAILABLE (RST_STREAM, service.unavailable), INTERNAL, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED (protection), ABORTED, UNKNOWN, CANCELLED
+            case PERMISSION_DENIED,
+                    NOT_FOUND,
+                    INVALID_ARGUMENT,
+                    UNIMPLEMENTED,
+                    FAILED_PRECONDITION,
+                    OUT_OF_RANGE ->
+                    StreamingAction.FATAL;
+            // UNAVAILABLE (RST_STREAM, service.unavailable), INTERNAL, DEADLINE_EXCEEDED,
+            // RESOURCE_EXHAUSTED (protection), ABORTED, UNKNOWN, CANCELLED
             default -> StreamingAction.RETRY;
         };
     }

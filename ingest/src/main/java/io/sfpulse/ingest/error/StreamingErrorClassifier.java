@@ -8,10 +8,10 @@ import java.util.Map;
  */
 public final class StreamingErrorClassifier {
 
-    private StreamingErrorClassifier() {
-    }
+    private StreamingErrorClassifier() {}
 
-    public static StreamingAction classify(final String error, final String failureReason, final Map<String, Object> advice) {
+    public static StreamingAction classify(
+            final String error, final String failureReason, final Map<String, Object> advice) {
         final String e = error == null ? "" : error;
         final String reason = failureReason == null ? "" : failureReason;
         if (reason.startsWith("503::") || e.startsWith("503::")) {
@@ -29,13 +29,16 @@ public final class StreamingErrorClassifier {
         if (e.startsWith("403::Unknown client") || e.startsWith("402::")) {
             return StreamingAction.REHANDSHAKE;
         }
-        if (e.contains("limit the number of simultaneous connections") || reason.contains("limit the number of simultaneous connections")
-            || e.contains("concurrent user limit")) {
+        if (e.contains("limit the number of simultaneous connections")
+                || reason.contains("limit the number of simultaneous connections")
+                || e.contains("concurrent user limit")) {
             return StreamingAction.RETRY;
         }
         if (e.startsWith("403::subscribe_failed")) {
-            // CometD's generic refusal of a subscribe, as when it races a session being rebuilt: subscribed again on the same
-            // session after back-off (bounded by the retry budget); a refusal for a reason (restricted or unknown channel) is fatal.
+            // CometD's generic refusal of a subscribe, as when it races a session being rebuilt:
+            // subscribed again on the same
+            // session after back-off (bounded by the retry budget); a refusal for a reason
+            // (restricted or unknown channel) is fatal.
             return StreamingAction.RETRY;
         }
         if (e.startsWith("400::") || e.startsWith("403::")) {

@@ -45,21 +45,45 @@ public final class MarkerApiServer implements AutoCloseable {
     private final HttpEndpoint endpoint;
     private final KafkaProducer<String, DeploymentMarker> producer;
 
-    public MarkerApiServer(final String bootstrap, final Topics topics, final String host, final int port, final String token) {
+    public MarkerApiServer(
+            final String bootstrap,
+            final Topics topics,
+            final String host,
+            final int port,
+            final String token) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("The marker API needs a token (marker.api.token)");
         }
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), topics.deploymentMarkers().valueSerde().serializer());
-        this.endpoint = HttpEndpoint.on("marker-api", host, port).token(BearerToken.of(token)).maxBodyBytes(MAX_BODY).build()
-            .route("/v1/markers", Set.of("POST"), false, Set.of("application/json"), this::handle);
+        this.producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                                true),
+                        new StringSerializer(),
+                        topics.deploymentMarkers().valueSerde().serializer());
+        this.endpoint =
+                HttpEndpoint.on("marker-api", host, port)
+                        .token(BearerToken.of(token))
+                        .maxBodyBytes(MAX_BODY)
+                        .build()
+                        .route(
+                                "/v1/markers",
+                                Set.of("POST"),
+                                false,
+                                Set.of("application/json"),
+                                this::handle);
     }
 
     public MarkerApiServer start() {
         try {
             endpoint.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot bind the marker API on " + endpoint.host() + ":" + endpoint.port(), e);
+            throw new UncheckedIOException(
+                    "Cannot bind the marker API on " + endpoint.host() + ":" + endpoint.port(), e);
         }
         LOG.info("Marker API listening on port {}", port());
         return this;
@@ -80,10 +104,22 @@ public final class MarkerApiServer implements AutoCloseable {
             throw HttpError.badRequest("invalid marker: " + e.getMessage());
         }
         try {
-            final RecordMetadata meta = producer.send(new ProducerRecord<>(TopicNames.DEPLOYMENT_MARKERS, null,
-                marker.getCompletedTime().toEpochMilli(), marker.getOrgId(), marker)).get(30, TimeUnit.SECONDS);
-            LOG.atInfo().addKeyValue("org", marker.getOrgId()).addKeyValue("deployId", marker.getDeployId()).log("Marker ({}) at {} accepted",
-                marker.getLabel(), marker.getCompletedTime());
+            final RecordMetadata meta =
+                    producer.send(
+                                    new ProducerRecord<>(
+                                            TopicNames.DEPLOYMENT_MARKERS,
+                                            null,
+                                            marker.getCompletedTime().toEpochMilli(),
+                                            marker.getOrgId(),
+                                            marker))
+                            .get(30, TimeUnit.SECONDS);
+            LOG.atInfo()
+                    .addKeyValue("org", marker.getOrgId())
+                    .addKeyValue("deployId", marker.getDeployId())
+                    .log(
+                            "Marker ({}) at {} accepted",
+                            marker.getLabel(),
+                            marker.getCompletedTime());
             final Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("deployId", marker.getDeployId());
             answer.put("orgId", marker.getOrgId());
@@ -95,8 +131,11 @@ public final class MarkerApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return RouteResponse.error(503, "interrupted; marker not stored, retry");
         } catch (ExecutionException | TimeoutException e) {
-            LOG.atError().addKeyValue("org", marker.getOrgId()).log("Marker API could not store a marker: {}", e.toString());
-            return RouteResponse.error(503, "marker not stored (Kafka did not acknowledge it); retry");
+            LOG.atError()
+                    .addKeyValue("org", marker.getOrgId())
+                    .log("Marker API could not store a marker: {}", e.toString());
+            return RouteResponse.error(
+                    503, "marker not stored (Kafka did not acknowledge it); retry");
         }
     }
 
@@ -104,9 +143,11 @@ public final class MarkerApiServer implements AutoCloseable {
     static DeploymentMarker parse(final JsonNode json) {
         final String given = json.path("orgId").asText("");
         if (!SalesforceIds.isId(given)) {
-            throw new IllegalArgumentException("orgId must be a 15 or 18 character Salesforce org id");
+            throw new IllegalArgumentException(
+                    "orgId must be a 15 or 18 character Salesforce org id");
         }
-        // Events are keyed by the 18-character id: a 15-character id from CI must land on the same key.
+        // Events are keyed by the 18-character id: a 15-character id from CI must land on the same
+        // key.
         final String org = SalesforceIds.to18(given);
         final String label = json.path("label").asText(json.path("version").asText(""));
         if (label.isBlank()) {
@@ -114,20 +155,24 @@ public final class MarkerApiServer implements AutoCloseable {
         }
         final List<String> components = new ArrayList<>();
         json.path("components").forEach(c -> components.add(c.asText()));
-        final Instant time = json.hasNonNull("time") ? Instant.parse(json.get("time").asText()) : Instant.now();
+        final Instant time =
+                json.hasNonNull("time") ? Instant.parse(json.get("time").asText()) : Instant.now();
         return DeploymentMarker.newBuilder()
-            .setOrgId(org)
-            .setDeployId(json.path("deployId").asText("ci-" + UUID.randomUUID()))
-            .setSource(MarkerSource.MARKER_API)
-            .setStatus(json.path("status").asText("Succeeded"))
-            .setCompletedTime(time)
-            .setCreatedBy(json.hasNonNull("createdBy") ? json.get("createdBy").asText() : null)
-            .setLabel(label)
-            .setCommit(json.hasNonNull("commit") ? json.get("commit").asText() : null)
-            .setCommitTime(json.hasNonNull("commitTime") ? Instant.parse(json.get("commitTime").asText()) : null)
-            .setComponents(components)
-            .setComponentCount(components.size())
-            .build();
+                .setOrgId(org)
+                .setDeployId(json.path("deployId").asText("ci-" + UUID.randomUUID()))
+                .setSource(MarkerSource.MARKER_API)
+                .setStatus(json.path("status").asText("Succeeded"))
+                .setCompletedTime(time)
+                .setCreatedBy(json.hasNonNull("createdBy") ? json.get("createdBy").asText() : null)
+                .setLabel(label)
+                .setCommit(json.hasNonNull("commit") ? json.get("commit").asText() : null)
+                .setCommitTime(
+                        json.hasNonNull("commitTime")
+                                ? Instant.parse(json.get("commitTime").asText())
+                                : null)
+                .setComponents(components)
+                .setComponentCount(components.size())
+                .build();
     }
 
     @Override

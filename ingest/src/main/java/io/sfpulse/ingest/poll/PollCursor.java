@@ -46,7 +46,10 @@ public record PollCursor(Instant after, Set<String> idsAtCursor) {
             return START;
         }
         final String ids = String.valueOf(offset.getOrDefault(IDS, ""));
-        return new PollCursor(Instant.parse((String) offset.get(AFTER)),
-            ids.isEmpty() ? Set.of() : Set.copyOf(new HashSet<>(Arrays.asList(ids.split(",")))));
+        return new PollCursor(
+                Instant.parse((String) offset.get(AFTER)),
+                ids.isEmpty()
+                        ? Set.of()
+                        : Set.copyOf(new HashSet<>(Arrays.asList(ids.split(",")))));
     }
 }

@@ -15,8 +15,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 public interface Poller {
 
     /** What one poll found. */
-    record Batch(List<SourceRecord> records, Object next, Map<String, Instant> progress) {
-    }
+    record Batch(List<SourceRecord> records, Object next, Map<String, Instant> progress) {}
 
     /** Name in partitions, progress records and logs, e.g. "DeployRequest". */
     String source();

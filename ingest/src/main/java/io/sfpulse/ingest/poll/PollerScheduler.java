@@ -1,16 +1,16 @@
 package io.sfpulse.ingest.poll;
 
+import io.sfpulse.ingest.rest.SalesforceApiException;
 import io.sfpulse.schemas.progress.ProgressTransport;
 import java.time.Duration;
 import java.time.Instant;
-import io.sfpulse.ingest.rest.SalesforceApiException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,8 @@ public final class PollerScheduler implements AutoCloseable {
     public interface Sink {
         void record(SourceRecord record) throws InterruptedException;
 
-        void progress(String source, ProgressTransport transport, Instant deliveredThrough) throws InterruptedException;
+        void progress(String source, ProgressTransport transport, Instant deliveredThrough)
+                throws InterruptedException;
     }
 
     private final String orgId;
@@ -45,7 +46,8 @@ public final class PollerScheduler implements AutoCloseable {
     public PollerScheduler(final String orgId, final Sink sink) {
         this.orgId = orgId;
         this.sink = sink;
-        this.pool = Executors.newScheduledThreadPool(2, r -> new Thread(r, "sfpulse-poll-" + orgId));
+        this.pool =
+                Executors.newScheduledThreadPool(2, r -> new Thread(r, "sfpulse-poll-" + orgId));
     }
 
     public void schedule(final Poller poller, final Duration interval) {
@@ -81,9 +83,15 @@ public final class PollerScheduler implements AutoCloseable {
             failures.incrementAndGet();
             if (e.permanent()) {
                 stopped.add(poller.source());
-                LOG.atError().addKeyValue("org", orgId).log("{} poller stopped: Salesforce refused it permanently ({} {}): {}. Fix the cause "
-                    + "(permission, query, API version) and restart the connector; the other sources go on.", poller.source(), e.status(),
-                    e.errorCode(), e.getMessage());
+                LOG.atError()
+                        .addKeyValue("org", orgId)
+                        .log(
+                                "{} poller stopped: Salesforce refused it permanently ({} {}): {}. Fix the cause "
+                                        + "(permission, query, API version) and restart the connector; the other sources go on.",
+                                poller.source(),
+                                e.status(),
+                                e.errorCode(),
+                                e.getMessage());
                 return;
             }
             failedInARow++;
@@ -94,12 +102,25 @@ public final class PollerScheduler implements AutoCloseable {
             warnRetry(poller, interval, failedInARow, e.getMessage());
         }
         final int next = failedInARow;
-        pool.schedule(() -> runOnce(poller, interval, next), delay(interval, next).toMillis(), TimeUnit.MILLISECONDS);
+        pool.schedule(
+                () -> runOnce(poller, interval, next),
+                delay(interval, next).toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    private void warnRetry(final Poller poller, final Duration interval, final int failedInARow, final String message) {
-        LOG.atWarn().addKeyValue("org", orgId).log("{} poll failed (attempt {} in a row), retrying in about {} ms: {}", poller.source(),
-            failedInARow, delay(interval, failedInARow).toMillis(), message);
+    private void warnRetry(
+            final Poller poller,
+            final Duration interval,
+            final int failedInARow,
+            final String message) {
+        LOG.atWarn()
+                .addKeyValue("org", orgId)
+                .log(
+                        "{} poll failed (attempt {} in a row), retrying in about {} ms: {}",
+                        poller.source(),
+                        failedInARow,
+                        delay(interval, failedInARow).toMillis(),
+                        message);
     }
 
     /** The interval after a success; after failures the interval doubled per failure, capped, with jitter (half to full). */
@@ -107,8 +128,12 @@ public final class PollerScheduler implements AutoCloseable {
         if (failedInARow == 0) {
             return interval;
         }
-        final long cap = interval.toMillis() * Math.min(MAX_BACKOFF_FACTOR, 1L << Math.min(failedInARow - 1, 30));
-        return Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.max(1, cap / 2), cap + 1));
+        final long cap =
+                interval.toMillis()
+                        * Math.min(MAX_BACKOFF_FACTOR, 1L << Math.min(failedInARow - 1, 30));
+        return Duration.ofMillis(
+                java.util.concurrent.ThreadLocalRandom.current()
+                        .nextLong(Math.max(1, cap / 2), cap + 1));
     }
 
     @Override

@@ -7,14 +7,18 @@ import java.time.format.DateTimeFormatter;
 /** Salesforce date-time strings: {@code 2026-11-20T12:00:00.000+0000}, ISO {@code ...Z}, and EventLogFile's {@code 20130715233322.670}. */
 public final class SalesforceTimes {
 
-    private static final DateTimeFormatter SF_OFFSET = new java.time.format.DateTimeFormatterBuilder()
-        .appendPattern("yyyy-MM-dd'T'HH:mm:ss")
-        .optionalStart().appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-        .appendPattern("XX").toFormatter();
-    private static final DateTimeFormatter ELF_COMPACT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss[.SSS]").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter SF_OFFSET =
+            new java.time.format.DateTimeFormatterBuilder()
+                    .appendPattern("yyyy-MM-dd'T'HH:mm:ss")
+                    .optionalStart()
+                    .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true)
+                    .optionalEnd()
+                    .appendPattern("XX")
+                    .toFormatter();
+    private static final DateTimeFormatter ELF_COMPACT =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss[.SSS]").withZone(java.time.ZoneOffset.UTC);
 
-    private SalesforceTimes() {
-    }
+    private SalesforceTimes() {}
 
     public static Instant parse(final String s) {
         if (s.endsWith("Z")) {

@@ -23,10 +23,10 @@ public final class ProgressReporter {
 
     /** Connect source-partition key naming the source a progress offset belongs to. */
     public static final String PROGRESS_KEY = "progress";
+
     public static final String DELIVERED_THROUGH_KEY = "deliveredThrough";
 
-    private record Last(long deliveredThroughMs, long wallMs) {
-    }
+    private record Last(long deliveredThroughMs, long wallMs) {}
 
     private final String orgId;
     private final Duration minInterval;
@@ -40,23 +40,44 @@ public final class ProgressReporter {
     }
 
     /** The progress record to write for {@code source}, or null when it is not due (time did not move, or reported too recently). */
-    public SourceRecord record(final String source, final ProgressTransport transport, final Instant deliveredThrough) {
+    public SourceRecord record(
+            final String source,
+            final ProgressTransport transport,
+            final Instant deliveredThrough) {
         final long now = wall.millis();
         final long through = deliveredThrough.toEpochMilli();
         final boolean[] due = {false};
-        last.compute(source, (s, previous) -> {
-            if (previous == null || through > previous.deliveredThroughMs() && now - previous.wallMs() >= minInterval.toMillis()) {
-                due[0] = true;
-                return new Last(through, now);
-            }
-            return previous;
-        });
+        last.compute(
+                source,
+                (s, previous) -> {
+                    if (previous == null
+                            || through > previous.deliveredThroughMs()
+                                    && now - previous.wallMs() >= minInterval.toMillis()) {
+                        due[0] = true;
+                        return new Last(through, now);
+                    }
+                    return previous;
+                });
         if (!due[0]) {
             return null;
         }
-        final SourceProgress value = SourceProgress.newBuilder().setOrgId(orgId).setSource(source).setTransport(transport)
-            .setDeliveredThrough(deliveredThrough).setEmittedTime(Instant.ofEpochMilli(now)).build();
-        return new SourceRecord(SourceOffsets.partition("org", orgId, PROGRESS_KEY, source), Map.of(DELIVERED_THROUGH_KEY, through),
-            TopicNames.SOURCE_PROGRESS, null, Schema.STRING_SCHEMA, orgId, null, value, through);
+        final SourceProgress value =
+                SourceProgress.newBuilder()
+                        .setOrgId(orgId)
+                        .setSource(source)
+                        .setTransport(transport)
+                        .setDeliveredThrough(deliveredThrough)
+                        .setEmittedTime(Instant.ofEpochMilli(now))
+                        .build();
+        return new SourceRecord(
+                SourceOffsets.partition("org", orgId, PROGRESS_KEY, source),
+                Map.of(DELIVERED_THROUGH_KEY, through),
+                TopicNames.SOURCE_PROGRESS,
+                null,
+                Schema.STRING_SCHEMA,
+                orgId,
+                null,
+                value,
+                through);
     }
 }

@@ -12,8 +12,7 @@ import java.time.format.DateTimeParseException;
  */
 public final class ServerDates {
 
-    private ServerDates() {
-    }
+    private ServerDates() {}
 
     /** The instant of a Date header, or null when absent or unparseable. */
     public static Instant parse(final String header) {
@@ -21,7 +20,8 @@ public final class ServerDates {
             return null;
         }
         try {
-            return ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }

@@ -20,19 +20,20 @@ public final class ChangeEventBitmaps {
 
     private static final Pattern NESTED = Pattern.compile("(\\d+)-0x([0-9A-Fa-f]+)");
 
-    private ChangeEventBitmaps() {
-    }
+    private ChangeEventBitmaps() {}
 
     public static List<String> names(final Schema schema, final List<String> bitmaps) {
         final Set<String> out = new LinkedHashSet<>();
         for (final String entry : bitmaps) {
             final Matcher nested = NESTED.matcher(entry);
             if (entry.startsWith("0x") || entry.startsWith("0X")) {
-                forEachBit(entry.substring(2), bit -> {
-                    if (bit < schema.getFields().size()) {
-                        out.add(schema.getFields().get(bit).name());
-                    }
-                });
+                forEachBit(
+                        entry.substring(2),
+                        bit -> {
+                            if (bit < schema.getFields().size()) {
+                                out.add(schema.getFields().get(bit).name());
+                            }
+                        });
             } else if (nested.matches()) {
                 final int parentPos = Integer.parseInt(nested.group(1));
                 if (parentPos >= schema.getFields().size()) {
@@ -43,11 +44,13 @@ public final class ChangeEventBitmaps {
                 if (record == null) {
                     continue;
                 }
-                forEachBit(nested.group(2), bit -> {
-                    if (bit < record.getFields().size()) {
-                        out.add(parent.name() + "." + record.getFields().get(bit).name());
-                    }
-                });
+                forEachBit(
+                        nested.group(2),
+                        bit -> {
+                            if (bit < record.getFields().size()) {
+                                out.add(parent.name() + "." + record.getFields().get(bit).name());
+                            }
+                        });
             } else {
                 out.add(entry);
             }
@@ -70,7 +73,10 @@ public final class ChangeEventBitmaps {
             return type;
         }
         if (type.getType() == Schema.Type.UNION) {
-            return type.getTypes().stream().filter(t -> t.getType() == Schema.Type.RECORD).findFirst().orElse(null);
+            return type.getTypes().stream()
+                    .filter(t -> t.getType() == Schema.Type.RECORD)
+                    .findFirst()
+                    .orElse(null);
         }
         return null;
     }

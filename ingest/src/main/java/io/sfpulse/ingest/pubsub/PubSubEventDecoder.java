@@ -33,12 +33,13 @@ import org.apache.avro.io.DecoderFactory;
  */
 public final class PubSubEventDecoder {
 
-    private static final DateTimeFormatter SALESFORCE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SALESFORCE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Function<String, String> schemaLoader;
+
     /** Per schema id: the schema and a reader for it (resolving a writer schema is the costly part; done once per id). */
-    private record Reader(Schema schema, GenericDatumReader<GenericRecord> reader) {
-    }
+    private record Reader(Schema schema, GenericDatumReader<GenericRecord> reader) {}
 
     private final Map<String, Reader> schemas = new ConcurrentHashMap<>();
 
@@ -64,18 +65,38 @@ public final class PubSubEventDecoder {
         data.put("schema", schemaId);
         data.put("event", event);
         try {
-            final Reader reader = schemas.computeIfAbsent(schemaId, id -> {
-                final Schema schema = new Schema.Parser().parse(schemaLoader.apply(id));
-                return new Reader(schema, new GenericDatumReader<>(schema));
-            });
+            final Reader reader =
+                    schemas.computeIfAbsent(
+                            schemaId,
+                            id -> {
+                                final Schema schema =
+                                        new Schema.Parser().parse(schemaLoader.apply(id));
+                                return new Reader(schema, new GenericDatumReader<>(schema));
+                            });
             final GenericRecord record;
-            synchronized (reader) { // one reader per schema id, shared by the streams of the channels using it
-                record = reader.reader().read(null, DecoderFactory.get().binaryDecoder(consumed.getEvent().getPayload().toByteArray(), null));
+            synchronized (
+                    reader) { // one reader per schema id, shared by the streams of the channels
+                // using it
+                record =
+                        reader.reader()
+                                .read(
+                                        null,
+                                        DecoderFactory.get()
+                                                .binaryDecoder(
+                                                        consumed.getEvent()
+                                                                .getPayload()
+                                                                .toByteArray(),
+                                                        null));
             }
             data.put("payload", payload(reader.schema(), record));
         } catch (IOException | AvroRuntimeException | IllegalArgumentException e) {
-            data.put("error", "Pub/Sub payload of schema " + schemaId + " could not be decoded: " + e);
-            data.put("payloadBase64", Base64.getEncoder().encodeToString(consumed.getEvent().getPayload().toByteArray()));
+            data.put(
+                    "error",
+                    "Pub/Sub payload of schema " + schemaId + " could not be decoded: " + e);
+            data.put(
+                    "payloadBase64",
+                    Base64.getEncoder()
+                            .encodeToString(consumed.getEvent().getPayload().toByteArray()));
         }
         return data;
     }
@@ -85,10 +106,15 @@ public final class PubSubEventDecoder {
         if (out.get("ChangeEventHeader") instanceof Map<?, ?> h) {
             @SuppressWarnings("unchecked")
             final Map<String, Object> header = (Map<String, Object>) h;
-            final List<String> nulled = ChangeEventBitmaps.names(schema, strings(header.get("nulledFields")));
-            header.put("changedFields", ChangeEventBitmaps.names(schema, strings(header.get("changedFields"))));
+            final List<String> nulled =
+                    ChangeEventBitmaps.names(schema, strings(header.get("nulledFields")));
+            header.put(
+                    "changedFields",
+                    ChangeEventBitmaps.names(schema, strings(header.get("changedFields"))));
             header.put("nulledFields", nulled);
-            header.put("diffFields", ChangeEventBitmaps.names(schema, strings(header.get("diffFields"))));
+            header.put(
+                    "diffFields",
+                    ChangeEventBitmaps.names(schema, strings(header.get("diffFields"))));
             out.entrySet().removeIf(e -> e.getValue() == null && !nulled.contains(e.getKey()));
         }
         return out;
@@ -122,12 +148,21 @@ public final class PubSubEventDecoder {
         }
         if (value instanceof List<?> list) {
             final List<Object> items = new ArrayList<>(list.size());
-            list.forEach(item -> items.add(item instanceof CharSequence c ? c.toString() : item instanceof GenericRecord r ? record(r) : item));
+            list.forEach(
+                    item ->
+                            items.add(
+                                    item instanceof CharSequence c
+                                            ? c.toString()
+                                            : item instanceof GenericRecord r ? record(r) : item));
             return items;
         }
         if (value instanceof Map<?, ?> map) {
             final Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), v instanceof CharSequence c ? c.toString() : v));
+            map.forEach(
+                    (k, v) ->
+                            out.put(
+                                    String.valueOf(k),
+                                    v instanceof CharSequence c ? c.toString() : v));
             return out;
         }
         return value;

@@ -5,9 +5,7 @@ import com.salesforce.eventbus.protobuf.CommitReplayRequest;
 import com.salesforce.eventbus.protobuf.CommitReplayResponse;
 import com.salesforce.eventbus.protobuf.ConsumerEvent;
 import com.salesforce.eventbus.protobuf.FetchRequest;
-import com.salesforce.eventbus.protobuf.FetchResponse;
 import com.salesforce.eventbus.protobuf.ManagedFetchRequest;
-import com.salesforce.eventbus.protobuf.ManagedFetchResponse;
 import com.salesforce.eventbus.protobuf.PubSubGrpc;
 import com.salesforce.eventbus.protobuf.ReplayPreset;
 import com.salesforce.eventbus.protobuf.SchemaRequest;
@@ -68,8 +66,10 @@ import org.slf4j.LoggerFactory;
 public final class PubSubSource implements StreamingSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(PubSubSource.class);
-    private static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of("error-code", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Metadata.Key<String> DATE = Metadata.Key.of("date", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> ERROR_CODE =
+            Metadata.Key.of("error-code", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> DATE =
+            Metadata.Key.of("date", Metadata.ASCII_STRING_MARSHALLER);
 
     private final SalesforceSourceConfig config;
     private final OAuthClient oauth;
@@ -84,10 +84,13 @@ public final class PubSubSource implements StreamingSource {
     private final AtomicLong dailyLimitHits = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong commitFailures = new AtomicLong();
+
     /** Topic to managed subscription developer name (ManagedSubscribe, beta). */
     private final Map<String, String> managedSubscriptions;
+
     /** Events per request (≤ 100) and the most in flight per channel (requested, not yet handed to Connect). */
     private final int batch;
+
     private final int maxInFlight;
     private ManagedChannel channel;
     private PubSubGrpc.PubSubStub async;
@@ -95,13 +98,19 @@ public final class PubSubSource implements StreamingSource {
     private PubSubEventDecoder decoder;
     private volatile AccessToken token;
     private volatile boolean closed;
+
     /** Org time from the latest GetTopic probe's response, and when (nanoTime) that response arrived. */
     private volatile Instant probeDate;
+
     private volatile long probeNanos;
 
     /** @param starts where each channel starts (its committed position or the initial preset) */
-    public PubSubSource(final SalesforceSourceConfig config, final OAuthClient oauth, final Map<String, ReplayId> starts,
-                        final Listener listener, final ScheduledExecutorService scheduler) {
+    public PubSubSource(
+            final SalesforceSourceConfig config,
+            final OAuthClient oauth,
+            final Map<String, ReplayId> starts,
+            final Listener listener,
+            final ScheduledExecutorService scheduler) {
         this.config = config;
         this.oauth = oauth;
         this.listener = listener;
@@ -109,29 +118,49 @@ public final class PubSubSource implements StreamingSource {
         this.batch = config.pubSubBatchSize();
         this.maxInFlight = config.pubSubMaxInFlight();
         this.managedSubscriptions = config.pubSubManagedSubscriptions();
-        starts.forEach((topic, from) -> {
-            positions.setStart(topic, from);
-            streams.put(topic, new TopicStream(topic));
-        });
+        starts.forEach(
+                (topic, from) -> {
+                    positions.setStart(topic, from);
+                    streams.put(topic, new TopicStream(topic));
+                });
     }
 
     @Override
     public void start() {
         token = oauth.token();
-        final NettyChannelBuilder builder = NettyChannelBuilder.forTarget(config.pubSubEndpoint())
-            .maxInboundMessageSize(100 * 1024 * 1024)
-            .intercept(new AuthHeaders());
-        channel = (config.pubSubTls() ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+        final NettyChannelBuilder builder =
+                NettyChannelBuilder.forTarget(config.pubSubEndpoint())
+                        .maxInboundMessageSize(100 * 1024 * 1024)
+                        .intercept(new AuthHeaders());
+        channel =
+                (config.pubSubTls() ? builder.useTransportSecurity() : builder.usePlaintext())
+                        .build();
         async = PubSubGrpc.newStub(channel);
         blocking = PubSubGrpc.newBlockingStub(channel);
-        decoder = new PubSubEventDecoder(id -> blocking.withDeadlineAfter(30, TimeUnit.SECONDS)
-            .getSchema(SchemaRequest.newBuilder().setSchemaId(id).build()).getSchemaJson());
-        LOG.atInfo().addKeyValue("org", token.orgId()).log("Pub/Sub API at {} ({}), channels {}", config.pubSubEndpoint(),
-            config.pubSubTls() ? "TLS" : "plaintext", streams.keySet());
+        decoder =
+                new PubSubEventDecoder(
+                        id ->
+                                blocking.withDeadlineAfter(30, TimeUnit.SECONDS)
+                                        .getSchema(
+                                                SchemaRequest.newBuilder().setSchemaId(id).build())
+                                        .getSchemaJson());
+        LOG.atInfo()
+                .addKeyValue("org", token.orgId())
+                .log(
+                        "Pub/Sub API at {} ({}), channels {}",
+                        config.pubSubEndpoint(),
+                        config.pubSubTls() ? "TLS" : "plaintext",
+                        streams.keySet());
         streams.values().forEach(TopicStream::subscribe);
-        final long watchMs = Math.max(100, Math.min(1_000, config.pubSubStallTimeout().toMillis() / 4));
+        final long watchMs =
+                Math.max(100, Math.min(1_000, config.pubSubStallTimeout().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::watchdog, watchMs, watchMs, TimeUnit.MILLISECONDS);
-        final long probeMs = Math.max(200, config.progressInterval().isZero() ? 10_000 : config.progressInterval().toMillis());
+        final long probeMs =
+                Math.max(
+                        200,
+                        config.progressInterval().isZero()
+                                ? 10_000
+                                : config.progressInterval().toMillis());
         scheduler.scheduleWithFixedDelay(this::probe, 0, probeMs, TimeUnit.MILLISECONDS);
     }
 
@@ -150,10 +179,25 @@ public final class PubSubSource implements StreamingSource {
 
     @Override
     public Map<String, Long> counters() {
-        return Map.of("stalls-total", stalls.get(), "resubscribes-total", resubscribes.get(), "reconnects-total", resubscribes.get(),
-            "reauthentications-total", reauthentications.get(), "keepalives-total", keepalives.get(),
-            "daily-limit-exceeded-total", dailyLimitHits.get(), "schemas-cached", (long) (decoder == null ? 0 : decoder.cachedSchemas()),
-            "managed-commits-total", commits.get(), "managed-commit-failures-total", commitFailures.get());
+        return Map.of(
+                "stalls-total",
+                stalls.get(),
+                "resubscribes-total",
+                resubscribes.get(),
+                "reconnects-total",
+                resubscribes.get(),
+                "reauthentications-total",
+                reauthentications.get(),
+                "keepalives-total",
+                keepalives.get(),
+                "daily-limit-exceeded-total",
+                dailyLimitHits.get(),
+                "schemas-cached",
+                (long) (decoder == null ? 0 : decoder.cachedSchemas()),
+                "managed-commits-total",
+                commits.get(),
+                "managed-commit-failures-total",
+                commitFailures.get());
     }
 
     private void watchdog() {
@@ -169,17 +213,29 @@ public final class PubSubSource implements StreamingSource {
         streams.values().forEach(TopicStream::commitAcknowledged);
         final Metadata[] headers = new Metadata[1];
         try {
-            // Logs in again ahead of the token's configured maximum age, so resubscribes never start with an expiring token.
+            // Logs in again ahead of the token's configured maximum age, so resubscribes never
+            // start with an expiring token.
             token = oauth.token();
-            blocking.withDeadlineAfter(10, TimeUnit.SECONDS).withInterceptors(new HeaderCapture(headers))
-                .getTopic(TopicRequest.newBuilder().setTopicName(streams.keySet().iterator().next()).build());
-            final Instant date = headers[0] == null ? null : ServerDates.parse(headers[0].get(DATE));
+            blocking.withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .withInterceptors(new HeaderCapture(headers))
+                    .getTopic(
+                            TopicRequest.newBuilder()
+                                    .setTopicName(streams.keySet().iterator().next())
+                                    .build());
+            final Instant date =
+                    headers[0] == null ? null : ServerDates.parse(headers[0].get(DATE));
             probeDate = date != null ? date : Instant.now();
             probeNanos = System.nanoTime();
         } catch (AuthenticationException e) {
-            LOG.atWarn().addKeyValue("org", orgId()).log("Login ahead of token expiry failed, the current token stays in use: {}", e.getMessage());
+            LOG.atWarn()
+                    .addKeyValue("org", orgId())
+                    .log(
+                            "Login ahead of token expiry failed, the current token stays in use: {}",
+                            e.getMessage());
         } catch (StatusRuntimeException e) {
-            LOG.atDebug().addKeyValue("org", orgId()).log("GetTopic probe failed: {}", e.getStatus());
+            LOG.atDebug()
+                    .addKeyValue("org", orgId())
+                    .log("GetTopic probe failed: {}", e.getStatus());
         } catch (RuntimeException e) {
             LOG.atDebug().addKeyValue("org", orgId()).setCause(e).log("GetTopic probe failed");
         }
@@ -223,17 +279,25 @@ public final class PubSubSource implements StreamingSource {
     /** One channel's Subscribe stream; a new call (generation) after every failure or stall. */
     private final class TopicStream {
         private final String topic;
-        private final Backoff backoff = new Backoff(Duration.ofMillis(500), config.retryMaxBackoff(), config.retryMaxElapsed());
+        private final Backoff backoff =
+                new Backoff(
+                        Duration.ofMillis(500), config.retryMaxBackoff(), config.retryMaxElapsed());
         private int generation;
+
         /** The current call and whether its first request went out (later ones may follow). */
         private Call call;
+
         private boolean started;
+
         /** The last position committed to a managed subscription. */
         private ReplayId committed;
+
         /** Events Salesforce still owes this call (our requests minus its deliveries). */
         private int pending;
+
         /** Events handed to the task and not yet given to Kafka Connect. */
         private int unhanded;
+
         private volatile long lastResponseNanos = System.nanoTime();
         private volatile long caughtUpNanos = Long.MIN_VALUE / 2;
         private boolean stallLogged;
@@ -257,11 +321,20 @@ public final class PubSubSource implements StreamingSource {
             }
             final Call c;
             if (managed != null) {
-                LOG.atInfo().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Subscribing with managed subscription '{}' "
-                    + "(server-side committed replay, beta; {} requested)", managed, n);
+                LOG.atInfo()
+                        .addKeyValue("org", orgId())
+                        .addKeyValue("channel", topic)
+                        .log(
+                                "Subscribing with managed subscription '{}' "
+                                        + "(server-side committed replay, beta; {} requested)",
+                                managed,
+                                n);
                 c = new ManagedCall(gen, managed, n);
             } else {
-                LOG.atInfo().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Subscribing from {} ({} requested)", from, n);
+                LOG.atInfo()
+                        .addKeyValue("org", orgId())
+                        .addKeyValue("channel", topic)
+                        .log("Subscribing from {} ({} requested)", from, n);
                 c = new PlainCall(gen, from, n);
             }
             synchronized (this) {
@@ -275,7 +348,8 @@ public final class PubSubSource implements StreamingSource {
             }
         }
 
-        private void onResponse(final int gen, final List<ConsumerEvent> events, final int serverPending) {
+        private void onResponse(
+                final int gen, final List<ConsumerEvent> events, final int serverPending) {
             synchronized (this) {
                 if (gen != generation || closed) {
                     return;
@@ -286,11 +360,15 @@ public final class PubSubSource implements StreamingSource {
                 final ReplayId replayId = ReplayId.ofBytes(consumed.getReplayId().toByteArray());
                 positions.received(topic, replayId);
                 synchronized (this) {
-                    // Our own count of what is owed: the response's pending_num_requested predates requests still in flight.
+                    // Our own count of what is owed: the response's pending_num_requested predates
+                    // requests still in flight.
                     pending = Math.max(0, pending - 1);
                     unhanded++;
                 }
-                listener.onEvent(topic, replayId, decoder.decode(consumed)); // may block: the task's queue is full
+                listener.onEvent(
+                        topic,
+                        replayId,
+                        decoder.decode(consumed)); // may block: the task's queue is full
             }
             synchronized (this) {
                 if (gen != generation) {
@@ -348,14 +426,23 @@ public final class PubSubSource implements StreamingSource {
 
         void checkStall(final long now) {
             synchronized (this) {
-                if (closed || call == null || now - lastResponseNanos < config.pubSubStallTimeout().toNanos() || stallLogged) {
+                if (closed
+                        || call == null
+                        || now - lastResponseNanos < config.pubSubStallTimeout().toNanos()
+                        || stallLogged) {
                     return;
                 }
                 stallLogged = true;
             }
             stalls.incrementAndGet();
-            LOG.atWarn().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Pub/Sub stream sent nothing (no event, no keepalive) "
-                + "for {} ms; cancelling it and resubscribing from {}", config.pubSubStallTimeout().toMillis(), positions.forSubscribe(topic));
+            LOG.atWarn()
+                    .addKeyValue("org", orgId())
+                    .addKeyValue("channel", topic)
+                    .log(
+                            "Pub/Sub stream sent nothing (no event, no keepalive) "
+                                    + "for {} ms; cancelling it and resubscribing from {}",
+                            config.pubSubStallTimeout().toMillis(),
+                            positions.forSubscribe(topic));
             cancel();
             resubscribes.incrementAndGet();
             scheduler.execute(this::subscribe);
@@ -386,16 +473,34 @@ public final class PubSubSource implements StreamingSource {
             final Metadata trailers = Status.trailersFromThrowable(t);
             final String code = trailers == null ? null : trailers.get(ERROR_CODE);
             final StreamingAction action = PubSubErrorClassifier.classify(status.getCode(), code);
-            LOG.atWarn().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Pub/Sub stream failed: {} {} (error-code {}) -> {}",
-                status.getCode(), status.getDescription(), code, action);
+            LOG.atWarn()
+                    .addKeyValue("org", orgId())
+                    .addKeyValue("channel", topic)
+                    .log(
+                            "Pub/Sub stream failed: {} {} (error-code {}) -> {}",
+                            status.getCode(),
+                            status.getDescription(),
+                            code,
+                            action);
             switch (action) {
-                case FATAL -> listener.onFatal("Pub/Sub subscription to '" + topic + "' refused: " + status.getCode() + " "
-                    + status.getDescription() + (code == null ? "" : " (" + code + ")"), t);
+                case FATAL ->
+                        listener.onFatal(
+                                "Pub/Sub subscription to '"
+                                        + topic
+                                        + "' refused: "
+                                        + status.getCode()
+                                        + " "
+                                        + status.getDescription()
+                                        + (code == null ? "" : " (" + code + ")"),
+                                t);
                 case INVALID_REPLAY -> onInvalidReplay(status);
                 case REAUTHENTICATE -> retry(true);
                 case DAILY_LIMIT -> {
                     dailyLimitHits.incrementAndGet();
-                    LOG.atError().addKeyValue("org", orgId()).log("Org exceeded its daily event delivery allocation; events are not delivered until it resets");
+                    LOG.atError()
+                            .addKeyValue("org", orgId())
+                            .log(
+                                    "Org exceeded its daily event delivery allocation; events are not delivered until it resets");
                     retry(false);
                 }
                 default -> retry(false);
@@ -406,15 +511,35 @@ public final class PubSubSource implements StreamingSource {
             final InvalidReplayPolicy policy = config.invalidReplayPolicy();
             final ReplayId rejected = positions.forSubscribe(topic);
             if (policy == InvalidReplayPolicy.FAIL) {
-                LOG.atError().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Salesforce refused replay id {} ({}); policy 'fail' "
-                    + "stops the task. Set salesforce.replay.invalid.policy to earliest or latest to resume with a possible gap.", rejected,
-                    status.getDescription());
-                listener.onFatal("Replay id " + rejected + " for '" + topic + "' is no longer retained by Salesforce", null);
+                LOG.atError()
+                        .addKeyValue("org", orgId())
+                        .addKeyValue("channel", topic)
+                        .log(
+                                "Salesforce refused replay id {} ({}); policy 'fail' "
+                                        + "stops the task. Set salesforce.replay.invalid.policy to earliest or latest to resume with a possible gap.",
+                                rejected,
+                                status.getDescription());
+                listener.onFatal(
+                        "Replay id "
+                                + rejected
+                                + " for '"
+                                + topic
+                                + "' is no longer retained by Salesforce",
+                        null);
                 return;
             }
-            final ReplayId restart = policy == InvalidReplayPolicy.EARLIEST ? ReplayId.EARLIEST : ReplayId.LATEST;
-            LOG.atWarn().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Salesforce refused replay id {} ({}); policy '{}' "
-                + "resubscribes from {} - events between may be missing", rejected, status.getDescription(), policy, restart);
+            final ReplayId restart =
+                    policy == InvalidReplayPolicy.EARLIEST ? ReplayId.EARLIEST : ReplayId.LATEST;
+            LOG.atWarn()
+                    .addKeyValue("org", orgId())
+                    .addKeyValue("channel", topic)
+                    .log(
+                            "Salesforce refused replay id {} ({}); policy '{}' "
+                                    + "resubscribes from {} - events between may be missing",
+                            rejected,
+                            status.getDescription(),
+                            policy,
+                            restart);
             positions.setStart(topic, restart);
             resubscribes.incrementAndGet();
             scheduler.execute(this::subscribe);
@@ -426,43 +551,71 @@ public final class PubSubSource implements StreamingSource {
                 delay = backoff.next();
             }
             if (delay == null) {
-                listener.onFatal("Gave up resubscribing to '" + topic + "' of org '" + orgId() + "' after " + backoff.attempt()
-                    + " attempts over " + config.retryMaxElapsed(), null);
+                listener.onFatal(
+                        "Gave up resubscribing to '"
+                                + topic
+                                + "' of org '"
+                                + orgId()
+                                + "' after "
+                                + backoff.attempt()
+                                + " attempts over "
+                                + config.retryMaxElapsed(),
+                        null);
                 return;
             }
-            LOG.atWarn().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Resubscribing in {} ms (attempt {}{})", delay.toMillis(),
-                backoff.attempt(), relogin ? ", with a new login" : "");
-            scheduler.schedule(() -> {
-                if (closed) {
-                    return;
-                }
-                try {
-                    if (relogin) {
-                        token = oauth.refresh(token);
-                        reauthentications.incrementAndGet();
-                    }
-                    resubscribes.incrementAndGet();
-                    subscribe();
-                } catch (AuthenticationException e) {
-                    if (e.permanent()) {
-                        listener.onFatal(e.getMessage(), e);
-                    } else {
-                        LOG.atWarn().addKeyValue("org", orgId()).log("Login failed, will retry: {}", e.getMessage());
-                        retry(true);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.atWarn().addKeyValue("org", orgId()).setCause(e).log("Resubscribe failed, will retry");
-                    retry(relogin);
-                } catch (Error e) {
-                    // Never silent: a scheduled task's error would otherwise vanish into its Future and the channel stop for good.
-                    LOG.atError().addKeyValue("org", orgId()).addKeyValue("channel", topic).setCause(e).log("Resubscribe failed with {}", e.toString());
-                    listener.onFatal("Resubscribing to '" + topic + "' failed: " + e, e);
-                }
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.atWarn()
+                    .addKeyValue("org", orgId())
+                    .addKeyValue("channel", topic)
+                    .log(
+                            "Resubscribing in {} ms (attempt {}{})",
+                            delay.toMillis(),
+                            backoff.attempt(),
+                            relogin ? ", with a new login" : "");
+            scheduler.schedule(
+                    () -> {
+                        if (closed) {
+                            return;
+                        }
+                        try {
+                            if (relogin) {
+                                token = oauth.refresh(token);
+                                reauthentications.incrementAndGet();
+                            }
+                            resubscribes.incrementAndGet();
+                            subscribe();
+                        } catch (AuthenticationException e) {
+                            if (e.permanent()) {
+                                listener.onFatal(e.getMessage(), e);
+                            } else {
+                                LOG.atWarn()
+                                        .addKeyValue("org", orgId())
+                                        .log("Login failed, will retry: {}", e.getMessage());
+                                retry(true);
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.atWarn()
+                                    .addKeyValue("org", orgId())
+                                    .setCause(e)
+                                    .log("Resubscribe failed, will retry");
+                            retry(relogin);
+                        } catch (Error e) {
+                            // Never silent: a scheduled task's error would otherwise vanish into
+                            // its Future and the channel stop for good.
+                            LOG.atError()
+                                    .addKeyValue("org", orgId())
+                                    .addKeyValue("channel", topic)
+                                    .setCause(e)
+                                    .log("Resubscribe failed with {}", e.toString());
+                            listener.onFatal("Resubscribing to '" + topic + "' failed: " + e, e);
+                        }
+                    },
+                    delay.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         /** The response side of one call of this stream: its responses, its end (an error, or Salesforce completing it). */
-        private <R> io.grpc.stub.StreamObserver<R> responses(final int gen, final String rpc, final java.util.function.Consumer<R> onNext) {
+        private <R> io.grpc.stub.StreamObserver<R> responses(
+                final int gen, final String rpc, final java.util.function.Consumer<R> onNext) {
             return new io.grpc.stub.StreamObserver<>() {
                 @Override
                 public void onNext(final R response) {
@@ -476,7 +629,11 @@ public final class PubSubSource implements StreamingSource {
 
                 @Override
                 public void onCompleted() {
-                    onFailure(gen, Status.UNAVAILABLE.withDescription("Salesforce completed the " + rpc + " stream").asRuntimeException());
+                    onFailure(
+                            gen,
+                            Status.UNAVAILABLE
+                                    .withDescription("Salesforce completed the " + rpc + " stream")
+                                    .asRuntimeException());
                 }
             };
         }
@@ -493,14 +650,27 @@ public final class PubSubSource implements StreamingSource {
             private final ClientCallStreamObserver<FetchRequest> requests;
 
             PlainCall(final int gen, final ReplayId from, final int n) {
-                final FetchRequest.Builder first = FetchRequest.newBuilder().setTopicName(topic).setNumRequested(n);
+                final FetchRequest.Builder first =
+                        FetchRequest.newBuilder().setTopicName(topic).setNumRequested(n);
                 if (from.isPreset()) {
-                    first.setReplayPreset(from.isEarliest() ? ReplayPreset.EARLIEST : ReplayPreset.LATEST);
+                    first.setReplayPreset(
+                            from.isEarliest() ? ReplayPreset.EARLIEST : ReplayPreset.LATEST);
                 } else {
-                    first.setReplayPreset(ReplayPreset.CUSTOM).setReplayId(ByteString.copyFrom(from.bytes()));
+                    first.setReplayPreset(ReplayPreset.CUSTOM)
+                            .setReplayId(ByteString.copyFrom(from.bytes()));
                 }
-                requests = (ClientCallStreamObserver<FetchRequest>) async.subscribe(responses(gen, "Subscribe",
-                    response -> onResponse(gen, response.getEventsList(), response.getPendingNumRequested())));
+                requests =
+                        (ClientCallStreamObserver<FetchRequest>)
+                                async.subscribe(
+                                        responses(
+                                                gen,
+                                                "Subscribe",
+                                                response ->
+                                                        onResponse(
+                                                                gen,
+                                                                response.getEventsList(),
+                                                                response
+                                                                        .getPendingNumRequested())));
                 requests.onNext(first.build());
             }
 
@@ -520,16 +690,29 @@ public final class PubSubSource implements StreamingSource {
             private final ClientCallStreamObserver<ManagedFetchRequest> requests;
 
             ManagedCall(final int gen, final String developerName, final int n) {
-                requests = (ClientCallStreamObserver<ManagedFetchRequest>) async.managedSubscribe(responses(gen, "ManagedSubscribe", response -> {
-                    if (response.hasCommitResponse()) {
-                        onCommitted(response.getCommitResponse());
-                        if (response.getEventsCount() == 0) {
-                            return;
-                        }
-                    }
-                    onResponse(gen, response.getEventsList(), response.getPendingNumRequested());
-                }));
-                requests.onNext(ManagedFetchRequest.newBuilder().setDeveloperName(developerName).setNumRequested(n).build());
+                requests =
+                        (ClientCallStreamObserver<ManagedFetchRequest>)
+                                async.managedSubscribe(
+                                        responses(
+                                                gen,
+                                                "ManagedSubscribe",
+                                                response -> {
+                                                    if (response.hasCommitResponse()) {
+                                                        onCommitted(response.getCommitResponse());
+                                                        if (response.getEventsCount() == 0) {
+                                                            return;
+                                                        }
+                                                    }
+                                                    onResponse(
+                                                            gen,
+                                                            response.getEventsList(),
+                                                            response.getPendingNumRequested());
+                                                }));
+                requests.onNext(
+                        ManagedFetchRequest.newBuilder()
+                                .setDeveloperName(developerName)
+                                .setNumRequested(n)
+                                .build());
             }
 
             @Override
@@ -538,8 +721,13 @@ public final class PubSubSource implements StreamingSource {
             }
 
             synchronized void commit(final ReplayId replayId) {
-                requests.onNext(ManagedFetchRequest.newBuilder().setCommitReplayIdRequest(CommitReplayRequest.newBuilder()
-                    .setCommitRequestId(UUID.randomUUID().toString()).setReplayId(ByteString.copyFrom(replayId.bytes()))).build());
+                requests.onNext(
+                        ManagedFetchRequest.newBuilder()
+                                .setCommitReplayIdRequest(
+                                        CommitReplayRequest.newBuilder()
+                                                .setCommitRequestId(UUID.randomUUID().toString())
+                                                .setReplayId(ByteString.copyFrom(replayId.bytes())))
+                                .build());
             }
 
             @Override
@@ -551,8 +739,14 @@ public final class PubSubSource implements StreamingSource {
         private void onCommitted(final CommitReplayResponse response) {
             if (response.hasError()) {
                 commitFailures.incrementAndGet();
-                LOG.atWarn().addKeyValue("org", orgId()).addKeyValue("channel", topic).log("Managed subscription commit {} failed: {} {}",
-                    response.getCommitRequestId(), response.getError().getCode(), response.getError().getMsg());
+                LOG.atWarn()
+                        .addKeyValue("org", orgId())
+                        .addKeyValue("channel", topic)
+                        .log(
+                                "Managed subscription commit {} failed: {} {}",
+                                response.getCommitRequestId(),
+                                response.getError().getCode(),
+                                response.getError().getMsg());
             } else {
                 commits.incrementAndGet();
             }
@@ -561,14 +755,22 @@ public final class PubSubSource implements StreamingSource {
 
     /** Adds the auth headers ({@code accesstoken}, {@code instanceurl}, {@code tenantid}) and a trace id to every call. */
     private final class AuthHeaders implements ClientInterceptor {
-        private final Metadata.Key<String> accessToken = Metadata.Key.of("accesstoken", Metadata.ASCII_STRING_MARSHALLER);
-        private final Metadata.Key<String> instanceUrl = Metadata.Key.of("instanceurl", Metadata.ASCII_STRING_MARSHALLER);
-        private final Metadata.Key<String> tenantId = Metadata.Key.of("tenantid", Metadata.ASCII_STRING_MARSHALLER);
-        private final Metadata.Key<String> traceId = Metadata.Key.of("x-client-trace-id", Metadata.ASCII_STRING_MARSHALLER);
+        private final Metadata.Key<String> accessToken =
+                Metadata.Key.of("accesstoken", Metadata.ASCII_STRING_MARSHALLER);
+        private final Metadata.Key<String> instanceUrl =
+                Metadata.Key.of("instanceurl", Metadata.ASCII_STRING_MARSHALLER);
+        private final Metadata.Key<String> tenantId =
+                Metadata.Key.of("tenantid", Metadata.ASCII_STRING_MARSHALLER);
+        private final Metadata.Key<String> traceId =
+                Metadata.Key.of("x-client-trace-id", Metadata.ASCII_STRING_MARSHALLER);
 
         @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(final MethodDescriptor<Q, R> method, final CallOptions options, final Channel next) {
-            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        public <Q, R> ClientCall<Q, R> interceptCall(
+                final MethodDescriptor<Q, R> method,
+                final CallOptions options,
+                final Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(
+                    next.newCall(method, options)) {
                 @Override
                 public void start(final Listener<R> responseListener, final Metadata headers) {
                     final AccessToken t = token;
@@ -591,20 +793,26 @@ public final class PubSubSource implements StreamingSource {
         }
 
         @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(final MethodDescriptor<Q, R> method, final CallOptions options, final Channel next) {
-            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        public <Q, R> ClientCall<Q, R> interceptCall(
+                final MethodDescriptor<Q, R> method,
+                final CallOptions options,
+                final Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(
+                    next.newCall(method, options)) {
                 @Override
                 public void start(final Listener<R> responseListener, final Metadata headers) {
-                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(responseListener) {
-                        @Override
-                        public void onHeaders(final Metadata h) {
-                            into[0] = h;
-                            super.onHeaders(h);
-                        }
-                    }, headers);
+                    super.start(
+                            new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(
+                                    responseListener) {
+                                @Override
+                                public void onHeaders(final Metadata h) {
+                                    into[0] = h;
+                                    super.onHeaders(h);
+                                }
+                            },
+                            headers);
                 }
             };
         }
     }
-
 }

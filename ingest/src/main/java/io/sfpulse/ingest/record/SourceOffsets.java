@@ -24,8 +24,7 @@ public final class SourceOffsets {
     static final String COMETD_REPLAY_KEY = "replayId";
     static final String PUBSUB_REPLAY_KEY = "pubsubReplayId";
 
-    private SourceOffsets() {
-    }
+    private SourceOffsets() {}
 
     public static Map<String, Object> channelPartition(final String orgId, final String channel) {
         return partition(ORG_KEY, orgId, CHANNEL_KEY, channel);
@@ -42,7 +41,11 @@ public final class SourceOffsets {
      * salted per JVM, and a worker that took over a task (or an ingest restarted) looked under the
      * other order half the time, found nothing and started over from the initial position.
      */
-    public static Map<String, Object> partition(final String firstKey, final Object first, final String secondKey, final Object second) {
+    public static Map<String, Object> partition(
+            final String firstKey,
+            final Object first,
+            final String secondKey,
+            final Object second) {
         final Map<String, Object> p = new LinkedHashMap<>();
         p.put(firstKey, first);
         p.put(secondKey, second);
@@ -53,21 +56,30 @@ public final class SourceOffsets {
      * The offset committed for {@code partition}: under its fixed order, else (positions committed
      * before the order was fixed) under the reverse order of its two keys.
      */
-    public static Map<String, Object> committed(final OffsetStorageReader reader, final Map<String, Object> partition) {
+    public static Map<String, Object> committed(
+            final OffsetStorageReader reader, final Map<String, Object> partition) {
         final Map<String, Object> offset = reader.offset(partition);
         if (offset != null || partition.size() != 2) {
             return offset;
         }
         final List<Map.Entry<String, Object>> entries = new ArrayList<>(partition.entrySet());
-        return reader.offset(partition(entries.get(1).getKey(), entries.get(1).getValue(), entries.get(0).getKey(), entries.get(0).getValue()));
+        return reader.offset(
+                partition(
+                        entries.get(1).getKey(),
+                        entries.get(1).getValue(),
+                        entries.get(0).getKey(),
+                        entries.get(0).getValue()));
     }
 
     /** The offset of a streamed event at {@code replayId}; null when the event has no position (never resumed from). */
-    public static Map<String, Object> replayOffset(final Transport transport, final ReplayId replayId) {
+    public static Map<String, Object> replayOffset(
+            final Transport transport, final ReplayId replayId) {
         if (replayId == null || replayId.isPreset()) {
             return null;
         }
-        return transport == Transport.PUBSUB ? Map.of(PUBSUB_REPLAY_KEY, replayId.base64()) : Map.of(COMETD_REPLAY_KEY, replayId.asLong());
+        return transport == Transport.PUBSUB
+                ? Map.of(PUBSUB_REPLAY_KEY, replayId.base64())
+                : Map.of(COMETD_REPLAY_KEY, replayId.asLong());
     }
 
     /** The position stored in {@code offset} for {@code transport}, or null when there is none. */
@@ -76,14 +88,21 @@ public final class SourceOffsets {
             return null;
         }
         if (transport == Transport.PUBSUB) {
-            return offset.get(PUBSUB_REPLAY_KEY) instanceof String s && !s.isEmpty() ? ReplayId.ofBase64(s) : null;
+            return offset.get(PUBSUB_REPLAY_KEY) instanceof String s && !s.isEmpty()
+                    ? ReplayId.ofBase64(s)
+                    : null;
         }
-        return offset.get(COMETD_REPLAY_KEY) instanceof Number n && n.longValue() >= 0 ? ReplayId.of(n.longValue()) : null;
+        return offset.get(COMETD_REPLAY_KEY) instanceof Number n && n.longValue() >= 0
+                ? ReplayId.of(n.longValue())
+                : null;
     }
 
     /** Whether {@code offset} holds the other transport's position (a transport switch: it cannot be resumed from). */
-    public static boolean hasOtherTransport(final Transport transport, final Map<String, ?> offset) {
-        return offset != null && offset.containsKey(transport == Transport.PUBSUB ? COMETD_REPLAY_KEY : PUBSUB_REPLAY_KEY);
+    public static boolean hasOtherTransport(
+            final Transport transport, final Map<String, ?> offset) {
+        return offset != null
+                && offset.containsKey(
+                        transport == Transport.PUBSUB ? COMETD_REPLAY_KEY : PUBSUB_REPLAY_KEY);
     }
 
     /** The channel a record's partition names, or null for poller and progress partitions. */

@@ -29,26 +29,73 @@ public final class SourceRecords {
         this.transport = transport;
     }
 
-    public SourceRecord event(final String channel, final ReplayId replayId, final SalesforceEvent event) {
-        return new SourceRecord(SourceOffsets.channelPartition(orgId, channel), SourceOffsets.replayOffset(transport, replayId),
-            TopicNames.forChannel(channel), null, Schema.STRING_SCHEMA, orgId, null, event, event.getEventTime().toEpochMilli());
+    public SourceRecord event(
+            final String channel, final ReplayId replayId, final SalesforceEvent event) {
+        return new SourceRecord(
+                SourceOffsets.channelPartition(orgId, channel),
+                SourceOffsets.replayOffset(transport, replayId),
+                TopicNames.forChannel(channel),
+                null,
+                Schema.STRING_SCHEMA,
+                orgId,
+                null,
+                event,
+                event.getEventTime().toEpochMilli());
     }
 
     /** A streamed event that could not be mapped: to the dead-letter topic, advancing the channel's position like any event. */
-    public SourceRecord deadLetter(final String channel, final ReplayId replayId, final String error, final String raw, final Instant now) {
-        final DeadLetter letter = DeadLetter.newBuilder().setStage("ingest").setOrgId(orgId).setChannel(channel).setError(error)
-            .setRaw(raw.length() > MAX_RAW ? raw.substring(0, MAX_RAW) : raw).setTime(now).build();
-        return new SourceRecord(SourceOffsets.channelPartition(orgId, channel), SourceOffsets.replayOffset(transport, replayId),
-            TopicNames.INGEST_DLQ, null, Schema.STRING_SCHEMA, orgId, null, letter, now.toEpochMilli());
+    public SourceRecord deadLetter(
+            final String channel,
+            final ReplayId replayId,
+            final String error,
+            final String raw,
+            final Instant now) {
+        final DeadLetter letter =
+                DeadLetter.newBuilder()
+                        .setStage("ingest")
+                        .setOrgId(orgId)
+                        .setChannel(channel)
+                        .setError(error)
+                        .setRaw(raw.length() > MAX_RAW ? raw.substring(0, MAX_RAW) : raw)
+                        .setTime(now)
+                        .build();
+        return new SourceRecord(
+                SourceOffsets.channelPartition(orgId, channel),
+                SourceOffsets.replayOffset(transport, replayId),
+                TopicNames.INGEST_DLQ,
+                null,
+                Schema.STRING_SCHEMA,
+                orgId,
+                null,
+                letter,
+                now.toEpochMilli());
     }
 
-    public SourceRecord marker(final String source, final Map<String, ?> cursorAfter, final DeploymentMarker marker) {
-        return new SourceRecord(SourceOffsets.pollerPartition(orgId, source), cursorAfter, TopicNames.DEPLOYMENT_MARKERS, null,
-            Schema.STRING_SCHEMA, orgId, null, marker, marker.getCompletedTime().toEpochMilli());
+    public SourceRecord marker(
+            final String source, final Map<String, ?> cursorAfter, final DeploymentMarker marker) {
+        return new SourceRecord(
+                SourceOffsets.pollerPartition(orgId, source),
+                cursorAfter,
+                TopicNames.DEPLOYMENT_MARKERS,
+                null,
+                Schema.STRING_SCHEMA,
+                orgId,
+                null,
+                marker,
+                marker.getCompletedTime().toEpochMilli());
     }
 
-    public SourceRecord eventLogRow(final String source, final Map<String, ?> offset, final SalesforceEvent row) {
-        return new SourceRecord(SourceOffsets.pollerPartition(orgId, source), offset, TopicNames.forChannel(row.getChannel()), null,
-            Schema.STRING_SCHEMA, orgId, null, row, row.getEventTime().toEpochMilli());
+    public SourceRecord eventLogRow(
+            final String source, final Map<String, ?> offset, final SalesforceEvent row) {
+        return new SourceRecord(
+                SourceOffsets.pollerPartition(orgId, source),
+                offset,
+                TopicNames.forChannel(row.getChannel()),
+                null,
+                Schema.STRING_SCHEMA,
+                orgId,
+                null,
+                row,
+                row.getEventTime().toEpochMilli());
     }
 }

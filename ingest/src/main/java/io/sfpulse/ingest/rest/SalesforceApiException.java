@@ -15,14 +15,21 @@ public final class SalesforceApiException extends IOException {
 
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
+
     /** 403 codes that pass: the org's API allocation or concurrency limits reset. */
-    private static final Set<String> TRANSIENT_403 = Set.of("REQUEST_LIMIT_EXCEEDED", "SERVER_UNAVAILABLE");
+    private static final Set<String> TRANSIENT_403 =
+            Set.of("REQUEST_LIMIT_EXCEEDED", "SERVER_UNAVAILABLE");
 
     private final int status;
     private final String errorCode;
 
     public SalesforceApiException(final String what, final int status, final String body) {
-        super(what + " answered " + status + ": " + (body.length() > 512 ? body.substring(0, 512) + "..." : body));
+        super(
+                what
+                        + " answered "
+                        + status
+                        + ": "
+                        + (body.length() > 512 ? body.substring(0, 512) + "..." : body));
         this.status = status;
         this.errorCode = errorCode(body);
     }

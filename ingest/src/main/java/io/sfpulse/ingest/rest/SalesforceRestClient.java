@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.ingest.auth.AccessToken;
 import io.sfpulse.ingest.auth.OAuthClient;
+import io.sfpulse.ingest.progress.ServerDates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import io.sfpulse.ingest.progress.ServerDates;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -22,7 +22,9 @@ public final class SalesforceRestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final OAuthClient oauth;
     private final String apiVersion;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+
     /** Per polling thread: the org's clock (Date header) of the last successful answer this thread received. */
     private final ThreadLocal<Instant> lastServerDate = new ThreadLocal<>();
 
@@ -45,10 +47,14 @@ public final class SalesforceRestClient {
             response = send(token, pathAndQuery);
         }
         if (response.statusCode() / 100 == 2) {
-            response.headers().firstValue("Date").map(ServerDates::parse).ifPresent(lastServerDate::set);
+            response.headers()
+                    .firstValue("Date")
+                    .map(ServerDates::parse)
+                    .ifPresent(lastServerDate::set);
         }
         if (response.statusCode() / 100 != 2) {
-            throw new SalesforceApiException("GET " + pathAndQuery, response.statusCode(), response.body());
+            throw new SalesforceApiException(
+                    "GET " + pathAndQuery, response.statusCode(), response.body());
         }
         return response.body();
     }
@@ -61,10 +67,20 @@ public final class SalesforceRestClient {
         return lastServerDate.get();
     }
 
-    private HttpResponse<String> send(final AccessToken token, final String pathAndQuery) throws IOException {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(token.instanceUrl() + "/services/data/v" + apiVersion + pathAndQuery))
-            .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token.value()).header("Accept", "application/json")
-            .GET().build();
+    private HttpResponse<String> send(final AccessToken token, final String pathAndQuery)
+            throws IOException {
+        final HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        token.instanceUrl()
+                                                + "/services/data/v"
+                                                + apiVersion
+                                                + pathAndQuery))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + token.value())
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {

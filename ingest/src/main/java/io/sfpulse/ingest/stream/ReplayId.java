@@ -15,6 +15,7 @@ public final class ReplayId {
 
     /** Every event the org still retains (CometD {@code -2}, Pub/Sub {@code EARLIEST}). */
     public static final ReplayId EARLIEST = new ReplayId(null, "EARLIEST");
+
     /** Only events published from now on (CometD {@code -1}, Pub/Sub {@code LATEST}). */
     public static final ReplayId LATEST = new ReplayId(null, "LATEST");
 
@@ -29,7 +30,10 @@ public final class ReplayId {
     /** A CometD replay id (a {@code long}); never a preset value. */
     public static ReplayId of(final long replayId) {
         if (replayId < 0) {
-            throw new IllegalArgumentException("Replay id " + replayId + " is not an event's position (use EARLIEST or LATEST)");
+            throw new IllegalArgumentException(
+                    "Replay id "
+                            + replayId
+                            + " is not an event's position (use EARLIEST or LATEST)");
         }
         return new ReplayId(ByteBuffer.allocate(8).putLong(replayId).array(), null);
     }
@@ -87,7 +91,9 @@ public final class ReplayId {
 
     @Override
     public boolean equals(final Object o) {
-        return o instanceof ReplayId r && Arrays.equals(bytes, r.bytes) && java.util.Objects.equals(preset, r.preset);
+        return o instanceof ReplayId r
+                && Arrays.equals(bytes, r.bytes)
+                && java.util.Objects.equals(preset, r.preset);
     }
 
     @Override
@@ -97,6 +103,8 @@ public final class ReplayId {
 
     @Override
     public String toString() {
-        return bytes == null ? preset : isLong() ? String.valueOf(asLong()) : "0x" + HexFormat.of().formatHex(bytes);
+        return bytes == null
+                ? preset
+                : isLong() ? String.valueOf(asLong()) : "0x" + HexFormat.of().formatHex(bytes);
     }
 }

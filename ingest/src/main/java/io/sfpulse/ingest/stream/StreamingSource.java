@@ -33,8 +33,7 @@ public interface StreamingSource extends AutoCloseable {
     void acknowledged(String channel, ReplayId replayId);
 
     /** The task handed {@code records} events of {@code channel} to Kafka Connect (flow control for pull-based transports). */
-    default void handedOver(String channel, int records) {
-    }
+    default void handedOver(String channel, int records) {}
 
     /** Counters of this source for the task's metrics, by metric name. */
     Map<String, Long> counters();

@@ -5,8 +5,7 @@ import io.sfpulse.schemas.deploy.DeploymentMarker;
 
 /** Exposes the request validation of {@link MarkerApiServer} to tests in other packages. */
 public final class MarkerApiServerTestAccess {
-    private MarkerApiServerTestAccess() {
-    }
+    private MarkerApiServerTestAccess() {}
 
     public static DeploymentMarker parse(final JsonNode json) {
         return MarkerApiServer.parse(json);

@@ -7,8 +7,7 @@ import org.apache.kafka.common.config.ConfigDef;
 /** Checks that a {@link ConfigDef} documents itself: every key has a description and a group. */
 public final class ConfigDocumentation {
 
-    private ConfigDocumentation() {
-    }
+    private ConfigDocumentation() {}
 
     /** One line per key without a description or without a group; empty when all are documented. */
     public static List<String> problems(final ConfigDef def) {

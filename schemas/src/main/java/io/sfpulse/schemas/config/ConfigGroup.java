@@ -27,13 +27,33 @@ public final class ConfigGroup {
         return new ConfigGroup(def, group);
     }
 
-    public ConfigGroup define(final String name, final Type type, final Object defaultValue, final Validator validator,
-                              final Importance importance, final String doc) {
-        def.define(name, type, defaultValue, validator, importance, doc, group, ++order, Width.MEDIUM, name);
+    public ConfigGroup define(
+            final String name,
+            final Type type,
+            final Object defaultValue,
+            final Validator validator,
+            final Importance importance,
+            final String doc) {
+        def.define(
+                name,
+                type,
+                defaultValue,
+                validator,
+                importance,
+                doc,
+                group,
+                ++order,
+                Width.MEDIUM,
+                name);
         return this;
     }
 
-    public ConfigGroup define(final String name, final Type type, final Object defaultValue, final Importance importance, final String doc) {
+    public ConfigGroup define(
+            final String name,
+            final Type type,
+            final Object defaultValue,
+            final Importance importance,
+            final String doc) {
         return define(name, type, defaultValue, null, importance, doc);
     }
 

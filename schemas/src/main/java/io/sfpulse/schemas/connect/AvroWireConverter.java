@@ -35,8 +35,12 @@ public final class AvroWireConverter implements Converter {
             return null;
         }
         if (!(value instanceof GenericContainer)) {
-            throw new DataException("AvroWireConverter accepts Avro records from sfpulse connectors; got "
-                + value.getClass().getName() + " for topic '" + topic + "'");
+            throw new DataException(
+                    "AvroWireConverter accepts Avro records from sfpulse connectors; got "
+                            + value.getClass().getName()
+                            + " for topic '"
+                            + topic
+                            + "'");
         }
         try {
             return serializer.serialize(topic, (GenericContainer) value);

@@ -14,8 +14,7 @@ public final class SalesforceIds {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
     private static final String SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 
-    private SalesforceIds() {
-    }
+    private SalesforceIds() {}
 
     /** Whether {@code id} has the shape of a 15- or 18-character Salesforce id. */
     public static boolean isId(final String id) {
@@ -28,7 +27,10 @@ public final class SalesforceIds {
      * 18-character words would pass by chance).
      */
     public static boolean isCaseSafeId(final String value) {
-        return value != null && value.length() == 18 && isId(value) && suffix(value.substring(0, 15)).equalsIgnoreCase(value.substring(15));
+        return value != null
+                && value.length() == 18
+                && isId(value)
+                && suffix(value.substring(0, 15)).equalsIgnoreCase(value.substring(15));
     }
 
     /**
@@ -39,7 +41,8 @@ public final class SalesforceIds {
      */
     public static String to18(final String id) {
         if (!isId(id)) {
-            throw new IllegalArgumentException("Not a 15- or 18-character Salesforce id: '" + id + "'");
+            throw new IllegalArgumentException(
+                    "Not a 15- or 18-character Salesforce id: '" + id + "'");
         }
         final String base = id.substring(0, 15);
         return base + suffix(base);

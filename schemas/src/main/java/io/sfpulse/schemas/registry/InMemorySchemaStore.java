@@ -16,8 +16,7 @@ import org.apache.avro.Schema;
 public final class InMemorySchemaStore {
 
     /** One registered (subject, version) pair. */
-    public record Entry(String subject, int version, int id, String schema) {
-    }
+    public record Entry(String subject, int version, int id, String schema) {}
 
     private final Map<Integer, String> schemasById = new HashMap<>();
     private final Map<String, Integer> idsByCanonical = new HashMap<>();
@@ -30,7 +29,8 @@ public final class InMemorySchemaStore {
         } catch (org.apache.avro.SchemaParseException e) {
             throw e;
         } catch (RuntimeException e) {
-            // Avro 1.12 reports some invalid schemas (an unknown type name) as a NullPointerException: still the schema's fault.
+            // Avro 1.12 reports some invalid schemas (an unknown type name) as a
+            // NullPointerException: still the schema's fault.
             throw new org.apache.avro.SchemaParseException(e.getMessage());
         }
     }
@@ -39,7 +39,8 @@ public final class InMemorySchemaStore {
     public synchronized Optional<Entry> find(final String subject, final String schemaText) {
         final String canonical = canonical(schemaText);
         return versionsBySubject.getOrDefault(subject, List.of()).stream()
-            .filter(e -> e.schema().equals(canonical)).findFirst();
+                .filter(e -> e.schema().equals(canonical))
+                .findFirst();
     }
 
     /** Computes, without storing, the entry a registration would create. */
@@ -49,8 +50,11 @@ public final class InMemorySchemaStore {
         if (existing.isPresent()) {
             return existing.get();
         }
-        final int id = idsByCanonical.getOrDefault(canonical,
-            schemasById.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1);
+        final int id =
+                idsByCanonical.getOrDefault(
+                        canonical,
+                        schemasById.keySet().stream().mapToInt(Integer::intValue).max().orElse(0)
+                                + 1);
         final int version = versionsBySubject.getOrDefault(subject, List.of()).size() + 1;
         return new Entry(subject, version, id, canonical);
     }
@@ -59,7 +63,8 @@ public final class InMemorySchemaStore {
     public synchronized void apply(final Entry entry) {
         schemasById.putIfAbsent(entry.id(), entry.schema());
         idsByCanonical.putIfAbsent(entry.schema(), entry.id());
-        final List<Entry> versions = versionsBySubject.computeIfAbsent(entry.subject(), s -> new ArrayList<>());
+        final List<Entry> versions =
+                versionsBySubject.computeIfAbsent(entry.subject(), s -> new ArrayList<>());
         if (versions.stream().noneMatch(e -> e.version() == entry.version())) {
             versions.add(entry);
             versions.sort((a, b) -> Integer.compare(a.version(), b.version()));

@@ -31,13 +31,25 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public int lookup(final String subject, final Schema schema) {
         return store.find(subject, schema.toString())
-            .orElseThrow(() -> new SchemaRegistryException("Schema not found under subject '" + subject + "'", 404, 40403))
-            .id();
+                .orElseThrow(
+                        () ->
+                                new SchemaRegistryException(
+                                        "Schema not found under subject '" + subject + "'",
+                                        404,
+                                        40403))
+                .id();
     }
 
     @Override
     public Schema getById(final int id) {
-        return new Schema.Parser().parse(store.schemaById(id)
-            .orElseThrow(() -> new SchemaRegistryException("Schema " + id + " not found", 404, 40403)));
+        return new Schema.Parser()
+                .parse(
+                        store.schemaById(id)
+                                .orElseThrow(
+                                        () ->
+                                                new SchemaRegistryException(
+                                                        "Schema " + id + " not found",
+                                                        404,
+                                                        40403)));
     }
 }

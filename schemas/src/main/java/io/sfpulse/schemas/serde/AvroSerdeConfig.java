@@ -16,27 +16,50 @@ public final class AvroSerdeConfig extends AbstractConfig {
 
     public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
     private static final String SCHEMA_REGISTRY_URL_DOC =
-        "Comma-separated Schema Registry URLs (Confluent REST API), or mock://<scope> for an in-memory registry in tests.";
+            "Comma-separated Schema Registry URLs (Confluent REST API), or mock://<scope> for an in-memory registry in tests.";
     public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
     private static final String AUTO_REGISTER_SCHEMAS_DOC =
-        "Register the writer schema under the subject on first use; when false the schema must already be registered.";
-    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
+            "Register the writer schema under the subject on first use; when false the schema must already be registered.";
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG =
+            "basic.auth.credentials.source";
     private static final String BASIC_AUTH_CREDENTIALS_SOURCE_DOC =
-        "Where basic-auth credentials come from; only USER_INFO is supported.";
+            "Where basic-auth credentials come from; only USER_INFO is supported.";
     public static final String BASIC_AUTH_USER_INFO_CONFIG = "basic.auth.user.info";
-    private static final String BASIC_AUTH_USER_INFO_DOC = "user:password for HTTP basic auth against the registry.";
+    private static final String BASIC_AUTH_USER_INFO_DOC =
+            "user:password for HTTP basic auth against the registry.";
 
     /** Group of these keys in generated documentation. */
     public static final String GROUP = "Schema registry";
 
-    static final ConfigDef CONFIG_DEF = ConfigGroup.of(new ConfigDef(), GROUP)
-        .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-            Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
-        .define(AUTO_REGISTER_SCHEMAS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, AUTO_REGISTER_SCHEMAS_DOC)
-        .define(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, "USER_INFO", ConfigDef.ValidString.in("USER_INFO"),
-            Importance.LOW, BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
-        .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, BASIC_AUTH_USER_INFO_DOC)
-        .configDef();
+    static final ConfigDef CONFIG_DEF =
+            ConfigGroup.of(new ConfigDef(), GROUP)
+                    .define(
+                            SCHEMA_REGISTRY_URL_CONFIG,
+                            Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            SCHEMA_REGISTRY_URL_DOC)
+                    .define(
+                            AUTO_REGISTER_SCHEMAS_CONFIG,
+                            Type.BOOLEAN,
+                            true,
+                            Importance.MEDIUM,
+                            AUTO_REGISTER_SCHEMAS_DOC)
+                    .define(
+                            BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                            Type.STRING,
+                            "USER_INFO",
+                            ConfigDef.ValidString.in("USER_INFO"),
+                            Importance.LOW,
+                            BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
+                    .define(
+                            BASIC_AUTH_USER_INFO_CONFIG,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            BASIC_AUTH_USER_INFO_DOC)
+                    .configDef();
 
     public AvroSerdeConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props, false);

@@ -62,6 +62,7 @@ public final class AvroWireDeserializer<T> implements Deserializer<T> {
         if (readerSchema == null) {
             return new GenericDatumReader<>(writer);
         }
-        return new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForSchema(readerSchema));
+        return new SpecificDatumReader<>(
+                writer, readerSchema, SpecificData.getForSchema(readerSchema));
     }
 }

@@ -19,11 +19,11 @@ public final class AvroWireSerializer<T extends GenericContainer> implements Ser
     private boolean isKey;
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
 
-    public AvroWireSerializer() {
-    }
+    public AvroWireSerializer() {}
 
     /** For use without {@link #configure}: an explicit registry client. */
-    public AvroWireSerializer(final SchemaRegistryClient registry, final boolean autoRegister, final boolean isKey) {
+    public AvroWireSerializer(
+            final SchemaRegistryClient registry, final boolean autoRegister, final boolean isKey) {
         this.registry = registry;
         this.autoRegister = autoRegister;
         this.isKey = isKey;
@@ -44,8 +44,13 @@ public final class AvroWireSerializer<T extends GenericContainer> implements Ser
         }
         final Schema schema = data.getSchema();
         final String subject = topic + (isKey ? "-key" : "-value");
-        final int id = ids.computeIfAbsent(subject + "|" + schema.getFullName() + "|" + schema.hashCode(),
-            k -> autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema));
+        final int id =
+                ids.computeIfAbsent(
+                        subject + "|" + schema.getFullName() + "|" + schema.hashCode(),
+                        k ->
+                                autoRegister
+                                        ? registry.register(subject, schema)
+                                        : registry.lookup(subject, schema));
         return WireFormat.encode(id, schema, data);
     }
 }

@@ -26,12 +26,30 @@ public final class Topics {
 
     private Topics(final SfpulseSerdes serdes) {
         this.serdes = serdes;
-        this.deploymentMarkers = new Topic<>(TopicNames.DEPLOYMENT_MARKERS, Serdes.String(), serdes.valueSerde(DeploymentMarker.class));
-        this.alerts = new Topic<>(TopicNames.ALERTS, Serdes.String(), serdes.valueSerde(Alert.class));
-        this.deliveries = new Topic<>(TopicNames.DELIVERIES, Serdes.String(), serdes.valueSerde(DeliveryOutcome.class));
-        this.sourceProgress = new Topic<>(TopicNames.SOURCE_PROGRESS, Serdes.String(), serdes.valueSerde(SourceProgress.class));
-        this.verdicts = new Topic<>(TopicNames.VERDICTS, Serdes.String(), serdes.valueSerde(ReleaseVerdict.class));
-        this.silences = new Topic<>(TopicNames.SILENCES, Serdes.String(), serdes.valueSerde(Silence.class));
+        this.deploymentMarkers =
+                new Topic<>(
+                        TopicNames.DEPLOYMENT_MARKERS,
+                        Serdes.String(),
+                        serdes.valueSerde(DeploymentMarker.class));
+        this.alerts =
+                new Topic<>(TopicNames.ALERTS, Serdes.String(), serdes.valueSerde(Alert.class));
+        this.deliveries =
+                new Topic<>(
+                        TopicNames.DELIVERIES,
+                        Serdes.String(),
+                        serdes.valueSerde(DeliveryOutcome.class));
+        this.sourceProgress =
+                new Topic<>(
+                        TopicNames.SOURCE_PROGRESS,
+                        Serdes.String(),
+                        serdes.valueSerde(SourceProgress.class));
+        this.verdicts =
+                new Topic<>(
+                        TopicNames.VERDICTS,
+                        Serdes.String(),
+                        serdes.valueSerde(ReleaseVerdict.class));
+        this.silences =
+                new Topic<>(TopicNames.SILENCES, Serdes.String(), serdes.valueSerde(Silence.class));
     }
 
     public static Topics create(final SfpulseSerdes serdes) {
@@ -44,7 +62,10 @@ public final class Topics {
 
     /** Raw events of one Salesforce channel, keyed by org id. */
     public Topic<String, SalesforceEvent> channel(final String channel) {
-        return new Topic<>(TopicNames.forChannel(channel), Serdes.String(), serdes.valueSerde(SalesforceEvent.class));
+        return new Topic<>(
+                TopicNames.forChannel(channel),
+                Serdes.String(),
+                serdes.valueSerde(SalesforceEvent.class));
     }
 
     /** Deployment markers keyed by org id. */

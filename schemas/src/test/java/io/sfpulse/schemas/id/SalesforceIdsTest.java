@@ -3,9 +3,9 @@ package io.sfpulse.schemas.id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class SalesforceIdsTest {
 
@@ -25,7 +25,8 @@ class SalesforceIdsTest {
         "70130000001tcyI, 70130000001tcyIAAQ",
         "00558000001N0Ke, 00558000001N0KeAAK",
         "00D5j000000XY0P, 00D5j000000XY0PEAW",
-        "7073000000lDquo, 7073000000lDquoAAC"})
+        "7073000000lDquo, 7073000000lDquoAAC"
+    })
     void computesTheCaseSafeSuffixOfA15CharacterId(final String id15, final String id18) {
         assertThat(SalesforceIds.to18(id15)).isEqualTo(id18);
         assertThat(SalesforceIds.to18(id18)).isEqualTo(id18);
@@ -38,8 +39,10 @@ class SalesforceIdsTest {
 
     @Test
     void rejectsWhatIsNotAnIdAndLeavesAliasesAlone() {
-        assertThatThrownBy(() -> SalesforceIds.to18("00D5j000000XY0")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SalesforceIds.to18("00D5j000000XY0P-A")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SalesforceIds.to18("00D5j000000XY0"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SalesforceIds.to18("00D5j000000XY0P-A"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(SalesforceIds.normalizeIfId("emulated-org")).isEqualTo("emulated-org");
         assertThat(SalesforceIds.normalizeIfId("00D5j000000XY0P")).isEqualTo("00D5j000000XY0PEAW");
     }

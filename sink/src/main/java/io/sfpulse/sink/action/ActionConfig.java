@@ -38,35 +38,125 @@ public final class ActionConfig extends AbstractConfig {
     public static final String APPROVAL = "approval";
 
     /** Triggers an action can name. */
-    public static final Set<String> TRIGGERS = Set.of("verdict:FAULTY", "verdict:HEALTHY", "verdict:INCONCLUSIVE", "alert:TRIGGERED",
-        "alert:UPDATED", "alert:RESOLVED");
+    public static final Set<String> TRIGGERS =
+            Set.of(
+                    "verdict:FAULTY",
+                    "verdict:HEALTHY",
+                    "verdict:INCONCLUSIVE",
+                    "alert:TRIGGERED",
+                    "alert:UPDATED",
+                    "alert:RESOLVED");
+
     public static final String JSON = "application/json";
     public static final String FORM = "application/x-www-form-urlencoded";
 
-    public static final ConfigDef CONFIG_DEF = ConfigGroup.of(new ConfigDef(), "Action")
-        .define(URL, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "URL the action calls, a template (values URL-encoded), "
-            + "e.g. https://api.github.com/repos/acme/crm/actions/workflows/rollback.yml/dispatches; PASSWORD-typed (trigger URLs carry tokens).")
-        .define(METHOD, Type.STRING, "POST", ConfigDef.ValidString.in("POST", "PUT", "PATCH"), Importance.LOW, "HTTP method.")
-        .define(CONTENT_TYPE, Type.STRING, JSON, ConfigDef.ValidString.in(JSON, FORM), Importance.LOW,
-            "Content type of the body; decides how template values are escaped (JSON string or form field).")
-        .define(BODY, Type.STRING, "", Importance.MEDIUM, "Body template, e.g. {\"ref\":\"main\",\"inputs\":{\"commit\":\"{{rollback.commit}}\"}}.")
-        .define(HEADERS, Type.LIST, List.of(), Importance.LOW, "Further headers, Name=value templates, e.g. Accept=application/vnd.github+json.")
-        .define(AUTH_HEADER, Type.STRING, "Authorization", Importance.LOW, "Header that carries auth.value (e.g. PRIVATE-TOKEN for GitLab).")
-        .define(AUTH_VALUE, Type.PASSWORD, null, Importance.MEDIUM, "Value of the auth header, e.g. 'Bearer ghp_...' or 'Basic <base64 user:token>'.")
-        .define(SECRET, Type.PASSWORD, null, Importance.MEDIUM, "A secret templates use as {{secret}} (e.g. a GitLab pipeline trigger token in the form body).")
-        .define(ON, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.LambdaValidator.with((name, value) -> {
-            final List<?> l = (List<?>) value;
-            if (l.isEmpty() || !TRIGGERS.containsAll(l.stream().map(Object::toString).toList())) {
-                throw new ConfigException(name, value, "one or more of " + new java.util.TreeSet<>(TRIGGERS));
-            }
-        }, () -> "one or more of " + String.join(", ", new java.util.TreeSet<>(TRIGGERS))), Importance.HIGH, "What runs the action: verdict:FAULTY (the first FAULTY verdict of a release), verdict:HEALTHY and "
-            + "verdict:INCONCLUSIVE (the final one), alert:TRIGGERED, alert:UPDATED, alert:RESOLVED (each state).")
-        .define(ORGS, Type.LIST, List.of(), Importance.MEDIUM, "Orgs (18-character ids) it runs for; empty: all.")
-        .define(DETECTORS, Type.LIST, List.of(), Importance.LOW, "For alert triggers: detectors it runs for; empty: all.")
-        .define(RATE, Type.INT, 60, ConfigDef.Range.atLeast(1), Importance.LOW, "Requests per minute at most.")
-        .define(APPROVAL, Type.BOOLEAN, false, Importance.MEDIUM, "Run only when a human follows the action link offered with the alert "
-            + "(Slack and Teams buttons, PagerDuty links, the webhook payload): signed, expiring, single use; never automatically.")
-        .configDef();
+    public static final ConfigDef CONFIG_DEF =
+            ConfigGroup.of(new ConfigDef(), "Action")
+                    .define(
+                            URL,
+                            Type.PASSWORD,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            Importance.HIGH,
+                            "URL the action calls, a template (values URL-encoded), "
+                                    + "e.g. https://api.github.com/repos/acme/crm/actions/workflows/rollback.yml/dispatches; PASSWORD-typed (trigger URLs carry tokens).")
+                    .define(
+                            METHOD,
+                            Type.STRING,
+                            "POST",
+                            ConfigDef.ValidString.in("POST", "PUT", "PATCH"),
+                            Importance.LOW,
+                            "HTTP method.")
+                    .define(
+                            CONTENT_TYPE,
+                            Type.STRING,
+                            JSON,
+                            ConfigDef.ValidString.in(JSON, FORM),
+                            Importance.LOW,
+                            "Content type of the body; decides how template values are escaped (JSON string or form field).")
+                    .define(
+                            BODY,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Body template, e.g. {\"ref\":\"main\",\"inputs\":{\"commit\":\"{{rollback.commit}}\"}}.")
+                    .define(
+                            HEADERS,
+                            Type.LIST,
+                            List.of(),
+                            Importance.LOW,
+                            "Further headers, Name=value templates, e.g. Accept=application/vnd.github+json.")
+                    .define(
+                            AUTH_HEADER,
+                            Type.STRING,
+                            "Authorization",
+                            Importance.LOW,
+                            "Header that carries auth.value (e.g. PRIVATE-TOKEN for GitLab).")
+                    .define(
+                            AUTH_VALUE,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            "Value of the auth header, e.g. 'Bearer ghp_...' or 'Basic <base64 user:token>'.")
+                    .define(
+                            SECRET,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            "A secret templates use as {{secret}} (e.g. a GitLab pipeline trigger token in the form body).")
+                    .define(
+                            ON,
+                            Type.LIST,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            ConfigDef.LambdaValidator.with(
+                                    (name, value) -> {
+                                        final List<?> l = (List<?>) value;
+                                        if (l.isEmpty()
+                                                || !TRIGGERS.containsAll(
+                                                        l.stream()
+                                                                .map(Object::toString)
+                                                                .toList())) {
+                                            throw new ConfigException(
+                                                    name,
+                                                    value,
+                                                    "one or more of "
+                                                            + new java.util.TreeSet<>(TRIGGERS));
+                                        }
+                                    },
+                                    () ->
+                                            "one or more of "
+                                                    + String.join(
+                                                            ", ",
+                                                            new java.util.TreeSet<>(TRIGGERS))),
+                            Importance.HIGH,
+                            "What runs the action: verdict:FAULTY (the first FAULTY verdict of a release), verdict:HEALTHY and "
+                                    + "verdict:INCONCLUSIVE (the final one), alert:TRIGGERED, alert:UPDATED, alert:RESOLVED (each state).")
+                    .define(
+                            ORGS,
+                            Type.LIST,
+                            List.of(),
+                            Importance.MEDIUM,
+                            "Orgs (18-character ids) it runs for; empty: all.")
+                    .define(
+                            DETECTORS,
+                            Type.LIST,
+                            List.of(),
+                            Importance.LOW,
+                            "For alert triggers: detectors it runs for; empty: all.")
+                    .define(
+                            RATE,
+                            Type.INT,
+                            60,
+                            ConfigDef.Range.atLeast(1),
+                            Importance.LOW,
+                            "Requests per minute at most.")
+                    .define(
+                            APPROVAL,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.MEDIUM,
+                            "Run only when a human follows the action link offered with the alert "
+                                    + "(Slack and Teams buttons, PagerDuty links, the webhook payload): signed, expiring, single use; never automatically.")
+                    .configDef();
 
     private final String name;
     private final ActionTemplate url;
@@ -86,7 +176,9 @@ public final class ActionConfig extends AbstractConfig {
             if (msg.contains(own)) {
                 throw e;
             }
-            throw new ConfigException(msg.replaceFirst("configuration \"?([a-z.]+)\"?", "configuration " + own + "$1"));
+            throw new ConfigException(
+                    msg.replaceFirst(
+                            "configuration \"?([a-z.]+)\"?", "configuration " + own + "$1"));
         }
     }
 
@@ -112,11 +204,12 @@ public final class ActionConfig extends AbstractConfig {
     private static Map<String, Object> strip(final String name, final Map<String, ?> all) {
         final String p = PREFIX + name + ".";
         final Map<String, Object> own = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(p)) {
-                own.put(k.substring(p.length()), v);
-            }
-        });
+        all.forEach(
+                (k, v) -> {
+                    if (k.startsWith(p)) {
+                        own.put(k.substring(p.length()), v);
+                    }
+                });
         return own;
     }
 
@@ -124,7 +217,8 @@ public final class ActionConfig extends AbstractConfig {
         try {
             return ActionTemplate.parse(text, ActionVariables.NAMES);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key(suffix), suffix.equals(URL) ? Password.HIDDEN : text, e.getMessage());
+            throw new ConfigException(
+                    key(suffix), suffix.equals(URL) ? Password.HIDDEN : text, e.getMessage());
         }
     }
 
@@ -151,8 +245,11 @@ public final class ActionConfig extends AbstractConfig {
 
     /** Whether it runs on {@code trigger} for {@code org} (and, for alerts, {@code detector}; null for verdicts). */
     public boolean runsOn(final String trigger, final String org, final String detector) {
-        return getList(ON).contains(trigger) && (getList(ORGS).isEmpty() || getList(ORGS).contains(org))
-            && (detector == null || getList(DETECTORS).isEmpty() || getList(DETECTORS).contains(detector));
+        return getList(ON).contains(trigger)
+                && (getList(ORGS).isEmpty() || getList(ORGS).contains(org))
+                && (detector == null
+                        || getList(DETECTORS).isEmpty()
+                        || getList(DETECTORS).contains(detector));
     }
 
     public String contentType() {

@@ -36,7 +36,11 @@ public final class ActionTemplate {
             checkNoStray(text.substring(end, m.start()));
             final String name = m.group(1);
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown variable {{" + name + "}}; known: " + String.join(", ", new java.util.TreeSet<>(known)));
+                throw new IllegalArgumentException(
+                        "unknown variable {{"
+                                + name
+                                + "}}; known: "
+                                + String.join(", ", new java.util.TreeSet<>(known)));
             }
             vars.add(name);
             end = m.end();
@@ -48,7 +52,10 @@ public final class ActionTemplate {
     private static void checkNoStray(final String literal) {
         // Only an opener can be stray: JSON bodies close nested objects with "}}".
         if (literal.contains("{{")) {
-            throw new IllegalArgumentException("unbalanced placeholder near '" + literal.substring(literal.indexOf("{{")).strip() + "'");
+            throw new IllegalArgumentException(
+                    "unbalanced placeholder near '"
+                            + literal.substring(literal.indexOf("{{")).strip()
+                            + "'");
         }
     }
 
@@ -69,7 +76,8 @@ public final class ActionTemplate {
 
     /** Escapes a value for the inside of a JSON string. */
     public static String json(final String v) {
-        return new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(v));
+        return new String(
+                com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(v));
     }
 
     /** Escapes a value for a form field or URL query component. */

@@ -15,13 +15,15 @@ import java.util.Map;
  */
 public final class ActionTriggers {
 
-    private ActionTriggers() {
-    }
+    private ActionTriggers() {}
 
     /** The verdict's trigger, or null when it triggers nothing. */
     public static ActionTrigger of(final ReleaseVerdict v) {
-        final boolean fires = v.getStatus() == VerdictStatus.FAULTY
-            || v.getIsFinal() && (v.getStatus() == VerdictStatus.HEALTHY || v.getStatus() == VerdictStatus.INCONCLUSIVE);
+        final boolean fires =
+                v.getStatus() == VerdictStatus.FAULTY
+                        || v.getIsFinal()
+                                && (v.getStatus() == VerdictStatus.HEALTHY
+                                        || v.getStatus() == VerdictStatus.INCONCLUSIVE);
         if (!fires) {
             return null;
         }
@@ -31,7 +33,8 @@ public final class ActionTriggers {
         final Map<String, String> vars = ActionVariables.of(v);
         vars.put("trigger", trigger);
         vars.put("idempotencyKey", key);
-        return new ActionTrigger(trigger, key, v.getOrgId(), null, release, v.getStatus().name(), vars);
+        return new ActionTrigger(
+                trigger, key, v.getOrgId(), null, release, v.getStatus().name(), vars);
     }
 
     /** @param verdict the latest verdict of the alert's release, when known */
@@ -41,6 +44,13 @@ public final class ActionTriggers {
         final Map<String, String> vars = ActionVariables.of(a, verdict);
         vars.put("trigger", trigger);
         vars.put("idempotencyKey", key);
-        return new ActionTrigger(trigger, key, a.getOrgId(), a.getDetector(), a.getDedupKey(), a.getStatus().name(), vars);
+        return new ActionTrigger(
+                trigger,
+                key,
+                a.getOrgId(),
+                a.getDetector(),
+                a.getDedupKey(),
+                a.getStatus().name(),
+                vars);
     }
 }

@@ -17,12 +17,30 @@ import java.util.Set;
  */
 public final class ActionVariables {
 
-    public static final Set<String> NAMES = Set.of("org", "trigger", "idempotencyKey", "release.id", "release.label", "release.commit",
-        "verdict.status", "verdict.reasons", "verdict.final", "alert.detector", "alert.subject", "alert.status", "alert.severity",
-        "alert.summary", "alert.dedupKey", "rollback.releaseId", "rollback.label", "rollback.commit", "secret", "approvedBy");
+    public static final Set<String> NAMES =
+            Set.of(
+                    "org",
+                    "trigger",
+                    "idempotencyKey",
+                    "release.id",
+                    "release.label",
+                    "release.commit",
+                    "verdict.status",
+                    "verdict.reasons",
+                    "verdict.final",
+                    "alert.detector",
+                    "alert.subject",
+                    "alert.status",
+                    "alert.severity",
+                    "alert.summary",
+                    "alert.dedupKey",
+                    "rollback.releaseId",
+                    "rollback.label",
+                    "rollback.commit",
+                    "secret",
+                    "approvedBy");
 
-    private ActionVariables() {
-    }
+    private ActionVariables() {}
 
     public static Map<String, String> of(final ReleaseVerdict v) {
         final Map<String, String> m = new LinkedHashMap<>();

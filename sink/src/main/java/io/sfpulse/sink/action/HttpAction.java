@@ -24,22 +24,32 @@ public final class HttpAction {
     }
 
     /** The request the action would send for {@code variables}. */
-    public record Request(URI url, String body, Map<String, String> headers) {
-    }
+    public record Request(URI url, String body, Map<String, String> headers) {}
 
     public Request request(final Map<String, String> variables) {
         final Map<String, String> values = new HashMap<>(variables);
         if (config.secret() != null) {
             values.put("secret", config.secret());
         }
-        final UnaryOperator<String> escape = ActionConfig.JSON.equals(config.contentType()) ? ActionTemplate::json : ActionTemplate::form;
+        final UnaryOperator<String> escape =
+                ActionConfig.JSON.equals(config.contentType())
+                        ? ActionTemplate::json
+                        : ActionTemplate::form;
         final Map<String, String> headers = new LinkedHashMap<>();
-        config.headers().forEach((name, t) -> headers.put(name, t.render(values, v -> v.replaceAll("[\\r\\n]", " "))));
+        config.headers()
+                .forEach(
+                        (name, t) ->
+                                headers.put(
+                                        name,
+                                        t.render(values, v -> v.replaceAll("[\\r\\n]", " "))));
         if (config.authValue() != null) {
             headers.put(config.authHeader(), config.authValue());
         }
         headers.putIfAbsent("Idempotency-Key", values.getOrDefault("idempotencyKey", ""));
-        return new Request(URI.create(config.url().render(values, ActionTemplate::form)), config.body().render(values, escape), headers);
+        return new Request(
+                URI.create(config.url().render(values, ActionTemplate::form)),
+                config.body().render(values, escape),
+                headers);
     }
 
     /** One attempt. */

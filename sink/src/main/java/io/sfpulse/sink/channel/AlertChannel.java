@@ -12,6 +12,5 @@ public interface AlertChannel extends AutoCloseable {
     DeliveryResult deliver(Alert alert);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -12,8 +12,7 @@ public final class AlertJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AlertJson() {
-    }
+    private AlertJson() {}
 
     public static Map<String, Object> toMap(final Alert a) {
         final Map<String, Object> m = new LinkedHashMap<>();
@@ -35,7 +34,8 @@ public final class AlertJson {
     }
 
     /** The action links offered with an alert state (empty without approval actions). */
-    static java.util.List<io.sfpulse.sink.action.ActionLinks.Link> linksOf(final io.sfpulse.sink.action.ActionLinks links, final Alert a) {
+    static java.util.List<io.sfpulse.sink.action.ActionLinks.Link> linksOf(
+            final io.sfpulse.sink.action.ActionLinks links, final Alert a) {
         return links == null ? java.util.List.of() : links.forAlert(a);
     }
 

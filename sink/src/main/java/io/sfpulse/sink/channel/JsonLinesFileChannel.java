@@ -27,11 +27,18 @@ public final class JsonLinesFileChannel implements AlertChannel {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            Files.writeString(file, AlertJson.toJson(alert) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Files.writeString(
+                    file,
+                    AlertJson.toJson(alert) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.SYNC);
             return new DeliveryResult.Delivered(0);
         } catch (IOException e) {
-            return new DeliveryResult.Retriable(-1, "Cannot append to '" + file + "': " + e.getMessage(), null);
+            return new DeliveryResult.Retriable(
+                    -1, "Cannot append to '" + file + "': " + e.getMessage(), null);
         }
     }
 }

@@ -16,8 +16,16 @@ public final class LogChannel implements AlertChannel {
 
     @Override
     public DeliveryResult deliver(final Alert alert) {
-        LOG.atInfo().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).addKeyValue("detector", alert.getDetector())
-            .log("ALERT {} [{}] {} evidence={}", alert.getStatus(), alert.getSeverity(), alert.getSummary(), alert.getEvidence());
+        LOG.atInfo()
+                .addKeyValue("org", alert.getOrgId())
+                .addKeyValue("alert", alert.getDedupKey())
+                .addKeyValue("detector", alert.getDetector())
+                .log(
+                        "ALERT {} [{}] {} evidence={}",
+                        alert.getStatus(),
+                        alert.getSeverity(),
+                        alert.getSummary(),
+                        alert.getEvidence());
         return new DeliveryResult.Delivered(0);
     }
 }

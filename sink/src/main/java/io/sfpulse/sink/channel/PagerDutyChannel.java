@@ -3,9 +3,9 @@ package io.sfpulse.sink.channel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfpulse.schemas.alert.Alert;
-import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.deploy.DeploymentMarker;
+import io.sfpulse.sink.action.ActionLinks;
 import io.sfpulse.sink.chart.AlertChart;
 import java.net.URI;
 import java.util.ArrayList;
@@ -39,8 +39,12 @@ public final class PagerDutyChannel implements AlertChannel {
      * @param linkBaseUrl where humans can look at an org's releases, or null
      * @param actionLinks signer of action links offered as incident links, or null
      */
-    public PagerDutyChannel(final String baseUrl, final String routingKey, final String linkBaseUrl, final AlertChart charts,
-                            final ActionLinks actionLinks) {
+    public PagerDutyChannel(
+            final String baseUrl,
+            final String routingKey,
+            final String linkBaseUrl,
+            final AlertChart charts,
+            final ActionLinks actionLinks) {
         this.actionLinks = actionLinks;
         final String base = baseUrl.replaceAll("/+$", "");
         this.enqueue = URI.create(base + "/v2/enqueue");
@@ -63,8 +67,19 @@ public final class PagerDutyChannel implements AlertChannel {
     /** Sends a deployment marker as a PagerDuty change event. */
     public DeliveryResult deliverChange(final DeploymentMarker marker) {
         final Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("summary", truncate("Salesforce deploy " + marker.getDeployId() + " " + marker.getStatus() + " in org "
-            + marker.getOrgId() + " (" + marker.getComponentCount() + " components)", MAX_SUMMARY));
+        payload.put(
+                "summary",
+                truncate(
+                        "Salesforce deploy "
+                                + marker.getDeployId()
+                                + " "
+                                + marker.getStatus()
+                                + " in org "
+                                + marker.getOrgId()
+                                + " ("
+                                + marker.getComponentCount()
+                                + " components)",
+                        MAX_SUMMARY));
         payload.put("timestamp", marker.getCompletedTime().toString());
         payload.put("source", marker.getOrgId());
         final Map<String, Object> details = new LinkedHashMap<>();
@@ -89,7 +104,8 @@ public final class PagerDutyChannel implements AlertChannel {
     Map<String, Object> event(final Alert alert) {
         final Map<String, Object> event = new LinkedHashMap<>();
         event.put("routing_key", routingKey);
-        event.put("event_action", alert.getStatus() == AlertStatus.RESOLVED ? "resolve" : "trigger");
+        event.put(
+                "event_action", alert.getStatus() == AlertStatus.RESOLVED ? "resolve" : "trigger");
         event.put("dedup_key", truncate(alert.getDedupKey(), MAX_DEDUP_KEY));
         event.put("client", "sfpulse");
         if (alert.getStatus() != AlertStatus.RESOLVED) {
@@ -99,21 +115,45 @@ public final class PagerDutyChannel implements AlertChannel {
             payload.put("severity", alert.getSeverity().name().toLowerCase(Locale.ROOT));
             payload.put("timestamp", alert.getEventTime().toString());
             payload.put("component", alert.getDetector());
-            payload.put("group", alert.getReleaseId() == null ? "no-release" : alert.getReleaseId());
+            payload.put(
+                    "group", alert.getReleaseId() == null ? "no-release" : alert.getReleaseId());
             payload.put("class", alert.getSubject());
             payload.put("custom_details", new LinkedHashMap<>(alert.getEvidence()));
             event.put("payload", payload);
             final List<Map<String, String>> links = new ArrayList<>();
             if (linkBaseUrl != null && !linkBaseUrl.isBlank()) {
-                links.add(Map.of("href", linkBaseUrl.replaceAll("/+$", "") + "/orgs/" + alert.getOrgId(), "text", "Release health"));
+                links.add(
+                        Map.of(
+                                "href",
+                                linkBaseUrl.replaceAll("/+$", "") + "/orgs/" + alert.getOrgId(),
+                                "text",
+                                "Release health"));
                 event.put("client_url", linkBaseUrl);
             }
-            AlertJson.linksOf(actionLinks, alert).forEach(l -> links.add(Map.of("href", l.url(), "text", "Run " + l.action() + " (approval)")));
+            AlertJson.linksOf(actionLinks, alert)
+                    .forEach(
+                            l ->
+                                    links.add(
+                                            Map.of(
+                                                    "href",
+                                                    l.url(),
+                                                    "text",
+                                                    "Run " + l.action() + " (approval)")));
             if (!links.isEmpty()) {
                 event.put("links", links);
             }
-            charts.url(alert).filter(u -> u.startsWith("https://"))
-                .ifPresent(u -> event.put("images", List.of(Map.of("src", u, "alt", "before/after chart"))));
+            charts.url(alert)
+                    .filter(u -> u.startsWith("https://"))
+                    .ifPresent(
+                            u ->
+                                    event.put(
+                                            "images",
+                                            List.of(
+                                                    Map.of(
+                                                            "src",
+                                                            u,
+                                                            "alt",
+                                                            "before/after chart"))));
         }
         return event;
     }

@@ -39,30 +39,88 @@ public final class SlackChannel implements AlertChannel {
         try {
             return poster.post(url, JSON.writeValueAsString(message(alert)), Map.of());
         } catch (JsonProcessingException e) {
-            return new DeliveryResult.Permanent(0, "Cannot render Slack message: " + e.getMessage());
+            return new DeliveryResult.Permanent(
+                    0, "Cannot render Slack message: " + e.getMessage());
         }
     }
 
     Map<String, Object> message(final Alert a) {
-        final String icon = a.getStatus() == AlertStatus.RESOLVED ? ":white_check_mark:" : ":rotating_light:";
+        final String icon =
+                a.getStatus() == AlertStatus.RESOLVED ? ":white_check_mark:" : ":rotating_light:";
         final String title = a.getStatus() + " " + a.getSeverity() + ": " + a.getSummary();
         final List<Object> blocks = new ArrayList<>();
-        blocks.add(Map.of("type", "header", "text", Map.of("type", "plain_text", "text", cut(title, 150), "emoji", true)));
-        blocks.add(Map.of("type", "section", "fields", List.of(
-            mrkdwn("*Org*\n" + a.getOrgId()),
-            mrkdwn("*Release*\n" + (a.getReleaseId() == null ? "none" : a.getReleaseId())),
-            mrkdwn("*Detector*\n" + a.getDetector()),
-            mrkdwn("*Window*\n" + a.getWindowStart() + " – " + a.getWindowEnd()))));
+        blocks.add(
+                Map.of(
+                        "type",
+                        "header",
+                        "text",
+                        Map.of("type", "plain_text", "text", cut(title, 150), "emoji", true)));
+        blocks.add(
+                Map.of(
+                        "type",
+                        "section",
+                        "fields",
+                        List.of(
+                                mrkdwn("*Org*\n" + a.getOrgId()),
+                                mrkdwn(
+                                        "*Release*\n"
+                                                + (a.getReleaseId() == null
+                                                        ? "none"
+                                                        : a.getReleaseId())),
+                                mrkdwn("*Detector*\n" + a.getDetector()),
+                                mrkdwn(
+                                        "*Window*\n"
+                                                + a.getWindowStart()
+                                                + " – "
+                                                + a.getWindowEnd()))));
         final StringBuilder evidence = new StringBuilder("*Evidence*");
-        new TreeMap<>(a.getEvidence()).forEach((k, v) -> evidence.append("\n• ").append(k).append(": ").append(v));
+        new TreeMap<>(a.getEvidence())
+                .forEach((k, v) -> evidence.append("\n• ").append(k).append(": ").append(v));
         blocks.add(Map.of("type", "section", "text", mrkdwn(cut(evidence.toString(), 3000))));
-        charts.url(a).ifPresent(u -> blocks.add(Map.of("type", "image", "image_url", u, "alt_text", "before/after chart")));
+        charts.url(a)
+                .ifPresent(
+                        u ->
+                                blocks.add(
+                                        Map.of(
+                                                "type",
+                                                "image",
+                                                "image_url",
+                                                u,
+                                                "alt_text",
+                                                "before/after chart")));
         final List<ActionLinks.Link> offered = AlertJson.linksOf(links, a);
         if (!offered.isEmpty()) {
-            blocks.add(Map.of("type", "actions", "elements", offered.stream().map(l -> Map.of("type", "button", "text",
-                Map.of("type", "plain_text", "text", cut("Run " + l.action() + " (approval)", 75)), "url", l.url())).toList()));
+            blocks.add(
+                    Map.of(
+                            "type",
+                            "actions",
+                            "elements",
+                            offered.stream()
+                                    .map(
+                                            l ->
+                                                    Map.of(
+                                                            "type",
+                                                            "button",
+                                                            "text",
+                                                            Map.of(
+                                                                    "type",
+                                                                    "plain_text",
+                                                                    "text",
+                                                                    cut(
+                                                                            "Run "
+                                                                                    + l.action()
+                                                                                    + " (approval)",
+                                                                            75)),
+                                                            "url",
+                                                            l.url()))
+                                    .toList()));
         }
-        blocks.add(Map.of("type", "context", "elements", List.of(mrkdwn("dedup key `" + a.getDedupKey() + "`"))));
+        blocks.add(
+                Map.of(
+                        "type",
+                        "context",
+                        "elements",
+                        List.of(mrkdwn("dedup key `" + a.getDedupKey() + "`"))));
         final Map<String, Object> message = new LinkedHashMap<>();
         message.put("text", icon + " " + cut(title, 300));
         message.put("blocks", blocks);

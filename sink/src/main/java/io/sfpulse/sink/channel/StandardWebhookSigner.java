@@ -17,7 +17,8 @@ public final class StandardWebhookSigner {
     private final byte[] key;
 
     public StandardWebhookSigner(final String secret) {
-        final String encoded = secret.startsWith("whsec_") ? secret.substring("whsec_".length()) : secret;
+        final String encoded =
+                secret.startsWith("whsec_") ? secret.substring("whsec_".length()) : secret;
         this.key = Base64.getDecoder().decode(encoded);
     }
 
@@ -25,7 +26,10 @@ public final class StandardWebhookSigner {
         try {
             final Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            final byte[] sig = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+            final byte[] sig =
+                    mac.doFinal(
+                            (id + "." + timestampSeconds + "." + body)
+                                    .getBytes(StandardCharsets.UTF_8));
             return "v1," + Base64.getEncoder().encodeToString(sig);
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);

@@ -26,7 +26,8 @@ public final class TeamsChannel implements AlertChannel {
     private final HttpJsonPoster poster = new HttpJsonPoster();
 
     /** @param links signer of action links offered as card actions, or null */
-    public TeamsChannel(final String workflowUrl, final AlertChart charts, final ActionLinks links) {
+    public TeamsChannel(
+            final String workflowUrl, final AlertChart charts, final ActionLinks links) {
         this.links = links;
         this.url = URI.create(workflowUrl);
         this.charts = charts;
@@ -48,9 +49,20 @@ public final class TeamsChannel implements AlertChannel {
 
     Map<String, Object> message(final Alert a) {
         final List<Object> body = new ArrayList<>();
-        body.add(Map.of("type", "TextBlock", "size", "Large", "weight", "Bolder", "wrap", true,
-            "color", a.getStatus() == AlertStatus.RESOLVED ? "Good" : "Attention",
-            "text", a.getStatus() + " " + a.getSeverity() + ": " + a.getSummary()));
+        body.add(
+                Map.of(
+                        "type",
+                        "TextBlock",
+                        "size",
+                        "Large",
+                        "weight",
+                        "Bolder",
+                        "wrap",
+                        true,
+                        "color",
+                        a.getStatus() == AlertStatus.RESOLVED ? "Good" : "Attention",
+                        "text",
+                        a.getStatus() + " " + a.getSeverity() + ": " + a.getSummary()));
         final List<Object> facts = new ArrayList<>();
         facts.add(fact("Org", a.getOrgId()));
         facts.add(fact("Release", a.getReleaseId() == null ? "none" : a.getReleaseId()));
@@ -59,7 +71,17 @@ public final class TeamsChannel implements AlertChannel {
         facts.add(fact("Dedup key", a.getDedupKey()));
         new TreeMap<>(a.getEvidence()).forEach((k, v) -> facts.add(fact(k, v)));
         body.add(Map.of("type", "FactSet", "facts", facts));
-        charts.url(a).ifPresent(u -> body.add(Map.of("type", "Image", "url", u, "altText", "before/after chart")));
+        charts.url(a)
+                .ifPresent(
+                        u ->
+                                body.add(
+                                        Map.of(
+                                                "type",
+                                                "Image",
+                                                "url",
+                                                u,
+                                                "altText",
+                                                "before/after chart")));
         final Map<String, Object> card = new LinkedHashMap<>();
         card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
         card.put("type", "AdaptiveCard");
@@ -67,8 +89,19 @@ public final class TeamsChannel implements AlertChannel {
         card.put("body", body);
         final List<ActionLinks.Link> offered = AlertJson.linksOf(links, a);
         if (!offered.isEmpty()) {
-            card.put("actions", offered.stream().map(l -> Map.of("type", "Action.OpenUrl", "title", "Run " + l.action() + " (approval)",
-                "url", l.url())).toList());
+            card.put(
+                    "actions",
+                    offered.stream()
+                            .map(
+                                    l ->
+                                            Map.of(
+                                                    "type",
+                                                    "Action.OpenUrl",
+                                                    "title",
+                                                    "Run " + l.action() + " (approval)",
+                                                    "url",
+                                                    l.url()))
+                            .toList());
         }
         final Map<String, Object> attachment = new LinkedHashMap<>();
         attachment.put("contentType", "application/vnd.microsoft.card.adaptive");

@@ -28,10 +28,17 @@ public final class WebhookChannel implements AlertChannel {
     private final ActionLinks links;
 
     /** @param links signer of action links offered in the payload ({@code actions}), or null */
-    public WebhookChannel(final String url, final String signingSecret, final AlertChart charts, final ActionLinks links) {
+    public WebhookChannel(
+            final String url,
+            final String signingSecret,
+            final AlertChart charts,
+            final ActionLinks links) {
         this.links = links;
         this.url = URI.create(url);
-        this.signer = signingSecret == null || signingSecret.isBlank() ? null : new StandardWebhookSigner(signingSecret);
+        this.signer =
+                signingSecret == null || signingSecret.isBlank()
+                        ? null
+                        : new StandardWebhookSigner(signingSecret);
         this.charts = charts;
     }
 
@@ -48,7 +55,11 @@ public final class WebhookChannel implements AlertChannel {
     @Override
     public DeliveryResult deliver(final Alert alert) {
         final String body = body(alert);
-        final String id = "msg_" + Integer.toHexString(idempotencyKey(alert).hashCode()) + "_" + alert.getSequence();
+        final String id =
+                "msg_"
+                        + Integer.toHexString(idempotencyKey(alert).hashCode())
+                        + "_"
+                        + alert.getSequence();
         final long timestamp = Instant.now().getEpochSecond();
         final Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Idempotency-Key", idempotencyKey(alert));
@@ -64,7 +75,9 @@ public final class WebhookChannel implements AlertChannel {
         final Map<String, Object> m = AlertJson.toMap(alert);
         final java.util.List<ActionLinks.Link> offered = AlertJson.linksOf(links, alert);
         if (!offered.isEmpty()) {
-            m.put("actions", offered.stream().map(l -> Map.of("name", l.action(), "url", l.url())).toList());
+            m.put(
+                    "actions",
+                    offered.stream().map(l -> Map.of("name", l.action(), "url", l.url())).toList());
         }
         final Optional<byte[]> png = charts.png(alert);
         if (png.isPresent()) {

@@ -28,18 +28,22 @@ public final class AlertChart {
     private final ChartRenderer renderer = new ChartRenderer();
     private final String publicBaseUrl;
     private final byte[] urlKey = new byte[32];
-    private final Map<String, byte[]> byToken = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    private final Map<String, byte[]> byToken =
+            new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
 
-        @Override
-        protected boolean removeEldestEntry(final Map.Entry<String, byte[]> eldest) {
-            return size() > CACHE;
-        }
-    };
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<String, byte[]> eldest) {
+                    return size() > CACHE;
+                }
+            };
 
     /** @param publicBaseUrl how chat tools reach the chart server, e.g. https://sfpulse.example.com; null for attachment only */
     public AlertChart(final String publicBaseUrl) {
-        this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : publicBaseUrl.replaceAll("/+$", "");
+        this.publicBaseUrl =
+                publicBaseUrl == null || publicBaseUrl.isBlank()
+                        ? null
+                        : publicBaseUrl.replaceAll("/+$", "");
         new SecureRandom().nextBytes(urlKey);
     }
 
@@ -55,15 +59,28 @@ public final class AlertChart {
             return Optional.empty();
         }
         final String deployAt = alert.getEvidence().get("deployCompletedAt");
-        final long marker = deployAt == null ? Long.MIN_VALUE : Instant.parse(deployAt).toEpochMilli();
+        final long marker =
+                deployAt == null ? Long.MIN_VALUE : Instant.parse(deployAt).toEpochMilli();
         try {
-            final byte[] png = renderer.render(alert.getSubject() + " per minute, org " + alert.getOrgId() + " (" + alert.getStatus() + ")",
-                series.get(), marker, "deploy " + (alert.getReleaseId() == null ? "" : alert.getReleaseId()));
+            final byte[] png =
+                    renderer.render(
+                            alert.getSubject()
+                                    + " per minute, org "
+                                    + alert.getOrgId()
+                                    + " ("
+                                    + alert.getStatus()
+                                    + ")",
+                            series.get(),
+                            marker,
+                            "deploy " + (alert.getReleaseId() == null ? "" : alert.getReleaseId()));
             byToken.put(token, png);
             return Optional.of(png);
         } catch (RuntimeException | Error e) {
             // A chart is a nicety; never fail a delivery for it.
-            LOG.atWarn().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).log("Cannot render chart: {}", e.toString());
+            LOG.atWarn()
+                    .addKeyValue("org", alert.getOrgId())
+                    .addKeyValue("alert", alert.getDedupKey())
+                    .log("Cannot render chart: {}", e.toString());
             return Optional.empty();
         }
     }
@@ -85,7 +102,13 @@ public final class AlertChart {
         try {
             final Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(urlKey, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal((alert.getAlertId() + "#" + alert.getStatus()).getBytes(StandardCharsets.UTF_8)), 0, 16);
+            return HexFormat.of()
+                    .formatHex(
+                            mac.doFinal(
+                                    (alert.getAlertId() + "#" + alert.getStatus())
+                                            .getBytes(StandardCharsets.UTF_8)),
+                            0,
+                            16);
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }

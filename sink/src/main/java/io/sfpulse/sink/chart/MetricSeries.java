@@ -17,9 +17,17 @@ public record MetricSeries(long startMs, long stepMs, double[] values) {
                 final int eq = kv.indexOf('=');
                 parts.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
-            final double[] values = parts.get("values").isEmpty() ? new double[0]
-                : Arrays.stream(parts.get("values").split(",")).mapToDouble(Double::parseDouble).toArray();
-            return Optional.of(new MetricSeries(Long.parseLong(parts.get("start")), Long.parseLong(parts.get("step")), values));
+            final double[] values =
+                    parts.get("values").isEmpty()
+                            ? new double[0]
+                            : Arrays.stream(parts.get("values").split(","))
+                                    .mapToDouble(Double::parseDouble)
+                                    .toArray();
+            return Optional.of(
+                    new MetricSeries(
+                            Long.parseLong(parts.get("start")),
+                            Long.parseLong(parts.get("step")),
+                            values));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -35,28 +35,48 @@ public final class DeliveryLedger implements AutoCloseable {
     private final Set<String> done = ConcurrentHashMap.newKeySet();
 
     public DeliveryLedger(final String bootstrap, final Serde<DeliveryOutcome> serde) {
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-            new StringSerializer(), serde.serializer());
+        this.producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        serde.serializer());
         load(bootstrap, serde);
     }
 
     private void load(final String bootstrap, final Serde<DeliveryOutcome> serde) {
-        try (KafkaConsumer<String, DeliveryOutcome> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), serde.deserializer())) {
-            final List<PartitionInfo> infos = consumer.partitionsFor(TopicNames.DELIVERIES, Duration.ofSeconds(30));
+        try (KafkaConsumer<String, DeliveryOutcome> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false),
+                        new StringDeserializer(),
+                        serde.deserializer())) {
+            final List<PartitionInfo> infos =
+                    consumer.partitionsFor(TopicNames.DELIVERIES, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 return;
             }
-            final List<TopicPartition> tps = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            final List<TopicPartition> tps =
+                    infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             final Map<TopicPartition, Long> end = consumer.endOffsets(tps);
             while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.value() != null && r.value().getOutcome() != DeliveryResultKind.SKIPPED_DUPLICATE) {
-                        done.add(r.key());
-                    }
-                });
+                consumer.poll(Duration.ofMillis(200))
+                        .forEach(
+                                r -> {
+                                    if (r.value() != null
+                                            && r.value().getOutcome()
+                                                    != DeliveryResultKind.SKIPPED_DUPLICATE) {
+                                        done.add(r.key());
+                                    }
+                                });
             }
             LOG.info("Delivery ledger loaded {} completed deliveries", done.size());
         }
@@ -74,7 +94,8 @@ public final class DeliveryLedger implements AutoCloseable {
     public void record(final DeliveryOutcome outcome) {
         final String key = key(outcome.getChannel(), outcome.getIdempotencyKey());
         try {
-            producer.send(new ProducerRecord<>(TopicNames.DELIVERIES, key, outcome)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(TopicNames.DELIVERIES, key, outcome))
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot write delivery outcome '" + key + "'", e);
         }

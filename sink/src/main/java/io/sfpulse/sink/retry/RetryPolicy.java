@@ -14,7 +14,8 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         if (retryAfter != null) {
             return retryAfter.compareTo(maxDelay) > 0 ? maxDelay : retryAfter;
         }
-        final long cap = Math.min(maxDelay.toMillis(), initialDelay.toMillis() << Math.min(attempt - 1, 20));
+        final long cap =
+                Math.min(maxDelay.toMillis(), initialDelay.toMillis() << Math.min(attempt - 1, 20));
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
     }
 }

@@ -17,16 +17,27 @@ public final class AlertRouter {
      * One rule. Org and detector patterns are globs ({@code *} any text); an empty list matches all.
      * @param minSeverity the least severe level that matches (CRITICAL is the most severe)
      */
-    public record Rule(String name, List<String> orgs, List<String> detectors, Severity minSeverity, List<String> channels) {
+    public record Rule(
+            String name,
+            List<String> orgs,
+            List<String> detectors,
+            Severity minSeverity,
+            List<String> channels) {
 
         boolean matches(final Alert alert) {
-            return globs(orgs, alert.getOrgId()) && globs(detectors, alert.getDetector())
-                && alert.getSeverity().ordinal() <= minSeverity.ordinal();
+            return globs(orgs, alert.getOrgId())
+                    && globs(detectors, alert.getDetector())
+                    && alert.getSeverity().ordinal() <= minSeverity.ordinal();
         }
 
         private static boolean globs(final List<String> patterns, final String value) {
-            return patterns.isEmpty() || patterns.stream().anyMatch(p -> Pattern.matches(
-                ("\\Q" + p + "\\E").replace("*", "\\E.*\\Q"), value == null ? "" : value));
+            return patterns.isEmpty()
+                    || patterns.stream()
+                            .anyMatch(
+                                    p ->
+                                            Pattern.matches(
+                                                    ("\\Q" + p + "\\E").replace("*", "\\E.*\\Q"),
+                                                    value == null ? "" : value));
         }
     }
 
@@ -42,7 +53,9 @@ public final class AlertRouter {
             return enabled;
         }
         final Set<String> out = new LinkedHashSet<>();
-        rules.stream().filter(r -> r.matches(alert)).forEach(r -> r.channels().stream().filter(enabled::contains).forEach(out::add));
+        rules.stream()
+                .filter(r -> r.matches(alert))
+                .forEach(r -> r.channels().stream().filter(enabled::contains).forEach(out::add));
         return out;
     }
 }

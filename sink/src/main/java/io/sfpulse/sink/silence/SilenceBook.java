@@ -42,8 +42,15 @@ public final class SilenceBook implements AutoCloseable {
 
     public SilenceBook(final String bootstrap, final Serde<Silence> serde, final Clock clock) {
         this.clock = clock;
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), serde.deserializer());
+        this.consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false),
+                        new StringDeserializer(),
+                        serde.deserializer());
         this.thread = new Thread(this::follow, "sfpulse-silences");
         thread.setDaemon(true);
         thread.start();
@@ -52,7 +59,9 @@ public final class SilenceBook implements AutoCloseable {
     /** Waits until what the topic held at start is read (bounded), so the first alerts see existing silences. */
     public SilenceBook awaitLoaded(final Duration max) throws InterruptedException {
         if (!loaded.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("Silences not loaded within {} s; alerts are pushed until they are", max.toSeconds());
+            LOG.warn(
+                    "Silences not loaded within {} s; alerts are pushed until they are",
+                    max.toSeconds());
         }
         return this;
     }
@@ -61,10 +70,18 @@ public final class SilenceBook implements AutoCloseable {
         try {
             List<TopicPartition> tps = List.of();
             while (running && tps.isEmpty()) {
-                final List<PartitionInfo> infos = consumer.partitionsFor(TopicNames.SILENCES, Duration.ofSeconds(10));
-                tps = infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                final List<PartitionInfo> infos =
+                        consumer.partitionsFor(TopicNames.SILENCES, Duration.ofSeconds(10));
+                tps =
+                        infos == null
+                                ? List.of()
+                                : infos.stream()
+                                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                                        .toList();
                 if (tps.isEmpty()) {
-                    LOG.warn("Topic '{}' not found; no silence applies until it exists", TopicNames.SILENCES);
+                    LOG.warn(
+                            "Topic '{}' not found; no silence applies until it exists",
+                            TopicNames.SILENCES);
                     loaded.countDown();
                 }
             }
@@ -72,15 +89,21 @@ public final class SilenceBook implements AutoCloseable {
             consumer.seekToBeginning(tps);
             final Map<TopicPartition, Long> end = consumer.endOffsets(tps);
             while (running) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
-                    if (r.value() != null) {
-                        byId.put(r.key(), r.value());
-                    } else {
-                        byId.remove(r.key());
-                    }
-                });
-                if (loaded.getCount() > 0 && tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-                    LOG.info("Silences loaded: {} ({} active)", byId.size(), byId.values().stream().filter(s -> active(s, clock.instant())).count());
+                consumer.poll(Duration.ofMillis(500))
+                        .forEach(
+                                r -> {
+                                    if (r.value() != null) {
+                                        byId.put(r.key(), r.value());
+                                    } else {
+                                        byId.remove(r.key());
+                                    }
+                                });
+                if (loaded.getCount() > 0
+                        && tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                    LOG.info(
+                            "Silences loaded: {} ({} active)",
+                            byId.size(),
+                            byId.values().stream().filter(s -> active(s, clock.instant())).count());
                     loaded.countDown();
                 }
             }
@@ -97,21 +120,28 @@ public final class SilenceBook implements AutoCloseable {
     /** The active silence that holds back {@code alert}'s push now, if any (the one ending last). */
     public Optional<Silence> matching(final Alert alert) {
         final Instant now = clock.instant();
-        return byId.values().stream().filter(s -> active(s, now) && matches(s, alert)).max(Comparator.comparing(Silence::getEndsAt));
+        return byId.values().stream()
+                .filter(s -> active(s, now) && matches(s, alert))
+                .max(Comparator.comparing(Silence::getEndsAt));
     }
 
     /** Every silence known, newest start first. */
     public List<Silence> all() {
-        return byId.values().stream().sorted(Comparator.comparing(Silence::getStartsAt).reversed()).toList();
+        return byId.values().stream()
+                .sorted(Comparator.comparing(Silence::getStartsAt).reversed())
+                .toList();
     }
 
     static boolean active(final Silence s, final Instant now) {
-        return s.getCancelledAt() == null && !now.isBefore(s.getStartsAt()) && now.isBefore(s.getEndsAt());
+        return s.getCancelledAt() == null
+                && !now.isBefore(s.getStartsAt())
+                && now.isBefore(s.getEndsAt());
     }
 
     static boolean matches(final Silence s, final Alert a) {
-        return s.getOrgId().equals(a.getOrgId()) && (s.getDetector() == null || s.getDetector().equals(a.getDetector()))
-            && (s.getSubject() == null || s.getSubject().equals(a.getSubject()));
+        return s.getOrgId().equals(a.getOrgId())
+                && (s.getDetector() == null || s.getDetector().equals(a.getDetector()))
+                && (s.getSubject() == null || s.getSubject().equals(a.getSubject()));
     }
 
     @Override

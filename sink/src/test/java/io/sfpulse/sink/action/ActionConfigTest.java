@@ -25,11 +25,15 @@ class ActionConfigTest {
     void aMalformedTemplateFailsAtStartUpNamingTheKeyAndTheVariable() {
         final Map<String, Object> p = base();
         p.put("action.rollback.body", "{\"commit\":\"{{rollback.comit}}\"}");
-        assertThatThrownBy(() -> new SinkConfig(p)).isInstanceOf(ConfigException.class)
-            .hasMessageContaining("action.rollback.body").hasMessageContaining("unknown variable {{rollback.comit}}")
-            .hasMessageContaining("rollback.commit");
+        assertThatThrownBy(() -> new SinkConfig(p))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("action.rollback.body")
+                .hasMessageContaining("unknown variable {{rollback.comit}}")
+                .hasMessageContaining("rollback.commit");
         p.put("action.rollback.body", "{\"commit\":\"{{rollback.commit}\"}");
-        assertThatThrownBy(() -> new SinkConfig(p)).hasMessageContaining("action.rollback.body").hasMessageContaining("unbalanced placeholder");
+        assertThatThrownBy(() -> new SinkConfig(p))
+                .hasMessageContaining("action.rollback.body")
+                .hasMessageContaining("unbalanced placeholder");
     }
 
     @Test
@@ -38,10 +42,14 @@ class ActionConfigTest {
         p.remove("action.rollback.on");
         assertThatThrownBy(() -> new SinkConfig(p)).hasMessageContaining("action.rollback.on");
         p.put("action.rollback.on", "verdict:BROKEN");
-        assertThatThrownBy(() -> new SinkConfig(p)).hasMessageContaining("action.rollback.on").hasMessageContaining("verdict:FAULTY");
+        assertThatThrownBy(() -> new SinkConfig(p))
+                .hasMessageContaining("action.rollback.on")
+                .hasMessageContaining("verdict:FAULTY");
         p.put("action.rollback.on", "verdict:FAULTY");
         p.put("action.rollback.url", "https://ci.example.com/{{nope}}?token=s3cr3t");
-        assertThatThrownBy(() -> new SinkConfig(p)).hasMessageContaining("action.rollback.url").hasMessageNotContaining("s3cr3t");
+        assertThatThrownBy(() -> new SinkConfig(p))
+                .hasMessageContaining("action.rollback.url")
+                .hasMessageNotContaining("s3cr3t");
     }
 
     @Test
@@ -49,7 +57,9 @@ class ActionConfigTest {
         final Map<String, Object> p = base();
         p.put("action.rollback.body", "{\"why\":\"{{verdict.reasons}}\"}");
         final ActionConfig json = new SinkConfig(p).actions().get(0);
-        final HttpAction.Request r = new HttpAction(json, null).request(Map.of("org", "00D 1&2", "verdict.reasons", "a \"b\"\nc"));
+        final HttpAction.Request r =
+                new HttpAction(json, null)
+                        .request(Map.of("org", "00D 1&2", "verdict.reasons", "a \"b\"\nc"));
         assertThat(r.body()).isEqualTo("{\"why\":\"a \\\"b\\\"\\nc\"}");
         assertThat(r.url().toString()).isEqualTo("https://ci.example.com/rollback?org=00D+1%262");
         assertThat(json.runsOn("verdict:FAULTY", "00Dany", null)).isTrue();

@@ -6,8 +6,7 @@ import io.sfpulse.schemas.signal.Signal;
 /** Attaches the release live at a signal's event time (from the versioned marker table) to the signal. Pure. */
 public final class ReleaseAttribution {
 
-    private ReleaseAttribution() {
-    }
+    private ReleaseAttribution() {}
 
     /** @param live the marker valid at the signal's timestamp, or null when none was */
     public static Signal attribute(final Signal signal, final DeploymentMarker live) {
@@ -16,12 +15,13 @@ public final class ReleaseAttribution {
         }
         final long completed = live.getCompletedTime().toEpochMilli();
         return Signal.newBuilder(signal)
-            .setReleaseId(live.getDeployId())
-            .setReleaseCompletedTime(live.getCompletedTime())
-            .setReleaseComponents(live.getComponents())
-            .setReleaseLabel(live.getLabel())
-            .setReleaseCommit(live.getCommit())
-            .setMinutesSinceDeploy((signal.getEventTime().toEpochMilli() - completed) / 60_000.0)
-            .build();
+                .setReleaseId(live.getDeployId())
+                .setReleaseCompletedTime(live.getCompletedTime())
+                .setReleaseComponents(live.getComponents())
+                .setReleaseLabel(live.getLabel())
+                .setReleaseCommit(live.getCommit())
+                .setMinutesSinceDeploy(
+                        (signal.getEventTime().toEpochMilli() - completed) / 60_000.0)
+                .build();
     }
 }

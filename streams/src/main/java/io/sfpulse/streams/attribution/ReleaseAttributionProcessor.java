@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * judges silence ({@link io.sfpulse.streams.detector.Detector#readsProgress()}) may then trust it.
  * The topology keeps progress signals out of the enriched topic and away from other detectors.
  */
-public final class ReleaseAttributionProcessor extends ContextualProcessor<String, Signal, String, Signal> {
+public final class ReleaseAttributionProcessor
+        extends ContextualProcessor<String, Signal, String, Signal> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseAttributionProcessor.class);
 
@@ -58,14 +59,18 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
     private VersionedKeyValueStore<String, DeploymentMarker> markers;
     private KeyValueStore<Bytes, Signal> buffer;
     private KeyValueStore<String, Long> progress;
+
     /**
      * Every buffered signal is later than this (the last eviction deadline); {@code Long.MIN_VALUE}
      * = not known yet (after init or restore: the first eviction scans from the start).
      */
     private long evictedThrough = Long.MIN_VALUE;
 
-    public ReleaseAttributionProcessor(final String markersStoreName, final String bufferStoreName, final String progressStoreName,
-                                       final Duration grace) {
+    public ReleaseAttributionProcessor(
+            final String markersStoreName,
+            final String bufferStoreName,
+            final String progressStoreName,
+            final Duration grace) {
         this.markersStoreName = markersStoreName;
         this.bufferStoreName = bufferStoreName;
         this.progressStoreName = progressStoreName;
@@ -76,22 +81,29 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
      * The processor plus its buffer store and its progress store ({@code org|source} -> delivered
      * through, epoch ms); the markers store belongs to the release recorder and is connected by name.
      */
-    public static ProcessorSupplier<String, Signal, String, Signal> supplier(final String markersStoreName, final String bufferStoreName,
-                                                                              final String progressStoreName, final Duration grace,
-                                                                              final Serde<Signal> signalSerde, final StateStores state) {
+    public static ProcessorSupplier<String, Signal, String, Signal> supplier(
+            final String markersStoreName,
+            final String bufferStoreName,
+            final String progressStoreName,
+            final Duration grace,
+            final Serde<Signal> signalSerde,
+            final StateStores state) {
         return new ProcessorSupplier<>() {
             @Override
             public ReleaseAttributionProcessor get() {
-                return new ReleaseAttributionProcessor(markersStoreName, bufferStoreName, progressStoreName, grace);
+                return new ReleaseAttributionProcessor(
+                        markersStoreName, bufferStoreName, progressStoreName, grace);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // Cached: a signal buffered and released within one commit interval never reaches RocksDB or the changelog.
-                return Set.of(state.keyValue(bufferStoreName, Serdes.Bytes(), signalSerde)
-                        .withCachingEnabled(),
-                    state.keyValue(progressStoreName, Serdes.String(), Serdes.Long())
-                        .withCachingEnabled());
+                // Cached: a signal buffered and released within one commit interval never reaches
+                // RocksDB or the changelog.
+                return Set.of(
+                        state.keyValue(bufferStoreName, Serdes.Bytes(), signalSerde)
+                                .withCachingEnabled(),
+                        state.keyValue(progressStoreName, Serdes.String(), Serdes.Long())
+                                .withCachingEnabled());
             }
         };
     }
@@ -112,7 +124,9 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
     @Override
     public void process(final Record<String, Signal> record) {
         if (record.key() == null || record.value() == null) {
-            LOG.warn("Signal without org key or value skipped: offset={}", context().recordMetadata().map(RecordMetadata::offset).orElse(-1L));
+            LOG.warn(
+                    "Signal without org key or value skipped: offset={}",
+                    context().recordMetadata().map(RecordMetadata::offset).orElse(-1L));
             return;
         }
         final long deadline = context().currentStreamTimeMs() - graceMs;
@@ -141,9 +155,11 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
         if (deadline < 0 || deadline <= evictedThrough) {
             return; // stream time unknown yet, or nothing new has passed its grace
         }
-        final Bytes from = evictedThrough == Long.MIN_VALUE ? null : timestampKey(evictedThrough + 1);
+        final Bytes from =
+                evictedThrough == Long.MIN_VALUE ? null : timestampKey(evictedThrough + 1);
         final List<Bytes> done = new ArrayList<>();
-        // Inclusive upper bound: the bare 8-byte key of deadline + 1 sorts after every key of a signal at or before the deadline.
+        // Inclusive upper bound: the bare 8-byte key of deadline + 1 sorts after every key of a
+        // signal at or before the deadline.
         try (KeyValueIterator<Bytes, Signal> it = buffer.range(from, timestampKey(deadline + 1))) {
             while (it.hasNext()) {
                 final KeyValue<Bytes, Signal> entry = it.next();
@@ -165,7 +181,13 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
 
     private void emit(final String org, final Signal signal, final long timestamp) {
         final VersionedRecord<DeploymentMarker> live = markers.get(org, timestamp);
-        context().forward(new Record<>(org, ReleaseAttribution.attribute(signal, live == null ? null : live.value()), timestamp));
+        context()
+                .forward(
+                        new Record<>(
+                                org,
+                                ReleaseAttribution.attribute(
+                                        signal, live == null ? null : live.value()),
+                                timestamp));
     }
 
     /**
@@ -175,10 +197,16 @@ public final class ReleaseAttributionProcessor extends ContextualProcessor<Strin
     private Bytes bufferKey(final Record<String, Signal> record) {
         final byte[] org = record.key().getBytes(StandardCharsets.UTF_8);
         final RecordMetadata meta = context().recordMetadata().orElse(null);
-        final byte[] topic = meta == null ? new byte[0] : meta.topic().getBytes(StandardCharsets.UTF_8);
+        final byte[] topic =
+                meta == null ? new byte[0] : meta.topic().getBytes(StandardCharsets.UTF_8);
         final ByteBuffer key = ByteBuffer.allocate(8 + 4 + org.length + topic.length + 4 + 8 + 4);
-        key.putLong(record.timestamp()).putInt(org.length).put(org).put(topic)
-            .putInt(meta == null ? -1 : meta.partition()).putLong(meta == null ? -1 : meta.offset()).putInt(record.value().hashCode());
+        key.putLong(record.timestamp())
+                .putInt(org.length)
+                .put(org)
+                .put(topic)
+                .putInt(meta == null ? -1 : meta.partition())
+                .putLong(meta == null ? -1 : meta.offset())
+                .putInt(record.value().hashCode());
         return Bytes.wrap(key.array());
     }
 

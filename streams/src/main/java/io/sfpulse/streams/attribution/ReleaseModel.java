@@ -28,7 +28,8 @@ public final class ReleaseModel {
 
     public static boolean isRelease(final DeploymentMarker m) {
         return switch (m.getSource()) {
-            case DEPLOY_REQUEST, CHANGE_SET -> !m.getCheckOnly() && SUCCEEDED.contains(m.getStatus());
+            case DEPLOY_REQUEST, CHANGE_SET ->
+                    !m.getCheckOnly() && SUCCEEDED.contains(m.getStatus());
             case MARKER_API -> !FAILED.contains(m.getStatus());
             case SETUP_AUDIT_TRAIL -> true;
         };
@@ -36,25 +37,33 @@ public final class ReleaseModel {
 
     /** Whether {@code ci} (a CI/CD marker) and {@code deploy} (a DeployRequest) are the same release. */
     public boolean sameRelease(final DeploymentMarker ci, final DeploymentMarker deploy) {
-        if (ci.getSource() != MarkerSource.MARKER_API || deploy.getSource() != MarkerSource.DEPLOY_REQUEST || isMerged(deploy)) {
+        if (ci.getSource() != MarkerSource.MARKER_API
+                || deploy.getSource() != MarkerSource.DEPLOY_REQUEST
+                || isMerged(deploy)) {
             return false;
         }
         if (ci.getDeployId().equals(deploy.getDeployId())) {
             return true;
         }
-        final long apart = Math.abs(ci.getCompletedTime().toEpochMilli() - deploy.getCompletedTime().toEpochMilli());
+        final long apart =
+                Math.abs(
+                        ci.getCompletedTime().toEpochMilli()
+                                - deploy.getCompletedTime().toEpochMilli());
         return apart <= mergeWindow.toMillis()
-            && (ci.getComponents().isEmpty() || new HashSet<>(ci.getComponents()).equals(new HashSet<>(deploy.getComponents())));
+                && (ci.getComponents().isEmpty()
+                        || new HashSet<>(ci.getComponents())
+                                .equals(new HashSet<>(deploy.getComponents())));
     }
 
     /** The one release: the deploy (its id, time, components and outcome) with the marker's label and commit. */
     public static DeploymentMarker merge(final DeploymentMarker ci, final DeploymentMarker deploy) {
         return DeploymentMarker.newBuilder(deploy)
-            .setLabel(ci.getLabel())
-            .setCommit(ci.getCommit())
-            .setCommitTime(ci.getCommitTime())
-            .setCreatedBy(deploy.getCreatedBy() != null ? deploy.getCreatedBy() : ci.getCreatedBy())
-            .build();
+                .setLabel(ci.getLabel())
+                .setCommit(ci.getCommit())
+                .setCommitTime(ci.getCommitTime())
+                .setCreatedBy(
+                        deploy.getCreatedBy() != null ? deploy.getCreatedBy() : ci.getCreatedBy())
+                .build();
     }
 
     /** A DeployRequest that already carries a CI/CD marker's label. */

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * release (the deploy's id and time, the marker's label and commit), whichever arrives first. The
  * by-id store ({@code org|deployId}) holds every marker, for merges and for the page.
  */
-public final class ReleaseRecorder extends ContextualProcessor<String, DeploymentMarker, Void, Void> {
+public final class ReleaseRecorder
+        extends ContextualProcessor<String, DeploymentMarker, Void, Void> {
 
     public static final String NAME = "record-releases";
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseRecorder.class);
@@ -37,17 +38,21 @@ public final class ReleaseRecorder extends ContextualProcessor<String, Deploymen
     private VersionedKeyValueStore<String, DeploymentMarker> releases;
     private KeyValueStore<String, DeploymentMarker> byId;
 
-    private ReleaseRecorder(final String releasesStoreName, final String byIdStoreName, final ReleaseModel model) {
+    private ReleaseRecorder(
+            final String releasesStoreName, final String byIdStoreName, final ReleaseModel model) {
         this.releasesStoreName = releasesStoreName;
         this.byIdStoreName = byIdStoreName;
         this.model = model;
     }
 
     /** The processor with both its stores: the versioned release history (kept {@code history}) and markers by id. */
-    public static ProcessorSupplier<String, DeploymentMarker, Void, Void> supplier(final String releasesStoreName, final String byIdStoreName,
-                                                                                 final Duration history, final ReleaseModel model,
-                                                                                 final Serde<DeploymentMarker> markerSerde,
-                                                                                 final StateStores state) {
+    public static ProcessorSupplier<String, DeploymentMarker, Void, Void> supplier(
+            final String releasesStoreName,
+            final String byIdStoreName,
+            final Duration history,
+            final ReleaseModel model,
+            final Serde<DeploymentMarker> markerSerde,
+            final StateStores state) {
         return new ProcessorSupplier<>() {
             @Override
             public ReleaseRecorder get() {
@@ -57,8 +62,8 @@ public final class ReleaseRecorder extends ContextualProcessor<String, Deploymen
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                    state.versioned(releasesStoreName, history, Serdes.String(), markerSerde),
-                    state.keyValue(byIdStoreName, Serdes.String(), markerSerde));
+                        state.versioned(releasesStoreName, history, Serdes.String(), markerSerde),
+                        state.keyValue(byIdStoreName, Serdes.String(), markerSerde));
             }
         };
     }
@@ -84,24 +89,39 @@ public final class ReleaseRecorder extends ContextualProcessor<String, Deploymen
         final String key = byIdKey(org, record.value().getDeployId());
         final DeploymentMarker sameId = byId.get(key);
         // A DeployRequest polled again after it was merged keeps the label and commit it was given.
-        final DeploymentMarker m = sameId != null && ReleaseModel.isMerged(sameId) && record.value().getSource() == MarkerSource.DEPLOY_REQUEST
-            ? ReleaseModel.merge(sameId, record.value()) : record.value();
+        final DeploymentMarker m =
+                sameId != null
+                                && ReleaseModel.isMerged(sameId)
+                                && record.value().getSource() == MarkerSource.DEPLOY_REQUEST
+                        ? ReleaseModel.merge(sameId, record.value())
+                        : record.value();
         byId.put(key, m);
         if (!ReleaseModel.isRelease(m)) {
-            LOG.atInfo().addKeyValue("org", org).addKeyValue("deployId", m.getDeployId())
-                .log("{} {} kept as an attempt ({}{}), not a release", m.getSource(), m.getDeployId(), m.getStatus(),
-                    m.getCheckOnly() ? ", check-only" : "");
+            LOG.atInfo()
+                    .addKeyValue("org", org)
+                    .addKeyValue("deployId", m.getDeployId())
+                    .log(
+                            "{} {} kept as an attempt ({}{}), not a release",
+                            m.getSource(),
+                            m.getDeployId(),
+                            m.getStatus(),
+                            m.getCheckOnly() ? ", check-only" : "");
             return;
         }
         if (m.getSource() == MarkerSource.MARKER_API) {
-            final DeploymentMarker deploy = sameId != null && sameId.getSource() == MarkerSource.DEPLOY_REQUEST ? sameId
-                : liveDeployNear(org, m);
+            final DeploymentMarker deploy =
+                    sameId != null && sameId.getSource() == MarkerSource.DEPLOY_REQUEST
+                            ? sameId
+                            : liveDeployNear(org, m);
             if (deploy != null && model.sameRelease(m, deploy)) {
                 merge(org, m, deploy, false);
                 return;
             }
         } else if (m.getSource() == MarkerSource.DEPLOY_REQUEST) {
-            final DeploymentMarker ci = sameId != null && sameId.getSource() == MarkerSource.MARKER_API ? sameId : liveMarkerNear(org, m);
+            final DeploymentMarker ci =
+                    sameId != null && sameId.getSource() == MarkerSource.MARKER_API
+                            ? sameId
+                            : liveMarkerNear(org, m);
             if (ci != null && model.sameRelease(ci, m)) {
                 merge(org, ci, m, true);
                 return;
@@ -110,8 +130,11 @@ public final class ReleaseRecorder extends ContextualProcessor<String, Deploymen
         releases.put(org, m, m.getCompletedTime().toEpochMilli());
     }
 
-    private DeploymentMarker liveNear(final String org, final DeploymentMarker m, final MarkerSource source) {
-        final VersionedRecord<DeploymentMarker> v = releases.get(org, m.getCompletedTime().toEpochMilli() + model.mergeWindow().toMillis());
+    private DeploymentMarker liveNear(
+            final String org, final DeploymentMarker m, final MarkerSource source) {
+        final VersionedRecord<DeploymentMarker> v =
+                releases.get(
+                        org, m.getCompletedTime().toEpochMilli() + model.mergeWindow().toMillis());
         return v != null && v.value().getSource() == source ? v.value() : null;
     }
 
@@ -128,7 +151,11 @@ public final class ReleaseRecorder extends ContextualProcessor<String, Deploymen
      * own time, that version is replaced too (by the merged release when it is later than the deploy,
      * else by whatever was live before it).
      */
-    private void merge(final String org, final DeploymentMarker ci, final DeploymentMarker deploy, final boolean ciWentLive) {
+    private void merge(
+            final String org,
+            final DeploymentMarker ci,
+            final DeploymentMarker deploy,
+            final boolean ciWentLive) {
         final DeploymentMarker merged = ReleaseModel.merge(ci, deploy);
         final long deployAt = deploy.getCompletedTime().toEpochMilli();
         final long ciAt = ci.getCompletedTime().toEpochMilli();
@@ -146,7 +173,13 @@ public final class ReleaseRecorder extends ContextualProcessor<String, Deploymen
                 }
             }
         }
-        LOG.atInfo().addKeyValue("org", org).addKeyValue("deployId", deploy.getDeployId())
-            .log("CI/CD marker {} ({}) and DeployRequest {} are one release", ci.getDeployId(), ci.getLabel(), deploy.getDeployId());
+        LOG.atInfo()
+                .addKeyValue("org", org)
+                .addKeyValue("deployId", deploy.getDeployId())
+                .log(
+                        "CI/CD marker {} ({}) and DeployRequest {} are one release",
+                        ci.getDeployId(),
+                        ci.getLabel(),
+                        deploy.getDeployId());
     }
 }

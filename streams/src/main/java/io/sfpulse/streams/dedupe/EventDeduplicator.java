@@ -1,11 +1,11 @@
 package io.sfpulse.streams.dedupe;
 
 import io.sfpulse.schemas.event.SalesforceEvent;
+import io.sfpulse.streams.state.BinaryKeys;
 import io.sfpulse.streams.state.StateStores;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import io.sfpulse.streams.state.BinaryKeys;
 import java.util.Set;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * at worst, never lost - while a second record carrying the event is dropped. Dropped duplicates
  * are counted ({@code dedupe-events}/{@code duplicates-dropped} in the stream metrics).
  */
-public final class EventDeduplicator extends ContextualProcessor<String, SalesforceEvent, String, SalesforceEvent> {
+public final class EventDeduplicator
+        extends ContextualProcessor<String, SalesforceEvent, String, SalesforceEvent> {
 
     public static final String NAME = "dedupe-events";
     public static final String STORE = "dedupe-event-ids-store";
@@ -41,6 +42,7 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
     private final long windowMs;
     private KeyValueStore<Bytes, String> seen;
     private Sensor duplicates;
+
     /** Every id at or before this event time has been purged; {@code Long.MIN_VALUE}: not known (scan from the start once). */
     private long purgedThrough = Long.MIN_VALUE;
 
@@ -49,7 +51,8 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
     }
 
     /** The processor with its store of event ids, kept for {@code window} of stream time. */
-    public static ProcessorSupplier<String, SalesforceEvent, String, SalesforceEvent> supplier(final Duration window, final StateStores state) {
+    public static ProcessorSupplier<String, SalesforceEvent, String, SalesforceEvent> supplier(
+            final Duration window, final StateStores state) {
         return new ProcessorSupplier<>() {
             @Override
             public EventDeduplicator get() {
@@ -58,8 +61,9 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(state.keyValue(STORE, Serdes.Bytes(), Serdes.String())
-                    .withCachingEnabled());
+                return Set.of(
+                        state.keyValue(STORE, Serdes.Bytes(), Serdes.String())
+                                .withCachingEnabled());
             }
         };
     }
@@ -89,7 +93,10 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
     public void init(final ProcessorContext<String, SalesforceEvent> context) {
         super.init(context);
         seen = context.getStateStore(STORE);
-        duplicates = context.metrics().addRateTotalSensor("dedupe", NAME, "duplicates-dropped", Sensor.RecordingLevel.INFO);
+        duplicates =
+                context.metrics()
+                        .addRateTotalSensor(
+                                "dedupe", NAME, "duplicates-dropped", Sensor.RecordingLevel.INFO);
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::purge);
     }
 
@@ -102,13 +109,22 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
             return;
         }
         final Bytes key = key(record.timestamp(), id);
-        final String input = context().recordMetadata().map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse("");
+        final String input =
+                context()
+                        .recordMetadata()
+                        .map(m -> m.topic() + "/" + m.partition() + "@" + m.offset())
+                        .orElse("");
         final String first = seen.get(key);
         if (first != null) {
             if (!first.equals(input) || input.isEmpty()) {
                 duplicates.record();
-                LOG.atDebug().addKeyValue("org", record.key()).addKeyValue("channel", e.getChannel())
-                    .log("Duplicate delivery of event {} dropped (first carried by {})", id, first);
+                LOG.atDebug()
+                        .addKeyValue("org", record.key())
+                        .addKeyValue("channel", e.getChannel())
+                        .log(
+                                "Duplicate delivery of event {} dropped (first carried by {})",
+                                id,
+                                first);
                 return;
             }
             context().forward(record); // the same input record again (reprocessed after a crash)
@@ -124,8 +140,12 @@ public final class EventDeduplicator extends ContextualProcessor<String, Salesfo
         if (horizon <= purgedThrough) {
             return;
         }
-        // Upper bound: the bare 8-byte time of the horizon sorts before every key of an id at the horizon, after all earlier ones.
-        BinaryKeys.deleteRange(seen, purgedThrough == Long.MIN_VALUE ? null : timeKey(purgedThrough + 1), timeKey(horizon));
+        // Upper bound: the bare 8-byte time of the horizon sorts before every key of an id at the
+        // horizon, after all earlier ones.
+        BinaryKeys.deleteRange(
+                seen,
+                purgedThrough == Long.MIN_VALUE ? null : timeKey(purgedThrough + 1),
+                timeKey(horizon));
         purgedThrough = horizon - 1;
     }
 }

@@ -16,18 +16,25 @@ import java.util.Map;
 public final class AlertLifecycle {
 
     /** What a detector says about one alert state. */
-    public record Draft(String org, String detector, String subjectKey, String subject, String summary, Severity severity,
-                        Map<String, String> evidence, long windowStartMs, long windowEndMs) {
-    }
+    public record Draft(
+            String org,
+            String detector,
+            String subjectKey,
+            String subject,
+            String summary,
+            Severity severity,
+            Map<String, String> evidence,
+            long windowStartMs,
+            long windowEndMs) {}
 
     /** State-map key (and dedup-key release part) of a regression that started while no release was in its detection window. */
     public static final String NO_DEPLOY = "no-deploy";
 
-    private AlertLifecycle() {
-    }
+    private AlertLifecycle() {}
 
     /** Whether a new no-deploy episode may start: none yet, or the last one resolved at least {@code cooldownMs} ago. */
-    public static boolean mayStartEpisode(final AlertState a, final long now, final long cooldownMs) {
+    public static boolean mayStartEpisode(
+            final AlertState a, final long now, final long cooldownMs) {
         return a == null || a.isResolved() && now - a.lastEmittedMs() >= cooldownMs;
     }
 
@@ -37,8 +44,12 @@ public final class AlertLifecycle {
      * resolved; a regression without a deploy uses {@code no-deploy@<start>} as its release part,
      * so each such episode is its own alert.
      */
-    public static String dedupKey(final String org, final AlertState a, final String detector, final String subjectKey) {
-        final String release = a.hasRelease() ? a.releaseId() : NO_DEPLOY + "@" + Instant.ofEpochMilli(a.releaseCompletedMs());
+    public static String dedupKey(
+            final String org, final AlertState a, final String detector, final String subjectKey) {
+        final String release =
+                a.hasRelease()
+                        ? a.releaseId()
+                        : NO_DEPLOY + "@" + Instant.ofEpochMilli(a.releaseCompletedMs());
         final String key = org + "|" + release + "|" + detector + "|" + subjectKey;
         return a.episode() > 1 ? key + "|episode-" + a.episode() : key;
     }
@@ -47,19 +58,26 @@ public final class AlertLifecycle {
      * A RESOLVED alert regressed again: opens its next episode (see {@link AlertState#reopen}).
      * The caller then evaluates the span since the resolution and emits TRIGGERED if it holds.
      */
-    public static void reopen(final AlertState a, final String org, final String detector, final String subjectKey) {
+    public static void reopen(
+            final AlertState a, final String org, final String detector, final String subjectKey) {
         a.reopen(dedupKey(org, a, detector, subjectKey));
     }
 
     /** Records the transition in {@code a} and returns the alert state to emit. */
-    public static Alert next(final AlertState a, final AlertStatus status, final Draft d, final long reportedCount, final long now) {
+    public static Alert next(
+            final AlertState a,
+            final AlertStatus status,
+            final Draft d,
+            final long reportedCount,
+            final long now) {
         a.moveTo(status, reportedCount, now);
         final String dedupKey = dedupKey(d.org(), a, d.detector(), d.subjectKey());
         final Map<String, String> evidence = new LinkedHashMap<>();
         // The label that tells a post-deploy regression from one that started without a deploy.
         evidence.put("trigger", a.hasRelease() ? "deploy" : NO_DEPLOY);
         if (!a.hasRelease()) {
-            evidence.put("regressionStart", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
+            evidence.put(
+                    "regressionStart", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
         }
         if (a.releaseLabel() != null) {
             evidence.put("releaseLabel", a.releaseLabel());
@@ -73,22 +91,24 @@ public final class AlertLifecycle {
             evidence.put("episodeStart", Instant.ofEpochMilli(a.episodeStartMs()).toString());
         }
         evidence.putAll(d.evidence());
-        final String summary = (a.episode() > 1 && status != AlertStatus.RESOLVED ? "Regressed again: " : "") + d.summary();
+        final String summary =
+                (a.episode() > 1 && status != AlertStatus.RESOLVED ? "Regressed again: " : "")
+                        + d.summary();
         return Alert.newBuilder()
-            .setAlertId(dedupKey + "#" + a.sequence())
-            .setDedupKey(dedupKey)
-            .setStatus(status)
-            .setSeverity(d.severity())
-            .setOrgId(d.org())
-            .setReleaseId(a.releaseId())
-            .setDetector(d.detector())
-            .setSubject(d.subject())
-            .setSummary(summary.length() > 500 ? summary.substring(0, 500) : summary)
-            .setEvidence(evidence)
-            .setWindowStart(Instant.ofEpochMilli(d.windowStartMs()))
-            .setWindowEnd(Instant.ofEpochMilli(d.windowEndMs()))
-            .setSequence(a.sequence())
-            .setEventTime(Instant.ofEpochMilli(now))
-            .build();
+                .setAlertId(dedupKey + "#" + a.sequence())
+                .setDedupKey(dedupKey)
+                .setStatus(status)
+                .setSeverity(d.severity())
+                .setOrgId(d.org())
+                .setReleaseId(a.releaseId())
+                .setDetector(d.detector())
+                .setSubject(d.subject())
+                .setSummary(summary.length() > 500 ? summary.substring(0, 500) : summary)
+                .setEvidence(evidence)
+                .setWindowStart(Instant.ofEpochMilli(d.windowStartMs()))
+                .setWindowEnd(Instant.ofEpochMilli(d.windowEndMs()))
+                .setSequence(a.sequence())
+                .setEventTime(Instant.ofEpochMilli(now))
+                .build();
     }
 }

@@ -15,7 +15,10 @@ import java.util.List;
  * {@code previousDedupKey} pointing at the resolved one), because PagerDuty, Slack and the page all
  * treat a resolved incident as closed. Stored inside each detector's state (JSON); not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 public final class AlertState {
 
     private String releaseId;
@@ -28,24 +31,34 @@ public final class AlertState {
     private long lastReportedCount;
     private long lastEmittedMs;
     private int episode = 1;
+
     /** Start of the span the current episode is judged on: the release (episode 1) or the previous resolution. */
     private long episodeStartMs;
+
     private String previousDedupKey;
 
     /** For Jackson. */
-    AlertState() {
-    }
+    AlertState() {}
 
     /** Not raised yet, about the release a signal was attributed to. */
     public static AlertState forRelease(final Signal s) {
-        return forRelease(s.getReleaseId(),
-            s.getReleaseCompletedTime() == null ? s.getEventTime().toEpochMilli() : s.getReleaseCompletedTime().toEpochMilli(),
-            s.getReleaseComponents(), s.getReleaseLabel(), s.getReleaseCommit());
+        return forRelease(
+                s.getReleaseId(),
+                s.getReleaseCompletedTime() == null
+                        ? s.getEventTime().toEpochMilli()
+                        : s.getReleaseCompletedTime().toEpochMilli(),
+                s.getReleaseComponents(),
+                s.getReleaseLabel(),
+                s.getReleaseCommit());
     }
 
     /** Not raised yet, about a release known by its fields (e.g. the org's live release, for an entry point that no longer runs). */
-    public static AlertState forRelease(final String releaseId, final long completedMs, final List<String> components, final String label,
-                                        final String commit) {
+    public static AlertState forRelease(
+            final String releaseId,
+            final long completedMs,
+            final List<String> components,
+            final String label,
+            final String commit) {
         final AlertState a = new AlertState();
         a.releaseId = releaseId;
         a.releaseCompletedMs = completedMs;
@@ -80,7 +93,8 @@ public final class AlertState {
      */
     public void reopen(final String resolvedDedupKey) {
         if (status != AlertStatus.RESOLVED) {
-            throw new IllegalStateException("Only a resolved alert can regress again, this one is " + status);
+            throw new IllegalStateException(
+                    "Only a resolved alert can regress again, this one is " + status);
         }
         previousDedupKey = resolvedDedupKey;
         episode++;
@@ -95,7 +109,8 @@ public final class AlertState {
      * window ({@code windowMs}) is over, or resolved more than {@code keepResolvedMs} ago.
      */
     public boolean expired(final long t, final long windowMs, final long keepResolvedMs) {
-        return isPending() && t - releaseCompletedMs > windowMs || isResolved() && t - lastEmittedMs > keepResolvedMs;
+        return isPending() && t - releaseCompletedMs > windowMs
+                || isResolved() && t - lastEmittedMs > keepResolvedMs;
     }
 
     public boolean isOpen() {

@@ -45,17 +45,20 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     private Sensor signalSensor;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, S> store;
+
     /**
      * The states last loaded or saved, decoded (write-through: the store always holds the same bytes),
      * so a series' next signal does not decode its state again. Bounded, least recently used first out;
      * emptied at init (a task that moved or restored starts from the store).
      */
-    private final Map<String, S> decoded = new java.util.LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(final Map.Entry<String, S> eldest) {
-            return size() > DECODED_STATES;
-        }
-    };
+    private final Map<String, S> decoded =
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<String, S> eldest) {
+                    return size() > DECODED_STATES;
+                }
+            };
+
     private static final int DECODED_STATES = 20_000;
     private KeyValueStore<String, Long> observedStore;
 
@@ -69,18 +72,27 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
      * cached, so a state rewritten many times within a commit interval reaches RocksDB and the
      * changelog once.
      */
-    public static <S> StoreBuilder<?> stateStore(final StateStores state, final String detectorName, final Class<S> stateType) {
-        return state.keyValue(Detector.storeName(detectorName), Serdes.String(), StateSerde.of(stateType)).withCachingEnabled();
+    public static <S> StoreBuilder<?> stateStore(
+            final StateStores state, final String detectorName, final Class<S> stateType) {
+        return state.keyValue(
+                        Detector.storeName(detectorName), Serdes.String(), StateSerde.of(stateType))
+                .withCachingEnabled();
     }
 
     /** The store of when each org was first observed (org -> event time), for a detector whose baselines are time spans. */
-    public static StoreBuilder<?> observedStore(final StateStores state, final String detectorName) {
-        return state.keyValue(Detector.observedStoreName(detectorName), Serdes.String(), Serdes.Long()).withCachingEnabled();
+    public static StoreBuilder<?> observedStore(
+            final StateStores state, final String detectorName) {
+        return state.keyValue(
+                        Detector.observedStoreName(detectorName), Serdes.String(), Serdes.Long())
+                .withCachingEnabled();
     }
 
     /** The state store and, when baselines are time spans, the observed-since store: what most detectors own. */
-    public static <S> Set<StoreBuilder<?>> stores(final StateStores state, final String detectorName, final Class<S> stateType,
-                                                  final boolean observesOrg) {
+    public static <S> Set<StoreBuilder<?>> stores(
+            final StateStores state,
+            final String detectorName,
+            final Class<S> stateType,
+            final boolean observesOrg) {
         final Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
         stores.add(stateStore(state, detectorName, stateType));
         if (observesOrg) {
@@ -99,12 +111,20 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
         }
         connectStores(ctx);
         ctx.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::punctuate);
-        // Kafka Streams metrics (JMX, and the launcher's Prometheus endpoint): stream-detector-metrics, tag detector-id.
+        // Kafka Streams metrics (JMX, and the launcher's Prometheus endpoint):
+        // stream-detector-metrics, tag detector-id.
         final StreamsMetrics metrics = ctx.metrics();
-        signalSensor = metrics.addRateTotalSensor("detector", name, "signals-evaluated", Sensor.RecordingLevel.INFO);
+        signalSensor =
+                metrics.addRateTotalSensor(
+                        "detector", name, "signals-evaluated", Sensor.RecordingLevel.INFO);
         for (final AlertStatus status : AlertStatus.values()) {
-            alertSensors.put(status, metrics.addRateTotalSensor("detector", name, "alerts-" + status.name().toLowerCase(Locale.ROOT),
-                Sensor.RecordingLevel.INFO));
+            alertSensors.put(
+                    status,
+                    metrics.addRateTotalSensor(
+                            "detector",
+                            name,
+                            "alerts-" + status.name().toLowerCase(Locale.ROOT),
+                            Sensor.RecordingLevel.INFO));
         }
     }
 
@@ -137,7 +157,9 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
             analyse(org, s, t, state);
             prune(state, t);
         } catch (RuntimeException e) {
-            decoded.remove(key); // the store still holds the state before this signal; so must the next load
+            decoded.remove(
+                    key); // the store still holds the state before this signal; so must the next
+            // load
             throw e;
         }
         save(key, state);
@@ -188,8 +210,7 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
     }
 
     /** Connects the detector's further stores (beyond its per-org state), if it has any. */
-    protected void connectStores(final ProcessorContext<String, Alert> ctx) {
-    }
+    protected void connectStores(final ProcessorContext<String, Alert> ctx) {}
 
     /**
      * Handles a signal outside the per-org state (e.g. counting it in a series store of its own)
@@ -266,32 +287,46 @@ public abstract class DetectorProcessor<S> implements Processor<String, Signal, 
      * Applies {@code update} to every state and writes back the states it reports as changed; then
      * deletes those that {@code expired} reports as worth keeping no longer.
      */
-    protected final void updateEachState(final BiPredicate<String, S> update, final BiPredicate<String, S> expired) {
-        StoreScans.rewriteEach(store, (key, state) -> {
-            final boolean changed = update.test(key, state);
-            final StoreScans.Rewrite r = expired.test(key, state) ? StoreScans.Rewrite.DELETE
-                : changed ? StoreScans.Rewrite.PUT : StoreScans.Rewrite.KEEP;
-            // The scan visits decoded copies: what is written back replaces the cached state, what is kept leaves it as stored.
-            switch (r) {
-                case PUT -> decoded.put(key, state);
-                case DELETE -> decoded.remove(key);
-                case KEEP -> { }
-            }
-            return r;
-        });
+    protected final void updateEachState(
+            final BiPredicate<String, S> update, final BiPredicate<String, S> expired) {
+        StoreScans.rewriteEach(
+                store,
+                (key, state) -> {
+                    final boolean changed = update.test(key, state);
+                    final StoreScans.Rewrite r =
+                            expired.test(key, state)
+                                    ? StoreScans.Rewrite.DELETE
+                                    : changed ? StoreScans.Rewrite.PUT : StoreScans.Rewrite.KEEP;
+                    // The scan visits decoded copies: what is written back replaces the cached
+                    // state, what is kept leaves it as stored.
+                    switch (r) {
+                        case PUT -> decoded.put(key, state);
+                        case DELETE -> decoded.remove(key);
+                        case KEEP -> {}
+                    }
+                    return r;
+                });
     }
 
     /** Sends an alert state downstream, keyed by its dedup key, at its event time. */
     protected final void forward(final Alert alert) {
-        LOG.atInfo().addKeyValue("org", alert.getOrgId()).addKeyValue("alert", alert.getDedupKey()).addKeyValue("detector", alert.getDetector())
-            .log("Alert {}: {}", alert.getStatus(), alert.getSummary());
+        LOG.atInfo()
+                .addKeyValue("org", alert.getOrgId())
+                .addKeyValue("alert", alert.getDedupKey())
+                .addKeyValue("detector", alert.getDetector())
+                .log("Alert {}: {}", alert.getStatus(), alert.getSummary());
         alertSensors.get(alert.getStatus()).record();
-        context.forward(new Record<>(alert.getDedupKey(), alert, alert.getEventTime().toEpochMilli()));
+        context.forward(
+                new Record<>(alert.getDedupKey(), alert, alert.getEventTime().toEpochMilli()));
     }
 
     /** Moves {@code a} to {@code status} and forwards the alert state. */
-    protected final void emit(final AlertState a, final AlertStatus status, final AlertLifecycle.Draft draft, final long reportedCount,
-                              final long now) {
+    protected final void emit(
+            final AlertState a,
+            final AlertStatus status,
+            final AlertLifecycle.Draft draft,
+            final long reportedCount,
+            final long now) {
         forward(AlertLifecycle.next(a, status, draft, reportedCount, now));
     }
 }

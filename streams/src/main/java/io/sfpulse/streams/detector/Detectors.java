@@ -1,5 +1,6 @@
 package io.sfpulse.streams.detector;
 
+import io.sfpulse.streams.DetectionConfig;
 import io.sfpulse.streams.detector.absence.AbsenceDetector;
 import io.sfpulse.streams.detector.data.DataAnomalyDetector;
 import io.sfpulse.streams.detector.data.DataAnomalySettings;
@@ -15,7 +16,6 @@ import io.sfpulse.streams.detector.relationships.BrokenRelationshipsDetector;
 import io.sfpulse.streams.detector.relationships.RelationshipSettings;
 import io.sfpulse.streams.detector.valueshift.ValueShiftDetector;
 import io.sfpulse.streams.detector.valueshift.ValueShiftSettings;
-import io.sfpulse.streams.DetectionConfig;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -29,24 +29,53 @@ import org.apache.kafka.common.config.ConfigDef;
 public final class Detectors {
 
     /** A detector kind: its configuration group and its factory. */
-    public record Registration(String name, UnaryOperator<ConfigDef> defineConfig, Function<AbstractConfig, Detector> create) {
-    }
+    public record Registration(
+            String name,
+            UnaryOperator<ConfigDef> defineConfig,
+            Function<AbstractConfig, Detector> create) {}
 
-    public static final List<Registration> ALL = List.of(
-        new Registration(PostDeployFailureDetector.NAME, FailureSettings::define, c -> new PostDeployFailureDetector(FailureSettings.from(c))),
-        new Registration(NewErrorTypeDetector.NAME, NewErrorTypeSettings::define, c -> new NewErrorTypeDetector(NewErrorTypeSettings.from(c))),
-        new Registration(LatencySpikeDetector.NAME, LatencySpikeSettings::define, c -> new LatencySpikeDetector(LatencySpikeSettings.from(c))),
-        new Registration(DataAnomalyDetector.NAME, DataAnomalySettings::define, c -> new DataAnomalyDetector(DataAnomalySettings.from(c))),
-        new Registration(AbsenceDetector.NAME, AbsenceDetector::define, AbsenceDetector::from),
-        new Registration(MissingRecordsDetector.NAME, MissingRecordsDetector::define, MissingRecordsDetector::from),
-        new Registration(BrokenRelationshipsDetector.NAME, RelationshipSettings::define,
-            c -> new BrokenRelationshipsDetector(RelationshipSettings.from(c))),
-        new Registration(IntegrationFailuresDetector.NAME, IntegrationFailuresDetector::define, IntegrationFailuresDetector::from),
-        new Registration(ValueShiftDetector.NAME, ValueShiftSettings::define,
-            c -> new ValueShiftDetector(ValueShiftSettings.from(c), c.getList(DetectionConfig.CATEGORY_FIELDS_CONFIG).size())));
+    public static final List<Registration> ALL =
+            List.of(
+                    new Registration(
+                            PostDeployFailureDetector.NAME,
+                            FailureSettings::define,
+                            c -> new PostDeployFailureDetector(FailureSettings.from(c))),
+                    new Registration(
+                            NewErrorTypeDetector.NAME,
+                            NewErrorTypeSettings::define,
+                            c -> new NewErrorTypeDetector(NewErrorTypeSettings.from(c))),
+                    new Registration(
+                            LatencySpikeDetector.NAME,
+                            LatencySpikeSettings::define,
+                            c -> new LatencySpikeDetector(LatencySpikeSettings.from(c))),
+                    new Registration(
+                            DataAnomalyDetector.NAME,
+                            DataAnomalySettings::define,
+                            c -> new DataAnomalyDetector(DataAnomalySettings.from(c))),
+                    new Registration(
+                            AbsenceDetector.NAME, AbsenceDetector::define, AbsenceDetector::from),
+                    new Registration(
+                            MissingRecordsDetector.NAME,
+                            MissingRecordsDetector::define,
+                            MissingRecordsDetector::from),
+                    new Registration(
+                            BrokenRelationshipsDetector.NAME,
+                            RelationshipSettings::define,
+                            c -> new BrokenRelationshipsDetector(RelationshipSettings.from(c))),
+                    new Registration(
+                            IntegrationFailuresDetector.NAME,
+                            IntegrationFailuresDetector::define,
+                            IntegrationFailuresDetector::from),
+                    new Registration(
+                            ValueShiftDetector.NAME,
+                            ValueShiftSettings::define,
+                            c ->
+                                    new ValueShiftDetector(
+                                            ValueShiftSettings.from(c),
+                                            c.getList(DetectionConfig.CATEGORY_FIELDS_CONFIG)
+                                                    .size())));
 
-    private Detectors() {
-    }
+    private Detectors() {}
 
     /** Adds every detector's configuration group to {@code def}. */
     public static ConfigDef define(final ConfigDef def) {

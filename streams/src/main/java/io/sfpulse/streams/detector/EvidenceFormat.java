@@ -6,8 +6,7 @@ import java.util.Locale;
 /** How alert evidence writes what every detector shows: time windows and shares. Pure. */
 public final class EvidenceFormat {
 
-    private EvidenceFormat() {
-    }
+    private EvidenceFormat() {}
 
     /** A window of event time, {@code 2026-11-20T10:00:00Z/2026-11-20T10:30:00Z}. */
     public static String window(final long fromMs, final long toMs) {

@@ -56,8 +56,16 @@ public final class MinuteCounts {
         if (toMs <= fromMs) {
             return 0;
         }
-        return perMinute.subMap(Math.floorDiv(fromMs, MINUTE_MS), true, Math.floorDiv(toMs - 1, MINUTE_MS), true)
-            .values().stream().mapToLong(Long::longValue).sum();
+        return perMinute
+                .subMap(
+                        Math.floorDiv(fromMs, MINUTE_MS),
+                        true,
+                        Math.floorDiv(toMs - 1, MINUTE_MS),
+                        true)
+                .values()
+                .stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     /** Count of one minute (by minute index). */
@@ -97,7 +105,9 @@ public final class MinuteCounts {
         }
 
         @Override
-        public void serialize(final MinuteCounts c, final JsonGenerator g, final SerializerProvider provider) throws IOException {
+        public void serialize(
+                final MinuteCounts c, final JsonGenerator g, final SerializerProvider provider)
+                throws IOException {
             g.writeStartObject();
             g.writeNumberField("first", c.firstObservedMs);
             g.writeFieldName("minutes");
@@ -120,7 +130,8 @@ public final class MinuteCounts {
         }
 
         @Override
-        public MinuteCounts deserialize(final JsonParser p, final DeserializationContext ctx) throws IOException {
+        public MinuteCounts deserialize(final JsonParser p, final DeserializationContext ctx)
+                throws IOException {
             final MinuteCounts c = new MinuteCounts();
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 final JsonToken value = p.nextToken();

@@ -27,13 +27,23 @@ public final class RateRegression {
      * @param minBaseline    shortest observed baseline for a conclusive test
      * @param noDeployWindow recent span compared with the span before it when no release is in its window; zero disables
      */
-    public record Parameters(double alpha, long minCount, double minRatio, Duration window, Duration baseline, Duration resolveWindow,
-                             Duration minBaseline, Duration noDeployWindow) {
-    }
+    public record Parameters(
+            double alpha,
+            long minCount,
+            double minRatio,
+            Duration window,
+            Duration baseline,
+            Duration resolveWindow,
+            Duration minBaseline,
+            Duration noDeployWindow) {}
 
     /** The test result with the windows it used. */
-    public record Evaluation(RateComparison.Result result, long currentFromMs, long currentToMs, long baselineFromMs, long baselineToMs) {
-    }
+    public record Evaluation(
+            RateComparison.Result result,
+            long currentFromMs,
+            long currentToMs,
+            long baselineFromMs,
+            long baselineToMs) {}
 
     private final Parameters parameters;
     private final RateComparison test;
@@ -41,15 +51,31 @@ public final class RateRegression {
 
     public RateRegression(final Parameters p) {
         this.parameters = p;
-        this.test = new RateComparison(p.alpha(), p.minCount(), p.minRatio(), p.minBaseline().toMillis() / 3_600_000.0);
-        // The no-deploy check runs continuously, not once after a deploy: it is evaluated on every signal, over a window
-        // whose edges move by the minute (the resolution of MinuteCounts), so a day holds 1,440 distinct windows per series,
-        // overlapping ones - a scan statistic, whose false-alarm rate is many times that of disjoint windows (dividing by
-        // the 48 disjoint 30-minute windows of a day still let p = 1e-5 chance bursts through over a few org-days). Its level
-        // is alpha over the day's windows (Bonferroni, conservative for overlapping windows), so a series raises at most
-        // about alpha false alarms a day (RepeatedLooks); and its baseline is at least twice the compared span.
-        this.rollingTest = new RateComparison(RepeatedLooks.level(p.alpha(), Duration.ofDays(1)), p.minCount(), p.minRatio(),
-            Math.max(p.minBaseline().toMillis(), 2 * p.noDeployWindow().toMillis()) / 3_600_000.0);
+        this.test =
+                new RateComparison(
+                        p.alpha(),
+                        p.minCount(),
+                        p.minRatio(),
+                        p.minBaseline().toMillis() / 3_600_000.0);
+        // The no-deploy check runs continuously, not once after a deploy: it is evaluated on every
+        // signal, over a window
+        // whose edges move by the minute (the resolution of MinuteCounts), so a day holds 1,440
+        // distinct windows per series,
+        // overlapping ones - a scan statistic, whose false-alarm rate is many times that of
+        // disjoint windows (dividing by
+        // the 48 disjoint 30-minute windows of a day still let p = 1e-5 chance bursts through over
+        // a few org-days). Its level
+        // is alpha over the day's windows (Bonferroni, conservative for overlapping windows), so a
+        // series raises at most
+        // about alpha false alarms a day (RepeatedLooks); and its baseline is at least twice the
+        // compared span.
+        this.rollingTest =
+                new RateComparison(
+                        RepeatedLooks.level(p.alpha(), Duration.ofDays(1)),
+                        p.minCount(),
+                        p.minRatio(),
+                        Math.max(p.minBaseline().toMillis(), 2 * p.noDeployWindow().toMillis())
+                                / 3_600_000.0);
     }
 
     public Parameters parameters() {
@@ -65,9 +91,15 @@ public final class RateRegression {
      * The span from {@code fromMs} (the release, or the resolution of the previous episode) to now,
      * capped at the detection window, against the baseline before the release at {@code releaseMs}.
      */
-    public Evaluation sinceRelease(final MinuteCounts counts, final long releaseMs, final long fromMs, final long nowMs) {
+    public Evaluation sinceRelease(
+            final MinuteCounts counts, final long releaseMs, final long fromMs, final long nowMs) {
         final long currentTo = Math.min(nowMs, releaseMs + parameters.window().toMillis());
-        return evaluate(counts, fromMs, Math.max(currentTo, fromMs + MinuteCounts.MINUTE_MS), releaseMs, test);
+        return evaluate(
+                counts,
+                fromMs,
+                Math.max(currentTo, fromMs + MinuteCounts.MINUTE_MS),
+                releaseMs,
+                test);
     }
 
     /**
@@ -102,15 +134,30 @@ public final class RateRegression {
     /** Recent window (ending now) vs the same pre-release baseline: is it back to normal? */
     public Evaluation recent(final MinuteCounts counts, final long releaseMs, final long nowMs) {
         final long from = Math.max(releaseMs, nowMs - parameters.resolveWindow().toMillis());
-        return evaluate(counts, from, Math.max(nowMs, from + MinuteCounts.MINUTE_MS), releaseMs, test);
+        return evaluate(
+                counts, from, Math.max(nowMs, from + MinuteCounts.MINUTE_MS), releaseMs, test);
     }
 
-    private Evaluation evaluate(final MinuteCounts counts, final long from, final long to, final long releaseMs, final RateComparison test) {
-        final long observedFrom = counts.firstObservedMs() == Long.MAX_VALUE ? releaseMs : counts.firstObservedMs();
-        final long baselineFrom = Math.min(releaseMs, Math.max(releaseMs - parameters.baseline().toMillis(), observedFrom));
+    private Evaluation evaluate(
+            final MinuteCounts counts,
+            final long from,
+            final long to,
+            final long releaseMs,
+            final RateComparison test) {
+        final long observedFrom =
+                counts.firstObservedMs() == Long.MAX_VALUE ? releaseMs : counts.firstObservedMs();
+        final long baselineFrom =
+                Math.min(
+                        releaseMs,
+                        Math.max(releaseMs - parameters.baseline().toMillis(), observedFrom));
         final long current = counts.count(from, to);
         final long baseline = counts.count(baselineFrom, releaseMs);
-        final RateComparison.Result result = test.compare(current, (to - from) / 3_600_000.0, baseline, (releaseMs - baselineFrom) / 3_600_000.0);
+        final RateComparison.Result result =
+                test.compare(
+                        current,
+                        (to - from) / 3_600_000.0,
+                        baseline,
+                        (releaseMs - baselineFrom) / 3_600_000.0);
         return new Evaluation(result, from, to, baselineFrom, releaseMs);
     }
 
@@ -134,11 +181,15 @@ public final class RateRegression {
      * window is over, or resolved longer ago than a window and a baseline.
      */
     public boolean expired(final AlertState a, final long t) {
-        return a.expired(t, parameters.window().toMillis(), parameters.window().toMillis() + parameters.baseline().toMillis());
+        return a.expired(
+                t,
+                parameters.window().toMillis(),
+                parameters.window().toMillis() + parameters.baseline().toMillis());
     }
 
     /** Evidence of a rate comparison: test, windows, counts, rates, effect size, p-value, the per-minute series, the release. */
-    public Map<String, String> evidence(final Evaluation e, final MinuteCounts counts, final AlertState alert) {
+    public Map<String, String> evidence(
+            final Evaluation e, final MinuteCounts counts, final AlertState alert) {
         final RateComparison.Result r = e.result();
         final Map<String, String> evidence = new LinkedHashMap<>();
         evidence.put("test", "exact conditional binomial test of Poisson rates (one-sided)");
@@ -151,11 +202,18 @@ public final class RateRegression {
         evidence.put("currentRatePerHour", fmt(r.currentRate()));
         evidence.put("baselineRatePerHour", fmt(r.baselineRate()));
         evidence.put("rateRatio", fmt(r.rateRatio()));
-        evidence.put("series", counts.series(e.baselineFromMs(),
-            Math.max(e.currentToMs(), alert.releaseCompletedMs() + MinuteCounts.MINUTE_MS)));
+        evidence.put(
+                "series",
+                counts.series(
+                        e.baselineFromMs(),
+                        Math.max(
+                                e.currentToMs(),
+                                alert.releaseCompletedMs() + MinuteCounts.MINUTE_MS)));
         if (alert.hasRelease()) {
             evidence.put("deployId", alert.releaseId());
-            evidence.put("deployCompletedAt", Instant.ofEpochMilli(alert.releaseCompletedMs()).toString());
+            evidence.put(
+                    "deployCompletedAt",
+                    Instant.ofEpochMilli(alert.releaseCompletedMs()).toString());
         }
         return evidence;
     }

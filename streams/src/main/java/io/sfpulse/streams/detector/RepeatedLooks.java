@@ -18,8 +18,7 @@ public final class RepeatedLooks {
     /** How often the release-window detectors judge: a look every five minutes of event time. */
     public static final Duration RELEASE_LOOK = Duration.ofMinutes(5);
 
-    private RepeatedLooks() {
-    }
+    private RepeatedLooks() {}
 
     /** How many distinct spans a once-a-minute test looks at over {@code lookedOver} (at least 1). */
     public static double over(final Duration lookedOver) {
@@ -47,8 +46,12 @@ public final class RepeatedLooks {
      * was divided before the looks.
      */
     public static String releaseLooksEvidence(final Duration window, final String alpha) {
-        return String.format(Locale.ROOT, "%.0f looks over the release window, one every %d min (alpha %s, spent evenly)",
-            over(window, RELEASE_LOOK), RELEASE_LOOK.toMinutes(), alpha);
+        return String.format(
+                Locale.ROOT,
+                "%.0f looks over the release window, one every %d min (alpha %s, spent evenly)",
+                over(window, RELEASE_LOOK),
+                RELEASE_LOOK.toMinutes(),
+                alpha);
     }
 
     /** The look a test every {@link #RELEASE_LOOK} takes at event time {@code t} (looks on a fixed grid of event time). */

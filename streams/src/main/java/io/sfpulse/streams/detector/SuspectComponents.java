@@ -10,20 +10,24 @@ import java.util.regex.Pattern;
  */
 public final class SuspectComponents {
 
-    private SuspectComponents() {
-    }
+    private SuspectComponents() {}
 
     /**
      * Components whose name appears as a whole word in a failing location, e.g.
      * {@code ApexClass:InvoiceService} in {@code Class.InvoiceService.calc}, {@code Flow:Invoice_Approval}
      * in {@code Flow.Invoice_Approval.Update_Invoice}.
      */
-    public static List<String> byLocation(final List<String> components, final java.util.Set<String> locations) {
-        return components.stream().filter(c -> {
-            final String name = nameOf(c);
-            final Pattern word = Pattern.compile("\\b" + Pattern.quote(name) + "\\b");
-            return locations.stream().anyMatch(l -> word.matcher(l).find());
-        }).toList();
+    public static List<String> byLocation(
+            final List<String> components, final java.util.Set<String> locations) {
+        return components.stream()
+                .filter(
+                        c -> {
+                            final String name = nameOf(c);
+                            final Pattern word =
+                                    Pattern.compile("\\b" + Pattern.quote(name) + "\\b");
+                            return locations.stream().anyMatch(l -> word.matcher(l).find());
+                        })
+                .toList();
     }
 
     /**
@@ -34,30 +38,46 @@ public final class SuspectComponents {
      * {@code Flow:Account_Before_Save}; for {@code Invoice__c}, {@code Flow:Invoice_Approval}). With a field, a component on another field of the entity is
      * not a suspect.
      */
-    public static List<String> byEntity(final List<String> components, final String entity, final String field) {
+    public static List<String> byEntity(
+            final List<String> components, final String entity, final String field) {
         final String e = entity.toLowerCase(Locale.ROOT);
-        return components.stream().filter(c -> {
-            final String name = nameOf(c);
-            final String lower = name.toLowerCase(Locale.ROOT);
-            final int dot = name.indexOf('.');
-            if (dot > 0 || lower.startsWith(e + "-")) {
-                // Member of an object: Account.Phone, Account.Require_Phone, Account-Account Layout.
-                final String owner = dot > 0 ? lower.substring(0, dot) : e;
-                if (!owner.equals(e)) {
-                    return false;
-                }
-                final boolean fieldComponent = c.toLowerCase(Locale.ROOT).startsWith("customfield:");
-                return field == null || !fieldComponent || lower.substring(dot + 1).equals(field.toLowerCase(Locale.ROOT));
-            }
-            // The object itself, or automation named after it (a custom object by its name without __c): the next
-            // character is not a lower-case letter (AccountTrigger, Invoice_Approval; not Accountant).
-            final String base = e.endsWith("__c") ? e.substring(0, e.length() - 3) : e;
-            return lower.equals(e) || name.length() > base.length() && lower.startsWith(base)
-                && !Character.isLowerCase(name.charAt(base.length()));
-        }).toList();
+        return components.stream()
+                .filter(
+                        c -> {
+                            final String name = nameOf(c);
+                            final String lower = name.toLowerCase(Locale.ROOT);
+                            final int dot = name.indexOf('.');
+                            if (dot > 0 || lower.startsWith(e + "-")) {
+                                // Member of an object: Account.Phone, Account.Require_Phone,
+                                // Account-Account Layout.
+                                final String owner = dot > 0 ? lower.substring(0, dot) : e;
+                                if (!owner.equals(e)) {
+                                    return false;
+                                }
+                                final boolean fieldComponent =
+                                        c.toLowerCase(Locale.ROOT).startsWith("customfield:");
+                                return field == null
+                                        || !fieldComponent
+                                        || lower.substring(dot + 1)
+                                                .equals(field.toLowerCase(Locale.ROOT));
+                            }
+                            // The object itself, or automation named after it (a custom object by
+                            // its name without __c): the next
+                            // character is not a lower-case letter (AccountTrigger,
+                            // Invoice_Approval; not Accountant).
+                            final String base =
+                                    e.endsWith("__c") ? e.substring(0, e.length() - 3) : e;
+                            return lower.equals(e)
+                                    || name.length() > base.length()
+                                            && lower.startsWith(base)
+                                            && !Character.isLowerCase(name.charAt(base.length()));
+                        })
+                .toList();
     }
 
     private static String nameOf(final String component) {
-        return component.contains(":") ? component.substring(component.indexOf(':') + 1) : component;
+        return component.contains(":")
+                ? component.substring(component.indexOf(':') + 1)
+                : component;
     }
 }

@@ -21,6 +21,7 @@ public final class AdoptionBucket {
     public static final class Target {
         public long views;
         public Set<String> viewers = new HashSet<>();
+
         /** True once more viewers came than are kept. */
         public boolean moreViewers;
     }
@@ -29,7 +30,8 @@ public final class AdoptionBucket {
 
     /** Whether a signal is a page view this bucket counts. */
     public static boolean counts(final Signal s) {
-        return s.getAttributes().containsKey(SignalNormalizer.APP) || s.getAttributes().containsKey(SignalNormalizer.PAGE);
+        return s.getAttributes().containsKey(SignalNormalizer.APP)
+                || s.getAttributes().containsKey(SignalNormalizer.PAGE);
     }
 
     public AdoptionBucket add(final Signal s) {

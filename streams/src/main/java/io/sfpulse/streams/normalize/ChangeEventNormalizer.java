@@ -23,7 +23,9 @@ import java.util.Map;
 final class ChangeEventNormalizer implements SourceNormalizer {
 
     /** Id fields of every record that say who, not which related record: never relationship references. */
-    private static final java.util.Set<String> NOT_REFERENCES = java.util.Set.of("Id", "CreatedById", "LastModifiedById");
+    private static final java.util.Set<String> NOT_REFERENCES =
+            java.util.Set.of("Id", "CreatedById", "LastModifiedById");
+
     /** Entity -> its category fields. */
     private final Map<String, List<String>> categoryFields = new java.util.HashMap<>();
 
@@ -31,7 +33,9 @@ final class ChangeEventNormalizer implements SourceNormalizer {
         for (final String f : categoryFields) {
             final int dot = f.indexOf('.');
             if (dot > 0 && dot < f.length() - 1) {
-                this.categoryFields.computeIfAbsent(f.substring(0, dot), e -> new ArrayList<>()).add(f.substring(dot + 1));
+                this.categoryFields
+                        .computeIfAbsent(f.substring(0, dot), e -> new ArrayList<>())
+                        .add(f.substring(dot + 1));
             }
         }
     }
@@ -51,31 +55,41 @@ final class ChangeEventNormalizer implements SourceNormalizer {
         // One pass over the body: the fields set to null, and the record references written.
         final List<String> nulled = new ArrayList<>();
         final Map<String, String> references = new LinkedHashMap<>();
-        payload.fields().forEachRemaining(f -> {
-            final JsonNode v = f.getValue();
-            if (v.isNull() && !f.getKey().equals("ChangeEventHeader")) {
-                nulled.add(f.getKey());
-            } else if (v.isTextual() && !NOT_REFERENCES.contains(f.getKey()) && SalesforceIds.isCaseSafeId(v.asText())) {
-                references.put(SignalNormalizer.REFERENCE_PREFIX + f.getKey(), v.asText());
-            }
-        });
+        payload.fields()
+                .forEachRemaining(
+                        f -> {
+                            final JsonNode v = f.getValue();
+                            if (v.isNull() && !f.getKey().equals("ChangeEventHeader")) {
+                                nulled.add(f.getKey());
+                            } else if (v.isTextual()
+                                    && !NOT_REFERENCES.contains(f.getKey())
+                                    && SalesforceIds.isCaseSafeId(v.asText())) {
+                                references.put(
+                                        SignalNormalizer.REFERENCE_PREFIX + f.getKey(), v.asText());
+                            }
+                        });
         attrs.put("nulledFields", String.join(",", nulled));
         final String entity = text(header, "entityName");
         final String changeType = attrs.get("changeType");
         if (changeType.equals("DELETE") || changeType.equals("UNDELETE")) {
             final List<String> ids = new ArrayList<>();
-            header.path("recordIds").forEach(id -> {
-                if (ids.size() < SignalNormalizer.MAX_RECORD_IDS && SalesforceIds.isId(id.asText())) {
-                    ids.add(SalesforceIds.to18(id.asText()));
-                }
-            });
+            header.path("recordIds")
+                    .forEach(
+                            id -> {
+                                if (ids.size() < SignalNormalizer.MAX_RECORD_IDS
+                                        && SalesforceIds.isId(id.asText())) {
+                                    ids.add(SalesforceIds.to18(id.asText()));
+                                }
+                            });
             attrs.put("recordIds", String.join(",", ids));
         }
         attrs.putAll(references);
         for (final String field : categoryFields.getOrDefault(entity, List.of())) {
             final JsonNode v = payload.get(field);
             if (v != null) {
-                attrs.put(SignalNormalizer.CATEGORY_VALUE_PREFIX + field, v.isNull() ? SignalNormalizer.NO_VALUE : v.asText());
+                attrs.put(
+                        SignalNormalizer.CATEGORY_VALUE_PREFIX + field,
+                        v.isNull() ? SignalNormalizer.NO_VALUE : v.asText());
             }
         }
         return List.of(base(event, SignalKind.DATA_CHANGE, entity).setAttributes(attrs).build());

@@ -21,6 +21,8 @@ final class CustomEventNormalizer implements SourceNormalizer {
 
     @Override
     public List<Signal> normalize(final SalesforceEvent event, final JsonNode payload) {
-        return List.of(NormalizedSignals.activity(event, "Event." + event.getChannel().substring(PREFIX.length()), 1));
+        return List.of(
+                NormalizedSignals.activity(
+                        event, "Event." + event.getChannel().substring(PREFIX.length()), 1));
     }
 }

@@ -36,13 +36,25 @@ final class EventLogFileNormalizer implements SourceNormalizer {
     public List<Signal> normalize(final SalesforceEvent event, final JsonNode payload) {
         switch (event.getChannel()) {
             case "elf/ApexUnexpectedException":
-                return List.of(failure(event, signature(text(payload, "EXCEPTION_TYPE"), text(payload, "EXCEPTION_MESSAGE")),
-                    topFrame(text(payload, "STACK_TRACE"))));
+                return List.of(
+                        failure(
+                                event,
+                                signature(
+                                        text(payload, "EXCEPTION_TYPE"),
+                                        text(payload, "EXCEPTION_MESSAGE")),
+                                topFrame(text(payload, "STACK_TRACE"))));
             case "elf/ApexExecution":
                 return apexExecution(event, payload);
             case "elf/LightningPageView":
-                return List.of(NormalizedSignals.pageView(latency(event, "page " + path(text(payload, "PAGE_URL")), number(payload, "EFFECTIVE_PAGE_TIME")),
-                    text(payload, "USER_ID_DERIVED", "USER_ID"), text(payload, "APP_NAME", "PAGE_APP_NAME"), text(payload, "PAGE_FLEXI_PAGE_NAME_OR_ID")));
+                return List.of(
+                        NormalizedSignals.pageView(
+                                latency(
+                                        event,
+                                        "page " + path(text(payload, "PAGE_URL")),
+                                        number(payload, "EFFECTIVE_PAGE_TIME")),
+                                text(payload, "USER_ID_DERIVED", "USER_ID"),
+                                text(payload, "APP_NAME", "PAGE_APP_NAME"),
+                                text(payload, "PAGE_FLEXI_PAGE_NAME_OR_ID")));
             case "elf/FlowExecution":
                 return List.of(flowExecution(event, payload));
             case "elf/RestApi":
@@ -51,7 +63,8 @@ final class EventLogFileNormalizer implements SourceNormalizer {
             case "elf/ApexCallout":
                 return List.of(callout(event, payload));
             case "elf/ApiTotalUsage":
-                return List.of(request(observation(event), apiClient(payload), apiOutcome(payload)));
+                return List.of(
+                        request(observation(event), apiClient(payload), apiOutcome(payload)));
             default:
                 return List.of(observation(event));
         }
@@ -60,7 +73,11 @@ final class EventLogFileNormalizer implements SourceNormalizer {
     /** Wall time and Apex CPU time as two series: a release can burn CPU (limits) before users feel it. */
     private static List<Signal> apexExecution(final SalesforceEvent event, final JsonNode payload) {
         final List<Signal> out = new ArrayList<>();
-        out.add(latency(event, "apex " + text(payload, "ENTRY_POINT"), number(payload, "RUN_TIME")));
+        out.add(
+                latency(
+                        event,
+                        "apex " + text(payload, "ENTRY_POINT"),
+                        number(payload, "RUN_TIME")));
         final double cpu = number(payload, "CPU_TIME");
         if (!Double.isNaN(cpu)) {
             out.add(latency(event, "apex cpu " + text(payload, "ENTRY_POINT"), cpu));
@@ -83,9 +100,17 @@ final class EventLogFileNormalizer implements SourceNormalizer {
 
     /** A REST call: its latency (with client and outcome), and a failure when the status is a server error. */
     private static List<Signal> restCall(final SalesforceEvent event, final JsonNode p) {
-        final String operation = "rest " + text(p, "METHOD", "METHOD_NAME") + " " + path(text(p, "URI", "ENTITY_NAME"));
+        final String operation =
+                "rest "
+                        + text(p, "METHOD", "METHOD_NAME")
+                        + " "
+                        + path(text(p, "URI", "ENTITY_NAME"));
         final List<Signal> out = new ArrayList<>();
-        out.add(request(latency(event, operation, number(p, "RUN_TIME")), apiClient(p), apiOutcome(p)));
+        out.add(
+                request(
+                        latency(event, operation, number(p, "RUN_TIME")),
+                        apiClient(p),
+                        apiOutcome(p)));
         final String status = text(p, "STATUS_CODE");
         if (status.matches("5\\d\\d")) {
             out.add(failure(event, "HTTP " + status + " " + operation, operation));
@@ -97,19 +122,33 @@ final class EventLogFileNormalizer implements SourceNormalizer {
     private static Signal callout(final SalesforceEvent event, final JsonNode p) {
         final String host = host(text(p, "URL"));
         final String status = text(p, "STATUS_CODE");
-        final String outcome = "0".equals(text(p, "SUCCESS")) ? "no response"
-            : status.matches("[45]\\d\\d") ? "HTTP " + status : SignalNormalizer.OK;
-        return request(latency(event, "callout " + host, number(p, "TIME")), "callouts to " + host, outcome);
+        final String outcome =
+                "0".equals(text(p, "SUCCESS"))
+                        ? "no response"
+                        : status.matches("[45]\\d\\d") ? "HTTP " + status : SignalNormalizer.OK;
+        return request(
+                latency(event, "callout " + host, number(p, "TIME")),
+                "callouts to " + host,
+                outcome);
     }
 
     /** Error codes a failed API call's exception message names, most specific first. */
-    private static final List<String> API_ERROR_CODES = List.of("REQUEST_LIMIT_EXCEEDED", "INVALID_SESSION_ID", "INSUFFICIENT_ACCESS_OR_READONLY",
-        "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY", "UNABLE_TO_LOCK_ROW", "INVALID_FIELD", "MALFORMED_QUERY", "INVALID_TYPE");
+    private static final List<String> API_ERROR_CODES =
+            List.of(
+                    "REQUEST_LIMIT_EXCEEDED",
+                    "INVALID_SESSION_ID",
+                    "INSUFFICIENT_ACCESS_OR_READONLY",
+                    "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
+                    "UNABLE_TO_LOCK_ROW",
+                    "INVALID_FIELD",
+                    "MALFORMED_QUERY",
+                    "INVALID_TYPE");
 
     /** Who made an API call: its client name, else its connected app's name or id. */
     private static String apiClient(final JsonNode p) {
         // EventLogFile rows leave absent values empty: the first column that holds one.
-        for (final String column : new String[] {"CLIENT_NAME", "CONNECTED_APP_NAME", "CONNECTED_APP_ID"}) {
+        for (final String column :
+                new String[] {"CLIENT_NAME", "CONNECTED_APP_NAME", "CONNECTED_APP_ID"}) {
             final String client = text(p, column);
             if (!client.isBlank()) {
                 return "API client " + client;
@@ -140,14 +179,18 @@ final class EventLogFileNormalizer implements SourceNormalizer {
     private static String host(final String url) {
         try {
             final String h = java.net.URI.create(url.trim()).getHost();
-            return h == null || h.isBlank() ? (url.isBlank() ? "(unknown host)" : url) : h.toLowerCase(java.util.Locale.ROOT);
+            return h == null || h.isBlank()
+                    ? (url.isBlank() ? "(unknown host)" : url)
+                    : h.toLowerCase(java.util.Locale.ROOT);
         } catch (IllegalArgumentException e) {
             return url.isBlank() ? "(unknown host)" : url;
         }
     }
 
-    private static Signal request(final Signal signal, final String requester, final String outcome) {
-        final java.util.Map<String, String> attrs = new java.util.LinkedHashMap<>(signal.getAttributes());
+    private static Signal request(
+            final Signal signal, final String requester, final String outcome) {
+        final java.util.Map<String, String> attrs =
+                new java.util.LinkedHashMap<>(signal.getAttributes());
         attrs.put(SignalNormalizer.REQUESTER, requester);
         attrs.put(SignalNormalizer.OUTCOME, outcome);
         return Signal.newBuilder(signal).setAttributes(attrs).build();

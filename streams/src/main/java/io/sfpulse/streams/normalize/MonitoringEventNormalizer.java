@@ -18,15 +18,33 @@ final class MonitoringEventNormalizer implements SourceNormalizer {
 
     @Override
     public boolean handles(final String channel, final JsonNode payload) {
-        return channel.equals("/event/ApiEventStream") || channel.equals("/event/LightningUriEventStream");
+        return channel.equals("/event/ApiEventStream")
+                || channel.equals("/event/LightningUriEventStream");
     }
 
     @Override
     public List<Signal> normalize(final SalesforceEvent event, final JsonNode payload) {
         if (event.getChannel().equals("/event/ApiEventStream")) {
-            return List.of(latency(event, "api " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"), number(payload, "ElapsedTime")));
+            return List.of(
+                    latency(
+                            event,
+                            "api "
+                                    + text(payload, "Operation")
+                                    + " "
+                                    + text(payload, "QueriedEntities"),
+                            number(payload, "ElapsedTime")));
         }
-        return List.of(NormalizedSignals.pageView(latency(event, "page " + text(payload, "Operation") + " " + text(payload, "QueriedEntities"),
-            number(payload, "EffectivePageTime")), text(payload, "UserId"), text(payload, "AppName"), ""));
+        return List.of(
+                NormalizedSignals.pageView(
+                        latency(
+                                event,
+                                "page "
+                                        + text(payload, "Operation")
+                                        + " "
+                                        + text(payload, "QueriedEntities"),
+                                number(payload, "EffectivePageTime")),
+                        text(payload, "UserId"),
+                        text(payload, "AppName"),
+                        ""));
     }
 }

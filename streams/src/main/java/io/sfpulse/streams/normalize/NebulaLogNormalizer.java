@@ -30,17 +30,29 @@ final class NebulaLogNormalizer implements SourceNormalizer {
 
     @Override
     public List<Signal> normalize(final SalesforceEvent event, final JsonNode payload) {
-        final String level = text(payload, "LoggingLevel__c", "Nebula__LoggingLevel__c").toUpperCase(Locale.ROOT);
+        final String level =
+                text(payload, "LoggingLevel__c", "Nebula__LoggingLevel__c")
+                        .toUpperCase(Locale.ROOT);
         if (!level.equals("ERROR") && !level.equals("FATAL")) {
             final String entryPoint = entryPoint(payload);
-            return List.of(entryPoint == null ? observation(event) : activity(event, entryPoint, 1));
+            return List.of(
+                    entryPoint == null ? observation(event) : activity(event, entryPoint, 1));
         }
         final String type = text(payload, "ExceptionType__c", "Nebula__ExceptionType__c");
         final String message = text(payload, "ExceptionMessage__c", "Nebula__ExceptionMessage__c");
         final String fallback = text(payload, "Message__c", "Nebula__Message__c");
-        final String trace = text(payload, "ExceptionStackTrace__c", "StackTrace__c", "Nebula__ExceptionStackTrace__c");
+        final String trace =
+                text(
+                        payload,
+                        "ExceptionStackTrace__c",
+                        "StackTrace__c",
+                        "Nebula__ExceptionStackTrace__c");
         final String frame = topFrame(trace);
-        return List.of(failure(event, signature(type, message.isEmpty() ? fallback : message), frame != null ? frame : source(payload)));
+        return List.of(
+                failure(
+                        event,
+                        signature(type, message.isEmpty() ? fallback : message),
+                        frame != null ? frame : source(payload)));
     }
 
     /**
@@ -50,7 +62,8 @@ final class NebulaLogNormalizer implements SourceNormalizer {
      */
     static String entryPoint(final JsonNode payload) {
         final String type = text(payload, "OriginType__c", "Nebula__OriginType__c");
-        final String rawLocation = text(payload, "OriginLocation__c", "Nebula__OriginLocation__c").trim();
+        final String rawLocation =
+                text(payload, "OriginLocation__c", "Nebula__OriginLocation__c").trim();
         final String location = rawLocation.isEmpty() ? null : topFrame(rawLocation);
         if (location == null) {
             return null;
@@ -59,7 +72,9 @@ final class NebulaLogNormalizer implements SourceNormalizer {
             case "Flow":
                 return location.startsWith("Flow.") ? location : "Flow." + location;
             case "Apex":
-                return location.startsWith("Class.") || location.startsWith("Trigger.") ? location : "Class." + location;
+                return location.startsWith("Class.") || location.startsWith("Trigger.")
+                        ? location
+                        : "Class." + location;
             case "Component":
                 return location.startsWith("Component.") ? location : "Component." + location;
             default:
@@ -73,10 +88,20 @@ final class NebulaLogNormalizer implements SourceNormalizer {
      * OriginType__c / OriginLocation__c; null when the entry names no source.
      */
     static String source(final JsonNode payload) {
-        final String type = text(payload, "ExceptionSourceMetadataType__c", "Nebula__ExceptionSourceMetadataType__c", "OriginType__c",
-            "Nebula__OriginType__c");
-        final String name = text(payload, "ExceptionSourceApiName__c", "Nebula__ExceptionSourceApiName__c", "OriginLocation__c",
-            "Nebula__OriginLocation__c");
+        final String type =
+                text(
+                        payload,
+                        "ExceptionSourceMetadataType__c",
+                        "Nebula__ExceptionSourceMetadataType__c",
+                        "OriginType__c",
+                        "Nebula__OriginType__c");
+        final String name =
+                text(
+                        payload,
+                        "ExceptionSourceApiName__c",
+                        "Nebula__ExceptionSourceApiName__c",
+                        "OriginLocation__c",
+                        "Nebula__OriginLocation__c");
         if (name.isEmpty()) {
             return null;
         }

@@ -3,7 +3,6 @@ package io.sfpulse.streams.normalize;
 import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.signal.SignalKind;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -12,17 +11,24 @@ import java.util.regex.Pattern;
  */
 final class NormalizedSignals {
 
-    private static final Pattern SF_ID = Pattern.compile("\\b(?=[a-zA-Z0-9]*\\d)[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?\\b");
+    private static final Pattern SF_ID =
+            Pattern.compile("\\b(?=[a-zA-Z0-9]*\\d)[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?\\b");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
     private static final int MAX_SIGNATURE = 200;
 
-    private NormalizedSignals() {
-    }
+    private NormalizedSignals() {}
 
     /** A signal of {@code kind} about {@code subject}, with the event's org, time, channel and uuid, value 1. */
-    static Signal.Builder base(final SalesforceEvent event, final SignalKind kind, final String subject) {
-        return Signal.newBuilder().setOrgId(event.getOrgId()).setKind(kind).setSubject(subject).setValue(1.0)
-            .setEventTime(event.getEventTime()).setChannel(event.getChannel()).setEventUuid(event.getEventUuid());
+    static Signal.Builder base(
+            final SalesforceEvent event, final SignalKind kind, final String subject) {
+        return Signal.newBuilder()
+                .setOrgId(event.getOrgId())
+                .setKind(kind)
+                .setSubject(subject)
+                .setValue(1.0)
+                .setEventTime(event.getEventTime())
+                .setChannel(event.getChannel())
+                .setEventUuid(event.getEventUuid());
     }
 
     /** The event only proves the org was watched at its time. */
@@ -31,28 +37,41 @@ final class NormalizedSignals {
     }
 
     /** An entry point ran {@code executions} times: subject and location are the entry point. */
-    static Signal activity(final SalesforceEvent event, final String entryPoint, final double executions) {
-        return base(event, SignalKind.ACTIVITY, entryPoint).setLocation(entryPoint).setValue(executions).build();
+    static Signal activity(
+            final SalesforceEvent event, final String entryPoint, final double executions) {
+        return base(event, SignalKind.ACTIVITY, entryPoint)
+                .setLocation(entryPoint)
+                .setValue(executions)
+                .build();
     }
 
-    static Signal failure(final SalesforceEvent event, final String signature, final String location) {
-        return base(event, SignalKind.FAILURE, SignalNormalizer.FAILURES).setSignature(signature).setLocation(location).build();
+    static Signal failure(
+            final SalesforceEvent event, final String signature, final String location) {
+        return base(event, SignalKind.FAILURE, SignalNormalizer.FAILURES)
+                .setSignature(signature)
+                .setLocation(location)
+                .build();
     }
 
     /** A latency of {@code operation} (whitespace collapsed), or an observation when the duration is missing. */
-    static Signal latency(final SalesforceEvent event, final String operation, final double millis) {
+    static Signal latency(
+            final SalesforceEvent event, final String operation, final double millis) {
         if (Double.isNaN(millis)) {
             return observation(event);
         }
-        return base(event, SignalKind.LATENCY, operation.trim().replaceAll("\\s+", " ")).setValue(millis).build();
+        return base(event, SignalKind.LATENCY, operation.trim().replaceAll("\\s+", " "))
+                .setValue(millis)
+                .build();
     }
 
     /**
      * A page view: its latency (or observation) with who viewed it, the app and the page as attributes
      * (empty values left out), what release adoption counts.
      */
-    static Signal pageView(final Signal signal, final String viewer, final String app, final String page) {
-        final java.util.Map<String, String> attrs = new java.util.LinkedHashMap<>(signal.getAttributes());
+    static Signal pageView(
+            final Signal signal, final String viewer, final String app, final String page) {
+        final java.util.Map<String, String> attrs =
+                new java.util.LinkedHashMap<>(signal.getAttributes());
         if (!viewer.isBlank()) {
             attrs.put(SignalNormalizer.VIEWER, viewer);
         }
@@ -83,10 +102,10 @@ final class NormalizedSignals {
 
     /** "Class.InvoiceService.calculate: line 42, column 1\n..." -> "Class.InvoiceService.calculate". */
     static String topFrame(final String trace) {
-        final String first = trace.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        final String first =
+                trace.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("");
         final int colon = first.indexOf(':');
         final String frame = colon > 0 ? first.substring(0, colon) : first;
         return frame.isEmpty() ? null : frame;
     }
-
 }

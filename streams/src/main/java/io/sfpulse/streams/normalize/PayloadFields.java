@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** Reading fields of an event payload the way Salesforce spells them (several names per field, numbers as text). Pure. */
 final class PayloadFields {
 
-    private PayloadFields() {
-    }
+    private PayloadFields() {}
 
     /** The first of {@code fields} present and not null, as text; empty when none is. */
     static String text(final JsonNode node, final String... fields) {

@@ -24,7 +24,9 @@ final class PlatformEventNormalizer implements SourceNormalizer {
 
     private static boolean isFlowError(final String channel, final JsonNode payload) {
         return channel.startsWith("/event/")
-            && (channel.endsWith("FlowExecutionErrorEvent") || payload.has("FlowApiName") || payload.has("FlowApiName__c"));
+                && (channel.endsWith("FlowExecutionErrorEvent")
+                        || payload.has("FlowApiName")
+                        || payload.has("FlowApiName__c"));
     }
 
     @Override
@@ -32,9 +34,18 @@ final class PlatformEventNormalizer implements SourceNormalizer {
         if (isFlowError(event.getChannel(), payload)) {
             final String flow = text(payload, "FlowApiName", "FlowApiName__c");
             final String element = text(payload, "ElementApiName", "ElementApiName__c");
-            return List.of(failure(event, signature("Flow." + flow, text(payload, "ErrorMessage", "ErrorMessage__c")),
-                "Flow." + flow + (element.isEmpty() ? "" : "." + element)));
+            return List.of(
+                    failure(
+                            event,
+                            signature(
+                                    "Flow." + flow,
+                                    text(payload, "ErrorMessage", "ErrorMessage__c")),
+                            "Flow." + flow + (element.isEmpty() ? "" : "." + element)));
         }
-        return List.of(failure(event, signature(text(payload, "ExceptionType"), text(payload, "Message")), topFrame(text(payload, "StackTrace"))));
+        return List.of(
+                failure(
+                        event,
+                        signature(text(payload, "ExceptionType"), text(payload, "Message")),
+                        topFrame(text(payload, "StackTrace"))));
     }
 }

@@ -15,12 +15,16 @@ public final class ProgressSignals {
     /** Channel prefix of progress signals: {@code progress:<source>}. */
     public static final String CHANNEL_PREFIX = "progress:";
 
-    private ProgressSignals() {
-    }
+    private ProgressSignals() {}
 
     public static Signal toSignal(final SourceProgress p) {
-        return Signal.newBuilder().setOrgId(p.getOrgId()).setKind(SignalKind.OBSERVATION).setSubject("progress")
-            .setChannel(CHANNEL_PREFIX + p.getSource()).setEventTime(p.getDeliveredThrough()).build();
+        return Signal.newBuilder()
+                .setOrgId(p.getOrgId())
+                .setKind(SignalKind.OBSERVATION)
+                .setSubject("progress")
+                .setChannel(CHANNEL_PREFIX + p.getSource())
+                .setEventTime(p.getDeliveredThrough())
+                .build();
     }
 
     public static boolean isProgress(final Signal s) {

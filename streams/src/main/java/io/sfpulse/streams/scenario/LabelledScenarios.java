@@ -34,17 +34,24 @@ public final class LabelledScenarios {
     public static final Duration REGRESSION = Duration.ofMinutes(45);
     public static final Duration TOTAL = Duration.ofHours(4);
     static final String AUTOMATION_USER = "005AUTOMATION0001";
+
     /** The record-triggered flow every org runs (Nebula Logger traces it) and that stops in {@link Kind#ABSENT_FLOW}. */
     public static final String FLOW = "Invoice_Flow";
+
     /** The sync flow of {@link Kind#QUIET_NIGHT}, idle 12 hours a day. */
     static final String NIGHTLY_FLOW = "Nightly_Sync";
+
     static final Duration NIGHTLY_HISTORY = Duration.ofDays(3).plusHours(2);
+
     /** The object whose records an intake flow creates (~40 an hour) and that stops being created in {@link Kind#MISSING_RECORDS}. */
     public static final String INTAKE_OBJECT = "Case";
+
     /** The API client whose calls fail in {@link Kind#API_FAILURES}. */
     static final String SYNC_CLIENT = "Invoice Sync";
+
     /** The external host whose callouts fail in {@link Kind#CALLOUT_FAILURES}. */
     static final String ERP_HOST = "erp.example.com";
+
     /** The component that regresses in {@link Kind#COMPONENT_REGRESSION}. */
     public static final String REGRESSING_COMPONENT = "Class.InvoiceService";
 
@@ -132,42 +139,71 @@ public final class LabelledScenarios {
     }
 
     /** One input record: an event on a channel, a deployment marker, or a progress record of the ingest. */
-    public record Input(Instant time, String channel, SalesforceEvent event, DeploymentMarker marker, SourceProgress progress) {
+    public record Input(
+            Instant time,
+            String channel,
+            SalesforceEvent event,
+            DeploymentMarker marker,
+            SourceProgress progress) {
         public String orgId() {
-            return event != null ? event.getOrgId() : marker != null ? marker.getOrgId() : progress.getOrgId();
+            return event != null
+                    ? event.getOrgId()
+                    : marker != null ? marker.getOrgId() : progress.getOrgId();
         }
     }
 
     /** The answer key of one scenario. */
-    public record Label(String orgId, Kind kind, Instant changeAt, Instant regressionEnd, String deployId) {
-    }
+    public record Label(
+            String orgId, Kind kind, Instant changeAt, Instant regressionEnd, String deployId) {}
 
     /** A scenario: its label and its inputs in event-time order. */
-    public record Scenario(Label label, List<Input> inputs) {
-    }
+    public record Scenario(Label label, List<Input> inputs) {}
 
-    private LabelledScenarios() {
-    }
+    private LabelledScenarios() {}
 
     /** An 18-character org id (computed case-safe suffix) for scenario {@code n}. */
     public static String orgId(final int n) {
         return SalesforceIds.to18(String.format(Locale.ROOT, "00D%012d", n));
     }
 
-    public static Scenario generate(final Kind kind, final String orgId, final Instant t0, final long seed) {
+    public static Scenario generate(
+            final Kind kind, final String orgId, final Instant t0, final long seed) {
         final Random random = new Random(seed);
         final Instant change = t0.plus(BASELINE);
         final Instant end = change.plus(REGRESSION);
         final String deployId = kind.deploys() ? "0Af" + orgId.substring(3, 15) + "AAA" : null;
         final List<Input> in = new ArrayList<>();
         if (deployId != null) {
-            in.add(new Input(change, null, null, deploy(orgId, deployId, "Succeeded", change, kind == Kind.VALUE_SHIFT_INTENDED), null));
+            in.add(
+                    new Input(
+                            change,
+                            null,
+                            null,
+                            deploy(
+                                    orgId,
+                                    deployId,
+                                    "Succeeded",
+                                    change,
+                                    kind == Kind.VALUE_SHIFT_INTENDED),
+                            null));
         }
         if (kind == Kind.FAILED_DEPLOY) {
             final Instant failedAt = change.minus(Duration.ofMinutes(20));
-            in.add(new Input(failedAt, null, null, deploy(orgId, "0Af" + orgId.substring(3, 15) + "FLD", "Failed", failedAt, false), null));
+            in.add(
+                    new Input(
+                            failedAt,
+                            null,
+                            null,
+                            deploy(
+                                    orgId,
+                                    "0Af" + orgId.substring(3, 15) + "FLD",
+                                    "Failed",
+                                    failedAt,
+                                    false),
+                            null));
         }
-        // QUIET_NIGHT's org has three days of ordinary traffic before t0 (what a same-time-of-day baseline needs).
+        // QUIET_NIGHT's org has three days of ordinary traffic before t0 (what a same-time-of-day
+        // baseline needs).
         final Instant start = kind == Kind.QUIET_NIGHT ? change.minus(NIGHTLY_HISTORY) : t0;
         if (kind == Kind.QUIET_NIGHT) {
             new Traffic(orgId, random, in, kind).nightlyFlow(start, change);
@@ -175,20 +211,39 @@ public final class LabelledScenarios {
         final long minutes = Duration.between(start, t0.plus(TOTAL)).toMinutes();
         for (long m = 0; m < minutes; m++) {
             final Instant minute = start.plus(Duration.ofMinutes(m));
-            if (kind == Kind.QUIET_AFTER_REGRESSION && !minute.isBefore(end) || kind == Kind.UNEXERCISED && !minute.isBefore(change)) {
-                // Silent: the ingest still reports that the channel delivered everything up to now, once a minute.
-                in.add(new Input(minute, null, null, null, SourceProgress.newBuilder().setOrgId(orgId).setSource(LOG_CHANNEL)
-                    .setTransport(ProgressTransport.COMETD).setDeliveredThrough(minute).setEmittedTime(minute).build()));
+            if (kind == Kind.QUIET_AFTER_REGRESSION && !minute.isBefore(end)
+                    || kind == Kind.UNEXERCISED && !minute.isBefore(change)) {
+                // Silent: the ingest still reports that the channel delivered everything up to now,
+                // once a minute.
+                in.add(
+                        new Input(
+                                minute,
+                                null,
+                                null,
+                                null,
+                                SourceProgress.newBuilder()
+                                        .setOrgId(orgId)
+                                        .setSource(LOG_CHANNEL)
+                                        .setTransport(ProgressTransport.COMETD)
+                                        .setDeliveredThrough(minute)
+                                        .setEmittedTime(minute)
+                                        .build()));
                 continue;
             }
             if (m == 0) {
-                // The recurring errors are known: a 14-day look-back would have seen each of them. The generated history
-                // is 2 hours, in which a recurring error (~1.6/h) is absent 4 % of the time; say so in the data.
+                // The recurring errors are known: a 14-day look-back would have seen each of them.
+                // The generated history
+                // is 2 hours, in which a recurring error (~1.6/h) is absent 4 % of the time; say so
+                // in the data.
                 new Traffic(orgId, random, in, kind).knownErrorsOnce(minute);
             }
             final boolean changed = !minute.isBefore(change) && minute.isBefore(end);
-            final boolean regressed = (kind.regression() || kind == Kind.TRAFFIC_RAMP || kind == Kind.PLANNED_DROP || kind == Kind.VALUE_SHIFT_INTENDED)
-                && changed;
+            final boolean regressed =
+                    (kind.regression()
+                                    || kind == Kind.TRAFFIC_RAMP
+                                    || kind == Kind.PLANNED_DROP
+                                    || kind == Kind.VALUE_SHIFT_INTENDED)
+                            && changed;
             final Traffic traffic = new Traffic(orgId, random, in, kind);
             if (m % 30 == 10 && minute.isBefore(change)) {
                 traffic.parentDeleted(minute.plusSeconds(5), (int) (m / 30));
@@ -196,23 +251,42 @@ public final class LabelledScenarios {
             traffic.minute(minute, regressed ? kind : Kind.CLEAN_DEPLOY);
         }
         if (kind == Kind.DUPLICATE_DELIVERY) {
-            // Redelivered after a reconnect: the same events (same EventUuid and replay id) arrive a second time.
+            // Redelivered after a reconnect: the same events (same EventUuid and replay id) arrive
+            // a second time.
             in.addAll(in.stream().filter(i -> i.event() != null).toList());
         }
         in.sort(Comparator.comparing(Input::time));
         return new Scenario(new Label(orgId, kind, change, end, deployId), in);
     }
 
-    private static DeploymentMarker deploy(final String orgId, final String deployId, final String status, final Instant at,
-                                           final boolean changesStatusPicklist) {
-        final List<String> components = new ArrayList<>(List.of("ApexClass:InvoiceService", "Flow:Invoice_Flow", "ApexTrigger:AccountTrigger",
-            "Flow:Case_Intake", "ApexClass:ErpClient"));
+    private static DeploymentMarker deploy(
+            final String orgId,
+            final String deployId,
+            final String status,
+            final Instant at,
+            final boolean changesStatusPicklist) {
+        final List<String> components =
+                new ArrayList<>(
+                        List.of(
+                                "ApexClass:InvoiceService",
+                                "Flow:Invoice_Flow",
+                                "ApexTrigger:AccountTrigger",
+                                "Flow:Case_Intake",
+                                "ApexClass:ErpClient"));
         if (changesStatusPicklist) {
             components.add("StandardValueSet:CaseStatus");
         }
-        return DeploymentMarker.newBuilder().setOrgId(orgId).setDeployId(deployId)
-            .setSource(MarkerSource.DEPLOY_REQUEST).setStatus(status).setCompletedTime(at).setCreatedBy("Release Bot")
-            .setComponents(components).setComponentCount(components.size()).setCheckOnly(false).build();
+        return DeploymentMarker.newBuilder()
+                .setOrgId(orgId)
+                .setDeployId(deployId)
+                .setSource(MarkerSource.DEPLOY_REQUEST)
+                .setStatus(status)
+                .setCompletedTime(at)
+                .setCreatedBy("Release Bot")
+                .setComponents(components)
+                .setComponentCount(components.size())
+                .setCheckOnly(false)
+                .build();
     }
 
     /** Scenarios for {@code perKind} orgs of each kind, inputs of all merged in event-time order. */
@@ -230,7 +304,10 @@ public final class LabelledScenarios {
 
     /** The inputs of several scenarios interleaved by event time (as they arrive from many orgs). */
     public static List<Input> merged(final List<Scenario> scenarios) {
-        return scenarios.stream().flatMap(s -> s.inputs().stream()).sorted(Comparator.comparing(Input::time)).toList();
+        return scenarios.stream()
+                .flatMap(s -> s.inputs().stream())
+                .sorted(Comparator.comparing(Input::time))
+                .toList();
     }
 
     /** One minute of one org's traffic; {@code kind} says which regression (if any) is live. */
@@ -239,27 +316,49 @@ public final class LabelledScenarios {
         void minute(final Instant minute, final Kind kind) {
             final int load = kind == Kind.TRAFFIC_RAMP ? 3 : 1;
             for (int i = 0; i < load; i++) {
-                event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("INFO", "", "heartbeat", ""));
+                event(
+                        minute.plusMillis(random.nextInt(60_000)),
+                        LOG_CHANNEL,
+                        log("INFO", "", "heartbeat", ""));
             }
             activity(minute, kind, load);
-            final boolean failing = kind == Kind.FAILURE_RATE || kind == Kind.NO_DEPLOY_FAILURES || kind == Kind.FAILED_DEPLOY
-                || kind == Kind.DUPLICATE_DELIVERY || kind == Kind.QUIET_AFTER_REGRESSION;
+            final boolean failing =
+                    kind == Kind.FAILURE_RATE
+                            || kind == Kind.NO_DEPLOY_FAILURES
+                            || kind == Kind.FAILED_DEPLOY
+                            || kind == Kind.DUPLICATE_DELIVERY
+                            || kind == Kind.QUIET_AFTER_REGRESSION;
             final double errorsPerMinute = failing ? 1.5 : 0.08 * load;
             for (int i = poisson(errorsPerMinute); i > 0; i--) {
                 final String[] e = KNOWN[random.nextInt(KNOWN.length)];
-                event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", e[0], e[1], e[2]));
+                event(
+                        minute.plusMillis(random.nextInt(60_000)),
+                        LOG_CHANNEL,
+                        log("ERROR", e[0], e[1], e[2]));
             }
             maybeScenarioNoise(minute);
             if (kind == Kind.COMPONENT_REGRESSION) {
                 for (int i = poisson(0.5); i > 0; i--) {
-                    event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.NullPointerException",
-                        "Attempt to de-reference a null object", REGRESSING_COMPONENT + ".calculate: line 42, column 1"));
+                    event(
+                            minute.plusMillis(random.nextInt(60_000)),
+                            LOG_CHANNEL,
+                            log(
+                                    "ERROR",
+                                    "System.NullPointerException",
+                                    "Attempt to de-reference a null object",
+                                    REGRESSING_COMPONENT + ".calculate: line 42, column 1"));
                 }
             }
             if (kind == Kind.NEW_ERROR_TYPE) {
                 for (int i = poisson(0.4); i > 0; i--) {
-                    event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.LimitException",
-                        "Too many SOQL queries: 101", "Class.AccountTriggerHandler.afterUpdate: line 12, column 1"));
+                    event(
+                            minute.plusMillis(random.nextInt(60_000)),
+                            LOG_CHANNEL,
+                            log(
+                                    "ERROR",
+                                    "System.LimitException",
+                                    "Too many SOQL queries: 101",
+                                    "Class.AccountTriggerHandler.afterUpdate: line 12, column 1"));
                 }
             }
             for (int i = poisson(3 * load); i > 0; i--) {
@@ -269,15 +368,29 @@ public final class LabelledScenarios {
                 } else if (kind == Kind.LATENCY_TAIL && random.nextDouble() < 0.2) {
                     millis *= 6;
                 }
-                event(minute.plusMillis(random.nextInt(60_000)), API_CHANNEL, String.format(Locale.ROOT,
-                    "{\"Operation\":\"Query\",\"QueriedEntities\":\"Account\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}", millis, minute));
+                event(
+                        minute.plusMillis(random.nextInt(60_000)),
+                        API_CHANNEL,
+                        String.format(
+                                Locale.ROOT,
+                                "{\"Operation\":\"Query\",\"QueriedEntities\":\"Account\",\"ElapsedTime\":%.0f,\"EventDate\":\"%s\"}",
+                                millis,
+                                minute));
             }
             for (int i = poisson(2 * dataScale(kind)); i > 0; i--) {
                 final boolean nulls = random.nextDouble() < (kind == Kind.NULL_RATE ? 0.6 : 0.05);
-                change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", "005USER00000000" + random.nextInt(3), nulls);
+                change(
+                        minute.plusMillis(random.nextInt(60_000)),
+                        "UPDATE",
+                        "005USER00000000" + random.nextInt(3),
+                        nulls);
             }
             for (int i = poisson(kind == Kind.DELETE_BURST ? 3 : 0.03); i > 0; i--) {
-                change(minute.plusMillis(random.nextInt(60_000)), "DELETE", kind == Kind.DELETE_BURST ? AUTOMATION_USER : "005USER000000000", false);
+                change(
+                        minute.plusMillis(random.nextInt(60_000)),
+                        "DELETE",
+                        kind == Kind.DELETE_BURST ? AUTOMATION_USER : "005USER000000000",
+                        false);
             }
             creations(minute, kind);
             caseUpdates(minute, kind);
@@ -285,7 +398,11 @@ public final class LabelledScenarios {
             integrations(minute, kind);
             if (kind == Kind.MASS_UPDATE) {
                 for (int i = poisson(15); i > 0; i--) {
-                    change(minute.plusMillis(random.nextInt(60_000)), "UPDATE", AUTOMATION_USER, false);
+                    change(
+                            minute.plusMillis(random.nextInt(60_000)),
+                            "UPDATE",
+                            AUTOMATION_USER,
+                            false);
                 }
             }
         }
@@ -313,8 +430,28 @@ public final class LabelledScenarios {
         }
 
         /** The usual mix of Case Status values written by updates: 25 % New, 35 % Working, 15 % Escalated, 25 % Closed. */
-        private static final String[] STATUS_MIX = {"New", "New", "New", "New", "New", "Working", "Working", "Working", "Working", "Working",
-            "Working", "Working", "Escalated", "Escalated", "Escalated", "Closed", "Closed", "Closed", "Closed", "Closed"};
+        private static final String[] STATUS_MIX = {
+            "New",
+            "New",
+            "New",
+            "New",
+            "New",
+            "Working",
+            "Working",
+            "Working",
+            "Working",
+            "Working",
+            "Working",
+            "Working",
+            "Escalated",
+            "Escalated",
+            "Escalated",
+            "Closed",
+            "Closed",
+            "Closed",
+            "Closed",
+            "Closed"
+        };
 
         /**
          * Case updates (1 a minute) writing Status: the usual mix ({@link #STATUS_MIX}), or, in VALUE_SHIFT and
@@ -324,11 +461,23 @@ public final class LabelledScenarios {
             final boolean closing = kind == Kind.VALUE_SHIFT || kind == Kind.VALUE_SHIFT_INTENDED;
             for (int i = poisson(dataScale(kind)); i > 0; i--) {
                 final Instant at = minute.plusMillis(random.nextInt(60_000));
-                final String status = closing && random.nextDouble() < 0.85 ? "Closed" : STATUS_MIX[random.nextInt(STATUS_MIX.length)];
-                final String record = String.format(Locale.ROOT, "500%012dAAA", random.nextInt(1_000_000));
+                final String status =
+                        closing && random.nextDouble() < 0.85
+                                ? "Closed"
+                                : STATUS_MIX[random.nextInt(STATUS_MIX.length)];
+                final String record =
+                        String.format(Locale.ROOT, "500%012dAAA", random.nextInt(1_000_000));
                 final String user = "005USER00000000" + random.nextInt(3);
-                changeEvent(at, INTAKE_OBJECT, "UPDATE", List.of(record), user, List.of("Status", "LastModifiedDate"), record + status,
-                    String.format(",\"Status\":\"%s\",\"LastModifiedDate\":\"%s\"", status, at));
+                changeEvent(
+                        at,
+                        INTAKE_OBJECT,
+                        "UPDATE",
+                        List.of(record),
+                        user,
+                        List.of("Status", "LastModifiedDate"),
+                        record + status,
+                        String.format(
+                                ",\"Status\":\"%s\",\"LastModifiedDate\":\"%s\"", status, at));
             }
         }
 
@@ -344,23 +493,47 @@ public final class LabelledScenarios {
                     final Instant at = minute.plusMillis(random.nextInt(60_000));
                     String status = random.nextDouble() < 0.01 ? "404" : "200";
                     String exception = "";
-                    if (kind == Kind.API_FAILURES && client.equals(SYNC_CLIENT) && random.nextDouble() < 0.4) {
+                    if (kind == Kind.API_FAILURES
+                            && client.equals(SYNC_CLIENT)
+                            && random.nextDouble() < 0.4) {
                         final boolean limited = random.nextBoolean();
                         status = limited ? "403" : "401";
-                        exception = limited ? "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded." : "INVALID_SESSION_ID: Session expired or invalid";
+                        exception =
+                                limited
+                                        ? "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded."
+                                        : "INVALID_SESSION_ID: Session expired or invalid";
                     }
-                    event(at, "elf/RestApi", String.format(Locale.ROOT, "{\"EVENT_TYPE\":\"RestApi\",\"METHOD\":\"PATCH\","
-                        + "\"URI\":\"/services/data/v62.0/sobjects/Account\",\"CLIENT_NAME\":\"%s\",\"STATUS_CODE\":\"%s\","
-                        + "\"EXCEPTION_MESSAGE\":\"%s\",\"RUN_TIME\":\"%d\",\"TIMESTAMP_DERIVED\":\"%s\"}", client, status, exception,
-                        30 + random.nextInt(40), at));
+                    event(
+                            at,
+                            "elf/RestApi",
+                            String.format(
+                                    Locale.ROOT,
+                                    "{\"EVENT_TYPE\":\"RestApi\",\"METHOD\":\"PATCH\","
+                                            + "\"URI\":\"/services/data/v62.0/sobjects/Account\",\"CLIENT_NAME\":\"%s\",\"STATUS_CODE\":\"%s\","
+                                            + "\"EXCEPTION_MESSAGE\":\"%s\",\"RUN_TIME\":\"%d\",\"TIMESTAMP_DERIVED\":\"%s\"}",
+                                    client,
+                                    status,
+                                    exception,
+                                    30 + random.nextInt(40),
+                                    at));
                 }
             }
             for (int i = poisson(1); i > 0; i--) {
                 final Instant at = minute.plusMillis(random.nextInt(60_000));
-                final boolean answered = random.nextDouble() >= (kind == Kind.CALLOUT_FAILURES ? 0.5 : 0.01);
-                event(at, "elf/ApexCallout", String.format(Locale.ROOT, "{\"EVENT_TYPE\":\"ApexCallout\",\"METHOD\":\"POST\",\"TYPE\":\"REST\","
-                    + "\"URL\":\"https://%s/api/orders\",\"SUCCESS\":\"%s\",\"STATUS_CODE\":\"%s\",\"TIME\":\"%d\",\"TIMESTAMP_DERIVED\":\"%s\"}",
-                    ERP_HOST, answered ? "1" : "0", answered ? "200" : "", 150 + random.nextInt(150), at));
+                final boolean answered =
+                        random.nextDouble() >= (kind == Kind.CALLOUT_FAILURES ? 0.5 : 0.01);
+                event(
+                        at,
+                        "elf/ApexCallout",
+                        String.format(
+                                Locale.ROOT,
+                                "{\"EVENT_TYPE\":\"ApexCallout\",\"METHOD\":\"POST\",\"TYPE\":\"REST\","
+                                        + "\"URL\":\"https://%s/api/orders\",\"SUCCESS\":\"%s\",\"STATUS_CODE\":\"%s\",\"TIME\":\"%d\",\"TIMESTAMP_DERIVED\":\"%s\"}",
+                                ERP_HOST,
+                                answered ? "1" : "0",
+                                answered ? "200" : "",
+                                150 + random.nextInt(150),
+                                at));
             }
         }
 
@@ -371,7 +544,15 @@ public final class LabelledScenarios {
 
         /** Every 30 minutes before the deploy an Account is deleted (by an admin, 005USER000000000). */
         void parentDeleted(final Instant at, final int k) {
-            changeEvent(at, "Account", "DELETE", List.of(deletedParent(k)), "005USER000000000", List.of(), String.valueOf(k), "");
+            changeEvent(
+                    at,
+                    "Account",
+                    "DELETE",
+                    List.of(deletedParent(k)),
+                    "005USER000000000",
+                    List.of(),
+                    String.valueOf(k),
+                    "");
         }
 
         /**
@@ -381,11 +562,23 @@ public final class LabelledScenarios {
         private void contactUpdates(final Instant minute, final Kind kind) {
             for (int i = poisson(dataScale(kind)); i > 0; i--) {
                 final Instant at = minute.plusMillis(random.nextInt(60_000));
-                final String parent = kind == Kind.BROKEN_RELATIONSHIP && random.nextDouble() < 0.4 ? deletedParent(random.nextInt(4))
-                    : String.format(Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));
-                final String record = String.format(Locale.ROOT, "003%012dAAA", random.nextInt(1_000_000));
-                changeEvent(at, "Contact", "UPDATE", List.of(record), "005USER00000000" + random.nextInt(3), List.of("AccountId", "LastModifiedDate"),
-                    record + parent, String.format(",\"AccountId\":\"%s\",\"LastModifiedDate\":\"%s\"", parent, at));
+                final String parent =
+                        kind == Kind.BROKEN_RELATIONSHIP && random.nextDouble() < 0.4
+                                ? deletedParent(random.nextInt(4))
+                                : String.format(
+                                        Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));
+                final String record =
+                        String.format(Locale.ROOT, "003%012dAAA", random.nextInt(1_000_000));
+                changeEvent(
+                        at,
+                        "Contact",
+                        "UPDATE",
+                        List.of(record),
+                        "005USER00000000" + random.nextInt(3),
+                        List.of("AccountId", "LastModifiedDate"),
+                        record + parent,
+                        String.format(
+                                ",\"AccountId\":\"%s\",\"LastModifiedDate\":\"%s\"", parent, at));
             }
         }
 
@@ -397,11 +590,17 @@ public final class LabelledScenarios {
             final double scale = kind == Kind.PLANNED_DROP ? 0.1 : load;
             if (kind != Kind.ABSENT_FLOW) {
                 for (int i = poisson(0.67 * scale); i > 0; i--) {
-                    event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, origin("Flow", FLOW));
+                    event(
+                            minute.plusMillis(random.nextInt(60_000)),
+                            LOG_CHANNEL,
+                            origin("Flow", FLOW));
                 }
             }
             for (int i = poisson(scale); i > 0; i--) {
-                event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, origin("Apex", "AccountSync.run"));
+                event(
+                        minute.plusMillis(random.nextInt(60_000)),
+                        LOG_CHANNEL,
+                        origin("Apex", "AccountSync.run"));
             }
         }
 
@@ -410,29 +609,50 @@ public final class LabelledScenarios {
          * each nightfall, and is idle after the last one for longer than the scenario lasts.
          */
         void nightlyFlow(final Instant from, final Instant nightfall) {
-            for (Instant minute = from; minute.isBefore(nightfall); minute = minute.plus(Duration.ofMinutes(1))) {
-                final long sinceNightfall = Math.floorMod(Duration.between(nightfall, minute).toMillis(), Duration.ofDays(1).toMillis());
+            for (Instant minute = from;
+                    minute.isBefore(nightfall);
+                    minute = minute.plus(Duration.ofMinutes(1))) {
+                final long sinceNightfall =
+                        Math.floorMod(
+                                Duration.between(nightfall, minute).toMillis(),
+                                Duration.ofDays(1).toMillis());
                 if (sinceNightfall >= Duration.ofHours(12).toMillis()) {
                     for (int i = poisson(0.67); i > 0; i--) {
-                        event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, origin("Flow", NIGHTLY_FLOW));
+                        event(
+                                minute.plusMillis(random.nextInt(60_000)),
+                                LOG_CHANNEL,
+                                origin("Flow", NIGHTLY_FLOW));
                     }
                 }
             }
         }
 
         private static String origin(final String type, final String location) {
-            return String.format("{\"LoggingLevel__c\":\"INFO\",\"Message__c\":\"done\",\"OriginType__c\":\"%s\",\"OriginLocation__c\":\"%s\"}",
-                type, location);
+            return String.format(
+                    "{\"LoggingLevel__c\":\"INFO\",\"Message__c\":\"done\",\"OriginType__c\":\"%s\",\"OriginLocation__c\":\"%s\"}",
+                    type, location);
         }
 
         private static final String[][] KNOWN = {
-            {"System.NullPointerException", "Attempt to de-reference a null object", "Class.InvoiceService.calculate: line 42, column 1"},
-            {"System.DmlException", "Insert failed. REQUIRED_FIELD_MISSING", "Class.OrderSync.push: line 88, column 1"},
-            {"System.CalloutException", "Read timed out", "Class.ErpClient.send: line 17, column 1"}};
+            {
+                "System.NullPointerException",
+                "Attempt to de-reference a null object",
+                "Class.InvoiceService.calculate: line 42, column 1"
+            },
+            {
+                "System.DmlException",
+                "Insert failed. REQUIRED_FIELD_MISSING",
+                "Class.OrderSync.push: line 88, column 1"
+            },
+            {"System.CalloutException", "Read timed out", "Class.ErpClient.send: line 17, column 1"}
+        };
 
         void knownErrorsOnce(final Instant start) {
             for (int i = 0; i < KNOWN.length; i++) {
-                event(start.plusSeconds(10L + 15L * i), LOG_CHANNEL, log("ERROR", KNOWN[i][0], KNOWN[i][1], KNOWN[i][2]));
+                event(
+                        start.plusSeconds(10L + 15L * i),
+                        LOG_CHANNEL,
+                        log("ERROR", KNOWN[i][0], KNOWN[i][1], KNOWN[i][2]));
             }
         }
 
@@ -442,57 +662,134 @@ public final class LabelledScenarios {
                 return;
             }
             for (int i = poisson(2); i > 0; i--) {
-                event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.CalloutException",
-                    "Read timed out", "Class.ErpClient.send: line 17, column 1"));
+                event(
+                        minute.plusMillis(random.nextInt(60_000)),
+                        LOG_CHANNEL,
+                        log(
+                                "ERROR",
+                                "System.CalloutException",
+                                "Read timed out",
+                                "Class.ErpClient.send: line 17, column 1"));
             }
             for (int i = poisson(2); i > 0; i--) {
-                event(minute.plusMillis(random.nextInt(60_000)), LOG_CHANNEL, log("ERROR", "System.DmlException",
-                    "Insert failed. UNABLE_TO_LOCK_ROW", "Class.OrderSync.push: line 88, column 1"));
+                event(
+                        minute.plusMillis(random.nextInt(60_000)),
+                        LOG_CHANNEL,
+                        log(
+                                "ERROR",
+                                "System.DmlException",
+                                "Insert failed. UNABLE_TO_LOCK_ROW",
+                                "Class.OrderSync.push: line 88, column 1"));
             }
         }
 
-        private String log(final String level, final String type, final String message, final String trace) {
-            return String.format("{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"%s\",\"ExceptionMessage__c\":\"%s\","
-                + "\"ExceptionStackTrace__c\":\"%s\"}", level, type, message, trace);
+        private String log(
+                final String level, final String type, final String message, final String trace) {
+            return String.format(
+                    "{\"LoggingLevel__c\":\"%s\",\"ExceptionType__c\":\"%s\",\"ExceptionMessage__c\":\"%s\","
+                            + "\"ExceptionStackTrace__c\":\"%s\"}",
+                    level, type, message, trace);
         }
 
-        private void change(final Instant at, final String type, final String user, final boolean nullsPhone) {
-            final String record = String.format(Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));
-            final List<String> changed = type.equals("UPDATE") ? List.of(nullsPhone ? "Phone" : "Rating") : List.of();
-            changeEvent(at, "Account", type, List.of(record), user, changed, record, nullsPhone ? ",\"Phone\":null" : ",\"Rating\":\"Warm\"");
+        private void change(
+                final Instant at, final String type, final String user, final boolean nullsPhone) {
+            final String record =
+                    String.format(Locale.ROOT, "001%012dAAA", random.nextInt(1_000_000));
+            final List<String> changed =
+                    type.equals("UPDATE") ? List.of(nullsPhone ? "Phone" : "Rating") : List.of();
+            changeEvent(
+                    at,
+                    "Account",
+                    type,
+                    List.of(record),
+                    user,
+                    changed,
+                    record,
+                    nullsPhone ? ",\"Phone\":null" : ",\"Rating\":\"Warm\"");
         }
 
         /** A CREATE change event for {@code records} new records of {@code entity}, with the system fields Salesforce sends. */
         private void create(final Instant at, final String entity, final int records) {
             final List<String> ids = new ArrayList<>();
             for (int i = 0; i < records; i++) {
-                ids.add(String.format(Locale.ROOT, "%s%012dAAA", entity.equals(INTAKE_OBJECT) ? "500" : "001", random.nextInt(1_000_000)));
+                ids.add(
+                        String.format(
+                                Locale.ROOT,
+                                "%s%012dAAA",
+                                entity.equals(INTAKE_OBJECT) ? "500" : "001",
+                                random.nextInt(1_000_000)));
             }
             final String user = entity.equals(INTAKE_OBJECT) ? AUTOMATION_USER : "005USER000000001";
-            changeEvent(at, entity, "CREATE", ids, user, List.of(), entity + ids, String.format(
-                ",\"CreatedDate\":\"%s\",\"CreatedById\":\"%s\",\"LastModifiedDate\":\"%s\",\"LastModifiedById\":\"%s\"", at, user, at, user));
+            changeEvent(
+                    at,
+                    entity,
+                    "CREATE",
+                    ids,
+                    user,
+                    List.of(),
+                    entity + ids,
+                    String.format(
+                            ",\"CreatedDate\":\"%s\",\"CreatedById\":\"%s\",\"LastModifiedDate\":\"%s\",\"LastModifiedById\":\"%s\"",
+                            at, user, at, user));
         }
 
         /**
          * A CometD change event of one transaction: its header (transaction key derived from org, time and {@code keyedBy},
          * so a scenario generates the same events every time) and {@code body}, JSON members each preceded by a comma.
          */
-        private void changeEvent(final Instant at, final String entity, final String type, final List<String> recordIds, final String user,
-                                 final List<String> changedFields, final String keyedBy, final String body) {
-            event(at, CDC_CHANNEL, String.format(Locale.ROOT, "{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[%s],"
-                + "\"changeType\":\"%s\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1,"
-                + "\"isTransactionEnd\":true,\"changedFields\":[%s]}%s}", entity, quoted(recordIds), type, user, at.toEpochMilli(),
-                UUID.nameUUIDFromBytes((org + at + keyedBy).getBytes(java.nio.charset.StandardCharsets.UTF_8)), quoted(changedFields), body));
+        private void changeEvent(
+                final Instant at,
+                final String entity,
+                final String type,
+                final List<String> recordIds,
+                final String user,
+                final List<String> changedFields,
+                final String keyedBy,
+                final String body) {
+            event(
+                    at,
+                    CDC_CHANNEL,
+                    String.format(
+                            Locale.ROOT,
+                            "{\"ChangeEventHeader\":{\"entityName\":\"%s\",\"recordIds\":[%s],"
+                                    + "\"changeType\":\"%s\",\"commitUser\":\"%s\",\"commitTimestamp\":%d,\"transactionKey\":\"%s\",\"sequenceNumber\":1,"
+                                    + "\"isTransactionEnd\":true,\"changedFields\":[%s]}%s}",
+                            entity,
+                            quoted(recordIds),
+                            type,
+                            user,
+                            at.toEpochMilli(),
+                            UUID.nameUUIDFromBytes(
+                                    (org + at + keyedBy)
+                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            quoted(changedFields),
+                            body));
         }
 
         private static String quoted(final List<String> values) {
-            return values.stream().map(v -> "\"" + v + "\"").collect(java.util.stream.Collectors.joining(","));
+            return values.stream()
+                    .map(v -> "\"" + v + "\"")
+                    .collect(java.util.stream.Collectors.joining(","));
         }
 
         private void event(final Instant at, final String channel, final String payload) {
             final String uuid = new UUID(random.nextLong(), random.nextLong()).toString();
-            out.add(new Input(at, channel, SalesforceEvent.newBuilder().setOrgId(org).setChannel(channel).setSource(EventSource.COMETD)
-                .setReplayId((long) out.size() + 1).setEventUuid(uuid).setEventTime(at).setReceivedTime(at).setPayload(payload).build(), null, null));
+            out.add(
+                    new Input(
+                            at,
+                            channel,
+                            SalesforceEvent.newBuilder()
+                                    .setOrgId(org)
+                                    .setChannel(channel)
+                                    .setSource(EventSource.COMETD)
+                                    .setReplayId((long) out.size() + 1)
+                                    .setEventUuid(uuid)
+                                    .setEventTime(at)
+                                    .setReceivedTime(at)
+                                    .setPayload(payload)
+                                    .build(),
+                            null,
+                            null));
         }
 
         private int poisson(final double mean) {

@@ -27,9 +27,17 @@ public final class SuiteScore {
     private static final Duration LATE = Duration.ofMinutes(30);
 
     /** Per-kind figures. */
-    public record KindScore(LabelledScenarios.Kind kind, int scenarios, int detected, int falseAlerts, int resolved, List<Duration> timesToDetect) {
+    public record KindScore(
+            LabelledScenarios.Kind kind,
+            int scenarios,
+            int detected,
+            int falseAlerts,
+            int resolved,
+            List<Duration> timesToDetect) {
         public Duration medianTimeToDetect() {
-            return timesToDetect.isEmpty() ? null : timesToDetect.stream().sorted().toList().get(timesToDetect.size() / 2);
+            return timesToDetect.isEmpty()
+                    ? null
+                    : timesToDetect.stream().sorted().toList().get(timesToDetect.size() / 2);
         }
     }
 
@@ -39,8 +47,12 @@ public final class SuiteScore {
     private final List<Alert> falseAlerts;
     private final List<LabelledScenarios.Label> missed;
 
-    private SuiteScore(final Map<LabelledScenarios.Kind, KindScore> byKind, final int truePositives, final int triggered,
-                       final List<Alert> falseAlerts, final List<LabelledScenarios.Label> missed) {
+    private SuiteScore(
+            final Map<LabelledScenarios.Kind, KindScore> byKind,
+            final int truePositives,
+            final int triggered,
+            final List<Alert> falseAlerts,
+            final List<LabelledScenarios.Label> missed) {
         this.byKind = byKind;
         this.truePositives = truePositives;
         this.triggered = triggered;
@@ -48,11 +60,18 @@ public final class SuiteScore {
         this.missed = missed;
     }
 
-    public static SuiteScore score(final List<LabelledScenarios.Label> labels, final List<Alert> alerts) {
-        final Map<String, LabelledScenarios.Label> byOrg = labels.stream()
-            .collect(Collectors.toMap(LabelledScenarios.Label::orgId, Function.identity()));
-        final Set<String> resolvedKeys = alerts.stream().filter(a -> a.getStatus() == AlertStatus.RESOLVED).map(Alert::getDedupKey)
-            .collect(Collectors.toSet());
+    public static SuiteScore score(
+            final List<LabelledScenarios.Label> labels, final List<Alert> alerts) {
+        final Map<String, LabelledScenarios.Label> byOrg =
+                labels.stream()
+                        .collect(
+                                Collectors.toMap(
+                                        LabelledScenarios.Label::orgId, Function.identity()));
+        final Set<String> resolvedKeys =
+                alerts.stream()
+                        .filter(a -> a.getStatus() == AlertStatus.RESOLVED)
+                        .map(Alert::getDedupKey)
+                        .collect(Collectors.toSet());
         final Map<String, Alert> firstTrue = new LinkedHashMap<>();
         final Map<String, Integer> falseByOrg = new LinkedHashMap<>();
         final List<Alert> falseAlerts = new ArrayList<>();
@@ -72,10 +91,15 @@ public final class SuiteScore {
                 falseByOrg.merge(a.getOrgId(), 1, Integer::sum);
             }
         }
-        final Map<LabelledScenarios.Kind, KindScore> byKind = new EnumMap<>(LabelledScenarios.Kind.class);
-        final List<LabelledScenarios.Label> missed = labels.stream().filter(l -> l.kind().regression() && !firstTrue.containsKey(l.orgId())).toList();
+        final Map<LabelledScenarios.Kind, KindScore> byKind =
+                new EnumMap<>(LabelledScenarios.Kind.class);
+        final List<LabelledScenarios.Label> missed =
+                labels.stream()
+                        .filter(l -> l.kind().regression() && !firstTrue.containsKey(l.orgId()))
+                        .toList();
         for (final LabelledScenarios.Kind kind : LabelledScenarios.Kind.values()) {
-            final List<LabelledScenarios.Label> of = labels.stream().filter(l -> l.kind() == kind).toList();
+            final List<LabelledScenarios.Label> of =
+                    labels.stream().filter(l -> l.kind() == kind).toList();
             if (of.isEmpty()) {
                 continue;
             }
@@ -88,20 +112,32 @@ public final class SuiteScore {
                     resolved += resolvedKeys.contains(first.getDedupKey()) ? 1 : 0;
                 }
             }
-            final int falses = of.stream().mapToInt(l -> falseByOrg.getOrDefault(l.orgId(), 0)).sum();
+            final int falses =
+                    of.stream().mapToInt(l -> falseByOrg.getOrDefault(l.orgId(), 0)).sum();
             byKind.put(kind, new KindScore(kind, of.size(), ttd.size(), falses, resolved, ttd));
         }
         return new SuiteScore(byKind, tp, triggered, falseAlerts, missed);
     }
 
     private static boolean isTrue(final LabelledScenarios.Label label, final Alert a) {
-        final boolean inTime = !a.getEventTime().isBefore(label.changeAt()) && !a.getEventTime().isAfter(label.regressionEnd().plus(LATE));
+        final boolean inTime =
+                !a.getEventTime().isBefore(label.changeAt())
+                        && !a.getEventTime().isAfter(label.regressionEnd().plus(LATE));
         final String trigger = a.getEvidence().getOrDefault("trigger", "deploy");
-        final boolean labelled = label.kind().deploys() ? "deploy".equals(trigger) : "no-deploy".equals(trigger);
-        // A deploy's regression is only found when the alert names that deploy (not an earlier failed one, say).
-        final boolean release = label.deployId() == null || label.deployId().equals(a.getReleaseId());
-        final boolean subject = label.kind().requiredSubject() == null || label.kind().requiredSubject().equals(a.getSubject());
-        return label.kind().detectors().contains(a.getDetector()) && inTime && labelled && release && subject;
+        final boolean labelled =
+                label.kind().deploys() ? "deploy".equals(trigger) : "no-deploy".equals(trigger);
+        // A deploy's regression is only found when the alert names that deploy (not an earlier
+        // failed one, say).
+        final boolean release =
+                label.deployId() == null || label.deployId().equals(a.getReleaseId());
+        final boolean subject =
+                label.kind().requiredSubject() == null
+                        || label.kind().requiredSubject().equals(a.getSubject());
+        return label.kind().detectors().contains(a.getDetector())
+                && inTime
+                && labelled
+                && release
+                && subject;
     }
 
     /** The regressions no true alert found. */
@@ -118,8 +154,16 @@ public final class SuiteScore {
     }
 
     public double recall() {
-        final int regressions = byKind.values().stream().filter(k -> k.kind().regression()).mapToInt(KindScore::scenarios).sum();
-        final int detected = byKind.values().stream().filter(k -> k.kind().regression()).mapToInt(KindScore::detected).sum();
+        final int regressions =
+                byKind.values().stream()
+                        .filter(k -> k.kind().regression())
+                        .mapToInt(KindScore::scenarios)
+                        .sum();
+        final int detected =
+                byKind.values().stream()
+                        .filter(k -> k.kind().regression())
+                        .mapToInt(KindScore::detected)
+                        .sum();
         return regressions == 0 ? 1.0 : (double) detected / regressions;
     }
 
@@ -135,15 +179,44 @@ public final class SuiteScore {
     /** A Markdown table and totals, as written to BENCHMARKS.md. */
     public String report() {
         final StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | orgs | detected | median time-to-detect | resolved | false alerts |\n|---|---|---|---|---|---|\n");
-        byKind.values().forEach(k -> sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %d |%n", k.kind(), k.scenarios(),
-            k.kind().regression() ? k.detected() + "/" + k.scenarios() : "-",
-            k.medianTimeToDetect() == null ? "-" : k.medianTimeToDetect().toMinutes() + " min",
-            k.kind().regression() ? k.resolved() + "/" + k.detected() : "-", k.falseAlerts())));
+        sb.append(
+                "| scenario | orgs | detected | median time-to-detect | resolved | false alerts |\n|---|---|---|---|---|---|\n");
+        byKind.values()
+                .forEach(
+                        k ->
+                                sb.append(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "| %s | %d | %s | %s | %s | %d |%n",
+                                                k.kind(),
+                                                k.scenarios(),
+                                                k.kind().regression()
+                                                        ? k.detected() + "/" + k.scenarios()
+                                                        : "-",
+                                                k.medianTimeToDetect() == null
+                                                        ? "-"
+                                                        : k.medianTimeToDetect().toMinutes()
+                                                                + " min",
+                                                k.kind().regression()
+                                                        ? k.resolved() + "/" + k.detected()
+                                                        : "-",
+                                                k.falseAlerts())));
         final Set<String> falseDetectors = new HashSet<>();
-        falseAlerts.forEach(a -> falseDetectors.add(a.getDetector() + " (" + a.getEvidence().getOrDefault("trigger", "deploy") + ")"));
-        sb.append(String.format(Locale.ROOT, "%nprecision %.3f, recall %.3f, false alerts %d (from %s)%n", precision(), recall(),
-            falseAlerts.size(), falseDetectors.isEmpty() ? "none" : String.join(", ", falseDetectors)));
+        falseAlerts.forEach(
+                a ->
+                        falseDetectors.add(
+                                a.getDetector()
+                                        + " ("
+                                        + a.getEvidence().getOrDefault("trigger", "deploy")
+                                        + ")"));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nprecision %.3f, recall %.3f, false alerts %d (from %s)%n",
+                        precision(),
+                        recall(),
+                        falseAlerts.size(),
+                        falseDetectors.isEmpty() ? "none" : String.join(", ", falseDetectors)));
         return sb.toString();
     }
 }

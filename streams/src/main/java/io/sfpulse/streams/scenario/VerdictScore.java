@@ -18,8 +18,12 @@ import java.util.Map;
 public final class VerdictScore {
 
     /** Per-kind figures: final verdicts by status, and how many were right. */
-    public record KindVerdicts(LabelledScenarios.Kind kind, int releases, Map<VerdictStatus, Integer> byStatus, int notFinal, int correct) {
-    }
+    public record KindVerdicts(
+            LabelledScenarios.Kind kind,
+            int releases,
+            Map<VerdictStatus, Integer> byStatus,
+            int notFinal,
+            int correct) {}
 
     private final Map<LabelledScenarios.Kind, KindVerdicts> byKind;
 
@@ -27,7 +31,8 @@ public final class VerdictScore {
         this.byKind = byKind;
     }
 
-    public static VerdictScore score(final List<LabelledScenarios.Label> labels, final List<ReleaseVerdict> verdicts) {
+    public static VerdictScore score(
+            final List<LabelledScenarios.Label> labels, final List<ReleaseVerdict> verdicts) {
         final Map<String, ReleaseVerdict> latest = new HashMap<>();
         for (final ReleaseVerdict v : verdicts) {
             final String key = v.getOrgId() + "|" + v.getReleaseId();
@@ -36,9 +41,11 @@ public final class VerdictScore {
                 latest.put(key, v);
             }
         }
-        final Map<LabelledScenarios.Kind, KindVerdicts> byKind = new EnumMap<>(LabelledScenarios.Kind.class);
+        final Map<LabelledScenarios.Kind, KindVerdicts> byKind =
+                new EnumMap<>(LabelledScenarios.Kind.class);
         for (final LabelledScenarios.Kind kind : LabelledScenarios.Kind.values()) {
-            final List<LabelledScenarios.Label> of = labels.stream().filter(l -> l.kind() == kind && l.deployId() != null).toList();
+            final List<LabelledScenarios.Label> of =
+                    labels.stream().filter(l -> l.kind() == kind && l.deployId() != null).toList();
             if (of.isEmpty()) {
                 continue;
             }
@@ -59,7 +66,9 @@ public final class VerdictScore {
 
     /** Whether {@code status} is the right final verdict for a release of {@code kind}. */
     public static boolean right(final LabelledScenarios.Kind kind, final VerdictStatus status) {
-        return kind.regression() ? status == VerdictStatus.FAULTY : status == VerdictStatus.HEALTHY || status == VerdictStatus.INCONCLUSIVE;
+        return kind.regression()
+                ? status == VerdictStatus.FAULTY
+                : status == VerdictStatus.HEALTHY || status == VerdictStatus.INCONCLUSIVE;
     }
 
     public Map<LabelledScenarios.Kind, KindVerdicts> byKind() {
@@ -68,24 +77,52 @@ public final class VerdictScore {
 
     /** Clean releases judged FAULTY (what a gate would wrongly block). */
     public int cleanReleasesFaulty() {
-        return byKind.values().stream().filter(k -> !k.kind().regression()).mapToInt(k -> k.byStatus().getOrDefault(VerdictStatus.FAULTY, 0)).sum();
+        return byKind.values().stream()
+                .filter(k -> !k.kind().regression())
+                .mapToInt(k -> k.byStatus().getOrDefault(VerdictStatus.FAULTY, 0))
+                .sum();
     }
 
     /** Right verdicts over all labelled releases. */
     public double accuracy() {
         final int all = byKind.values().stream().mapToInt(KindVerdicts::releases).sum();
-        return all == 0 ? 1.0 : (double) byKind.values().stream().mapToInt(KindVerdicts::correct).sum() / all;
+        return all == 0
+                ? 1.0
+                : (double) byKind.values().stream().mapToInt(KindVerdicts::correct).sum() / all;
     }
 
     /** A Markdown table and totals, as written to BENCHMARKS.md. */
     public String report() {
-        final StringBuilder sb = new StringBuilder("| scenario | releases | expected | FAULTY | HEALTHY | INCONCLUSIVE | not final | right |\n"
-            + "|---|---|---|---|---|---|---|---|\n");
-        byKind.values().forEach(k -> sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d | %d/%d |%n", k.kind(), k.releases(),
-            k.kind().regression() ? "FAULTY" : "HEALTHY or INCONCLUSIVE", k.byStatus().getOrDefault(VerdictStatus.FAULTY, 0),
-            k.byStatus().getOrDefault(VerdictStatus.HEALTHY, 0), k.byStatus().getOrDefault(VerdictStatus.INCONCLUSIVE, 0), k.notFinal(),
-            k.correct(), k.releases())));
-        sb.append(String.format(Locale.ROOT, "%nverdict accuracy %.3f, clean releases judged FAULTY %d%n", accuracy(), cleanReleasesFaulty()));
+        final StringBuilder sb =
+                new StringBuilder(
+                        "| scenario | releases | expected | FAULTY | HEALTHY | INCONCLUSIVE | not final | right |\n"
+                                + "|---|---|---|---|---|---|---|---|\n");
+        byKind.values()
+                .forEach(
+                        k ->
+                                sb.append(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "| %s | %d | %s | %d | %d | %d | %d | %d/%d |%n",
+                                                k.kind(),
+                                                k.releases(),
+                                                k.kind().regression()
+                                                        ? "FAULTY"
+                                                        : "HEALTHY or INCONCLUSIVE",
+                                                k.byStatus().getOrDefault(VerdictStatus.FAULTY, 0),
+                                                k.byStatus().getOrDefault(VerdictStatus.HEALTHY, 0),
+                                                k.byStatus()
+                                                        .getOrDefault(
+                                                                VerdictStatus.INCONCLUSIVE, 0),
+                                                k.notFinal(),
+                                                k.correct(),
+                                                k.releases())));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nverdict accuracy %.3f, clean releases judged FAULTY %d%n",
+                        accuracy(),
+                        cleanReleasesFaulty()));
         return sb.toString();
     }
 }

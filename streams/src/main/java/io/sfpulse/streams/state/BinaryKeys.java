@@ -15,8 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class BinaryKeys {
 
-    private BinaryKeys() {
-    }
+    private BinaryKeys() {}
 
     /** {@code [length][part]... [time]}. */
     public static Bytes of(final long time, final String... parts) {
@@ -39,7 +38,8 @@ public final class BinaryKeys {
     }
 
     /** Deletes every key in [from, to] (from null: from the first key); the keys are collected first, then deleted. */
-    public static <V> void deleteRange(final KeyValueStore<Bytes, V> store, final Bytes from, final Bytes to) {
+    public static <V> void deleteRange(
+            final KeyValueStore<Bytes, V> store, final Bytes from, final Bytes to) {
         final List<Bytes> keys = new ArrayList<>();
         try (KeyValueIterator<Bytes, V> it = store.range(from, to)) {
             while (it.hasNext()) {

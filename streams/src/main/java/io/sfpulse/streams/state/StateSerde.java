@@ -18,28 +18,31 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class StateSerde {
 
-    private static final ObjectMapper SMILE = new ObjectMapper(SmileFactory.builder()
-        .enable(SmileGenerator.Feature.CHECK_SHARED_NAMES)
-        .enable(SmileGenerator.Feature.CHECK_SHARED_STRING_VALUES)
-        .build())
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper SMILE =
+            new ObjectMapper(
+                            SmileFactory.builder()
+                                    .enable(SmileGenerator.Feature.CHECK_SHARED_NAMES)
+                                    .enable(SmileGenerator.Feature.CHECK_SHARED_STRING_VALUES)
+                                    .build())
+                    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private StateSerde() {
-    }
+    private StateSerde() {}
 
     public static <T> Serde<T> of(final Class<T> type) {
-        return Serdes.serdeFrom((topic, data) -> {
-            try {
-                return data == null ? null : SMILE.writeValueAsBytes(data);
-            } catch (IOException e) {
-                throw new SerializationException("Cannot write " + type.getSimpleName(), e);
-            }
-        }, (topic, bytes) -> {
-            try {
-                return bytes == null ? null : SMILE.readValue(bytes, type);
-            } catch (IOException e) {
-                throw new SerializationException("Cannot read " + type.getSimpleName(), e);
-            }
-        });
+        return Serdes.serdeFrom(
+                (topic, data) -> {
+                    try {
+                        return data == null ? null : SMILE.writeValueAsBytes(data);
+                    } catch (IOException e) {
+                        throw new SerializationException("Cannot write " + type.getSimpleName(), e);
+                    }
+                },
+                (topic, bytes) -> {
+                    try {
+                        return bytes == null ? null : SMILE.readValue(bytes, type);
+                    } catch (IOException e) {
+                        throw new SerializationException("Cannot read " + type.getSimpleName(), e);
+                    }
+                });
     }
 }

@@ -42,8 +42,16 @@ public final class StateStores {
         }
 
         public static Kind of(final String value) {
-            return Arrays.stream(values()).filter(k -> k.value.equals(value)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Unknown state store kind '" + value + "', expected one of " + names()));
+            return Arrays.stream(values())
+                    .filter(k -> k.value.equals(value))
+                    .findFirst()
+                    .orElseThrow(
+                            () ->
+                                    new IllegalArgumentException(
+                                            "Unknown state store kind '"
+                                                    + value
+                                                    + "', expected one of "
+                                                    + names()));
         }
 
         public static List<String> names() {
@@ -73,8 +81,10 @@ public final class StateStores {
     }
 
     /** A key-value store of this kind. */
-    public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(final String name, final Serde<K> keySerde, final Serde<V> valueSerde) {
-        final StoreBuilder<KeyValueStore<K, V>> builder = Stores.keyValueStoreBuilder(keyValueSupplier(name), keySerde, valueSerde);
+    public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(
+            final String name, final Serde<K> keySerde, final Serde<V> valueSerde) {
+        final StoreBuilder<KeyValueStore<K, V>> builder =
+                Stores.keyValueStoreBuilder(keyValueSupplier(name), keySerde, valueSerde);
         return logged() ? builder : builder.withLoggingDisabled();
     }
 
@@ -82,28 +92,43 @@ public final class StateStores {
      * A versioned key-value store: Kafka Streams has RocksDB versioned stores only, so this one is
      * on disk whatever the kind; it is unlogged where the kind is.
      */
-    public <K, V> StoreBuilder<VersionedKeyValueStore<K, V>> versioned(final String name, final Duration history,
-                                                                        final Serde<K> keySerde, final Serde<V> valueSerde) {
+    public <K, V> StoreBuilder<VersionedKeyValueStore<K, V>> versioned(
+            final String name,
+            final Duration history,
+            final Serde<K> keySerde,
+            final Serde<V> valueSerde) {
         final StoreBuilder<VersionedKeyValueStore<K, V>> builder =
-            Stores.versionedKeyValueStoreBuilder(Stores.persistentVersionedKeyValueStore(name, history), keySerde, valueSerde);
+                Stores.versionedKeyValueStoreBuilder(
+                        Stores.persistentVersionedKeyValueStore(name, history),
+                        keySerde,
+                        valueSerde);
         return logged() ? builder : builder.withLoggingDisabled();
     }
 
     /** The materialization of a DSL key-value aggregate. */
-    public <K, V> Materialized<K, V, KeyValueStore<Bytes, byte[]>> keyValueAggregate(final String name) {
-        final Materialized<K, V, KeyValueStore<Bytes, byte[]>> m = Materialized.as(keyValueSupplier(name));
+    public <K, V> Materialized<K, V, KeyValueStore<Bytes, byte[]>> keyValueAggregate(
+            final String name) {
+        final Materialized<K, V, KeyValueStore<Bytes, byte[]>> m =
+                Materialized.as(keyValueSupplier(name));
         return logged() ? m : m.withLoggingDisabled();
     }
 
     /** The materialization of a DSL windowed aggregate. */
-    public <K, V> Materialized<K, V, WindowStore<Bytes, byte[]>> windowAggregate(final String name) {
-        final Materialized<K, V, WindowStore<Bytes, byte[]>> m = Materialized.<K, V, WindowStore<Bytes, byte[]>>as(name)
-            .withStoreType(inMemory() ? Materialized.StoreType.IN_MEMORY : Materialized.StoreType.ROCKS_DB);
+    public <K, V> Materialized<K, V, WindowStore<Bytes, byte[]>> windowAggregate(
+            final String name) {
+        final Materialized<K, V, WindowStore<Bytes, byte[]>> m =
+                Materialized.<K, V, WindowStore<Bytes, byte[]>>as(name)
+                        .withStoreType(
+                                inMemory()
+                                        ? Materialized.StoreType.IN_MEMORY
+                                        : Materialized.StoreType.ROCKS_DB);
         return logged() ? m : m.withLoggingDisabled();
     }
 
     private KeyValueBytesStoreSupplier keyValueSupplier(final String name) {
-        return inMemory() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+        return inMemory()
+                ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name);
     }
 
     @Override

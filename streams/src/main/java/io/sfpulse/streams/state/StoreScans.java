@@ -11,16 +11,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class StoreScans {
 
     /** What becomes of one entry after it was visited. */
-    public enum Rewrite { KEEP, PUT, DELETE }
-
-    private StoreScans() {
+    public enum Rewrite {
+        KEEP,
+        PUT,
+        DELETE
     }
+
+    private StoreScans() {}
 
     /**
      * Visits every entry; the entries the visitor reports as changed are written back, or deleted,
      * after the scan (no write while the store's iterator is open).
      */
-    public static <K, V> void rewriteEach(final KeyValueStore<K, V> store, final BiFunction<K, V, Rewrite> visit) {
+    public static <K, V> void rewriteEach(
+            final KeyValueStore<K, V> store, final BiFunction<K, V, Rewrite> visit) {
         final List<KeyValue<K, V>> put = new ArrayList<>();
         final List<K> delete = new ArrayList<>();
         try (KeyValueIterator<K, V> all = store.all()) {
@@ -29,7 +33,7 @@ public final class StoreScans {
                 switch (visit.apply(e.key, e.value)) {
                     case PUT -> put.add(e);
                     case DELETE -> delete.add(e.key);
-                    case KEEP -> { }
+                    case KEEP -> {}
                 }
             }
         }

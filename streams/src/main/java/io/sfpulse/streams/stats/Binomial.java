@@ -12,8 +12,7 @@ public final class Binomial {
         }
     }
 
-    private Binomial() {
-    }
+    private Binomial() {}
 
     /** ln(n!) - exact below 1024, Stirling series (error below 1e-10) above. */
     static double logFactorial(final long n) {
@@ -21,7 +20,11 @@ public final class Binomial {
             return LOG_FACTORIAL[(int) n];
         }
         final double x = n;
-        return x * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI * x) + 1 / (12 * x) - 1 / (360 * x * x * x);
+        return x * Math.log(x)
+                - x
+                + 0.5 * Math.log(2 * Math.PI * x)
+                + 1 / (12 * x)
+                - 1 / (360 * x * x * x);
     }
 
     /** P(X = k) for X ~ Binomial(n, p). */
@@ -35,7 +38,12 @@ public final class Binomial {
         if (p >= 1) {
             return k == n ? 1 : 0;
         }
-        return Math.exp(logFactorial(n) - logFactorial(k) - logFactorial(n - k) + k * Math.log(p) + (n - k) * Math.log1p(-p));
+        return Math.exp(
+                logFactorial(n)
+                        - logFactorial(k)
+                        - logFactorial(n - k)
+                        + k * Math.log(p)
+                        + (n - k) * Math.log1p(-p));
     }
 
     /** P(X >= k) for X ~ Binomial(n, p), summing the shorter tail. */

@@ -8,8 +8,7 @@ package io.sfpulse.streams.stats;
  */
 public final class ExceedanceTest {
 
-    private ExceedanceTest() {
-    }
+    private ExceedanceTest() {}
 
     /** P(X >= exceeding) for X ~ Binomial(n, 1 - q). */
     public static double pValue(final long n, final long exceeding, final double q) {

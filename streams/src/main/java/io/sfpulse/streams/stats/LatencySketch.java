@@ -50,11 +50,13 @@ public final class LatencySketch {
     public long countAbove(final double millis) {
         final com.datadoghq.sketch.ddsketch.mapping.IndexMapping mapping = sketch.getIndexMapping();
         final double[] above = {0};
-        sketch.getPositiveValueStore().forEach((index, count) -> {
-            if (mapping.value(index) > millis) {
-                above[0] += count;
-            }
-        });
+        sketch.getPositiveValueStore()
+                .forEach(
+                        (index, count) -> {
+                            if (mapping.value(index) > millis) {
+                                above[0] += count;
+                            }
+                        });
         return Math.round(above[0]);
     }
 
@@ -71,7 +73,8 @@ public final class LatencySketch {
 
     public static LatencySketch fromBytes(final byte[] bytes) {
         try {
-            return new LatencySketch(DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new));
+            return new LatencySketch(
+                    DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new));
         } catch (IOException e) {
             throw new UncheckedIOException("Corrupt latency sketch", e);
         }

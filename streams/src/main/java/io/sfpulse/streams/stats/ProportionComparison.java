@@ -15,39 +15,82 @@ public final class ProportionComparison {
      * @param baselineShare    baselineHits / baselineTrials
      * @param ratio            current share / baseline share (baseline +0.5 pseudo-count, so finite at zero)
      */
-    public record Result(RateComparison.Verdict verdict, double pValue, double currentShare, double baselineShare, double ratio,
-                         long currentHits, long currentTrials, long baselineHits, long baselineTrials) {
-    }
+    public record Result(
+            RateComparison.Verdict verdict,
+            double pValue,
+            double currentShare,
+            double baselineShare,
+            double ratio,
+            long currentHits,
+            long currentTrials,
+            long baselineHits,
+            long baselineTrials) {}
 
     private final double alpha;
     private final long minHits;
     private final double minRatio;
     private final long minBaselineTrials;
 
-    public ProportionComparison(final double alpha, final long minHits, final double minRatio, final long minBaselineTrials) {
+    public ProportionComparison(
+            final double alpha,
+            final long minHits,
+            final double minRatio,
+            final long minBaselineTrials) {
         this.alpha = alpha;
         this.minHits = minHits;
         this.minRatio = minRatio;
         this.minBaselineTrials = minBaselineTrials;
     }
 
-    public Result compare(final long currentHits, final long currentTrials, final long baselineHits, final long baselineTrials) {
+    public Result compare(
+            final long currentHits,
+            final long currentTrials,
+            final long baselineHits,
+            final long baselineTrials) {
         final long ch = Math.min(currentHits, currentTrials);
         final long bh = Math.min(baselineHits, baselineTrials);
         final double currentShare = currentTrials > 0 ? (double) ch / currentTrials : 0;
         final double baselineShare = baselineTrials > 0 ? (double) bh / baselineTrials : 0;
-        final double ratio = currentTrials > 0 && baselineTrials > 0 ? currentShare / ((bh + 0.5) / baselineTrials) : 0;
+        final double ratio =
+                currentTrials > 0 && baselineTrials > 0
+                        ? currentShare / ((bh + 0.5) / baselineTrials)
+                        : 0;
         if (baselineTrials < minBaselineTrials || currentTrials == 0) {
-            return new Result(RateComparison.Verdict.INCONCLUSIVE, 1.0, currentShare, baselineShare, ratio, ch, currentTrials, bh, baselineTrials);
+            return new Result(
+                    RateComparison.Verdict.INCONCLUSIVE,
+                    1.0,
+                    currentShare,
+                    baselineShare,
+                    ratio,
+                    ch,
+                    currentTrials,
+                    bh,
+                    baselineTrials);
         }
-        final double p = fisherUpperTail(ch, currentTrials, ch + bh, currentTrials + baselineTrials);
+        final double p =
+                fisherUpperTail(ch, currentTrials, ch + bh, currentTrials + baselineTrials);
         final RateComparison.Verdict verdict;
         if (ch < minHits) {
-            verdict = p < alpha ? RateComparison.Verdict.INCONCLUSIVE : RateComparison.Verdict.NO_INCREASE;
+            verdict =
+                    p < alpha
+                            ? RateComparison.Verdict.INCONCLUSIVE
+                            : RateComparison.Verdict.NO_INCREASE;
         } else {
-            verdict = p < alpha && ratio >= minRatio ? RateComparison.Verdict.INCREASE : RateComparison.Verdict.NO_INCREASE;
+            verdict =
+                    p < alpha && ratio >= minRatio
+                            ? RateComparison.Verdict.INCREASE
+                            : RateComparison.Verdict.NO_INCREASE;
         }
-        return new Result(verdict, p, currentShare, baselineShare, ratio, ch, currentTrials, bh, baselineTrials);
+        return new Result(
+                verdict,
+                p,
+                currentShare,
+                baselineShare,
+                ratio,
+                ch,
+                currentTrials,
+                bh,
+                baselineTrials);
     }
 
     public double alpha() {
@@ -62,7 +105,11 @@ public final class ProportionComparison {
         }
         double sum = 0;
         for (long i = k; i <= max; i++) {
-            final double term = Math.exp(logChoose(hits, i) + logChoose(total - hits, n - i) - logChoose(total, n));
+            final double term =
+                    Math.exp(
+                            logChoose(hits, i)
+                                    + logChoose(total - hits, n - i)
+                                    - logChoose(total, n));
             sum += term;
             if (term < sum * 1e-17) {
                 break;

@@ -13,7 +13,8 @@ public final class DeploymentMarkerTimestampExtractor implements TimestampExtrac
 
     @Override
     public long extract(final ConsumerRecord<Object, Object> record, final long partitionTime) {
-        if (record.value() instanceof DeploymentMarker marker && marker.getCompletedTime() != null) {
+        if (record.value() instanceof DeploymentMarker marker
+                && marker.getCompletedTime() != null) {
             return marker.getCompletedTime().toEpochMilli();
         }
         return record.timestamp() >= 0 ? record.timestamp() : partitionTime;

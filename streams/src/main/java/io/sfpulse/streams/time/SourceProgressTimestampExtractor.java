@@ -9,6 +9,8 @@ public final class SourceProgressTimestampExtractor implements TimestampExtracto
 
     @Override
     public long extract(final ConsumerRecord<Object, Object> record, final long partitionTime) {
-        return record.value() instanceof SourceProgress p ? p.getDeliveredThrough().toEpochMilli() : record.timestamp();
+        return record.value() instanceof SourceProgress p
+                ? p.getDeliveredThrough().toEpochMilli()
+                : record.timestamp();
     }
 }

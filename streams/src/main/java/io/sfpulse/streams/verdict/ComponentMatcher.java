@@ -45,17 +45,22 @@ public final class ComponentMatcher {
         }
         words(s.getLocation(), out);
         words(s.getSubject(), out);
-        // A page view names its app (c__Sales_Console for CustomApplication:Sales_Console) and Lightning page.
+        // A page view names its app (c__Sales_Console for CustomApplication:Sales_Console) and
+        // Lightning page.
         words(stripNamespace(s.getAttributes().get(SignalNormalizer.APP)), out);
         words(s.getAttributes().get(SignalNormalizer.PAGE), out);
         if (s.getKind() == SignalKind.DATA_CHANGE) {
-            out.addAll(byEntity.computeIfAbsent(s.getSubject(), e -> SuspectComponents.byEntity(components, e, null)));
+            out.addAll(
+                    byEntity.computeIfAbsent(
+                            s.getSubject(), e -> SuspectComponents.byEntity(components, e, null)));
         }
         return out;
     }
 
     private static String stripNamespace(final String name) {
-        return name == null ? null : name.contains("__") ? name.substring(name.lastIndexOf("__") + 2) : name;
+        return name == null
+                ? null
+                : name.contains("__") ? name.substring(name.lastIndexOf("__") + 2) : name;
     }
 
     private void words(final String text, final Set<String> out) {

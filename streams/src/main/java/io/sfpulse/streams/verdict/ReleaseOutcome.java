@@ -33,19 +33,26 @@ public final class ReleaseOutcome {
     public long failures;
     public Map<String, Long> componentExecutions = new LinkedHashMap<>();
     public Map<String, AlertOutcome> alerts = new LinkedHashMap<>();
+
     /** Checkpoints evaluated so far (index into the configured list). */
     public int checkpointsDone;
+
     public boolean finalized;
     public String supersededBy;
+
     /** Superseded by the same release under another id (a CI/CD marker merged into its DeployRequest). */
     public boolean merged;
+
     /** The newest earlier release that ended HEALTHY when this one went live (rollback target); null when none. */
     public String rollbackReleaseId;
+
     public String rollbackLabel;
     public String rollbackCommit;
     public long rollbackLiveAtMs;
+
     /** The latest verdict. */
     public String status = "PENDING";
+
     public List<String> reasons = new ArrayList<>();
     public long evaluatedAtMs;
     public Integer checkpointMinutes;

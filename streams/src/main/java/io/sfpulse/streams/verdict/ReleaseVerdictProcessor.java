@@ -37,15 +37,18 @@ import org.slf4j.LoggerFactory;
  * <p>Runs after every detector on each signal (it is the topology's last reader of the attributed
  * stream), so an alert caused by a signal is counted before the signal can close a checkpoint.
  */
-public final class ReleaseVerdictProcessor extends ContextualProcessor<String, VerdictInput, String, ReleaseVerdict> {
+public final class ReleaseVerdictProcessor
+        extends ContextualProcessor<String, VerdictInput, String, ReleaseVerdict> {
 
     public static final String NAME = "release-verdicts";
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseVerdictProcessor.class);
 
     private final VerdictSettings settings;
     private final VerdictJudge judge;
+
     /** Per release key, its components' matcher (rebuilt after a restart from the stored components). */
     private final Map<String, ComponentMatcher> matchers = new HashMap<>();
+
     private final Map<VerdictStatus, Sensor> finalSensors = new EnumMap<>(VerdictStatus.class);
     private KeyValueStore<String, ReleaseOutcome> outcomes;
     private KeyValueStore<String, OrgVerdictClock> clocks;
@@ -55,7 +58,8 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
         this.judge = new VerdictJudge(settings);
     }
 
-    public static ProcessorSupplier<String, VerdictInput, String, ReleaseVerdict> supplier(final VerdictSettings settings, final StateStores state) {
+    public static ProcessorSupplier<String, VerdictInput, String, ReleaseVerdict> supplier(
+            final VerdictSettings settings, final StateStores state) {
         return new ProcessorSupplier<>() {
             @Override
             public ReleaseVerdictProcessor get() {
@@ -65,10 +69,16 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                    state.keyValue(VerdictStores.OUTCOMES, Serdes.String(),
-                        StateSerde.of(ReleaseOutcome.class)).withCachingEnabled(),
-                    state.keyValue(VerdictStores.CLOCKS, Serdes.String(),
-                        StateSerde.of(OrgVerdictClock.class)).withCachingEnabled());
+                        state.keyValue(
+                                        VerdictStores.OUTCOMES,
+                                        Serdes.String(),
+                                        StateSerde.of(ReleaseOutcome.class))
+                                .withCachingEnabled(),
+                        state.keyValue(
+                                        VerdictStores.CLOCKS,
+                                        Serdes.String(),
+                                        StateSerde.of(OrgVerdictClock.class))
+                                .withCachingEnabled());
             }
         };
     }
@@ -78,9 +88,16 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
         super.init(context);
         outcomes = context.getStateStore(VerdictStores.OUTCOMES);
         clocks = context.getStateStore(VerdictStores.CLOCKS);
-        for (final VerdictStatus s : List.of(VerdictStatus.HEALTHY, VerdictStatus.INCONCLUSIVE, VerdictStatus.FAULTY)) {
-            finalSensors.put(s, context.metrics().addRateTotalSensor("verdicts", NAME, "final-" + s.name().toLowerCase(java.util.Locale.ROOT),
-                Sensor.RecordingLevel.INFO));
+        for (final VerdictStatus s :
+                List.of(VerdictStatus.HEALTHY, VerdictStatus.INCONCLUSIVE, VerdictStatus.FAULTY)) {
+            finalSensors.put(
+                    s,
+                    context.metrics()
+                            .addRateTotalSensor(
+                                    "verdicts",
+                                    NAME,
+                                    "final-" + s.name().toLowerCase(java.util.Locale.ROOT),
+                                    Sensor.RecordingLevel.INFO));
         }
     }
 
@@ -138,8 +155,12 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
      */
     private ReleaseOutcome track(final String org, final Signal s, final OrgVerdictClock clock) {
         final long liveAt = s.getReleaseCompletedTime().toEpochMilli();
-        final boolean replacesLatest = clock.latestReleaseId != null && liveAt < clock.latestLiveAtMs
-            && clock.pending.contains(clock.latestReleaseId) && sameRelease(outcomes.get(VerdictStores.key(org, clock.latestReleaseId)), s);
+        final boolean replacesLatest =
+                clock.latestReleaseId != null
+                        && liveAt < clock.latestLiveAtMs
+                        && clock.pending.contains(clock.latestReleaseId)
+                        && sameRelease(
+                                outcomes.get(VerdictStores.key(org, clock.latestReleaseId)), s);
         if (liveAt < clock.latestLiveAtMs && !replacesLatest) {
             return null;
         }
@@ -148,8 +169,14 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
             if (old != null) {
                 old.supersededBy = s.getReleaseId();
                 old.merged = replacesLatest && id.equals(clock.latestReleaseId);
-                evaluate(old, Math.max(liveAt, old.liveAtMs), null, true,
-                    (old.merged ? "merged into release " : "evaluation ended when release ") + s.getReleaseId() + " went live");
+                evaluate(
+                        old,
+                        Math.max(liveAt, old.liveAtMs),
+                        null,
+                        true,
+                        (old.merged ? "merged into release " : "evaluation ended when release ")
+                                + s.getReleaseId()
+                                + " went live");
                 noteIfHealthy(clock, old);
             }
             clock.pending.remove(id);
@@ -174,15 +201,23 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
         clock.latestLiveAtMs = liveAt;
         outcomes.put(VerdictStores.key(org, o.releaseId), o);
         clock.nextDueMs = nextDue(org, clock);
-        LOG.atInfo().addKeyValue("org", org).addKeyValue("releaseId", o.releaseId)
-            .log("Judging release {} of org {} (checkpoints {} min after it went live)", o.releaseId, org, settings.checkpointsMinutes());
+        LOG.atInfo()
+                .addKeyValue("org", org)
+                .addKeyValue("releaseId", o.releaseId)
+                .log(
+                        "Judging release {} of org {} (checkpoints {} min after it went live)",
+                        o.releaseId,
+                        org,
+                        settings.checkpointsMinutes());
         forward(o);
         return o;
     }
 
     private static boolean sameRelease(final ReleaseOutcome latest, final Signal s) {
-        return latest != null && (Objects.equals(latest.label, s.getReleaseLabel()) && latest.label != null
-            || Objects.equals(latest.commit, s.getReleaseCommit()) && latest.commit != null);
+        return latest != null
+                && (Objects.equals(latest.label, s.getReleaseLabel()) && latest.label != null
+                        || Objects.equals(latest.commit, s.getReleaseCommit())
+                                && latest.commit != null);
     }
 
     /** Evaluates every checkpoint of the org's pending releases that is due at {@code at}. */
@@ -198,7 +233,12 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
             while (o.checkpointsDone < cps.size() && at >= dueAt(o, o.checkpointsDone)) {
                 final int minutes = cps.get(o.checkpointsDone);
                 o.checkpointsDone++;
-                evaluate(o, dueAt(o, o.checkpointsDone - 1), minutes, o.checkpointsDone == cps.size(), null);
+                evaluate(
+                        o,
+                        dueAt(o, o.checkpointsDone - 1),
+                        minutes,
+                        o.checkpointsDone == cps.size(),
+                        null);
             }
             if (o.finalized) {
                 clock.pending.remove(id);
@@ -210,7 +250,10 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
 
     /** A release that ended HEALTHY (not merged away) is the rollback target of the releases after it. */
     private static void noteIfHealthy(final OrgVerdictClock clock, final ReleaseOutcome o) {
-        if (o.finalized && !o.merged && VerdictStatus.HEALTHY.name().equals(o.status) && o.liveAtMs >= clock.healthyLiveAtMs) {
+        if (o.finalized
+                && !o.merged
+                && VerdictStatus.HEALTHY.name().equals(o.status)
+                && o.liveAtMs >= clock.healthyLiveAtMs) {
             clock.healthyReleaseId = o.releaseId;
             clock.healthyLabel = o.label;
             clock.healthyCommit = o.commit;
@@ -234,37 +277,58 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
     }
 
     private void alert(final Alert a) {
-        if (a.getReleaseId() == null || !"deploy".equals(a.getEvidence().getOrDefault("trigger", "deploy"))) {
+        if (a.getReleaseId() == null
+                || !"deploy".equals(a.getEvidence().getOrDefault("trigger", "deploy"))) {
             return; // no release, or the no-deploy path: not an outcome of a release
         }
         final String key = VerdictStores.key(a.getOrgId(), a.getReleaseId());
         final ReleaseOutcome o = outcomes.get(key);
         if (o == null || o.finalized) {
-            LOG.atDebug().addKeyValue("org", a.getOrgId()).log("Alert {} on release {}, whose verdict is {}", a.getDedupKey(), a.getReleaseId(),
-                o == null ? "not tracked" : "final");
+            LOG.atDebug()
+                    .addKeyValue("org", a.getOrgId())
+                    .log(
+                            "Alert {} on release {}, whose verdict is {}",
+                            a.getDedupKey(),
+                            a.getReleaseId(),
+                            o == null ? "not tracked" : "final");
             return;
         }
         final ReleaseOutcome.AlertOutcome known = o.alerts.get(a.getDedupKey());
-        final ReleaseOutcome.AlertOutcome now = known != null ? known : new ReleaseOutcome.AlertOutcome();
-        final boolean changed = known == null || !Objects.equals(known.status, a.getStatus().name());
+        final ReleaseOutcome.AlertOutcome now =
+                known != null ? known : new ReleaseOutcome.AlertOutcome();
+        final boolean changed =
+                known == null || !Objects.equals(known.status, a.getStatus().name());
         now.detector = a.getDetector();
         now.subject = a.getSubject();
         now.severity = a.getSeverity().name();
         now.summary = a.getSummary();
         if (known == null) {
-            now.triggeredAtMs = a.getStatus() == AlertStatus.TRIGGERED ? a.getEventTime().toEpochMilli() : a.getWindowStart().toEpochMilli();
+            now.triggeredAtMs =
+                    a.getStatus() == AlertStatus.TRIGGERED
+                            ? a.getEventTime().toEpochMilli()
+                            : a.getWindowStart().toEpochMilli();
         }
         now.status = a.getStatus().name();
         o.alerts.put(a.getDedupKey(), now);
         if (changed) {
-            evaluate(o, Math.max(o.evaluatedAtMs, a.getEventTime().toEpochMilli()), null, false, null);
+            evaluate(
+                    o,
+                    Math.max(o.evaluatedAtMs, a.getEventTime().toEpochMilli()),
+                    null,
+                    false,
+                    null);
         } else {
             outcomes.put(key, o);
         }
     }
 
     /** Judges, stores and emits; {@code note} (the end of the evaluation) goes first in the reasons. */
-    private void evaluate(final ReleaseOutcome o, final long at, final Integer checkpoint, final boolean last, final String note) {
+    private void evaluate(
+            final ReleaseOutcome o,
+            final long at,
+            final Integer checkpoint,
+            final boolean last,
+            final String note) {
         final VerdictJudge.Judgement j = judge.judge(o, at, o.checkpointsDone > 0 || last);
         final String before = o.status;
         o.status = j.status().name();
@@ -280,15 +344,28 @@ public final class ReleaseVerdictProcessor extends ContextualProcessor<String, V
         }
         outcomes.put(VerdictStores.key(o.orgId, o.releaseId), o);
         if (!before.equals(o.status) || last) {
-            LOG.atInfo().addKeyValue("org", o.orgId).addKeyValue("releaseId", o.releaseId)
-                .log("Release {} of org {} is {}{} {} min after it went live: {}", o.releaseId, o.orgId, o.status, o.finalized ? " (final)" : "",
-                    Math.round(o.minutesAfterRelease(at)), String.join("; ", o.reasons));
+            LOG.atInfo()
+                    .addKeyValue("org", o.orgId)
+                    .addKeyValue("releaseId", o.releaseId)
+                    .log(
+                            "Release {} of org {} is {}{} {} min after it went live: {}",
+                            o.releaseId,
+                            o.orgId,
+                            o.status,
+                            o.finalized ? " (final)" : "",
+                            Math.round(o.minutesAfterRelease(at)),
+                            String.join("; ", o.reasons));
         }
         forward(o);
     }
 
     private void forward(final ReleaseOutcome o) {
-        context().forward(new Record<>(VerdictStores.key(o.orgId, o.releaseId), VerdictRecords.of(o), o.evaluatedAtMs));
+        context()
+                .forward(
+                        new Record<>(
+                                VerdictStores.key(o.orgId, o.releaseId),
+                                VerdictRecords.of(o),
+                                o.evaluatedAtMs));
     }
 
     private ComponentMatcher matcher(final String key, final ReleaseOutcome o) {

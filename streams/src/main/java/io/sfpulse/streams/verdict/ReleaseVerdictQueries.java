@@ -34,7 +34,9 @@ public final class ReleaseVerdictQueries {
 
     /** The instance whose active task holds the org's verdicts (the verdict store is keyed within the org's partition), or null when unknown. */
     public HostInfo host(final String org) {
-        final KeyQueryMetadata m = streams.queryMetadataForKey(VerdictStores.OUTCOMES, org, Serdes.String().serializer());
+        final KeyQueryMetadata m =
+                streams.queryMetadataForKey(
+                        VerdictStores.OUTCOMES, org, Serdes.String().serializer());
         return m == null || m == KeyQueryMetadata.NOT_AVAILABLE ? null : m.activeHost();
     }
 
@@ -50,10 +52,11 @@ public final class ReleaseVerdictQueries {
     }
 
     private List<ReleaseOutcome> query(final RangeQuery<String, ReleaseOutcome> range) {
-        final StateQueryResult<KeyValueIterator<String, ReleaseOutcome>> result = streams.query(StateQueryRequest.inStore(VerdictStores.OUTCOMES)
-            .withQuery(range));
+        final StateQueryResult<KeyValueIterator<String, ReleaseOutcome>> result =
+                streams.query(StateQueryRequest.inStore(VerdictStores.OUTCOMES).withQuery(range));
         final List<ReleaseOutcome> out = new ArrayList<>();
-        for (final QueryResult<KeyValueIterator<String, ReleaseOutcome>> r : result.getPartitionResults().values()) {
+        for (final QueryResult<KeyValueIterator<String, ReleaseOutcome>> r :
+                result.getPartitionResults().values()) {
             if (r.isSuccess()) {
                 try (KeyValueIterator<String, ReleaseOutcome> it = r.getResult()) {
                     it.forEachRemaining(kv -> out.add(kv.value));
@@ -74,8 +77,15 @@ public final class ReleaseVerdictQueries {
      * current (not merged into another), else the newest one carrying it.
      */
     public Optional<ReleaseOutcome> byCommit(final String org, final String commit) {
-        return newest(releases(org).stream().filter(o -> commit.equals(o.commit) || o.commit != null && o.commit.startsWith(commit)
-            && commit.length() >= 7).toList());
+        return newest(
+                releases(org).stream()
+                        .filter(
+                                o ->
+                                        commit.equals(o.commit)
+                                                || o.commit != null
+                                                        && o.commit.startsWith(commit)
+                                                        && commit.length() >= 7)
+                        .toList());
     }
 
     public Optional<ReleaseOutcome> byLabel(final String org, final String label) {
@@ -83,7 +93,9 @@ public final class ReleaseVerdictQueries {
     }
 
     private static Optional<ReleaseOutcome> newest(final List<ReleaseOutcome> newestFirst) {
-        return newestFirst.stream().filter(o -> !o.merged).findFirst()
-            .or(() -> newestFirst.stream().findFirst());
+        return newestFirst.stream()
+                .filter(o -> !o.merged)
+                .findFirst()
+                .or(() -> newestFirst.stream().findFirst());
     }
 }

@@ -19,8 +19,7 @@ import java.util.Map;
 public final class VerdictJudge {
 
     /** A decision and why. */
-    public record Judgement(VerdictStatus status, List<String> reasons) {
-    }
+    public record Judgement(VerdictStatus status, List<String> reasons) {}
 
     private final VerdictSettings settings;
 
@@ -39,41 +38,79 @@ public final class VerdictJudge {
         final List<String> minor = new ArrayList<>();
         for (final Map.Entry<String, ReleaseOutcome.AlertOutcome> e : o.alerts.entrySet()) {
             final ReleaseOutcome.AlertOutcome a = e.getValue();
-            final String line = String.format(Locale.ROOT, "%s alerted on %s (%s, %s %.0f min after the release%s): %s", a.detector, a.subject,
-                a.severity, "triggered", (a.triggeredAtMs - o.liveAtMs) / 60_000.0, "RESOLVED".equals(a.status) ? ", since resolved" : "",
-                a.summary);
+            final String line =
+                    String.format(
+                            Locale.ROOT,
+                            "%s alerted on %s (%s, %s %.0f min after the release%s): %s",
+                            a.detector,
+                            a.subject,
+                            a.severity,
+                            "triggered",
+                            (a.triggeredAtMs - o.liveAtMs) / 60_000.0,
+                            "RESOLVED".equals(a.status) ? ", since resolved" : "",
+                            a.summary);
             (settings.failing(Severity.valueOf(a.severity)) ? failing : minor).add(line);
         }
         if (!failing.isEmpty()) {
             reasons.addAll(failing);
             reasons.addAll(minor);
             reasons.add(exposure(o, after));
-            reasons.add(o.rollbackReleaseId == null ? "no earlier release of the org ended HEALTHY: no rollback target"
-                : "rollback target: release " + o.rollbackReleaseId + (o.rollbackLabel == null ? "" : " (" + o.rollbackLabel + ")")
-                    + (o.rollbackCommit == null ? "" : " commit " + o.rollbackCommit) + ", the last one that ended HEALTHY");
+            reasons.add(
+                    o.rollbackReleaseId == null
+                            ? "no earlier release of the org ended HEALTHY: no rollback target"
+                            : "rollback target: release "
+                                    + o.rollbackReleaseId
+                                    + (o.rollbackLabel == null ? "" : " (" + o.rollbackLabel + ")")
+                                    + (o.rollbackCommit == null
+                                            ? ""
+                                            : " commit " + o.rollbackCommit)
+                                    + ", the last one that ended HEALTHY");
             return new Judgement(VerdictStatus.FAULTY, reasons);
         }
         if (!checkpoint) {
-            reasons.add("waiting for the first checkpoint (" + settings.checkpointsMinutes().get(0) + " min after the release); " + exposure(o, after));
+            reasons.add(
+                    "waiting for the first checkpoint ("
+                            + settings.checkpointsMinutes().get(0)
+                            + " min after the release); "
+                            + exposure(o, after));
             reasons.addAll(minor);
             return new Judgement(VerdictStatus.PENDING, reasons);
         }
         reasons.addAll(minor);
-        final List<String> exercised = o.componentExecutions.entrySet().stream()
-            .filter(e -> e.getValue() >= settings.minComponentExecutions()).map(Map.Entry::getKey).toList();
+        final List<String> exercised =
+                o.componentExecutions.entrySet().stream()
+                        .filter(e -> e.getValue() >= settings.minComponentExecutions())
+                        .map(Map.Entry::getKey)
+                        .toList();
         if (o.signals < settings.minSignals()) {
-            reasons.add(String.format(Locale.ROOT, "too little traffic to tell: %d signal%s in the org in the %s since the release, %d needed",
-                o.signals, o.signals == 1 ? "" : "s", after, settings.minSignals()));
+            reasons.add(
+                    String.format(
+                            Locale.ROOT,
+                            "too little traffic to tell: %d signal%s in the org in the %s since the release, %d needed",
+                            o.signals,
+                            o.signals == 1 ? "" : "s",
+                            after,
+                            settings.minSignals()));
             reasons.add(components(o));
             return new Judgement(VerdictStatus.INCONCLUSIVE, reasons);
         }
         if (!o.components.isEmpty() && exercised.isEmpty()) {
-            reasons.add(String.format(Locale.ROOT, "the release's changed components were not exercised: none ran %d times in the %s since the release "
-                + "(%d signals in the org)", settings.minComponentExecutions(), after, o.signals));
+            reasons.add(
+                    String.format(
+                            Locale.ROOT,
+                            "the release's changed components were not exercised: none ran %d times in the %s since the release "
+                                    + "(%d signals in the org)",
+                            settings.minComponentExecutions(),
+                            after,
+                            o.signals));
             reasons.add(components(o));
             return new Judgement(VerdictStatus.INCONCLUSIVE, reasons);
         }
-        reasons.add(String.format(Locale.ROOT, "no detector alerted on the release in the %s since it went live", after));
+        reasons.add(
+                String.format(
+                        Locale.ROOT,
+                        "no detector alerted on the release in the %s since it went live",
+                        after));
         reasons.add(exposure(o, after));
         if (!o.components.isEmpty()) {
             reasons.add(components(o));
@@ -82,7 +119,12 @@ public final class VerdictJudge {
     }
 
     private static String exposure(final ReleaseOutcome o, final String after) {
-        return String.format(Locale.ROOT, "%d signals (%d failures) in the %s since the release", o.signals, o.failures, after);
+        return String.format(
+                Locale.ROOT,
+                "%d signals (%d failures) in the %s since the release",
+                o.signals,
+                o.failures,
+                after);
     }
 
     private static String components(final ReleaseOutcome o) {
@@ -90,8 +132,18 @@ public final class VerdictJudge {
             return "the release lists no components";
         }
         final StringBuilder s = new StringBuilder("components exercised: ");
-        final List<String> seen = o.components.stream().filter(c -> o.componentExecutions.getOrDefault(c, 0L) > 0).toList();
-        s.append(seen.isEmpty() ? "none" : String.join(", ", seen.stream().map(c -> c + " (" + o.componentExecutions.get(c) + ")").toList()));
+        final List<String> seen =
+                o.components.stream()
+                        .filter(c -> o.componentExecutions.getOrDefault(c, 0L) > 0)
+                        .toList();
+        s.append(
+                seen.isEmpty()
+                        ? "none"
+                        : String.join(
+                                ", ",
+                                seen.stream()
+                                        .map(c -> c + " (" + o.componentExecutions.get(c) + ")")
+                                        .toList()));
         final List<String> unseen = unexercised(o);
         if (!unseen.isEmpty()) {
             s.append("; not seen in any signal: ").append(String.join(", ", unseen));
@@ -100,6 +152,8 @@ public final class VerdictJudge {
     }
 
     static List<String> unexercised(final ReleaseOutcome o) {
-        return o.components.stream().filter(c -> o.componentExecutions.getOrDefault(c, 0L) == 0).toList();
+        return o.components.stream()
+                .filter(c -> o.componentExecutions.getOrDefault(c, 0L) == 0)
+                .toList();
     }
 }

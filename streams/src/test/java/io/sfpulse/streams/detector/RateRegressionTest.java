@@ -10,8 +10,17 @@ class RateRegressionTest {
 
     private static final long H = 3_600_000;
     private static final long DEPLOY = 100 * H;
-    private final RateRegression rate = new RateRegression(new RateRegression.Parameters(0.001, 5, 2.0, Duration.ofHours(1),
-        Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30)));
+    private final RateRegression rate =
+            new RateRegression(
+                    new RateRegression.Parameters(
+                            0.001,
+                            5,
+                            2.0,
+                            Duration.ofHours(1),
+                            Duration.ofHours(2),
+                            Duration.ofMinutes(10),
+                            Duration.ofMinutes(15),
+                            Duration.ofMinutes(30)));
 
     /** One event every 20 minutes for two hours before the deploy, observed all along. */
     private static MinuteCounts quietBaseline() {
@@ -25,16 +34,22 @@ class RateRegressionTest {
 
     @Test
     void theContinuousNoDeployCheckJudgesAtAlphaOverTheMinuteWindowsOfADay() {
-        // evaluated on every signal over a window sliding by the minute: 1,440 distinct windows a day, not 48 disjoint ones
+        // evaluated on every signal over a window sliding by the minute: 1,440 distinct windows a
+        // day, not 48 disjoint ones
         assertThat(RepeatedLooks.over(Duration.ofDays(1))).isEqualTo(1440.0);
         final AlertState noDeploy = AlertState.noDeploy(0L);
         assertThat(rate.alpha(noDeploy)).isEqualTo(rate.parameters().alpha() / 1440);
-        assertThat(rate.alpha(AlertState.forRelease("0Af", DEPLOY, java.util.List.of(), "r1", "abc"))).isEqualTo(rate.parameters().alpha());
+        assertThat(
+                        rate.alpha(
+                                AlertState.forRelease(
+                                        "0Af", DEPLOY, java.util.List.of(), "r1", "abc")))
+                .isEqualTo(rate.parameters().alpha());
     }
 
     @Test
     void aChanceBurstAtTheFormerPerDisjointWindowLevelNoLongerTriggersWithoutADeploy() {
-        // 20 an hour for the hour before, then 26 in the last half hour (p ~ 5e-6): below alpha/48, above alpha/1440
+        // 20 an hour for the hour before, then 26 in the last half hour (p ~ 5e-6): below alpha/48,
+        // above alpha/1440
         final MinuteCounts c = new MinuteCounts();
         final long now = DEPLOY;
         c.observe(now - 2 * H);
@@ -45,15 +60,19 @@ class RateRegressionTest {
             c.add(now - 30 * 60_000L + 69_000L * i, 1);
         }
         final RateRegression.Evaluation e = rate.rolling(c, now);
-        assertThat(e.result().pValue()).isBetween(rate.parameters().alpha() / 1440, rate.parameters().alpha() / 48);
+        assertThat(e.result().pValue())
+                .isBetween(rate.parameters().alpha() / 1440, rate.parameters().alpha() / 48);
         assertThat(e.result().verdict()).isNotEqualTo(RateComparison.Verdict.INCREASE);
     }
 
     @Test
     void trafficComingBackAfterAPostReleaseLullIsMeasuredAgainstTheSpanBeforeTheRelease() {
-        // 40 an hour for the two hours before the release, a lull (4 an hour) in its hour-long window, then 80 an hour: the
-        // span just before the recent half hour is half lull, so traffic back above its usual level looks like a rise
-        // against it (p ~ 1e-9); against the span before the release it is below the no-deploy check's level (p ~ 5e-4).
+        // 40 an hour for the two hours before the release, a lull (4 an hour) in its hour-long
+        // window, then 80 an hour: the
+        // span just before the recent half hour is half lull, so traffic back above its usual level
+        // looks like a rise
+        // against it (p ~ 1e-9); against the span before the release it is below the no-deploy
+        // check's level (p ~ 5e-4).
         final MinuteCounts c = new MinuteCounts();
         c.observe(DEPLOY - 2 * H);
         for (long t = DEPLOY - 2 * H; t < DEPLOY; t += 90_000) {
@@ -73,11 +92,13 @@ class RateRegressionTest {
         assertThat(e.baselineToMs()).isEqualTo(DEPLOY);
         assertThat(e.baselineFromMs()).isEqualTo(DEPLOY - 2 * H);
         assertThat(e.currentFromMs()).isEqualTo(now - 30 * 60_000L);
-        // Just after the release's window, the recent span starts where the window ends (the window's tail is the release's).
+        // Just after the release's window, the recent span starts where the window ends (the
+        // window's tail is the release's).
         final long justAfter = DEPLOY + 65 * 60_000L;
         assertThat(rate.rolling(c, justAfter, DEPLOY).currentFromMs()).isEqualTo(DEPLOY + H);
         assertThat(rate.rolling(c, justAfter, DEPLOY).baselineToMs()).isEqualTo(DEPLOY);
-        // Once the baseline before the recent window no longer reaches into the release's window, it is that span again.
+        // Once the baseline before the recent window no longer reaches into the release's window,
+        // it is that span again.
         final long later = DEPLOY + 4 * H;
         assertThat(rate.rolling(c, later, DEPLOY).baselineToMs()).isEqualTo(later - 30 * 60_000L);
     }
@@ -88,7 +109,8 @@ class RateRegressionTest {
         for (int i = 0; i < 12; i++) {
             c.add(DEPLOY + 60_000L * i, 1);
         }
-        final RateRegression.Evaluation e = rate.sinceRelease(c, DEPLOY, DEPLOY, DEPLOY + 12 * 60_000);
+        final RateRegression.Evaluation e =
+                rate.sinceRelease(c, DEPLOY, DEPLOY, DEPLOY + 12 * 60_000);
         assertThat(e.result().verdict()).isEqualTo(RateComparison.Verdict.INCREASE);
         assertThat(e.result().current()).isEqualTo(12);
         assertThat(e.result().baseline()).isEqualTo(6);
@@ -103,12 +125,15 @@ class RateRegressionTest {
         for (int i = 0; i < 20; i++) {
             young.add(DEPLOY + 30_000L * i, 1);
         }
-        assertThat(rate.sinceRelease(young, DEPLOY, DEPLOY, DEPLOY + 10 * 60_000).result().verdict())
-            .isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
+        assertThat(
+                        rate.sinceRelease(young, DEPLOY, DEPLOY, DEPLOY + 10 * 60_000)
+                                .result()
+                                .verdict())
+                .isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
         final MinuteCounts few = quietBaseline();
         few.add(DEPLOY + 60_000, 3);
         assertThat(rate.sinceRelease(few, DEPLOY, DEPLOY, DEPLOY + 2 * 60_000).result().verdict())
-            .isNotEqualTo(RateComparison.Verdict.INCREASE);
+                .isNotEqualTo(RateComparison.Verdict.INCREASE);
     }
 
     @Test
@@ -117,8 +142,10 @@ class RateRegressionTest {
         for (int i = 0; i < 12; i++) {
             c.add(DEPLOY + 60_000L * i, 1);
         }
-        // Resolved at +30 min; nothing since: the first burst does not count towards the second episode.
-        final RateRegression.Evaluation e = rate.sinceRelease(c, DEPLOY, DEPLOY + 30 * 60_000, DEPLOY + 40 * 60_000);
+        // Resolved at +30 min; nothing since: the first burst does not count towards the second
+        // episode.
+        final RateRegression.Evaluation e =
+                rate.sinceRelease(c, DEPLOY, DEPLOY + 30 * 60_000, DEPLOY + 40 * 60_000);
         assertThat(e.result().current()).isZero();
         assertThat(e.result().verdict()).isNotEqualTo(RateComparison.Verdict.INCREASE);
         assertThat(e.currentFromMs()).isEqualTo(DEPLOY + 30 * 60_000);
@@ -130,7 +157,8 @@ class RateRegressionTest {
         for (int i = 0; i < 12; i++) {
             c.add(DEPLOY + 60_000L * i, 1);
         }
-        assertThat(rate.sinceRelease(c, DEPLOY, DEPLOY, DEPLOY + 5 * H).currentToMs()).isEqualTo(DEPLOY + H);
+        assertThat(rate.sinceRelease(c, DEPLOY, DEPLOY, DEPLOY + 5 * H).currentToMs())
+                .isEqualTo(DEPLOY + H);
         assertThat(rate.backToBaseline(rate.recent(c, DEPLOY, DEPLOY + 5 * 60_000))).isFalse();
         assertThat(rate.backToBaseline(rate.recent(c, DEPLOY, DEPLOY + 40 * 60_000))).isTrue();
         assertThat(rate.inWindow(DEPLOY, DEPLOY + H)).isTrue();

@@ -23,18 +23,28 @@ class StateSerdeTest {
     @Test
     void shouldRoundTripAStateWithEveryFieldAndItsSeries() {
         final Serde<MinuteCounts> serde = StateSerde.of(MinuteCounts.class);
-        final MinuteCounts back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", threeHoursOfCounts()));
+        final MinuteCounts back =
+                serde.deserializer()
+                        .deserialize("t", serde.serializer().serialize("t", threeHoursOfCounts()));
         assertThat(back.firstObservedMs()).isEqualTo(T0 - 3_600_000);
-        assertThat(back.count(T0, T0 + 180 * MinuteCounts.MINUTE_MS)).isEqualTo(threeHoursOfCounts().count(T0, T0 + 180 * MinuteCounts.MINUTE_MS));
-        assertThat(back.series(T0, T0 + 5 * MinuteCounts.MINUTE_MS)).isEqualTo(threeHoursOfCounts().series(T0, T0 + 5 * MinuteCounts.MINUTE_MS));
+        assertThat(back.count(T0, T0 + 180 * MinuteCounts.MINUTE_MS))
+                .isEqualTo(threeHoursOfCounts().count(T0, T0 + 180 * MinuteCounts.MINUTE_MS));
+        assertThat(back.series(T0, T0 + 5 * MinuteCounts.MINUTE_MS))
+                .isEqualTo(threeHoursOfCounts().series(T0, T0 + 5 * MinuteCounts.MINUTE_MS));
     }
 
     @Test
     void shouldBeBinaryAndSmallerThanTheSameStateAsJson() throws Exception {
-        final byte[] binary = StateSerde.of(MinuteCounts.class).serializer().serialize("t", threeHoursOfCounts());
-        final byte[] json = new ObjectMapper().setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD,
-            com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY).writeValueAsBytes(threeHoursOfCounts());
-        assertThat(new String(binary, 0, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(":)\n"); // the Smile header
+        final byte[] binary =
+                StateSerde.of(MinuteCounts.class).serializer().serialize("t", threeHoursOfCounts());
+        final byte[] json =
+                new ObjectMapper()
+                        .setVisibility(
+                                com.fasterxml.jackson.annotation.PropertyAccessor.FIELD,
+                                com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY)
+                        .writeValueAsBytes(threeHoursOfCounts());
+        assertThat(new String(binary, 0, 3, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo(":)\n"); // the Smile header
         assertThat(binary.length).isLessThan(json.length);
     }
 
@@ -45,7 +55,8 @@ class StateSerdeTest {
         final Extended e = new Extended();
         e.firstObservedMs = 5;
         e.addedLater = "x";
-        final MinuteCounts back = serde.deserializer().deserialize("t", newer.serializer().serialize("t", e));
+        final MinuteCounts back =
+                serde.deserializer().deserialize("t", newer.serializer().serialize("t", e));
         assertThat(back.firstObservedMs()).isEqualTo(5);
     }
 
@@ -60,9 +71,12 @@ class StateSerdeTest {
         final Serde<MinuteCounts> serde = StateSerde.of(MinuteCounts.class);
         final MinuteCounts back = serde.deserializer().deserialize("t", old);
         assertThat(back.firstObservedMs()).isEqualTo(T0 - 3_600_000);
-        assertThat(back.series(T0, T0 + 180 * MinuteCounts.MINUTE_MS)).isEqualTo(threeHoursOfCounts().series(T0, T0 + 180 * MinuteCounts.MINUTE_MS));
+        assertThat(back.series(T0, T0 + 180 * MinuteCounts.MINUTE_MS))
+                .isEqualTo(threeHoursOfCounts().series(T0, T0 + 180 * MinuteCounts.MINUTE_MS));
         final byte[] now = serde.serializer().serialize("t", threeHoursOfCounts());
-        System.out.printf("three hours of minutes: %d bytes (field per minute: %d)%n", now.length, old.length);
+        System.out.printf(
+                "three hours of minutes: %d bytes (field per minute: %d)%n",
+                now.length, old.length);
         assertThat(now.length).isLessThan(old.length / 2);
     }
 

@@ -25,9 +25,11 @@ class LatencySketchTest {
         for (int i = 1; i <= 1000; i++) {
             sketch.add(i);
         }
-        // 100 samples are above 900; bins straddling 900 may move the count by the 1% bin width (about 9 samples).
+        // 100 samples are above 900; bins straddling 900 may move the count by the 1% bin width
+        // (about 9 samples).
         assertThat(sketch.countAbove(900)).isBetween(91L, 109L);
-        // Samples sharing the p95 bin (2% wide, about 19 here) are not "above" it: conservative for exceedance tests.
+        // Samples sharing the p95 bin (2% wide, about 19 here) are not "above" it: conservative for
+        // exceedance tests.
         assertThat(sketch.countAbove(sketch.quantile(0.95))).isBetween(30L, 50L);
         assertThat(sketch.countAbove(Double.NaN)).isZero();
     }

@@ -13,7 +13,8 @@ class ProportionComparisonTest {
     void fisherTailMatchesAHandComputedHypergeometric() {
         // 2x2 table: current 3 of 3 hit, baseline 0 of 3: P(X >= 3) = C(3,3)C(3,0)/C(6,3) = 1/20.
         assertThat(ProportionComparison.fisherUpperTail(3, 3, 3, 6)).isCloseTo(0.05, within(1e-12));
-        // current 2 of 3, baseline 1 of 3: P(X >= 2) = (C(3,2)C(3,1) + C(3,3)C(3,0)) / C(6,3) = (9 + 1) / 20.
+        // current 2 of 3, baseline 1 of 3: P(X >= 2) = (C(3,2)C(3,1) + C(3,3)C(3,0)) / C(6,3) = (9
+        // + 1) / 20.
         assertThat(ProportionComparison.fisherUpperTail(2, 3, 3, 6)).isCloseTo(0.5, within(1e-12));
     }
 
@@ -29,12 +30,15 @@ class ProportionComparisonTest {
     @Test
     void moreUpdatesWithTheSameShareIsNoIncrease() {
         // Volume tripled, but the share of nulling updates stayed at 5%: not a null-rate anomaly.
-        assertThat(test.compare(18, 360, 12, 240).verdict()).isEqualTo(RateComparison.Verdict.NO_INCREASE);
+        assertThat(test.compare(18, 360, 12, 240).verdict())
+                .isEqualTo(RateComparison.Verdict.NO_INCREASE);
     }
 
     @Test
     void tooFewHitsOrTooShortABaselineIsInconclusiveNotNoIncrease() {
-        assertThat(test.compare(4, 4, 0, 200).verdict()).isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
-        assertThat(test.compare(40, 50, 1, 10).verdict()).isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
+        assertThat(test.compare(4, 4, 0, 200).verdict())
+                .isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
+        assertThat(test.compare(40, 50, 1, 10).verdict())
+                .isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
     }
 }

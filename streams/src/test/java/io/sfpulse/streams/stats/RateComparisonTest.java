@@ -38,8 +38,10 @@ class RateComparisonTest {
 
     @Test
     void shouldBeInconclusiveWithTooFewEventsOrTooShortBaseline() {
-        assertThat(test.compare(3, 1 / 60.0, 0, 2.0).verdict()).isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
-        assertThat(test.compare(50, 0.5, 0, 0.1).verdict()).isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
+        assertThat(test.compare(3, 1 / 60.0, 0, 2.0).verdict())
+                .isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
+        assertThat(test.compare(50, 0.5, 0, 0.1).verdict())
+                .isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
     }
 
     @Test
@@ -67,21 +69,33 @@ class RateComparisonTest {
         assertThat(silent.verdict()).isEqualTo(RateComparison.Verdict.DECREASE);
         assertThat(silent.pValue()).isCloseTo(Math.pow(0.8, 120), within(1e-15));
         // 8 per 2 h before: 2 expected in 30 min - a silence proves nothing.
-        assertThat(test.compareDecrease(0, 0.5, 8, 2.0, 10).verdict()).isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
+        assertThat(test.compareDecrease(0, 0.5, 8, 2.0, 10).verdict())
+                .isEqualTo(RateComparison.Verdict.INCONCLUSIVE);
         // Same rate: no change.
-        assertThat(test.compareDecrease(30, 0.5, 120, 2.0, 10).verdict()).isEqualTo(RateComparison.Verdict.NO_INCREASE);
+        assertThat(test.compareDecrease(30, 0.5, 120, 2.0, 10).verdict())
+                .isEqualTo(RateComparison.Verdict.NO_INCREASE);
         // A mild dip (ratio 0.8) is not a drop worth calling at minRatio 2.
-        assertThat(test.compareDecrease(24, 0.5, 120, 2.0, 10).verdict()).isEqualTo(RateComparison.Verdict.NO_INCREASE);
+        assertThat(test.compareDecrease(24, 0.5, 120, 2.0, 10).verdict())
+                .isEqualTo(RateComparison.Verdict.NO_INCREASE);
     }
 
     @Test
     void twoSidedTestSeesBothDirectionsWithTheDoubledSmallerTail() {
-        assertThat(test.compareTwoSided(0, 0.5, 120, 2.0, 10).verdict()).isEqualTo(RateComparison.Verdict.DECREASE);
-        assertThat(test.compareTwoSided(12, 10 / 60.0, 0, 2.0, 10).verdict()).isEqualTo(RateComparison.Verdict.INCREASE);
+        assertThat(test.compareTwoSided(0, 0.5, 120, 2.0, 10).verdict())
+                .isEqualTo(RateComparison.Verdict.DECREASE);
+        assertThat(test.compareTwoSided(12, 10 / 60.0, 0, 2.0, 10).verdict())
+                .isEqualTo(RateComparison.Verdict.INCREASE);
         final RateComparison.Result same = test.compareTwoSided(30, 0.5, 120, 2.0, 10);
         assertThat(same.verdict()).isEqualTo(RateComparison.Verdict.NO_INCREASE);
         final double pi = 0.5 / 2.5;
-        assertThat(same.pValue()).isCloseTo(Math.min(1, 2 * Math.min(Binomial.upperTail(150, 30, pi), Binomial.lowerTail(150, 30, pi))),
-            within(1e-12));
+        assertThat(same.pValue())
+                .isCloseTo(
+                        Math.min(
+                                1,
+                                2
+                                        * Math.min(
+                                                Binomial.upperTail(150, 30, pi),
+                                                Binomial.lowerTail(150, 30, pi))),
+                        within(1e-12));
     }
 }

@@ -38,13 +38,15 @@ class VerdictJudgeTest {
     }
 
     @Test
-    void anAlertAtOrAboveTheThresholdMakesTheReleaseFaultyEvenBeforeTheFirstCheckpointAndAfterItResolved() {
+    void
+            anAlertAtOrAboveTheThresholdMakesTheReleaseFaultyEvenBeforeTheFirstCheckpointAndAfterItResolved() {
         final ReleaseOutcome o = release(500, "ApexClass:InvoiceService");
         o.alerts.put("k", alert(Severity.WARNING, "RESOLVED"));
         final VerdictJudge.Judgement j = judge.judge(o, LIVE + 8 * 60_000, false);
         assertThat(j.status()).isEqualTo(VerdictStatus.FAULTY);
         assertThat(j.reasons().get(0))
-            .isEqualTo("latency-spikes alerted on SOQL Account (WARNING, triggered 7 min after the release, since resolved): p95 latency up 4x");
+                .isEqualTo(
+                        "latency-spikes alerted on SOQL Account (WARNING, triggered 7 min after the release, since resolved): p95 latency up 4x");
     }
 
     @Test
@@ -53,42 +55,59 @@ class VerdictJudgeTest {
         o.alerts.put("k", alert(Severity.INFO, "TRIGGERED"));
         final VerdictJudge.Judgement j = judge.judge(o, LIVE + 10 * 60_000, true);
         assertThat(j.status()).isEqualTo(VerdictStatus.HEALTHY);
-        assertThat(j.reasons()).anyMatch(r -> r.startsWith("latency-spikes alerted on SOQL Account (INFO"));
+        assertThat(j.reasons())
+                .anyMatch(r -> r.startsWith("latency-spikes alerted on SOQL Account (INFO"));
     }
 
     @Test
     void thinDataIsInconclusiveNeverHealthy() {
-        assertThat(judge.judge(release(29), LIVE + 60 * 60_000, true).status()).isEqualTo(VerdictStatus.INCONCLUSIVE);
-        final ReleaseOutcome unexercised = release(400, "ApexClass:InvoiceService", "Layout:Account-Account Layout");
+        assertThat(judge.judge(release(29), LIVE + 60 * 60_000, true).status())
+                .isEqualTo(VerdictStatus.INCONCLUSIVE);
+        final ReleaseOutcome unexercised =
+                release(400, "ApexClass:InvoiceService", "Layout:Account-Account Layout");
         unexercised.componentExecutions.put("ApexClass:InvoiceService", 9L);
         final VerdictJudge.Judgement j = judge.judge(unexercised, LIVE + 60 * 60_000, true);
         assertThat(j.status()).isEqualTo(VerdictStatus.INCONCLUSIVE);
-        assertThat(j.reasons()).containsExactly(
-            "the release's changed components were not exercised: none ran 10 times in the 60 min since the release (400 signals in the org)",
-            "components exercised: ApexClass:InvoiceService (9); not seen in any signal: Layout:Account-Account Layout");
+        assertThat(j.reasons())
+                .containsExactly(
+                        "the release's changed components were not exercised: none ran 10 times in the 60 min since the release (400 signals in the org)",
+                        "components exercised: ApexClass:InvoiceService (9); not seen in any signal: Layout:Account-Account Layout");
         unexercised.componentExecutions.put("ApexClass:InvoiceService", 10L);
-        assertThat(judge.judge(unexercised, LIVE + 60 * 60_000, true).status()).isEqualTo(VerdictStatus.HEALTHY);
+        assertThat(judge.judge(unexercised, LIVE + 60 * 60_000, true).status())
+                .isEqualTo(VerdictStatus.HEALTHY);
     }
 
     @Test
     void beforeTheFirstCheckpointAReleaseWithoutAlertsIsPending() {
         final VerdictJudge.Judgement j = judge.judge(release(400), LIVE + 5 * 60_000, false);
         assertThat(j.status()).isEqualTo(VerdictStatus.PENDING);
-        assertThat(j.reasons().get(0)).isEqualTo("waiting for the first checkpoint (10 min after the release); 400 signals (0 failures) in the 5 min since the release");
+        assertThat(j.reasons().get(0))
+                .isEqualTo(
+                        "waiting for the first checkpoint (10 min after the release); 400 signals (0 failures) in the 5 min since the release");
     }
 
     @Test
     void checkpointsAreValidatedAtStartUpNamingTheKey() {
-        final Map<String, String> base = Map.of(DetectionConfig.BOOTSTRAP_SERVERS_CONFIG, "x:9092", "schema.registry.url", "mock://verdict-judge");
+        final Map<String, String> base =
+                Map.of(
+                        DetectionConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        "x:9092",
+                        "schema.registry.url",
+                        "mock://verdict-judge");
         final Map<String, String> bad = new java.util.HashMap<>(base);
         bad.put(VerdictSettings.CHECKPOINTS_CONFIG, "20,10");
-        assertThatThrownBy(() -> new DetectionConfig(bad)).isInstanceOf(ConfigException.class)
-            .hasMessageContaining(VerdictSettings.CHECKPOINTS_CONFIG).hasMessageContaining("ascending");
+        assertThatThrownBy(() -> new DetectionConfig(bad))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(VerdictSettings.CHECKPOINTS_CONFIG)
+                .hasMessageContaining("ascending");
         bad.put(VerdictSettings.CHECKPOINTS_CONFIG, "10,1h");
-        assertThatThrownBy(() -> new DetectionConfig(bad)).hasMessageContaining("'1h' is not a whole number of minutes");
+        assertThatThrownBy(() -> new DetectionConfig(bad))
+                .hasMessageContaining("'1h' is not a whole number of minutes");
         final Map<String, String> ok = new java.util.HashMap<>(base);
         ok.put(VerdictSettings.CHECKPOINTS_CONFIG, "5, 30");
-        assertThat(new DetectionConfig(ok).verdictSettings().checkpointsMinutes()).containsExactly(5, 30);
-        assertThat(new DetectionConfig(base).verdictSettings()).isEqualTo(VerdictSettings.defaults());
+        assertThat(new DetectionConfig(ok).verdictSettings().checkpointsMinutes())
+                .containsExactly(5, 30);
+        assertThat(new DetectionConfig(base).verdictSettings())
+                .isEqualTo(VerdictSettings.defaults());
     }
 }

@@ -26,8 +26,17 @@ public final class AbsenceDetector extends DropDetector {
     }
 
     public static DropSettings defaults() {
-        return new DropSettings(Duration.ofHours(4), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(1), Duration.ofDays(3), 7,
-            0.001, 8, 4, Duration.ofMinutes(20));
+        return new DropSettings(
+                Duration.ofHours(4),
+                Duration.ofHours(1),
+                Duration.ofHours(3),
+                Duration.ofHours(1),
+                Duration.ofDays(3),
+                7,
+                0.001,
+                8,
+                4,
+                Duration.ofMinutes(20));
     }
 
     public static ConfigDef define(final ConfigDef def) {

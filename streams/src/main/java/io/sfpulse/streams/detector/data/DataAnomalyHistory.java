@@ -13,7 +13,10 @@ import java.util.Map;
  * one of its fields), when the org was first observed, and the alert state per (release, key).
  * Plain data in the detector's binary state store; not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 final class DataAnomalyHistory {
 
     long firstObservedMs = Long.MAX_VALUE;

@@ -14,18 +14,25 @@ import java.util.TreeMap;
  * same-time-of-day baseline), the channel they come from, and the alert state per release. Stored
  * per (org, subject) in the detector's store (binary); not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 final class CountSeries {
 
     static final long HOUR_MS = 3_600_000L;
 
     MinuteCounts minutes = new MinuteCounts();
     TreeMap<Long, Long> hours = new TreeMap<>();
+
     /** Channel of the subject's signals, e.g. /event/LogEntryEvent__e, elf/FlowExecution or /data/ChangeEvents. */
     String source;
+
     long lastEventMs = Long.MIN_VALUE;
+
     /** Delivered time up to which the series was last judged (a span is judged again only when it grew). */
     long judgedThroughMs = Long.MIN_VALUE;
+
     /** Alert state per release id. */
     Map<String, AlertState> alerts = new LinkedHashMap<>();
 

@@ -5,8 +5,8 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.state.StateSerde;
-import java.util.LinkedHashSet;
 import io.sfpulse.streams.state.StateStores;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,7 +24,8 @@ public class DropDetector implements Detector {
     private final WatchedCounts watched;
     private final DropEvaluator evaluator;
 
-    protected DropDetector(final String name, final DropSettings settings, final WatchedCounts watched) {
+    protected DropDetector(
+            final String name, final DropSettings settings, final WatchedCounts watched) {
         this.name = name;
         this.watched = watched;
         this.evaluator = new DropEvaluator(settings, watched);
@@ -53,9 +54,15 @@ public class DropDetector implements Detector {
 
     @Override
     public final Set<StoreBuilder<?>> stores(final StateStores state) {
-        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(state, name, CountSeries.class, false));
-        stores.add(state.keyValue(orgStoreName(name), Serdes.String(),
-            StateSerde.of(OrgReleases.class)).withCachingEnabled());
+        final Set<StoreBuilder<?>> stores =
+                new LinkedHashSet<>(
+                        DetectorProcessor.stores(state, name, CountSeries.class, false));
+        stores.add(
+                state.keyValue(
+                                orgStoreName(name),
+                                Serdes.String(),
+                                StateSerde.of(OrgReleases.class))
+                        .withCachingEnabled());
         return stores;
     }
 }

@@ -31,7 +31,11 @@ final class DropEvaluator {
 
     static final long DAY_MS = 86_400_000L;
 
-    enum Verdict { DROPPED, NORMAL, INCONCLUSIVE }
+    enum Verdict {
+        DROPPED,
+        NORMAL,
+        INCONCLUSIVE
+    }
 
     /** What a span is compared with, by the label evidence and summaries show. */
     enum BaselineKind {
@@ -65,13 +69,25 @@ final class DropEvaluator {
      * @param pValue            lower tail P(X <= observed | observed + othersObserved, baseline share)
      * @param ratio             observed share / baseline share
      */
-    record ShareTest(long othersObserved, long othersBaseline, double expected, double pValue, double ratio) {
-    }
+    record ShareTest(
+            long othersObserved,
+            long othersBaseline,
+            double expected,
+            double pValue,
+            double ratio) {}
 
     /** The call on one span, with everything the evidence shows; {@code share} is null when the family has no other activity. */
-    record Assessment(Verdict verdict, String reason, RateComparison.Result test, double alpha, long fromMs, long toMs, long observed,
-                      double expected, Baseline baseline, ShareTest share) {
-    }
+    record Assessment(
+            Verdict verdict,
+            String reason,
+            RateComparison.Result test,
+            double alpha,
+            long fromMs,
+            long toMs,
+            long observed,
+            double expected,
+            Baseline baseline,
+            ShareTest share) {}
 
     private final DropSettings settings;
     private final WatchedCounts watched;
@@ -94,25 +110,47 @@ final class DropEvaluator {
      * Judges {@code [fromMs, toMs)} of {@code series} (whose family total is {@code family}) against
      * its baseline for the release at {@code releaseMs}; {@code subjects} is the Bonferroni factor.
      */
-    Assessment assess(final CountSeries series, final CountSeries family, final long releaseMs, final long fromMs, final long toMs,
-                      final int subjects) {
-        // Counts are kept per minute: the span starts at the first whole minute at or after fromMs and the baseline before
-        // the release ends where the release's minute starts, so that minute (runs just before the release among them)
+    Assessment assess(
+            final CountSeries series,
+            final CountSeries family,
+            final long releaseMs,
+            final long fromMs,
+            final long toMs,
+            final int subjects) {
+        // Counts are kept per minute: the span starts at the first whole minute at or after fromMs
+        // and the baseline before
+        // the release ends where the release's minute starts, so that minute (runs just before the
+        // release among them)
         // counts in neither.
         final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
         final long release = MinuteCounts.minuteStart(releaseMs);
-        final double alpha = RepeatedLooks.releaseLevel(settings.alpha() / Math.max(1, subjects), settings.window());
+        final double alpha =
+                RepeatedLooks.releaseLevel(
+                        settings.alpha() / Math.max(1, subjects), settings.window());
         final double spanHours = (toMs - from) / 3_600_000.0;
         final long observed = series.count(from, toMs);
         final Baseline baseline = baseline(series, release, from, toMs);
         final Baseline familyBaseline = baseline(family, release, from, toMs, baseline.kind());
         final RateComparison test = new RateComparison(alpha, 0, settings.minRatio(), 0);
-        // Without a baseline nothing is expected: the expected-count guard makes the test INCONCLUSIVE.
-        final RateComparison.Result r = test.compareDecrease(observed, spanHours, baseline.count(), baseline.hours(), settings.minExpected());
+        // Without a baseline nothing is expected: the expected-count guard makes the test
+        // INCONCLUSIVE.
+        final RateComparison.Result r =
+                test.compareDecrease(
+                        observed,
+                        spanHours,
+                        baseline.count(),
+                        baseline.hours(),
+                        settings.minExpected());
         final double expected = baseline.expected(spanHours);
         final long othersBaseline = Math.max(0, familyBaseline.count() - baseline.count());
-        final ShareTest share = family == series || othersBaseline == 0 ? null
-            : share(observed, Math.max(0, family.count(from, toMs) - observed), baseline.count(), othersBaseline);
+        final ShareTest share =
+                family == series || othersBaseline == 0
+                        ? null
+                        : share(
+                                observed,
+                                Math.max(0, family.count(from, toMs) - observed),
+                                baseline.count(),
+                                othersBaseline);
         final Verdict verdict;
         final String reason;
         if (baseline.hours() <= 0) {
@@ -120,27 +158,48 @@ final class DropEvaluator {
             reason = "baseline shorter than " + settings.minBaseline() + " before the release";
         } else if (r.verdict() == RateComparison.Verdict.INCONCLUSIVE) {
             verdict = Verdict.INCONCLUSIVE;
-            reason = String.format(Locale.ROOT, "%.1f %s expected in the span, fewer than %.0f: silence proves nothing", expected,
-                watched.unit(), settings.minExpected());
+            reason =
+                    String.format(
+                            Locale.ROOT,
+                            "%.1f %s expected in the span, fewer than %.0f: silence proves nothing",
+                            expected,
+                            watched.unit(),
+                            settings.minExpected());
         } else if (r.verdict() != RateComparison.Verdict.DECREASE) {
             verdict = Verdict.NORMAL;
             reason = "not significantly below its baseline";
-        } else if (share != null && (share.pValue() >= alpha || share.ratio() > 1 / settings.minRatio())) {
+        } else if (share != null
+                && (share.pValue() >= alpha || share.ratio() > 1 / settings.minRatio())) {
             verdict = Verdict.INCONCLUSIVE;
-            reason = share.expected() < settings.minExpected()
-                ? String.format(Locale.ROOT, "the org's other activity fell too: given what ran, its share expects %.1f %s (p=%.3g)",
-                    share.expected(), watched.unit(), share.pValue())
-                : String.format(Locale.ROOT, "org-wide drop: its share of the org's activity did not fall (ratio %.2f, p=%.3g)", share.ratio(),
-                    share.pValue());
+            reason =
+                    share.expected() < settings.minExpected()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "the org's other activity fell too: given what ran, its share expects %.1f %s (p=%.3g)",
+                                    share.expected(),
+                                    watched.unit(),
+                                    share.pValue())
+                            : String.format(
+                                    Locale.ROOT,
+                                    "org-wide drop: its share of the org's activity did not fall (ratio %.2f, p=%.3g)",
+                                    share.ratio(),
+                                    share.pValue());
         } else {
             verdict = Verdict.DROPPED;
-            reason = share == null ? "significantly below its baseline (no other activity of the org to compare with)"
-                : "significantly below its baseline and its share of the org's activity";
+            reason =
+                    share == null
+                            ? "significantly below its baseline (no other activity of the org to compare with)"
+                            : "significantly below its baseline and its share of the org's activity";
         }
-        return new Assessment(verdict, reason, r, alpha, from, toMs, observed, expected, baseline, share);
+        return new Assessment(
+                verdict, reason, r, alpha, from, toMs, observed, expected, baseline, share);
     }
 
-    private static ShareTest share(final long observed, final long othersObserved, final long baseline, final long othersBaseline) {
+    private static ShareTest share(
+            final long observed,
+            final long othersObserved,
+            final long baseline,
+            final long othersBaseline) {
         final double p0 = (double) baseline / (baseline + othersBaseline);
         final long n = observed + othersObserved;
         final double expected = n * p0;
@@ -151,42 +210,72 @@ final class DropEvaluator {
 
     /** Whether a subject is back at a normal rate: in the recent span it ran, above 1/minRatio of expected, and is not significantly low. */
     boolean resumed(final Assessment recent) {
-        return recent.observed() > 0 && recent.verdict() != Verdict.DROPPED && recent.test().rateRatio() > 1 / settings.minRatio();
+        return recent.observed() > 0
+                && recent.verdict() != Verdict.DROPPED
+                && recent.test().rateRatio() > 1 / settings.minRatio();
     }
 
-    private Baseline baseline(final CountSeries s, final long releaseMs, final long fromMs, final long toMs) {
-        final boolean seasonal = s.firstObservedMs() <= releaseMs - settings.seasonalHistory().toMillis();
-        return baseline(s, releaseMs, fromMs, toMs, seasonal ? BaselineKind.SEASONAL : BaselineKind.BEFORE_RELEASE);
+    private Baseline baseline(
+            final CountSeries s, final long releaseMs, final long fromMs, final long toMs) {
+        final boolean seasonal =
+                s.firstObservedMs() <= releaseMs - settings.seasonalHistory().toMillis();
+        return baseline(
+                s,
+                releaseMs,
+                fromMs,
+                toMs,
+                seasonal ? BaselineKind.SEASONAL : BaselineKind.BEFORE_RELEASE);
     }
 
-    private Baseline baseline(final CountSeries s, final long releaseMs, final long fromMs, final long toMs, final BaselineKind kind) {
+    private Baseline baseline(
+            final CountSeries s,
+            final long releaseMs,
+            final long fromMs,
+            final long toMs,
+            final BaselineKind kind) {
         final List<String> windows = new ArrayList<>();
         if (kind == BaselineKind.SEASONAL) {
-            final long covered = s.firstObservedMs() == Long.MAX_VALUE ? 0 : (releaseMs - s.firstObservedMs()) / DAY_MS;
+            final long covered =
+                    s.firstObservedMs() == Long.MAX_VALUE
+                            ? 0
+                            : (releaseMs - s.firstObservedMs()) / DAY_MS;
             final int days = (int) Math.max(0, Math.min(settings.seasonalDays(), covered));
             double count = 0;
             for (int k = 1; k <= days; k++) {
                 count += s.hourlyCount(fromMs - k * DAY_MS, toMs - k * DAY_MS);
                 windows.add(window(fromMs - k * DAY_MS, toMs - k * DAY_MS));
             }
-            return new Baseline(Math.round(count), days * (toMs - fromMs) / 3_600_000.0, kind, windows);
+            return new Baseline(
+                    Math.round(count), days * (toMs - fromMs) / 3_600_000.0, kind, windows);
         }
-        final long observedFrom = s.firstObservedMs() == Long.MAX_VALUE ? releaseMs : s.firstObservedMs();
-        final long from = Math.min(releaseMs, Math.max(releaseMs - settings.baseline().toMillis(), observedFrom));
+        final long observedFrom =
+                s.firstObservedMs() == Long.MAX_VALUE ? releaseMs : s.firstObservedMs();
+        final long from =
+                Math.min(
+                        releaseMs,
+                        Math.max(releaseMs - settings.baseline().toMillis(), observedFrom));
         if (releaseMs - from < settings.minBaseline().toMillis() || releaseMs - from <= 0) {
             return new Baseline(0, 0, kind, List.of());
         }
         windows.add(window(from, releaseMs));
-        return new Baseline(s.count(from, releaseMs), (releaseMs - from) / 3_600_000.0, kind, windows);
+        return new Baseline(
+                s.count(from, releaseMs), (releaseMs - from) / 3_600_000.0, kind, windows);
     }
 
     /** Evidence of an assessment: the test, its windows and counts, the org-wide check, the series, the release and its suspects. */
-    Map<String, String> evidence(final String subject, final CountSeries series, final Assessment a, final AlertState alert,
-                                 final int subjects) {
+    Map<String, String> evidence(
+            final String subject,
+            final CountSeries series,
+            final Assessment a,
+            final AlertState alert,
+            final int subjects) {
         final Map<String, String> e = new LinkedHashMap<>();
         e.put("test", "exact conditional binomial test of Poisson rates (lower tail)");
         e.put("alpha", fmt(a.alpha()));
-        e.put("looks", RepeatedLooks.releaseLooksEvidence(settings.window(), settings.alpha() + " over " + subjects));
+        e.put(
+                "looks",
+                RepeatedLooks.releaseLooksEvidence(
+                        settings.window(), settings.alpha() + " over " + subjects));
         e.put(watched.testedKey(), String.valueOf(subjects));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", a.test().pValue()));
         e.put(watched.evidenceKey(), subject);
@@ -198,9 +287,13 @@ final class DropEvaluator {
         e.put("baselineKind", a.baseline().kind().label());
         e.put("baselineWindows", String.join(",", a.baseline().windows()));
         e.put("baselineCount", String.valueOf(a.baseline().count()));
-        e.put("baselineRatePerHour", fmt(a.baseline().hours() > 0 ? a.baseline().count() / a.baseline().hours() : 0));
+        e.put(
+                "baselineRatePerHour",
+                fmt(a.baseline().hours() > 0 ? a.baseline().count() / a.baseline().hours() : 0));
         if (a.share() != null) {
-            e.put("shareTest", "exact binomial test of its share of the org's activity (lower tail)");
+            e.put(
+                    "shareTest",
+                    "exact binomial test of its share of the org's activity (lower tail)");
             e.put("othersObserved", String.valueOf(a.share().othersObserved()));
             e.put("othersBaselineCount", String.valueOf(a.share().othersBaseline()));
             e.put("shareExpectedCount", fmt(a.share().expected()));
@@ -208,12 +301,15 @@ final class DropEvaluator {
             e.put("shareRatio", fmt(a.share().ratio()));
         }
         e.put("reason", a.reason());
-        final long seriesFrom = Math.min(alert.releaseCompletedMs() - settings.span().toMillis(), a.fromMs());
+        final long seriesFrom =
+                Math.min(alert.releaseCompletedMs() - settings.span().toMillis(), a.fromMs());
         e.put("series", series.minutes.series(seriesFrom, Math.max(a.toMs(), seriesFrom + 60_000)));
         if (alert.hasRelease()) {
             e.put("deployId", alert.releaseId());
             e.put("deployCompletedAt", Instant.ofEpochMilli(alert.releaseCompletedMs()).toString());
-            e.put("suspectComponents", String.join(",", watched.suspects(alert.components(), subject)));
+            e.put(
+                    "suspectComponents",
+                    String.join(",", watched.suspects(alert.components(), subject)));
         }
         return e;
     }

@@ -32,9 +32,12 @@ import org.slf4j.LoggerFactory;
 final class DropProcessor extends DetectorProcessor<CountSeries> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DropProcessor.class);
+
     /** Series name prefix of a family total (sorts before every subject of the org). */
     static final String FAMILY_PREFIX = "\u0000";
+
     private static final long MAX_OPEN_MS = 7 * DropEvaluator.DAY_MS;
+
     /** Looks on a fixed grid of delivered time, one every {@link RepeatedLooks#RELEASE_LOOK}. */
     private static final long STEP_MS = RepeatedLooks.RELEASE_LOOK.toMillis();
 
@@ -44,12 +47,15 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
     private final DropSettings settings;
     private KeyValueStore<String, OrgReleases> orgStore;
     private final Map<String, OrgReleases> orgs = new HashMap<>();
+
     /** org -> channel -> latest event time seen (a source without progress records is delivered up to its last signal). */
     private final Map<String, Map<String, Long>> lastSeen = new HashMap<>();
+
     /** Series key -> delivered time up to which it was last judged (a span is judged again only when it grew). */
     private final Map<String, Long> judgedThrough = new HashMap<>();
 
-    DropProcessor(final String detector, final WatchedCounts watched, final DropEvaluator evaluator) {
+    DropProcessor(
+            final String detector, final WatchedCounts watched, final DropEvaluator evaluator) {
         super(detector);
         this.detector = detector;
         this.watched = watched;
@@ -68,10 +74,12 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
     }
 
     private OrgReleases org(final String org) {
-        return orgs.computeIfAbsent(org, o -> {
-            final OrgReleases stored = orgStore.get(o);
-            return stored != null ? stored : new OrgReleases();
-        });
+        return orgs.computeIfAbsent(
+                org,
+                o -> {
+                    final OrgReleases stored = orgStore.get(o);
+                    return stored != null ? stored : new OrgReleases();
+                });
     }
 
     @Override
@@ -118,7 +126,8 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
     }
 
     @Override
-    protected void analyse(final String org, final Signal s, final long t, final CountSeries series) {
+    protected void analyse(
+            final String org, final Signal s, final long t, final CountSeries series) {
         final boolean fresh = series.source == null;
         series.add(t, watched.amount(s), s.getChannel());
         if (fresh) {
@@ -134,10 +143,17 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
 
     @Override
     protected void prune(final CountSeries series, final long t) {
-        long minuteHorizon = t - settings.baseline().toMillis() - settings.window().toMillis() - settings.span().toMillis();
+        long minuteHorizon =
+                t
+                        - settings.baseline().toMillis()
+                        - settings.window().toMillis()
+                        - settings.span().toMillis();
         for (final AlertState a : series.alerts.values()) {
             if (a.isOpen()) {
-                minuteHorizon = Math.min(minuteHorizon, a.releaseCompletedMs() - settings.baseline().toMillis());
+                minuteHorizon =
+                        Math.min(
+                                minuteHorizon,
+                                a.releaseCompletedMs() - settings.baseline().toMillis());
             }
         }
         series.prune(minuteHorizon, t - (settings.seasonalDays() + 1L) * DropEvaluator.DAY_MS);
@@ -147,50 +163,66 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
     protected void punctuate(final long streamTime) {
         final Map<String, CountSeries> families = new HashMap<>();
         final long forgetAfter = (settings.seasonalDays() + 1L) * DropEvaluator.DAY_MS;
-        updateEachState((key, series) -> {
-            final String org = orgOf(key);
-            final String subject = seriesOf(key);
-            if (isFamilyTotal(key)) {
-                families.put(key, series);
-                return false;
-            }
-            final OrgReleases o = org(org);
-            final long through = deliveredThrough(o, org, series.source, streamTime);
-            final long judged = judgedThrough.getOrDefault(key, Long.MIN_VALUE);
-            if (through == Long.MIN_VALUE) {
-                return false;
-            }
-            // Judged at each look of delivered time (a grid point every five minutes), also when stream time jumped (a
-            // backlog read at once, compressed time): Kafka Streams calls a stream-time punctuation once however many
-            // minutes passed. After a start (nothing judged yet in this instance), from the last window: what was already
-            // emitted is skipped.
-            final long first = judged == Long.MIN_VALUE
-                ? lookAtOrBefore(Math.max(series.firstObservedMs(), through - settings.window().toMillis()) + STEP_MS - 1)
-                : judged + STEP_MS;
-            final long last = lookAtOrBefore(through);
-            if (first > last) {
-                return false;
-            }
-            CountSeries family = families.get(seriesKey(org, FAMILY_PREFIX + watched.family(series.source)));
-            if (family == null) {
-                family = series; // no family total (yet): the org's other activity is unknown, so the org-wide check finds nothing
-            }
-            boolean changed = false;
-            for (long t = first; t <= last; t += STEP_MS) {
-                changed |= judge(org, subject, series, family, o, t);
-            }
-            judgedThrough.put(key, last);
-            return changed;
-        }, (key, series) -> {
-            final boolean stale = series.alerts.isEmpty() && series.lastEventMs < streamTime - forgetAfter;
-            if (stale && !isFamilyTotal(key)) {
-                final OrgReleases o = org(orgOf(key));
-                o.subjects = Math.max(0, o.subjects - 1);
-                orgStore.put(orgOf(key), o);
-                judgedThrough.remove(key);
-            }
-            return stale;
-        });
+        updateEachState(
+                (key, series) -> {
+                    final String org = orgOf(key);
+                    final String subject = seriesOf(key);
+                    if (isFamilyTotal(key)) {
+                        families.put(key, series);
+                        return false;
+                    }
+                    final OrgReleases o = org(org);
+                    final long through = deliveredThrough(o, org, series.source, streamTime);
+                    final long judged = judgedThrough.getOrDefault(key, Long.MIN_VALUE);
+                    if (through == Long.MIN_VALUE) {
+                        return false;
+                    }
+                    // Judged at each look of delivered time (a grid point every five minutes), also
+                    // when stream time jumped (a
+                    // backlog read at once, compressed time): Kafka Streams calls a stream-time
+                    // punctuation once however many
+                    // minutes passed. After a start (nothing judged yet in this instance), from the
+                    // last window: what was already
+                    // emitted is skipped.
+                    final long first =
+                            judged == Long.MIN_VALUE
+                                    ? lookAtOrBefore(
+                                            Math.max(
+                                                            series.firstObservedMs(),
+                                                            through - settings.window().toMillis())
+                                                    + STEP_MS
+                                                    - 1)
+                                    : judged + STEP_MS;
+                    final long last = lookAtOrBefore(through);
+                    if (first > last) {
+                        return false;
+                    }
+                    CountSeries family =
+                            families.get(
+                                    seriesKey(org, FAMILY_PREFIX + watched.family(series.source)));
+                    if (family == null) {
+                        family = series; // no family total (yet): the org's other activity is
+                        // unknown, so the org-wide check finds nothing
+                    }
+                    boolean changed = false;
+                    for (long t = first; t <= last; t += STEP_MS) {
+                        changed |= judge(org, subject, series, family, o, t);
+                    }
+                    judgedThrough.put(key, last);
+                    return changed;
+                },
+                (key, series) -> {
+                    final boolean stale =
+                            series.alerts.isEmpty()
+                                    && series.lastEventMs < streamTime - forgetAfter;
+                    if (stale && !isFamilyTotal(key)) {
+                        final OrgReleases o = org(orgOf(key));
+                        o.subjects = Math.max(0, o.subjects - 1);
+                        orgStore.put(orgOf(key), o);
+                        judgedThrough.remove(key);
+                    }
+                    return stale;
+                });
     }
 
     /** The time of the look at or before {@code t} (a point of the look grid). */
@@ -199,7 +231,8 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
     }
 
     /** How far the subject's source has delivered: its progress record, else its last signal; never beyond stream time. */
-    private long deliveredThrough(final OrgReleases o, final String org, final String source, final long streamTime) {
+    private long deliveredThrough(
+            final OrgReleases o, final String org, final String source, final long streamTime) {
         final long progress = o.deliveredThrough.getOrDefault(source, Long.MIN_VALUE);
         final long seen = lastSeen.getOrDefault(org, Map.of()).getOrDefault(source, Long.MIN_VALUE);
         final long through = Math.max(progress, seen);
@@ -207,62 +240,132 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
     }
 
     /** Judges one subject at delivered time {@code through}; reports whether its state changed. */
-    private boolean judge(final String org, final String subject, final CountSeries series, final CountSeries family,
-                          final OrgReleases o, final long through) {
+    private boolean judge(
+            final String org,
+            final String subject,
+            final CountSeries series,
+            final CountSeries family,
+            final OrgReleases o,
+            final long through) {
         boolean changed = false;
-        if (o.hasRelease() && !series.alerts.containsKey(o.releaseId) && through > o.releaseCompletedMs
-            && through - o.releaseCompletedMs <= settings.window().toMillis()
-            && series.firstObservedMs() <= o.releaseCompletedMs - settings.minBaseline().toMillis()) {
-            // The subject occurred before the live release: from now on, its silence can be the release's doing.
-            series.alerts.put(o.releaseId, AlertState.forRelease(o.releaseId, o.releaseCompletedMs, o.releaseComponents, o.releaseLabel,
-                o.releaseCommit));
+        if (o.hasRelease()
+                && !series.alerts.containsKey(o.releaseId)
+                && through > o.releaseCompletedMs
+                && through - o.releaseCompletedMs <= settings.window().toMillis()
+                && series.firstObservedMs()
+                        <= o.releaseCompletedMs - settings.minBaseline().toMillis()) {
+            // The subject occurred before the live release: from now on, its silence can be the
+            // release's doing.
+            series.alerts.put(
+                    o.releaseId,
+                    AlertState.forRelease(
+                            o.releaseId,
+                            o.releaseCompletedMs,
+                            o.releaseComponents,
+                            o.releaseLabel,
+                            o.releaseCommit));
             changed = true;
         }
         for (final Iterator<AlertState> it = series.alerts.values().iterator(); it.hasNext(); ) {
             final AlertState a = it.next();
             if (!a.isPending() && through <= a.lastEmittedMs()) {
-                continue; // judged again after a restart: this state was emitted at a later time already
+                continue; // judged again after a restart: this state was emitted at a later time
+                // already
             }
             final long release = a.releaseCompletedMs();
             final boolean inWindow = through - release <= settings.window().toMillis();
-            if (a.expired(through, settings.window().toMillis(), settings.window().toMillis() + settings.baseline().toMillis())
-                || a.isOpen() && through - release > MAX_OPEN_MS) {
+            if (a.expired(
+                            through,
+                            settings.window().toMillis(),
+                            settings.window().toMillis() + settings.baseline().toMillis())
+                    || a.isOpen() && through - release > MAX_OPEN_MS) {
                 if (a.isOpen()) {
-                    LOG.atWarn().addKeyValue("org", org).addKeyValue("detector", detector)
-                        .log("{} has been silent for {} days after deploy {}: alert state dropped (it looks retired)", watched.title(subject),
-                            MAX_OPEN_MS / DropEvaluator.DAY_MS, a.releaseId());
+                    LOG.atWarn()
+                            .addKeyValue("org", org)
+                            .addKeyValue("detector", detector)
+                            .log(
+                                    "{} has been silent for {} days after deploy {}: alert state dropped (it looks retired)",
+                                    watched.title(subject),
+                                    MAX_OPEN_MS / DropEvaluator.DAY_MS,
+                                    a.releaseId());
                 }
                 it.remove();
                 changed = true;
                 continue;
             }
             if (a.isOpen()) {
-                final DropEvaluator.Assessment recent = evaluator.assess(series, family, release,
-                    Math.max(a.episodeStartMs(), through - settings.resolveWindow().toMillis()), through, o.subjects);
+                final DropEvaluator.Assessment recent =
+                        evaluator.assess(
+                                series,
+                                family,
+                                release,
+                                Math.max(
+                                        a.episodeStartMs(),
+                                        through - settings.resolveWindow().toMillis()),
+                                through,
+                                o.subjects);
                 if (evaluator.resumed(recent)) {
-                    emit(org, subject, series, a, AlertStatus.RESOLVED, recent, o.subjects, through);
+                    emit(
+                            org,
+                            subject,
+                            series,
+                            a,
+                            AlertStatus.RESOLVED,
+                            recent,
+                            o.subjects,
+                            through);
                     changed = true;
                 } else {
                     final long silentMinutes = (through - a.episodeStartMs()) / 60_000;
                     if (silentMinutes >= 2 * a.lastReportedCount()) {
-                        emit(org, subject, series, a, AlertStatus.UPDATED,
-                            evaluator.assess(series, family, release, evaluator.spanStart(a.episodeStartMs(), through), through, o.subjects),
-                            o.subjects, through);
+                        emit(
+                                org,
+                                subject,
+                                series,
+                                a,
+                                AlertStatus.UPDATED,
+                                evaluator.assess(
+                                        series,
+                                        family,
+                                        release,
+                                        evaluator.spanStart(a.episodeStartMs(), through),
+                                        through,
+                                        o.subjects),
+                                o.subjects,
+                                through);
                         changed = true;
                     }
                 }
                 continue;
             }
-            // A pending alert is judged from its episode's start, a resolved one from its resolution (a new episode starts there).
+            // A pending alert is judged from its episode's start, a resolved one from its
+            // resolution (a new episode starts there).
             final long start = a.isResolved() ? a.lastEmittedMs() : a.episodeStartMs();
             if (!inWindow || through <= start) {
                 continue;
             }
-            final DropEvaluator.Assessment now = evaluator.assess(series, family, release, evaluator.spanStart(start, through), through,
-                o.subjects);
-            LOG.atDebug().addKeyValue("org", org).addKeyValue("detector", detector).log("{} judged over {}..{}: {} ({}), observed {} expected {} subjects {} p {}",
-                subject, java.time.Instant.ofEpochMilli(now.fromMs()), java.time.Instant.ofEpochMilli(now.toMs()), now.verdict(), now.reason(),
-                now.observed(), now.expected(), o.subjects, now.test().pValue());
+            final DropEvaluator.Assessment now =
+                    evaluator.assess(
+                            series,
+                            family,
+                            release,
+                            evaluator.spanStart(start, through),
+                            through,
+                            o.subjects);
+            LOG.atDebug()
+                    .addKeyValue("org", org)
+                    .addKeyValue("detector", detector)
+                    .log(
+                            "{} judged over {}..{}: {} ({}), observed {} expected {} subjects {} p {}",
+                            subject,
+                            java.time.Instant.ofEpochMilli(now.fromMs()),
+                            java.time.Instant.ofEpochMilli(now.toMs()),
+                            now.verdict(),
+                            now.reason(),
+                            now.observed(),
+                            now.expected(),
+                            o.subjects,
+                            now.test().pValue());
             if (now.verdict() != DropEvaluator.Verdict.DROPPED) {
                 continue;
             }
@@ -275,23 +378,70 @@ final class DropProcessor extends DetectorProcessor<CountSeries> {
         return changed;
     }
 
-    private void emit(final String org, final String subject, final CountSeries series, final AlertState a, final AlertStatus status,
-                      final DropEvaluator.Assessment as, final int subjects, final long now) {
+    private void emit(
+            final String org,
+            final String subject,
+            final CountSeries series,
+            final AlertState a,
+            final AlertStatus status,
+            final DropEvaluator.Assessment as,
+            final int subjects,
+            final long now) {
         final long silentMinutes = Math.max(1, (now - a.episodeStartMs()) / 60_000);
         final long spanMinutes = Math.max(1, (as.toMs() - as.fromMs()) / 60_000);
         final String deploy = a.hasRelease() ? "deploy " + a.releaseId() : "the release";
         final String title = watched.title(subject);
-        final String summary = switch (status) {
-            case RESOLVED -> String.format(Locale.ROOT, "%s %s after %s: %d %s in the last %d min", title, watched.resumed(), deploy,
-                as.observed(), watched.unit(), spanMinutes);
-            case UPDATED -> String.format(Locale.ROOT, "%s still %s %d min after %s: %d %s in the last %d min, %.1f expected", title,
-                as.observed() == 0 ? "silent" : "far below normal", silentMinutes, deploy, as.observed(), watched.unit(), spanMinutes,
-                as.expected());
-            default -> String.format(Locale.ROOT, "%s %s after %s: %d %s in %d min, %.1f expected (%s)", title,
-                as.observed() == 0 ? "stopped" : "dropped", deploy, as.observed(), watched.unit(), spanMinutes, as.expected(),
-                as.baseline().kind().label());
-        };
-        emit(a, status, new AlertLifecycle.Draft(org, detector, SubjectKeys.hash(subject), subject, summary, Severity.ERROR,
-            evaluator.evidence(subject, series, as, a, subjects), as.fromMs(), as.toMs()), silentMinutes, now);
+        final String summary =
+                switch (status) {
+                    case RESOLVED ->
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s %s after %s: %d %s in the last %d min",
+                                    title,
+                                    watched.resumed(),
+                                    deploy,
+                                    as.observed(),
+                                    watched.unit(),
+                                    spanMinutes);
+                    case UPDATED ->
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s still %s %d min after %s: %d %s in the last %d min, %.1f expected",
+                                    title,
+                                    as.observed() == 0 ? "silent" : "far below normal",
+                                    silentMinutes,
+                                    deploy,
+                                    as.observed(),
+                                    watched.unit(),
+                                    spanMinutes,
+                                    as.expected());
+                    default ->
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s %s after %s: %d %s in %d min, %.1f expected (%s)",
+                                    title,
+                                    as.observed() == 0 ? "stopped" : "dropped",
+                                    deploy,
+                                    as.observed(),
+                                    watched.unit(),
+                                    spanMinutes,
+                                    as.expected(),
+                                    as.baseline().kind().label());
+                };
+        emit(
+                a,
+                status,
+                new AlertLifecycle.Draft(
+                        org,
+                        detector,
+                        SubjectKeys.hash(subject),
+                        subject,
+                        summary,
+                        Severity.ERROR,
+                        evaluator.evidence(subject, series, as, a, subjects),
+                        as.fromMs(),
+                        as.toMs()),
+                silentMinutes,
+                now);
     }
 }

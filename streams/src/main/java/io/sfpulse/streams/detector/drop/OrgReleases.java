@@ -14,7 +14,10 @@ import java.util.Map;
  * occurs again), how far each source has delivered (progress records), and how many subjects the
  * org has (the Bonferroni factor). Stored per org; not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 final class OrgReleases {
 
     String releaseId;
@@ -22,8 +25,10 @@ final class OrgReleases {
     List<String> releaseComponents = new ArrayList<>();
     String releaseLabel;
     String releaseCommit;
+
     /** Source -> delivered through (org time), from progress records. */
     Map<String, Long> deliveredThrough = new HashMap<>();
+
     int subjects;
 
     /** Takes the signal's release when it is newer than the one known; reports whether it was. */

@@ -32,7 +32,11 @@ final class ComponentFailureStore {
 
     /** Applies {@code update} to every component state, saving (or deleting, when empty) those it reports as changed. */
     void updateEach(final BiPredicate<String, ComponentFailures> update) {
-        StoreScans.rewriteEach(store, (key, c) -> !update.test(key, c) ? StoreScans.Rewrite.KEEP
-            : c.isEmpty() ? StoreScans.Rewrite.DELETE : StoreScans.Rewrite.PUT);
+        StoreScans.rewriteEach(
+                store,
+                (key, c) ->
+                        !update.test(key, c)
+                                ? StoreScans.Rewrite.KEEP
+                                : c.isEmpty() ? StoreScans.Rewrite.DELETE : StoreScans.Rewrite.PUT);
     }
 }

@@ -12,10 +12,14 @@ import java.util.Map;
  * {@link ComponentFailureStore}): failures per minute and the component alert state per release.
  * Plain data in a binary state store; not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 final class ComponentFailures {
 
     MinuteCounts failures = new MinuteCounts();
+
     /** Alert state per release id. */
     Map<String, AlertState> alerts = new HashMap<>();
 

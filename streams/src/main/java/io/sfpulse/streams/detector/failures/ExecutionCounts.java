@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ExecutionCounts {
 
     private final KeyValueStore<Bytes, Long> store;
+
     /** Per org, minutes before this are known deleted (in memory; after a restart one scan from the start). */
     private final Map<String, Long> purgedBefore = new HashMap<>();
 
@@ -41,8 +42,10 @@ final class ExecutionCounts {
             return null;
         }
         final MinuteCounts out = new MinuteCounts();
-        try (KeyValueIterator<Bytes, Long> it = store.range(key(org, Math.floorDiv(fromMs, MinuteCounts.MINUTE_MS)),
-            key(org, Math.floorDiv(toMs - 1, MinuteCounts.MINUTE_MS)))) {
+        try (KeyValueIterator<Bytes, Long> it =
+                store.range(
+                        key(org, Math.floorDiv(fromMs, MinuteCounts.MINUTE_MS)),
+                        key(org, Math.floorDiv(toMs - 1, MinuteCounts.MINUTE_MS)))) {
             while (it.hasNext()) {
                 final KeyValue<Bytes, Long> e = it.next();
                 out.add(BinaryKeys.timeOf(e.key) * MinuteCounts.MINUTE_MS, e.value);

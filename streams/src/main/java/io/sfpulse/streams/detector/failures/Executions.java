@@ -11,8 +11,7 @@ import io.sfpulse.schemas.signal.SignalKind;
  */
 final class Executions {
 
-    private Executions() {
-    }
+    private Executions() {}
 
     static boolean isExecution(final Signal s) {
         return s.getKind() == SignalKind.LATENCY && !s.getSubject().startsWith("apex cpu ");

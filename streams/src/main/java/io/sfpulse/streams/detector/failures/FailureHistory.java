@@ -17,20 +17,30 @@ import java.util.Set;
  * own series and alerts are {@link ComponentFailures}, under their own key; executions (the
  * denominator) are in {@link ExecutionCounts}. Plain data in a binary state store; not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 final class FailureHistory {
 
     MinuteCounts failures = new MinuteCounts();
     Map<String, Map<String, Integer>> signaturesByRelease = new HashMap<>();
     Map<String, Map<String, Integer>> locationsByRelease = new HashMap<>();
+
     /** Org-wide alert state per release id, and the no-deploy episode. */
     Map<String, AlertState> alerts = new HashMap<>();
+
     /** Components (Class.X, Flow.Y, ...) failures were located in, with the event time of their last failure. */
     Map<String, Long> componentsLastFailedMs = new HashMap<>();
+
     /** Per release, the components whose alert about it is open. */
     Map<String, Set<String>> openComponentAlerts = new HashMap<>();
 
-    void addFailure(final long eventTimeMs, final String releaseId, final String signature, final String location) {
+    void addFailure(
+            final long eventTimeMs,
+            final String releaseId,
+            final String signature,
+            final String location) {
         failures.add(eventTimeMs, 1);
         final String component = componentOf(location);
         if (component != null) {
@@ -38,10 +48,14 @@ final class FailureHistory {
         }
         if (releaseId != null) {
             if (signature != null) {
-                signaturesByRelease.computeIfAbsent(releaseId, r -> new HashMap<>()).merge(signature, 1, Integer::sum);
+                signaturesByRelease
+                        .computeIfAbsent(releaseId, r -> new HashMap<>())
+                        .merge(signature, 1, Integer::sum);
             }
             if (location != null) {
-                locationsByRelease.computeIfAbsent(releaseId, r -> new HashMap<>()).merge(location, 1, Integer::sum);
+                locationsByRelease
+                        .computeIfAbsent(releaseId, r -> new HashMap<>())
+                        .merge(location, 1, Integer::sum);
             }
         }
     }
@@ -68,7 +82,8 @@ final class FailureHistory {
     void prune(final long horizonMs) {
         failures.prune(horizonMs);
         componentsLastFailedMs.values().removeIf(t -> t < horizonMs);
-        // Release context is kept while the release's org-wide alert state is (every release with failures has one).
+        // Release context is kept while the release's org-wide alert state is (every release with
+        // failures has one).
         signaturesByRelease.keySet().retainAll(alerts.keySet());
         locationsByRelease.keySet().retainAll(alerts.keySet());
     }

@@ -5,8 +5,8 @@ import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.state.StateSerde;
-import java.util.LinkedHashSet;
 import io.sfpulse.streams.state.StateStores;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -16,10 +16,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class PostDeployFailureDetector implements Detector {
 
     public static final String NAME = "post-deploy-failures";
+
     /** Executions per org and minute (the failure rate's denominator), kept as long as a baseline and window need. */
     public static final String EXECUTIONS_STORE = NAME + "-executions-store";
+
     /** Failures and alert states per (org, component). */
     public static final String COMPONENTS_STORE = NAME + "-components-store";
+
     private final PostDeployFailureEvaluator evaluator;
 
     public PostDeployFailureDetector(final FailureSettings settings) {
@@ -38,11 +41,18 @@ public final class PostDeployFailureDetector implements Detector {
 
     @Override
     public Set<StoreBuilder<?>> stores(final StateStores state) {
-        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(state, NAME, FailureHistory.class, true));
-        stores.add(state.keyValue(COMPONENTS_STORE, Serdes.String(),
-            StateSerde.of(ComponentFailures.class)).withCachingEnabled());
-        stores.add(state.keyValue(EXECUTIONS_STORE, Serdes.Bytes(), Serdes.Long())
-            .withCachingEnabled());
+        final Set<StoreBuilder<?>> stores =
+                new LinkedHashSet<>(
+                        DetectorProcessor.stores(state, NAME, FailureHistory.class, true));
+        stores.add(
+                state.keyValue(
+                                COMPONENTS_STORE,
+                                Serdes.String(),
+                                StateSerde.of(ComponentFailures.class))
+                        .withCachingEnabled());
+        stores.add(
+                state.keyValue(EXECUTIONS_STORE, Serdes.Bytes(), Serdes.Long())
+                        .withCachingEnabled());
         return stores;
     }
 }

@@ -41,8 +41,11 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
 
     @Override
     protected void connectStores(final ProcessorContext<String, Alert> ctx) {
-        executions = new ExecutionCounts(ctx.getStateStore(PostDeployFailureDetector.EXECUTIONS_STORE));
-        components = new ComponentFailureStore(ctx.getStateStore(PostDeployFailureDetector.COMPONENTS_STORE));
+        executions =
+                new ExecutionCounts(ctx.getStateStore(PostDeployFailureDetector.EXECUTIONS_STORE));
+        components =
+                new ComponentFailureStore(
+                        ctx.getStateStore(PostDeployFailureDetector.COMPONENTS_STORE));
     }
 
     @Override
@@ -78,20 +81,29 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
         }
         final boolean released = s.getReleaseId() != null && s.getReleaseCompletedTime() != null;
         if (released) {
-            // One incident per cause: a component alert while the release's org-wide alert was never raised, and no
-            // org-wide trigger while a component alert of the release is open (it explains the rise).
-            final AlertState orgWide = h.alerts.computeIfAbsent(s.getReleaseId(), id -> AlertState.forRelease(s));
+            // One incident per cause: a component alert while the release's org-wide alert was
+            // never raised, and no
+            // org-wide trigger while a component alert of the release is open (it explains the
+            // rise).
+            final AlertState orgWide =
+                    h.alerts.computeIfAbsent(s.getReleaseId(), id -> AlertState.forRelease(s));
             if (!orgWide.isPending() || !h.anyComponentAlertOpen(s.getReleaseId())) {
                 onFailure(org, h, orgWide, null, h.failures, t);
             }
             if (c != null && orgWide.isPending() && orgWide.episode() == 1) {
-                final AlertState ca = c.alerts.computeIfAbsent(s.getReleaseId(), id -> AlertState.forRelease(s));
+                final AlertState ca =
+                        c.alerts.computeIfAbsent(s.getReleaseId(), id -> AlertState.forRelease(s));
                 onFailure(org, h, ca, component, c.failures, t);
                 h.componentAlert(s.getReleaseId(), component, ca.isOpen());
             }
         }
-        if (!released || !evaluator.rate().inWindow(s.getReleaseCompletedTime().toEpochMilli(), t)) {
-            onFailureWithoutDeploy(org, h, t, released ? s.getReleaseCompletedTime().toEpochMilli() : Long.MIN_VALUE);
+        if (!released
+                || !evaluator.rate().inWindow(s.getReleaseCompletedTime().toEpochMilli(), t)) {
+            onFailureWithoutDeploy(
+                    org,
+                    h,
+                    t,
+                    released ? s.getReleaseCompletedTime().toEpochMilli() : Long.MIN_VALUE);
         }
         if (c != null) {
             pruneComponent(c, t);
@@ -115,35 +127,77 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
         c.alerts.values().removeIf(a -> evaluator.rate().expired(a, t));
     }
 
-    private PostDeployFailureEvaluator.Finding assess(final String org, final FailureHistory h, final AlertState a, final String component,
-                                                      final MinuteCounts series, final RateRegression.Evaluation windows) {
+    private PostDeployFailureEvaluator.Finding assess(
+            final String org,
+            final FailureHistory h,
+            final AlertState a,
+            final String component,
+            final MinuteCounts series,
+            final RateRegression.Evaluation windows) {
         final int tests = component == null ? 1 : h.componentTests();
-        return evaluator.assess(windows, series, () -> executions.between(org, windows.baselineFromMs(), windows.currentToMs()), a, tests, h);
+        return evaluator.assess(
+                windows,
+                series,
+                () -> executions.between(org, windows.baselineFromMs(), windows.currentToMs()),
+                a,
+                tests,
+                h);
     }
 
-    private void onFailure(final String org, final FailureHistory h, final AlertState a, final String component, final MinuteCounts series,
-                           final long now) {
+    private void onFailure(
+            final String org,
+            final FailureHistory h,
+            final AlertState a,
+            final String component,
+            final MinuteCounts series,
+            final long now) {
         final boolean open = a.isOpen();
         if (!open && !evaluator.rate().inWindow(a.releaseCompletedMs(), now)) {
             return;
         }
         if (a.isResolved()) {
-            // Resolved, still in the release's window: has the rate risen again since the resolution? Then a new episode.
-            if (a.hasRelease() && now - a.lastEmittedMs() >= evaluator.settings().cooldown().toMillis()) {
-                final PostDeployFailureEvaluator.Finding again = assess(org, h, a, component, series,
-                    evaluator.rate().sinceRelease(series, a.releaseCompletedMs(), a.lastEmittedMs(), now));
+            // Resolved, still in the release's window: has the rate risen again since the
+            // resolution? Then a new episode.
+            if (a.hasRelease()
+                    && now - a.lastEmittedMs() >= evaluator.settings().cooldown().toMillis()) {
+                final PostDeployFailureEvaluator.Finding again =
+                        assess(
+                                org,
+                                h,
+                                a,
+                                component,
+                                series,
+                                evaluator
+                                        .rate()
+                                        .sinceRelease(
+                                                series,
+                                                a.releaseCompletedMs(),
+                                                a.lastEmittedMs(),
+                                                now));
                 if (again.verdict() == RateComparison.Verdict.INCREASE) {
-                    AlertLifecycle.reopen(a, org, PostDeployFailureDetector.NAME, subjectKey(component));
+                    AlertLifecycle.reopen(
+                            a, org, PostDeployFailureDetector.NAME, subjectKey(component));
                     emit(org, a, component, again, AlertStatus.TRIGGERED, now);
                 }
             }
             return;
         }
-        final PostDeployFailureEvaluator.Finding f = assess(org, h, a, component, series,
-            evaluator.rate().sinceRelease(series, a.releaseCompletedMs(), a.episodeStartMs(), now));
+        final PostDeployFailureEvaluator.Finding f =
+                assess(
+                        org,
+                        h,
+                        a,
+                        component,
+                        series,
+                        evaluator
+                                .rate()
+                                .sinceRelease(
+                                        series, a.releaseCompletedMs(), a.episodeStartMs(), now));
         if (a.isPending() && f.verdict() == RateComparison.Verdict.INCREASE) {
             emit(org, a, component, f, AlertStatus.TRIGGERED, now);
-        } else if (open && f.current() >= 2 * a.lastReportedCount() && now - a.lastEmittedMs() >= evaluator.settings().cooldown().toMillis()) {
+        } else if (open
+                && f.current() >= 2 * a.lastReportedCount()
+                && now - a.lastEmittedMs() >= evaluator.settings().cooldown().toMillis()) {
             emit(org, a, component, f, AlertStatus.UPDATED, now);
         }
     }
@@ -152,21 +206,33 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
      * No release in its window: is the recent failure rate up against the span before it? One
      * episode at a time per org, not while a post-deploy alert is open (that one explains the rise).
      */
-    private void onFailureWithoutDeploy(final String org, final FailureHistory h, final long now, final long releaseMs) {
+    private void onFailureWithoutDeploy(
+            final String org, final FailureHistory h, final long now, final long releaseMs) {
         final AlertState episode = h.alerts.get(AlertLifecycle.NO_DEPLOY);
         if (AlertState.openAlert(episode)) {
             onFailure(org, h, episode, null, h.failures, now);
             return;
         }
         final long noDeployWindow = evaluator.settings().rate().noDeployWindow().toMillis();
-        // Nor while the rolling window still holds the tail of a release's regression that alerted (resolved less than a
+        // Nor while the rolling window still holds the tail of a release's regression that alerted
+        // (resolved less than a
         // window ago): the release explains it.
-        if (noDeployWindow == 0 || !AlertLifecycle.mayStartEpisode(episode, now, evaluator.settings().cooldown().toMillis())
-            || !h.openComponentAlerts.isEmpty()
-            || h.alerts.values().stream().anyMatch(a -> a.isOpen() || a.hasRelease() && a.isResolved() && now - a.lastEmittedMs() < noDeployWindow)) {
+        if (noDeployWindow == 0
+                || !AlertLifecycle.mayStartEpisode(
+                        episode, now, evaluator.settings().cooldown().toMillis())
+                || !h.openComponentAlerts.isEmpty()
+                || h.alerts.values().stream()
+                        .anyMatch(
+                                a ->
+                                        a.isOpen()
+                                                || a.hasRelease()
+                                                        && a.isResolved()
+                                                        && now - a.lastEmittedMs()
+                                                                < noDeployWindow)) {
             return;
         }
-        final RateRegression.Evaluation windows = evaluator.rate().rolling(h.failures, now, releaseMs);
+        final RateRegression.Evaluation windows =
+                evaluator.rate().rolling(h.failures, now, releaseMs);
         final AlertState a = AlertState.noDeploy(windows.currentFromMs());
         final PostDeployFailureEvaluator.Finding f = assess(org, h, a, null, h.failures, windows);
         if (f.verdict() == RateComparison.Verdict.INCREASE) {
@@ -179,46 +245,61 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
     protected void punctuate(final long streamTime) {
         final RateRegression.Parameters p = evaluator.settings().rate();
         final long executionsHorizon = horizonMs(streamTime) - 2 * p.noDeployWindow().toMillis();
-        updateEachState((org, h) -> {
-            executions.prune(org, executionsHorizon);
-            boolean changed = false;
-            for (final AlertState a : h.alerts.values()) {
-                if (resolves(org, h, a, null, h.failures, streamTime)) {
-                    changed = true;
-                }
-            }
-            return changed;
-        });
-        components.updateEach((key, c) -> {
-            final boolean open = c.alerts.values().stream().anyMatch(AlertState::isOpen);
-            if (!open) {
-                return false;
-            }
-            final String org = orgOf(key);
-            final String component = seriesOf(key);
-            final FailureHistory h = load(org);
-            boolean changed = false;
-            for (final Map.Entry<String, AlertState> en : c.alerts.entrySet()) {
-                if (resolves(org, h, en.getValue(), component, c.failures, streamTime)) {
-                    h.componentAlert(en.getKey(), component, false);
-                    changed = true;
-                }
-            }
-            if (changed) {
-                save(org, h);
-            }
-            return changed;
-        });
+        updateEachState(
+                (org, h) -> {
+                    executions.prune(org, executionsHorizon);
+                    boolean changed = false;
+                    for (final AlertState a : h.alerts.values()) {
+                        if (resolves(org, h, a, null, h.failures, streamTime)) {
+                            changed = true;
+                        }
+                    }
+                    return changed;
+                });
+        components.updateEach(
+                (key, c) -> {
+                    final boolean open = c.alerts.values().stream().anyMatch(AlertState::isOpen);
+                    if (!open) {
+                        return false;
+                    }
+                    final String org = orgOf(key);
+                    final String component = seriesOf(key);
+                    final FailureHistory h = load(org);
+                    boolean changed = false;
+                    for (final Map.Entry<String, AlertState> en : c.alerts.entrySet()) {
+                        if (resolves(org, h, en.getValue(), component, c.failures, streamTime)) {
+                            h.componentAlert(en.getKey(), component, false);
+                            changed = true;
+                        }
+                    }
+                    if (changed) {
+                        save(org, h);
+                    }
+                    return changed;
+                });
     }
 
     /** Resolves an open alert whose recent rate is back to baseline (a resolve window after its last state), reporting whether it did. */
-    private boolean resolves(final String org, final FailureHistory h, final AlertState a, final String component, final MinuteCounts series,
-                             final long streamTime) {
-        if (!a.isOpen() || streamTime - a.lastEmittedMs() < evaluator.settings().rate().resolveWindow().toMillis()) {
+    private boolean resolves(
+            final String org,
+            final FailureHistory h,
+            final AlertState a,
+            final String component,
+            final MinuteCounts series,
+            final long streamTime) {
+        if (!a.isOpen()
+                || streamTime - a.lastEmittedMs()
+                        < evaluator.settings().rate().resolveWindow().toMillis()) {
             return false;
         }
-        final PostDeployFailureEvaluator.Finding recent = assess(org, h, a, component, series,
-            evaluator.rate().recent(series, a.releaseCompletedMs(), streamTime));
+        final PostDeployFailureEvaluator.Finding recent =
+                assess(
+                        org,
+                        h,
+                        a,
+                        component,
+                        series,
+                        evaluator.rate().recent(series, a.releaseCompletedMs(), streamTime));
         if (!evaluator.rate().backToBaseline(recent.pValue())) {
             return false;
         }
@@ -230,24 +311,57 @@ final class PostDeployFailureProcessor extends DetectorProcessor<FailureHistory>
         return component == null ? SUBJECT : "component-" + SubjectKeys.hash(component);
     }
 
-    private void emit(final String org, final AlertState a, final String component, final PostDeployFailureEvaluator.Finding f,
-                      final AlertStatus status, final long now) {
+    private void emit(
+            final String org,
+            final AlertState a,
+            final String component,
+            final PostDeployFailureEvaluator.Finding f,
+            final AlertStatus status,
+            final long now) {
         final String what = component == null ? "Failures" : "Failures in " + component;
         final String cause = a.hasRelease() ? "after deploy " + a.releaseId() : "without a deploy";
-        final long minutes = Duration.ofMillis(f.windows().currentToMs() - f.windows().currentFromMs()).toMinutes();
-        final String summary = status == AlertStatus.RESOLVED
-            ? String.format(Locale.ROOT, "%s back to baseline %s (%d in the last %d min)", what, cause, f.current(), minutes)
-            : String.format(Locale.ROOT, "%s up %.1fx %s: %s", what, f.ratio(), cause, f.facts());
+        final long minutes =
+                Duration.ofMillis(f.windows().currentToMs() - f.windows().currentFromMs())
+                        .toMinutes();
+        final String summary =
+                status == AlertStatus.RESOLVED
+                        ? String.format(
+                                Locale.ROOT,
+                                "%s back to baseline %s (%d in the last %d min)",
+                                what,
+                                cause,
+                                f.current(),
+                                minutes)
+                        : String.format(
+                                Locale.ROOT,
+                                "%s up %.1fx %s: %s",
+                                what,
+                                f.ratio(),
+                                cause,
+                                f.facts());
         final Map<String, String> evidence = f.evidence().get();
         if (component != null) {
             evidence.put("component", component);
-            final String suspects = String.join(", ", PostDeployFailureEvaluator.suspectsFor(a, component));
+            final String suspects =
+                    String.join(", ", PostDeployFailureEvaluator.suspectsFor(a, component));
             if (!suspects.isEmpty()) {
                 evidence.put("suspectComponents", suspects);
             }
         }
-        emit(a, status, new AlertLifecycle.Draft(org, PostDeployFailureDetector.NAME, subjectKey(component),
-            component == null ? SUBJECT : "failures in " + component, summary, f.ratio() >= 10 ? Severity.CRITICAL : Severity.ERROR, evidence,
-            f.windows().currentFromMs(), f.windows().currentToMs()), f.current(), now);
+        emit(
+                a,
+                status,
+                new AlertLifecycle.Draft(
+                        org,
+                        PostDeployFailureDetector.NAME,
+                        subjectKey(component),
+                        component == null ? SUBJECT : "failures in " + component,
+                        summary,
+                        f.ratio() >= 10 ? Severity.CRITICAL : Severity.ERROR,
+                        evidence,
+                        f.windows().currentFromMs(),
+                        f.windows().currentToMs()),
+                f.current(),
+                now);
     }
 }

@@ -6,8 +6,8 @@ import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.detector.share.ShareSeries;
 import io.sfpulse.streams.detector.share.ShareSettings;
-import java.time.Duration;
 import io.sfpulse.streams.state.StateStores;
+import java.time.Duration;
 import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -32,12 +32,26 @@ public final class IntegrationFailuresDetector implements Detector {
     }
 
     public static ShareSettings defaults() {
-        return new ShareSettings(Duration.ofHours(4), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(1), 0.001, 5, 3.0, 30,
-            Duration.ofMinutes(20));
+        return new ShareSettings(
+                Duration.ofHours(4),
+                Duration.ofHours(1),
+                Duration.ofHours(3),
+                Duration.ofHours(1),
+                0.001,
+                5,
+                3.0,
+                30,
+                Duration.ofMinutes(20));
     }
 
     public static ConfigDef define(final ConfigDef def) {
-        return ShareSettings.define(def, NAME, GROUP, "failed requests", "requests of a client or callouts to a host", defaults());
+        return ShareSettings.define(
+                def,
+                NAME,
+                GROUP,
+                "failed requests",
+                "requests of a client or callouts to a host",
+                defaults());
     }
 
     public static IntegrationFailuresDetector from(final AbstractConfig config) {

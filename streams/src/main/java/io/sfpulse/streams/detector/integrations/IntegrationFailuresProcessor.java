@@ -28,13 +28,34 @@ import java.util.Set;
  * Suspects: the release's components named in the client, or, for callouts, named after the host
  * (ErpClient and NamedCredential:ERP for erp.example.com). Dedup key: org|release|integration-failures|requester hash.
  */
-final class IntegrationFailuresProcessor extends DetectorProcessor<ShareSeries> implements ShareJudge.Voice {
+final class IntegrationFailuresProcessor extends DetectorProcessor<ShareSeries>
+        implements ShareJudge.Voice {
 
     static final String FAILED = "failed";
     private static final String CALLOUTS = "callouts to ";
+
     /** Host labels that say nothing about whose host it is. */
-    private static final Set<String> GENERIC_LABELS = Set.of("www", "api", "apis", "rest", "services", "service", "app", "com", "net", "org",
-        "io", "co", "example", "cloud", "my", "prod", "eu", "us");
+    private static final Set<String> GENERIC_LABELS =
+            Set.of(
+                    "www",
+                    "api",
+                    "apis",
+                    "rest",
+                    "services",
+                    "service",
+                    "app",
+                    "com",
+                    "net",
+                    "org",
+                    "io",
+                    "co",
+                    "example",
+                    "cloud",
+                    "my",
+                    "prod",
+                    "eu",
+                    "us");
+
     private final ShareJudge judge;
 
     IntegrationFailuresProcessor(final ShareSettings settings) {
@@ -63,9 +84,11 @@ final class IntegrationFailuresProcessor extends DetectorProcessor<ShareSeries> 
     }
 
     @Override
-    protected void analyse(final String org, final Signal s, final long t, final ShareSeries requests) {
+    protected void analyse(
+            final String org, final Signal s, final long t, final ShareSeries requests) {
         requests.countTrial(t);
-        final String outcome = s.getAttributes().getOrDefault(SignalNormalizer.OUTCOME, SignalNormalizer.OK);
+        final String outcome =
+                s.getAttributes().getOrDefault(SignalNormalizer.OUTCOME, SignalNormalizer.OK);
         if (!SignalNormalizer.OK.equals(outcome)) {
             requests.countHit(FAILED, t, outcome);
         }
@@ -85,10 +108,12 @@ final class IntegrationFailuresProcessor extends DetectorProcessor<ShareSeries> 
 
     @Override
     protected void punctuate(final long streamTime) {
-        updateEachState((key, requests) -> false, (key, requests) -> {
-            prune(requests, streamTime);
-            return discard(requests);
-        });
+        updateEachState(
+                (key, requests) -> false,
+                (key, requests) -> {
+                    prune(requests, streamTime);
+                    return discard(requests);
+                });
     }
 
     @Override
@@ -97,21 +122,57 @@ final class IntegrationFailuresProcessor extends DetectorProcessor<ShareSeries> 
     }
 
     @Override
-    public String summary(final AlertStatus status, final String requester, final String key, final String deploy,
-                          final ProportionComparison.Result r) {
+    public String summary(
+            final AlertStatus status,
+            final String requester,
+            final String key,
+            final String deploy,
+            final ProportionComparison.Result r) {
         final String unit = requester.startsWith(CALLOUTS) ? "callouts" : "requests";
         return switch (status) {
-            case RESOLVED -> String.format(Locale.ROOT, "%s: failures back to baseline after %s (%d of %d %s, %s before)", requester, deploy,
-                r.currentHits(), r.currentTrials(), unit, pct(r.baselineShare()));
-            case UPDATED -> String.format(Locale.ROOT, "%s still failing after %s: %d of %d %s (%s), %s before", requester, deploy,
-                r.currentHits(), r.currentTrials(), unit, pct(r.currentShare()), pct(r.baselineShare()));
-            default -> String.format(Locale.ROOT, "%s failing after %s: %d of %d %s failed (%s), %s before (p=%.2g)", requester, deploy,
-                r.currentHits(), r.currentTrials(), unit, pct(r.currentShare()), pct(r.baselineShare()), r.pValue());
+            case RESOLVED ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s: failures back to baseline after %s (%d of %d %s, %s before)",
+                            requester,
+                            deploy,
+                            r.currentHits(),
+                            r.currentTrials(),
+                            unit,
+                            pct(r.baselineShare()));
+            case UPDATED ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s still failing after %s: %d of %d %s (%s), %s before",
+                            requester,
+                            deploy,
+                            r.currentHits(),
+                            r.currentTrials(),
+                            unit,
+                            pct(r.currentShare()),
+                            pct(r.baselineShare()));
+            default ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s failing after %s: %d of %d %s failed (%s), %s before (p=%.2g)",
+                            requester,
+                            deploy,
+                            r.currentHits(),
+                            r.currentTrials(),
+                            unit,
+                            pct(r.currentShare()),
+                            pct(r.baselineShare()),
+                            r.pValue());
         };
     }
 
     @Override
-    public void explain(final Map<String, String> e, final String requester, final String key, final ShareSeries s, final AlertState alert) {
+    public void explain(
+            final Map<String, String> e,
+            final String requester,
+            final String key,
+            final ShareSeries s,
+            final AlertState alert) {
         e.put("test", "Fisher's exact test (one-sided) of the share of requests that failed");
         e.put("requester", requester);
         e.put("failures", String.join(",", s.samples(key)));
@@ -125,12 +186,20 @@ final class IntegrationFailuresProcessor extends DetectorProcessor<ShareSeries> 
         if (!requester.startsWith(CALLOUTS)) {
             return SuspectComponents.byLocation(components, Set.of(requester));
         }
-        final List<String> labels = Arrays.stream(requester.substring(CALLOUTS.length()).split("[.\\-]"))
-            .map(l -> l.toLowerCase(Locale.ROOT)).filter(l -> l.length() >= 3 && !GENERIC_LABELS.contains(l)).toList();
-        return components.stream().filter(c -> {
-            final String name = (c.contains(":") ? c.substring(c.indexOf(':') + 1) : c).toLowerCase(Locale.ROOT);
-            return labels.stream().anyMatch(name::startsWith);
-        }).toList();
+        final List<String> labels =
+                Arrays.stream(requester.substring(CALLOUTS.length()).split("[.\\-]"))
+                        .map(l -> l.toLowerCase(Locale.ROOT))
+                        .filter(l -> l.length() >= 3 && !GENERIC_LABELS.contains(l))
+                        .toList();
+        return components.stream()
+                .filter(
+                        c -> {
+                            final String name =
+                                    (c.contains(":") ? c.substring(c.indexOf(':') + 1) : c)
+                                            .toLowerCase(Locale.ROOT);
+                            return labels.stream().anyMatch(name::startsWith);
+                        })
+                .toList();
     }
 
     @Override
@@ -139,7 +208,12 @@ final class IntegrationFailuresProcessor extends DetectorProcessor<ShareSeries> 
     }
 
     @Override
-    public void send(final AlertState a, final AlertStatus status, final AlertLifecycle.Draft draft, final long count, final long now) {
+    public void send(
+            final AlertState a,
+            final AlertStatus status,
+            final AlertLifecycle.Draft draft,
+            final long count,
+            final long now) {
         emit(a, status, draft, count, now);
     }
 }

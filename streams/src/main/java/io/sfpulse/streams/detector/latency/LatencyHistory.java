@@ -16,9 +16,11 @@ final class LatencyHistory {
 
     /** Per operation, the oldest and newest 5-minute bucket holding a sketch in {@link SketchBuckets}. */
     public Map<String, Long> oldestBucket = new HashMap<>();
+
     public Map<String, Long> newestBucket = new HashMap<>();
     public Map<String, Exceedances> afterDeploy = new HashMap<>();
     public Map<String, AlertState> alerts = new HashMap<>();
+
     /** Per operation, the event time of the last check against the rolling baseline. */
     public Map<String, Long> lastRollingCheckMs = new HashMap<>();
 
@@ -34,7 +36,8 @@ final class LatencyHistory {
         public long baselineCount;
         public long startMs; // the deploy, or the start of a no-deploy episode
         public String current; // encoded sketch of the post-deploy samples
-        public String recent = ""; // last samples: '1' above the baseline p95, '0' not (newest last)
+        public String recent =
+                ""; // last samples: '1' above the baseline p95, '0' not (newest last)
 
         /** Forgets the samples since the start (the frozen baseline stays): a resolved alert's next episode counts afresh. */
         void restartCounting() {

@@ -22,9 +22,14 @@ import java.util.Map;
 final class LatencySpikeEvaluator {
 
     /** Verdict. */
-    public enum Verdict { SPIKE, NO_SPIKE, INCONCLUSIVE }
+    public enum Verdict {
+        SPIKE,
+        NO_SPIKE,
+        INCONCLUSIVE
+    }
 
     private final LatencySpikeSettings settings;
+
     /** The rolling no-deploy check's level: alpha over the once-a-minute looks of a day. */
     private final double noDeployLevel;
 
@@ -44,8 +49,10 @@ final class LatencySpikeEvaluator {
     }
 
     /** Freezes the baseline of an operation at the deploy. */
-    public void freezeBaseline(final LatencyHistory.Exceedances e, final Buckets buckets, final long deployMs) {
-        final LatencySketch base = buckets.merged(deployMs - settings.baseline().toMillis(), deployMs);
+    public void freezeBaseline(
+            final LatencyHistory.Exceedances e, final Buckets buckets, final long deployMs) {
+        final LatencySketch base =
+                buckets.merged(deployMs - settings.baseline().toMillis(), deployMs);
         e.baselineCount = base.count();
         e.baselineP50 = base.quantile(0.50);
         e.baselineP95 = base.quantile(0.95);
@@ -58,7 +65,11 @@ final class LatencySpikeEvaluator {
      * same exceedance counts as after a deploy (counted from the sketch's bins).
      */
     public LatencyHistory.Exceedances rolling(final Buckets buckets, final long nowMs) {
-        final long start = Math.floorDiv(nowMs - settings.noDeployWindow().toMillis(), LatencyHistory.BUCKET_MS) * LatencyHistory.BUCKET_MS;
+        final long start =
+                Math.floorDiv(
+                                nowMs - settings.noDeployWindow().toMillis(),
+                                LatencyHistory.BUCKET_MS)
+                        * LatencyHistory.BUCKET_MS;
         final LatencyHistory.Exceedances e = new LatencyHistory.Exceedances();
         freezeBaseline(e, buckets, start);
         final LatencySketch current = buckets.merged(start, nowMs + 1);
@@ -80,7 +91,8 @@ final class LatencySpikeEvaluator {
             e.aboveP95++;
         }
         e.lastSampleMs = Math.max(e.lastSampleMs, t);
-        final LatencySketch current = e.current == null ? LatencySketch.empty() : LatencySketch.decode(e.current);
+        final LatencySketch current =
+                e.current == null ? LatencySketch.empty() : LatencySketch.decode(e.current);
         current.add(millis);
         e.current = current.encode();
     }
@@ -100,7 +112,9 @@ final class LatencySpikeEvaluator {
         }
         final double p95 = LatencySketch.decode(e.current).quantile(0.95);
         final boolean significant = pTail(e) < level || pMedian(e) < level;
-        return significant && p95 >= settings.minRatio() * e.baselineP95 ? Verdict.SPIKE : Verdict.NO_SPIKE;
+        return significant && p95 >= settings.minRatio() * e.baselineP95
+                ? Verdict.SPIKE
+                : Verdict.NO_SPIKE;
     }
 
     static double pTail(final LatencyHistory.Exceedances e) {
@@ -111,17 +125,25 @@ final class LatencySpikeEvaluator {
         return ExceedanceTest.pValue(e.n, e.aboveP50, 0.50);
     }
 
-    public Map<String, String> evidence(final LatencyHistory.Exceedances e, final String operation, final AlertState a) {
+    public Map<String, String> evidence(
+            final LatencyHistory.Exceedances e, final String operation, final AlertState a) {
         final LatencySketch current = LatencySketch.decode(e.current);
         final Map<String, String> m = new LinkedHashMap<>();
-        m.put("test", "exact binomial exceedance tests of the baseline p50 and p95 (DDSketch, 1% relative accuracy)");
+        m.put(
+                "test",
+                "exact binomial exceedance tests of the baseline p50 and p95 (DDSketch, 1% relative accuracy)");
         m.put("operation", operation);
         m.put("alpha", fmt(level(a)));
         if (!a.hasRelease()) {
-            m.put("looks", "1440 once-a-minute looks a day (alpha " + settings.alpha() + " spent evenly)");
+            m.put(
+                    "looks",
+                    "1440 once-a-minute looks a day (alpha " + settings.alpha() + " spent evenly)");
         }
-        m.put("baselineWindow", Instant.ofEpochMilli(a.releaseCompletedMs() - settings.baseline().toMillis()) + "/"
-            + Instant.ofEpochMilli(a.releaseCompletedMs()));
+        m.put(
+                "baselineWindow",
+                Instant.ofEpochMilli(a.releaseCompletedMs() - settings.baseline().toMillis())
+                        + "/"
+                        + Instant.ofEpochMilli(a.releaseCompletedMs()));
         m.put("baselineSamples", String.valueOf(e.baselineCount));
         m.put("currentSamples", String.valueOf(e.n));
         m.put("p50Before", fmt(e.baselineP50));
@@ -138,7 +160,11 @@ final class LatencySpikeEvaluator {
             m.put("deployId", a.releaseId());
             m.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
         }
-        m.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components(), java.util.Set.of(operation))));
+        m.put(
+                "suspectComponents",
+                String.join(
+                        ", ",
+                        SuspectComponents.byLocation(a.components(), java.util.Set.of(operation))));
         return m;
     }
 

@@ -76,10 +76,14 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
         final long bucket = SketchBuckets.bucketOf(t);
         h.oldestBucket.merge(op, bucket, Math::min);
         h.newestBucket.merge(op, bucket, Math::max);
-        final LatencySpikeEvaluator.Buckets buckets = (from, to) -> sketches.merged(org, op, from, to);
+        final LatencySpikeEvaluator.Buckets buckets =
+                (from, to) -> sketches.merged(org, op, from, to);
         final LatencySpikeSettings cfg = evaluator.settings();
         final boolean released = s.getReleaseId() != null && s.getReleaseCompletedTime() != null;
-        final boolean inWindow = released && t - s.getReleaseCompletedTime().toEpochMilli() <= cfg.window().toMillis();
+        final boolean inWindow =
+                released
+                        && t - s.getReleaseCompletedTime().toEpochMilli()
+                                <= cfg.window().toMillis();
         if (released) {
             onSample(org, h, s, op, t, buckets);
         }
@@ -90,7 +94,8 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
         } else if (!inWindow) {
             checkRollingBaseline(org, h, op, t, buckets, episode);
         }
-        // Sketches older than any baseline and window need: deleted once per bucket the horizon passes.
+        // Sketches older than any baseline and window need: deleted once per bucket the horizon
+        // passes.
         final long horizon = SketchBuckets.bucketOf(horizonMs(t));
         final long oldest = h.oldestBucket.get(op);
         if (oldest < horizon) {
@@ -101,50 +106,87 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
 
     private long horizonMs(final long t) {
         final LatencySpikeSettings cfg = evaluator.settings();
-        return t - cfg.baseline().toMillis() - Math.max(cfg.window().toMillis(), cfg.noDeployWindow().toMillis());
+        return t
+                - cfg.baseline().toMillis()
+                - Math.max(cfg.window().toMillis(), cfg.noDeployWindow().toMillis());
     }
 
     @Override
     protected void prune(final LatencyHistory h, final long t) {
         final LatencySpikeSettings cfg = evaluator.settings();
         h.prune(horizonMs(t));
-        h.afterDeploy.entrySet().removeIf(e -> t - e.getValue().lastSampleMs > cfg.window().toMillis() + Duration.ofDays(1).toMillis()
-            && !AlertState.openAlert(h.alerts.get(e.getKey())));
+        h.afterDeploy
+                .entrySet()
+                .removeIf(
+                        e ->
+                                t - e.getValue().lastSampleMs
+                                                > cfg.window().toMillis()
+                                                        + Duration.ofDays(1).toMillis()
+                                        && !AlertState.openAlert(h.alerts.get(e.getKey())));
         h.alerts.keySet().retainAll(h.afterDeploy.keySet());
     }
 
-    private void onSample(final String org, final LatencyHistory h, final Signal s, final String op, final long t,
-                          final LatencySpikeEvaluator.Buckets buckets) {
+    private void onSample(
+            final String org,
+            final LatencyHistory h,
+            final Signal s,
+            final String op,
+            final long t,
+            final LatencySpikeEvaluator.Buckets buckets) {
         final long deploy = s.getReleaseCompletedTime().toEpochMilli();
         final String key = s.getReleaseId() + "|" + op;
         final AlertState a = h.alerts.get(key);
         if (t - deploy > evaluator.settings().window().toMillis() && !AlertState.openAlert(a)) {
             return;
         }
-        final LatencyHistory.Exceedances e = h.afterDeploy.computeIfAbsent(key, k -> {
-            final LatencyHistory.Exceedances n = new LatencyHistory.Exceedances();
-            evaluator.freezeBaseline(n, buckets, deploy);
-            n.startMs = deploy;
-            return n;
-        });
-        track(org, e, h.alerts.computeIfAbsent(key, k -> AlertState.forRelease(s)), op, s.getValue(), t);
+        final LatencyHistory.Exceedances e =
+                h.afterDeploy.computeIfAbsent(
+                        key,
+                        k -> {
+                            final LatencyHistory.Exceedances n = new LatencyHistory.Exceedances();
+                            evaluator.freezeBaseline(n, buckets, deploy);
+                            n.startMs = deploy;
+                            return n;
+                        });
+        track(
+                org,
+                e,
+                h.alerts.computeIfAbsent(key, k -> AlertState.forRelease(s)),
+                op,
+                s.getValue(),
+                t);
     }
 
     /** Adds one sample to a tracked (release or no-deploy episode, operation) and moves its alert through the lifecycle. */
-    private void track(final String org, final LatencyHistory.Exceedances e, final AlertState alert, final String op,
-                       final double millis, final long t) {
+    private void track(
+            final String org,
+            final LatencyHistory.Exceedances e,
+            final AlertState alert,
+            final String op,
+            final double millis,
+            final long t) {
         evaluator.addSample(e, millis, t);
         final String recent = e.recent + (millis > e.baselineP95 ? "1" : "0");
         e.recent = recent.length() > RECENT ? recent.substring(recent.length() - RECENT) : recent;
-        if (alert.isResolved() && alert.hasRelease() && t - alert.releaseCompletedMs() <= evaluator.settings().window().toMillis()
-            && t - alert.lastEmittedMs() >= COOLDOWN.toMillis() && evaluator.evaluate(e, evaluator.level(alert)) == LatencySpikeEvaluator.Verdict.SPIKE) {
+        if (alert.isResolved()
+                && alert.hasRelease()
+                && t - alert.releaseCompletedMs() <= evaluator.settings().window().toMillis()
+                && t - alert.lastEmittedMs() >= COOLDOWN.toMillis()
+                && evaluator.evaluate(e, evaluator.level(alert))
+                        == LatencySpikeEvaluator.Verdict.SPIKE) {
             AlertLifecycle.reopen(alert, org, LatencySpikeDetector.NAME, SubjectKeys.hash(op));
         }
-        if (alert.isPending() && evaluator.evaluate(e, evaluator.level(alert)) == LatencySpikeEvaluator.Verdict.SPIKE) {
+        if (alert.isPending()
+                && evaluator.evaluate(e, evaluator.level(alert))
+                        == LatencySpikeEvaluator.Verdict.SPIKE) {
             emit(org, e, op, alert, AlertStatus.TRIGGERED, t);
-        } else if (alert.isOpen() && e.recent.length() == RECENT && e.recent.chars().filter(c -> c == '1').count() <= RECENT_ALLOWED) {
+        } else if (alert.isOpen()
+                && e.recent.length() == RECENT
+                && e.recent.chars().filter(c -> c == '1').count() <= RECENT_ALLOWED) {
             emit(org, e, op, alert, AlertStatus.RESOLVED, t);
-        } else if (alert.isOpen() && e.aboveP95 >= 2 * alert.lastReportedCount() && t - alert.lastEmittedMs() >= COOLDOWN.toMillis()) {
+        } else if (alert.isOpen()
+                && e.aboveP95 >= 2 * alert.lastReportedCount()
+                && t - alert.lastEmittedMs() >= COOLDOWN.toMillis()) {
             emit(org, e, op, alert, AlertStatus.UPDATED, t);
         }
     }
@@ -153,12 +195,20 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
      * No release in its window and no open alert for the operation: at most once a minute of event
      * time, compare the last {@code noDeployWindow} with the rolling baseline before it.
      */
-    private void checkRollingBaseline(final String org, final LatencyHistory h, final String op, final long t,
-                                      final LatencySpikeEvaluator.Buckets buckets, final AlertState last) {
+    private void checkRollingBaseline(
+            final String org,
+            final LatencyHistory h,
+            final String op,
+            final long t,
+            final LatencySpikeEvaluator.Buckets buckets,
+            final AlertState last) {
         final LatencySpikeSettings cfg = evaluator.settings();
-        if (cfg.noDeployWindow().isZero() || t - h.lastRollingCheckMs.getOrDefault(op, Long.MIN_VALUE / 2) < ROLLING_CHECK_EVERY_MS
-            || !AlertLifecycle.mayStartEpisode(last, t, COOLDOWN.toMillis())
-            || h.alerts.entrySet().stream().anyMatch(en -> en.getKey().endsWith("|" + op) && en.getValue().isOpen())) {
+        if (cfg.noDeployWindow().isZero()
+                || t - h.lastRollingCheckMs.getOrDefault(op, Long.MIN_VALUE / 2)
+                        < ROLLING_CHECK_EVERY_MS
+                || !AlertLifecycle.mayStartEpisode(last, t, COOLDOWN.toMillis())
+                || h.alerts.entrySet().stream()
+                        .anyMatch(en -> en.getKey().endsWith("|" + op) && en.getValue().isOpen())) {
             return;
         }
         h.lastRollingCheckMs.put(op, t);
@@ -174,31 +224,68 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
 
     @Override
     protected void punctuate(final long streamTime) {
-        updateEachState((key, h) -> {
-            final String org = orgOf(key);
-            boolean changed = false;
-            for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {
-                final LatencyHistory.Exceedances e = h.afterDeploy.get(en.getKey());
-                if (en.getValue().isOpen() && e != null && streamTime - e.lastSampleMs >= evaluator.settings().quiet().toMillis()) {
-                    emit(org, e, en.getKey().substring(en.getKey().indexOf('|') + 1), en.getValue(), AlertStatus.RESOLVED, streamTime);
-                    changed = true;
-                }
-            }
-            return changed;
-        });
+        updateEachState(
+                (key, h) -> {
+                    final String org = orgOf(key);
+                    boolean changed = false;
+                    for (final Map.Entry<String, AlertState> en : h.alerts.entrySet()) {
+                        final LatencyHistory.Exceedances e = h.afterDeploy.get(en.getKey());
+                        if (en.getValue().isOpen()
+                                && e != null
+                                && streamTime - e.lastSampleMs
+                                        >= evaluator.settings().quiet().toMillis()) {
+                            emit(
+                                    org,
+                                    e,
+                                    en.getKey().substring(en.getKey().indexOf('|') + 1),
+                                    en.getValue(),
+                                    AlertStatus.RESOLVED,
+                                    streamTime);
+                            changed = true;
+                        }
+                    }
+                    return changed;
+                });
     }
 
-    private void emit(final String org, final LatencyHistory.Exceedances e, final String op, final AlertState a,
-                      final AlertStatus status, final long now) {
+    private void emit(
+            final String org,
+            final LatencyHistory.Exceedances e,
+            final String op,
+            final AlertState a,
+            final AlertStatus status,
+            final long now) {
         final Map<String, String> evidence = evaluator.evidence(e, op, a);
         final double ratio = Double.parseDouble(evidence.get("p95Ratio"));
         final String cause = a.hasRelease() ? "after deploy " + a.releaseId() : "without a deploy";
-        final String summary = status == AlertStatus.RESOLVED
-            ? "Latency of '" + op + "' back near baseline " + cause
-            : String.format(Locale.ROOT, "Latency of '%s' up %s: p95 %s ms -> %s ms (%.1fx), p99 %s -> %s ms",
-                op, cause, evidence.get("p95Before"), evidence.get("p95After"), ratio, evidence.get("p99Before"), evidence.get("p99After"));
-        emit(a, status, new AlertLifecycle.Draft(org, LatencySpikeDetector.NAME, SubjectKeys.hash(op), op, summary,
-            ratio >= 3 ? Severity.CRITICAL : Severity.WARNING, evidence, a.releaseCompletedMs(), now), e.aboveP95, now);
+        final String summary =
+                status == AlertStatus.RESOLVED
+                        ? "Latency of '" + op + "' back near baseline " + cause
+                        : String.format(
+                                Locale.ROOT,
+                                "Latency of '%s' up %s: p95 %s ms -> %s ms (%.1fx), p99 %s -> %s ms",
+                                op,
+                                cause,
+                                evidence.get("p95Before"),
+                                evidence.get("p95After"),
+                                ratio,
+                                evidence.get("p99Before"),
+                                evidence.get("p99After"));
+        emit(
+                a,
+                status,
+                new AlertLifecycle.Draft(
+                        org,
+                        LatencySpikeDetector.NAME,
+                        SubjectKeys.hash(op),
+                        op,
+                        summary,
+                        ratio >= 3 ? Severity.CRITICAL : Severity.WARNING,
+                        evidence,
+                        a.releaseCompletedMs(),
+                        now),
+                e.aboveP95,
+                now);
         if (status == AlertStatus.RESOLVED) {
             e.restartCounting();
         }

@@ -33,18 +33,23 @@ final class SketchBuckets {
     void add(final String org, final String operation, final long t, final double millis) {
         final Bytes key = key(org, operation, bucketOf(t));
         final byte[] stored = store.get(key);
-        final LatencySketch sketch = stored == null ? LatencySketch.empty() : LatencySketch.fromBytes(stored);
+        final LatencySketch sketch =
+                stored == null ? LatencySketch.empty() : LatencySketch.fromBytes(stored);
         sketch.add(millis);
         store.put(key, sketch.toBytes());
     }
 
     /** The merged sketch of the buckets in [fromMs, toMs). */
-    LatencySketch merged(final String org, final String operation, final long fromMs, final long toMs) {
+    LatencySketch merged(
+            final String org, final String operation, final long fromMs, final long toMs) {
         final LatencySketch out = LatencySketch.empty();
         if (toMs <= fromMs) {
             return out;
         }
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(org, operation, bucketOf(fromMs)), key(org, operation, bucketOf(toMs - 1)))) {
+        try (KeyValueIterator<Bytes, byte[]> it =
+                store.range(
+                        key(org, operation, bucketOf(fromMs)),
+                        key(org, operation, bucketOf(toMs - 1)))) {
             while (it.hasNext()) {
                 out.merge(LatencySketch.fromBytes(it.next().value));
             }
@@ -53,10 +58,15 @@ final class SketchBuckets {
     }
 
     /** Deletes the buckets before {@code horizonBucket}, from {@code oldestBucket} on. */
-    void prune(final String org, final String operation, final long oldestBucket, final long horizonBucket) {
+    void prune(
+            final String org,
+            final String operation,
+            final long oldestBucket,
+            final long horizonBucket) {
         if (horizonBucket <= oldestBucket) {
             return;
         }
-        BinaryKeys.deleteRange(store, key(org, operation, oldestBucket), key(org, operation, horizonBucket - 1));
+        BinaryKeys.deleteRange(
+                store, key(org, operation, oldestBucket), key(org, operation, horizonBucket - 1));
     }
 }

@@ -17,7 +17,12 @@ import java.util.Set;
 final class NewErrorTypeEvaluator {
 
     /** Verdict for one signature. */
-    enum Verdict { NEW, KNOWN, TOO_FEW, INCONCLUSIVE }
+    enum Verdict {
+        NEW,
+        KNOWN,
+        TOO_FEW,
+        INCONCLUSIVE
+    }
 
     private final NewErrorTypeSettings settings;
 
@@ -30,7 +35,11 @@ final class NewErrorTypeEvaluator {
     }
 
     /** Whether the signature is new with the release deployed at {@code deployMs}, the org observed since {@code observedSinceMs}. */
-    Verdict evaluate(final SignatureHistory h, final String releaseId, final long deployMs, final long observedSinceMs) {
+    Verdict evaluate(
+            final SignatureHistory h,
+            final String releaseId,
+            final long deployMs,
+            final long observedSinceMs) {
         final long first = h.firstSeenMs;
         if (first < deployMs) {
             return Verdict.KNOWN;
@@ -38,7 +47,8 @@ final class NewErrorTypeEvaluator {
         if (first - deployMs > settings.window().toMillis()) {
             return Verdict.KNOWN; // appeared long after the deploy: not attributed to it
         }
-        if (deployMs - Math.max(observedSinceMs, deployMs - settings.lookback().toMillis()) < settings.minLookback().toMillis()) {
+        if (deployMs - Math.max(observedSinceMs, deployMs - settings.lookback().toMillis())
+                < settings.minLookback().toMillis()) {
             return Verdict.INCONCLUSIVE;
         }
         final int count = h.count(releaseId);
@@ -54,21 +64,32 @@ final class NewErrorTypeEvaluator {
         return !a.isOpen() && nowMs - a.releaseCompletedMs() > settings.window().toMillis();
     }
 
-    Map<String, String> evidence(final SignatureHistory h, final String signature, final AlertState a, final long observedSinceMs) {
+    Map<String, String> evidence(
+            final SignatureHistory h,
+            final String signature,
+            final AlertState a,
+            final long observedSinceMs) {
         final Map<String, String> e = new LinkedHashMap<>();
-        final long lookbackFrom = Math.max(observedSinceMs, a.releaseCompletedMs() - settings.lookback().toMillis());
+        final long lookbackFrom =
+                Math.max(observedSinceMs, a.releaseCompletedMs() - settings.lookback().toMillis());
         e.put("test", "signature first seen after the deploy, absent from the observed look-back");
         e.put("signature", signature);
         e.put("firstSeen", Instant.ofEpochMilli(h.firstSeenMs).toString());
-        e.put("minutesAfterDeploy", String.valueOf((h.firstSeenMs - a.releaseCompletedMs()) / 60_000));
+        e.put(
+                "minutesAfterDeploy",
+                String.valueOf((h.firstSeenMs - a.releaseCompletedMs()) / 60_000));
         e.put("countSinceDeploy", String.valueOf(h.count(a.releaseId())));
         e.put("lookbackWindow", EvidenceFormat.window(lookbackFrom, a.releaseCompletedMs()));
         e.put("location", h.location == null ? "" : h.location);
-        e.put("suspectComponents", String.join(", ", SuspectComponents.byLocation(a.components(),
-            h.location == null ? Set.of() : Set.of(h.location))));
+        e.put(
+                "suspectComponents",
+                String.join(
+                        ", ",
+                        SuspectComponents.byLocation(
+                                a.components(),
+                                h.location == null ? Set.of() : Set.of(h.location))));
         e.put("deployId", a.releaseId());
         e.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
         return e;
     }
-
 }

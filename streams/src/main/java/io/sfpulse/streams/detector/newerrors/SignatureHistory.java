@@ -11,13 +11,17 @@ import java.util.Map;
  * its first location, how often it occurred under each release, and the alert state per release.
  * Plain data in the detector's binary state store; not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 final class SignatureHistory {
 
     long firstSeenMs = Long.MAX_VALUE;
     long lastSeenMs = Long.MIN_VALUE;
     String location;
     Map<String, Integer> countsByRelease = new HashMap<>();
+
     /** Alert state per release id. */
     Map<String, AlertState> alerts = new HashMap<>();
 

@@ -4,8 +4,8 @@ import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.Detector;
 import io.sfpulse.streams.detector.DetectorProcessor;
-import java.util.LinkedHashSet;
 import io.sfpulse.streams.state.StateStores;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,8 +21,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class BrokenRelationshipsDetector implements Detector {
 
     public static final String NAME = "broken-relationships";
+
     /** org + id of a deleted record -> when it was deleted (event time). */
     public static final String DELETED_STORE = NAME + "-deleted-store";
+
     private final RelationshipSettings settings;
 
     public BrokenRelationshipsDetector(final RelationshipSettings settings) {
@@ -41,8 +43,11 @@ public final class BrokenRelationshipsDetector implements Detector {
 
     @Override
     public Set<StoreBuilder<?>> stores(final StateStores state) {
-        final Set<StoreBuilder<?>> stores = new LinkedHashSet<>(DetectorProcessor.stores(state, NAME, ObjectReferences.class, false));
-        stores.add(state.keyValue(DELETED_STORE, Serdes.String(), Serdes.Long()).withCachingEnabled());
+        final Set<StoreBuilder<?>> stores =
+                new LinkedHashSet<>(
+                        DetectorProcessor.stores(state, NAME, ObjectReferences.class, false));
+        stores.add(
+                state.keyValue(DELETED_STORE, Serdes.String(), Serdes.Long()).withCachingEnabled());
         return stores;
     }
 }

@@ -12,7 +12,10 @@ import java.util.TreeSet;
  * to be references (seen holding a record id, or a standard {@code …Id} lookup). Stored per
  * (org, object) in the detector's store; not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 final class ObjectReferences {
 
     static final int MAX_FIELDS = 50;
@@ -34,7 +37,8 @@ final class ObjectReferences {
 
     /** The field a kind of broken reference is about: {@code AccountId nulled} -> {@code AccountId}. */
     static String fieldOf(final String broken) {
-        return broken.endsWith(NULLED) ? broken.substring(0, broken.length() - NULLED.length())
-            : broken.substring(0, broken.length() - DANGLING.length());
+        return broken.endsWith(NULLED)
+                ? broken.substring(0, broken.length() - NULLED.length())
+                : broken.substring(0, broken.length() - DANGLING.length());
     }
 }

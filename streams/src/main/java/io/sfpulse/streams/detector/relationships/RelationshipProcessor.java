@@ -30,7 +30,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * broken reference against the share before the live release, with the lifecycle of every share
  * detector ({@link ShareJudge}). Dedup key: org|release|broken-relationships|reference hash.
  */
-final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> implements ShareJudge.Voice {
+final class RelationshipProcessor extends DetectorProcessor<ObjectReferences>
+        implements ShareJudge.Voice {
 
     private static final long SWEEP_EVERY_MS = 3_600_000L;
     private final ShareJudge judge;
@@ -57,7 +58,8 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> im
     /** DELETEs only feed the deleted-records store: no reference of the deleted object changes. */
     @Override
     protected boolean handledAside(final String org, final Signal s, final long t) {
-        if (s.getKind() == SignalKind.DATA_CHANGE && "DELETE".equals(s.getAttributes().get("changeType"))) {
+        if (s.getKind() == SignalKind.DATA_CHANGE
+                && "DELETE".equals(s.getAttributes().get("changeType"))) {
             for (final String id : s.getAttributes().getOrDefault("recordIds", "").split(",")) {
                 if (!id.isBlank()) {
                     deleted.put(org + SERIES_SEPARATOR + id, t);
@@ -89,12 +91,14 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> im
     }
 
     @Override
-    protected void analyse(final String org, final Signal s, final long t, final ObjectReferences o) {
+    protected void analyse(
+            final String org, final Signal s, final long t, final ObjectReferences o) {
         final Map<String, String> attrs = s.getAttributes();
         o.changes.countTrial(t);
         for (final Map.Entry<String, String> attr : attrs.entrySet()) {
             if (attr.getKey().startsWith(SignalNormalizer.REFERENCE_PREFIX)) {
-                final String field = attr.getKey().substring(SignalNormalizer.REFERENCE_PREFIX.length());
+                final String field =
+                        attr.getKey().substring(SignalNormalizer.REFERENCE_PREFIX.length());
                 o.learnReference(field);
                 final Long deletedAt = deleted.get(org + SERIES_SEPARATOR + attr.getValue());
                 if (deletedAt != null && deletedAt <= t) {
@@ -123,10 +127,12 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> im
 
     @Override
     protected void punctuate(final long streamTime) {
-        updateEachState((key, o) -> false, (key, o) -> {
-            prune(o, streamTime);
-            return discard(o);
-        });
+        updateEachState(
+                (key, o) -> false,
+                (key, o) -> {
+                    prune(o, streamTime);
+                    return discard(o);
+                });
         if (sweptAt != Long.MIN_VALUE && streamTime - sweptAt < SWEEP_EVERY_MS) {
             return;
         }
@@ -149,27 +155,70 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> im
     }
 
     @Override
-    public String summary(final AlertStatus status, final String object, final String broken, final String deploy,
-                          final ProportionComparison.Result r) {
-        final String what = object + "." + ObjectReferences.fieldOf(broken)
-            + (broken.endsWith(ObjectReferences.NULLED) ? " nulled" : " points at deleted records");
+    public String summary(
+            final AlertStatus status,
+            final String object,
+            final String broken,
+            final String deploy,
+            final ProportionComparison.Result r) {
+        final String what =
+                object
+                        + "."
+                        + ObjectReferences.fieldOf(broken)
+                        + (broken.endsWith(ObjectReferences.NULLED)
+                                ? " nulled"
+                                : " points at deleted records");
         return switch (status) {
-            case RESOLVED -> String.format(Locale.ROOT, "%s: back to baseline after %s (%d of %d %s changes, %s before)", what, deploy,
-                r.currentHits(), r.currentTrials(), object, pct(r.baselineShare()));
-            case UPDATED -> String.format(Locale.ROOT, "%s still after %s: %d of %d %s changes (%s), %s before", what, deploy, r.currentHits(),
-                r.currentTrials(), object, pct(r.currentShare()), pct(r.baselineShare()));
-            default -> String.format(Locale.ROOT, "%s after %s: %d of %d %s changes (%s), %s before (p=%.2g)", what, deploy, r.currentHits(),
-                r.currentTrials(), object, pct(r.currentShare()), pct(r.baselineShare()), r.pValue());
+            case RESOLVED ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s: back to baseline after %s (%d of %d %s changes, %s before)",
+                            what,
+                            deploy,
+                            r.currentHits(),
+                            r.currentTrials(),
+                            object,
+                            pct(r.baselineShare()));
+            case UPDATED ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s still after %s: %d of %d %s changes (%s), %s before",
+                            what,
+                            deploy,
+                            r.currentHits(),
+                            r.currentTrials(),
+                            object,
+                            pct(r.currentShare()),
+                            pct(r.baselineShare()));
+            default ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s after %s: %d of %d %s changes (%s), %s before (p=%.2g)",
+                            what,
+                            deploy,
+                            r.currentHits(),
+                            r.currentTrials(),
+                            object,
+                            pct(r.currentShare()),
+                            pct(r.baselineShare()),
+                            r.pValue());
         };
     }
 
     @Override
-    public void explain(final Map<String, String> e, final String object, final String broken, final io.sfpulse.streams.detector.share.ShareSeries s,
-                        final AlertState alert) {
+    public void explain(
+            final Map<String, String> e,
+            final String object,
+            final String broken,
+            final io.sfpulse.streams.detector.share.ShareSeries s,
+            final AlertState alert) {
         final boolean nulled = broken.endsWith(ObjectReferences.NULLED);
         final String field = ObjectReferences.fieldOf(broken);
-        e.put("test", nulled ? "Fisher's exact test (one-sided) of the share of the object's changes that null the reference"
-            : "Fisher's exact test (one-sided) of the share of the object's changes that point the reference at a deleted record");
+        e.put(
+                "test",
+                nulled
+                        ? "Fisher's exact test (one-sided) of the share of the object's changes that null the reference"
+                        : "Fisher's exact test (one-sided) of the share of the object's changes that point the reference at a deleted record");
         e.put("entity", object);
         e.put("field", object + "." + field);
         e.put("relationship", nulled ? "nulled" : "points at deleted record");
@@ -179,7 +228,10 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> im
             e.put("parentObject", objectOf(parents.iterator().next()));
         }
         if (alert.hasRelease()) {
-            e.put("suspectComponents", String.join(",", SuspectComponents.byEntity(alert.components(), object, field)));
+            e.put(
+                    "suspectComponents",
+                    String.join(
+                            ",", SuspectComponents.byEntity(alert.components(), object, field)));
         }
     }
 
@@ -189,7 +241,12 @@ final class RelationshipProcessor extends DetectorProcessor<ObjectReferences> im
     }
 
     @Override
-    public void send(final AlertState a, final AlertStatus status, final AlertLifecycle.Draft draft, final long count, final long now) {
+    public void send(
+            final AlertState a,
+            final AlertStatus status,
+            final AlertLifecycle.Draft draft,
+            final long count,
+            final long now) {
         emit(a, status, draft, count, now);
     }
 

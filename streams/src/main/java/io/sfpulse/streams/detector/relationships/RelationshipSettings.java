@@ -17,24 +17,47 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 public record RelationshipSettings(ShareSettings share, Duration deletedRetention) {
 
     public static final String GROUP = "Detector: broken relationships";
-    public static final String DELETED_RETENTION_MS_CONFIG = ShareSettings.key(BrokenRelationshipsDetector.NAME, "deleted.retention.ms");
+    public static final String DELETED_RETENTION_MS_CONFIG =
+            ShareSettings.key(BrokenRelationshipsDetector.NAME, "deleted.retention.ms");
 
     public static RelationshipSettings defaults() {
-        return new RelationshipSettings(new ShareSettings(Duration.ofHours(4), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(1),
-            0.001, 5, 3.0, 30, Duration.ofMinutes(20)), Duration.ofDays(1));
+        return new RelationshipSettings(
+                new ShareSettings(
+                        Duration.ofHours(4),
+                        Duration.ofHours(1),
+                        Duration.ofHours(3),
+                        Duration.ofHours(1),
+                        0.001,
+                        5,
+                        3.0,
+                        30,
+                        Duration.ofMinutes(20)),
+                Duration.ofDays(1));
     }
 
     public static ConfigDef define(final ConfigDef def) {
         final RelationshipSettings d = defaults();
-        ShareSettings.define(def, BrokenRelationshipsDetector.NAME, GROUP, "changes breaking a reference", "object's changes", d.share());
+        ShareSettings.define(
+                def,
+                BrokenRelationshipsDetector.NAME,
+                GROUP,
+                "changes breaking a reference",
+                "object's changes",
+                d.share());
         return ConfigGroup.of(def, GROUP)
-            .define(DELETED_RETENTION_MS_CONFIG, Type.LONG, d.deletedRetention().toMillis(), Range.atLeast(60_000), Importance.LOW,
-                "How long a deleted record's id is remembered, so a change pointing at it counts as a reference to a deleted parent.")
-            .configDef();
+                .define(
+                        DELETED_RETENTION_MS_CONFIG,
+                        Type.LONG,
+                        d.deletedRetention().toMillis(),
+                        Range.atLeast(60_000),
+                        Importance.LOW,
+                        "How long a deleted record's id is remembered, so a change pointing at it counts as a reference to a deleted parent.")
+                .configDef();
     }
 
     public static RelationshipSettings from(final AbstractConfig c) {
-        return new RelationshipSettings(ShareSettings.from(c, BrokenRelationshipsDetector.NAME),
-            Duration.ofMillis(c.getLong(DELETED_RETENTION_MS_CONFIG)));
+        return new RelationshipSettings(
+                ShareSettings.from(c, BrokenRelationshipsDetector.NAME),
+                Duration.ofMillis(c.getLong(DELETED_RETENTION_MS_CONFIG)));
     }
 }

@@ -15,7 +15,10 @@ import java.util.TreeSet;
  * hit (at most {@link #MAX_KEYS}), a few samples per kind for the evidence, the alert state per
  * (release, kind of hit). Stored inside a detector's per-(org, group) state; not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 public final class ShareSeries {
 
     static final int MAX_KEYS = 50;
@@ -24,8 +27,10 @@ public final class ShareSeries {
     MinuteCounts trials = new MinuteCounts();
     Map<String, MinuteCounts> hits = new TreeMap<>();
     Map<String, TreeSet<String>> samples = new TreeMap<>();
+
     /** "release|key" -> alert state. */
     Map<String, AlertState> alerts = new LinkedHashMap<>();
+
     long judgedLook = Long.MIN_VALUE;
 
     public void countTrial(final long t) {
@@ -70,7 +75,12 @@ public final class ShareSeries {
     void prune(final long horizonMs) {
         trials.prune(horizonMs);
         hits.values().forEach(m -> m.prune(horizonMs));
-        hits.entrySet().removeIf(e -> e.getValue().isEmpty() && alerts.keySet().stream().noneMatch(k -> k.endsWith("|" + e.getKey())));
+        hits.entrySet()
+                .removeIf(
+                        e ->
+                                e.getValue().isEmpty()
+                                        && alerts.keySet().stream()
+                                                .noneMatch(k -> k.endsWith("|" + e.getKey())));
         samples.keySet().retainAll(hits.keySet());
     }
 }

@@ -17,7 +17,10 @@ import java.util.TreeMap;
  * together, the alert state per release, and the releases that changed the field's own definition
  * (their shift is intended). Stored per (org, Entity.Field) in the detector's store; not thread-safe.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 final class FieldValues {
 
     static final int MAX_VALUES = 30;
@@ -26,11 +29,15 @@ final class FieldValues {
     MinuteCounts all = new MinuteCounts();
     Map<String, AlertState> alerts = new LinkedHashMap<>();
     Set<String> intendedReleases = new HashSet<>();
+
     /** Look ({@link io.sfpulse.streams.detector.RepeatedLooks#releaseLook}) of event time the field was last judged in. */
     long judgedLook = Long.MIN_VALUE;
 
     void add(final long t, final String value) {
-        final String v = values.containsKey(value) || values.size() < MAX_VALUES ? value : CategoryShift.OTHER;
+        final String v =
+                values.containsKey(value) || values.size() < MAX_VALUES
+                        ? value
+                        : CategoryShift.OTHER;
         values.computeIfAbsent(v, k -> new MinuteCounts()).add(t, 1);
         all.add(t, 1);
     }
@@ -38,12 +45,13 @@ final class FieldValues {
     /** Values written in [fromMs, toMs), per value (values with none left out). */
     Map<String, Long> counts(final long fromMs, final long toMs) {
         final Map<String, Long> out = new TreeMap<>();
-        values.forEach((v, m) -> {
-            final long n = m.count(fromMs, toMs);
-            if (n > 0) {
-                out.put(v, n);
-            }
-        });
+        values.forEach(
+                (v, m) -> {
+                    final long n = m.count(fromMs, toMs);
+                    if (n > 0) {
+                        out.put(v, n);
+                    }
+                });
         return out;
     }
 

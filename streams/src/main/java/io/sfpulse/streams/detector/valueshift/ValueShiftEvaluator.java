@@ -27,7 +27,13 @@ import java.util.stream.Collectors;
 final class ValueShiftEvaluator {
 
     /** The call on one span, with its windows. */
-    record Assessment(CategoryShift.Result result, double alpha, long fromMs, long toMs, long baselineFromMs, long baselineToMs) {
+    record Assessment(
+            CategoryShift.Result result,
+            double alpha,
+            long fromMs,
+            long toMs,
+            long baselineFromMs,
+            long baselineToMs) {
         CategoryShift.Verdict verdict() {
             return result.verdict();
         }
@@ -36,13 +42,15 @@ final class ValueShiftEvaluator {
     private final ValueShiftSettings settings;
     private final int fieldsTested;
     private final double alpha;
+
     /** The level an open alert's recent values are judged at: alpha over the fields, not over the looks (hysteresis). */
     private final double resolveAlpha;
 
     ValueShiftEvaluator(final ValueShiftSettings settings, final int fieldsTested) {
         this.settings = settings;
         this.fieldsTested = Math.max(1, fieldsTested);
-        this.alpha = RepeatedLooks.releaseLevel(settings.alpha() / this.fieldsTested, settings.window());
+        this.alpha =
+                RepeatedLooks.releaseLevel(settings.alpha() / this.fieldsTested, settings.window());
         this.resolveAlpha = settings.alpha() / this.fieldsTested;
     }
 
@@ -60,7 +68,8 @@ final class ValueShiftEvaluator {
     }
 
     /** Judges the values written in [fromMs, toMs) against the baseline before the release at {@code releaseMs}, at the level of one look. */
-    Assessment assess(final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
+    Assessment assess(
+            final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
         return assess(f, releaseMs, fromMs, toMs, alpha);
     }
 
@@ -69,42 +78,86 @@ final class ValueShiftEvaluator {
      * (a shift found at the strict level of one look stays open while the recent span still shows it at alpha; without
      * that hysteresis an alert resolves while the values are as shifted as when it fired).
      */
-    Assessment assessRecent(final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
+    Assessment assessRecent(
+            final FieldValues f, final long releaseMs, final long fromMs, final long toMs) {
         return assess(f, releaseMs, fromMs, toMs, resolveAlpha);
     }
 
-    private Assessment assess(final FieldValues f, final long releaseMs, final long fromMs, final long toMs, final double level) {
+    private Assessment assess(
+            final FieldValues f,
+            final long releaseMs,
+            final long fromMs,
+            final long toMs,
+            final double level) {
         // Per-minute counts: the release's own minute counts in neither window.
         final long release = MinuteCounts.minuteStart(releaseMs);
         final long from = Math.min(toMs, MinuteCounts.nextMinuteStart(fromMs));
-        final long baselineFrom = Math.min(release, Math.max(release - settings.baseline().toMillis(), f.firstObservedMs()));
-        final CategoryShift test = new CategoryShift(level, settings.minCurrent(), settings.minBaselineValues(), settings.minShareChange(), 5);
-        CategoryShift.Result r = test.compare(f.counts(baselineFrom, release), f.counts(from, toMs));
+        final long baselineFrom =
+                Math.min(
+                        release,
+                        Math.max(release - settings.baseline().toMillis(), f.firstObservedMs()));
+        final CategoryShift test =
+                new CategoryShift(
+                        level,
+                        settings.minCurrent(),
+                        settings.minBaselineValues(),
+                        settings.minShareChange(),
+                        5);
+        CategoryShift.Result r =
+                test.compare(f.counts(baselineFrom, release), f.counts(from, toMs));
         if (release - baselineFrom < settings.minBaseline().toMillis()) {
-            r = new CategoryShift.Result(CategoryShift.Verdict.INCONCLUSIVE, "baseline shorter than " + settings.minBaseline()
-                + " before the release", r.statistic(), r.degreesOfFreedom(), r.pValue(), r.categories(), r.baseline(), r.current(),
-                r.baselineTotal(), r.currentTotal(), r.movedValue(), r.shareBefore(), r.shareAfter());
+            r =
+                    new CategoryShift.Result(
+                            CategoryShift.Verdict.INCONCLUSIVE,
+                            "baseline shorter than "
+                                    + settings.minBaseline()
+                                    + " before the release",
+                            r.statistic(),
+                            r.degreesOfFreedom(),
+                            r.pValue(),
+                            r.categories(),
+                            r.baseline(),
+                            r.current(),
+                            r.baselineTotal(),
+                            r.currentTotal(),
+                            r.movedValue(),
+                            r.shareBefore(),
+                            r.shareAfter());
         }
         return new Assessment(r, level, from, toMs, baselineFrom, release);
     }
 
     /** Whether the release changed the field's own definition: {@code CustomField:Case.Status}, {@code StandardValueSet:CaseStatus}. */
-    static boolean intended(final List<String> components, final String entity, final String field) {
+    static boolean intended(
+            final List<String> components, final String entity, final String field) {
         final String base = field.endsWith("Name") ? field.substring(0, field.length() - 4) : field;
-        return components.stream().map(c -> c.toLowerCase(Locale.ROOT)).anyMatch(c ->
-            c.equals(("CustomField:" + entity + "." + field).toLowerCase(Locale.ROOT))
-                || c.equals(("StandardValueSet:" + entity + field).toLowerCase(Locale.ROOT))
-                || c.equals(("StandardValueSet:" + entity + base).toLowerCase(Locale.ROOT)));
+        return components.stream()
+                .map(c -> c.toLowerCase(Locale.ROOT))
+                .anyMatch(
+                        c ->
+                                c.equals(
+                                                ("CustomField:" + entity + "." + field)
+                                                        .toLowerCase(Locale.ROOT))
+                                        || c.equals(
+                                                ("StandardValueSet:" + entity + field)
+                                                        .toLowerCase(Locale.ROOT))
+                                        || c.equals(
+                                                ("StandardValueSet:" + entity + base)
+                                                        .toLowerCase(Locale.ROOT)));
     }
 
     /** Evidence of an assessment: the test and its table, the value that moved, windows, the series of that value, the release and suspects. */
-    Map<String, String> evidence(final String field, final FieldValues f, final Assessment a, final AlertState alert) {
+    Map<String, String> evidence(
+            final String field, final FieldValues f, final Assessment a, final AlertState alert) {
         final CategoryShift.Result r = a.result();
         final Map<String, String> e = new LinkedHashMap<>();
         e.put("test", "Pearson's chi-square test of homogeneity (values written, baseline vs now)");
         e.put("alpha", String.format(Locale.ROOT, "%.4g", a.alpha()));
         e.put("fieldsTested", String.valueOf(fieldsTested));
-        e.put("looks", RepeatedLooks.releaseLooksEvidence(settings.window(), settings.alpha() + " over " + fieldsTested + " fields"));
+        e.put(
+                "looks",
+                RepeatedLooks.releaseLooksEvidence(
+                        settings.window(), settings.alpha() + " over " + fieldsTested + " fields"));
         e.put("pValue", String.format(Locale.ROOT, "%.3g", r.pValue()));
         e.put("chiSquare", String.format(Locale.ROOT, "%.4g", r.statistic()));
         e.put("degreesOfFreedom", String.valueOf(r.degreesOfFreedom()));
@@ -122,21 +175,30 @@ final class ValueShiftEvaluator {
         e.put("reason", r.reason());
         final MinuteCounts moved = r.movedValue() == null ? null : f.values.get(r.movedValue());
         if (moved != null) {
-            final long from = Math.min(alert.releaseCompletedMs() - settings.span().toMillis(), a.fromMs());
+            final long from =
+                    Math.min(alert.releaseCompletedMs() - settings.span().toMillis(), a.fromMs());
             e.put("series", moved.series(from, Math.max(a.toMs(), from + MinuteCounts.MINUTE_MS)));
         }
         if (alert.hasRelease()) {
             final String entity = field.substring(0, field.indexOf('.'));
             e.put("deployId", alert.releaseId());
             e.put("deployCompletedAt", Instant.ofEpochMilli(alert.releaseCompletedMs()).toString());
-            e.put("suspectComponents", String.join(",", SuspectComponents.byEntity(alert.components(), entity, field.substring(entity.length() + 1))));
+            e.put(
+                    "suspectComponents",
+                    String.join(
+                            ",",
+                            SuspectComponents.byEntity(
+                                    alert.components(),
+                                    entity,
+                                    field.substring(entity.length() + 1))));
         }
         return e;
     }
 
     private static String mix(final Map<String, Long> counts) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-            .map(en -> en.getKey() + "=" + en.getValue()).collect(Collectors.joining(","));
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(en -> en.getKey() + "=" + en.getValue())
+                .collect(Collectors.joining(","));
     }
-
 }

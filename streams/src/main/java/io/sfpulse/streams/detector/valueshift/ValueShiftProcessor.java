@@ -2,7 +2,6 @@ package io.sfpulse.streams.detector.valueshift;
 
 import static io.sfpulse.streams.detector.EvidenceFormat.pct;
 
-import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.signal.Signal;
@@ -10,7 +9,6 @@ import io.sfpulse.schemas.signal.SignalKind;
 import io.sfpulse.streams.detector.AlertLifecycle;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
-import io.sfpulse.streams.detector.MinuteCounts;
 import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.detector.SubjectKeys;
 import io.sfpulse.streams.normalize.SignalNormalizer;
@@ -57,7 +55,11 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
             if (!attr.getKey().startsWith(SignalNormalizer.CATEGORY_VALUE_PREFIX)) {
                 continue;
             }
-            final String field = s.getSubject() + "." + attr.getKey().substring(SignalNormalizer.CATEGORY_VALUE_PREFIX.length());
+            final String field =
+                    s.getSubject()
+                            + "."
+                            + attr.getKey()
+                                    .substring(SignalNormalizer.CATEGORY_VALUE_PREFIX.length());
             final String key = seriesKey(org, field);
             final FieldValues f = load(key);
             f.add(t, attr.getValue());
@@ -80,20 +82,35 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
     }
 
     @Override
-    protected void analyse(final String org, final Signal s, final long t, final FieldValues state) {
+    protected void analyse(
+            final String org, final Signal s, final long t, final FieldValues state) {
         throw new IllegalStateException("value-shift handles every signal aside");
     }
 
     @Override
     protected void prune(final FieldValues f, final long t) {
-        long horizon = t - settings.baseline().toMillis() - settings.window().toMillis() - settings.span().toMillis();
+        long horizon =
+                t
+                        - settings.baseline().toMillis()
+                        - settings.window().toMillis()
+                        - settings.span().toMillis();
         for (final AlertState a : f.alerts.values()) {
             horizon = Math.min(horizon, a.releaseCompletedMs() - settings.baseline().toMillis());
         }
         f.prune(horizon);
-        f.alerts.values().removeIf(a -> a.expired(t, settings.window().toMillis(), settings.window().toMillis() + settings.baseline().toMillis()));
+        f.alerts
+                .values()
+                .removeIf(
+                        a ->
+                                a.expired(
+                                        t,
+                                        settings.window().toMillis(),
+                                        settings.window().toMillis()
+                                                + settings.baseline().toMillis()));
         if (f.all.isEmpty()) {
-            f.intendedReleases.clear(); // nothing written for longer than a baseline and a window: no release is still judged
+            f.intendedReleases
+                    .clear(); // nothing written for longer than a baseline and a window: no release
+            // is still judged
         }
     }
 
@@ -103,20 +120,33 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
     }
 
     /** A value written under a release the field has a baseline before: from now on, a shift can be that release's doing. */
-    private void watch(final String org, final String field, final FieldValues f, final Signal s, final long t) {
+    private void watch(
+            final String org,
+            final String field,
+            final FieldValues f,
+            final Signal s,
+            final long t) {
         if (s.getReleaseId() == null || s.getReleaseCompletedTime() == null) {
             return;
         }
         final long release = s.getReleaseCompletedTime().toEpochMilli();
-        if (f.alerts.containsKey(s.getReleaseId()) || f.intendedReleases.contains(s.getReleaseId()) || t - release > settings.window().toMillis()
-            || f.firstObservedMs() > release - settings.minBaseline().toMillis()) {
+        if (f.alerts.containsKey(s.getReleaseId())
+                || f.intendedReleases.contains(s.getReleaseId())
+                || t - release > settings.window().toMillis()
+                || f.firstObservedMs() > release - settings.minBaseline().toMillis()) {
             return;
         }
         final String entity = field.substring(0, field.indexOf('.'));
-        if (ValueShiftEvaluator.intended(s.getReleaseComponents(), entity, field.substring(entity.length() + 1))) {
+        if (ValueShiftEvaluator.intended(
+                s.getReleaseComponents(), entity, field.substring(entity.length() + 1))) {
             f.intendedReleases.add(s.getReleaseId());
-            LOG.atInfo().addKeyValue("org", org).addKeyValue("detector", ValueShiftDetector.NAME).addKeyValue("deployId", s.getReleaseId())
-                .log("Deploy changes the definition of {}: a shift of its values after it is intended, not judged", field);
+            LOG.atInfo()
+                    .addKeyValue("org", org)
+                    .addKeyValue("detector", ValueShiftDetector.NAME)
+                    .addKeyValue("deployId", s.getReleaseId())
+                    .log(
+                            "Deploy changes the definition of {}: a shift of its values after it is intended, not judged",
+                            field);
             return;
         }
         f.alerts.put(s.getReleaseId(), AlertState.forRelease(s));
@@ -132,13 +162,22 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
             final AlertState a = it.next();
             final long release = a.releaseCompletedMs();
             if (a.isOpen()) {
-                final ValueShiftEvaluator.Assessment recent = evaluator.assessRecent(f, release,
-                    Math.max(a.episodeStartMs(), t - settings.resolveWindow().toMillis()), t);
+                final ValueShiftEvaluator.Assessment recent =
+                        evaluator.assessRecent(
+                                f,
+                                release,
+                                Math.max(
+                                        a.episodeStartMs(),
+                                        t - settings.resolveWindow().toMillis()),
+                                t);
                 if (recent.verdict() == CategoryShift.Verdict.NORMAL) {
                     emit(org, field, f, a, AlertStatus.RESOLVED, recent, t);
                 } else {
-                    final ValueShiftEvaluator.Assessment now = evaluator.assess(f, release, evaluator.spanStart(a.episodeStartMs(), t), t);
-                    if (now.verdict() == CategoryShift.Verdict.SHIFTED && now.result().currentTotal() >= 2 * a.lastReportedCount()) {
+                    final ValueShiftEvaluator.Assessment now =
+                            evaluator.assess(
+                                    f, release, evaluator.spanStart(a.episodeStartMs(), t), t);
+                    if (now.verdict() == CategoryShift.Verdict.SHIFTED
+                            && now.result().currentTotal() >= 2 * a.lastReportedCount()) {
                         emit(org, field, f, a, AlertStatus.UPDATED, now, t);
                     }
                 }
@@ -148,7 +187,8 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
             if (t - release > settings.window().toMillis() || t <= start) {
                 continue;
             }
-            final ValueShiftEvaluator.Assessment now = evaluator.assess(f, release, evaluator.spanStart(start, t), t);
+            final ValueShiftEvaluator.Assessment now =
+                    evaluator.assess(f, release, evaluator.spanStart(start, t), t);
             if (now.verdict() != CategoryShift.Verdict.SHIFTED) {
                 continue;
             }
@@ -161,27 +201,73 @@ final class ValueShiftProcessor extends DetectorProcessor<FieldValues> {
 
     @Override
     protected void punctuate(final long streamTime) {
-        updateEachState((key, f) -> false, (key, f) -> {
-            prune(f, streamTime);
-            return discard(f);
-        });
+        updateEachState(
+                (key, f) -> false,
+                (key, f) -> {
+                    prune(f, streamTime);
+                    return discard(f);
+                });
     }
 
-    private void emit(final String org, final String field, final FieldValues f, final AlertState a, final AlertStatus status,
-                      final ValueShiftEvaluator.Assessment as, final long now) {
+    private void emit(
+            final String org,
+            final String field,
+            final FieldValues f,
+            final AlertState a,
+            final AlertStatus status,
+            final ValueShiftEvaluator.Assessment as,
+            final long now) {
         final CategoryShift.Result r = as.result();
         final String deploy = a.hasRelease() ? "deploy " + a.releaseId() : "the release";
-        final String summary = switch (status) {
-            case RESOLVED -> String.format(Locale.ROOT, "%s values back to their usual mix after %s: '%s' in %s of %d values (%s before)", field,
-                deploy, r.movedValue(), pct(r.shareAfter()), r.currentTotal(), pct(r.shareBefore()));
-            case UPDATED -> String.format(Locale.ROOT, "%s values still shifted after %s: '%s' in %s of %d values written vs %s before (p=%.2g)",
-                field, deploy, r.movedValue(), pct(r.shareAfter()), r.currentTotal(), pct(r.shareBefore()),
-                r.pValue());
-            default -> String.format(Locale.ROOT, "%s values shifted after %s: '%s' in %s of %d values written vs %s before (chi-square p=%.2g)",
-                field, deploy, r.movedValue(), pct(r.shareAfter()), r.currentTotal(), pct(r.shareBefore()),
-                r.pValue());
-        };
-        emit(a, status, new AlertLifecycle.Draft(org, ValueShiftDetector.NAME, SubjectKeys.hash(field), field, summary, Severity.WARNING,
-            evaluator.evidence(field, f, as, a), as.fromMs(), as.toMs()), r.currentTotal(), now);
+        final String summary =
+                switch (status) {
+                    case RESOLVED ->
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s values back to their usual mix after %s: '%s' in %s of %d values (%s before)",
+                                    field,
+                                    deploy,
+                                    r.movedValue(),
+                                    pct(r.shareAfter()),
+                                    r.currentTotal(),
+                                    pct(r.shareBefore()));
+                    case UPDATED ->
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s values still shifted after %s: '%s' in %s of %d values written vs %s before (p=%.2g)",
+                                    field,
+                                    deploy,
+                                    r.movedValue(),
+                                    pct(r.shareAfter()),
+                                    r.currentTotal(),
+                                    pct(r.shareBefore()),
+                                    r.pValue());
+                    default ->
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s values shifted after %s: '%s' in %s of %d values written vs %s before (chi-square p=%.2g)",
+                                    field,
+                                    deploy,
+                                    r.movedValue(),
+                                    pct(r.shareAfter()),
+                                    r.currentTotal(),
+                                    pct(r.shareBefore()),
+                                    r.pValue());
+                };
+        emit(
+                a,
+                status,
+                new AlertLifecycle.Draft(
+                        org,
+                        ValueShiftDetector.NAME,
+                        SubjectKeys.hash(field),
+                        field,
+                        summary,
+                        Severity.WARNING,
+                        evaluator.evidence(field, f, as, a),
+                        as.fromMs(),
+                        as.toMs()),
+                r.currentTotal(),
+                now);
     }
 }

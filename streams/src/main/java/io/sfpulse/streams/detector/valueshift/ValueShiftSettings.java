@@ -20,8 +20,16 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param minShareChange    smallest change of one value's share (absolute, 0..1) that is an incident
  * @param resolveWindow     recent span whose values must be back to the usual mix to resolve
  */
-public record ValueShiftSettings(Duration window, Duration span, Duration baseline, Duration minBaseline, double alpha, long minCurrent,
-                                 long minBaselineValues, double minShareChange, Duration resolveWindow) {
+public record ValueShiftSettings(
+        Duration window,
+        Duration span,
+        Duration baseline,
+        Duration minBaseline,
+        double alpha,
+        long minCurrent,
+        long minBaselineValues,
+        double minShareChange,
+        Duration resolveWindow) {
 
     public static final String GROUP = "Detector: value shift";
     private static final String PREFIX = "detector." + ValueShiftDetector.NAME + ".";
@@ -36,38 +44,98 @@ public record ValueShiftSettings(Duration window, Duration span, Duration baseli
     public static final String RESOLVE_WINDOW_MS_CONFIG = PREFIX + "resolve.window.ms";
 
     public static ValueShiftSettings defaults() {
-        return new ValueShiftSettings(Duration.ofHours(4), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(1), 0.001, 20, 50,
-            0.25, Duration.ofMinutes(20));
+        return new ValueShiftSettings(
+                Duration.ofHours(4),
+                Duration.ofHours(1),
+                Duration.ofHours(3),
+                Duration.ofHours(1),
+                0.001,
+                20,
+                50,
+                0.25,
+                Duration.ofMinutes(20));
     }
 
     public static ConfigDef define(final ConfigDef def) {
         final ValueShiftSettings d = defaults();
         return ConfigGroup.of(def, GROUP)
-            .define(WINDOW_MS_CONFIG, Type.LONG, d.window().toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
-                "How long after a release a shift of a category field's values is attributed to it.")
-            .define(SPAN_MS_CONFIG, Type.LONG, d.span().toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
-                "Span of values judged: those written in the last span.ms (less right after the release).")
-            .define(BASELINE_MS_CONFIG, Type.LONG, d.baseline().toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
-                "How far before the release the baseline of the field's values reaches.")
-            .define(MIN_BASELINE_MS_CONFIG, Type.LONG, d.minBaseline().toMillis(), Range.atLeast(0), Importance.LOW,
-                "Shortest observed baseline for a conclusive call.")
-            .define(ALPHA_CONFIG, Type.DOUBLE, d.alpha(), Range.between(1e-12, 0.5), Importance.MEDIUM,
-                "Significance level of the chi-square test, divided by the number of category fields (streams.category.fields).")
-            .define(MIN_CURRENT_CONFIG, Type.LONG, d.minCurrent(), Range.atLeast(1), Importance.MEDIUM,
-                "Fewest values written in the judged span; fewer is INCONCLUSIVE.")
-            .define(MIN_BASELINE_VALUES_CONFIG, Type.LONG, d.minBaselineValues(), Range.atLeast(1), Importance.MEDIUM,
-                "Fewest values written in the baseline; fewer is INCONCLUSIVE.")
-            .define(MIN_SHARE_CHANGE_CONFIG, Type.DOUBLE, d.minShareChange(), Range.between(0.0, 1.0), Importance.MEDIUM,
-                "Smallest change of one value's share of the values written (absolute, 0..1) that is an incident.")
-            .define(RESOLVE_WINDOW_MS_CONFIG, Type.LONG, d.resolveWindow().toMillis(), Range.atLeast(60_000), Importance.LOW,
-                "Recent span whose values must be back to their usual mix to resolve.")
-            .configDef();
+                .define(
+                        WINDOW_MS_CONFIG,
+                        Type.LONG,
+                        d.window().toMillis(),
+                        Range.atLeast(60_000),
+                        Importance.MEDIUM,
+                        "How long after a release a shift of a category field's values is attributed to it.")
+                .define(
+                        SPAN_MS_CONFIG,
+                        Type.LONG,
+                        d.span().toMillis(),
+                        Range.atLeast(60_000),
+                        Importance.MEDIUM,
+                        "Span of values judged: those written in the last span.ms (less right after the release).")
+                .define(
+                        BASELINE_MS_CONFIG,
+                        Type.LONG,
+                        d.baseline().toMillis(),
+                        Range.atLeast(60_000),
+                        Importance.MEDIUM,
+                        "How far before the release the baseline of the field's values reaches.")
+                .define(
+                        MIN_BASELINE_MS_CONFIG,
+                        Type.LONG,
+                        d.minBaseline().toMillis(),
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "Shortest observed baseline for a conclusive call.")
+                .define(
+                        ALPHA_CONFIG,
+                        Type.DOUBLE,
+                        d.alpha(),
+                        Range.between(1e-12, 0.5),
+                        Importance.MEDIUM,
+                        "Significance level of the chi-square test, divided by the number of category fields (streams.category.fields).")
+                .define(
+                        MIN_CURRENT_CONFIG,
+                        Type.LONG,
+                        d.minCurrent(),
+                        Range.atLeast(1),
+                        Importance.MEDIUM,
+                        "Fewest values written in the judged span; fewer is INCONCLUSIVE.")
+                .define(
+                        MIN_BASELINE_VALUES_CONFIG,
+                        Type.LONG,
+                        d.minBaselineValues(),
+                        Range.atLeast(1),
+                        Importance.MEDIUM,
+                        "Fewest values written in the baseline; fewer is INCONCLUSIVE.")
+                .define(
+                        MIN_SHARE_CHANGE_CONFIG,
+                        Type.DOUBLE,
+                        d.minShareChange(),
+                        Range.between(0.0, 1.0),
+                        Importance.MEDIUM,
+                        "Smallest change of one value's share of the values written (absolute, 0..1) that is an incident.")
+                .define(
+                        RESOLVE_WINDOW_MS_CONFIG,
+                        Type.LONG,
+                        d.resolveWindow().toMillis(),
+                        Range.atLeast(60_000),
+                        Importance.LOW,
+                        "Recent span whose values must be back to their usual mix to resolve.")
+                .configDef();
     }
 
     public static ValueShiftSettings from(final AbstractConfig c) {
-        return new ValueShiftSettings(ms(c, WINDOW_MS_CONFIG), ms(c, SPAN_MS_CONFIG), ms(c, BASELINE_MS_CONFIG), ms(c, MIN_BASELINE_MS_CONFIG),
-            c.getDouble(ALPHA_CONFIG), c.getLong(MIN_CURRENT_CONFIG), c.getLong(MIN_BASELINE_VALUES_CONFIG), c.getDouble(MIN_SHARE_CHANGE_CONFIG),
-            ms(c, RESOLVE_WINDOW_MS_CONFIG));
+        return new ValueShiftSettings(
+                ms(c, WINDOW_MS_CONFIG),
+                ms(c, SPAN_MS_CONFIG),
+                ms(c, BASELINE_MS_CONFIG),
+                ms(c, MIN_BASELINE_MS_CONFIG),
+                c.getDouble(ALPHA_CONFIG),
+                c.getLong(MIN_CURRENT_CONFIG),
+                c.getLong(MIN_BASELINE_VALUES_CONFIG),
+                c.getDouble(MIN_SHARE_CHANGE_CONFIG),
+                ms(c, RESOLVE_WINDOW_MS_CONFIG));
     }
 
     private static Duration ms(final AbstractConfig c, final String key) {

@@ -30,35 +30,50 @@ class ShareJudgeTest {
     private final List<AlertStatus> statuses = new ArrayList<>();
     private final List<Double> resolvedAtP = new ArrayList<>();
 
-    private final ShareJudge.Voice voice = new ShareJudge.Voice() {
-        @Override
-        public String subject(final String group, final String key) {
-            return group;
-        }
+    private final ShareJudge.Voice voice =
+            new ShareJudge.Voice() {
+                @Override
+                public String subject(final String group, final String key) {
+                    return group;
+                }
 
-        @Override
-        public String summary(final AlertStatus status, final String group, final String key, final String deploy, final ProportionComparison.Result r) {
-            return status + " " + group;
-        }
+                @Override
+                public String summary(
+                        final AlertStatus status,
+                        final String group,
+                        final String key,
+                        final String deploy,
+                        final ProportionComparison.Result r) {
+                    return status + " " + group;
+                }
 
-        @Override
-        public void explain(final Map<String, String> evidence, final String group, final String key, final ShareSeries s, final AlertState alert) {
-        }
+                @Override
+                public void explain(
+                        final Map<String, String> evidence,
+                        final String group,
+                        final String key,
+                        final ShareSeries s,
+                        final AlertState alert) {}
 
-        @Override
-        public Severity severity(final String key) {
-            return Severity.WARNING;
-        }
+                @Override
+                public Severity severity(final String key) {
+                    return Severity.WARNING;
+                }
 
-        @Override
-        public void send(final AlertState a, final AlertStatus status, final AlertLifecycle.Draft draft, final long count, final long now) {
-            AlertLifecycle.next(a, status, draft, count, now);
-            statuses.add(status);
-            if (status == AlertStatus.RESOLVED) {
-                resolvedAtP.add(Double.parseDouble(draft.evidence().get("pValue")));
-            }
-        }
-    };
+                @Override
+                public void send(
+                        final AlertState a,
+                        final AlertStatus status,
+                        final AlertLifecycle.Draft draft,
+                        final long count,
+                        final long now) {
+                    AlertLifecycle.next(a, status, draft, count, now);
+                    statuses.add(status);
+                    if (status == AlertStatus.RESOLVED) {
+                        resolvedAtP.add(Double.parseDouble(draft.evidence().get("pValue")));
+                    }
+                }
+            };
 
     /** Minutes [from, to) relative to the release: two requests a minute, {@code failEvery}-th of them failing (0: none), judged each minute. */
     private void minutes(final int from, final int to, final int failEvery) {
@@ -67,12 +82,15 @@ class ShareJudgeTest {
                 final long t = RELEASE + m * MINUTE + 10_000L + 25_000L * i;
                 series.countTrial(t);
                 final int request = 2 * m + i;
-                if (failEvery > 0 && Math.floorMod(request, failEvery) == 0 || failEvery == 0 && Math.floorMod(request, 120) == 7) {
+                if (failEvery > 0 && Math.floorMod(request, failEvery) == 0
+                        || failEvery == 0 && Math.floorMod(request, 120) == 7) {
                     series.countHit(KEY, t, "HTTP 503");
                 }
                 if (m >= 0) {
                     if (series.alerts.isEmpty()) {
-                        series.alerts.put("0AfREL|" + KEY, AlertState.forRelease("0AfREL", RELEASE, List.of(), null, null));
+                        series.alerts.put(
+                                "0AfREL|" + KEY,
+                                AlertState.forRelease("0AfREL", RELEASE, List.of(), null, null));
                     }
                     judge.judge("00DORG", "API client Sync", series, t, voice);
                 }
@@ -84,19 +102,30 @@ class ShareJudgeTest {
     void anAlertStaysOpenWhileTheRecentShareIsStillUpAtAlphaAndResolvesOnceItIsBack() {
         // Two hours before the release: a request in 120 fails (0.8 %).
         minutes(-120, 0, 0);
-        // After it: every second request fails, then every sixth (17 %): well above the 0.8 % before, but in a
-        // 20-minute resolve window (40 requests, 6 or 7 failed) not at the strict level of one look.
+        // After it: every second request fails, then every sixth (17 %): well above the 0.8 %
+        // before, but in a
+        // 20-minute resolve window (40 requests, 6 or 7 failed) not at the strict level of one
+        // look.
         minutes(0, 20, 2);
         assertThat(statuses).startsWith(AlertStatus.TRIGGERED).doesNotContain(AlertStatus.RESOLVED);
-        final double strict = settings.alpha() / 48; // the level of one look: 48 looks over the 4-hour window
+        final double strict =
+                settings.alpha() / 48; // the level of one look: 48 looks over the 4-hour window
         minutes(20, 80, 6);
-        final ShareJudge.Assessment recent = judge.assess(series, KEY, RELEASE, RELEASE + 60 * MINUTE, RELEASE + 80 * MINUTE);
-        assertThat(recent.result().pValue()).as("the recent share is not up at the strict level of one look").isGreaterThan(strict)
-            .isLessThan(settings.alpha());
-        assertThat(statuses).as("no resolution while the share is still significantly up").doesNotContain(AlertStatus.RESOLVED);
-        // Back to the share before the release: resolved, on a recent span that is no longer up at alpha.
+        final ShareJudge.Assessment recent =
+                judge.assess(series, KEY, RELEASE, RELEASE + 60 * MINUTE, RELEASE + 80 * MINUTE);
+        assertThat(recent.result().pValue())
+                .as("the recent share is not up at the strict level of one look")
+                .isGreaterThan(strict)
+                .isLessThan(settings.alpha());
+        assertThat(statuses)
+                .as("no resolution while the share is still significantly up")
+                .doesNotContain(AlertStatus.RESOLVED);
+        // Back to the share before the release: resolved, on a recent span that is no longer up at
+        // alpha.
         minutes(80, 120, 0);
         assertThat(statuses).containsSubsequence(AlertStatus.TRIGGERED, AlertStatus.RESOLVED);
-        assertThat(resolvedAtP).singleElement().satisfies(p -> assertThat(p).isGreaterThanOrEqualTo(settings.alpha()));
+        assertThat(resolvedAtP)
+                .singleElement()
+                .satisfies(p -> assertThat(p).isGreaterThanOrEqualTo(settings.alpha()));
     }
 }
