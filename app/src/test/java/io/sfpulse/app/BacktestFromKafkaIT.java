@@ -11,7 +11,7 @@ import io.sfpulse.schemas.event.SalesforceEvent;
 import io.sfpulse.schemas.serde.SfpulseSerdes;
 import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.schemas.topic.Topics;
-import io.sfpulse.streams.scenario.LabelledScenarios;
+import io.sfpulse.suite.LabelledScenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

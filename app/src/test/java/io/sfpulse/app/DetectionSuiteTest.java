@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfpulse.app.bench.DetectionSuite;
 import io.sfpulse.schemas.verdict.VerdictStatus;
-import io.sfpulse.streams.scenario.LabelledScenarios;
-import io.sfpulse.streams.scenario.SuiteScore;
-import io.sfpulse.streams.scenario.VerdictScore;
+import io.sfpulse.suite.LabelledScenarios;
+import io.sfpulse.suite.SuiteScore;
+import io.sfpulse.suite.VerdictScore;
 import org.junit.jupiter.api.Test;
 
 /** The labelled suite end to end in-process: one org per scenario kind, scored against its labels. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import io.sfpulse.schemas.verdict.VerdictStatus;
-import io.sfpulse.streams.scenario.LabelledScenarios;
+import io.sfpulse.suite.LabelledScenarios;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sfpulse.streams.scenario;
+package io.sfpulse.suite;
 
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;

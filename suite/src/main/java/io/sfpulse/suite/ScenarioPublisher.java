@@ -1,4 +1,4 @@
-package io.sfpulse.streams.scenario;
+package io.sfpulse.suite;
 
 import io.sfpulse.schemas.deploy.DeploymentMarker;
 import io.sfpulse.schemas.event.SalesforceEvent;
