@@ -23,11 +23,8 @@ import java.util.Map;
  */
 final class ReportCommand {
 
-    static final String USAGE =
-            """
-        Usage: ./sfpulse report --org ORG_ID [--since 30d] [--url URL] [--token TOKEN]
-          --since a duration (30d, 12h) or an instant (ISO-8601); default 30d.
-          --url defaults to $SFPULSE_URL or http://127.0.0.1:9464; --token to $SFPULSE_OPS_TOKEN. Exit 0, 1 refused, 2 usage.""";
+    /** What a refusal the options allow but the command does not (a bad org id, two releases named) points to. */
+    static final String USAGE = "Usage: ./sfpulse report --help shows its options and exit codes.";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
