@@ -39,6 +39,11 @@ public final class DetectionConfig extends AbstractConfig {
     private static final String LATENCY_CHANNELS_DOC =
             "Channels whose ingest topics carry latencies, failures such as 5xx REST calls, and requests (API calls and "
                     + "Apex callouts with their client or host and outcome, for the integration-failures detector).";
+    public static final String THREAT_CHANNELS_CONFIG = "streams.threat.channels";
+    private static final String THREAT_CHANNELS_DOC =
+            "Real-Time Event Monitoring threat-detection channels read (/event/ApiAnomalyEvent, /event/CredentialStuffingEvent, "
+                    + "/event/SessionHijackingEvent, /event/ReportAnomalyEvent, /event/LoginAnomalyEvent, /event/GuestUserAnomalyEvent), "
+                    + "each detection an alert of the threat-events detector; subscribe them in salesforce.channels too (Event Monitoring).";
     public static final String ACTIVITY_CHANNELS_CONFIG = "streams.activity.channels";
     private static final String ACTIVITY_CHANNELS_DOC =
             "Further channels whose events are activity of an entry point, for the absent-activity "
@@ -184,6 +189,12 @@ public final class DetectionConfig extends AbstractConfig {
                         Importance.MEDIUM,
                         ACTIVITY_CHANNELS_DOC)
                 .define(
+                        THREAT_CHANNELS_CONFIG,
+                        Type.LIST,
+                        List.of(),
+                        Importance.MEDIUM,
+                        THREAT_CHANNELS_DOC)
+                .define(
                         CATEGORY_FIELDS_CONFIG,
                         Type.LIST,
                         List.of(
@@ -266,13 +277,14 @@ public final class DetectionConfig extends AbstractConfig {
         return java.util.Set.copyOf(getList(CATEGORY_FIELDS_CONFIG));
     }
 
-    /** Failure, latency, data and activity channels together: everything the topology reads. */
+    /** Failure, latency, data, activity and threat channels together: everything the topology reads. */
     public List<String> inputChannels() {
         final java.util.LinkedHashSet<String> all =
                 new java.util.LinkedHashSet<>(getList(FAILURE_CHANNELS_CONFIG));
         all.addAll(getList(LATENCY_CHANNELS_CONFIG));
         all.addAll(getList(DATA_CHANNELS_CONFIG));
         all.addAll(getList(ACTIVITY_CHANNELS_CONFIG));
+        all.addAll(getList(THREAT_CHANNELS_CONFIG));
         return List.copyOf(all);
     }
 

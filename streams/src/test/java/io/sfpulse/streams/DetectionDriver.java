@@ -149,6 +149,24 @@ final class DetectionDriver implements AutoCloseable {
         return driver.getAllStateStores().keySet();
     }
 
+    /** The dead-letter records' error messages ({@code __streams.errors.message} header), in order. */
+    List<String> deadLetterMessages() {
+        final TestOutputTopic<byte[], byte[]> dlq =
+                driver.createOutputTopic(
+                        TopicNames.STREAMS_DLQ,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        return dlq.readRecordsToList().stream()
+                .map(r -> r.headers().lastHeader("__streams.errors.message"))
+                .map(
+                        h ->
+                                h == null
+                                        ? ""
+                                        : new String(
+                                                h.value(), java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
+    }
+
     @Override
     public void close() {
         driver.close();

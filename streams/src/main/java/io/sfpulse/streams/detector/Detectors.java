@@ -14,6 +14,8 @@ import io.sfpulse.streams.detector.newerrors.NewErrorTypeDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
 import io.sfpulse.streams.detector.relationships.BrokenRelationshipsDetector;
 import io.sfpulse.streams.detector.relationships.RelationshipSettings;
+import io.sfpulse.streams.detector.threats.ThreatEventsDetector;
+import io.sfpulse.streams.detector.threats.ThreatSettings;
 import io.sfpulse.streams.detector.valueshift.ValueShiftDetector;
 import io.sfpulse.streams.detector.valueshift.ValueShiftSettings;
 import java.util.List;
@@ -73,7 +75,11 @@ public final class Detectors {
                                     new ValueShiftDetector(
                                             ValueShiftSettings.from(c),
                                             c.getList(DetectionConfig.CATEGORY_FIELDS_CONFIG)
-                                                    .size())));
+                                                    .size())),
+                    new Registration(
+                            ThreatEventsDetector.NAME,
+                            ThreatSettings::define,
+                            c -> new ThreatEventsDetector(ThreatSettings.from(c))));
 
     private Detectors() {}
 

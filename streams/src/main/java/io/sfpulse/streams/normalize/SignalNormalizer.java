@@ -11,7 +11,7 @@ import java.util.List;
  * Turns a raw Salesforce event into its signals, once, upstream of every detector: parses the
  * payload, rejects what is not a JSON object (or a change event without its header), and hands the
  * event to the normalizer of its source family - Nebula Logger, standard error events, change
- * events, Real-Time Event Monitoring streams, EventLogFile rows, other custom platform events (in
+ * events, Real-Time Event Monitoring streams and threat detections, EventLogFile rows, other custom platform events (in
  * that order: the first family that handles an event normalizes it). An event no family analyses is an
  * OBSERVATION (it proves the org was watched at that time, which rate baselines need when errors
  * are rare). Pure, thread-safe.
@@ -64,6 +64,7 @@ public final class SignalNormalizer {
                         new PlatformEventNormalizer(),
                         new ChangeEventNormalizer(categoryFields),
                         new MonitoringEventNormalizer(),
+                        new ThreatEventNormalizer(),
                         new EventLogFileNormalizer(),
                         new CustomEventNormalizer());
     }
