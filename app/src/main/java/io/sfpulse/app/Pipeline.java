@@ -291,6 +291,15 @@ public final class Pipeline implements AutoCloseable {
         for (final String org : config.orgs()) {
             orgs.put(org, config.orgSettings(org));
         }
+        // Org limits every five minutes unless an org says otherwise (the connector's own default
+        // is off: on a Connect cluster the rest/limits topic is the operator's to provision).
+        orgs.replaceAll(
+                (name, c) -> {
+                    final Map<String, String> withLimits = new HashMap<>(c);
+                    withLimits.putIfAbsent(
+                            SalesforceSourceConfig.LIMITS_POLL_INTERVAL_MS_CONFIG, "300000");
+                    return withLimits;
+                });
         return orgs;
     }
 

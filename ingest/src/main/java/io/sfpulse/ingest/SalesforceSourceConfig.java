@@ -102,6 +102,13 @@ public final class SalesforceSourceConfig extends AbstractConfig {
     public static final String ELF_POLL_INTERVAL_MS_CONFIG = "salesforce.elf.poll.interval.ms";
     private static final String ELF_POLL_INTERVAL_MS_DOC =
             "How often to look for new EventLogFiles; 0 disables.";
+    public static final String LIMITS_POLL_INTERVAL_MS_CONFIG =
+            "salesforce.limits.poll.interval.ms";
+    private static final String LIMITS_POLL_INTERVAL_MS_DOC =
+            "How often to read the org's limits (REST /limits: API requests, async Apex executions, platform event deliveries, ...) "
+                    + "onto rest/limits for the limit-exhaustion detector; 0 disables. Salesforce updates the figures within about 5 minutes "
+                    + "and advises against polling faster; 300000 costs 288 API requests a day. Needs 'View Setup and Configuration'; "
+                    + "the topic of rest/limits must exist (the launcher provisions it).";
     public static final String ELF_MAX_FILES_CONFIG = "salesforce.elf.max.files.per.poll";
     private static final String ELF_MAX_FILES_DOC =
             "Log files downloaded per poll at most (API calls per poll are bounded by this + 2).";
@@ -368,6 +375,13 @@ public final class SalesforceSourceConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             ELF_POLL_INTERVAL_MS_DOC)
                     .define(
+                            LIMITS_POLL_INTERVAL_MS_CONFIG,
+                            Type.LONG,
+                            0L,
+                            ConfigDef.Range.atLeast(0),
+                            Importance.MEDIUM,
+                            LIMITS_POLL_INTERVAL_MS_DOC)
+                    .define(
                             ELF_MAX_FILES_CONFIG,
                             Type.INT,
                             20,
@@ -538,6 +552,10 @@ public final class SalesforceSourceConfig extends AbstractConfig {
 
     public String elfInterval() {
         return getString(ELF_INTERVAL_CONFIG);
+    }
+
+    public Duration limitsPollInterval() {
+        return Duration.ofMillis(getLong(LIMITS_POLL_INTERVAL_MS_CONFIG));
     }
 
     public Duration elfPollInterval() {

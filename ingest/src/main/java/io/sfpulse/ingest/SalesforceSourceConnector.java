@@ -44,7 +44,8 @@ public final class SalesforceSourceConnector extends SourceConnector {
             final boolean polls =
                     !config.deployPollInterval().isZero()
                             || !config.setupAuditPollInterval().isZero()
-                            || !config.elfPollInterval().isZero();
+                            || !config.elfPollInterval().isZero()
+                            || !config.limitsPollInterval().isZero();
             task.put(
                     SalesforceSourceConfig.TASK_DEPLOY_POLLER_CONFIG,
                     String.valueOf(i == 0 && polls));

@@ -17,6 +17,7 @@ import io.sfpulse.ingest.progress.ProgressReporter;
 import io.sfpulse.ingest.pubsub.PubSubSource;
 import io.sfpulse.ingest.record.SourceOffsets;
 import io.sfpulse.ingest.record.SourceRecords;
+import io.sfpulse.ingest.rest.OrgLimitsPoller;
 import io.sfpulse.ingest.rest.SalesforceRestClient;
 import io.sfpulse.ingest.stream.ReplayId;
 import io.sfpulse.ingest.stream.StreamingSource;
@@ -203,6 +204,10 @@ public final class SalesforceSourceTask extends SourceTask {
                             new SetupAuditTrailPoller(rest, orgId, config.setupAuditActions()),
                             rest),
                     config.setupAuditPollInterval());
+        }
+        if (!config.limitsPollInterval().isZero()) {
+            pollers.schedule(
+                    new OrgLimitsPoller(rest, orgId, records), config.limitsPollInterval());
         }
         if (!config.elfPollInterval().isZero()) {
             final EventLogFilePoller elf =

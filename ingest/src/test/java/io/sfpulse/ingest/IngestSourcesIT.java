@@ -226,6 +226,55 @@ class IngestSourcesIT extends IngestITBase {
     }
 
     @Test
+    void orgLimitsAreSnapshotsOfTheDocumentedShapeTimedByTheOrgsClock() throws Exception {
+        // An integration drawing 1,200 requests an hour for the last two hours: 2,400 of the day
+        // used besides
+        // sfpulse's own calls.
+        h.emulator
+                .org()
+                .setIntegrationApiRate(
+                        h.emulator.org().clock().instant().minus(Duration.ofHours(2)), 1200);
+        try {
+            final Map<String, String> config = h.connectorConfig();
+            config.put(SalesforceSourceConfig.LIMITS_POLL_INTERVAL_MS_CONFIG, "300");
+            run("limits", config);
+            try (KafkaConsumer<String, SalesforceEvent> consumer =
+                    h.consumer(SalesforceEvent.class, TopicNames.forChannel("rest/limits"))) {
+                final List<SalesforceEvent> snapshots = collect(consumer, 2);
+                final SalesforceEvent first = snapshots.get(0);
+                assertThat(first.getSource()).isEqualTo(EventSource.REST_POLL);
+                assertThat(first.getChannel()).isEqualTo("rest/limits");
+                assertThat(first.getOrgId()).isEqualTo(h.emulator.org().orgId());
+                assertThat(first.getEventTime())
+                        .as("the answer's Date header: the org's clock, to the second")
+                        .isCloseTo(
+                                h.emulator.org().clock().instant(),
+                                org.assertj.core.api.Assertions.within(
+                                        1, java.time.temporal.ChronoUnit.MINUTES));
+                final com.fasterxml.jackson.databind.JsonNode limits =
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree(first.getPayload());
+                final long max = limits.path("DailyApiRequests").path("Max").asLong();
+                final long remaining = limits.path("DailyApiRequests").path("Remaining").asLong();
+                assertThat(max).isEqualTo(h.emulator.org().dailyApiLimit());
+                assertThat(max - remaining).isBetween(2_400L, 2_400L + h.emulator.org().apiCalls());
+                assertThat(
+                                limits.path("DailyApiRequests")
+                                        .path("Salesforce CLI")
+                                        .path("Max")
+                                        .asInt())
+                        .isZero();
+                assertThat(limits.has("DailyAsyncApexExecutions")).isTrue();
+                assertThat(snapshots)
+                        .extracting(SalesforceEvent::getEventUuid)
+                        .doesNotHaveDuplicates();
+            }
+        } finally {
+            h.emulator.org().setIntegrationApiRate(h.emulator.org().clock().instant(), 0);
+        }
+    }
+
+    @Test
     void eventLogFileRowsAreIngestedOnceAcrossRestarts() {
         final Instant created = Instant.now().minusSeconds(600);
         h.emulator.org().addEventLogFile(elf("0AT000000000001AAA", created, elfCsv("f1", 3)));

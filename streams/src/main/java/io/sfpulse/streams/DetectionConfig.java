@@ -56,6 +56,13 @@ public final class DetectionConfig extends AbstractConfig {
             "Picklist and category fields (Entity.Field) whose values change events carry into their "
                     + "data-change signals (attribute value.<Field>), for the value-shift detector; a CREATE reports the values set, an UPDATE the "
                     + "values changed, a nulled field '(none)'.";
+    public static final String INTEGRATION_USERS_CONFIG = "streams.integration.users";
+    private static final String INTEGRATION_USERS_DOC =
+            "Ids of integration users (15 or 18 characters) whose Change Data Capture changes are also activity of an entry point "
+                    + "'changes by integration user <id>', for the absent-activity detector: a sync that stops is seen as its user's silence.";
+    public static final String LIMITS_CHANNELS_CONFIG = "streams.limits.channels";
+    private static final String LIMITS_CHANNELS_DOC =
+            "Channels of polled org-limit snapshots (the ingest's /limits poller writes rest/limits), for the limit-exhaustion detector.";
     public static final String JOIN_GRACE_MS_CONFIG = "streams.join.grace.ms";
     private static final String JOIN_GRACE_MS_DOC =
             "How long (event time) signals wait for a late deployment marker before being attributed to a release.";
@@ -195,6 +202,18 @@ public final class DetectionConfig extends AbstractConfig {
                         Importance.MEDIUM,
                         THREAT_CHANNELS_DOC)
                 .define(
+                        INTEGRATION_USERS_CONFIG,
+                        Type.LIST,
+                        List.of(),
+                        Importance.MEDIUM,
+                        INTEGRATION_USERS_DOC)
+                .define(
+                        LIMITS_CHANNELS_CONFIG,
+                        Type.LIST,
+                        List.of("rest/limits"),
+                        Importance.MEDIUM,
+                        LIMITS_CHANNELS_DOC)
+                .define(
                         CATEGORY_FIELDS_CONFIG,
                         Type.LIST,
                         List.of(
@@ -277,7 +296,12 @@ public final class DetectionConfig extends AbstractConfig {
         return java.util.Set.copyOf(getList(CATEGORY_FIELDS_CONFIG));
     }
 
-    /** Failure, latency, data, activity and threat channels together: everything the topology reads. */
+    /** The integration users whose changes are activity of their own. */
+    public java.util.Set<String> integrationUsers() {
+        return java.util.Set.copyOf(getList(INTEGRATION_USERS_CONFIG));
+    }
+
+    /** Failure, latency, data, activity, threat and limits channels together: everything the topology reads. */
     public List<String> inputChannels() {
         final java.util.LinkedHashSet<String> all =
                 new java.util.LinkedHashSet<>(getList(FAILURE_CHANNELS_CONFIG));
@@ -285,6 +309,7 @@ public final class DetectionConfig extends AbstractConfig {
         all.addAll(getList(DATA_CHANNELS_CONFIG));
         all.addAll(getList(ACTIVITY_CHANNELS_CONFIG));
         all.addAll(getList(THREAT_CHANNELS_CONFIG));
+        all.addAll(getList(LIMITS_CHANNELS_CONFIG));
         return List.copyOf(all);
     }
 

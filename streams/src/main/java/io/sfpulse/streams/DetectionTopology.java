@@ -145,7 +145,9 @@ public final class DetectionTopology {
                         .mapValues(ProgressSignals::toSignal, Named.as("progress-signals"));
         final KStream<String, Signal> signals =
                 events.flatMapValues(
-                                new SignalNormalizer(config.categoryFields())::normalize,
+                                new SignalNormalizer(
+                                                config.categoryFields(), config.integrationUsers())
+                                        ::normalize,
                                 Named.as("normalize-signals"))
                         .merge(progress, Named.as("merge-progress"));
 

@@ -59,7 +59,10 @@ class DetectorsIT extends BrokerTestBase {
                     Kind.VALUE_SHIFT_INTENDED,
                     Kind.BROKEN_RELATIONSHIP,
                     Kind.API_FAILURES,
-                    Kind.CALLOUT_FAILURES);
+                    Kind.CALLOUT_FAILURES,
+                    Kind.INTEGRATION_LAG,
+                    Kind.LIMIT_EXHAUSTION,
+                    Kind.LIMIT_HEADROOM);
     private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
 
     @TempDir Path stateDir;

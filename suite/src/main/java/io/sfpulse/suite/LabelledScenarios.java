@@ -99,7 +99,19 @@ public final class LabelledScenarios {
         /** After the deploy half of the Apex callouts to erp.example.com get no response. */
         CALLOUT_FAILURES(true, Set.of("integration-failures")),
         /** A deploy at a quiet hour: from then on the org is silent (only the ingest's progress records); nobody ran the release. */
-        UNEXERCISED(true, Set.of());
+        UNEXERCISED(true, Set.of()),
+        /**
+         * After the deploy the change events fall behind: each arrives later than the one before (a backlog growing by 6 s
+         * a minute) where they came in ~0.3 s.
+         */
+        INTEGRATION_LAG(true, Set.of("delivery-lag")),
+        /**
+         * After the deploy an integration makes three times its API requests (6,000 an hour, 2,000 before): the daily
+         * allocation of 100,000, rolling over 24 hours, is forecast to run out some 13 hours later.
+         */
+        LIMIT_EXHAUSTION(true, Set.of("limit-exhaustion")),
+        /** After the deploy the integration makes a fifth more API requests (2,400 an hour): enough is left for the day. */
+        LIMIT_HEADROOM(true, Set.of());
 
         private final boolean deploys;
         private final Set<String> detectors;
@@ -133,6 +145,8 @@ public final class LabelledScenarios {
                 case BROKEN_RELATIONSHIP -> "Contact.AccountId -> deleted";
                 case API_FAILURES -> "API client " + SYNC_CLIENT;
                 case CALLOUT_FAILURES -> "callouts to " + ERP_HOST;
+                case INTEGRATION_LAG -> "delivery lag of " + CDC_CHANNEL;
+                case LIMIT_EXHAUSTION -> "DailyApiRequests";
                 default -> null;
             };
         }
@@ -250,6 +264,8 @@ public final class LabelledScenarios {
             }
             traffic.minute(minute, regressed ? kind : Kind.CLEAN_DEPLOY);
         }
+        streamedLag(kind, in, change, end, new Random(seed ^ 0x5DEECE66DL));
+        limitSnapshots(kind, orgId, in, start, t0.plus(TOTAL), change, end, new Random(seed + 17));
         if (kind == Kind.DUPLICATE_DELIVERY) {
             // Redelivered after a reconnect: the same events (same EventUuid and replay id) arrive
             // a second time.
@@ -257,6 +273,98 @@ public final class LabelledScenarios {
         }
         in.sort(Comparator.comparing(Input::time));
         return new Scenario(new Label(orgId, kind, change, end, deployId), in);
+    }
+
+    /**
+     * Streamed events arrive some 0.3 s after their time (log-normal); in INTEGRATION_LAG the change events of the
+     * regression window arrive later and later, a backlog growing by 6 s a minute.
+     */
+    private static void streamedLag(
+            final Kind kind,
+            final List<Input> in,
+            final Instant change,
+            final Instant end,
+            final Random random) {
+        for (int i = 0; i < in.size(); i++) {
+            final Input input = in.get(i);
+            if (input.event() == null
+                    || input.channel() == null
+                    || !input.channel().startsWith("/")) {
+                continue;
+            }
+            long lagMs = (long) (300 * Math.exp(0.4 * random.nextGaussian()));
+            if (kind == Kind.INTEGRATION_LAG
+                    && CDC_CHANNEL.equals(input.channel())
+                    && !input.time().isBefore(change)
+                    && input.time().isBefore(end)) {
+                lagMs += Duration.between(change, input.time()).toMillis() / 10;
+            }
+            final SalesforceEvent e =
+                    SalesforceEvent.newBuilder(input.event())
+                            .setReceivedTime(input.time().plusMillis(lagMs))
+                            .build();
+            in.set(i, new Input(input.time(), input.channel(), e, null, null));
+        }
+    }
+
+    /** The channel of the org's limits snapshots (the ingest's /limits poller). */
+    public static final String LIMITS_CHANNEL = "rest/limits";
+
+    /**
+     * A /limits snapshot every 5 minutes: DailyApiRequests of 100,000, 48,000 used (2,000 requests an hour over the
+     * rolling day), as Salesforce reports it (up to 5 minutes behind); after the deploy the requests rise by the
+     * kind's extra rate (4,000 an hour in LIMIT_EXHAUSTION, 400 in LIMIT_HEADROOM) while those of a day ago leave the
+     * window at 2,000 an hour, until the regression ends (then the usage stays where it got to). Async Apex executions stay flat, the hourly published platform events vary around 600.
+     */
+    private static void limitSnapshots(
+            final Kind kind,
+            final String orgId,
+            final List<Input> in,
+            final Instant from,
+            final Instant to,
+            final Instant change,
+            final Instant end,
+            final Random random) {
+        final double extraPerHour =
+                kind == Kind.LIMIT_EXHAUSTION ? 4000 : kind == Kind.LIMIT_HEADROOM ? 400 : 0;
+        for (Instant t = from.plusSeconds(random.nextInt(300));
+                t.isBefore(to);
+                t = t.plus(Duration.ofMinutes(5))) {
+            final Instant measured = t.minusSeconds(random.nextInt(300));
+            final Instant until = measured.isBefore(end) ? measured : end;
+            final double hoursAfter =
+                    until.isAfter(change) ? Duration.between(change, until).toMillis() / 3.6e6 : 0;
+            final long api =
+                    Math.round(48_000 + 40 * random.nextGaussian() + extraPerHour * hoursAfter);
+            final long async = Math.round(1_000 + 10 * random.nextGaussian());
+            final long published = Math.round(600 + 25 * random.nextGaussian());
+            final String payload =
+                    String.format(
+                            Locale.ROOT,
+                            "{\"DailyApiRequests\":{\"Max\":100000,\"Remaining\":%d,\"Salesforce CLI\":{\"Max\":0,\"Remaining\":0}},"
+                                    + "\"DailyAsyncApexExecutions\":{\"Max\":250000,\"Remaining\":%d},"
+                                    + "\"HourlyPublishedPlatformEvents\":{\"Max\":50000,\"Remaining\":%d},"
+                                    + "\"DataStorageMB\":{\"Max\":1024,\"Remaining\":900}}",
+                            100_000 - api,
+                            250_000 - async,
+                            50_000 - published);
+            in.add(
+                    new Input(
+                            t,
+                            LIMITS_CHANNEL,
+                            SalesforceEvent.newBuilder()
+                                    .setOrgId(orgId)
+                                    .setChannel(LIMITS_CHANNEL)
+                                    .setSource(EventSource.REST_POLL)
+                                    .setReplayId(null)
+                                    .setEventUuid(orgId + "/limits/" + t.toEpochMilli())
+                                    .setEventTime(t)
+                                    .setReceivedTime(t)
+                                    .setPayload(payload)
+                                    .build(),
+                            null,
+                            null));
+        }
     }
 
     private static DeploymentMarker deploy(

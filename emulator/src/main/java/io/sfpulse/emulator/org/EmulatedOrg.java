@@ -39,6 +39,7 @@ public final class EmulatedOrg {
 
     private final AtomicLong apiCalls = new AtomicLong();
     private volatile long dailyApiLimit = 100_000;
+    private final ApiConsumption integrations = new ApiConsumption();
     private volatile java.security.PublicKey jwtPublicKey;
 
     public EmulatedOrg(
@@ -250,6 +251,19 @@ public final class EmulatedOrg {
 
     public long apiCalls() {
         return apiCalls.get();
+    }
+
+    /**
+     * From {@code from} (org time) on, the org's integrations make {@code perHour} API requests an
+     * hour, drawing on the daily allocation like sfpulse's own calls.
+     */
+    public void setIntegrationApiRate(final Instant from, final double perHour) {
+        integrations.rate(from, perHour);
+    }
+
+    /** API requests used of the daily allocation now: sfpulse's calls and the integrations' of the last 24 hours. */
+    public long dailyApiUsed() {
+        return apiCalls.get() + integrations.usedInWindow(clock.instant());
     }
 
     public long dailyApiLimit() {

@@ -123,25 +123,36 @@ public final class RestServlet extends HttpServlet {
                         .write(file.get().csv().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         } else if (rest.equals("/limits") && "GET".equals(req.getMethod())) {
-            Json.write(
-                    resp,
-                    200,
-                    Map.of(
-                            "DailyApiRequests",
-                                    Map.of(
-                                            "Max",
-                                            org.dailyApiLimit(),
-                                            "Remaining",
-                                            Math.max(0, org.dailyApiLimit() - org.apiCalls())),
-                            "DailyDeliveredPlatformEvents",
-                                    Map.of(
-                                            "Max",
-                                            50000,
-                                            "Remaining",
-                                            Math.max(0, 50000 - org.publishedCount()))));
+            Json.write(resp, 200, limits());
         } else {
             notFound(resp);
         }
+    }
+
+    /**
+     * The {@code /limits} answer in the documented shape: Max and Remaining per limit, integers, a
+     * per connected app member inside DailyApiRequests (parsers skip it), limits that are not
+     * windowed (storage, scratch orgs) next to the Daily and Hourly ones.
+     */
+    private Map<String, Object> limits() {
+        final Map<String, Object> l = new java.util.TreeMap<>();
+        final long api = org.dailyApiLimit();
+        final Map<String, Object> apiRequests = new java.util.LinkedHashMap<>();
+        apiRequests.put("Max", api);
+        apiRequests.put("Remaining", Math.max(0, api - org.dailyApiUsed()));
+        apiRequests.put("Salesforce CLI", Map.of("Max", 0, "Remaining", 0));
+        l.put("DailyApiRequests", apiRequests);
+        l.put(
+                "DailyDeliveredPlatformEvents",
+                Map.of("Max", 50000, "Remaining", Math.max(0, 50000 - org.publishedCount())));
+        l.put("DailyAsyncApexExecutions", Map.of("Max", 250000, "Remaining", 250000));
+        l.put("DailyBulkApiBatches", Map.of("Max", 15000, "Remaining", 15000));
+        l.put("DailyWorkflowEmails", Map.of("Max", 100000, "Remaining", 100000));
+        l.put("HourlyPublishedPlatformEvents", Map.of("Max", 50000, "Remaining", 50000));
+        l.put("HourlyODataCallout", Map.of("Max", 20000, "Remaining", 20000));
+        l.put("DataStorageMB", Map.of("Max", 1024, "Remaining", 1024));
+        l.put("ActiveScratchOrgs", Map.of("Max", 3, "Remaining", 3));
+        return l;
     }
 
     private void publish(

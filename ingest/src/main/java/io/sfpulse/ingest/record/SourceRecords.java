@@ -85,6 +85,12 @@ public final class SourceRecords {
                 marker.getCompletedTime().toEpochMilli());
     }
 
+    /** A snapshot a REST poller read (org limits): to its channel's topic, its poll time as offset. */
+    public SourceRecord polledSnapshot(final String source, final SalesforceEvent snapshot) {
+        return eventLogRow(
+                source, Map.of("polledAt", snapshot.getEventTime().toEpochMilli()), snapshot);
+    }
+
     public SourceRecord eventLogRow(
             final String source, final Map<String, ?> offset, final SalesforceEvent row) {
         return new SourceRecord(

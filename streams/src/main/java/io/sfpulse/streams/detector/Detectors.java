@@ -7,8 +7,10 @@ import io.sfpulse.streams.detector.data.DataAnomalySettings;
 import io.sfpulse.streams.detector.failures.FailureSettings;
 import io.sfpulse.streams.detector.failures.PostDeployFailureDetector;
 import io.sfpulse.streams.detector.integrations.IntegrationFailuresDetector;
+import io.sfpulse.streams.detector.lag.DeliveryLagDetector;
 import io.sfpulse.streams.detector.latency.LatencySpikeDetector;
-import io.sfpulse.streams.detector.latency.LatencySpikeSettings;
+import io.sfpulse.streams.detector.limits.LimitExhaustionDetector;
+import io.sfpulse.streams.detector.limits.LimitSettings;
 import io.sfpulse.streams.detector.missingrecords.MissingRecordsDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeDetector;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
@@ -48,8 +50,8 @@ public final class Detectors {
                             c -> new NewErrorTypeDetector(NewErrorTypeSettings.from(c))),
                     new Registration(
                             LatencySpikeDetector.NAME,
-                            LatencySpikeSettings::define,
-                            c -> new LatencySpikeDetector(LatencySpikeSettings.from(c))),
+                            LatencySpikeDetector::define,
+                            LatencySpikeDetector::from),
                     new Registration(
                             DataAnomalyDetector.NAME,
                             DataAnomalySettings::define,
@@ -79,7 +81,15 @@ public final class Detectors {
                     new Registration(
                             ThreatEventsDetector.NAME,
                             ThreatSettings::define,
-                            c -> new ThreatEventsDetector(ThreatSettings.from(c))));
+                            c -> new ThreatEventsDetector(ThreatSettings.from(c))),
+                    new Registration(
+                            DeliveryLagDetector.NAME,
+                            DeliveryLagDetector::define,
+                            DeliveryLagDetector::from),
+                    new Registration(
+                            LimitExhaustionDetector.NAME,
+                            LimitSettings::define,
+                            c -> new LimitExhaustionDetector(LimitSettings.from(c))));
 
     private Detectors() {}
 

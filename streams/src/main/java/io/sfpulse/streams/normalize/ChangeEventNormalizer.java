@@ -18,9 +18,14 @@ import java.util.Map;
  * type, commit user, record count, the fields set to null, the values written to the configured
  * category fields ({@code value.Status=Closed}; {@code (none)} when nulled), the record references
  * written ({@code ref.AccountId=001…}: fields whose value is an 18-character case-safe id) and, for
- * a DELETE or UNDELETE, the records' ids ({@code recordIds}, at most 100).
+ * a DELETE or UNDELETE, the records' ids ({@code recordIds}, at most 100). A change committed by
+ * a configured integration user is also ACTIVITY of {@code changes by integration user <id>}, so a
+ * sync that stops is an absent entry point.
  */
 final class ChangeEventNormalizer implements SourceNormalizer {
+
+    /** Entry point of an integration user's changes, e.g. {@code changes by integration user 005…}. */
+    static final String INTEGRATION_USER_PREFIX = "changes by integration user ";
 
     /** Id fields of every record that say who, not which related record: never relationship references. */
     private static final java.util.Set<String> NOT_REFERENCES =
@@ -29,7 +34,17 @@ final class ChangeEventNormalizer implements SourceNormalizer {
     /** Entity -> its category fields. */
     private final Map<String, List<String>> categoryFields = new java.util.HashMap<>();
 
-    ChangeEventNormalizer(final java.util.Set<String> categoryFields) {
+    /** Integration users (18-character ids) whose changes are also activity of their own entry point. */
+    private final java.util.Set<String> integrationUsers;
+
+    ChangeEventNormalizer(
+            final java.util.Set<String> categoryFields,
+            final java.util.Set<String> integrationUsers) {
+        this.integrationUsers =
+                integrationUsers.stream()
+                        .filter(SalesforceIds::isId)
+                        .map(SalesforceIds::to18)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet());
         for (final String f : categoryFields) {
             final int dot = f.indexOf('.');
             if (dot > 0 && dot < f.length() - 1) {
@@ -92,6 +107,17 @@ final class ChangeEventNormalizer implements SourceNormalizer {
                         v.isNull() ? SignalNormalizer.NO_VALUE : v.asText());
             }
         }
-        return List.of(base(event, SignalKind.DATA_CHANGE, entity).setAttributes(attrs).build());
+        final Signal change =
+                base(event, SignalKind.DATA_CHANGE, entity).setAttributes(attrs).build();
+        final String user = attrs.get("commitUser");
+        if (!integrationUsers.isEmpty()
+                && SalesforceIds.isId(user)
+                && integrationUsers.contains(SalesforceIds.to18(user))) {
+            return List.of(
+                    change,
+                    NormalizedSignals.activity(
+                            event, INTEGRATION_USER_PREFIX + SalesforceIds.to18(user), 1));
+        }
+        return List.of(change);
     }
 }

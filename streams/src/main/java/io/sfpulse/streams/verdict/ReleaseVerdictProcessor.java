@@ -7,6 +7,7 @@ import io.sfpulse.schemas.signal.SignalKind;
 import io.sfpulse.schemas.verdict.ReleaseVerdict;
 import io.sfpulse.schemas.verdict.VerdictStatus;
 import io.sfpulse.streams.normalize.ProgressSignals;
+import io.sfpulse.streams.normalize.SignalNormalizer;
 import io.sfpulse.streams.state.StateSerde;
 import io.sfpulse.streams.state.StateStores;
 import java.util.EnumMap;
@@ -127,7 +128,10 @@ public final class ReleaseVerdictProcessor
                 o = track(org, s, clock);
                 clockChanged = o != null;
             }
-            if (o != null && !o.finalized && !ProgressSignals.isProgress(s)) {
+            if (o != null
+                    && !o.finalized
+                    && !ProgressSignals.isProgress(s)
+                    && !SignalNormalizer.isDerived(s)) {
                 o.signals++;
                 if (s.getKind() == SignalKind.FAILURE) {
                     o.failures++;

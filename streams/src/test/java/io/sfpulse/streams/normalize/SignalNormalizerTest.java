@@ -292,4 +292,137 @@ class SignalNormalizerTest {
         assertThat(flow.getSubject()).isEqualTo("FlowVersion.3015j000000Tq4K");
         assertThat(flow.getValue()).isEqualTo(25.0);
     }
+
+    private static SalesforceEvent event(
+            final String channel,
+            final EventSource source,
+            final Instant received,
+            final String payload) {
+        return SalesforceEvent.newBuilder()
+                .setOrgId("00D000000000001EAA")
+                .setChannel(channel)
+                .setSource(source)
+                .setReplayId(null)
+                .setEventUuid("e-2")
+                .setEventTime(AT)
+                .setReceivedTime(received)
+                .setPayload(payload)
+                .build();
+    }
+
+    @Test
+    void aStreamedEventAlsoYieldsItsDeliveryLagAndAnEventLogRowDoesNot() {
+        final List<Signal> streamed =
+                normalizer.normalize(
+                        event(
+                                "/data/AccountChangeEvent",
+                                EventSource.PUBSUB,
+                                AT.plusSeconds(95),
+                                "{\"ChangeEventHeader\":{\"entityName\":\"Account\",\"changeType\":\"UPDATE\","
+                                        + "\"commitUser\":\"005000000000001AAA\",\"recordIds\":[\"001000000000001AAA\"]}}"));
+        assertThat(streamed)
+                .extracting(Signal::getKind)
+                .containsExactly(SignalKind.DATA_CHANGE, SignalKind.LATENCY);
+        assertThat(streamed.get(1).getSubject())
+                .isEqualTo("delivery lag of /data/AccountChangeEvent");
+        assertThat(streamed.get(1).getValue()).isEqualTo(95_000.0);
+        assertThat(
+                        normalizer.normalize(
+                                event(
+                                        "elf/RestApi",
+                                        EventSource.EVENT_LOG_FILE,
+                                        AT.plusSeconds(7200),
+                                        "{\"METHOD\":\"GET\",\"URI\":\"/x\",\"RUN_TIME\":\"5\",\"STATUS_CODE\":\"200\"}")))
+                .noneMatch(
+                        sig -> sig.getSubject().startsWith(SignalNormalizer.DELIVERY_LAG_PREFIX));
+        // An event received before its time (clocks apart) tells no lag.
+        assertThat(
+                        normalizer.normalize(
+                                event(
+                                        "/event/Order_Created__e",
+                                        EventSource.COMETD,
+                                        AT.minusSeconds(1),
+                                        "{}")))
+                .hasSize(1);
+    }
+
+    @Test
+    void aChangeByAnIntegrationUserIsAlsoActivityOfThatUser() {
+        final SignalNormalizer withUsers =
+                new SignalNormalizer(java.util.Set.of(), java.util.Set.of("005000000000009"));
+        final String payload =
+                "{\"ChangeEventHeader\":{\"entityName\":\"Account\",\"changeType\":\"UPDATE\","
+                        + "\"commitUser\":\"%s\",\"recordIds\":[\"001000000000001AAA\"]}}";
+        final List<Signal> byIntegration =
+                withUsers.normalize(
+                        event(
+                                "/data/AccountChangeEvent",
+                                EventSource.COMETD,
+                                AT,
+                                String.format(
+                                        payload,
+                                        io.sfpulse.schemas.id.SalesforceIds.to18(
+                                                "005000000000009"))));
+        assertThat(byIntegration)
+                .extracting(Signal::getKind)
+                .contains(SignalKind.DATA_CHANGE, SignalKind.ACTIVITY);
+        assertThat(byIntegration)
+                .filteredOn(sig -> sig.getKind() == SignalKind.ACTIVITY)
+                .extracting(Signal::getSubject)
+                .containsExactly(
+                        "changes by integration user "
+                                + io.sfpulse.schemas.id.SalesforceIds.to18("005000000000009"));
+        assertThat(
+                        withUsers.normalize(
+                                event(
+                                        "/data/AccountChangeEvent",
+                                        EventSource.COMETD,
+                                        AT,
+                                        String.format(payload, "005000000000001AAA"))))
+                .noneMatch(sig -> sig.getKind() == SignalKind.ACTIVITY);
+    }
+
+    @Test
+    void aLimitsSnapshotIsOneUsageSignalPerWindowedLimitAndAMalformedOneIsRefused() {
+        final List<Signal> usage =
+                normalizer.normalize(
+                        event(
+                                "rest/limits",
+                                EventSource.REST_POLL,
+                                AT,
+                                "{\"DailyApiRequests\":{\"Max\":15000,\"Remaining\":14998,"
+                                        + "\"Salesforce CLI\":{\"Max\":0,\"Remaining\":0}},"
+                                        + "\"HourlyODataCallout\":{\"Max\":\"20000\",\"Remaining\":\"19000\"},"
+                                        + "\"DailyScratchOrgs\":{\"Max\":0,\"Remaining\":0},"
+                                        + "\"DataStorageMB\":{\"Max\":1024,\"Remaining\":1000}}"));
+        assertThat(usage).extracting(Signal::getKind).containsOnly(SignalKind.USAGE);
+        assertThat(usage)
+                .extracting(Signal::getSubject)
+                .containsExactly("DailyApiRequests", "HourlyODataCallout");
+        assertThat(usage.get(0).getValue()).isEqualTo(2.0);
+        assertThat(usage.get(0).getAttributes())
+                .containsEntry(SignalNormalizer.LIMIT_MAX, "15000")
+                .containsEntry(SignalNormalizer.LIMIT_REMAINING, "14998");
+        assertThat(usage.get(1).getValue()).isEqualTo(1000.0);
+        assertThatThrownBy(
+                        () ->
+                                normalizer.normalize(
+                                        event(
+                                                "rest/limits",
+                                                EventSource.REST_POLL,
+                                                AT,
+                                                "{\"DailyApiRequests\":{\"Max\":\"lots\"}}")))
+                .isInstanceOf(SignalNormalizer.MalformedEventException.class)
+                .hasMessageContaining("entry 'DailyApiRequests' has no numeric Max and Remaining");
+        assertThatThrownBy(
+                        () ->
+                                normalizer.normalize(
+                                        event(
+                                                "rest/limits",
+                                                EventSource.REST_POLL,
+                                                AT,
+                                                "{\"DataStorageMB\":{\"Max\":1,\"Remaining\":1}}")))
+                .isInstanceOf(SignalNormalizer.MalformedEventException.class)
+                .hasMessageContaining("no Daily or Hourly limit");
+    }
 }

@@ -3,6 +3,7 @@ package io.sfpulse.streams.detector.latency;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.detector.SuspectComponents;
+import io.sfpulse.streams.normalize.SignalNormalizer;
 import io.sfpulse.streams.stats.ExceedanceTest;
 import io.sfpulse.streams.stats.LatencySketch;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import java.util.Map;
  * release in its window, at the start of the last {@code noDeployWindow}: a rolling baseline); each later
  * sample counts as exceeding the baseline p50 and/or p95; exact binomial tails test whether more
  * samples than expected (50% and 5%) exceed them. Triggers when either test is significant with
- * enough samples and the current p95 is at least {@code minRatio} times the baseline p95. Pure.
+ * enough samples and the current p95 is at least {@code minRatio} times the baseline p95 and at
+ * least {@code minP95Ms}. Pure.
  */
 final class LatencySpikeEvaluator {
 
@@ -112,7 +114,9 @@ final class LatencySpikeEvaluator {
         }
         final double p95 = LatencySketch.decode(e.current).quantile(0.95);
         final boolean significant = pTail(e) < level || pMedian(e) < level;
-        return significant && p95 >= settings.minRatio() * e.baselineP95
+        return significant
+                        && p95 >= settings.minRatio() * e.baselineP95
+                        && p95 >= settings.minP95Ms()
                 ? Verdict.SPIKE
                 : Verdict.NO_SPIKE;
     }
@@ -160,12 +164,27 @@ final class LatencySpikeEvaluator {
             m.put("deployId", a.releaseId());
             m.put("deployCompletedAt", Instant.ofEpochMilli(a.releaseCompletedMs()).toString());
         }
-        m.put(
-                "suspectComponents",
-                String.join(
-                        ", ",
-                        SuspectComponents.byLocation(a.components(), java.util.Set.of(operation))));
+        m.put("suspectComponents", String.join(", ", suspects(a.components(), operation)));
         return m;
+    }
+
+    /**
+     * Components named in the operation; for a channel's delivery lag, those touching the change
+     * event's entity (automation that slows its commits) or named after the platform event.
+     */
+    static java.util.List<String> suspects(
+            final java.util.List<String> components, final String operation) {
+        if (!operation.startsWith(SignalNormalizer.DELIVERY_LAG_PREFIX)) {
+            return SuspectComponents.byLocation(components, java.util.Set.of(operation));
+        }
+        final String channel = operation.substring(SignalNormalizer.DELIVERY_LAG_PREFIX.length());
+        if (channel.startsWith("/data/") && channel.endsWith("ChangeEvent")) {
+            final String entity = channel.substring(6, channel.length() - "ChangeEvent".length());
+            return SuspectComponents.byEntity(
+                    components, entity.endsWith("__") ? entity + "c" : entity, null);
+        }
+        return SuspectComponents.byLocation(
+                components, java.util.Set.of(channel.substring(channel.lastIndexOf('/') + 1)));
     }
 
     private static String fmt(final double v) {

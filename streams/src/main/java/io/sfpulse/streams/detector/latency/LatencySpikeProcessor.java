@@ -9,9 +9,11 @@ import io.sfpulse.streams.detector.AlertLifecycle;
 import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.detector.SubjectKeys;
+import io.sfpulse.streams.normalize.SignalNormalizer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
@@ -30,22 +32,29 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
     private static final Duration COOLDOWN = Duration.ofMinutes(5);
     private static final long ROLLING_CHECK_EVERY_MS = 60_000;
 
+    private final String name;
     private final LatencySpikeEvaluator evaluator;
+    private final Predicate<Signal> series;
     private SketchBuckets sketches;
 
-    LatencySpikeProcessor(final LatencySpikeEvaluator evaluator) {
-        super(LatencySpikeDetector.NAME);
+    LatencySpikeProcessor(
+            final String name,
+            final LatencySpikeEvaluator evaluator,
+            final Predicate<Signal> series) {
+        super(name);
+        this.name = name;
         this.evaluator = evaluator;
+        this.series = series;
     }
 
     @Override
     protected void connectStores(final ProcessorContext<String, Alert> ctx) {
-        sketches = new SketchBuckets(ctx.getStateStore(LatencySpikeDetector.SKETCHES_STORE));
+        sketches = new SketchBuckets(ctx.getStateStore(LatencySpikeDetector.sketchesStore(name)));
     }
 
     @Override
     protected boolean analyses(final Signal s) {
-        return s.getKind() == SignalKind.LATENCY;
+        return s.getKind() == SignalKind.LATENCY && series.test(s);
     }
 
     /** One state per (org, operation): a sample reads and rewrites its operation's state only. */
@@ -174,7 +183,7 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
                 && t - alert.lastEmittedMs() >= COOLDOWN.toMillis()
                 && evaluator.evaluate(e, evaluator.level(alert))
                         == LatencySpikeEvaluator.Verdict.SPIKE) {
-            AlertLifecycle.reopen(alert, org, LatencySpikeDetector.NAME, SubjectKeys.hash(op));
+            AlertLifecycle.reopen(alert, org, name, SubjectKeys.hash(op));
         }
         if (alert.isPending()
                 && evaluator.evaluate(e, evaluator.level(alert))
@@ -258,13 +267,17 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
         final Map<String, String> evidence = evaluator.evidence(e, op, a);
         final double ratio = Double.parseDouble(evidence.get("p95Ratio"));
         final String cause = a.hasRelease() ? "after deploy " + a.releaseId() : "without a deploy";
+        final String what =
+                op.startsWith(SignalNormalizer.DELIVERY_LAG_PREFIX)
+                        ? "The " + op
+                        : "Latency of '" + op + "'";
         final String summary =
                 status == AlertStatus.RESOLVED
-                        ? "Latency of '" + op + "' back near baseline " + cause
+                        ? what + " back near baseline " + cause
                         : String.format(
                                 Locale.ROOT,
-                                "Latency of '%s' up %s: p95 %s ms -> %s ms (%.1fx), p99 %s -> %s ms",
-                                op,
+                                "%s up %s: p95 %s ms -> %s ms (%.1fx), p99 %s -> %s ms",
+                                what,
                                 cause,
                                 evidence.get("p95Before"),
                                 evidence.get("p95After"),
@@ -276,7 +289,7 @@ final class LatencySpikeProcessor extends DetectorProcessor<LatencyHistory> {
                 status,
                 new AlertLifecycle.Draft(
                         org,
-                        LatencySpikeDetector.NAME,
+                        name,
                         SubjectKeys.hash(op),
                         op,
                         summary,

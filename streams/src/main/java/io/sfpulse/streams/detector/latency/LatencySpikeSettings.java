@@ -9,13 +9,16 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
- * Settings of the latency-spikes detector ({@code detector.latency-spikes.*}).
+ * Settings of a latency detector ({@code detector.<name>.*}: the latency-spikes detector and the
+ * delivery-lag detector each have their own keys and defaults, defined by {@link #define} with
+ * their name).
  * @param window             detection window after a deploy
  * @param baseline           baseline span before a deploy
  * @param alpha              significance level of the exceedance tests
  * @param minBaselineSamples fewest baseline samples for a conclusive test
  * @param minSamples         fewest post-deploy samples for a conclusive test
  * @param minRatio           smallest p95 ratio that alerts
+ * @param minP95Ms           smallest p95 after (milliseconds) that alerts: below it a shift is not worth an alert
  * @param quiet              no samples for this long resolves an alert
  * @param noDeployWindow     rolling baseline when no release is in its window; zero disables
  */
@@ -26,38 +29,15 @@ public record LatencySpikeSettings(
         long minBaselineSamples,
         long minSamples,
         double minRatio,
+        double minP95Ms,
         Duration quiet,
         Duration noDeployWindow) {
 
-    public static final String GROUP = "Detector: latency spikes";
-    private static final String PREFIX = "detector." + LatencySpikeDetector.NAME + ".";
+    public static String key(final String detectorName, final String suffix) {
+        return "detector." + detectorName + "." + suffix;
+    }
 
-    public static final String WINDOW_MS_CONFIG = PREFIX + "window.ms";
-    private static final String WINDOW_MS_DOC = "Detection window after a deploy.";
-    public static final String BASELINE_MS_CONFIG = PREFIX + "baseline.ms";
-    private static final String BASELINE_MS_DOC =
-            "Baseline span before a deploy (its latency distribution is frozen at the deploy).";
-    public static final String ALPHA_CONFIG = PREFIX + "alpha";
-    private static final String ALPHA_DOC =
-            "Significance level of the exceedance tests of the baseline p50 and p95.";
-    public static final String MIN_BASELINE_SAMPLES_CONFIG = PREFIX + "min.baseline.samples";
-    private static final String MIN_BASELINE_SAMPLES_DOC =
-            "Fewest baseline samples for a conclusive test.";
-    public static final String MIN_SAMPLES_CONFIG = PREFIX + "min.samples";
-    private static final String MIN_SAMPLES_DOC =
-            "Fewest post-deploy samples for a conclusive test.";
-    public static final String MIN_P95_RATIO_CONFIG = PREFIX + "min.p95.ratio";
-    private static final String MIN_P95_RATIO_DOC =
-            "Smallest p95 ratio (after / before) that alerts.";
-    public static final String QUIET_MS_CONFIG = PREFIX + "quiet.ms";
-    private static final String QUIET_MS_DOC =
-            "No samples of the operation for this long (event time) resolves its alert.";
-    public static final String NO_DEPLOY_WINDOW_MS_CONFIG = PREFIX + "no-deploy.window.ms";
-    private static final String NO_DEPLOY_WINDOW_MS_DOC =
-            "Latency against a rolling baseline: when no release is in its window, the "
-                    + "last span this long (whole 5-minute buckets) is compared with the baseline span before it, once a minute per operation; "
-                    + "0 disables.";
-
+    /** The latency-spikes detector's defaults. */
     public static LatencySpikeSettings defaults() {
         return new LatencySpikeSettings(
                 Duration.ofHours(2),
@@ -66,82 +46,102 @@ public record LatencySpikeSettings(
                 50,
                 20,
                 1.5,
+                0,
                 Duration.ofMinutes(30),
                 Duration.ofMinutes(30));
     }
 
-    public static ConfigDef define(final ConfigDef def) {
-        final LatencySpikeSettings d = defaults();
-        return ConfigGroup.of(def, GROUP)
+    /** Adds detector {@code name}'s group; {@code what} names the latency it judges in the docs, e.g. "an operation's latency". */
+    public static ConfigDef define(
+            final ConfigDef def,
+            final String name,
+            final String group,
+            final String what,
+            final LatencySpikeSettings d) {
+        return ConfigGroup.of(def, group)
                 .define(
-                        WINDOW_MS_CONFIG,
+                        key(name, "window.ms"),
                         Type.LONG,
                         d.window().toMillis(),
                         Range.atLeast(60_000),
                         Importance.MEDIUM,
-                        WINDOW_MS_DOC)
+                        "Detection window after a deploy.")
                 .define(
-                        BASELINE_MS_CONFIG,
+                        key(name, "baseline.ms"),
                         Type.LONG,
                         d.baseline().toMillis(),
                         Range.atLeast(60_000),
                         Importance.MEDIUM,
-                        BASELINE_MS_DOC)
+                        "Baseline span before a deploy (the distribution of "
+                                + what
+                                + " is frozen at the deploy).")
                 .define(
-                        ALPHA_CONFIG,
+                        key(name, "alpha"),
                         Type.DOUBLE,
                         d.alpha(),
                         Range.between(1e-12, 0.5),
                         Importance.MEDIUM,
-                        ALPHA_DOC)
+                        "Significance level of the exceedance tests of the baseline p50 and p95.")
                 .define(
-                        MIN_BASELINE_SAMPLES_CONFIG,
+                        key(name, "min.baseline.samples"),
                         Type.LONG,
                         d.minBaselineSamples(),
                         Range.atLeast(1),
                         Importance.LOW,
-                        MIN_BASELINE_SAMPLES_DOC)
+                        "Fewest baseline samples for a conclusive test.")
                 .define(
-                        MIN_SAMPLES_CONFIG,
+                        key(name, "min.samples"),
                         Type.LONG,
                         d.minSamples(),
                         Range.atLeast(1),
                         Importance.LOW,
-                        MIN_SAMPLES_DOC)
+                        "Fewest post-deploy samples for a conclusive test.")
                 .define(
-                        MIN_P95_RATIO_CONFIG,
+                        key(name, "min.p95.ratio"),
                         Type.DOUBLE,
                         d.minRatio(),
                         Range.atLeast(1.0),
                         Importance.MEDIUM,
-                        MIN_P95_RATIO_DOC)
+                        "Smallest p95 ratio (after / before) that alerts.")
                 .define(
-                        QUIET_MS_CONFIG,
+                        key(name, "min.p95.ms"),
+                        Type.DOUBLE,
+                        d.minP95Ms(),
+                        Range.atLeast(0.0),
+                        Importance.MEDIUM,
+                        "Smallest p95 of "
+                                + what
+                                + " after (milliseconds) that alerts: a shift that stays below it is not worth an alert.")
+                .define(
+                        key(name, "quiet.ms"),
                         Type.LONG,
                         d.quiet().toMillis(),
                         Range.atLeast(60_000),
                         Importance.LOW,
-                        QUIET_MS_DOC)
+                        "No samples for this long (event time) resolves the alert.")
                 .define(
-                        NO_DEPLOY_WINDOW_MS_CONFIG,
+                        key(name, "no-deploy.window.ms"),
                         Type.LONG,
                         d.noDeployWindow().toMillis(),
                         Range.atLeast(0),
                         Importance.MEDIUM,
-                        NO_DEPLOY_WINDOW_MS_DOC)
+                        "Against a rolling baseline: when no release is in its window, the last span this long "
+                                + "(whole 5-minute buckets) is compared with the baseline span before it, once a minute per series; "
+                                + "0 disables.")
                 .configDef();
     }
 
-    public static LatencySpikeSettings from(final AbstractConfig c) {
+    public static LatencySpikeSettings from(final AbstractConfig c, final String name) {
         return new LatencySpikeSettings(
-                ms(c, WINDOW_MS_CONFIG),
-                ms(c, BASELINE_MS_CONFIG),
-                c.getDouble(ALPHA_CONFIG),
-                c.getLong(MIN_BASELINE_SAMPLES_CONFIG),
-                c.getLong(MIN_SAMPLES_CONFIG),
-                c.getDouble(MIN_P95_RATIO_CONFIG),
-                ms(c, QUIET_MS_CONFIG),
-                ms(c, NO_DEPLOY_WINDOW_MS_CONFIG));
+                ms(c, key(name, "window.ms")),
+                ms(c, key(name, "baseline.ms")),
+                c.getDouble(key(name, "alpha")),
+                c.getLong(key(name, "min.baseline.samples")),
+                c.getLong(key(name, "min.samples")),
+                c.getDouble(key(name, "min.p95.ratio")),
+                c.getDouble(key(name, "min.p95.ms")),
+                ms(c, key(name, "quiet.ms")),
+                ms(c, key(name, "no-deploy.window.ms")));
     }
 
     private static Duration ms(final AbstractConfig c, final String key) {
