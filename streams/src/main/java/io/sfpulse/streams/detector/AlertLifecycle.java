@@ -3,6 +3,7 @@ package io.sfpulse.streams.detector;
 import io.sfpulse.schemas.alert.Alert;
 import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
+import io.sfpulse.schemas.signal.Signal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,6 +62,30 @@ public final class AlertLifecycle {
     public static void reopen(
             final AlertState a, final String org, final String detector, final String subjectKey) {
         a.reopen(dedupKey(org, a, detector, subjectKey));
+    }
+
+    /**
+     * The alert state of a new incident of a subject whose last alert, {@code previous} (or null), is
+     * closed: the same release's alert reopened as its next episode when {@code s} is attributed to
+     * that release ({@code attributed}), else a fresh alert for {@code s}'s release or, without one,
+     * a no-deploy alert starting at {@code t}.
+     */
+    public static AlertState nextIncident(
+            final AlertState previous,
+            final Signal s,
+            final boolean attributed,
+            final long t,
+            final String org,
+            final String detector,
+            final String subjectKey) {
+        if (previous != null
+                && previous.hasRelease()
+                && attributed
+                && java.util.Objects.equals(previous.releaseId(), s.getReleaseId())) {
+            reopen(previous, org, detector, subjectKey);
+            return previous;
+        }
+        return attributed ? AlertState.forRelease(s) : AlertState.noDeploy(t);
     }
 
     /** Records the transition in {@code a} and returns the alert state to emit. */

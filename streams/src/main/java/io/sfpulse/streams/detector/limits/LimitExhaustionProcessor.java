@@ -5,7 +5,6 @@ import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.schemas.signal.SignalKind;
 import io.sfpulse.streams.detector.AlertLifecycle;
-import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.detector.RepeatedLooks;
 import io.sfpulse.streams.detector.SubjectKeys;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Per (org, limit), the snapshots of its usage ({@code USAGE} signals from {@code /limits}) and, at
@@ -83,15 +81,15 @@ final class LimitExhaustionProcessor extends DetectorProcessor<LimitHistory> {
             if (r.verdict() != LimitForecast.Verdict.EXHAUSTING) {
                 return;
             }
-            if (h.alert != null
-                    && h.alert.hasRelease()
-                    && released
-                    && Objects.equals(h.alert.releaseId(), s.getReleaseId())) {
-                AlertLifecycle.reopen(
-                        h.alert, org, LimitExhaustionDetector.NAME, SubjectKeys.hash(limit));
-            } else {
-                h.alert = released ? AlertState.forRelease(s) : AlertState.noDeploy(t);
-            }
+            h.alert =
+                    AlertLifecycle.nextIncident(
+                            h.alert,
+                            s,
+                            released,
+                            t,
+                            org,
+                            LimitExhaustionDetector.NAME,
+                            SubjectKeys.hash(limit));
             h.clearLooks = 0;
             emit(org, limit, h, r, AlertStatus.TRIGGERED, t);
             return;

@@ -4,7 +4,6 @@ import io.sfpulse.schemas.alert.AlertStatus;
 import io.sfpulse.schemas.alert.Severity;
 import io.sfpulse.schemas.signal.Signal;
 import io.sfpulse.streams.detector.AlertLifecycle;
-import io.sfpulse.streams.detector.AlertState;
 import io.sfpulse.streams.detector.DetectorProcessor;
 import io.sfpulse.streams.detector.SubjectKeys;
 import io.sfpulse.streams.normalize.ThreatSignals;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,17 +80,15 @@ final class ThreatEventsProcessor extends DetectorProcessor<ThreatHistory> {
             return;
         }
         if (h.alert == null || h.alert.isResolved()) {
-            if (h.alert != null
-                    && h.alert.hasRelease()
-                    && Objects.equals(h.alert.releaseId(), s.getReleaseId())) {
-                AlertLifecycle.reopen(
-                        h.alert, org, ThreatEventsDetector.NAME, SubjectKeys.hash(subject));
-            } else {
-                h.alert =
-                        s.getReleaseId() != null
-                                ? AlertState.forRelease(s)
-                                : AlertState.noDeploy(t);
-            }
+            h.alert =
+                    AlertLifecycle.nextIncident(
+                            h.alert,
+                            s,
+                            s.getReleaseId() != null,
+                            t,
+                            org,
+                            ThreatEventsDetector.NAME,
+                            SubjectKeys.hash(subject));
             h.detections = 0;
             h.firstMs = t;
             h.maxScore = 0;
