@@ -18,6 +18,7 @@ import io.sfpulse.schemas.topic.TopicNames;
 import io.sfpulse.sink.SinkConfig;
 import io.sfpulse.streams.DetectionConfig;
 import io.sfpulse.streams.detector.newerrors.NewErrorTypeSettings;
+import io.sfpulse.streams.normalize.SignalNormalizer;
 import io.sfpulse.testkit.FakeHttpApi;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -382,6 +383,7 @@ class FaultInjectionIT {
                                                 TopicNames.SIGNALS_ENRICHED,
                                                 Signal.class)
                                         .stream()
+                                        .filter(sig -> !SignalNormalizer.isDeliveryLag(sig))
                                         .map(Signal::getEventUuid)
                                         .toList());
                 assertThat(redelivered)
