@@ -383,7 +383,7 @@ class FaultInjectionIT {
                                                 TopicNames.SIGNALS_ENRICHED,
                                                 Signal.class)
                                         .stream()
-                                        .filter(sig -> !SignalNormalizer.isDeliveryLag(sig))
+                                        .filter(sig -> !SignalNormalizer.isDerived(sig))
                                         .map(Signal::getEventUuid)
                                         .toList());
                 assertThat(redelivered)

@@ -179,7 +179,7 @@ class StreamsRestartIT extends BrokerTestBase {
                 for (final ConsumerRecord<String, Signal> r :
                         consumer.poll(Duration.ofMillis(200))) {
                     if (org.equals(r.value().getOrgId())
-                            && !SignalNormalizer.isDeliveryLag(r.value())) {
+                            && !SignalNormalizer.isDerived(r.value())) {
                         ids.add(r.value().getEventUuid());
                     }
                 }

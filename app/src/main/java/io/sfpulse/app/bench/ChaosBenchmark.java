@@ -206,8 +206,9 @@ public final class ChaosBenchmark {
                         final long now = System.nanoTime();
                         for (final ConsumerRecord<String, Signal> r :
                                 signals.poll(Duration.ofMillis(100))) {
-                            if (SignalNormalizer.isDeliveryLag(r.value())) {
-                                continue; // an event's lag, not the event again
+                            if (SignalNormalizer.isDerived(r.value())) {
+                                continue; // an event's lag or an org limits snapshot, not an event
+                                // published
                             }
                             enriched.merge(r.value().getEventUuid(), 1, Integer::sum);
                             firstEnrichedNanos.putIfAbsent(r.value().getEventUuid(), now);
